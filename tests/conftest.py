@@ -1,0 +1,31 @@
+"""Shared fixtures: every test gets its own state folder; the real sample vault when present."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def brain_home(tmp_path_factory, monkeypatch) -> Path:
+    """Isolate config, data and cache: tests never touch the user's real state."""
+    home = tmp_path_factory.mktemp("brain-home")
+    monkeypatch.setenv("BRAIN_HOME", str(home))
+    monkeypatch.delenv("BRAIN_CONFIG", raising=False)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    return home
+
+
+@pytest.fixture
+def sample_vault() -> Path:
+    """The shared realistic vault (English + Chinese, with traps). Skips where ../shared is absent."""
+    vault = SHARED / "sample-vault"
+    if not vault.is_dir():
+        pytest.skip("../shared/sample-vault is not present on this machine")
+    return vault

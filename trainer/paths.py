@@ -1,0 +1,31 @@
+"""Per-vault state lives in one data directory, keyed by the vault's resolved path."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from backends.paths import data_home
+
+
+def vault_data_dir(vault: Path) -> Path:
+    """`<data_home>/vaults/<name>-<hash8>/`: readable name, unique per vault location."""
+    resolved = vault.expanduser().resolve()
+    slug = re.sub(r"[^\w.-]+", "-", resolved.name).strip("-") or "vault"
+    digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:8]
+    return data_home() / "vaults" / f"{slug}-{digest}"
+
+
+def index_db(vault: Path) -> Path:
+    """The note index (derivable from the vault: safe to delete, `brain index` rebuilds it)."""
+    return vault_data_dir(vault) / "brain.db"
+
+
+def chats_db(vault: Path) -> Path:
+    """Chat history (not derivable: kept apart from the index so a rebuild never touches it)."""
+    return vault_data_dir(vault) / "chats.db"
+
+
+def adapters_dir(vault: Path) -> Path:
+    return vault_data_dir(vault) / "adapters"

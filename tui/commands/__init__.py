@@ -1,0 +1,44 @@
+"""Shared plumbing for subcommands: common options and the config they resolve to."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tui.config import Config, load_config
+
+
+def common_options() -> argparse.ArgumentParser:
+    """A parent parser so `brain index --vault X` works as well as `brain --vault X index`."""
+    from tui.cli import add_common
+
+    parent = argparse.ArgumentParser(add_help=False)
+    add_common(parent)
+    return parent
+
+
+def add_command(sub, name: str, help: str, func, description: str = "") -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=help, description=description or help, parents=[common_options()],
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.set_defaults(func=func)
+    return parser
+
+
+def resolve_config(args: argparse.Namespace) -> Config:
+    """Config file, then flags. Exits with a clear message if the config file is broken."""
+    try:
+        cfg = load_config()
+    except ValueError as exc:
+        sys.exit(f"brain: {exc}")
+    if getattr(args, "vault", None):
+        cfg.vault = str(args.vault)
+    if getattr(args, "backend", None):
+        cfg.chat.backend = args.backend
+    if getattr(args, "model", None):
+        cfg.chat.model = args.model
+    return cfg
+
+
+def fail(message: str, code: int = 1) -> int:
+    print(f"brain: {message}", file=sys.stderr)
+    return code
