@@ -19,8 +19,17 @@ from backends.models import ModelRef, file_sha256
 from backends.paths import cache_home
 
 
+def quiet_transformers() -> None:
+    """transformers' progress bars write to stderr, which a running TUI draws on."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+
+
 def hf_source(model: ModelRef) -> str:
     """What `from_pretrained` should load: a local folder path or a hub id."""
+    quiet_transformers()
     if model.kind == "hf":
         return str(model.path)
     if model.kind == "hub":

@@ -24,7 +24,9 @@ def data_home() -> Path:
 
 
 def cache_home() -> Path:
-    """Rebuildable files (dequantized model copies). Safe to delete."""
+    """Rebuildable files (dequantized model copies). Safe to delete. BRAIN_CACHE moves it alone."""
+    if os.environ.get("BRAIN_CACHE"):
+        return Path(os.environ["BRAIN_CACHE"]).expanduser()
     home = _home_override()
     return home / "cache" if home else Path(platformdirs.user_cache_dir("brain"))
 

@@ -11,11 +11,18 @@ SHARED = REPO.parent / "shared"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory) -> Path:
+    """One rebuildable model cache (dequantized copies) for the whole run: building it takes ~15 s."""
+    return tmp_path_factory.mktemp("brain-cache")
+
+
 @pytest.fixture(autouse=True)
-def brain_home(tmp_path_factory, monkeypatch) -> Path:
-    """Isolate config, data and cache: tests never touch the user's real state."""
+def brain_home(tmp_path_factory, monkeypatch, model_cache) -> Path:
+    """Isolate config and data: tests never touch the user's real state."""
     home = tmp_path_factory.mktemp("brain-home")
     monkeypatch.setenv("BRAIN_HOME", str(home))
+    monkeypatch.setenv("BRAIN_CACHE", str(model_cache))
     monkeypatch.delenv("BRAIN_CONFIG", raising=False)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
