@@ -1,0 +1,99 @@
+"""Adapter registry: versions, atomic activation, rollback, pruning, and crash safety."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+from pathlib import Path
+
+import pytest
+
+from trainer.registry import AdapterRegistry, RegistryError
+
+
+def make_version(reg: AdapterRegistry, payload: str = "weights") -> str:
+    with reg.build() as staging:
+        (staging / "lora.gguf").write_text(payload)
+        return reg.commit(staging, {"engine": "test", "payload": payload}).name
+
+
+def test_versions_are_numbered_and_activation_rolls_back(tmp_path):
+    reg = AdapterRegistry(tmp_path / "adapters")
+    assert reg.active_dir() is None
+    v1, v2 = make_version(reg, "a"), make_version(reg, "b")
+    assert (v1, v2) == ("v0001", "v0002")
+    reg.activate(v1)
+    reg.activate(v2)
+    assert reg.active_dir() == tmp_path / "adapters" / "v0002"
+    assert reg.rollback() == "v0001"
+    assert reg.active_name() == "v0001"
+    assert reg.rollback() is None  # back to the base model
+    with pytest.raises(RegistryError, match="base model"):
+        reg.rollback()
+
+
+def test_active_version_cannot_be_removed_and_prune_spares_it(tmp_path):
+    reg = AdapterRegistry(tmp_path)
+    names = [make_version(reg, str(i)) for i in range(5)]
+    reg.activate(names[0])
+    reg.activate(names[1])
+    with pytest.raises(RegistryError, match="active"):
+        reg.remove(names[1])
+    removed = reg.prune(keep=2)
+    assert set(reg.names()) == {names[0], names[1], names[3], names[4]}
+    assert removed == [names[2]]
+
+
+def test_a_failed_build_leaves_nothing_behind(tmp_path):
+    reg = AdapterRegistry(tmp_path)
+    with pytest.raises(ValueError):
+        with reg.build() as staging:
+            (staging / "half-written").write_text("x")
+            raise ValueError("training diverged")
+    assert reg.names() == [] and not list(tmp_path.glob(".staging-*"))
+
+
+def test_pointer_to_a_vanished_version_falls_back_to_history(tmp_path):
+    reg = AdapterRegistry(tmp_path)
+    v1, v2 = make_version(reg), make_version(reg)
+    reg.activate(v1)
+    reg.activate(v2)
+    os.rename(tmp_path / v2, tmp_path / "gone")  # e.g. deleted by hand
+    assert reg.active_name() == v1
+
+
+def _crash_while_committing(root: str) -> None:
+    reg = AdapterRegistry(Path(root))
+    with reg.build() as staging:
+        (staging / "lora.gguf").write_bytes(b"\0" * 1_000_000)
+        os._exit(9)  # the process dies mid-write, before commit: no cleanup runs
+
+
+def test_crash_mid_write_keeps_previous_adapter_active(tmp_path):
+    reg = AdapterRegistry(tmp_path)
+    v1 = make_version(reg, "good")
+    reg.activate(v1)
+    proc = mp.get_context("fork").Process(target=_crash_while_committing, args=(str(tmp_path),))
+    proc.start()
+    proc.join()
+    assert proc.exitcode == 9
+    assert reg.active_name() == v1 and reg.names() == [v1]
+    assert (reg.active_dir() / "lora.gguf").read_text() == "good"
+    assert reg.clean_staging() == 1
+
+
+def test_torn_pointer_write_is_impossible(tmp_path, monkeypatch):
+    reg = AdapterRegistry(tmp_path)
+    v1, v2 = make_version(reg), make_version(reg)
+    reg.activate(v1)
+
+    def boom(*_a, **_k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        reg.activate(v2)
+    monkeypatch.undo()
+    assert reg.active_name() == v1
+    assert json.loads((tmp_path / "active.json").read_text())["active"] == v1
