@@ -37,7 +37,9 @@ class TrainSettings:
     max_len: int = 512
     """Tokens per packed row."""
     rows_per_step: int = 4
-    """Packed rows per optimizer step (micro-batches of one row, gradient accumulation)."""
+    """Packed rows per optimizer step (the effective batch)."""
+    micro_batch: int = 1
+    """Rows per forward pass; rows_per_step / micro_batch passes are accumulated per step."""
     warmup_ratio: float = 0.05
     weight_decay: float = 0.0
     grad_checkpointing: bool = False
