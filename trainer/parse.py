@@ -1,0 +1,333 @@
+"""Parse one note's bytes into a `Note`: decoding, frontmatter, title, tags, links, headings, date.
+
+Pure functions over bytes and text, no file system access: the scanner decides what to read and
+tests feed strings directly. Bad input never raises here; each problem comes back as a `Problem`
+next to the note, so the caller can index the note and still tell the user what was wrong.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import hashlib
+import posixpath
+import re
+import unicodedata
+from typing import NamedTuple
+from urllib.parse import unquote
+
+import yaml
+
+from trainer.note import Heading, Link, Note
+
+PARSER_VERSION = 1
+"""Bump when parsing changes: the next scan then re-parses notes whose bytes did not change."""
+
+NOTE_SUFFIXES = (".md", ".markdown", ".txt")
+DATE_KEYS = ("date", "created", "created_at", "creation_date", "day")
+TEXT_DATE_LINES = 10  # a date in the text counts only near the top ("Created: March 2, 2024")
+FRONTMATTER_NODES = 5000  # more YAML nodes than this is an attack or an accident, not metadata
+
+
+class Problem(NamedTuple):
+    reason: str  # short category, for grouping: "broken frontmatter"
+    detail: str = ""  # specifics for the user: "YAML error on line 3: ..."
+
+
+class Parsed(NamedTuple):
+    note: Note
+    problems: tuple[Problem, ...]
+
+
+def parse_note(path: str, raw: bytes, mtime_ns: int = 0) -> Parsed:
+    """Everything downstream needs from one note. `path` is vault-relative POSIX."""
+    text, problems = decode(raw)
+    meta, body, fm_problem = split_frontmatter(normalise_newlines(text))
+    problems += [fm_problem] if fm_problem else []
+    if not body.strip():
+        problems.append(Problem("empty note", "indexed, but it has no text"))
+    prose = blank_code(body)
+    headings = find_headings(body, prose)
+    note = Note(
+        path=path, title=find_title(meta, headings, path), body=body, frontmatter=meta,
+        tags=find_tags(meta, prose), links=find_links(prose, path), headings=headings,
+        date=find_date(meta, path, body), content_hash=content_hash(raw), size=len(raw),
+        mtime_ns=mtime_ns,
+    )
+    return Parsed(note, tuple(problems))
+
+
+def content_hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def is_note_name(name: str) -> bool:
+    return name.lower().endswith(NOTE_SUFFIXES)
+
+
+def looks_binary(raw: bytes) -> bool:
+    """NUL bytes in a file without a UTF-16 BOM: an attachment with a note's name."""
+    return b"\x00" in raw[:8192] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
+# --- decoding -------------------------------------------------------------------------------
+
+CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]{2,}")
+
+
+def decode(raw: bytes) -> tuple[str, list[Problem]]:
+    """UTF-8 (BOM stripped, not a problem); UTF-16 with a BOM; else the best guess, reported."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16", "replace"), []
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff"), []
+    except UnicodeDecodeError as exc:
+        where = f"byte 0x{raw[exc.start]:02x} at offset {exc.start}"
+        text, how = _fallback(raw)
+        return text, [Problem("invalid UTF-8", f"{where}; {how}")]
+
+
+def _fallback(raw: bytes) -> tuple[str, str]:
+    """GB18030 when the result reads as Chinese, else cp1252 (Latin-1), else replacement chars."""
+    text = _strict(raw, "gb18030")
+    if text is not None and _reads_as_chinese(text):
+        return text, "decoded as GB18030"
+    text = _strict(raw, "cp1252")
+    if text is not None:
+        return text, "decoded as cp1252 (Latin-1)"
+    return raw.decode("utf-8", "replace").removeprefix("\ufeff"), "bad bytes replaced with U+FFFD"
+
+
+def _strict(raw: bytes, encoding: str) -> str | None:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _reads_as_chinese(text: str) -> bool:
+    """Real Chinese comes in runs of CJK characters; Latin-1 misread as GB18030 gives lone ones."""
+    non_ascii = sum(1 for c in text if ord(c) > 127)
+    in_runs = sum(len(run) for run in CJK_RUN.findall(text))
+    return non_ascii > 0 and in_runs >= 0.8 * non_ascii
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --- frontmatter ----------------------------------------------------------------------------
+
+OPEN_FENCE = re.compile(r"---[ \t]*\n")
+CLOSE_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+def split_frontmatter(text: str) -> tuple[dict, str, Problem | None]:
+    """(frontmatter, body, problem). Broken frontmatter gives {} and the note is still usable."""
+    opening = OPEN_FENCE.match(text)
+    if not opening:
+        return {}, text, None
+    closing = CLOSE_FENCE.search(text, opening.end())
+    if not closing:
+        detail = "opened with '---' but never closed; the whole note is read as text"
+        return {}, text[opening.end():], Problem("broken frontmatter", detail)
+    meta, problem = load_frontmatter(text[opening.end():closing.start()])
+    return meta, text[closing.end():].removeprefix("\n"), problem
+
+
+def load_frontmatter(block: str) -> tuple[dict, Problem | None]:
+    try:
+        data = yaml.safe_load(block)
+    except yaml.YAMLError as exc:
+        return {}, Problem("broken frontmatter", _yaml_error(exc))
+    except (ValueError, TypeError, RecursionError) as exc:  # e.g. "date: 2025-02-30"
+        return {}, Problem("broken frontmatter", f"bad value: {exc}")
+    if data is None:
+        return {}, None
+    if not isinstance(data, dict):
+        return {}, Problem("broken frontmatter", f"not a mapping of keys to values (a {type(data).__name__})")
+    try:
+        return _plain(data, [FRONTMATTER_NODES], 0), None
+    except (ValueError, RecursionError):
+        return {}, Problem("broken frontmatter", "too large or self-referencing")
+
+
+def _yaml_error(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
+    return f"YAML error on line {mark.line + 2}: {problem}" if mark else f"YAML error: {problem}"
+
+
+def _plain(value, budget: list[int], depth: int):
+    """JSON-safe copy (dates become ISO strings), so a Note reads back from SQLite unchanged."""
+    budget[0] -= 1
+    if budget[0] < 0 or depth > 50:
+        raise ValueError("frontmatter too large")
+    if isinstance(value, dict):
+        return {str(k): _plain(v, budget, depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v, budget, depth + 1) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+# --- code blocks ----------------------------------------------------------------------------
+
+FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+
+
+def blank_code(body: str) -> str:
+    """The body with code blanked out (same lines): `#include` in a code block is no tag."""
+    out, fence = [], ""
+    for line in body.split("\n"):
+        match = FENCE.match(line)
+        if fence:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = ""
+            out.append("")
+        elif match:
+            fence = match.group(1)
+            out.append("")
+        else:
+            out.append(INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line))
+    return "\n".join(out)
+
+
+# --- title, headings, tags ------------------------------------------------------------------
+
+HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+TAG = re.compile(r"(?:^|(?<=\s))#([\w/-]+)")
+
+
+def find_headings(body: str, prose: str) -> tuple[Heading, ...]:
+    lines = body.split("\n")
+    found = []
+    for number, line in enumerate(prose.split("\n")):
+        match = HEADING.match(lines[number])
+        if match and line.startswith("#"):  # prose lines inside code blocks are blank
+            found.append(Heading(len(match.group(1)), match.group(2).strip(), number))
+    return tuple(found)
+
+
+def find_title(meta: dict, headings: tuple[Heading, ...], path: str) -> str:
+    """Frontmatter title, else the first H1, else the file name."""
+    title = meta.get("title")
+    if isinstance(title, (str, int, float)) and str(title).strip():
+        return str(title).strip()
+    h1 = next((h.text for h in headings if h.level == 1), "")
+    return h1 or note_stem(path)
+
+
+def find_tags(meta: dict, prose: str) -> tuple[str, ...]:
+    """Frontmatter `tags`/`tag` first, then inline #tags; '#' dropped, duplicates (any case) once."""
+    tags = _meta_tags(meta.get("tags", meta.get("tag")))
+    tags += [t.strip("/") for t in TAG.findall(prose) if t.strip("/-0123456789")]
+    unique: dict[str, str] = {}
+    for tag in tags:
+        if tag:
+            unique.setdefault(tag.casefold(), tag)
+    return tuple(unique.values())
+
+
+def _meta_tags(value) -> list[str]:
+    if isinstance(value, str):
+        return [t.lstrip("#") for t in re.split(r"[,\s]+", value)]
+    if isinstance(value, list):
+        return [str(t).strip().lstrip("#") for t in value if t is not None]
+    return []
+
+
+# --- links ----------------------------------------------------------------------------------
+
+WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+)\]\]")
+MDLINK = re.compile(r"(!?)\[([^\]\n]*)\]\(<?([^)<>\s]+)>?(?:\s+\"[^\"]*\")?\)")
+URL = re.compile(r"^[a-zA-Z][\w+.-]*:")
+
+
+def find_links(prose: str, path: str) -> tuple[Link, ...]:
+    """[[wikilinks]] (alias, heading, embed) and local markdown links, in order of appearance."""
+    found = [(m.start(), _wikilink(m)) for m in WIKILINK.finditer(prose)]
+    found += [(m.start(), _mdlink(m, path)) for m in MDLINK.finditer(prose) if not URL.match(m.group(3))]
+    return tuple(link for _, link in sorted(found, key=lambda pair: pair[0]) if link)
+
+
+def _wikilink(match: re.Match) -> Link:
+    inner, _, alias = match.group(2).partition("|")
+    target, _, heading = inner.partition("#")
+    return Link(target.strip().rstrip("\\").strip(), heading.strip(), alias.strip(), bool(match.group(1)))
+
+
+def _mdlink(match: re.Match, path: str) -> Link | None:
+    """Markdown links are relative to the note's folder: made vault-relative here."""
+    target, _, heading = unquote(match.group(3)).partition("#")
+    if not target:
+        return None
+    if not target.startswith("/"):
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+    return Link(target.lstrip("/"), heading, match.group(2).strip(), bool(match.group(1)))
+
+
+def link_key(target: str) -> str:
+    """How Obsidian compares names: case-insensitive, NFC, no './', no note suffix."""
+    key = unicodedata.normalize("NFC", target).strip().replace("\\", "/")
+    key = re.sub(r"^(?:\./|/)+", "", key).casefold()
+    for suffix in NOTE_SUFFIXES:
+        if key.endswith(suffix):
+            return key[: -len(suffix)]
+    return key
+
+
+def note_stem(path: str) -> str:
+    name = posixpath.basename(path)
+    for suffix in NOTE_SUFFIXES:
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+               "october", "november", "december")
+MONTHS = {name: n for n, name in enumerate(MONTH_NAMES, 1)} | {name[:3]: n for n, name in enumerate(MONTH_NAMES, 1)}
+MONTHS["sept"] = 9
+DATE_FORMS = [
+    (re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)"), "ymd"),
+    (re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]"), "ymd"),
+    (re.compile(r"\b(?P<m>[A-Za-z]{3,9})\.? (?P<d>\d{1,2})(?:st|nd|rd|th)?,? (?P<y>\d{4})\b"), "name"),
+    (re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)? (?P<m>[A-Za-z]{3,9})\.?,? (?P<y>\d{4})\b"), "name"),
+]
+
+
+def find_date(meta: dict, path: str, body: str) -> str | None:
+    """ISO date: frontmatter (date, created, ...), else the file name, else the note's top lines."""
+    lowered = {k.lower(): v for k, v in meta.items()}
+    for key in DATE_KEYS:
+        if isinstance(lowered.get(key), str) and (found := first_date(lowered[key])):
+            return found
+    top = "\n".join(body.split("\n")[:TEXT_DATE_LINES])
+    return first_date(note_stem(path), iso_only=True) or first_date(top)
+
+
+def first_date(text: str, iso_only: bool = False) -> str | None:
+    """The earliest real calendar date written in `text`, as "YYYY-MM-DD"."""
+    found = []
+    for pattern, kind in DATE_FORMS[:1] if iso_only else DATE_FORMS:
+        for m in pattern.finditer(text):
+            day = _date(m, kind)
+            if day:
+                found.append((m.start(), day))
+                break
+    return min(found)[1] if found else None
+
+
+def _date(match: re.Match, kind: str) -> str | None:
+    month = MONTHS.get(match["m"].lower()) if kind == "name" else int(match["m"])
+    try:
+        return dt.date(int(match["y"]), month or 0, int(match["d"])).isoformat()
+    except ValueError:
+        return None
