@@ -16,6 +16,10 @@ COMMANDS = [
     "tui.commands.index",
     "tui.commands.ask",
     "tui.commands.doctor",
+    "tui.commands.import_chats",
+    "tui.commands.serve",
+    "tui.commands.train",
+    "tui.commands.adapters",
 ]
 
 EPILOG = """\
@@ -64,3 +68,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `brain index | head`: the reader left; not an error worth a traceback
+        sys.stderr.close()
+        return 0
