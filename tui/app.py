@@ -1,0 +1,151 @@
+"""BrainApp: owns the config, the chat session (the loaded model) and the chat history.
+
+The model loads in a thread worker after the first frame, so the screen is live at once and
+keys typed during a slow load are kept; a message sent meanwhile waits in its own worker
+(`wait_for_model`). Nothing here touches a model from the event loop.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from backends import BackendError, BackendInfo
+from trainer.paths import chats_db
+from tui.config import Config
+from tui.history import ChatHistory
+from tui.screens.chat import ChatScreen
+from tui.screens.settings import SettingsScreen
+from tui.session import ChatSession
+from tui.vault_stats import notes_indexed
+
+
+@dataclass
+class Loading:
+    """One load attempt: worker threads wait on `done`, then read `error`."""
+
+    session: ChatSession
+    done: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
+
+
+def describe(error: BaseException) -> str:
+    """BackendError messages are written for users; anything else gets its type for context."""
+    return str(error) if isinstance(error, BackendError) else f"{type(error).__name__}: {error}"
+
+
+class BrainApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "brain"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s,f2", "settings", "Settings")]
+
+    state: reactive[str] = reactive("loading")
+    """loading | ready | generating | error (no model)."""
+    model_label: reactive[str] = reactive("")
+    adapter: reactive[str] = reactive("base")
+    notes: reactive[int] = reactive(0)
+
+    def __init__(self, cfg: Config, session_factory: Callable[[Config], ChatSession] = ChatSession) -> None:
+        super().__init__()
+        self.cfg = cfg
+        self.session_factory = session_factory
+        self.history = ChatHistory(chats_db(cfg.vault_path))
+        self.loading = Loading(session_factory(cfg))
+
+    def get_default_screen(self) -> Screen:
+        return ChatScreen()
+
+    def on_mount(self) -> None:
+        self.load_model(self.loading.session)
+        self.count_notes()
+
+    def on_unmount(self) -> None:
+        self.history.close()
+
+    # -- the model ---------------------------------------------------------------------------
+
+    def load_model(self, session: ChatSession) -> None:
+        """Start loading `session`'s model in a worker; the status bar shows progress."""
+        self.loading = Loading(session)
+        self.state = "loading"
+        self.model_label = f"{self.cfg.chat.backend} · {self.cfg.chat.model}"
+        self._load(self.loading)
+
+    def reload_model(self) -> None:
+        """After a settings change of backend or model: a fresh session, loaded in a worker."""
+        self.load_model(self.session_factory(self.cfg))
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self, loading: Loading) -> None:
+        try:
+            info = loading.session.load()
+        except BaseException as exc:
+            loading.error = exc
+            self.call_from_thread(self._loaded, loading, None)
+            raise  # the StateChanged handler turns it into a notification
+        finally:
+            loading.done.set()
+        self.call_from_thread(self._loaded, loading, info)
+
+    def _loaded(self, loading: Loading, info: BackendInfo | None) -> None:
+        if loading is not self.loading:
+            return  # a newer load replaced this one
+        if info is None:
+            self.state = "error"
+            return
+        self.model_label = f"{info.backend} · {info.model}"
+        self.adapter = info.adapter_label
+        if self.state == "loading":
+            self.state = "ready"
+
+    def wait_for_model(self, cancelled: Callable[[], bool]) -> ChatSession | None:
+        """Worker threads only: block until the model is loaded. None if cancelled first;
+        BackendError if loading failed."""
+        while not self.loading.done.wait(0.1):
+            if cancelled():
+                return None
+        loading = self.loading
+        if loading.error is not None:
+            raise BackendError(f"No model is loaded ({describe(loading.error)}). Fix it in Settings (ctrl+s).")
+        return loading.session
+
+    @work(thread=True, group="stats", exit_on_error=False)
+    def count_notes(self) -> None:
+        count = notes_indexed(self.cfg.vault_path)
+        self.call_from_thread(setattr, self, "notes", count)
+
+    # -- errors, settings, commands ----------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.report_worker(event)
+
+    def report_worker(self, event: Worker.StateChanged) -> None:
+        """The one place worker errors become notifications (screens forward their events here).
+        Reads event.state, not worker.state: by now the worker may have moved on."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.notify(describe(event.worker.error), title="Error", severity="error", timeout=10, markup=False)
+
+    def action_settings(self) -> None:
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen(self.cfg), self._settings_closed)
+
+    def _settings_closed(self, reload: bool | None) -> None:
+        if reload:
+            self.reload_model()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Settings", "Generation options, backend and model (ctrl+s)", self.action_settings)
+        yield SystemCommand("Reload model", "Load the configured model again", self.reload_model)
+        yield SystemCommand("Recount notes", "Read the number of indexed notes again", self.count_notes)
+        if isinstance(screen, ChatScreen):
+            yield from screen.commands()

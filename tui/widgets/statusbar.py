@@ -1,0 +1,47 @@
+"""One line under the chat: vault, notes indexed, backend and model, adapter, and model state.
+
+It only displays the app's reactives (`state`, `model_label`, `adapter`, `notes`); it never
+loads or counts anything itself.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label, LoadingIndicator
+
+STATES = {
+    "loading": "loading model…",
+    "ready": "ready",
+    "generating": "generating…",
+    "error": "no model (ctrl+s to fix)",
+}
+
+
+class StatusBar(Horizontal):
+    def compose(self) -> ComposeResult:
+        yield LoadingIndicator(id="status-spinner")
+        yield Label(id="status-state")  # first, so a narrow terminal never hides it
+        yield Label(id="status-vault")
+        yield Label(id="status-notes")
+        yield Label(id="status-model")
+        yield Label(id="status-adapter")
+
+    def on_mount(self) -> None:
+        app = self.app
+        self.query_one("#status-vault", Label).update(f"vault {app.cfg.vault_path.name}")
+        self.watch(app, "notes", self._show_notes)
+        self.watch(app, "model_label", lambda label: self._set("#status-model", label))
+        self.watch(app, "adapter", lambda name: self._set("#status-adapter", f"adapter: {name}"))
+        self.watch(app, "state", self._show_state)
+
+    def _set(self, selector: str, text: str) -> None:
+        self.query_one(selector, Label).update(text)
+
+    def _show_notes(self, count: int) -> None:
+        self._set("#status-notes", f"{count} note{'s' if count != 1 else ''} indexed")
+
+    def _show_state(self, state: str) -> None:
+        self._set("#status-state", STATES.get(state, state))
+        self.query_one("#status-spinner").display = state in ("loading", "generating")
+        self.set_class(state == "error", "-error")
