@@ -1,0 +1,124 @@
+"""Imported chats in the vault's SQLite database (never beside the source file).
+
+Tables are prefixed `chat_` and created if missing, so they live beside the note index in the
+same file without touching its migrations. One import is one transaction: a crash leaves the
+previous import or the new one, never half of each. Importing the same file again (same path,
+or the same bytes from elsewhere) replaces its earlier import instead of duplicating it.
+Only scrubbed, merged turns are stored: no dropped message and no private value reaches disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from trainer.chats.build import Built, to_example
+from trainer.chats.model import ChatMessage, Conversation
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS chat_imports (
+    id INTEGER PRIMARY KEY,
+    source_path TEXT NOT NULL,          -- resolved path of the export file
+    source_sha256 TEXT NOT NULL,
+    kind TEXT NOT NULL,                 -- wechat, telegram, whatsapp, jsonl
+    me TEXT NOT NULL,                   -- the sender the model learns to speak as
+    gap_minutes INTEGER NOT NULL,
+    imported_at TEXT NOT NULL,
+    summary TEXT NOT NULL               -- JSON counts (ImportSummary.to_dict), no message text
+);
+CREATE INDEX IF NOT EXISTS chat_imports_path ON chat_imports(source_path);
+CREATE INDEX IF NOT EXISTS chat_imports_sha ON chat_imports(source_sha256);
+CREATE TABLE IF NOT EXISTS chat_conversations (
+    id INTEGER PRIMARY KEY,
+    import_id INTEGER NOT NULL REFERENCES chat_imports(id) ON DELETE CASCADE,
+    chat TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT NOT NULL,
+    turns INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chat_conversations_import ON chat_conversations(import_id);
+CREATE TABLE IF NOT EXISTS chat_messages (
+    id INTEGER PRIMARY KEY,
+    conversation_id INTEGER NOT NULL REFERENCES chat_conversations(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    time TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    role TEXT NOT NULL,                 -- assistant (me) or user
+    text TEXT NOT NULL                  -- scrubbed
+);
+CREATE INDEX IF NOT EXISTS chat_messages_conversation ON chat_messages(conversation_id, seq);
+"""
+
+
+def connect(db: Path) -> sqlite3.Connection:
+    db.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(db, isolation_level=None)  # transactions are explicit below
+    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON", "busy_timeout = 5000"):
+        conn.execute(f"PRAGMA {pragma}")
+    conn.executescript(SCHEMA)
+    return conn
+
+
+def save_import(db: Path, source: Path, kind: str, gap_minutes: int, built: Built) -> int:
+    """Store one import, replacing any earlier import of the same file. Returns its id."""
+    path, sha = str(source.resolve()), hashlib.sha256(source.read_bytes()).hexdigest()
+    conn = connect(db)
+    try:
+        with _transaction(conn):
+            conn.execute("DELETE FROM chat_imports WHERE source_path = ? OR source_sha256 = ?", (path, sha))
+            import_id = conn.execute(
+                "INSERT INTO chat_imports (source_path, source_sha256, kind, me, gap_minutes, imported_at, summary)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (path, sha, kind, built.me, gap_minutes, datetime.now(UTC).isoformat(),
+                 json.dumps(built.summary.to_dict(), ensure_ascii=False))).lastrowid
+            for conv in built.conversations:
+                _insert_conversation(conn, import_id, conv, built.me)
+        return import_id
+    finally:
+        conn.close()
+
+
+def load_conversations(db: Path) -> Iterator[tuple[str, Conversation]]:
+    """Every stored conversation with the "me" of its import, oldest import first."""
+    conn = connect(db)
+    try:
+        convs = conn.execute("SELECT c.id, c.chat, i.me FROM chat_conversations c "
+                             "JOIN chat_imports i ON i.id = c.import_id ORDER BY i.id, c.id").fetchall()
+        for conv_id, chat, me in convs:
+            rows = conn.execute("SELECT time, sender, text FROM chat_messages WHERE conversation_id = ? "
+                                "ORDER BY seq", (conv_id,))
+            messages = [ChatMessage(datetime.fromisoformat(t), sender, text) for t, sender, text in rows]
+            yield me, Conversation(chat, messages)
+    finally:
+        conn.close()
+
+
+def load_examples(db: Path) -> list[dict]:
+    """The chat examples of every stored import (what the training mix reads)."""
+    return [ex for me, conv in load_conversations(db) if (ex := to_example(conv, me))]
+
+
+def _insert_conversation(conn: sqlite3.Connection, import_id: int, conv: Conversation, me: str) -> None:
+    conv_id = conn.execute(
+        "INSERT INTO chat_conversations (import_id, chat, started_at, ended_at, turns) VALUES (?, ?, ?, ?, ?)",
+        (import_id, conv.chat, conv.started.isoformat(), conv.ended.isoformat(), len(conv.messages))).lastrowid
+    conn.executemany(
+        "INSERT INTO chat_messages (conversation_id, seq, time, sender, role, text) VALUES (?, ?, ?, ?, ?, ?)",
+        [(conv_id, seq, m.time.isoformat(), m.sender, "assistant" if m.sender == me else "user", m.text)
+         for seq, m in enumerate(conv.messages)])
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
