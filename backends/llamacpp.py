@@ -25,7 +25,10 @@ from backends.base import BackendError, BackendInfo, GenOpts, Message, ModelNotF
 from backends.models import ModelRef
 
 log = logging.getLogger("brain.llamacpp")
-_LEVELS = {2: logging.WARNING, 3: logging.ERROR}
+# ggml.h: NONE=0, DEBUG=1, INFO=2, WARN=3, ERROR=4, CONT=5 (continues the previous line).
+# (llama-cpp-python's own _logger.py still carries the older numbering.)
+_LEVELS = {1: logging.DEBUG, 2: logging.INFO, 3: logging.WARNING, 4: logging.ERROR}
+_CONT = 5
 _stderr_lock = threading.Lock()
 
 
@@ -34,9 +37,13 @@ def _install_log_router() -> None:
     import llama_cpp
     import llama_cpp._logger as lc_logger
 
+    last = [logging.DEBUG]
+
     @llama_cpp.llama_log_callback
     def route(level: int, text: bytes, _user: ctypes.c_void_p) -> None:
-        log.log(_LEVELS.get(level, logging.DEBUG), text.decode("utf-8", "replace").rstrip())
+        if level != _CONT:
+            last[0] = _LEVELS.get(level, logging.DEBUG)
+        log.log(last[0], text.decode("utf-8", "replace").rstrip())
 
     lc_logger.llama_log_callback = route  # keep a reference: ctypes callbacks must outlive C use
     llama_cpp.llama_log_set(route, ctypes.c_void_p(0))

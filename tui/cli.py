@@ -20,6 +20,9 @@ COMMANDS = [
     "tui.commands.serve",
     "tui.commands.train",
     "tui.commands.adapters",
+    "tui.commands.export",
+    "tui.commands.reflect",
+    "tui.commands.eval_questions",
 ]
 
 EPILOG = """\

@@ -14,6 +14,7 @@ import tomli_w
 
 from backends import DEFAULT_BACKEND, DEFAULT_MODEL, GenOpts
 from backends.paths import config_home
+from trainer.engines.base import TrainSettings
 from trainer.atomic import atomic_write_bytes
 
 DEMO_VAULT = Path(__file__).parent / "demo-vault"
@@ -58,6 +59,9 @@ class Config:
     """Default vault folder; empty = the bundled demo vault."""
     chat: ChatSettings = field(default_factory=ChatSettings)
     backend: BackendSettings = field(default_factory=BackendSettings)
+    train: TrainSettings = field(default_factory=TrainSettings)
+    keep_adapters: int = 5
+    """Adapter versions kept on disk (the active one and its rollback target are always kept)."""
 
     @property
     def vault_path(self) -> Path:
@@ -87,8 +91,12 @@ def _merge(obj, data: dict) -> None:
         current = getattr(obj, f.name)
         if hasattr(current, "__dataclass_fields__") and isinstance(value, dict):
             _merge(current, value)
+        elif isinstance(current, float) and isinstance(value, int) and not isinstance(value, bool):
+            setattr(obj, f.name, float(value))  # TOML `temperature = 1` means 1.0
+        elif current is not None and not isinstance(value, type(current)) and not isinstance(current, str | list):
+            raise ValueError(f"{f.name} should be a {type(current).__name__}, not {value!r}")
         else:
-            setattr(obj, f.name, type(current)(value))
+            setattr(obj, f.name, value)
 
 
 def load_config(path: Path | None = None) -> Config:

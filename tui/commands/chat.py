@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.commands import add_command, resolve_config
+from tui.commands import add_command, fail, resolve_config
 
 
 def register(sub) -> None:
@@ -11,6 +11,14 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from tui.app import BrainApp
+    from tui.history import HistoryError
 
-    BrainApp(resolve_config(args)).run()
+    cfg = resolve_config(args)
+    if not cfg.vault_path.is_dir():
+        return fail(f"vault is not a folder: {cfg.vault_path} (give --vault PATH)", 2)
+    try:
+        app = BrainApp(cfg)
+    except HistoryError as exc:
+        return fail(str(exc))
+    app.run()
     return 0
