@@ -1,0 +1,97 @@
+"""Decisions: statements, reasons, revisions tied to the reason they take back, timelines."""
+
+from __future__ import annotations
+
+import pytest
+from reflect_support import FIXTURE_VAULT, indexed
+
+from trainer.decisions import DecisionStore, extract
+from trainer.parse import parse_note
+
+
+def note(path: str, text: str):
+    return parse_note(path, text.encode()).note
+
+
+def test_decision_note_gives_statement_reasons_and_a_dated_retraction():
+    [d] = extract(note("decisions/2024-05-bike-over-scooter.md",
+                       (FIXTURE_VAULT / "decisions/2024-05-bike-over-scooter.md").read_text()))
+    assert d.date == "2024-05-10"
+    assert d.statement.startswith("Decided on 2024-05-10: buy a bicycle")
+    assert [r.key for r in d.reasons] == ["Cost", "Exercise", "Parking"]
+    by_reason = {v.reason: v for v in d.revisions if v.reason}
+    assert by_reason[3].relation == "retracted" and by_reason[3].date == "2025-02"
+    assert "It was not one" in by_reason[3].cue
+    assert by_reason[1].relation == "confirmed"
+
+
+def test_sentences_elsewhere_are_decisions_with_their_because():
+    text = "Long week.\n\nI decided to stop drinking coffee after lunch because I slept badly.\n\n" \
+           "His phone had decided to close the app.\n"
+    [d] = extract(note("journal/2025-01-01.md", text))
+    assert d.kind == "mention" and d.subject.startswith("to stop drinking coffee")
+    assert d.reasons[0].text == "I slept badly"
+    [zh] = extract(note("zh/x.md", "我决定每天早上练习二十分钟，因为晚上太累了。"))
+    assert zh.subject == "每天早上练习二十分钟" and zh.reasons[0].text == "晚上太累了"
+
+
+def test_timeline_links_a_reversal_from_a_later_note(tmp_path):
+    index = indexed(FIXTURE_VAULT, tmp_path)
+    store = DecisionStore(index)
+    store.sync()
+    timeline = store.timeline("decisions/2024-05-bike-over-scooter.md")
+    kinds = [(e.date, e.kind) for e in timeline.events]
+    assert kinds[0] == ("2024-05-10", "decided")
+    assert ("2025-02", "retracted") in kinds
+    assert ("2025-03-02", "reversed") in kinds  # the train decision reverses it
+    assert [e.kind for e in timeline.changes] == ["retracted", "reversed"]
+    store.close()
+    index.close()
+
+
+def test_store_follows_edits(tmp_path):
+    import shutil
+
+    from trainer.scan import scan_vault
+
+    vault = tmp_path / "vault"
+    shutil.copytree(FIXTURE_VAULT, vault)
+    index = indexed(vault, tmp_path)
+    store = DecisionStore(index)
+    assert store.sync() == index.count()
+    assert store.sync() == 0  # nothing changed: nothing re-read
+    (vault / "decisions" / "2025-03-train-to-work.md").unlink()
+    scan_vault(vault, index)
+    store.sync()
+    events = store.timeline("decisions/2024-05-bike-over-scooter.md").events
+    assert "reversed" not in [e.kind for e in events]
+    store.close()
+    index.close()
+
+
+@pytest.fixture
+def sample_store(sample_vault, tmp_path):
+    index = indexed(sample_vault, tmp_path)
+    store = DecisionStore(index)
+    store.sync()
+    yield store
+    store.close()
+    index.close()
+
+
+def test_notion_update_takes_back_speed(sample_store):
+    timeline = sample_store.timeline("decisions/2025-03-notion-to-obsidian.md")
+    assert timeline.date == "2025-03-09"
+    [change] = timeline.changes
+    assert (change.date, change.kind, change.reason) == ("2025-10", "retracted", "Speed")
+    assert 'I wrote "speed" as a reason. It was not one.' in change.text
+    still = [e.reason for e in timeline.events if e.kind == "confirmed"]
+    assert still == ["I want to own the files", "Scripts"]
+
+
+def test_later_note_that_retracts_an_earlier_reason_is_linked(sample_store):
+    timeline = sample_store.timeline("decisions/2024-04-rust-for-gps-backend.md")
+    later = [e for e in timeline.changes if e.path == "decisions/2024-08-back-to-python.md"]
+    assert {e.kind for e in later} == {"reversed", "retracted"}
+    retracted = next(e for e in later if e.kind == "retracted")
+    assert "forty phones" in retracted.text and "would not keep up" in retracted.reason

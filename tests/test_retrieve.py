@@ -1,0 +1,109 @@
+"""Retrieval: BM25 with field boosts, Chinese, link hop, relevance, sync with the index."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from reflect_support import FIXTURE_VAULT, indexed
+
+from trainer.retrieve import Retriever
+from trainer.terms import query_terms, stem, terms
+
+
+@pytest.fixture
+def retriever(tmp_path):
+    index = indexed(FIXTURE_VAULT, tmp_path)
+    r = Retriever(index)
+    yield r
+    r.close()
+    index.close()
+
+
+def paths(retrieval):
+    return [h.path for h in retrieval.hits]
+
+
+def test_terms_join_word_forms_and_split_chinese_into_pairs():
+    assert stem("moving") == stem("moved") == stem("move")
+    assert stem("decides") == stem("decided")
+    assert terms("学习日记") == ["学习", "习日", "日记"]
+    assert query_terms("我为什么决定读书？") == ["决定", "定读", "读书"]  # 什么 dropped
+
+
+def test_english_question_finds_the_decision_note_first(retriever):
+    found = retriever.retrieve("why did I buy a bicycle instead of a scooter?")
+    assert paths(found)[0] == "decisions/2024-05-bike-over-scooter.md"
+    assert "Cost" in found.hits[0].excerpt
+
+
+def test_chinese_question_finds_the_chinese_note(retriever):
+    found = retriever.retrieve("我为什么决定睡前读书？")
+    assert paths(found)[0] == "zh/读书笔记.md"
+    assert "看手机" in found.hits[0].excerpt
+
+
+def test_title_match_outranks_a_body_match(retriever):
+    found = retriever.retrieve("tomato")
+    assert paths(found)[:2] == ["projects/tomatoes.md", "projects/kitchen.md"]
+
+
+def test_a_note_linked_from_the_best_hit_outranks_an_unlinked_one(retriever):
+    # Both journal notes mention the bicycle once; only the first links to the decision.
+    found = retriever.retrieve("bicycle scooter decision")
+    order = paths(found)
+    assert order.index("journal/2024-05-12.md") < order.index("journal/2024-06-01.md")
+    linked = next(h for h in found.hits if h.path == "journal/2024-05-12.md")
+    assert "link" in linked.via and linked.linked_from
+
+
+def test_nothing_relevant_gives_no_hits(retriever):
+    assert retriever.retrieve("why did I buy a motorbike?").nothing_found
+    assert retriever.retrieve("为什么我决定搬到上海？").nothing_found
+
+
+def test_an_edited_note_is_searchable_after_the_next_scan(tmp_path):
+    vault = tmp_path / "vault"
+    shutil.copytree(FIXTURE_VAULT, vault)
+    index = indexed(vault, tmp_path)
+    retriever = Retriever(index)
+    assert retriever.retrieve("kayak").nothing_found
+    note = vault / "journal" / "2024-06-01.md"
+    note.write_text(note.read_text() + "\nBooked a kayak lesson for July.\n")
+    from trainer.scan import scan_vault
+
+    scan_vault(vault, index)
+    assert paths(retriever.retrieve("kayak")) == ["journal/2024-06-01.md"]
+    retriever.close()
+    index.close()
+
+
+def test_sample_vault_english_and_chinese(sample_vault, tmp_path):
+    index = indexed(sample_vault, tmp_path)
+    retriever = Retriever(index)
+    notion = retriever.retrieve("why did I move from Notion to Obsidian?")
+    assert paths(notion)[0] == "decisions/2025-03-notion-to-obsidian.md"
+    assert "journal/2025-03-14.md" in paths(notion)
+    morning = retriever.retrieve("我为什么决定每天早上练习中文？")
+    assert paths(morning)[0] == "zh/学习日记-2025-05.md"
+    assert retriever.retrieve("Why did I switch from Vim to Emacs?").nothing_found
+    retriever.close()
+    index.close()
+
+
+@pytest.mark.slow
+def test_embeddings_fuse_with_bm25_and_are_cached(tmp_path):
+    pytest.importorskip("sentence_transformers")
+    from trainer import embed
+
+    if not embed.available():
+        pytest.skip("the embedding model package (second-brain[embed]) is not installed")
+    index = indexed(FIXTURE_VAULT, tmp_path)
+    retriever = Retriever.open(index, "on")
+    found = retriever.retrieve("why did I buy a bicycle instead of a scooter?")
+    assert paths(found)[0] == "decisions/2024-05-bike-over-scooter.md"
+    assert "meaning" in found.hits[0].via and found.hits[0].cosine > 0.5
+    cached = retriever.dense.conn.execute("SELECT count(DISTINCT content_hash) FROM chunks").fetchone()[0]
+    assert cached == index.count()
+    retriever.close()
+    index.close()

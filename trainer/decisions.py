@@ -1,0 +1,552 @@
+"""Decisions in the notes: what was decided, when, why, and how the reasons held up later.
+
+Two sources of decisions:
+- decision notes (frontmatter `type: decision`, or the tag `decision`): the statement ("Decided
+  on 2025-03-09: …"), the reasons (list items under a "Why…"/"Reasons…" heading; "Why not…"
+  items are reasons against), the status, and dated revision sections ("Update 2025-10",
+  "Later" with "2025-06: …" paragraphs, "Reflection, 2025-01", "Honest version, added the same
+  night");
+- sentences elsewhere: "decided to", "chose", "going with", "switched to", "决定" …, with a
+  "because/因为" clause as the reason, joined to a decision note's subject when they link to it.
+
+A revision is tied to the reason it talks about (by the reason's key words, or "the first
+reason"), and classed by what it says: retracted ("It was not one", "never measured"), revised
+("half true"), confirmed ("still holds"). A later note that links to a decision note and takes
+one of its reasons back ("forty phones … is four requests a second. That is nothing.") is a
+revision too, and a later decision that reverses an earlier one is linked to it. Extraction is
+rules, not a model: it runs on every scan and its output can be shown and checked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from trainer.note import Note
+from trainer.terms import is_frame, terms
+
+# --- patterns -----------------------------------------------------------------------------------
+
+DATE = r"(\d{4}-\d{2}(?:-\d{2})?)"
+DECIDED = re.compile(
+    r"\b(?:decided|decide to|decided to|chose|choose to|going with|go with|switched to|switch to|"
+    r"settled on|opted for|i picked|we picked)\b|决定|选择了|选了", re.IGNORECASE)
+REASONS_HEADING = re.compile(r"^(why|reasons?|because|the reasons?)\b|理由|原因|为什么", re.IGNORECASE)
+AGAINST_HEADING = re.compile(r"^why not\b|为什么不", re.IGNORECASE)
+REVISION_HEADING = re.compile(
+    r"\b(update[sd]?|later|reflection|in hindsight|hindsight|honest version|looking back|postscript|"
+    r"addendum|afterwards|retrospective)\b|更新|后记|回顾|反思", re.IGNORECASE)
+SAME_NIGHT = re.compile(r"same (night|day|evening)", re.IGNORECASE)
+LEADING_DATE = re.compile(rf"^\s*(?:update\s+)?{DATE}\s*[:：.\-–—]\s*", re.IGNORECASE)
+ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+reason", re.IGNORECASE)
+ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+            "fifth": 5, "5th": 5}
+CONFIRMED = re.compile(r"\b(still holds?|still true|turned out (true|right)|the real one|real reason|"
+                       r"close second|still happy|no regrets?|holds up|was right)\b|仍然|还是对的", re.IGNORECASE)
+RETRACTED = re.compile(
+    r"\b(was not|wasn'?t|was never|were not|weren'?t|is not|isn'?t|not one|never measured|never real|"
+    r"wrong|did not need|didn'?t need|do not need|don'?t need|not true|no longer|not a reason|sounded (better|like)|"
+    r"that is nothing|would have been fine|i did not test|never tested)\b|不是|错了|其实没有", re.IGNORECASE)
+REVISED = re.compile(r"\b(half true|partly|partially|half right|turned out|in hindsight|actually)\b|"
+                     r"其实|后来", re.IGNORECASE)
+REVERSES = re.compile(r"\b(revers(?:e|es|ed|ing)|undo(?:ing)?|going back on|instead of)\b", re.IGNORECASE)
+BECAUSE = re.compile(r"\b(?:because|since|as)\b\s+(.*)|因为(.*)", re.IGNORECASE)
+SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")
+WIKILINK = re.compile(r"!?\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
+BOLD_LEAD = re.compile(r"^\*\*(.+?)\*\*")
+TAGS_ONLY = re.compile(r"^(#[^\s#]+\s*)+$")
+FIRST_PERSON = re.compile(r"\b(I|we)\b|我", re.IGNORECASE)
+ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
+
+
+# --- records ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reason:
+    n: int  # 1-based position among the note's reasons
+    text: str
+    key: str  # the lead phrase: "I want to own the files", "Speed"
+    against: bool = False  # from a "Why not X" section: a reason against an option
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A later word on a decision: a dated section of its note, or another note linking back."""
+
+    path: str  # the note it is written in
+    date: str | None
+    heading: str
+    text: str  # the paragraph
+    relation: str  # "retracted", "revised", "confirmed", "reversed" or "follow-up"
+    reason: int | None = None  # Reason.n it is about
+    cue: str = ""  # the sentence(s) that say so
+
+
+@dataclass(frozen=True)
+class Decision:
+    path: str
+    subject: str
+    date: str | None
+    statement: str
+    kind: str = "note"  # "note" (a decision note) or "mention" (a sentence in another note)
+    status: str = ""
+    reasons: tuple[Reason, ...] = ()
+    revisions: tuple[Revision, ...] = ()
+    links: tuple[str, ...] = ()  # link targets as written
+
+
+@dataclass
+class Section:
+    heading: str
+    level: int
+    paragraphs: list[str] = field(default_factory=list)
+
+
+# --- extraction from one note -------------------------------------------------------------------
+
+
+def is_decision_note(note: Note) -> bool:
+    kind = str(note.frontmatter.get("type", "")).strip().lower()
+    return kind == "decision" or "decision" in {t.lower() for t in note.tags}
+
+
+def extract(note: Note) -> list[Decision]:
+    """Every decision in one note: the note's own (decision notes) or sentence mentions."""
+    if is_decision_note(note):
+        return [note_decision(note)]
+    return mentions(note)
+
+
+def note_decision(note: Note) -> Decision:
+    sections = split_sections(note.body)
+    reasons = find_reasons(sections)
+    statement = find_statement(sections) or note.title
+    revisions = tuple(r for s in sections if REVISION_HEADING.search(s.heading)
+                      for r in section_revisions(note, s, reasons))
+    status = str(note.frontmatter.get("status", "") or "")
+    return Decision(note.path, note.title, note.date, statement, "note", status, reasons, revisions,
+                    tuple(link.target for link in note.links if not link.embed))
+
+
+def split_sections(body: str) -> list[Section]:
+    """Sections by heading (level 2+), each a list of paragraphs; a list is one paragraph."""
+    sections = [Section("", 1)]
+    para: list[str] = []
+
+    def close() -> None:
+        if para:
+            sections[-1].paragraphs.append("\n".join(para).strip())
+            para.clear()
+
+    for line in body.split("\n"):
+        heading = re.match(r"^(#{1,6})\s+(.*)$", line)
+        if heading:
+            close()
+            if len(heading.group(1)) > 1:
+                sections.append(Section(heading.group(2).strip(), len(heading.group(1))))
+        elif not line.strip():
+            close()
+        elif not TAGS_ONLY.match(line.strip()):
+            para.append(line)
+    close()
+    return sections
+
+
+def find_statement(sections: list[Section]) -> str:
+    for section in sections:
+        for para in section.paragraphs:
+            for sentence in sentences(para):
+                if DECIDED.search(sentence):
+                    return clean(sentence)
+    return ""
+
+
+def find_reasons(sections: list[Section]) -> tuple[Reason, ...]:
+    found: list[Reason] = []
+    for section in sections:
+        against = bool(AGAINST_HEADING.search(section.heading))
+        if not against and not REASONS_HEADING.search(section.heading):
+            continue
+        for text in reason_items(section.paragraphs):
+            found.append(Reason(len(found) + 1, clean(text), reason_key(text), against))
+    return tuple(found)
+
+
+def reason_items(paragraphs: list[str]) -> list[str]:
+    """List items when the section has a list, else its paragraphs."""
+    items: list[str] = []
+    for para in paragraphs:
+        lines = para.split("\n")
+        if ITEM.match(lines[0]):
+            for line in lines:
+                match = ITEM.match(line)
+                if match:
+                    items.append(match.group(1))
+                elif items:
+                    items[-1] += " " + line.strip()
+        else:
+            items.append(para)
+    return [i for i in items if i.strip()]
+
+
+def reason_key(text: str) -> str:
+    """The bold lead ("**Offline.**"), else the first sentence."""
+    bold = BOLD_LEAD.match(text.strip())
+    lead = bold.group(1) if bold else (sentences(text) or [text])[0]
+    return clean(lead).rstrip(".。:：")
+
+
+def key_terms(reason: Reason) -> list[str]:
+    """The subject words of a reason's key phrase."""
+    return unique([t for t in terms(reason.key) if not is_frame(t)])
+
+
+def section_revisions(note: Note, section: Section, reasons: tuple[Reason, ...]) -> list[Revision]:
+    heading_date = re.search(DATE, section.heading)
+    date = heading_date.group(1) if heading_date else (note.date if SAME_NIGHT.search(section.heading) else None)
+    out: list[Revision] = []
+    for para in section.paragraphs:
+        lead = LEADING_DATE.match(para)
+        if lead:
+            date = lead.group(1)
+        out.extend(revisions_of(note.path, date, section.heading, para, reasons, strict=False))
+    return out
+
+
+def revisions_of(path: str, date: str | None, heading: str, para: str, reasons: tuple[Reason, ...],
+                 strict: bool) -> list[Revision]:
+    """The paragraph's word on each reason it mentions; `strict` (other notes) needs a change cue
+    and two shared key words, so a passing mention is not a revision."""
+    text = clean(para)
+    parts = sentences(para)
+    matched: dict[int, list[str]] = {}
+    for i, sentence in enumerate(parts):
+        following = parts[i + 1] if i + 1 < len(parts) else ""
+        cue = sentence if relation_of(sentence) != "follow-up" else f"{sentence} {following}".strip()
+        for reason in reasons:
+            if mentions_reason(sentence, reason, strict) and (not strict or RETRACTED.search(cue)):
+                matched.setdefault(reason.n, []).append(cue)
+    out = [Revision(path, date, heading, text, relation_of(" ".join(cues)), n, clean(" ".join(unique(cues))))
+           for n, cues in matched.items()]
+    if not out and not strict:
+        out.append(Revision(path, date, heading, text, paragraph_relation(para)))
+    return out
+
+
+def paragraph_relation(para: str) -> str:
+    """For a paragraph tied to no reason: reversed, or how it speaks of the decision as a whole."""
+    if re.search(r"\brevers", para, re.IGNORECASE):
+        return "reversed"
+    relation = relation_of(para)
+    return "revised" if relation == "retracted" else relation
+
+
+def mentions_reason(sentence: str, reason: Reason, strict: bool) -> bool:
+    """By ordinal ("the first reason") or by the reason's key words (prefixes: own -> ownership)."""
+    ordinal = ORDINAL.search(sentence)
+    if ordinal:
+        return ORDINALS[ordinal.group(1).lower()] == reason.n
+    keys = key_terms(reason)
+    if not keys:
+        return False
+    have = terms(sentence)
+    hits = sum(1 for k in keys if any(h == k or (len(k) >= 3 and h.startswith(k)) for h in have))
+    need = min(2, len(keys)) if strict else (1 if len(keys) <= 2 else 2)
+    return hits >= need
+
+
+def relation_of(text: str) -> str:
+    if re.search(r"turned out (true|right)|still holds|the real one|real reason", text, re.IGNORECASE):
+        return "confirmed"
+    if re.search(r"half true|partly|partially|half right", text, re.IGNORECASE):
+        return "revised"
+    if RETRACTED.search(text):
+        return "retracted"
+    if CONFIRMED.search(text):
+        return "confirmed"
+    if REVISED.search(text):
+        return "revised"
+    return "follow-up"
+
+
+def mentions(note: Note) -> list[Decision]:
+    """Decision sentences in an ordinary note (journal, project): one Decision each."""
+    out: list[Decision] = []
+    for section in split_sections(note.body):
+        for para in section.paragraphs:
+            for sentence in sentences(para):
+                match = DECIDED.search(sentence)
+                if match and not sentence.strip().endswith("?") and FIRST_PERSON.search(sentence[:match.start()]):
+                    out.append(mention(note, sentence, match))
+    return out
+
+
+def mention(note: Note, sentence: str, match: re.Match) -> Decision:
+    after = clean(sentence[match.end():]).strip(" :：,，")
+    subject = re.split(r"[,.;:!?，。；：！？(（]", after)[0].strip() or note.title
+    because = BECAUSE.search(sentence[match.end():])
+    reasons = ()
+    if because:
+        reason = clean(because.group(1) or because.group(2) or "").rstrip(".。")
+        if reason:
+            reasons = (Reason(1, reason, reason),)
+    links = tuple(m.group(1).strip() for m in WIKILINK.finditer(sentence) if m.group(1).strip())
+    return Decision(note.path, subject[:80], note.date, clean(sentence), "mention", "", reasons, (), links)
+
+
+def cross_revisions(decision: Decision, later: Note) -> list[Revision]:
+    """What a later note that links to `decision` says against or about its reasons."""
+    if not later.date or not decision.date or later.date[:10] <= decision.date[:10]:
+        return []
+    out: list[Revision] = []
+    for section in split_sections(later.body):
+        for para in section.paragraphs:
+            out.extend(revisions_of(later.path, later.date, section.heading, para, decision.reasons, strict=True))
+            if REVERSES.search(para) and _links_to(para, decision.path):
+                out.append(Revision(later.path, later.date, section.heading, clean(para), "reversed"))
+    return out
+
+
+def _links_to(text: str, path: str) -> bool:
+    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0].casefold()
+    return any(m.group(1).strip().casefold().rsplit("/", 1)[-1] == stem for m in WIKILINK.finditer(text))
+
+
+# --- text helpers -------------------------------------------------------------------------------
+
+
+def sentences(text: str) -> list[str]:
+    flat = re.sub(r"\s*\n\s*", " ", text.strip())
+    return [s.strip() for s in SENTENCE.split(flat) if s.strip()]
+
+
+def clean(text: str) -> str:
+    """Markdown made plain: wikilinks as their names, no emphasis or list marks, one line."""
+    text = WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
+    text = re.sub(r"\*\*|__|~~|`", "", text)
+    text = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", text, flags=re.MULTILINE)
+    return re.sub(r"\s*\n\s*", " ", text).strip()
+
+
+def unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+# --- the store: decisions in tables beside the index, and timelines -----------------------------
+
+VERSION = 1
+SCHEMA = """
+CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    date TEXT,
+    statement TEXT NOT NULL,
+    status TEXT NOT NULL,
+    target TEXT
+);
+CREATE INDEX decisions_path ON decisions(path);
+CREATE INDEX decisions_target ON decisions(target);
+CREATE TABLE decision_reasons (
+    decision_id INTEGER NOT NULL REFERENCES decisions(id) ON DELETE CASCADE,
+    n INTEGER NOT NULL, text TEXT NOT NULL, key TEXT NOT NULL, against INTEGER NOT NULL
+);
+CREATE TABLE decision_revisions (
+    decision_id INTEGER NOT NULL REFERENCES decisions(id) ON DELETE CASCADE,
+    path TEXT NOT NULL, date TEXT, heading TEXT NOT NULL, text TEXT NOT NULL, relation TEXT NOT NULL,
+    reason INTEGER, cue TEXT NOT NULL,
+    other_note INTEGER NOT NULL DEFAULT 0
+)
+"""
+TABLES = ["decision_revisions", "decision_reasons", "decisions", "decision_notes"]
+CHANGES = ("retracted", "revised", "reversed")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One dated line of a decision's story."""
+
+    date: str | None
+    path: str  # the note that says it
+    title: str  # that note's title
+    kind: str  # "decided", "retracted", "revised", "confirmed", "reversed", "follow-up", "mention"
+    text: str  # the statement, or the sentence that carries the change
+    reason: str = ""  # the reason it is about, when it is about one
+    heading: str = ""
+
+
+@dataclass
+class Timeline:
+    subject: str
+    path: str  # the decision note
+    date: str | None
+    reasons: list[Reason]
+    events: list[Event]
+
+    @property
+    def changes(self) -> list[Event]:
+        """Events after the decision that take a reason back, qualify it, or reverse the decision."""
+        return [e for e in self.events if e.kind in CHANGES]
+
+
+class DecisionStore:
+    """Decisions of one vault's index, kept in step with the notes by content hash."""
+
+    def __init__(self, index) -> None:
+        from trainer import derived
+
+        self.index = index
+        self._derived = derived
+        self.conn = derived.connect(index.path)
+        derived.ensure_schema(self.conn, "decisions", VERSION, SCHEMA, TABLES)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def sync(self) -> int:
+        """Re-extract notes changed since the last sync; relink across notes if anything changed."""
+        changed, gone = self._derived.stale(self.conn, "decision_notes")
+        if not changed and not gone:
+            return 0
+        with self._derived.transaction(self.conn):
+            for path in gone:
+                self._forget(path)
+            for path in changed:
+                note = self.index.get(path)
+                if note is not None:
+                    self._forget(path)
+                    self._store(note)
+            self._relink()
+        return len(changed)
+
+    def _forget(self, path: str) -> None:
+        self.conn.execute("DELETE FROM decisions WHERE path = ?", (path,))
+        self.conn.execute("DELETE FROM decision_notes WHERE path = ?", (path,))
+
+    def _store(self, note: Note) -> None:
+        for d in extract(note):
+            cur = self.conn.execute(
+                "INSERT INTO decisions (path, kind, subject, date, statement, status) VALUES (?, ?, ?, ?, ?, ?)",
+                (d.path, d.kind, d.subject, d.date, d.statement, d.status))
+            self._reasons(cur.lastrowid, d.reasons)
+            self._revisions(cur.lastrowid, d.revisions, other_note=False)
+        self.conn.execute("INSERT INTO decision_notes VALUES (?, ?)", (note.path, note.content_hash))
+
+    def _reasons(self, decision_id: int, reasons) -> None:
+        self.conn.executemany("INSERT INTO decision_reasons VALUES (?, ?, ?, ?, ?)",
+                              [(decision_id, r.n, r.text, r.key, int(r.against)) for r in reasons])
+
+    def _revisions(self, decision_id: int, revisions, other_note: bool) -> None:
+        self.conn.executemany(
+            "INSERT INTO decision_revisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(decision_id, v.path, v.date, v.heading, v.text, v.relation, v.reason, v.cue, int(other_note))
+             for v in revisions])
+
+    def _relink(self) -> None:
+        """Cross-note links: mentions to the decision note they link to; later notes that revise
+        a decision's reasons or reverse it. Recomputed whole: they depend on other notes."""
+        self.conn.execute("DELETE FROM decision_revisions WHERE other_note = 1")
+        notes = {path: i for i, path in self.conn.execute("SELECT id, path FROM decisions WHERE kind = 'note'")}
+        for decision_id, path in self.conn.execute("SELECT id, path FROM decisions WHERE kind = 'mention'").fetchall():
+            self.conn.execute("UPDATE decisions SET target = ? WHERE id = ?",
+                              (self._mention_target(path, decision_id, notes), decision_id))
+        for path, decision_id in notes.items():
+            note = self.index.get(path)
+            decision = note_decision(note) if note else None
+            for later_path in self.index.backlinks(path) if decision else []:
+                later = self.index.get(later_path)
+                if later is not None:
+                    self._revisions(decision_id, cross_revisions(decision, later), other_note=True)
+
+    def _mention_target(self, path: str, decision_id: int, notes: dict[str, int]) -> str | None:
+        statement = self.conn.execute("SELECT statement FROM decisions WHERE id = ?", (decision_id,)).fetchone()[0]
+        note = self.index.get(path)
+        for link in note.links if note else ():
+            if link.target.casefold() in statement.casefold():
+                resolved = self.index.resolve_link(link.target, path)
+                if resolved in notes:
+                    return resolved
+        return None
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def decisions(self, path: str | None = None) -> list[Decision]:
+        """Stored decisions (all, or those written in one note), by date."""
+        sql = "SELECT * FROM decisions" + (" WHERE path = ?" if path else "") + " ORDER BY date, id"
+        return [self._decision(row) for row in self.conn.execute(sql, (path,) if path else ())]
+
+    def _decision(self, row) -> Decision:
+        reasons = tuple(Reason(n, text, key, bool(a)) for n, text, key, a in self.conn.execute(
+            "SELECT n, text, key, against FROM decision_reasons WHERE decision_id = ? ORDER BY n", (row["id"],)))
+        revisions = tuple(Revision(p, d, h, t, rel, reason, cue) for p, d, h, t, rel, reason, cue in self.conn.execute(
+            "SELECT path, date, heading, text, relation, reason, cue FROM decision_revisions "
+            "WHERE decision_id = ? ORDER BY rowid", (row["id"],)))
+        links = (row["target"],) if row["target"] else ()
+        return Decision(row["path"], row["subject"], row["date"], row["statement"], row["kind"], row["status"],
+                        reasons, revisions, links)
+
+    def subject_of(self, path: str) -> str | None:
+        """The decision note a note's decision story belongs to: itself, or the one it mentions."""
+        row = self.conn.execute("SELECT path FROM decisions WHERE kind = 'note' AND path = ?", (path,)).fetchone()
+        if row:
+            return row[0]
+        row = self.conn.execute("SELECT target FROM decisions WHERE path = ? AND target IS NOT NULL", (path,)).fetchone()
+        return row[0] if row else None
+
+    def timeline(self, path: str) -> Timeline | None:
+        """The story of the decision written in `path`: decided, revisions, mentions, reversals."""
+        found = self.decisions(path)
+        decision = next((d for d in found if d.kind == "note"), None)
+        if decision is None:
+            return None
+        reasons = {r.n: r for r in decision.reasons}
+        events = [self._event(decision.date, decision.path, "decided", decision.statement)]
+        for v in decision.revisions:
+            if v.relation == "reversed" and v.path != decision.path:
+                events += self._decided(v.path, kind="reversed")
+                continue
+            reason = reasons.get(v.reason)
+            events.append(self._event(v.date, v.path, v.relation, v.cue or v.text,
+                                      reason.key if reason else "", v.heading))
+        events += self._mentions_of(path) + self._reversed_by_this(decision)
+        events.sort(key=lambda e: (e.date is None, e.date or "", e.kind != "decided"))
+        return Timeline(decision.subject, path, decision.date, list(decision.reasons), unique_events(events))
+
+    def _event(self, date, path, kind, text, reason="", heading="") -> Event:
+        note = self.index.get(path)
+        return Event(date, path, note.title if note else path, kind, text, reason, heading)
+
+    def _mentions_of(self, path: str) -> list[Event]:
+        rows = self.conn.execute("SELECT path, date, statement FROM decisions WHERE kind = 'mention' AND target = ?",
+                                 (path,))
+        return [self._event(date, p, "mention", statement) for p, date, statement in rows]
+
+    def _decided(self, path: str, kind: str = "decided") -> list[Event]:
+        return [self._event(d.date, d.path, kind, d.statement) for d in self.decisions(path) if d.kind == "note"]
+
+    def _reversed_by_this(self, decision: Decision) -> list[Event]:
+        """The earlier decision this one reverses ("reversing [[…]]"): its 'decided' line."""
+        if not REVERSES.search(decision.statement):
+            return []
+        note = self.index.get(decision.path)
+        out: list[Event] = []
+        for link in note.links if note else ():
+            target = self.index.resolve_link(link.target, decision.path)
+            if target and target != decision.path and link.target.casefold() in decision.statement.casefold():
+                out += self._decided(target)
+        return out
+
+
+def unique_events(events: list[Event]) -> list[Event]:
+    seen, out = set(), []
+    for e in events:
+        key = (e.date, e.path, e.kind, e.text)
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out

@@ -1,0 +1,444 @@
+"""Reflect: answer "why did I …?" from the notes, in the first person, with checked citations.
+
+The facts are carried by things a weak model cannot get wrong: the retrieved excerpts (numbered
+[1], [2] … with date and title), a dated timeline, and a "what changed" list built from the
+decision store (a reason taken back in an "Update 2025-10" section, a decision reversed by a later
+one). The model only writes the prose around them: the bundled 135M model adds little, a larger
+local model the user points at writes a real answer, with no code change. After generation every
+citation marker is checked, and one that points at no retrieved note is removed and counted. When
+retrieval finds nothing relevant the answer says so, and the model is not called at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from backends.base import GenOpts, Message
+from trainer.decisions import DecisionStore, Timeline
+from trainer.index import Index
+from trainer.retrieve import EXCERPT_CHARS, Hit, Retrieval, Retriever
+from trainer.terms import rouge_tokens
+
+NOTHING_FOUND = ("I couldn't find anything in my notes about that, so I won't guess. "
+                 "Try other words, or check that the note is in the vault and indexed.")
+INSTRUCTIONS = (
+    "You are me, answering a question about my own life from my own notes. Use only the numbered "
+    "excerpts below. Write in the first person (\"I decided…\", \"I wanted…\"), briefly, in my voice. "
+    "After each sentence put the number of the excerpt it comes from in brackets, like [1] or [2]. "
+    "If the excerpts do not answer the question, say that my notes do not say.")
+PATTERN_INSTRUCTIONS = (
+    "This question asks about a pattern: say what comes back across several notes, and cite at least "
+    "two different excerpts.")
+CHANGE_INSTRUCTIONS = "My reasons changed over time: say what changed and when, citing the excerpt."
+CHAT_INSTRUCTIONS = (
+    "Some excerpts from my notes follow; they may help with the next message. Use them when they are "
+    "relevant, cite them as [1], [2], and never invent what they do not say.")
+PATTERN = re.compile(
+    r"\b(keep|kept|always|usually|often|again|pattern|patterns|habit|habits|tend to|every time|"
+    r"recurring|repeatedly|mistakes|lessons)\b|总是|经常|老是|习惯|每次", re.IGNORECASE)
+CITATION = re.compile(r"(\s?)\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
+K = 5
+PATTERN_K = 8
+MAX_SOURCES = 8
+
+
+@dataclass(frozen=True)
+class Source:
+    n: int  # the citation number
+    path: str
+    title: str
+    date: str | None
+    excerpt: str
+    via: str = "text"  # how it was found: text, meaning, link, decision
+
+    @property
+    def label(self) -> str:
+        return f"[{self.n}] {self.date or 'undated'} · {self.title}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the timeline shown beside the answer."""
+
+    date: str | None
+    title: str
+    text: str
+    n: int  # the source it cites
+    kind: str = "note"  # "note", or a change: retracted, revised, confirmed, reversed
+
+
+@dataclass
+class Reflection:
+    question: str
+    sources: list[Source]
+    timeline: list[Entry]
+    changes: list[Entry]  # what changed in the reasons, dated, with the source that says so
+    pattern: bool
+    messages: list[Message]  # the prompt (empty when nothing was found)
+    retrieval: Retrieval | None = None
+
+    @property
+    def nothing_found(self) -> bool:
+        return not self.sources
+
+    def source(self, n: int) -> Source | None:
+        return next((s for s in self.sources if s.n == n), None)
+
+
+@dataclass
+class Answer:
+    prose: str  # the model's text after the citation check
+    appendix: str  # facts added deterministically: what changed, the notes it stands on
+    removed: int  # citation markers removed because they pointed at no retrieved note
+    cited: list[int]  # source numbers cited in prose and appendix, in order of first use
+    prose_cited: list[int] = field(default_factory=list)
+    nothing_found: bool = False
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p for p in (self.prose.strip(), self.appendix.strip()) if p)
+
+
+# --- building the reflection --------------------------------------------------------------------
+
+
+def is_pattern_question(question: str) -> bool:
+    return bool(PATTERN.search(question))
+
+
+def reflect(index: Index, question: str, retriever: Retriever | None = None, k: int | None = None,
+            system_prompt: str = "") -> Reflection:
+    """Retrieve, assemble sources, timeline and changes, and the prompt. No model is called."""
+    own = retriever is None
+    retriever = retriever or Retriever(index)
+    store = DecisionStore(index)
+    try:
+        pattern = is_pattern_question(question)
+        retrieval = retriever.retrieve(question, k or (PATTERN_K if pattern else K))
+        if retrieval.nothing_found:
+            return Reflection(question, [], [], [], pattern, [], retrieval)
+        store.sync()
+        return assemble(question, retrieval, store, pattern, system_prompt)
+    finally:
+        store.close()
+        if own:
+            retriever.close()
+
+
+def assemble(question: str, retrieval: Retrieval, store: DecisionStore, pattern: bool,
+             system_prompt: str) -> Reflection:
+    timelines = decision_timelines(store, retrieval.hits)
+    sources = number_sources(retrieval.hits, timelines)
+    by_path = {s.path: s.n for s in sources}
+    changes = [entry for t in timelines for entry in change_entries(t, by_path)]
+    timeline = sorted([Entry(s.date, s.title, s.excerpt, s.n) for s in sources] + changes,
+                      key=lambda e: (e.date is None, e.date or "", e.n))
+    messages = prompt_messages(question, sources, changes, pattern, system_prompt)
+    return Reflection(question, sources, timeline, changes, pattern, messages, retrieval)
+
+
+def decision_timelines(store: DecisionStore, hits: Sequence[Hit], top: int = 3) -> list[Timeline]:
+    """Stories of the decision notes among the best hits (a note that only mentions a decision
+    does not pull its story in: "how many riders…" is not a question about the Rust rewrite)."""
+    timelines = (store.timeline(h.path) for h in hits[:top])
+    return [t for t in timelines if t is not None]
+
+
+def number_sources(hits: Sequence[Hit], timelines: Sequence[Timeline]) -> list[Source]:
+    """Hits as numbered sources; a note a change event stands on joins if it was not retrieved."""
+    decision_text = {t.path: decision_excerpt(t) for t in timelines}
+    sources = [Source(i, h.path, h.title, h.date, decision_text.get(h.path) or h.excerpt, h.via)
+               for i, h in enumerate(hits, start=1)]
+    known = {s.path for s in sources}
+    for t in timelines:
+        for event in t.changes + ([] if t.path in known else [t.events[0]]):
+            if event.path not in known and len(sources) < MAX_SOURCES:
+                text = decision_text.get(event.path) or event.text
+                sources.append(Source(len(sources) + 1, event.path, event.title, event.date, text, "decision"))
+                known.add(event.path)
+    return sources
+
+
+def decision_excerpt(t: Timeline, budget: int = EXCERPT_CHARS) -> str:
+    """A decision note as an excerpt: the statement and each reason's lead, then detail if room."""
+    lines = [t.events[0].text] if t.events and t.events[0].kind == "decided" else []
+    pros = [r for r in t.reasons if not r.against]
+    cons = [r for r in t.reasons if r.against]
+    if pros:
+        lines.append("Reasons: " + " ".join(f"({r.n}) {clip(r.text, 160)}" for r in pros))
+    if cons:
+        lines.append("Against the other option: " + " ".join(clip(r.text, 160) for r in cons))
+    return clip(" ".join(lines), budget)
+
+
+RELATION_WORDS = {
+    "retracted": "I took back the reason",
+    "revised": "I qualified the reason",
+    "confirmed": "Still holds:",
+    "reversed": "I reversed the decision",
+}
+
+
+def change_entries(t: Timeline, by_path: dict[str, int]) -> list[Entry]:
+    """The timeline's changes (and what still held, for contrast), each citing its note."""
+    out = []
+    for e in t.events:
+        if e.kind not in RELATION_WORDS or e.path not in by_path:
+            continue
+        if e.kind == "confirmed" and not t.changes:
+            continue  # "still holds" matters only beside something that did not
+        what = f"{RELATION_WORDS[e.kind]} “{e.reason}”" if e.reason else RELATION_WORDS[e.kind]
+        where = f" ({e.heading})" if e.heading and e.path == t.path else f" ({e.title})" if e.path != t.path else ""
+        out.append(Entry(e.date, f"{t.subject}{where}", f"{what}: {clip(e.text, 220)}", by_path[e.path], e.kind))
+    return out
+
+
+def clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# --- the prompt ---------------------------------------------------------------------------------
+
+
+def excerpts_block(sources: Iterable[Source]) -> str:
+    return "\n\n".join(f"{s.label}\n{s.excerpt}" for s in sources)
+
+
+def changes_block(changes: Sequence[Entry]) -> str:
+    return "\n".join(f"- {c.date or 'undated'}: {c.text} [{c.n}]" for c in changes)
+
+
+def prompt_messages(question: str, sources: Sequence[Source], changes: Sequence[Entry], pattern: bool,
+                    system_prompt: str = "") -> list[Message]:
+    rules = [INSTRUCTIONS] + ([PATTERN_INSTRUCTIONS] if pattern else []) + \
+        ([CHANGE_INSTRUCTIONS] if any(c.kind != "confirmed" for c in changes) else [])
+    system = "\n\n".join(p for p in (system_prompt.strip(), " ".join(rules)) if p)
+    user = f"Excerpts from my notes:\n\n{excerpts_block(sources)}"
+    if changes:
+        user += f"\n\nHow my reasons changed over time:\n{changes_block(changes)}"
+    user += f"\n\nQuestion: {question.strip()}\nAnswer as me, in the first person, citing excerpts like [1]."
+    return [Message("system", system), Message("user", user)]
+
+
+def grounded_messages(index: Index, question: str, history: Sequence[Message], system_prompt: str = "",
+                      retriever: Retriever | None = None) -> tuple[list[Message], list[Source]]:
+    """For chat with grounding on: the conversation with a system message carrying the excerpts
+    that match `question`, and those sources (empty when nothing in the notes matched)."""
+    r = reflect(index, question, retriever)
+    history = [m for m in history if m.role != "system"]
+    if r.nothing_found:
+        note = "Nothing in my notes matches this message: if it asks about my notes, say they do not say."
+        system = "\n\n".join(p for p in (system_prompt.strip(), note) if p)
+        return [Message("system", system), *history, Message("user", question)], []
+    block = excerpts_block(r.sources)
+    if r.changes:
+        block += f"\n\nHow my reasons changed over time:\n{changes_block(r.changes)}"
+    system = "\n\n".join(p for p in (system_prompt.strip(), CHAT_INSTRUCTIONS, block) if p)
+    return [Message("system", system), *history, Message("user", question)], r.sources
+
+
+# --- filtering the stream: echoed instructions, citations -----------------------------------------
+
+
+class EchoFilter:
+    """Drops sentences that repeat the prompt's instructions (small models often recite them,
+    "like [1] or [2]" included, which would pass as citations). Works sentence by sentence, so
+    it holds back at most one unfinished sentence; quotes from the notes are never dropped."""
+
+    END = re.compile(r"(?<=[.!?。！？])\s+|\n")
+
+    def __init__(self, instructions: str) -> None:
+        self.grams = ngrams(rouge_tokens(instructions))
+        self.dropped = 0
+        self._pending = ""
+
+    def feed(self, delta: str) -> str:
+        text = self._pending + delta
+        ends = [m.end() for m in self.END.finditer(text)]
+        cut = ends[-1] if ends else 0
+        self._pending = text[cut:]
+        return self._filter(text[:cut])
+
+    def flush(self) -> str:
+        text, self._pending = self._pending, ""
+        return self._filter(text)
+
+    def _filter(self, text: str) -> str:
+        pieces = re.split(r"((?<=[.!?。！？])\s+|\n)", text)
+        kept = []
+        for i in range(0, len(pieces), 2):
+            sentence, sep = pieces[i], pieces[i + 1] if i + 1 < len(pieces) else ""
+            if self.is_echo(sentence):
+                self.dropped += 1
+                continue
+            kept.append(sentence + sep)
+        return "".join(kept)
+
+    def is_echo(self, sentence: str) -> bool:
+        grams = ngrams(rouge_tokens(sentence))
+        return len(grams) >= 2 and len(grams & self.grams) / len(grams) >= 0.5
+
+
+def ngrams(tokens: list[str], n: int = 3) -> set[tuple[str, ...]]:
+    return {tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
+
+
+def instruction_text(reflection: Reflection) -> str:
+    """The parts of the prompt that are ours, not the user's notes."""
+    if not reflection.messages:
+        return ""
+    question_line = reflection.messages[-1].content.rsplit("\n\nQuestion:", 1)[-1]
+    return f"{reflection.messages[0].content}\n{question_line}\nHow my reasons changed over time"
+
+
+# --- checking citations -------------------------------------------------------------------------
+
+
+class CitationCheck:
+    """Filters a streamed answer: markers like [2] or [1, 3] that point at no source are removed
+    (and counted) before the text is shown. Holds back an unfinished "[…" between chunks."""
+
+    HOLD = 12  # longest marker worth waiting for: "[12, 13, 14]"
+
+    def __init__(self, valid: Iterable[int]) -> None:
+        self.valid = set(valid)
+        self.removed = 0
+        self.cited: list[int] = []
+        self._pending = ""
+
+    def feed(self, delta: str) -> str:
+        text = self._pending + delta
+        cut = self._hold_from(text)
+        self._pending = text[cut:]
+        return self._check(text[:cut])
+
+    def flush(self) -> str:
+        text, self._pending = self._pending, ""
+        return self._check(text)
+
+    def check(self, text: str) -> str:
+        """The whole text at once."""
+        return self.feed(text) + self.flush()
+
+    def _hold_from(self, text: str) -> int:
+        start = text.rfind("[")
+        if start != -1 and "]" not in text[start:] and len(text) - start <= self.HOLD:
+            return start - 1 if start > 0 and text[start - 1].isspace() else start
+        if text and text[-1].isspace():
+            return len(text) - 1  # a space may belong to a marker that is about to be removed
+        return len(text)
+
+    def _check(self, text: str) -> str:
+        return CITATION.sub(self._replace, text)
+
+    def _replace(self, match: re.Match) -> str:
+        numbers = [int(n) for n in re.split(r"\s*[,;]\s*", match.group(2))]
+        keep = [n for n in numbers if n in self.valid]
+        self.removed += len(numbers) - len(keep)
+        for n in keep:
+            if n not in self.cited:
+                self.cited.append(n)
+        return f"{match.group(1)}[{', '.join(map(str, keep))}]" if keep else ""
+
+
+def cited_numbers(text: str) -> list[int]:
+    found: list[int] = []
+    for match in CITATION.finditer(text):
+        for n in re.split(r"\s*[,;]\s*", match.group(2)):
+            if int(n) not in found:
+                found.append(int(n))
+    return found
+
+
+# --- generating and finishing -------------------------------------------------------------------
+
+StreamFn = Callable[[list[Message], GenOpts], Iterator[str]]
+
+
+def reflect_opts(base: GenOpts | None = None, max_tokens: int | None = None) -> GenOpts:
+    """Generation options for reflect: the user's, cooler (facts over flourish), no system prompt
+    of their own (the reflection's messages carry it)."""
+    base = base or GenOpts()
+    return GenOpts(temperature=min(base.temperature, 0.3), top_p=base.top_p,
+                   max_tokens=max_tokens or min(base.max_tokens, 256), system_prompt="",
+                   repeat_penalty=base.repeat_penalty, seed=base.seed if base.seed is not None else 0,
+                   stop=list(base.stop))
+
+
+def generate(reflection: Reflection, stream: StreamFn, opts: GenOpts, on_text: Callable[[str], None] | None = None,
+             should_stop: Callable[[], bool] | None = None) -> Answer:
+    """Run the model over the reflection's prompt, check citations as text streams, finish."""
+    if reflection.nothing_found:
+        return nothing_found_answer()
+    check = CitationCheck(s.n for s in reflection.sources)
+    echo = EchoFilter(instruction_text(reflection))
+    parts: list[str] = []
+    chunks = stream(reflection.messages, opts)
+    try:
+        for delta in chunks:
+            if should_stop and should_stop():
+                break
+            shown = check.feed(echo.feed(delta))
+            if shown:
+                parts.append(shown)
+                if on_text:
+                    on_text(shown)
+    finally:
+        close = getattr(chunks, "close", None)
+        if close:
+            close()
+    tail = check.feed(echo.flush()) + check.flush()
+    if tail:
+        parts.append(tail)
+        if on_text:
+            on_text(tail)
+    return finish(reflection, "".join(parts), check.removed)
+
+
+def nothing_found_answer() -> Answer:
+    return Answer(NOTHING_FOUND, "", 0, [], [], nothing_found=True)
+
+
+def finish(reflection: Reflection, prose: str, removed: int = 0) -> Answer:
+    """Add what the prose must not be the only carrier of: what changed, and enough cited notes
+    (two for a pattern question, one otherwise) when the prose cites fewer."""
+    if reflection.nothing_found:
+        return nothing_found_answer()
+    prose = tidy(prose)
+    prose_cited = [n for n in cited_numbers(prose) if reflection.source(n)]
+    parts = []
+    if reflection.changes:
+        parts.append("**What changed:**\n" + "\n".join(
+            f"- {c.date or 'undated'}: {c.text} [{c.n}]" for c in reflection.changes))
+    need = 2 if reflection.pattern else 1
+    if len(prose_cited) < need:
+        parts.append(grounding_lines(reflection, need, prose_cited))
+    appendix = "\n\n".join(p for p in parts if p)
+    cited = list(dict.fromkeys(prose_cited + cited_numbers(appendix)))
+    return Answer(prose, appendix, removed, cited, prose_cited)
+
+
+def grounding_lines(reflection: Reflection, need: int, already: Sequence[int]) -> str:
+    """'In my notes:' with the best sources' first sentences, so the answer always stands on them."""
+    pool = [s for s in reflection.sources if s.n not in already]
+    count = max(need - len(already), 3 if reflection.pattern else 1)
+    lines = [f"- {s.date or 'undated'}, {s.title}: {first_sentences(s.excerpt)} [{s.n}]" for s in pool[:count]]
+    return "**In my notes:**\n" + "\n".join(lines) if lines else ""
+
+
+def first_sentences(text: str, limit: int = 200) -> str:
+    text = re.sub(r"^\([^)]*\)\s*", "", text.split(" … ")[0])
+    return clip(text, limit)
+
+
+def tidy(prose: str) -> str:
+    """Spaces left before punctuation where a marker was removed."""
+    return re.sub(r"[ \t]+([.,;:!?])", r"\1", prose).strip()
+
+
+def sources_markdown(sources: Sequence[Source], cited: Iterable[int] = ()) -> str:
+    used = set(cited)
+    return "\n".join(f"- {s.label} — `{s.path}`" + ("" if s.n in used else " (not cited)") for s in sources)

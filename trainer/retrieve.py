@@ -1,0 +1,419 @@
+"""Find the notes that answer a question: BM25 with field boosts, optional embeddings, one link hop.
+
+- Text: an FTS5 table beside the index holds each note's terms (see `trainer.terms`: stemmed
+  English words, Chinese character pairs) in four columns, and FTS5's BM25 weighs a match in the
+  title, tags and link names above one in the body.
+- Meaning (optional): cosine similarity of chunk embeddings (`trainer.embed`), when the model
+  package is installed. The two rankings are fused by reciprocal rank (RRF), which needs no score
+  calibration between them.
+- Links: notes one wikilink away from the best hits (either direction) join as a third, lighter
+  ranking when they share a subject term with the question: the journal entry about the first
+  week in Obsidian is found from the decision note that links to it.
+- Relevance: a note is relevant when it holds most of the question's content (its share of the
+  question's terms, weighted by IDF; a word the vault never uses weighs the most), or, with
+  embeddings, when its meaning is close enough. When no note is, the result is empty and callers
+  say "nothing found" rather than letting a model invent an answer.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from trainer import derived
+from trainer.index import Index
+from trainer.note import Note
+from trainer.terms import is_cjk, is_frame, query_terms, terms
+
+VERSION = 1
+SCHEMA = """
+CREATE TABLE retrieval_docs (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    content_hash TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE retrieval_fts USING fts5(title, tags, links, body, tokenize='unicode61');
+CREATE VIRTUAL TABLE retrieval_vocab USING fts5vocab(retrieval_fts, 'row')
+"""
+TABLES = ["retrieval_vocab", "retrieval_fts", "retrieval_docs"]
+
+WEIGHTS = (6.0, 3.0, 2.0, 1.0)  # BM25 column weights: title, tags, link names, body
+RRF_K = 60
+LINK_WEIGHT = 0.5  # a linked note counts half as much as a direct hit of the same rank
+CANDIDATES = 40
+MIN_COVERAGE = 0.5  # share of the question's (IDF-weighted) terms a note must hold to be relevant
+MIN_COSINE = 0.5  # all-MiniLM-L6-v2 cosine at which a chunk is about the question
+WEAK_SHARE = 0.4  # a hit holding under 40% of what the best hit holds is noise ("move" alone)
+EXCERPT_CHARS = 600
+
+EXPANSIONS = {
+    "mistak": ["wrong", "lesson"],
+    "pattern": ["again", "lesson"],
+    "habit": ["again", "always"],
+    "regret": ["wrong", "hindsight"],
+    "错误": ["教训"],
+}
+"""Pattern words a note rarely uses literally: "mistakes I keep making" live in "what I got wrong"."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    path: str
+    title: str
+    date: str | None
+    score: float  # fused rank score, higher is better
+    coverage: float  # IDF-weighted share of the question's terms found in the note (0..1)
+    via: str  # rankings it was found by, joined: "text", "text+meaning", "text+link", "link" …
+    excerpt: str = ""
+    cosine: float | None = None
+    linked_from: str | None = None
+
+
+@dataclass
+class Retrieval:
+    question: str
+    terms: list[str]
+    hits: list[Hit]  # relevant notes, best first; empty when nothing relevant was found
+    candidates: list[Hit] = field(default_factory=list)  # ranked before the relevance check
+
+    @property
+    def nothing_found(self) -> bool:
+        return not self.hits
+
+
+@dataclass
+class Ranked:
+    """A note's standing in each ranking while the lists are fused."""
+
+    path: str
+    bm25: float = 0.0
+    cosine: float | None = None
+    ranks: dict[str, int] = field(default_factory=dict)
+    linked_from: str | None = None
+    cap: float | None = None
+
+    def score(self) -> float:
+        return self.rrf() if self.cap is None else min(self.rrf(), self.cap)
+
+    def rrf(self) -> float:
+        weights = {"text": 1.0, "meaning": 1.0, "link": LINK_WEIGHT}
+        return sum(weights[name] / (RRF_K + rank) for name, rank in self.ranks.items())
+
+    def via(self) -> str:
+        return "+".join(name for name in ("text", "meaning", "link") if name in self.ranks)
+
+
+class Retriever:
+    """Retrieval over one vault's index. Open one per thread (like the Index it reads)."""
+
+    def __init__(self, index: Index, dense=None, min_coverage: float = MIN_COVERAGE,
+                 min_cosine: float = MIN_COSINE) -> None:
+        self.index = index
+        self.dense = dense  # a trainer.embed.DenseIndex, or None for text only
+        self.min_coverage, self.min_cosine = min_coverage, min_cosine
+        self.conn = derived.connect(index.path)
+        derived.ensure_schema(self.conn, "retrieval", VERSION, SCHEMA, TABLES)
+
+    @classmethod
+    def open(cls, index: Index, dense: str = "auto") -> Retriever:
+        """`dense`: "auto" (embeddings when installed), "on" (required) or "off"."""
+        return cls(index, open_dense(index.path, dense))
+
+    def close(self) -> None:
+        self.conn.close()
+        if self.dense is not None:
+            self.dense.close()
+
+    # --- keeping the term table in step with the index -------------------------------------
+
+    def sync(self) -> int:
+        """Re-read notes changed since the last call; returns how many were (re)indexed."""
+        changed, gone = derived.stale(self.conn, "retrieval_docs")
+        if not changed and not gone:
+            return 0
+        with derived.transaction(self.conn):
+            for path in gone:
+                self._remove(path)
+            for path in changed:
+                note = self.index.get(path)
+                if note is not None:
+                    self._remove(path)
+                    self._add(note)
+        return len(changed)
+
+    def _remove(self, path: str) -> None:
+        row = self.conn.execute("SELECT id FROM retrieval_docs WHERE path = ?", (path,)).fetchone()
+        if row:
+            self.conn.execute("DELETE FROM retrieval_fts WHERE rowid = ?", (row[0],))
+            self.conn.execute("DELETE FROM retrieval_docs WHERE id = ?", (row[0],))
+
+    def _add(self, note: Note) -> None:
+        cur = self.conn.execute("INSERT INTO retrieval_docs (path, content_hash) VALUES (?, ?)",
+                                (note.path, note.content_hash))
+        self.conn.execute("INSERT INTO retrieval_fts (rowid, title, tags, links, body) VALUES (?, ?, ?, ?, ?)",
+                          (cur.lastrowid, *(" ".join(t) for t in note_fields(note))))
+
+    # --- asking ----------------------------------------------------------------------------
+
+    def retrieve(self, question: str, k: int = 5, hop: bool = True) -> Retrieval:
+        """The k most relevant notes for `question`, each with the excerpt that best answers it."""
+        self.sync()
+        qterms = query_terms(question)
+        weights = self.idf(qterms)
+        ranked = self._rank(question, qterms, weights, hop)
+        candidates = [self._hit(r, weights) for r in ranked[: max(k * 3, 10)]]
+        relevant = [h for h in candidates if self._relevant(h)]
+        if not any(self._strong(h) for h in relevant):
+            relevant = []
+        best = max((h.coverage for h in relevant), default=0.0)
+        relevant = [h for h in relevant if h.coverage >= WEAK_SHARE * best or self._close(h)]
+        why = bool(WHY_QUESTION.search(question))
+        hits = [replace(h, excerpt=self.excerpt(h.path, weights, why=why)) for h in relevant[:k]]
+        return Retrieval(question, qterms, hits, candidates)
+
+    def _rank(self, question: str, qterms: list[str], weights: dict[str, float], hop: bool) -> list[Ranked]:
+        table: dict[str, Ranked] = {}
+        for rank, (path, score) in enumerate(self.bm25(expand(qterms)), start=1):
+            table.setdefault(path, Ranked(path)).ranks["text"] = rank
+            table[path].bm25 = score
+        for rank, hit in enumerate(self._dense(question), start=1):
+            entry = table.setdefault(hit.path, Ranked(hit.path))
+            entry.cosine = hit.cosine
+            if hit.cosine >= self.min_cosine - 0.15:
+                entry.ranks["meaning"] = rank
+        direct = sorted((r for r in table.values() if r.ranks), key=lambda r: -r.rrf())
+        if hop:
+            self._hop(direct[:3], table, weights)
+        return sorted((r for r in table.values() if r.ranks), key=lambda r: -r.score())
+
+    def _dense(self, question: str):
+        if self.dense is None or mostly_cjk(question):
+            return []
+        notes = {r[0]: r[1] for r in self.conn.execute("SELECT path, content_hash FROM notes")}
+
+        def load(path: str) -> tuple[str, str]:
+            note = self.index.get(path)
+            return (note.title, note.body) if note else (path, "")
+
+        return self.dense.search(question, notes, load, CANDIDATES)
+
+    def _hop(self, top: list[Ranked], table: dict[str, Ranked], weights: dict[str, float]) -> None:
+        """Notes linked to or from the best hits get a link rank (a boost, or a way in) when they
+        share a subject term with the question. Each has one parent: the best hit linking it."""
+        subject = {t for t, w in weights.items() if w > 0}
+        seen: set[str] = set()
+        found: list[tuple[int, str, str]] = []
+        for parent_rank, parent in enumerate(top):
+            seen.add(parent.path)
+            for path in self.neighbours(parent.path):
+                if path not in seen and subject & self.doc_terms(path):
+                    seen.add(path)
+                    found.append((parent_rank, path, parent.path))
+        for rank, (_, path, parent) in enumerate(sorted(found), start=1):
+            entry = table.setdefault(path, Ranked(path))
+            entry.ranks["link"], entry.linked_from = rank, parent
+        for _, path, parent in sorted(found):  # parents first: a parent's own cap is set before its child's
+            table[path].cap = table[parent].score() - 1e-9  # never above the note that links it
+
+    def neighbours(self, path: str) -> list[str]:
+        """Notes one wikilink away, outgoing then incoming (attachments and missing notes skipped)."""
+        note = self.index.get(path)
+        if note is None:
+            return []
+        out = [self.index.resolve_link(link.target, path) for link in note.links if not link.embed]
+        both = [p for p in out if p] + self.index.backlinks(path)
+        return [p for p in dict.fromkeys(both) if p != path]
+
+    def _hit(self, r: Ranked, weights: dict[str, float]) -> Hit:
+        note = self.index.get(r.path)
+        title, date = (note.title, note.date) if note else (r.path, None)
+        return Hit(r.path, title, date, r.score(), self.coverage(r.path, weights), r.via(), "", r.cosine,
+                   r.linked_from)
+
+    def _relevant(self, hit: Hit) -> bool:
+        """Worth showing: holds some of the question, or is close in meaning."""
+        return hit.coverage > 0 or (hit.cosine is not None and hit.cosine >= self.min_cosine - 0.1)
+
+    def _close(self, hit: Hit) -> bool:
+        return hit.cosine is not None and hit.cosine >= self.min_cosine
+
+    def _strong(self, hit: Hit) -> bool:
+        """Good enough that the question counts as answered by the notes at all."""
+        return hit.coverage >= self.min_coverage or (hit.cosine is not None and hit.cosine >= self.min_cosine)
+
+    # --- BM25 and term statistics -----------------------------------------------------------
+
+    def bm25(self, qterms: list[str], limit: int = CANDIDATES) -> list[tuple[str, float]]:
+        """(path, BM25 score) for notes holding any of the terms, best first."""
+        if not qterms:
+            return []
+        match = " OR ".join(f'"{t}"' for t in qterms)
+        rows = self.conn.execute(
+            f"SELECT d.path, bm25(retrieval_fts, {', '.join(map(str, WEIGHTS))}) AS rank "
+            "FROM retrieval_fts JOIN retrieval_docs d ON d.id = retrieval_fts.rowid "
+            "WHERE retrieval_fts MATCH ? ORDER BY rank LIMIT ?", (match, limit))
+        return [(path, -rank) for path, rank in rows]
+
+    def idf(self, qterms: list[str]) -> dict[str, float]:
+        """Weight of each question term for relevance (IDF; frame words 0). A term no note holds
+        weighs the most: "boat" in "why did I buy a boat?" is the subject, and no note has it."""
+        total = self.conn.execute("SELECT count(*) FROM retrieval_docs").fetchone()[0]
+        marks = ",".join("?" * len(qterms))
+        df = dict(self.conn.execute(f"SELECT term, doc FROM retrieval_vocab WHERE term IN ({marks})", qterms)
+                  ) if qterms else {}
+        weights = {}
+        for t in qterms:
+            n = df.get(t, 0)
+            weights[t] = 0.0 if is_frame(t) else math.log(1 + (total - n + 0.5) / (n + 0.5))
+        return weights
+
+    def doc_terms(self, path: str) -> set[str]:
+        row = self.conn.execute(
+            "SELECT f.title, f.tags, f.links, f.body FROM retrieval_fts f JOIN retrieval_docs d "
+            "ON d.id = f.rowid WHERE d.path = ?", (path,)).fetchone()
+        return set(" ".join(row).split()) if row else set()
+
+    def coverage(self, path: str, weights: dict[str, float]) -> float:
+        total = sum(weights.values())
+        if total <= 0:
+            return 0.0
+        present = self.doc_terms(path)
+        found = (t for t in weights if t in present or any(e in present for e in expand([t])[1:]))
+        return sum(weights[t] for t in found) / total
+
+    def excerpt(self, path: str, weights: dict[str, float], budget: int = EXCERPT_CHARS, why: bool = False) -> str:
+        note = self.index.get(path)
+        return best_excerpt(note, weights, budget, why) if note else ""
+
+
+def expand(qterms: list[str]) -> list[str]:
+    extra = [e for t in qterms for e in EXPANSIONS.get(t, [])]
+    return list(dict.fromkeys(qterms + terms(" ".join(extra))))
+
+
+def open_dense(db_path: Path, mode: str = "auto"):
+    """A DenseIndex when embeddings are wanted and installed; None for text-only retrieval."""
+    if mode == "off":
+        return None
+    from trainer import embed
+
+    if not embed.available():
+        if mode == "on":
+            raise RuntimeError("embeddings need: pip install 'second-brain[embed]'")
+        return None
+    return embed.DenseIndex(db_path.parent / "embeddings.db", embed.shared_embedder())
+
+
+# --- what a note contributes to each column ---------------------------------------------------
+
+
+def note_fields(note: Note) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(title, tags, link names, body) terms."""
+    aliases = note.frontmatter.get("aliases") or []
+    aliases = [aliases] if isinstance(aliases, str) else [str(a) for a in aliases if isinstance(a, str | int)]
+    link_text = [f"{ln.target} {ln.alias}" for ln in note.links if not ln.embed]
+    tags = [t.replace("/", " ") for t in note.tags]
+    return (terms(note.title), terms(" ".join(tags)), terms(" ".join(link_text + aliases)),
+            terms(note.body))
+
+
+# --- excerpts ---------------------------------------------------------------------------------
+
+HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+
+
+@dataclass(frozen=True)
+class Block:
+    heading: str  # the section it sits in ("" before the first heading)
+    text: str
+    start: int  # character offset in the body, for document order
+
+
+def blocks(body: str) -> list[Block]:
+    """Paragraphs and lists (blank-line separated), each with its section heading; H1 dropped."""
+    out: list[Block] = []
+    heading, lines, start, offset = "", [], 0, 0
+    for line in body.split("\n") + [""]:
+        match = HEADING.match(line)
+        if match or not line.strip():
+            if lines:
+                out.append(Block(heading, "\n".join(lines).strip(), start))
+                lines = []
+            if match and len(match.group(1)) > 1:
+                heading = match.group(2).strip()
+        else:
+            if not lines:
+                start = offset
+            lines.append(line)
+        offset += len(line) + 1
+    return [b for b in out if not b.text.startswith("#") or " " in b.text]
+
+
+WHY_QUESTION = re.compile(r"^\s*(why|what made me|how come)\b|为什么|为何", re.IGNORECASE)
+WHY_HEADING = re.compile(r"^(why|reasons?|because)\b|理由|原因|为什么", re.IGNORECASE)
+
+
+def best_excerpt(note: Note, weights: dict[str, float], budget: int = EXCERPT_CHARS, why: bool = False) -> str:
+    """The one or two blocks of `note` that hold most of the question, shortened to `budget`.
+    For a "why" question a block under a "Why…"/"Reasons" heading counts extra."""
+    bonus = 0.5 * sum(weights.values()) if why else 0.0
+    scored = [(block_score(b, weights) + (bonus if WHY_HEADING.search(b.heading) else 0.0), b)
+              for b in blocks(note.body)]
+    scored = [(s, b) for s, b in scored if s > 0] or [(0.0, b) for _, b in scored[:1]]
+    chosen = sorted(sorted(scored, key=lambda sb: -sb[0])[:2], key=lambda sb: sb[1].start)
+    share = budget // max(1, len(chosen))
+    parts = [render_block(b, weights, share) for _, b in chosen]
+    return " … ".join(p for p in parts if p)
+
+
+def block_score(block: Block, weights: dict[str, float]) -> float:
+    body = set(terms(block.text))
+    head = set(terms(block.heading))
+    return sum(w for t, w in weights.items() if t in body) + 0.5 * sum(w for t, w in weights.items() if t in head)
+
+
+def render_block(block: Block, weights: dict[str, float], budget: int) -> str:
+    text = shorten(block.text, weights, budget)
+    return f"({block.heading}) {text}" if block.heading else text
+
+
+def shorten(text: str, weights: dict[str, float], budget: int) -> str:
+    """Fit a block in `budget` characters: every list item's first sentence first (so no reason
+    goes missing), then the sentences that match the question best; document order kept."""
+    items = [plain(i) for i in re.split(r"\n(?=\s*(?:[-*+]|\d+[.)])\s)", text) if i.strip()]
+    units = [(i, j, u) for i, item in enumerate(items) for j, u in enumerate(split_sentences(item))]
+    if sum(len(u) + 1 for *_, u in units) <= budget:
+        return " ".join(u for *_, u in units)
+    def match(u: str) -> float:
+        return sum(w for t, w in weights.items() if t in set(terms(u)))
+    order = sorted(units, key=lambda x: (x[1] > 0, -match(x[2]), x[0], x[1]))
+    keep, used = set(), 0
+    for unit in order:
+        if used + len(unit[2]) + 1 <= budget or not keep:
+            keep.add(unit)
+            used += len(unit[2]) + 1
+    result = " ".join(u for *_, u in sorted(keep))
+    return result if len(result) <= budget else result[: budget - 1].rstrip() + "…"
+
+
+def split_sentences(text: str) -> list[str]:
+    return [u.strip() for u in re.split(r"(?<=[.!?])\s+|(?<=[。！？])", text) if u.strip()]
+
+
+def mostly_cjk(text: str) -> bool:
+    """The bundled embedding model is English-only: Chinese questions rank by terms alone."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(1 for c in letters if is_cjk(c)) / len(letters) > 0.3
+
+
+WIKILINK = re.compile(r"!?\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
+
+
+def plain(text: str) -> str:
+    """Markdown made quotable: wikilinks as their names, no emphasis marks, one line."""
+    text = WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
+    text = re.sub(r"\*\*|__|~~|`", "", text)
+    text = re.sub(r"^\s*[-*+]\s+(\[[ xX]\]\s+)?", "• ", text, flags=re.MULTILINE)
+    return re.sub(r"\s*\n\s*", " ", text).strip()

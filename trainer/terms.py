@@ -1,0 +1,117 @@
+"""Text to search terms, the same way for notes and questions, in English and Chinese.
+
+English words are lower-cased and lightly stemmed ("moved", "moving", "move" -> "mov"), so a
+question need not use the note's word form. Chinese has no spaces, so a run of CJK characters
+becomes its overlapping character pairs ("学习日记" -> 学习 习日 日记): the usual segmenter-free
+choice, and it needs no dictionary. Retrieval (BM25), passage picking, decision matching and the
+eval's ROUGE all tokenize here, so a term means the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+STOPWORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being below
+between both but by can could did do does doing down during each few for from further had has have
+having he her here hers herself him himself his how i if in into is it its itself just me more most
+my myself no nor not now of off on once only or other our ours ourselves out over own same she should
+so some such than that the their theirs them themselves then there these they this those through to
+too under until up very was we were what when where which while who whom why will with would you your
+yours yourself yourselves also ever still much many get got make made let lets ll ve re s t d m im
+one want wanted really actually something anything thing things way
+""".split())
+"""Function words, dropped from questions and notes alike. ("own" is kept: "own the files".)"""
+STOPWORDS = STOPWORDS - {"own"}
+
+FRAME_WORDS = frozenset("""
+decide decided deciding decision choose chose chosen choosing pick picked think thought feel felt
+tell know say said reason reasons usually often always keep kept note notes wrote write
+""".split()) | {"决定", "选择", "觉得", "认为", "原因", "理由"}
+"""Words that frame a question ("why did I decide…") rather than name its subject: they still
+rank notes, but a note need not contain them to count as relevant."""
+
+CJK_STOP = frozenset("我你他她它的了是在吗呢吧啊么什为怎哪谁这那个和与就都也还又很几少")
+"""Characters that make a Chinese pair a question word or particle (什么, 为什, 我的), not a subject."""
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: enough to join "decide/decided/decides" and "move/moving"."""
+    w = word.lower().replace("’", "'").split("'")[0]
+    if len(w) <= 3 or not w.isalpha():
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    for suffix in ("ing", "ed"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)]
+            if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+                w = w[:-1]  # running -> run
+            break
+    if w.endswith("e") and len(w) > 3:
+        w = w[:-1]
+    return w
+
+
+def words(text: str) -> list[str]:
+    """Raw tokens: English words and runs of CJK characters, in order."""
+    return TOKEN.findall(text)
+
+
+def terms(text: str, keep_stopwords: bool = False) -> list[str]:
+    """Index terms in order: stemmed English words (stopwords dropped) and CJK character pairs."""
+    out: list[str] = []
+    for token in words(text):
+        if CJK.match(token):
+            out.extend(cjk_pairs(token))
+        elif keep_stopwords or token.lower() not in STOPWORDS:
+            out.append(stem(token))
+    return out
+
+
+def cjk_pairs(run: str) -> list[str]:
+    """Overlapping character pairs; a lone character stays itself."""
+    if len(run) == 1:
+        return [run]
+    return [run[i:i + 2] for i in range(len(run) - 1)]
+
+
+def query_terms(question: str) -> list[str]:
+    """A question's distinct content terms, in order: no stopwords, no Chinese question pairs."""
+    seen: dict[str, None] = {}
+    for term in terms(question):
+        if CJK.match(term) and any(ch in CJK_STOP for ch in term):
+            continue
+        seen.setdefault(term, None)
+    return list(seen)
+
+
+def is_frame(term: str) -> bool:
+    return term in FRAME_TERMS
+
+
+FRAME_TERMS = frozenset(w if CJK.match(w) else stem(w) for w in FRAME_WORDS)
+
+
+def is_cjk(term: str) -> bool:
+    return bool(CJK.match(term))
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def rouge_tokens(text: str) -> list[str]:
+    """Tokens for answer overlap: lower-cased words (stopwords kept) and single CJK characters."""
+    out: list[str] = []
+    for token in words(text):
+        out.extend(list(token) if CJK.match(token) else [stem(token)])
+    return out
