@@ -220,15 +220,17 @@ def revisions_of(path: str, date: str | None, heading: str, para: str, reasons: 
     and two shared key words, so a passing mention is not a revision."""
     text = clean(para)
     parts = sentences(para)
-    matched: dict[int, list[str]] = {}
+    matched: dict[int, set[int]] = {}  # reason -> indices of the sentences that speak of it
     for i, sentence in enumerate(parts):
-        following = parts[i + 1] if i + 1 < len(parts) else ""
-        cue = sentence if relation_of(sentence) != "follow-up" else f"{sentence} {following}".strip()
+        span = {i} if relation_of(sentence) != "follow-up" or i + 1 == len(parts) else {i, i + 1}
+        cue = " ".join(parts[j] for j in sorted(span))
         for reason in reasons:
             if mentions_reason(sentence, reason, strict) and (not strict or RETRACTED.search(cue)):
-                matched.setdefault(reason.n, []).append(cue)
-    out = [Revision(path, date, heading, text, relation_of(" ".join(cues)), n, clean(" ".join(unique(cues))))
-           for n, cues in matched.items()]
+                matched.setdefault(reason.n, set()).update(span)
+    out = []
+    for n, span in matched.items():
+        cue = " ".join(parts[j] for j in sorted(span))
+        out.append(Revision(path, date, heading, text, relation_of(cue), n, clean(cue)))
     if not out and not strict:
         out.append(Revision(path, date, heading, text, paragraph_relation(para)))
     return out
@@ -335,7 +337,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 1
+VERSION = 2  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (

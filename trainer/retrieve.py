@@ -27,7 +27,7 @@ from trainer.index import Index
 from trainer.note import Note
 from trainer.terms import is_cjk, is_frame, query_terms, terms
 
-VERSION = 1
+VERSION = 1  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
 CREATE TABLE retrieval_docs (
     id INTEGER PRIMARY KEY,

@@ -46,7 +46,8 @@ def describe(error: BaseException) -> str:
 class BrainApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "brain"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s,f2", "settings", "Settings")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s,f2", "settings", "Settings"),
+                                             Binding("f3", "reflect", "Reflect")]
 
     state: reactive[str] = reactive("loading")
     """loading | ready | generating | error (no model)."""
@@ -138,6 +139,12 @@ class BrainApp(App[None]):
         if not isinstance(self.screen, SettingsScreen):
             self.push_screen(SettingsScreen(self.cfg), self._settings_closed)
 
+    def action_reflect(self) -> None:
+        from tui.screens.reflect import ReflectScreen
+
+        if not isinstance(self.screen, ReflectScreen):
+            self.push_screen(ReflectScreen())
+
     def _settings_closed(self, reload: bool | None) -> None:
         if reload:
             self.reload_model()
@@ -147,5 +154,7 @@ class BrainApp(App[None]):
         yield SystemCommand("Settings", "Generation options, backend and model (ctrl+s)", self.action_settings)
         yield SystemCommand("Reload model", "Load the configured model again", self.reload_model)
         yield SystemCommand("Recount notes", "Read the number of indexed notes again", self.count_notes)
+        yield SystemCommand("Reflect", "Ask why you decided something; answered from your notes, cited (f3)",
+                            self.action_reflect)
         if isinstance(screen, ChatScreen):
             yield from screen.commands()

@@ -1,0 +1,53 @@
+"""The reflect screen, driven by Pilot with the real bundled model (llama.cpp)."""
+
+from __future__ import annotations
+
+import pytest
+from reflect_support import FIXTURE_VAULT
+from tui_support import wait_for
+
+from tui.app import BrainApp
+from tui.config import Config
+from tui.screens.reflect import NotePreview, ReflectScreen, linked
+
+
+def test_citations_become_links_to_their_note():
+    assert linked("Cost [1]. Both [1, 2].") == "Cost [\\[1\\]](cite:1). Both [\\[1\\]](cite:1), [\\[2\\]](cite:2)."
+
+
+@pytest.mark.slow
+@pytest.mark.anyio
+async def test_reflect_screen_shows_timeline_answer_and_opens_a_cited_note():
+    cfg = Config(vault=str(FIXTURE_VAULT))
+    cfg.chat.max_tokens = 32
+    app = BrainApp(cfg)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReflectScreen), what="the reflect screen")
+        screen = app.screen
+        screen.dense = "off"
+        await pilot.press(*"why did I buy a bicycle instead of a scooter?", "enter")
+        await wait_for(pilot, lambda: screen.answer is not None, timeout=180, what="the answer")
+        timeline = screen.query_one("#reflect-timeline")
+        assert timeline.option_count >= 3
+        assert str(timeline.get_option_at_index(0).prompt).startswith("2024-05-10  Bicycle instead of a scooter [1]")
+        answer = screen.answer
+        assert answer.cited and set(answer.cited) <= {s.n for s in screen.reflection.sources}
+        assert "I took back the reason “Parking”" in answer.text
+        screen.open_source(answer.cited[0])
+        await wait_for(pilot, lambda: isinstance(app.screen, NotePreview), what="the note preview")
+        assert "Parking" in app.screen.body
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen, what="back to reflect")
+
+
+@pytest.mark.slow
+@pytest.mark.anyio
+async def test_nothing_found_never_waits_for_the_model():
+    app = BrainApp(Config(vault=str(FIXTURE_VAULT)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = ReflectScreen("why did I buy a boat?", dense="off")
+        await app.push_screen(screen)
+        await wait_for(pilot, lambda: screen.reflection is not None, what="retrieval")
+        assert screen.reflection.nothing_found and screen.answer is None
+        assert screen.query_one("#reflect-timeline").option_count == 0
