@@ -47,13 +47,15 @@ class BrainApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "brain"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s,f2", "settings", "Settings"),
-                                             Binding("f3", "reflect", "Reflect")]
+                                             Binding("f3", "reflect", "Reflect", show=False)]
 
     state: reactive[str] = reactive("loading")
     """loading | ready | generating | error (no model)."""
     model_label: reactive[str] = reactive("")
     adapter: reactive[str] = reactive("base")
     notes: reactive[int] = reactive(0)
+    grounded: reactive[bool] = reactive(False)
+    """Whether the open chat answers with excerpts from the notes (ctrl+g in the chat)."""
 
     def __init__(self, cfg: Config, session_factory: Callable[[Config], ChatSession] = ChatSession) -> None:
         super().__init__()

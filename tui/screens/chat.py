@@ -74,12 +74,35 @@ class ReplyChunk(TMessage):
     text: str
 
 
+def ground(cfg, messages: list[Message]) -> tuple[list[Message], list]:
+    """Thread: the conversation with excerpts matching the last message (see trainer.reflect)."""
+    from trainer.index import Index
+    from trainer.paths import index_db
+    from trainer.reflect import grounded_messages
+    from trainer.scan import scan_vault
+
+    with Index.open(index_db(cfg.vault_path)) as index:
+        scan_vault(cfg.vault_path, index)  # incremental: only changed files are read
+        return grounded_messages(index, messages[-1].content, messages[:-1], cfg.chat.system_prompt)
+
+
+def citation_check(sources: list):
+    from trainer.reflect import CitationCheck
+
+    return CitationCheck(s.n for s in sources) if sources else None
+
+
+def sources_footer(sources: list) -> str:
+    return "\n\n*Notes:* " + "; ".join(f"[{s.n}] {s.title} ({s.date or 'undated'})" for s in sources)
+
+
 class ChatScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "stop", "Stop"),
         Binding("ctrl+n", "new_chat", "New chat"),
         Binding("ctrl+r", "rename_chat", "Rename"),
         Binding("ctrl+b", "toggle_sidebar", "Chats"),
+        Binding("ctrl+g", "toggle_grounding", "Notes on/off", show=False),
     ]
     AUTO_FOCUS = "#prompt"
 
@@ -88,6 +111,7 @@ class ChatScreen(Screen[None]):
         self.conversation: Conversation | None = None
         self.reply: Reply | None = None
         self._reply_ids = itertools.count(1)
+        self.grounding: dict[int | None, bool] = {}  # per conversation; None = the unsaved new chat
 
     @property
     def brain(self) -> BrainApp:
@@ -148,6 +172,7 @@ class ChatScreen(Screen[None]):
         history = self.brain.history
         if self.conversation is None:
             self.conversation = history.create(title_from(text))
+            self.grounding[self.conversation.id] = self.grounding.pop(None, False)
             self.refresh_sidebar()
         await self.query("#welcome").remove()
         history.add_message(self.conversation.id, "user", text)
@@ -158,25 +183,31 @@ class ChatScreen(Screen[None]):
         waiting = self.brain.state == "loading"
         widget.start_stream("waiting for the model…" if waiting else "thinking…")
         self.reply = Reply(next(self._reply_ids), self.conversation.id, widget)
-        self.reply.worker = self.generate(self.reply.id, recent(history.messages(self.conversation.id)))
+        self.reply.worker = self.generate(self.reply.id, recent(history.messages(self.conversation.id)),
+                                          self.brain.grounded)
         self.refresh_bindings()
 
     @work(thread=True, exclusive=True, group="generate", exit_on_error=False)
-    def generate(self, reply_id: int, messages: list[Message]) -> None:
-        """Thread: wait for the model, then stream. Stopping closes the backend's iterator."""
+    def generate(self, reply_id: int, messages: list[Message], grounded: bool = False) -> None:
+        """Thread: wait for the model, then stream. Stopping closes the backend's iterator.
+        Grounded: excerpts from the notes go into the prompt, citations are checked, sources listed."""
         worker = get_current_worker()
         session = self.brain.wait_for_model(lambda: worker.is_cancelled)
         if session is None:
             return
+        messages, sources = ground(self.brain.cfg, messages) if grounded else (messages, [])
+        check = citation_check(sources)
         self.post_message(ReplyStarted(reply_id))
         stream: Iterator[str] = session.stream(messages)
         try:
             for text in stream:
                 if worker.is_cancelled:
                     break
-                self.post_message(ReplyChunk(reply_id, text))
+                self.post_message(ReplyChunk(reply_id, check.feed(text) if check else text))
         finally:
             stream.close()
+        if check and not worker.is_cancelled:
+            self.post_message(ReplyChunk(reply_id, check.flush() + sources_footer(sources)))
 
     def on_reply_started(self, event: ReplyStarted) -> None:
         if self.reply and self.reply.id == event.reply_id:
@@ -222,6 +253,7 @@ class ChatScreen(Screen[None]):
     async def open_conversation(self, conversation: Conversation | None) -> None:
         await self.action_stop()
         self.conversation = conversation
+        self.brain.grounded = self.grounding.get(conversation.id if conversation else None, False)
         history = self.brain.history
         await self.show(history.messages(conversation.id) if conversation else [])
         self.refresh_sidebar()
@@ -280,6 +312,13 @@ class ChatScreen(Screen[None]):
         question = f"Delete “{conversation.title}” and all its messages?"
         self.app.push_screen(ConfirmScreen(question), done)
 
+    def action_toggle_grounding(self) -> None:
+        """Per conversation: pure voice, or voice plus excerpts from the notes."""
+        key = self.conversation.id if self.conversation else None
+        self.grounding[key] = not self.grounding.get(key, False)
+        self.brain.grounded = self.grounding[key]
+        self.notify("Answers now use your notes." if self.brain.grounded else "Answers no longer use your notes.")
+
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(Sidebar)
         sidebar.display = not sidebar.display
@@ -306,6 +345,9 @@ class ChatScreen(Screen[None]):
         yield SystemCommand("Stop reply", "Stop the reply being generated (Esc)", self.action_stop)
         yield SystemCommand("Toggle chats sidebar", "Show or hide the conversation list (ctrl+b)",
                             self.action_toggle_sidebar)
+        yield SystemCommand("Toggle grounding in notes",
+                            "Answer with excerpts from your notes, cited, or in your voice alone (ctrl+g)",
+                            self.action_toggle_grounding)
         yield SystemCommand("Focus message box", "Move the cursor to the message box", self.action_focus_prompt)
         yield SystemCommand("Copy last reply", "Copy the last answer to the clipboard", self.action_copy_reply)
         for conversation in self.brain.history.conversations():

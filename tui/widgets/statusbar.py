@@ -25,6 +25,7 @@ class StatusBar(Horizontal):
         yield Label(id="status-vault")
         yield Label(id="status-notes")
         yield Label(id="status-model")
+        yield Label("grounded in notes", id="status-grounded")
         yield Label(id="status-adapter")
 
     def on_mount(self) -> None:
@@ -34,12 +35,16 @@ class StatusBar(Horizontal):
         self.watch(app, "model_label", lambda label: self._set("#status-model", label))
         self.watch(app, "adapter", lambda name: self._set("#status-adapter", f"adapter: {name}"))
         self.watch(app, "state", self._show_state)
+        self.watch(app, "grounded", self._show_grounded)
 
     def _set(self, selector: str, text: str) -> None:
         self.query_one(selector, Label).update(text)
 
     def _show_notes(self, count: int) -> None:
         self._set("#status-notes", f"{count} note{'s' if count != 1 else ''} indexed")
+
+    def _show_grounded(self, on: bool) -> None:
+        self.query_one("#status-grounded").display = on  # shown only while on
 
     def _show_state(self, state: str) -> None:
         self._set("#status-state", STATES.get(state, state))
