@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from trainer import derived
 from trainer.note import Note
 from trainer.terms import is_frame, terms
 
@@ -398,10 +399,7 @@ class DecisionStore:
     """Decisions of one vault's index, kept in step with the notes by content hash."""
 
     def __init__(self, index) -> None:
-        from trainer import derived
-
         self.index = index
-        self._derived = derived
         self.conn = derived.connect(index.path)
         derived.ensure_schema(self.conn, "decisions", VERSION, SCHEMA, TABLES)
 
@@ -412,10 +410,10 @@ class DecisionStore:
 
     def sync(self) -> int:
         """Re-extract notes changed since the last sync; relink across notes if anything changed."""
-        changed, gone = self._derived.stale(self.conn, "decision_notes")
+        changed, gone = derived.stale(self.conn, "decision_notes")
         if not changed and not gone:
             return 0
-        with self._derived.transaction(self.conn):
+        with derived.transaction(self.conn):
             for path in gone:
                 self._forget(path)
             for path in changed:
@@ -497,7 +495,8 @@ class DecisionStore:
         row = self.conn.execute("SELECT path FROM decisions WHERE kind = 'note' AND path = ?", (path,)).fetchone()
         if row:
             return row[0]
-        row = self.conn.execute("SELECT target FROM decisions WHERE path = ? AND target IS NOT NULL", (path,)).fetchone()
+        row = self.conn.execute("SELECT target FROM decisions WHERE path = ? AND target IS NOT NULL",
+                                (path,)).fetchone()
         return row[0] if row else None
 
     def timeline(self, path: str) -> Timeline | None:

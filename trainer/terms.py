@@ -10,7 +10,6 @@ eval's ROUGE all tokenize here, so a term means the same thing everywhere.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -94,19 +93,15 @@ def query_terms(question: str) -> list[str]:
     return list(seen)
 
 
+FRAME_TERMS = frozenset(w if CJK.match(w) else stem(w) for w in FRAME_WORDS)
+
+
 def is_frame(term: str) -> bool:
     return term in FRAME_TERMS
 
 
-FRAME_TERMS = frozenset(w if CJK.match(w) else stem(w) for w in FRAME_WORDS)
-
-
 def is_cjk(term: str) -> bool:
     return bool(CJK.match(term))
-
-
-def unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))
 
 
 def rouge_tokens(text: str) -> list[str]:

@@ -98,4 +98,5 @@ def show(result) -> None:
         print(f"{mark} unanswerable  {result.question}")
         return
     recall = "-" if result.recall_at_5 is None else f"{result.recall_at_5:.2f}"
-    print(f"r@5={recall} cites={result.correct_cites}/{len(result.cited)} rougeL={result.rouge_l:.2f}  {result.question}")
+    cites = f"{result.correct_cites}/{len(result.cited)}"
+    print(f"r@5={recall} cites={cites} rougeL={result.rouge_l:.2f}  {result.question}")
