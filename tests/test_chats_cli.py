@@ -12,7 +12,7 @@ import pytest
 
 from trainer.chats import store
 from trainer.chats.store import load_examples
-from trainer.paths import index_db
+from trainer.paths import imports_db
 from tui.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "chats"
@@ -37,7 +37,7 @@ def brain_import(vault: Path, kind: str, path: Path, *extra: str) -> int:
 
 
 def rows(vault: Path, sql: str) -> list[tuple]:
-    with sqlite3.connect(index_db(vault)) as conn:
+    with sqlite3.connect(imports_db(vault)) as conn:
         return conn.execute(sql).fetchall()
 
 
@@ -68,7 +68,7 @@ def test_every_fixture_imports_and_no_planted_secret_is_stored(vault, tmp_path, 
     assert brain_import(vault, kind, source, "--me", me) == 0
     assert [p.name for p in source.parent.iterdir()] == [name]  # nothing written beside the export
     assert list(vault.iterdir()) == []  # nor into the vault
-    examples = load_examples(index_db(vault))
+    examples = load_examples(imports_db(vault))
     assert examples
     for example in examples:
         assert example["messages"][0]["role"] == "user" and example["messages"][-1]["role"] == "assistant"
@@ -115,7 +115,7 @@ def test_without_me_and_without_a_terminal_it_fails_listing_the_senders(vault, c
     assert brain_import(vault, "whatsapp", FIXTURES / "whatsapp-ios.txt") == 2
     err = capsys.readouterr().err
     assert "--me" in err and "Meera" in err and "Ravi" in err
-    assert not index_db(vault).exists()
+    assert not imports_db(vault).exists()
 
 
 def test_in_a_terminal_it_asks_with_a_numbered_list(vault, monkeypatch, capsys):

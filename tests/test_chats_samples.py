@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from trainer.chats.store import load_examples
-from trainer.paths import index_db
+from trainer.paths import imports_db
 from tui.cli import main
 
 EXPORTS = Path(__file__).resolve().parents[2] / "shared" / "chat-exports"
@@ -41,7 +41,7 @@ def test_sample_import(exports, tmp_path, brain_home, monkeypatch, capsys, name,
         assert f"{label:<17}{number}" in out
     if scrubbed:
         assert f"({scrubbed})" in out
-    examples = load_examples(index_db(tmp_path))
+    examples = load_examples(imports_db(tmp_path))
     assert len(examples) == counts[-1]
     stored = b"".join(p.read_bytes() for p in brain_home.rglob("*") if p.is_file())
     for secret in PLANTED:

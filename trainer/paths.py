@@ -27,5 +27,10 @@ def chats_db(vault: Path) -> Path:
     return vault_data_dir(vault) / "chats.db"
 
 
+def imports_db(vault: Path) -> Path:
+    """Imported chat exports (not derivable from the vault: apart from the index, like chats)."""
+    return vault_data_dir(vault) / "imports.db"
+
+
 def adapters_dir(vault: Path) -> Path:
     return vault_data_dir(vault) / "adapters"

@@ -20,6 +20,7 @@ COMMANDS = [
     "tui.commands.serve",
     "tui.commands.train",
     "tui.commands.adapters",
+    "tui.commands.eval",
     "tui.commands.export",
     "tui.commands.reflect",
     "tui.commands.eval_questions",

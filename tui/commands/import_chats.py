@@ -37,7 +37,7 @@ def run(args) -> int:
     from trainer.chats import ChatFormatError, read_export
     from trainer.chats.build import build
     from trainer.chats.store import save_import
-    from trainer.paths import index_db
+    from trainer.paths import imports_db
 
     if not args.file.is_file():
         return fail(f"no such file: {args.file}", 2)
@@ -52,7 +52,7 @@ def run(args) -> int:
     if me is None:
         return 2
     built = build(export, me, timedelta(minutes=args.gap_minutes))
-    db = index_db(cfg.vault_path)
+    db = imports_db(cfg.vault_path)
     save_import(db, args.file, args.kind, args.gap_minutes, built)
     print(f"Imported {args.file.name} ({args.kind}) speaking as {me!r}")
     print("\n".join(built.summary.lines()))
