@@ -282,7 +282,12 @@ class EchoFilter:
         return len(grams) >= 2 and len(grams & self.grams) / len(grams) >= 0.5
 
 
+PERSON = {"my": "your", "me": "you", "i": "you", "mine": "your", "yours": "your", "am": "are"}
+
+
 def ngrams(tokens: list[str], n: int = 3) -> set[tuple[str, ...]]:
+    """Word 3-grams, with "my/your" and "I/you" made one: a recital often turns the person round."""
+    tokens = [PERSON.get(t.lower(), t.lower()) for t in tokens]
     return {tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
 
 
