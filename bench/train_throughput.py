@@ -141,6 +141,7 @@ def main() -> None:
     ap.add_argument("--rows-per-step", type=int, default=1)
     ap.add_argument("--micro-batch", type=int, default=1)
     ap.add_argument("--llama-1b", action="store_true", help="Llama-3.2-1B-shaped random-init model (for a GPU)")
+    ap.add_argument("--tokenizer", help="tokenizer folder for --llama-1b where the bundled model is absent")
     ap.add_argument("--repeats", type=int, default=1, help="alternate the two recipes this many times; medians")
     args = ap.parse_args()
 
@@ -152,7 +153,7 @@ def main() -> None:
     from trainer.engines.peft_engine import precision
 
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    src = hf_source(resolve_model("default"))
+    src = args.tokenizer if args.tokenizer and args.llama_1b else hf_source(resolve_model("default"))
     tmp = tempfile.TemporaryDirectory()
     if args.llama_1b:
         src = llama_1b_folder(src, Path(tmp.name) / "llama-1b")
