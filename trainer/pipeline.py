@@ -18,7 +18,9 @@ from backends.models import file_sha256
 from trainer.dataset import DatasetConfig, build_examples
 from trainer.engines.base import TrainEvent, TrainJob, TrainSettings, pick_engine
 from trainer.index import Index
-from trainer.paths import adapters_dir, index_db, vault_data_dir
+from trainer.mix import ChatMix, add_chats
+from trainer.paths import adapters_dir, imports_db, index_db, vault_data_dir
+from trainer.refresh import coverage_after, focus_dataset, read_coverage, write_coverage
 from trainer.registry import AdapterRegistry, AdapterVersion
 from trainer.runner import TrainRun
 from trainer.scan import scan_vault
@@ -27,6 +29,10 @@ from trainer.scrub import ScrubConfig
 
 class TrainFailed(RuntimeError):
     pass
+
+
+class NothingToTrain(TrainFailed):
+    """The selected notes give no training example (empty, or all held out for evaluation)."""
 
 
 @dataclass
@@ -41,6 +47,12 @@ class TrainPlan:
     keep: int = 5
     """Adapter versions kept on disk (the active one and its rollback target are always kept)."""
     activate: bool = True
+    chats: ChatMix = field(default_factory=ChatMix)
+    focus: set[str] | None = None
+    """Incremental refresh: train on these notes (vault-relative paths) plus a replay sample of
+    the others; None trains on every note."""
+    replay_ratio: float = 1.0
+    """With `focus`: examples replayed from unchanged notes per example of a focus note."""
 
 
 def train_vault(plan: TrainPlan, on_event: Callable[[TrainEvent], None],
@@ -50,22 +62,39 @@ def train_vault(plan: TrainPlan, on_event: Callable[[TrainEvent], None],
         scan_vault(plan.vault, index)
         notes = list(index.notes())
     dataset = build_examples(notes, plan.dataset, plan.scrub)
+    if plan.focus is not None:
+        dataset = focus_dataset(dataset, plan.focus, plan.replay_ratio, plan.dataset.seed)
+    if not dataset.train:
+        raise NothingToTrain("no training examples in the selected notes")
     run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
     run_dir = vault_data_dir(plan.vault) / "runs" / run_id
     dataset.write_jsonl(run_dir / "data")
+    chat_counts = add_chats(run_dir / "data", _imported_chats(plan.vault), plan.chats)
     registry = AdapterRegistry(adapters_dir(plan.vault))
     warm = registry.active_dir() if plan.warm_start else None
     with registry.build() as staging:
+        write_coverage(staging, coverage_after(notes, plan.focus, read_coverage(warm)))
         job = TrainJob(plan.base_model, run_dir / "data", staging, plan.settings, warm)
         run = TrainRun(job, run_dir)
         if on_run:
             on_run(run)
         done = _follow(run, on_event)
-        version = registry.commit(staging, _manifest(plan, job, dataset, notes, done, run_id))
+        manifest = _manifest(plan, job, dataset, notes, done, run_id)
+        manifest["dataset"].update(chat_counts)
+        version = registry.commit(staging, manifest)
     if plan.activate:
         registry.activate(version.name)
     registry.prune(plan.keep)
     return version
+
+
+def _imported_chats(vault: Path) -> list[dict]:
+    db = imports_db(vault)
+    if not db.is_file():
+        return []
+    from trainer.chats.store import load_examples
+
+    return load_examples(db)
 
 
 def _follow(run: TrainRun, on_event: Callable[[TrainEvent], None]) -> TrainEvent:
@@ -92,6 +121,8 @@ def _manifest(plan: TrainPlan, job: TrainJob, dataset, notes, done: TrainEvent, 
                        "sha256": file_sha256(ref.path) if ref.kind == "gguf" else None},
         "engine": pick_engine(plan.settings.engine),
         "warm_start": job.warm_start.name if job.warm_start else None,
+        "kind": "full" if plan.focus is None else "refresh",
+        "focus_notes": None if plan.focus is None else len(plan.focus),
         "settings": asdict(plan.settings),
         "dataset": {"sha256": dataset.snapshot_hash(), "notes": len(notes), "train": len(dataset.train),
                     "eval": len(dataset.eval),
