@@ -15,6 +15,8 @@ import tomli_w
 from backends import DEFAULT_BACKEND, DEFAULT_MODEL, GenOpts
 from backends.paths import config_home
 from trainer.engines.base import TrainSettings
+from trainer.mix import ChatMix
+from trainer.sync_settings import SyncSettings
 from trainer.atomic import atomic_write_bytes
 
 DEMO_VAULT = Path(__file__).parent / "demo-vault"
@@ -60,8 +62,11 @@ class Config:
     chat: ChatSettings = field(default_factory=ChatSettings)
     backend: BackendSettings = field(default_factory=BackendSettings)
     train: TrainSettings = field(default_factory=TrainSettings)
+    chats: ChatMix = field(default_factory=ChatMix)
     keep_adapters: int = 5
     """Adapter versions kept on disk (the active one and its rollback target are always kept)."""
+    sync: SyncSettings = field(default_factory=SyncSettings)
+    """Watching the vault and refreshing the adapter as notes change (`brain sync`, the sync panel)."""
 
     @property
     def vault_path(self) -> Path:
