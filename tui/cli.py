@@ -20,6 +20,7 @@ COMMANDS = [
     "tui.commands.serve",
     "tui.commands.train",
     "tui.commands.adapters",
+    "tui.commands.sync",
     "tui.commands.eval",
     "tui.commands.export",
     "tui.commands.reflect",
@@ -32,6 +33,10 @@ examples:
   brain --vault ~/notes               open it on another vault
   brain index ~/notes                 index a vault (read-only) and report skipped files
   brain ask "what did I decide about the car?"
+  brain reflect "why did I move from Notion to Obsidian?"
+  brain train                         learn the vault into a new adapter (Ctrl-C keeps the old one)
+  brain sync --watch                  keep the adapter current as you write
+  brain serve                         OpenAI-compatible API on 127.0.0.1 for chat bots
   brain doctor                        check Python, packages, model, GPU and data folders
 
 Settings live in the config file (see `brain doctor`); flags override it for one run.
