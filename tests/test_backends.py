@@ -58,7 +58,7 @@ def make_backend(name: str, request) -> ChatBackend:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["llamacpp", "transformers", "openai"])
+@pytest.mark.parametrize("name", ["llamacpp", "transformers", "mlx", "openai"])
 def test_backend_contract(name, request):
     backend = make_backend(name, request)
     assert isinstance(backend, ChatBackend)
@@ -85,8 +85,8 @@ def test_llamacpp_is_deterministic_with_seed():
 
 def test_registry_lists_builtins_without_importing_them():
     code = ("import sys; from backends import backend_names; names = backend_names(); "
-            "assert {'llamacpp', 'transformers', 'openai'} <= set(names), names; "
-            "heavy = [m for m in ('llama_cpp', 'torch', 'transformers', 'openai') if m in sys.modules]; "
+            "assert {'llamacpp', 'transformers', 'mlx', 'openai'} <= set(names), names; "
+            "heavy = [m for m in ('llama_cpp', 'torch', 'transformers', 'openai', 'mlx') if m in sys.modules]; "
             "assert not heavy, heavy")
     subprocess.run([sys.executable, "-c", code], check=True)
 
