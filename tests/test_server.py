@@ -313,3 +313,44 @@ def test_fuzzed_requests_never_get_a_5xx(body, content_type, auth, route):
         assert response.text.rstrip().endswith("data: [DONE]")
     else:
         assert response.json()["object"] in ("chat.completion", "list")
+
+
+# --- grounding on the notes ------------------------------------------------------------------------
+
+
+class RecordingBackend(ScriptedBackend):
+    """Remembers what the model was shown."""
+
+    def __init__(self) -> None:
+        self.seen: list = []
+
+    def stream(self, messages, opts: GenOpts) -> Iterator[str]:
+        self.seen = list(messages)
+        yield "ok"
+
+
+def test_grounding_puts_matching_notes_in_the_prompt(tmp_path):
+    from trainer.index import Index
+    from trainer.scan import scan_vault
+    from tui.config import DEMO_VAULT
+
+    db = tmp_path / "brain.db"
+    with Index.open(db) as index:
+        scan_vault(DEMO_VAULT, index)
+    backend = RecordingBackend()
+    app = TestClient(create_app(backend, ServerSettings(requests_per_minute=0, index_db=db)),
+                     base_url="http://localhost")
+    body = {"messages": [{"role": "user", "content": "Why did I sell the car?"}], "grounding": True}
+    assert app.post("/v1/chat/completions", json=body).status_code == 200
+    system = backend.seen[0]
+    assert system.role == "system" and "[1]" in system.content and "car" in system.content.lower()
+    plain = app.post("/v1/chat/completions", json={**body, "grounding": False})
+    assert plain.status_code == 200 and backend.seen[0].role == "user"
+
+
+def test_grounding_without_an_index_is_a_4xx():
+    app = TestClient(create_app(RecordingBackend(), ServerSettings(requests_per_minute=0)),
+                     base_url="http://localhost")
+    body = {"messages": [{"role": "user", "content": "Why?"}], "grounding": True}
+    reply = app.post("/v1/chat/completions", json=body)
+    assert reply.status_code == 400 and "brain index" in reply.json()["error"]["message"]

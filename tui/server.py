@@ -28,6 +28,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Annotated, Literal, Protocol
 
 from fastapi import FastAPI
@@ -57,6 +58,7 @@ class ServerSettings:
     max_tokens_cap: int = 4096  # a larger max_tokens is lowered to this
     model_id: str = "brain"
     defaults: GenOpts = field(default_factory=GenOpts)  # persona prompt and sampling defaults
+    index_db: Path | None = None  # the vault's index, for requests with "grounding": true
 
 
 class Replier(Protocol):
@@ -318,6 +320,8 @@ class ChatService:
 
     async def complete(self, req: ChatRequest) -> Response:
         messages, opts = to_messages(req.messages), self.options(req)
+        if req.grounding:
+            messages = await asyncio.to_thread(self.ground, messages, opts)
         events = self.events(messages, opts)
         first = await anext(events)
         if first[0] == "error":
@@ -327,6 +331,21 @@ class ChatService:
             return StreamingResponse(reply.sse(first, events), media_type="text/event-stream",
                                      headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
         return await reply.whole(first, events)
+
+    def ground(self, messages: list[Message], opts: GenOpts) -> list[Message]:
+        """Put the notes that match the last user message into the system prompt (as in chat)."""
+        db = self.settings.index_db
+        if db is None or not db.is_file():
+            raise RequestProblem("grounding needs an indexed vault: run `brain index` first", "grounding_unavailable")
+        if not messages or messages[-1].role != "user":
+            raise RequestProblem("grounding needs the last message to be the user's")
+        from trainer.index import Index
+        from trainer.reflect import grounded_messages
+
+        system = next((m.content for m in messages if m.role == "system"), opts.system_prompt)
+        with Index.open(db) as index:
+            grounded, _sources = grounded_messages(index, messages[-1].content, messages[:-1], system)
+        return grounded
 
     async def events(self, messages: list[Message], opts: GenOpts) -> AsyncIterator[tuple[str, object]]:
         """("delta", text)..., then ("done", n_deltas) or ("error", exception)."""

@@ -41,10 +41,13 @@ def run(args) -> int:
     except ImportError as exc:
         return fail(f"the API server needs FastAPI and uvicorn ({exc.name} is missing): "
                     "pip install 'second-brain[serve]'")
+    from trainer.paths import index_db
+
     cfg = resolve_config(args)
     settings = ServerSettings(args.host, args.api_key or os.environ.get("BRAIN_API_KEY", ""),
                               tuple(args.allow_host), tuple(args.cors_origin),
-                              requests_per_minute=args.rate, defaults=cfg.chat.gen_opts())
+                              requests_per_minute=args.rate, defaults=cfg.chat.gen_opts(),
+                              index_db=index_db(cfg.vault_path))
     try:
         check_settings(settings)
     except BindRefused as exc:
