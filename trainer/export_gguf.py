@@ -28,16 +28,14 @@ from __future__ import annotations
 import functools
 import json
 import math
-import os
 import re
 import struct
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from trainer.atomic import fsync_dir
+from trainer.atomic import atomic_path
 
 # GGUF architectures whose HF->GGUF conversion permutes q/k rows (convert_hf_to_gguf: LlamaModel
 # and subclasses that keep `undo_permute = True`).
@@ -273,10 +271,7 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
 def _write_atomic(out: Path, arch: str, alpha: float, tensors: list[tuple[str, np.ndarray]]) -> None:
     from gguf import GGUFType, GGUFWriter, Keys
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+    with atomic_path(out) as tmp:
         writer = GGUFWriter(tmp, arch)
         writer.add_type(GGUFType.ADAPTER)
         writer.add_string(Keys.Adapter.TYPE, "lora")
@@ -287,10 +282,3 @@ def _write_atomic(out: Path, arch: str, alpha: float, tensors: list[tuple[str, n
         writer.write_kv_data_to_file()
         writer.write_tensors_to_file()
         writer.close()
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    fsync_dir(out.parent)

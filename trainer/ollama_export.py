@@ -10,12 +10,9 @@ ChatML template and its stop tokens out, and otherwise leave the choice to Ollam
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
-from trainer.atomic import atomic_write_text, fsync_dir
+from trainer.atomic import atomic_copy, atomic_write_text
 
 CHATML_TEMPLATE = (
     "{{- range .Messages }}<|im_start|>{{ .Role }}\n"
@@ -28,8 +25,8 @@ def write_ollama_dir(base_gguf: Path, lora_gguf: Path, out_dir: Path, system: st
                      note: str = "") -> Path:
     """Copy both GGUF files into `out_dir` and write its Modelfile; returns the Modelfile path."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    copy_atomic(base_gguf, out_dir / "base.gguf")
-    copy_atomic(lora_gguf, out_dir / "lora.gguf")
+    atomic_copy(base_gguf, out_dir / "base.gguf")
+    atomic_copy(lora_gguf, out_dir / "lora.gguf")
     modelfile = out_dir / "Modelfile"
     atomic_write_text(modelfile, modelfile_text(chat_template(base_gguf), system, note))
     return modelfile
@@ -53,18 +50,3 @@ def chat_template(gguf_path: Path) -> str:
 
     field = GGUFReader(str(gguf_path)).fields.get("tokenizer.chat_template")
     return field.contents() if field is not None else ""
-
-
-def copy_atomic(src: Path, dst: Path) -> None:
-    """Copy to a temporary sibling, then rename: a reader never sees half a model file."""
-    fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=f".{dst.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        shutil.copyfile(src, tmp)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, dst)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    fsync_dir(dst.parent)

@@ -112,11 +112,11 @@ def check(reg, version, base: Path, n_threads: int) -> None:
 
 
 def write_copy(lora: Path, out: Path) -> None:
-    from trainer.ollama_export import copy_atomic
+    from trainer.atomic import atomic_copy
 
     out = out / "lora.gguf" if out.is_dir() else out
     out.parent.mkdir(parents=True, exist_ok=True)
-    copy_atomic(lora, out)
+    atomic_copy(lora, out)
     print(f"wrote {out}")
 
 
