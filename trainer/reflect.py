@@ -387,6 +387,8 @@ def generate(reflection: Reflection, stream: StreamFn, opts: GenOpts, on_text: C
             if should_stop and should_stop():
                 break
             shown = check.feed(echo.feed(delta))
+            if not parts:
+                shown = shown.lstrip()  # a dropped first sentence leaves its line break
             if shown:
                 parts.append(shown)
                 if on_text:
@@ -434,7 +436,7 @@ def grounding_lines(reflection: Reflection, need: int, already: Sequence[int]) -
     return "**In my notes:**\n" + "\n".join(lines) if lines else ""
 
 
-def first_sentences(text: str, limit: int = 200) -> str:
+def first_sentences(text: str, limit: int = 320) -> str:
     text = re.sub(r"^\([^)]*\)\s*", "", text.split(" … ")[0])
     return clip(text, limit)
 
