@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from trainer import derived
+from trainer.db import transaction
 from trainer.note import Note
 from trainer.terms import is_frame, terms
 
@@ -413,7 +414,7 @@ class DecisionStore:
         changed, gone = derived.stale(self.conn, "decision_notes")
         if not changed and not gone:
             return 0
-        with derived.transaction(self.conn):
+        with transaction(self.conn):
             for path in gone:
                 self._forget(path)
             for path in changed:

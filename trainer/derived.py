@@ -9,9 +9,9 @@ that changed since, whoever scanned them (CLI, TUI, watcher).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+
+from trainer.db import transaction
 
 
 def connect(db_path: Path) -> sqlite3.Connection:
@@ -22,20 +22,6 @@ def connect(db_path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("CREATE TABLE IF NOT EXISTS derived_meta (name TEXT PRIMARY KEY, version INTEGER NOT NULL)")
     return conn
-
-
-@contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    if conn.in_transaction:
-        yield
-        return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def ensure_schema(conn: sqlite3.Connection, name: str, version: int, create: str, drop: list[str]) -> None:

@@ -13,12 +13,12 @@ import posixpath
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Self
 
+from trainer.db import transaction
 from trainer.note import Heading, Link, Note
 from trainer.parse import link_key
 
@@ -154,19 +154,9 @@ class Index:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self):
         """All writes inside commit together or not at all; nested uses join the outer one."""
-        if self._conn.in_transaction:
-            yield
-            return
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+        return transaction(self._conn)
 
     # --- writing ----------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from trainer import derived
+from trainer.db import transaction
 from trainer.index import Index
 from trainer.note import Note
 from trainer.terms import is_cjk, is_frame, query_terms, terms
@@ -133,7 +134,7 @@ class Retriever:
         changed, gone = derived.stale(self.conn, "retrieval_docs")
         if not changed and not gone:
             return 0
-        with derived.transaction(self.conn):
+        with transaction(self.conn):
             for path in gone:
                 self._remove(path)
             for path in changed:

@@ -9,11 +9,11 @@ The schema is versioned with `PRAGMA user_version`; each step in MIGRATIONS upgr
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from trainer.db import transaction
 
 MIGRATIONS = [
     """
@@ -106,16 +106,8 @@ class ChatHistory:
         with self._transaction():
             return self._db.execute(sql, params)
 
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error (the connection is in autocommit mode)."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+    def _transaction(self):
+        return transaction(self._db)
 
     def conversations(self) -> list[Conversation]:
         rows = self._db.execute("SELECT * FROM conversations ORDER BY updated DESC, id DESC")

@@ -13,12 +13,12 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from trainer.chats.build import Built, to_example
 from trainer.chats.model import ChatMessage, Conversation
+from trainer.db import transaction
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS chat_imports (
@@ -69,7 +69,7 @@ def save_import(db: Path, source: Path, kind: str, gap_minutes: int, built: Buil
     path, sha = str(source.resolve()), hashlib.sha256(source.read_bytes()).hexdigest()
     conn = connect(db)
     try:
-        with _transaction(conn):
+        with transaction(conn):
             conn.execute("DELETE FROM chat_imports WHERE source_path = ? OR source_sha256 = ?", (path, sha))
             import_id = conn.execute(
                 "INSERT INTO chat_imports (source_path, source_sha256, kind, me, gap_minutes, imported_at, summary)"
@@ -111,14 +111,3 @@ def _insert_conversation(conn: sqlite3.Connection, import_id: int, conv: Convers
         "INSERT INTO chat_messages (conversation_id, seq, time, sender, role, text) VALUES (?, ?, ?, ?, ?, ?)",
         [(conv_id, seq, m.time.isoformat(), m.sender, "assistant" if m.sender == me else "user", m.text)
          for seq, m in enumerate(conv.messages)])
-
-
-@contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
