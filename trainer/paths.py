@@ -34,3 +34,14 @@ def imports_db(vault: Path) -> Path:
 
 def adapters_dir(vault: Path) -> Path:
     return vault_data_dir(vault) / "adapters"
+
+
+def sync_db(vault: Path) -> Path:
+    """The sync queue's state (pending changes, run history, pause): its own file, so a busy
+    index never blocks it and deleting it loses nothing the next scan cannot find again."""
+    return vault_data_dir(vault) / "sync.db"
+
+
+def sync_log(vault: Path) -> Path:
+    """What `brain sync --watch` did, for a background service nobody is looking at."""
+    return vault_data_dir(vault) / "sync.log"

@@ -137,7 +137,7 @@ class AdapterRegistry:
         """Delete all but the newest `keep` versions, never the active one or its rollback target."""
         versions = self.versions()
         spared = {self.active_name(), *self._state().get("history", [])[-1:]}
-        spared |= {v.name for v in versions[len(versions) - keep:]} if keep > 0 else set()
+        spared |= {v.name for v in versions[max(0, len(versions) - keep):]} if keep > 0 else set()
         doomed = [v.name for v in versions if v.name not in spared]
         for name in doomed:
             shutil.rmtree(self.root / name)

@@ -66,14 +66,16 @@ class Candidate:
 
 
 def scan_vault(vault: Path, index: Index, progress: Progress | None = None,
-               max_bytes: int = DEFAULT_MAX_BYTES) -> ScanReport:
-    """Bring `index` in line with the notes in `vault`. Raises only if `vault` is not a folder."""
+               max_bytes: int = DEFAULT_MAX_BYTES, rehash: bool = False) -> ScanReport:
+    """Bring `index` in line with the notes in `vault`. Raises only if `vault` is not a folder.
+    `rehash` reads every note even when its size and mtime look unchanged (the sync's periodic
+    reconciliation: an edit that kept both is still found)."""
     vault = Path(vault)
     if not vault.is_dir():
         raise NotADirectoryError(f"vault is not a folder: {vault}")
     _refuse_index_inside(vault, index)
     candidates, skipped = walk_vault(vault)
-    scan = _Scan(index, max_bytes, ScanReport(skipped=skipped))
+    scan = _Scan(index, max_bytes, ScanReport(skipped=skipped), rehash)
     with index.transaction():
         for done, candidate in enumerate(candidates):
             if progress:
@@ -95,8 +97,8 @@ def _refuse_index_inside(vault: Path, index: Index) -> None:
 class _Scan:
     """State of one scan: what the index knew, what was seen on disk, what was written."""
 
-    def __init__(self, index: Index, max_bytes: int, report: ScanReport):
-        self.index, self.max_bytes, self.report = index, max_bytes, report
+    def __init__(self, index: Index, max_bytes: int, report: ScanReport, rehash: bool = False):
+        self.index, self.max_bytes, self.report, self.rehash = index, max_bytes, report, rehash
         self.known = index.file_states()
         self.reparse = index.get_meta("parser_version") != str(PARSER_VERSION)
         self.seen: set[str] = set()
@@ -107,7 +109,7 @@ class _Scan:
         old = self.known.get(c.rel)
         if c.size > self.max_bytes:
             return self.skip(c.rel, "too large", _over_cap(c.size, self.max_bytes), drop=True)
-        if old and not self.reparse and (old.size, old.mtime_ns) == (c.size, c.mtime_ns):
+        if old and not self.reparse and not self.rehash and (old.size, old.mtime_ns) == (c.size, c.mtime_ns):
             self.report.unchanged += 1
             return None
         raw = self.read(c)
@@ -200,6 +202,21 @@ def read_bytes(path: Path, limit: int) -> bytes:
 # --- walking --------------------------------------------------------------------------------
 
 
+def hidden(name: str) -> bool:
+    """Names the walk never enters or indexes: .obsidian, .git, .DS_Store, editors' temp files."""
+    return name.startswith(".")
+
+
+def watched_path(rel: str, is_dir: bool) -> bool:
+    """Whether a change at vault-relative `rel` can matter to the index, by the walk's own name
+    rules (hidden folders and files, files that are not notes), without touching the disk.
+    The file watcher asks this, so it ignores exactly what the scan ignores."""
+    parts = [p for p in rel.split("/") if p]
+    if not parts or any(hidden(p) for p in parts):
+        return False
+    return is_dir or is_note_name(parts[-1])
+
+
 def walk_vault(vault: Path) -> tuple[list[Candidate], list[Skip]]:
     """Notes under `vault` (sorted) and a Skip for everything else worth mentioning."""
     walker = _Walker(Path(vault))
@@ -254,7 +271,7 @@ class _Walker:
         return None
 
     def folder(self, entry: os.DirEntry, rel: str, key: tuple, chain: tuple):
-        if entry.name.startswith("."):
+        if hidden(entry.name):
             return self.skip(rel, "hidden folder")
         target = Path(entry.path).resolve() if entry.is_symlink() else None
         if key in chain or (target and self.real.is_relative_to(target)):
@@ -269,7 +286,7 @@ class _Walker:
 
 
 def _file_skip(name: str, st: os.stat_result) -> tuple[str, str] | None:
-    if name.startswith("."):
+    if hidden(name):
         return ("hidden file", "")
     if not stat.S_ISREG(st.st_mode):
         return ("not a regular file", "FIFO, socket or device")
