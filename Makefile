@@ -29,7 +29,7 @@ $(VENV)/.installed: pyproject.toml
 $(VENV)/.installed-dev: $(VENV)/.installed
 	# CPU torch first, so no later requirement pulls a multi-GB CUDA build.
 	$(BIN)/pip install -q "$(TORCH)"
-	$(BIN)/pip install -q -e ".[train,mlx,serve,dev]"
+	$(BIN)/pip install -q -e ".[train,mlx,serve,embed,dev]"
 	touch $@
 
 clean:
