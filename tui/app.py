@@ -15,6 +15,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.message import Message as TMessage
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -38,6 +39,16 @@ class Loading:
     error: BaseException | None = None
 
 
+ADAPTER_CHECK_S = 2.0  # how often the app looks for a newly activated adapter
+
+
+@dataclass
+class SyncOutcome(TMessage):
+    """Posted by the sync thread after each round (post_message: safe from any thread, never blocks)."""
+
+    outcome: object
+
+
 def describe(error: BaseException) -> str:
     """BackendError messages are written for users; anything else gets its type for context."""
     return str(error) if isinstance(error, BackendError) else f"{type(error).__name__}: {error}"
@@ -47,7 +58,8 @@ class BrainApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "brain"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s,f2", "settings", "Settings"),
-                                             Binding("f3", "reflect", "Reflect", show=False)]
+                                             Binding("f3", "reflect", "Reflect", show=False),
+                                             Binding("f4", "sync", "Sync", show=False)]
 
     state: reactive[str] = reactive("loading")
     """loading | ready | generating | error (no model)."""
@@ -63,6 +75,9 @@ class BrainApp(App[None]):
         self.session_factory = session_factory
         self.history = ChatHistory(chats_db(cfg.vault_path))
         self.loading = Loading(session_factory(cfg))
+        self.sync_service = None  # the vault watcher + refresh queue, when it runs in this app
+        self._sync_closed = threading.Event()
+        self._checking_adapter = False
 
     def get_default_screen(self) -> Screen:
         return ChatScreen()
@@ -70,8 +85,12 @@ class BrainApp(App[None]):
     def on_mount(self) -> None:
         self.load_model(self.loading.session)
         self.count_notes()
+        self.set_interval(ADAPTER_CHECK_S, self.check_adapter)
+        if self.cfg.sync.in_app:
+            self.run_sync()
 
     def on_unmount(self) -> None:
+        self.stop_sync()
         self.history.close()
 
     # -- the model ---------------------------------------------------------------------------
@@ -121,6 +140,63 @@ class BrainApp(App[None]):
             raise BackendError(f"No model is loaded ({describe(loading.error)}). Fix it in Settings (ctrl+s).")
         return loading.session
 
+    # -- vault sync and hot swap -------------------------------------------------------------
+
+    @work(thread=True, group="sync", exit_on_error=False)
+    def run_sync(self) -> None:
+        """Thread: watch the vault and refresh the adapter as notes change, until the app closes.
+        It never trains a first adapter on its own (that is the sync panel's Full rebuild)."""
+        from trainer.sync import SyncService
+        from tui.commands.sync import build_queue
+
+        service = SyncService(build_queue(self.cfg, bootstrap=False),
+                              on_outcome=lambda outcome: self.post_message(SyncOutcome(outcome)))
+        self.sync_service = service
+        if not self._sync_closed.is_set():  # the app may have closed while this thread started
+            service.run()
+
+    def on_sync_outcome(self, event: SyncOutcome) -> None:
+        outcome = event.outcome
+        if outcome.status == "done":
+            self.count_notes()
+            self.check_adapter()
+        elif outcome.status == "failed":
+            self.notify(f"Sync failed: {outcome.message}", severity="warning", markup=False)
+
+    def stop_sync(self) -> None:
+        """Never waits: a training child is signalled from a helper thread."""
+        self._sync_closed.set()
+        if self.sync_service is not None:
+            self.sync_service.stop()
+
+    def wake_sync(self) -> None:
+        """Any thread: a request was written to sync.db; look at it now rather than within a second."""
+        if self.sync_service is not None:
+            self.sync_service.wake()
+
+    def check_adapter(self) -> None:
+        """Between messages, attach a newly activated adapter (hot swap) and show its version."""
+        if self.state == "ready" and self.loading.done.is_set() and self.loading.error is None \
+                and not self._checking_adapter:
+            self._checking_adapter = True
+            self._swap_adapter(self.loading.session)
+
+    @work(thread=True, group="adapter", exit_on_error=False)
+    def _swap_adapter(self, session: ChatSession) -> None:
+        try:
+            swapped = session.sync_adapter()
+            info = session.info()
+        finally:
+            self._checking_adapter = False
+        label = info.adapter_label if info else "base"
+        if swapped or label != self.adapter:
+            self.call_from_thread(self._adapter_changed, label, swapped)
+
+    def _adapter_changed(self, label: str, swapped: bool) -> None:
+        self.adapter = label
+        if swapped:
+            self.notify(f"Now answering with adapter {label}." if label != "base" else "Now answering with the base model.")
+
     @work(thread=True, group="stats", exit_on_error=False)
     def count_notes(self) -> None:
         count = notes_indexed(self.cfg.vault_path)
@@ -147,6 +223,12 @@ class BrainApp(App[None]):
         if not isinstance(self.screen, ReflectScreen):
             self.push_screen(ReflectScreen())
 
+    def action_sync(self) -> None:
+        from tui.screens.sync import SyncScreen
+
+        if not isinstance(self.screen, SyncScreen):
+            self.push_screen(SyncScreen())
+
     def _settings_closed(self, reload: bool | None) -> None:
         if reload:
             self.reload_model()
@@ -158,5 +240,7 @@ class BrainApp(App[None]):
         yield SystemCommand("Recount notes", "Read the number of indexed notes again", self.count_notes)
         yield SystemCommand("Reflect", "Ask why you decided something; answered from your notes, cited (f3)",
                             self.action_reflect)
+        yield SystemCommand("Sync", "Vault sync: pending changes, the run in progress, adapter versions, "
+                            "rollback (f4)", self.action_sync)
         if isinstance(screen, ChatScreen):
             yield from screen.commands()
