@@ -59,13 +59,18 @@ def hf_folder_from_gguf(gguf: Path) -> Path:
 def _dequantize(gguf: Path, out: Path) -> None:
     try:
         import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
+        from transformers import AutoModelForCausalLM, AutoTokenizer
     except ImportError as exc:
         raise BackendError("This needs torch and transformers: pip install 'second-brain[train]'") from exc
-    kwargs = dict(gguf_file=gguf.name)
-    tok = AutoTokenizer.from_pretrained(gguf.parent, **kwargs)
-    model = AutoModelForCausalLM.from_pretrained(
-        gguf.parent, dtype=torch.float32, quantization_config=GgufConfig(dequantize=True), **kwargs)
+    kwargs: dict = dict(gguf_file=gguf.name)
+    try:  # transformers >= 5 keeps GGUF weights packed unless told to dequantize
+        from transformers import GgufConfig
+
+        kwargs["quantization_config"] = GgufConfig(dequantize=True)
+    except ImportError:  # older releases always dequantize
+        pass
+    tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    model = AutoModelForCausalLM.from_pretrained(gguf.parent, dtype=torch.float32, **kwargs)
     model.config.quantization_config = None
     if hasattr(model, "hf_quantizer"):
         model.hf_quantizer = None
