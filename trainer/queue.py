@@ -37,6 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Self
 
+from trainer.db import transaction
 from trainer.engines.base import TrainEvent
 from trainer.index import Index
 from trainer.paths import adapters_dir, index_db, sync_db, vault_data_dir
@@ -233,15 +234,8 @@ class SyncStore:
     def integrity(self) -> str:
         return self._conn.execute("PRAGMA integrity_check").fetchone()[0]
 
-    @contextlib.contextmanager
     def _write(self):
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+        return transaction(self._conn)
 
 
 # --- the policy ---------------------------------------------------------------------------------
