@@ -411,17 +411,9 @@ def test_newer_or_corrupt_index_is_refused_clearly(tmp_path):
 # --- the shared sample vault -----------------------------------------------------------------
 
 
-@pytest.fixture
-def shared_vault() -> Path:
-    vault = SHARED / "sample-vault"
-    if not vault.is_dir():
-        pytest.skip("../shared/sample-vault is not present on this machine")
-    return vault
-
-
-def test_sample_vault_traps(shared_vault, index):
+def test_sample_vault_traps(sample_vault, index):
     traps = json.loads((SHARED / "sample-vault-traps.json").read_text())
-    report = scan_vault(shared_vault, index)
+    report = scan_vault(sample_vault, index)
     warned = {(w.path, w.reason) for w in report.warnings}
     skipped = {s.path: s.reason for s in report.skipped}
     assert index.get(traps["crlf"]).body.count("\r") == 0
@@ -434,14 +426,14 @@ def test_sample_vault_traps(shared_vault, index):
     for path in traps["no_frontmatter"]:
         assert index.get(path).frontmatter == {} and path not in {w.path for w in report.warnings}
     long_note = traps["long_note"]
-    assert index.get(long_note).body == (shared_vault / long_note).read_text().split("---\n", 2)[2]
+    assert index.get(long_note).body == (sample_vault / long_note).read_text().split("---\n", 2)[2]
     for path in traps["not_notes"]:
         assert index.get(path) is None
         assert skipped.get(path) == "not a note" or skipped.get(path.split("/")[0]) == "hidden folder"
 
 
-def test_sample_vault_links(shared_vault, index):
-    scan_vault(shared_vault, index)
+def test_sample_vault_links(sample_vault, index):
+    scan_vault(sample_vault, index)
     dangling = Link("Vipassana retreat")
     assert dangling in index.get("journal/2025-03-14.md").links
     assert index.resolve_link("Vipassana retreat") is None
@@ -454,10 +446,10 @@ def test_sample_vault_links(shared_vault, index):
     assert "lessons/estimates.md" in index.backlinks("projects/gps-tracker.md")
 
 
-def test_sample_vault_chinese_search_and_untouched_bytes(shared_vault, index):
-    before = digests(shared_vault)
-    scan_vault(shared_vault, index)
+def test_sample_vault_chinese_search_and_untouched_bytes(sample_vault, index):
+    before = digests(sample_vault)
+    scan_vault(sample_vault, index)
     assert index.search("闪卡机器人")[0].path == "zh/学习日记-2025-08.md"
     assert index.search("postgres")[0].path == "decisions/2024-02-postgres-over-mongodb.md"
-    assert counts(scan_vault(shared_vault, index)) == (0, index.count(), 0, 0)
-    assert digests(shared_vault) == before
+    assert counts(scan_vault(sample_vault, index)) == (0, index.count(), 0, 0)
+    assert digests(sample_vault) == before
