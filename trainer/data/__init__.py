@@ -1,0 +1,1 @@
+"""From notes and imported chats to training examples: privacy scrub, chunking, dataset, tokenizing, the mix."""
