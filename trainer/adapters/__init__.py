@@ -1,0 +1,1 @@
+"""Adapter versions: the registry, what each version learned, GGUF / Ollama export, evaluation."""
