@@ -1,0 +1,1 @@
+"""Answering from the notes: terms, embeddings, retrieval, decisions, reflect and its evaluation."""
