@@ -10,12 +10,24 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, runtime_checkable
-
-if TYPE_CHECKING:
-    from backends.models import ModelRef
+from typing import ClassVar, Literal, Protocol, runtime_checkable
 
 Role = Literal["system", "user", "assistant"]
+ModelKind = Literal["gguf", "hf", "hub"]
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A model the user named, resolved (by `backends.models.resolve_model`) to what it is."""
+
+    spec: str  # what the user asked for
+    kind: ModelKind
+    name: str  # short, human-readable
+    path: Path | None = None  # file (gguf) or folder (hf); None for hub ids
+
+    @property
+    def hub_id(self) -> str:
+        return self.spec if self.kind == "hub" else ""
 
 
 @dataclass(frozen=True)
@@ -70,7 +82,7 @@ class ModelNotFound(BackendError):
 class ChatBackend(Protocol):
     name: ClassVar[str]
 
-    def load(self, model: "ModelRef", adapter: Path | None = None) -> None:
+    def load(self, model: ModelRef, adapter: Path | None = None) -> None:
         """Load the model (slow: call from a worker thread, never the UI loop)."""
 
     def stream(self, messages: Sequence[Message], opts: GenOpts) -> Iterator[str]:

