@@ -25,7 +25,7 @@ from starlette.testclient import TestClient
 from backends import BackendInfo, ChatBackend, GenOpts
 from tui.cli import main
 from tui.config import Config
-from tui.server import BindRefused, ServerSettings, allowed_hosts, check_settings, create_app
+from tui.api.server import BindRefused, ServerSettings, allowed_hosts, check_settings, create_app
 from tui.session import ChatSession
 
 KEY = "test-key-0123456789abcdef"
@@ -330,8 +330,8 @@ class RecordingBackend(ScriptedBackend):
 
 
 def test_grounding_puts_matching_notes_in_the_prompt(tmp_path):
-    from trainer.index import Index
-    from trainer.scan import scan_vault
+    from trainer.vault.index import Index
+    from trainer.vault.scan import scan_vault
     from tui.config import DEMO_VAULT
 
     db = tmp_path / "brain.db"

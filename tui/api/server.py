@@ -339,8 +339,8 @@ class ChatService:
             raise RequestProblem("grounding needs an indexed vault: run `brain index` first", "grounding_unavailable")
         if not messages or messages[-1].role != "user":
             raise RequestProblem("grounding needs the last message to be the user's")
-        from trainer.index import Index
-        from trainer.reflect import grounded_messages
+        from trainer.vault.index import Index
+        from trainer.recall.reflect import grounded_messages
 
         system = next((m.content for m in messages if m.role == "system"), opts.system_prompt)
         with Index.open(db) as index:

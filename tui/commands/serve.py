@@ -37,7 +37,7 @@ def run(args) -> int:
     try:
         import uvicorn
 
-        from tui.server import BindRefused, ServerSettings, check_settings, create_app
+        from tui.api.server import BindRefused, ServerSettings, check_settings, create_app
     except ImportError as exc:
         return fail(f"the API server needs FastAPI and uvicorn ({exc.name} is missing): "
                     "pip install 'second-brain[serve]'")

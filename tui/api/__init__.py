@@ -1,0 +1,1 @@
+"""The local OpenAI-compatible HTTP API (`brain serve`): its app, security checks and settings."""
