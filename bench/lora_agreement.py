@@ -1,9 +1,9 @@
 """Agreement of llama.cpp + exported GGUF LoRA with transformers + peft, on the bundled SmolLM2.
 
 Builds a peft LoRA on the dequantized bundled model (random B, so it really changes the output;
-or pass --peft to use a trained adapter), exports it with trainer.export_gguf, and runs the same
+or pass --peft to use a trained adapter), exports it with trainer.adapters.export_gguf, and runs the same
 token ids through both engines with and without it. Prints the figures of
-trainer.lora_agreement.Agreement and the export time.
+trainer.adapters.lora_agreement.Agreement and the export time.
 
     .venv/bin/python bench/lora_agreement.py                     # all-linear, r 8, alpha 16, B ~ N(0, 0.1)
     .venv/bin/python bench/lora_agreement.py --targets q_proj,k_proj --rslora
@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from backends.hf_folder import hf_folder_from_gguf
 from backends.models import bundled_gguf
-from trainer.export_gguf import export_gguf_lora
-from trainer.lora_agreement import measure_agreement, random_lora, sample_ids
+from trainer.adapters.export_gguf import export_gguf_lora
+from trainer.adapters.lora_agreement import measure_agreement, random_lora, sample_ids
 
 
 def main() -> int:

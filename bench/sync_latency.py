@@ -177,16 +177,16 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="brain-sync-bench-"))
     os.environ["BRAIN_HOME"] = str(work / "home")
-    from trainer.dataset import DatasetConfig, assign_splits, build_examples
+    from trainer.data.dataset import DatasetConfig, assign_splits, build_examples
     from trainer.engines.base import LoraSettings, TrainSettings
-    from trainer.index import Index
-    from trainer.parse import parse_note
+    from trainer.vault.index import Index
+    from trainer.vault.parse import parse_note
     from trainer.paths import adapters_dir, index_db
     from trainer.pipeline import TrainPlan
-    from trainer.queue import RefreshQueue
-    from trainer.registry import AdapterRegistry
-    from trainer.sync import SyncService
-    from trainer.sync_settings import SyncSettings
+    from trainer.sync.queue import RefreshQueue
+    from trainer.adapters.registry import AdapterRegistry
+    from trainer.sync.service import SyncService
+    from trainer.sync.settings import SyncSettings
 
     try:
         vault = work / "vault"

@@ -32,9 +32,9 @@ PEAK_BF16 = {"H100": 989e12, "H200": 989e12}  # dense bf16 datasheet figures (FL
 
 def examples(vault: Path, n: int) -> list[list[dict]]:
     """Conversations from a vault through brain's own dataset builder."""
-    from trainer.dataset import build_examples
-    from trainer.index import Index
-    from trainer.scan import scan_vault
+    from trainer.data.dataset import build_examples
+    from trainer.vault.index import Index
+    from trainer.vault.scan import scan_vault
 
     with tempfile.TemporaryDirectory() as tmp, Index.open(Path(tmp) / "i.db") as index:
         scan_vault(vault, index)
@@ -74,7 +74,7 @@ def load(src: str, lora: LoraSettings, device: str):
 def run_brain(src, tok, convs, st: TrainSettings, device: str, warmup: int, steps: int) -> tuple[float, float]:
     from trainer.engines import peft_engine as pe
     from trainer.engines.data import n_targets
-    from trainer.tokenize import pack, tokenize_example
+    from trainer.data.tokenize import pack, tokenize_example
 
     rows = pack((tokenize_example(c, tok, st.max_len) for c in convs), st.max_len)
     model = load(src, st.lora, device)
@@ -100,7 +100,7 @@ def run_classic(src, tok, convs, device: str, bf16: bool, warmup: int, steps: in
     Same precision as brain's run, so the ratio measures the recipe, not the number format."""
     import torch
 
-    from trainer.tokenize import tokenize_example
+    from trainer.data.tokenize import tokenize_example
 
     model = load(src, LoraSettings(rank=16, alpha=32, targets=["q_proj", "v_proj"]), device)
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-4)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from trainer.index import Index
-from trainer.scan import scan_vault
+from trainer.vault.index import Index
+from trainer.vault.scan import scan_vault
 
 FIXTURE_VAULT = Path(__file__).parent / "fixtures" / "reflect-vault"
 QUESTIONS = Path(__file__).parent / "fixtures" / "questions-sample-vault.jsonl"

@@ -11,13 +11,13 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from trainer.dataset import build_examples
-from trainer.index import Index
+from trainer.data.dataset import build_examples
+from trainer.vault.index import Index
 from trainer.paths import adapters_dir, index_db
 from trainer.pipeline import NothingToTrain
-from trainer.refresh import coverage_after, focus_dataset, read_coverage, write_coverage
-from trainer.registry import AdapterRegistry
-from trainer.scan import scan_vault
+from trainer.adapters.coverage import coverage_after, focus_dataset, read_coverage, write_coverage
+from trainer.adapters.registry import AdapterRegistry
+from trainer.vault.scan import scan_vault
 
 
 def note_text(i: int, extra: str = "") -> str:

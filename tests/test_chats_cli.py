@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from trainer.chats import store
-from trainer.chats.store import load_examples
+from trainer.data.chats import store
+from trainer.data.chats.store import load_examples
 from trainer.paths import imports_db
 from tui.cli import main
 

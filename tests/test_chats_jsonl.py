@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from trainer.chats import read_export
-from trainer.chats.build import build, match_me, merge, split, to_example
-from trainer.chats.model import ChatFormatError, ChatMessage, Conversation
-from trainer.chats.timestamps import parse_timestamp
+from trainer.data.chats import read_export
+from trainer.data.chats.build import build, match_me, merge, split, to_example
+from trainer.data.chats.model import ChatFormatError, ChatMessage, Conversation
+from trainer.data.chats.timestamps import parse_timestamp
 
 FIXTURES = Path(__file__).parent / "fixtures" / "chats"
 T0 = datetime(2025, 1, 1, 12, 0)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer.chats.store import load_examples
+from trainer.data.chats.store import load_examples
 from trainer.paths import imports_db
 from tui.cli import main
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from trainer.chats import read_export
-from trainer.chats.build import build, match_me
-from trainer.chats.model import ChatFormatError
-from trainer.chats.telegram import plain_text
+from trainer.data.chats import read_export
+from trainer.data.chats.build import build, match_me
+from trainer.data.chats.model import ChatFormatError
+from trainer.data.chats.telegram import plain_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "chats"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from trainer.chats import read_export
-from trainer.chats.build import build
-from trainer.chats.model import ChatFormatError
-from trainer.chats.whatsapp import classify, read_whatsapp
+from trainer.data.chats import read_export
+from trainer.data.chats.build import build
+from trainer.data.chats.model import ChatFormatError
+from trainer.data.chats.whatsapp import classify, read_whatsapp
 
 FIXTURES = Path(__file__).parent / "fixtures" / "chats"
 

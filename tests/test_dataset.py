@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from trainer.chunking import estimate_tokens, paragraphs
-from trainer.dataset import (
+from trainer.data.chunking import estimate_tokens, paragraphs
+from trainer.data.dataset import (
     DEFAULT_SYSTEM_PROMPT,
     KINDS,
     DatasetConfig,
@@ -18,7 +18,7 @@ from trainer.dataset import (
     build_examples,
     decision_phrase,
 )
-from trainer.note import Note
+from trainer.vault.note import Note
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -257,7 +257,7 @@ def sample_dataset():
     vault = SHARED / "sample-vault"
     if not vault.is_dir():
         pytest.skip("../shared/sample-vault is not present on this machine")
-    from trainer.parse import is_note_name, parse_note
+    from trainer.vault.parse import is_note_name, parse_note
 
     files = [p for p in sorted(vault.rglob("*")) if p.is_file() and is_note_name(p.name)]
     files = [p for p in files if ".obsidian" not in p.parts]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from reflect_support import FIXTURE_VAULT, indexed
 
-from trainer.decisions import DecisionStore, extract
-from trainer.parse import parse_note
+from trainer.recall.decisions import DecisionStore, extract
+from trainer.vault.parse import parse_note
 
 
 def note(path: str, text: str):
@@ -52,7 +52,7 @@ def test_timeline_links_a_reversal_from_a_later_note(tmp_path):
 def test_store_follows_edits(tmp_path):
     import shutil
 
-    from trainer.scan import scan_vault
+    from trainer.vault.scan import scan_vault
 
     vault = tmp_path / "vault"
     shutil.copytree(FIXTURE_VAULT, vault)

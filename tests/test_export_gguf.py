@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from backends.models import bundled_gguf, file_sha256, resolve_model
-from trainer.export_gguf import (
+from trainer.adapters.export_gguf import (
     ExportError,
     export_gguf_lora,
     permute_rows,
@@ -45,7 +45,7 @@ def version(hf_dir, tmp_path_factory):
     """An adapter version folder: peft/ (random all-linear LoRA) and lora.gguf exported from it."""
     import torch
 
-    from trainer.lora_agreement import random_lora
+    from trainer.adapters.lora_agreement import random_lora
 
     torch.set_num_threads(2)
     folder = tmp_path_factory.mktemp("adapters") / "v0001"
@@ -56,7 +56,7 @@ def version(hf_dir, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def agreement(hf_dir, version):
-    from trainer.lora_agreement import measure_agreement, sample_ids
+    from trainer.adapters.lora_agreement import measure_agreement, sample_ids
 
     ids = sample_ids(hf_dir, limit=300)
     assert len(ids) >= 250
@@ -200,7 +200,7 @@ def registry_with(version_src, vault):
     import shutil
 
     from trainer.paths import adapters_dir
-    from trainer.registry import AdapterRegistry
+    from trainer.adapters.registry import AdapterRegistry
 
     reg = AdapterRegistry(adapters_dir(vault))
     with reg.build() as staging:

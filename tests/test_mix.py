@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from trainer.mix import ChatMix, add_chats, cap, split_chats
+from trainer.data.mix import ChatMix, add_chats, cap, split_chats
 
 
 def convo(i: int) -> dict:

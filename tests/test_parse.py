@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trainer.note import Heading, Link
-from trainer.parse import decode, link_key, parse_note
+from trainer.vault.note import Heading, Link
+from trainer.vault.parse import decode, link_key, parse_note
 
 
 def parse(text: str | bytes, path: str = "notes/a.md"):

@@ -6,7 +6,7 @@ import pytest
 from reflect_support import FIXTURE_VAULT, indexed
 
 from backends import GenOpts, Message
-from trainer.reflect import (
+from trainer.recall.reflect import (
     NOTHING_FOUND,
     CitationCheck,
     EchoFilter,

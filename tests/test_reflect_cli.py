@@ -7,7 +7,7 @@ import json
 import pytest
 from reflect_support import FIXTURE_VAULT, QUESTIONS
 
-from trainer.qa_eval import lcs_length, load_questions, rouge_l
+from trainer.recall.qa_eval import lcs_length, load_questions, rouge_l
 from tui.cli import main
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer.registry import AdapterRegistry, RegistryError
+from trainer.adapters.registry import AdapterRegistry, RegistryError
 
 
 def make_version(reg: AdapterRegistry, payload: str = "weights") -> str:

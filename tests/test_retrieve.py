@@ -7,8 +7,8 @@ import shutil
 import pytest
 from reflect_support import FIXTURE_VAULT, indexed
 
-from trainer.retrieve import Retriever
-from trainer.terms import query_terms, stem, terms
+from trainer.recall.retrieve import Retriever
+from trainer.recall.terms import query_terms, stem, terms
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_an_edited_note_is_searchable_after_the_next_scan(tmp_path):
     assert retriever.retrieve("kayak").nothing_found
     note = vault / "journal" / "2024-06-01.md"
     note.write_text(note.read_text() + "\nBooked a kayak lesson for July.\n")
-    from trainer.scan import scan_vault
+    from trainer.vault.scan import scan_vault
 
     scan_vault(vault, index)
     assert paths(retriever.retrieve("kayak")) == ["journal/2024-06-01.md"]
@@ -94,7 +94,7 @@ def test_sample_vault_english_and_chinese(sample_vault, tmp_path):
 @pytest.mark.slow
 def test_embeddings_fuse_with_bm25_and_are_cached(tmp_path):
     pytest.importorskip("sentence_transformers")
-    from trainer import embed
+    from trainer.recall import embed
 
     if not embed.available():
         pytest.skip("the embedding model package (second-brain[embed]) is not installed")

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from trainer import parse as parse_module
-from trainer.index import Index, IndexUnavailable
-from trainer.note import Link
-from trainer.parse import parse_note
-from trainer.scan import scan_vault
+from trainer.vault import parse as parse_module
+from trainer.vault.index import Index, IndexUnavailable
+from trainer.vault.note import Link
+from trainer.vault.parse import parse_note
+from trainer.vault.scan import scan_vault
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 ZH_NOTE = "# 学习日记\n\n这个月我用自己做的闪卡机器人复习，比 Anki 方便多了。\n"
@@ -333,7 +333,7 @@ def test_a_parser_upgrade_reparses_unchanged_files(tmp_path, index, monkeypatch)
     vault = small_vault(tmp_path / "v")
     scan_vault(vault, index)
     monkeypatch.setattr(parse_module, "PARSER_VERSION", 999)
-    monkeypatch.setattr("trainer.scan.PARSER_VERSION", 999)
+    monkeypatch.setattr("trainer.vault.scan.PARSER_VERSION", 999)
     assert counts(scan_vault(vault, index)) == (3, 0, 0, 0)
     assert counts(scan_vault(vault, index)) == (0, 3, 0, 0)
 
@@ -387,7 +387,7 @@ def test_schema_version_and_migrations(tmp_path, monkeypatch):
     db = tmp_path / "brain.db"
     Index.open(db).close()
     assert sqlite3.connect(db).execute("PRAGMA user_version").fetchone()[0] == 1
-    import trainer.index as index_module
+    import trainer.vault.index as index_module
     step = "ALTER TABLE notes ADD COLUMN extra TEXT NOT NULL DEFAULT 'x';"
     monkeypatch.setattr(index_module, "MIGRATIONS", [*index_module.MIGRATIONS, step])
     with Index.open(db) as ix:

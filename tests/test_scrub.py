@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from trainer.scrub import KINDS, ScrubConfig, ScrubReport, cn_id_valid, luhn_valid, scrub_text
+from trainer.data.scrub import KINDS, ScrubConfig, ScrubReport, cn_id_valid, luhn_valid, scrub_text
 
 # (text, kind, the private value that must disappear)
 FOUND = [

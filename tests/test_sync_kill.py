@@ -20,11 +20,11 @@ import pytest
 from sync_support import disk_snapshot, make_vault
 
 from backends import GenOpts, Message, get_backend, resolve_model
-from trainer.dataset import DatasetConfig, assign_splits
-from trainer.index import Index
+from trainer.data.dataset import DatasetConfig, assign_splits
+from trainer.vault.index import Index
 from trainer.paths import adapters_dir, index_db, sync_db, vault_data_dir
-from trainer.refresh import read_coverage
-from trainer.registry import AdapterRegistry
+from trainer.adapters.coverage import read_coverage
+from trainer.adapters.registry import AdapterRegistry
 
 pytestmark = pytest.mark.slow
 KILLS = 10

@@ -21,9 +21,9 @@ from tui_support import ScriptedBackend, ScriptedSession, wait_for
 
 from trainer.paths import adapters_dir, sync_db, sync_log
 from trainer.pipeline import TrainPlan
-from trainer.queue import RefreshQueue, SyncStore
-from trainer.registry import AdapterRegistry
-from trainer.sync_settings import SyncSettings
+from trainer.sync.queue import RefreshQueue, SyncStore
+from trainer.adapters.registry import AdapterRegistry
+from trainer.sync.settings import SyncSettings
 from tui.app import BrainApp
 from tui.config import Config
 from tui.screens.confirm import ConfirmScreen

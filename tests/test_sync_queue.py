@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 from sync_support import InstantTrainer, make_vault
 
-from trainer.dataset import DatasetConfig, assign_splits, build_examples
+from trainer.data.dataset import DatasetConfig, assign_splits, build_examples
 from trainer.engines.base import TrainSettings
-from trainer.index import Index
-from trainer.note import Note
+from trainer.vault.index import Index
+from trainer.vault.note import Note
 from trainer.paths import adapters_dir, index_db, sync_db
 from trainer.pipeline import TrainFailed, TrainPlan
-from trainer.queue import RefreshQueue, SyncStore
-from trainer.refresh import diff, focus_dataset, read_coverage
-from trainer.registry import AdapterRegistry
-from trainer.sync_settings import SyncSettings
+from trainer.sync.queue import RefreshQueue, SyncStore
+from trainer.adapters.coverage import diff, focus_dataset, read_coverage
+from trainer.adapters.registry import AdapterRegistry
+from trainer.sync.settings import SyncSettings
 
 
 @pytest.fixture

@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 from sync_support import InstantTrainer, make_vault, note_text
 
-from trainer.index import Index
-from trainer.parse import content_hash
+from trainer.vault.index import Index
+from trainer.vault.parse import content_hash
 from trainer.paths import index_db, sync_db
 from trainer.pipeline import TrainPlan
-from trainer.queue import RefreshQueue, SyncStore
-from trainer.scan import walk_vault
-from trainer.sync import SyncService
-from trainer.sync_settings import SyncSettings
+from trainer.sync.queue import RefreshQueue, SyncStore
+from trainer.vault.scan import walk_vault
+from trainer.sync.service import SyncService
+from trainer.sync.settings import SyncSettings
 
 OPERATIONS = 5000
 SECONDS = 10.0

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer.watch import Batch, Coalescer, VaultWatcher, WatchSettings
+from trainer.sync.watch import Batch, Coalescer, VaultWatcher, WatchSettings
 
 FAST = WatchSettings(debounce_s=0.3, max_delay_s=5.0, poll_interval_s=0.2)
 

@@ -8,9 +8,9 @@ from collections import Counter
 
 import pytest
 
-from trainer.dataset import DatasetConfig, build_examples
-from trainer.note import Note
-from trainer.tokenize import IGNORE, Tokenized, pack, tokenize_example
+from trainer.data.dataset import DatasetConfig, build_examples
+from trainer.vault.note import Note
+from trainer.data.tokenize import IGNORE, Tokenized, pack, tokenize_example
 
 NOTE = Note(
     path="decisions/2025-01-no-car.md",

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 from backends import GenOpts, Message, get_backend, resolve_model
-from trainer.dataset import build_examples
+from trainer.data.dataset import build_examples
 from trainer.engines import TrainEvent, TrainJob, TrainSettings, get_engine
 from trainer.engines.base import LoraSettings
-from trainer.index import Index
+from trainer.vault.index import Index
 from trainer.paths import adapters_dir, vault_data_dir
-from trainer.registry import AdapterRegistry
-from trainer.scan import scan_vault
+from trainer.adapters.registry import AdapterRegistry
+from trainer.vault.scan import scan_vault
 from tui.config import DEMO_VAULT
 
 pytestmark = pytest.mark.slow

@@ -265,8 +265,8 @@ async def test_settings_rejects_bad_numbers():
 
 
 async def test_status_bar_shows_vault_backend_adapter_and_indexed_notes():
-    from trainer.index import Index
-    from trainer.scan import scan_vault
+    from trainer.vault.index import Index
+    from trainer.vault.scan import scan_vault
 
     with Index.open(index_db(DEMO_VAULT)) as index:
         scan_vault(DEMO_VAULT, index)

@@ -15,16 +15,16 @@ from pathlib import Path
 
 from backends import resolve_model
 from backends.models import file_sha256
-from trainer.dataset import DatasetConfig, build_examples
+from trainer.data.dataset import DatasetConfig, build_examples
 from trainer.engines.base import TrainEvent, TrainJob, TrainSettings, pick_engine
-from trainer.index import Index
-from trainer.mix import ChatMix, add_chats
+from trainer.vault.index import Index
+from trainer.data.mix import ChatMix, add_chats
 from trainer.paths import adapters_dir, imports_db, index_db, vault_data_dir
-from trainer.refresh import coverage_after, focus_dataset, read_coverage, write_coverage
-from trainer.registry import AdapterRegistry, AdapterVersion
-from trainer.runner import TrainRun
-from trainer.scan import scan_vault
-from trainer.scrub import ScrubConfig
+from trainer.adapters.coverage import coverage_after, focus_dataset, read_coverage, write_coverage
+from trainer.adapters.registry import AdapterRegistry, AdapterVersion
+from trainer.engines.runner import TrainRun
+from trainer.vault.scan import scan_vault
+from trainer.data.scrub import ScrubConfig
 
 
 class TrainFailed(RuntimeError):
@@ -92,7 +92,7 @@ def _imported_chats(vault: Path) -> list[dict]:
     db = imports_db(vault)
     if not db.is_file():
         return []
-    from trainer.chats.store import load_examples
+    from trainer.data.chats.store import load_examples
 
     return load_examples(db)
 

@@ -46,7 +46,7 @@ def _export_gguf(job: TrainJob) -> None:
     if not peft_dir.is_dir():
         return
     from backends import resolve_model
-    from trainer.export_gguf import export_gguf_lora
+    from trainer.adapters.export_gguf import export_gguf_lora
 
     ref = resolve_model(job.base_model)
     if ref.kind == "gguf":

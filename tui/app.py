@@ -146,7 +146,7 @@ class BrainApp(App[None]):
     def run_sync(self) -> None:
         """Thread: watch the vault and refresh the adapter as notes change, until the app closes.
         It never trains a first adapter on its own (that is the sync panel's Full rebuild)."""
-        from trainer.sync import SyncService
+        from trainer.sync.service import SyncService
         from tui.commands.sync import build_queue
 
         service = SyncService(build_queue(self.cfg, bootstrap=False),

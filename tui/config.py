@@ -15,8 +15,8 @@ import tomli_w
 from backends import DEFAULT_BACKEND, DEFAULT_MODEL, GenOpts
 from backends.paths import config_home
 from trainer.engines.base import TrainSettings
-from trainer.mix import ChatMix
-from trainer.sync_settings import SyncSettings
+from trainer.data.mix import ChatMix
+from trainer.sync.settings import SyncSettings
 from trainer.atomic import atomic_write_bytes
 
 DEMO_VAULT = Path(__file__).parent / "demo-vault"

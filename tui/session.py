@@ -18,7 +18,7 @@ from tui.config import Config
 def active_adapter(vault: Path) -> Path | None:
     """The vault's active adapter version folder, or None for the base model."""
     try:
-        from trainer.registry import AdapterRegistry
+        from trainer.adapters.registry import AdapterRegistry
     except ImportError:  # registry not part of this install
         return None
     from trainer.paths import adapters_dir

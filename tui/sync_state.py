@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trainer.paths import adapters_dir, sync_db, vault_data_dir
-from trainer.queue import PendingChange, RunRecord, SyncStore
-from trainer.registry import AdapterRegistry
+from trainer.sync.queue import PendingChange, RunRecord, SyncStore
+from trainer.adapters.registry import AdapterRegistry
 from tui.vault_stats import notes_indexed
 
 

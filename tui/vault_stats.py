@@ -1,7 +1,7 @@
 """How many notes the vault's index holds, for the status bar.
 
 Read-only and forgiving: no index yet, an index being rebuilt, or an older install without
-`trainer.index` all show 0 rather than an error. Call it from a worker thread (it opens SQLite).
+`trainer.vault.index` all show 0 rather than an error. Call it from a worker thread (it opens SQLite).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def notes_indexed(vault: Path) -> int:
     if not db.is_file():
         return 0
     try:
-        from trainer.index import Index
+        from trainer.vault.index import Index
     except ImportError:
         return 0
     try:

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trainer.atomic import atomic_write_text
-from trainer.dataset import Dataset
-from trainer.note import Note
+from trainer.data.dataset import Dataset
+from trainer.vault.note import Note
 
 COVERAGE = "notes.json"
 

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from trainer.atomic import atomic_write_text
-from trainer.chunking import FENCE, Section, TokenCounter, chunk_sections, estimate_tokens, fit, paragraphs, sections
-from trainer.note import Note
-from trainer.scrub import ScrubConfig, ScrubReport, ScrubResult, scrub_text
+from trainer.data.chunking import FENCE, Section, TokenCounter, chunk_sections, estimate_tokens, fit, paragraphs, sections
+from trainer.vault.note import Note
+from trainer.data.scrub import ScrubConfig, ScrubReport, ScrubResult, scrub_text
 
 KINDS = ("document", "topic", "section", "decision")
 DEFAULT_SYSTEM_PROMPT = (

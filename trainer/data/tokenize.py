@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
 
-from trainer.dataset import Example
+from trainer.data.dataset import Example
 
 IGNORE = -100  # the label PyTorch's cross-entropy skips
 

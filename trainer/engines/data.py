@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from trainer.tokenize import IGNORE, PackedRow, pack, tokenize_example
+from trainer.data.tokenize import IGNORE, PackedRow, pack, tokenize_example
 
 
 def read_conversations(path: Path) -> list[list[dict]]:

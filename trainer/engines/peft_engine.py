@@ -21,7 +21,7 @@ from typing import ClassVar
 
 from trainer.engines.base import TrainEvent, TrainJob, TrainResult, TrainSettings
 from trainer.engines.data import load_packed, n_targets
-from trainer.tokenize import PackedRow
+from trainer.data.tokenize import PackedRow
 
 MAX_BAD_STEPS = 3
 

@@ -22,10 +22,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from trainer import derived
+from trainer.vault import derived
 from trainer.db import transaction
-from trainer.note import Note
-from trainer.terms import is_frame, terms
+from trainer.vault.note import Note
+from trainer.recall.terms import is_frame, terms
 
 # --- patterns -----------------------------------------------------------------------------------
 

@@ -18,10 +18,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from backends.base import GenOpts
-from trainer.index import Index
-from trainer.reflect import StreamFn, finish, generate, nothing_found_answer, reflect
-from trainer.retrieve import Retriever
-from trainer.terms import rouge_tokens
+from trainer.vault.index import Index
+from trainer.recall.reflect import StreamFn, finish, generate, nothing_found_answer, reflect
+from trainer.recall.retrieve import Retriever
+from trainer.recall.terms import rouge_tokens
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from backends.base import GenOpts, Message
-from trainer.decisions import DecisionStore, Timeline
-from trainer.index import Index
-from trainer.retrieve import EXCERPT_CHARS, Hit, Retrieval, Retriever
-from trainer.terms import rouge_tokens
+from trainer.recall.decisions import DecisionStore, Timeline
+from trainer.vault.index import Index
+from trainer.recall.retrieve import EXCERPT_CHARS, Hit, Retrieval, Retriever
+from trainer.recall.terms import rouge_tokens
 
 NOTHING_FOUND = ("I couldn't find anything in my notes about that, so I won't guess. "
                  "Try other words, or check that the note is in the vault and indexed.")

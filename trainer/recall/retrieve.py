@@ -1,9 +1,9 @@
 """Find the notes that answer a question: BM25 with field boosts, optional embeddings, one link hop.
 
-- Text: an FTS5 table beside the index holds each note's terms (see `trainer.terms`: stemmed
+- Text: an FTS5 table beside the index holds each note's terms (see `trainer.recall.terms`: stemmed
   English words, Chinese character pairs) in four columns, and FTS5's BM25 weighs a match in the
   title, tags and link names above one in the body.
-- Meaning (optional): cosine similarity of chunk embeddings (`trainer.embed`), when the model
+- Meaning (optional): cosine similarity of chunk embeddings (`trainer.recall.embed`), when the model
   package is installed. The two rankings are fused by reciprocal rank (RRF), which needs no score
   calibration between them.
 - Links: notes one wikilink away from the best hits (either direction) join as a third, lighter
@@ -22,11 +22,11 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from trainer import derived
+from trainer.vault import derived
 from trainer.db import transaction
-from trainer.index import Index
-from trainer.note import Note
-from trainer.terms import is_cjk, is_frame, query_terms, terms
+from trainer.vault.index import Index
+from trainer.vault.note import Note
+from trainer.recall.terms import is_cjk, is_frame, query_terms, terms
 
 VERSION = 1  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
@@ -112,7 +112,7 @@ class Retriever:
     def __init__(self, index: Index, dense=None, min_coverage: float = MIN_COVERAGE,
                  min_cosine: float = MIN_COSINE) -> None:
         self.index = index
-        self.dense = dense  # a trainer.embed.DenseIndex, or None for text only
+        self.dense = dense  # a trainer.recall.embed.DenseIndex, or None for text only
         self.min_coverage, self.min_cosine = min_coverage, min_cosine
         self.conn = derived.connect(index.path)
         derived.ensure_schema(self.conn, "retrieval", VERSION, SCHEMA, TABLES)
@@ -298,7 +298,7 @@ def open_dense(db_path: Path, mode: str = "auto"):
     """A DenseIndex when embeddings are wanted and installed; None for text-only retrieval."""
     if mode == "off":
         return None
-    from trainer import embed
+    from trainer.recall import embed
 
     if not embed.available():
         if mode == "on":

@@ -3,7 +3,7 @@
 State lives in its own SQLite file (`sync.db`, WAL) beside the index: pending changes reported
 by the watcher, requests from the user (sync now, full rebuild), pause, the settled notes and
 the history of runs. What still needs training is never stored as a to-do list: each cycle scans
-the vault and compares the index with what the active adapter learned (`trainer.refresh`). So
+the vault and compares the index with what the active adapter learned (`trainer.adapters.coverage`). So
 changes that pile up during a run coalesce into the next one, and pending work survives a
 restart or a SIGKILL by construction.
 
@@ -39,12 +39,12 @@ from typing import Self
 
 from trainer.db import transaction
 from trainer.engines.base import TrainEvent
-from trainer.index import Index
+from trainer.vault.index import Index
 from trainer.paths import adapters_dir, index_db, sync_db, vault_data_dir
-from trainer.refresh import Changes, diff, read_coverage, write_coverage
-from trainer.registry import AdapterRegistry
-from trainer.scan import scan_vault
-from trainer.sync_settings import SyncSettings
+from trainer.adapters.coverage import Changes, diff, read_coverage, write_coverage
+from trainer.adapters.registry import AdapterRegistry
+from trainer.vault.scan import scan_vault
+from trainer.sync.settings import SyncSettings
 
 log = logging.getLogger("brain.sync")
 

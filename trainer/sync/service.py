@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 from trainer.engines.base import TrainEvent
-from trainer.queue import Outcome, RefreshQueue
+from trainer.sync.queue import Outcome, RefreshQueue
 
 log = logging.getLogger("brain.sync")
 
@@ -95,7 +95,7 @@ class SyncService:
         return True
 
     def _start_watcher(self) -> None:
-        from trainer.watch import VaultWatcher
+        from trainer.sync.watch import VaultWatcher
 
         self.watcher = VaultWatcher(self.queue.vault, self.notify, self.queue.settings.watch_settings())
         self.watcher.start()

@@ -46,7 +46,7 @@ class SyncSettings:
     """Peak learning rate of a refresh (no warmup: it continues a trained adapter)."""
 
     def watch_settings(self):
-        from trainer.watch import WatchSettings
+        from trainer.sync.watch import WatchSettings
 
         return WatchSettings(self.debounce_seconds, self.max_delay_seconds, self.max_pending, self.poll,
                              self.poll_seconds)

@@ -6,7 +6,7 @@ types), or when the oldest pending change has waited `max_delay_s` (a note that 
 changing still gets through), in the manner of Syncthing's aggregator. What the watcher learned
 the hard way (gorakhargosh/watchdog issues, and measurements on this machine):
 
-- It ignores exactly what the scan ignores (`trainer.scan.watched_path`: hidden folders such as
+- It ignores exactly what the scan ignores (`trainer.vault.scan.watched_path`: hidden folders such as
   .obsidian and .git, hidden and non-note files), so editor temp files and Obsidian's constant
   workspace writes never wake anything.
 - An atomic save (temp file + rename onto the note) arrives as a move with no "modified" on the
@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trainer.scan import watched_path
+from trainer.vault.scan import watched_path
 
 log = logging.getLogger("brain.sync")
 

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Self
 
 from trainer.db import transaction
-from trainer.note import Heading, Link, Note
-from trainer.parse import link_key
+from trainer.vault.note import Heading, Link, Note
+from trainer.vault.parse import link_key
 
 MIGRATIONS = [
     # 1: notes, links, headings, trigram FTS kept in sync by triggers, key-value meta.

@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 import yaml
 
-from trainer.note import Heading, Link, Note
+from trainer.vault.note import Heading, Link, Note
 
 PARSER_VERSION = 1
 """Bump when parsing changes: the next scan then re-parses notes whose bytes did not change."""

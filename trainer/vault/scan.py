@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trainer.index import Index, now_iso
-from trainer.parse import PARSER_VERSION, content_hash, is_note_name, looks_binary, parse_note
+from trainer.vault.index import Index, now_iso
+from trainer.vault.parse import PARSER_VERSION, content_hash, is_note_name, looks_binary, parse_note
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 Progress = Callable[[int, int, str], None]  # (done, total, path being read)

@@ -16,7 +16,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from trainer.paths import adapters_dir
-    from trainer.registry import AdapterRegistry, RegistryError
+    from trainer.adapters.registry import AdapterRegistry, RegistryError
 
     reg = AdapterRegistry(adapters_dir(resolve_config(args).vault_path))
     try:

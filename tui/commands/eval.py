@@ -25,9 +25,9 @@ def register(sub) -> None:
 def run(args) -> int:
     if args.questions:
         return _questions(args)
-    from trainer.evaluate import evaluate_adapter
+    from trainer.adapters.evaluate import evaluate_adapter
     from trainer.paths import adapters_dir, vault_data_dir
-    from trainer.registry import AdapterRegistry, RegistryError
+    from trainer.adapters.registry import AdapterRegistry, RegistryError
 
     cfg = resolve_config(args)
     reg = AdapterRegistry(adapters_dir(cfg.vault_path))

@@ -40,7 +40,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from trainer.qa_eval import load_questions
+    from trainer.recall.qa_eval import load_questions
 
     try:
         questions = load_questions(args.questions)
@@ -59,19 +59,19 @@ def run(args) -> int:
         print(f"  {text:<42} {'n/a' if value is None else f'{value:.2f}'}")
     print(f"  {'citation markers removed':<42} {summary['citations_removed']}")
     if args.out:
-        from trainer.qa_eval import to_jsonl
+        from trainer.recall.qa_eval import to_jsonl
 
         args.out.write_text(to_jsonl(report) + json.dumps({"summary": summary}) + "\n", encoding="utf-8")
     return 0
 
 
 def evaluate(cfg, questions, args):
-    from trainer.index import Index
+    from trainer.vault.index import Index
     from trainer.paths import index_db
-    from trainer.qa_eval import evaluate as run_eval
-    from trainer.reflect import reflect_opts
-    from trainer.retrieve import Retriever
-    from trainer.scan import scan_vault
+    from trainer.recall.qa_eval import evaluate as run_eval
+    from trainer.recall.reflect import reflect_opts
+    from trainer.recall.retrieve import Retriever
+    from trainer.vault.scan import scan_vault
 
     stream, label = None, "retrieval + deterministic answer (no model)"
     if not args.no_model:

@@ -34,9 +34,9 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from backends.base import BackendError
-    from trainer.export_gguf import ExportError
+    from trainer.adapters.export_gguf import ExportError
     from trainer.paths import adapters_dir
-    from trainer.registry import AdapterRegistry, RegistryError
+    from trainer.adapters.registry import AdapterRegistry, RegistryError
 
     cfg = resolve_config(args)
     reg = AdapterRegistry(adapters_dir(cfg.vault_path))
@@ -56,7 +56,7 @@ def run(args) -> int:
 
 
 def pick_version(reg, name: str | None):
-    from trainer.registry import RegistryError
+    from trainer.adapters.registry import RegistryError
 
     name = name or reg.active_name()
     if name is None:
@@ -68,7 +68,7 @@ def pick_version(reg, name: str | None):
 def base_gguf(manifest: dict, model_flag: str | None) -> Path:
     """The base model file: --model, else the one the manifest names; it must be a .gguf."""
     from backends.models import file_sha256, resolve_model
-    from trainer.export_gguf import ExportError
+    from trainer.adapters.export_gguf import ExportError
 
     recorded = manifest.get("base_model") or {}
     ref = resolve_model(model_flag or recorded.get("spec") or "default")
@@ -83,7 +83,7 @@ def base_gguf(manifest: dict, model_flag: str | None) -> Path:
 
 def ensure_gguf(version, base: Path, force: bool) -> Path:
     """The version's lora.gguf, converted from its peft weights when missing (or --force)."""
-    from trainer.export_gguf import ExportError, export_gguf_lora
+    from trainer.adapters.export_gguf import ExportError, export_gguf_lora
 
     lora, peft = version.path / "lora.gguf", version.path / "peft"
     if lora.is_file() and not force:
@@ -100,7 +100,7 @@ def ensure_gguf(version, base: Path, force: bool) -> Path:
 
 def check(reg, version, base: Path, n_threads: int) -> None:
     from backends.hf_folder import hf_folder_from_gguf
-    from trainer.lora_agreement import measure_agreement, sample_ids
+    from trainer.adapters.lora_agreement import measure_agreement, sample_ids
 
     if not (version.path / "peft").is_dir():
         print(f"{version.name}: no peft weights, nothing to compare with", file=sys.stderr)
@@ -121,7 +121,7 @@ def write_copy(lora: Path, out: Path) -> None:
 
 
 def write_ollama(version, base: Path, lora: Path, out_dir: Path, system: str) -> None:
-    from trainer.ollama_export import write_ollama_dir
+    from trainer.adapters.ollama_export import write_ollama_dir
 
     name = f"brain-{version.name}"
     modelfile = write_ollama_dir(base, lora, out_dir, system=system,

@@ -34,9 +34,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from trainer.chats import ChatFormatError, read_export
-    from trainer.chats.build import build
-    from trainer.chats.store import save_import
+    from trainer.data.chats import ChatFormatError, read_export
+    from trainer.data.chats.build import build
+    from trainer.data.chats.store import save_import
     from trainer.paths import imports_db
 
     if not args.file.is_file():
@@ -62,7 +62,7 @@ def run(args) -> int:
 
 def choose_me(export, name: str | None) -> str | None:
     """--me if given; else the owner the export marks; else ask in a terminal; else fail."""
-    from trainer.chats.build import match_me
+    from trainer.data.chats.build import match_me
 
     senders = export.senders()
     if not senders:

@@ -38,9 +38,9 @@ def parse_size(text: str) -> int:
 
 
 def run(args) -> int:
-    from trainer.index import Index, IndexUnavailable, delete_index
+    from trainer.vault.index import Index, IndexUnavailable, delete_index
     from trainer.paths import index_db
-    from trainer.scan import DEFAULT_MAX_BYTES, scan_vault
+    from trainer.vault.scan import DEFAULT_MAX_BYTES, scan_vault
 
     vault = Path(args.vault_arg).expanduser() if args.vault_arg else resolve_config(args).vault_path
     if not vault.exists():

@@ -40,7 +40,7 @@ def run(args) -> int:
         return fail(str(exc))
     out = Printer()
     if reflection.nothing_found:
-        from trainer.reflect import NOTHING_FOUND
+        from trainer.recall.reflect import NOTHING_FOUND
 
         out.para(NOTHING_FOUND)
         return 0
@@ -53,11 +53,11 @@ def run(args) -> int:
 
 def build(cfg, question: str, dense: str, k: int | None):
     """Bring the index up to date (incremental, read-only on the vault), then reflect."""
-    from trainer.index import Index
+    from trainer.vault.index import Index
     from trainer.paths import index_db
-    from trainer.reflect import reflect
-    from trainer.retrieve import Retriever
-    from trainer.scan import scan_vault
+    from trainer.recall.reflect import reflect
+    from trainer.recall.retrieve import Retriever
+    from trainer.vault.scan import scan_vault
 
     with Index.open(index_db(cfg.vault_path)) as index:
         scan_vault(cfg.vault_path, index)
@@ -69,7 +69,7 @@ def build(cfg, question: str, dense: str, k: int | None):
 
 
 def answer(cfg, reflection, max_tokens: int | None, out: Printer) -> int:
-    from trainer.reflect import generate, reflect_opts
+    from trainer.recall.reflect import generate, reflect_opts
     from tui.session import ChatSession
 
     session = ChatSession(cfg)
@@ -130,7 +130,7 @@ class Printer:
         sys.stdout.write("\n")
 
     def sources(self, sources, cited) -> None:
-        from trainer.reflect import sources_markdown
+        from trainer.recall.reflect import sources_markdown
 
         self.heading("Sources")
         print(sources_markdown(sources, cited))  # unwrapped: paths stay whole, to copy

@@ -43,7 +43,7 @@ def register(sub) -> None:
 def build_queue(cfg, bootstrap: bool, on_event=None):
     """The vault's refresh queue with the user's model, training settings and sync policy."""
     from trainer.pipeline import TrainPlan
-    from trainer.queue import RefreshQueue
+    from trainer.sync.queue import RefreshQueue
 
     template = TrainPlan(cfg.vault_path, cfg.chat.model, cfg.train, keep=cfg.keep_adapters)
     return RefreshQueue(template, cfg.sync, on_event=on_event, bootstrap=bootstrap)
@@ -54,7 +54,7 @@ def run(args) -> int:
     if not cfg.vault_path.is_dir():
         return fail(f"vault is not a folder: {cfg.vault_path}", 2)
     from trainer.paths import sync_db
-    from trainer.queue import SyncStore
+    from trainer.sync.queue import SyncStore
 
     with SyncStore.open(sync_db(cfg.vault_path)) as store:
         if args.pause or args.resume:
@@ -70,7 +70,7 @@ def run(args) -> int:
 
 
 def once(cfg) -> int:
-    from trainer.sync import log_events
+    from trainer.sync.service import log_events
 
     queue = build_queue(cfg, bootstrap=True, on_event=log_events())
     if not queue.lock.acquire():
@@ -94,7 +94,7 @@ def once(cfg) -> int:
 
 
 def watch(cfg) -> int:
-    from trainer.sync import SyncService, log_events
+    from trainer.sync.service import SyncService, log_events
 
     service = SyncService(build_queue(cfg, bootstrap=True, on_event=log_events()))
     log = logging.getLogger("brain.sync")
@@ -109,7 +109,7 @@ def watch(cfg) -> int:
 
 def status(cfg, store) -> int:
     from trainer.paths import adapters_dir
-    from trainer.registry import AdapterRegistry
+    from trainer.adapters.registry import AdapterRegistry
 
     active = AdapterRegistry(adapters_dir(cfg.vault_path)).active_name()
     watch = store.get("watch").split("|")[0]

@@ -75,11 +75,11 @@ class ReplyChunk(TMessage):
 
 
 def ground(cfg, messages: list[Message]) -> tuple[list[Message], list]:
-    """Thread: the conversation with excerpts matching the last message (see trainer.reflect)."""
-    from trainer.index import Index
+    """Thread: the conversation with excerpts matching the last message (see trainer.recall.reflect)."""
+    from trainer.vault.index import Index
     from trainer.paths import index_db
-    from trainer.reflect import grounded_messages
-    from trainer.scan import scan_vault
+    from trainer.recall.reflect import grounded_messages
+    from trainer.vault.scan import scan_vault
 
     with Index.open(index_db(cfg.vault_path)) as index:
         scan_vault(cfg.vault_path, index)  # incremental: only changed files are read
@@ -87,7 +87,7 @@ def ground(cfg, messages: list[Message]) -> tuple[list[Message], list]:
 
 
 def citation_check(sources: list):
-    from trainer.reflect import CitationCheck
+    from trainer.recall.reflect import CitationCheck
 
     return CitationCheck(s.n for s in sources) if sources else None
 

@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 if TYPE_CHECKING:
-    from trainer.reflect import Answer, Reflection
+    from trainer.recall.reflect import Answer, Reflection
     from tui.app import BrainApp
 
 CITE = re.compile(r"\[(\d{1,3}(?:, \d{1,3})*)\]")
@@ -123,7 +123,7 @@ class ReflectScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="reflect", exit_on_error=False)
     def run_reflect(self, question: str) -> None:
         """Thread: retrieve and build the timeline, then (unless nothing was found) generate."""
-        from trainer.reflect import generate, reflect_opts
+        from trainer.recall.reflect import generate, reflect_opts
 
         worker = get_current_worker()
         reflection = self.build(question)
@@ -140,11 +140,11 @@ class ReflectScreen(Screen[None]):
             self.post_message(Answered(answer))
 
     def build(self, question: str) -> Reflection:
-        from trainer.index import Index
+        from trainer.vault.index import Index
         from trainer.paths import index_db
-        from trainer.reflect import reflect
-        from trainer.retrieve import Retriever
-        from trainer.scan import scan_vault
+        from trainer.recall.reflect import reflect
+        from trainer.recall.retrieve import Retriever
+        from trainer.vault.scan import scan_vault
 
         vault = self.brain.cfg.vault_path
         with Index.open(index_db(vault)) as index:
@@ -158,7 +158,7 @@ class ReflectScreen(Screen[None]):
     # -- showing -----------------------------------------------------------------------------
 
     async def on_found(self, event: Found) -> None:
-        from trainer.reflect import NOTHING_FOUND
+        from trainer.recall.reflect import NOTHING_FOUND
 
         self.reflection = r = event.reflection
         answer = self.query_one("#reflect-answer", Markdown)
@@ -213,7 +213,7 @@ class ReflectScreen(Screen[None]):
 
     def open_source(self, n: int) -> None:
         """Show source n in a read-only preview (a quick read of the index, on this thread)."""
-        from trainer.index import Index
+        from trainer.vault.index import Index
         from trainer.paths import index_db
 
         source = self.reflection.source(n) if self.reflection else None

@@ -213,8 +213,8 @@ class SyncScreen(Screen[None]):
     @work(thread=True, group="sync-action", exit_on_error=False)
     def act(self, action: str, done: str) -> None:
         from trainer.paths import adapters_dir, sync_db
-        from trainer.queue import SyncStore
-        from trainer.registry import AdapterRegistry
+        from trainer.sync.queue import SyncStore
+        from trainer.adapters.registry import AdapterRegistry
 
         vault = self.brain.cfg.vault_path
         with SyncStore.open(sync_db(vault)) as store:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from trainer.chats.jsonl import read_jsonl
-from trainer.chats.model import ChatExport, ChatFormatError
-from trainer.chats.telegram import read_telegram
-from trainer.chats.wechat import read_wechat
-from trainer.chats.whatsapp import read_whatsapp
+from trainer.data.chats.jsonl import read_jsonl
+from trainer.data.chats.model import ChatExport, ChatFormatError
+from trainer.data.chats.telegram import read_telegram
+from trainer.data.chats.wechat import read_wechat
+from trainer.data.chats.whatsapp import read_whatsapp
 
 READERS: dict[str, Callable[[Path], ChatExport]] = {
     "wechat": read_wechat,

@@ -17,8 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from trainer.chats.model import EMPTY, TEXT, UNREADABLE, ChatExport, ChatMessage, Conversation
-from trainer.scrub import ScrubConfig, scrub_text
+from trainer.data.chats.model import EMPTY, TEXT, UNREADABLE, ChatExport, ChatMessage, Conversation
+from trainer.data.scrub import ScrubConfig, scrub_text
 
 DEFAULT_GAP = timedelta(hours=6)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from trainer.chats.model import KINDS, TEXT, ChatExport, ChatFormatError, ChatLog, ChatMessage
-from trainer.chats.timestamps import parse_timestamp
+from trainer.data.chats.model import KINDS, TEXT, ChatExport, ChatFormatError, ChatLog, ChatMessage
+from trainer.data.chats.timestamps import parse_timestamp
 
 
 def read_jsonl(path: Path) -> ChatExport:

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from trainer.chats.build import Built, to_example
-from trainer.chats.model import ChatMessage, Conversation
+from trainer.data.chats.build import Built, to_example
+from trainer.data.chats.model import ChatMessage, Conversation
 from trainer.db import transaction
 
 SCHEMA = """

@@ -14,9 +14,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from trainer.chats.model import (FORWARDED, IMAGE, LINK, MEDIA, STICKER, SYSTEM, TEXT, ChatExport,
+from trainer.data.chats.model import (FORWARDED, IMAGE, LINK, MEDIA, STICKER, SYSTEM, TEXT, ChatExport,
                                  ChatFormatError, ChatLog, ChatMessage)
-from trainer.chats.timestamps import parse_timestamp
+from trainer.data.chats.timestamps import parse_timestamp
 
 MEDIA_KEYS = ("file", "contact_information", "location_information", "poll", "game_title",
               "invoice_information", "place_name")

@@ -16,9 +16,9 @@ import io
 import json
 from pathlib import Path
 
-from trainer.chats.model import (IMAGE, LINK, MEDIA, RECALLED, STICKER, SYSTEM, TEXT, ChatExport,
+from trainer.data.chats.model import (IMAGE, LINK, MEDIA, RECALLED, STICKER, SYSTEM, TEXT, ChatExport,
                                  ChatFormatError, ChatLog, ChatMessage)
-from trainer.chats.timestamps import parse_timestamp
+from trainer.data.chats.timestamps import parse_timestamp
 
 SELF_NAME = "我"
 REQUIRED = ("type_name", "is_sender", "CreateTime")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from trainer.chats.model import (IMAGE, LINK, MEDIA, RECALLED, STICKER, SYSTEM, TEXT, ChatExport,
+from trainer.data.chats.model import (IMAGE, LINK, MEDIA, RECALLED, STICKER, SYSTEM, TEXT, ChatExport,
                                  ChatFormatError, ChatLog, ChatMessage)
 
 LRM = "\u200e"
