@@ -36,6 +36,9 @@ class ChatSettings:
     top_p: float = 0.9
     max_tokens: int = 512
     system_prompt: str = DEFAULT_SYSTEM_PROMPT
+    answer_style: str = "words"
+    """Grounded answers: 'words' (composed from your own note sentences; right for the bundled
+    135M model) or 'prose' (a capable model writes over them; unsupported sentences are removed)."""
 
     def gen_opts(self) -> GenOpts:
         return GenOpts(self.temperature, self.top_p, self.max_tokens, self.system_prompt)
