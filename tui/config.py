@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import tomli_w
@@ -17,6 +17,8 @@ from backends.paths import config_home
 from trainer.engines.base import TrainSettings
 from trainer.data.mix import ChatMix
 from trainer.sync.settings import SyncSettings
+from trainer.data.scrub_settings import ScrubSettings
+from tui.config_check import merge
 from trainer.atomic import atomic_write_bytes
 
 DEMO_VAULT = Path(__file__).parent / "demo-vault"
@@ -70,6 +72,8 @@ class Config:
     """Adapter versions kept on disk (the active one and its rollback target are always kept)."""
     sync: SyncSettings = field(default_factory=SyncSettings)
     """Watching the vault and refreshing the adapter as notes change (`brain sync`, the sync panel)."""
+    scrub: ScrubSettings = field(default_factory=ScrubSettings)
+    """Private data removed before training and import: deny/allow lists, phone regions, pseudonyms."""
 
     @property
     def vault_path(self) -> Path:
@@ -90,32 +94,18 @@ def config_path() -> Path:
     return Path(env).expanduser() if env else config_home() / "config.toml"
 
 
-def _merge(obj, data: dict) -> None:
-    """Copy known keys from TOML tables onto dataclasses; unknown keys are ignored."""
-    for f in fields(obj):
-        if f.name not in data:
-            continue
-        value = data[f.name]
-        current = getattr(obj, f.name)
-        if hasattr(current, "__dataclass_fields__") and isinstance(value, dict):
-            _merge(current, value)
-        elif isinstance(current, float) and isinstance(value, int) and not isinstance(value, bool):
-            setattr(obj, f.name, float(value))  # TOML `temperature = 1` means 1.0
-        elif current is not None and not isinstance(value, type(current)) and not isinstance(current, str | list):
-            raise ValueError(f"{f.name} should be a {type(current).__name__}, not {value!r}")
-        else:
-            setattr(obj, f.name, value)
-
-
 def load_config(path: Path | None = None) -> Config:
     """Read the config file if there is one. A broken file raises ValueError naming it."""
     path = path or config_path()
     cfg = Config()
     if path.is_file():
         try:
-            _merge(cfg, tomllib.loads(path.read_text(encoding="utf-8")))
-        except (tomllib.TOMLDecodeError, TypeError, ValueError) as exc:
+            merge(cfg, tomllib.loads(path.read_text(encoding="utf-8")))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, TypeError, ValueError) as exc:
             raise ValueError(f"Cannot read config {path}: {exc}") from exc
+        problems = cfg.scrub.problems()
+        if problems:
+            raise ValueError(f"Cannot read config {path}: {problems[0]}")
     return cfg
 
 

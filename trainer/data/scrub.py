@@ -37,8 +37,11 @@ class ScrubConfig:
     enabled_kinds: frozenset[str] = frozenset(KINDS)
     phone_regions: tuple[str, ...] = ("CN", "IN", "US")  # numbers written without "+country"
     entropy_threshold: float = 3.5  # bits per character, gitleaks' generic-key threshold
+    pseudonyms: bool = True  # chat senders become stable pseudonyms (trainer/data/chats/pseudonyms.py)
+    names: tuple[tuple[str, str], ...] = ()  # the user's own pseudonym for a person: (name, pseudonym)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "names", tuple((str(k), str(v)) for k, v in dict(self.names).items()))
         for name in ("allow", "deny", "phone_regions"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "enabled_kinds", frozenset(self.enabled_kinds))

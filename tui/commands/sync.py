@@ -45,7 +45,8 @@ def build_queue(cfg, bootstrap: bool, on_event=None):
     from trainer.pipeline import TrainPlan
     from trainer.sync.queue import RefreshQueue
 
-    template = TrainPlan(cfg.vault_path, cfg.chat.model, cfg.train, keep=cfg.keep_adapters)
+    template = TrainPlan(cfg.vault_path, cfg.chat.model, cfg.train, keep=cfg.keep_adapters,
+                         scrub=cfg.scrub.to_config())
     return RefreshQueue(template, cfg.sync, on_event=on_event, bootstrap=bootstrap)
 
 

@@ -47,7 +47,7 @@ def run(args) -> int:
     if not cfg.vault_path.is_dir():
         return fail(f"vault is not a folder: {cfg.vault_path}", 2)
     plan = TrainPlan(cfg.vault_path, cfg.chat.model, cfg.train, warm_start=args.warm, keep=cfg.keep_adapters,
-                     activate=not args.no_activate, chats=cfg.chats)
+                     activate=not args.no_activate, chats=cfg.chats, scrub=cfg.scrub.to_config())
     apply_flags(plan.settings, args)
     console = Console(stderr=True)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
