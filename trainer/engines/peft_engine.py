@@ -21,6 +21,7 @@ from typing import ClassVar
 
 from trainer.engines.base import TrainEvent, TrainJob, TrainResult, TrainSettings
 from trainer.engines.data import load_packed, n_targets
+from trainer.engines.yielding import yield_to_chat
 from trainer.data.tokenize import PackedRow
 
 MAX_BAD_STEPS = 3
@@ -46,12 +47,13 @@ class PeftEngine:
         on_event(TrainEvent("start", total_steps=total, data={
             "engine": self.name, "device": device, "rows": len(train_rows), "eval_rows": len(eval_rows),
             "tokens": sum(n_targets(r) for r in train_rows), "precision": precision(st, device)}))
-        base_eval = evaluate(model, eval_rows, st, device, adapter=False) if job.warm_start else None
-        started = time.monotonic()
-        train_loss, tokens = fit(model, train_rows, eval_rows, st, device, total, on_event)
-        eval_loss = evaluate(model, eval_rows, st, device)
-        if base_eval is None:
-            base_eval = evaluate(model, eval_rows, st, device, adapter=False)
+        with yield_to_chat(model, device):  # pauses inside the model while a chat generates
+            base_eval = evaluate(model, eval_rows, st, device, adapter=False) if job.warm_start else None
+            started = time.monotonic()
+            train_loss, tokens = fit(model, train_rows, eval_rows, st, device, total, on_event)
+            eval_loss = evaluate(model, eval_rows, st, device)
+            if base_eval is None:
+                base_eval = evaluate(model, eval_rows, st, device, adapter=False)
         on_event(TrainEvent("eval", step=total, total_steps=total, eval_loss=eval_loss,
                             data={"base_eval_loss": base_eval}))
         model.save_pretrained(job.out_dir / "peft")
