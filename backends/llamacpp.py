@@ -22,6 +22,7 @@ from typing import ClassVar
 
 from backends.adapters import adapter_file, adapter_label
 from backends.base import BackendError, BackendInfo, GenOpts, Message, ModelNotFound
+from backends.foreground import chat_threads
 from backends.models import ModelRef
 
 log = logging.getLogger("brain.llamacpp")
@@ -122,6 +123,7 @@ class LlamaCppBackend:
 
     def stream(self, messages: Sequence[Message], opts: GenOpts) -> Iterator[str]:
         llm = self._require()
+        self._share_cores(llm)
         chat = [{"role": m.role, "content": m.content} for m in opts.with_system(messages)]
         chunks = llm.create_chat_completion(
             messages=chat, stream=True, temperature=opts.temperature, top_p=opts.top_p,
@@ -135,6 +137,15 @@ class LlamaCppBackend:
                     yield text
         finally:
             chunks.close()
+
+    def _share_cores(self, llm) -> None:
+        """Threads for this generation: the cores a running training keeps are not ours (one
+        llama.cpp thread without a core stalls all the others; backends/foreground.py)."""
+        import llama_cpp
+
+        n, n_batch = chat_threads(self.n_threads), chat_threads(llm.n_threads_batch)
+        if (n, n_batch) != (llama_cpp.llama_n_threads(llm._ctx.ctx), llama_cpp.llama_n_threads_batch(llm._ctx.ctx)):
+            llama_cpp.llama_set_n_threads(llm._ctx.ctx, n, n_batch)
 
     def info(self) -> BackendInfo:
         name = self._model.name if self._model else "(not loaded)"

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from backends import BackendInfo, ChatBackend, GenOpts, Message, get_backend, resolve_model
+from backends import foreground
 from tui.config import Config
 
 
@@ -46,8 +47,8 @@ class ChatSession:
     def stream(self, messages: Sequence[Message], opts: GenOpts | None = None) -> Iterator[str]:
         """Stream a reply; picks up a newly activated adapter first."""
         self.sync_adapter()
-        with self._lock:
-            yield from self._require().stream(messages, opts or self.cfg.chat.gen_opts())
+        with self._lock:  # the marker makes a background training run step aside meanwhile
+            yield from foreground.track(self._require().stream(messages, opts or self.cfg.chat.gen_opts()))
 
     def sync_adapter(self) -> bool:
         """Hot swap: attach the registry's active adapter if it changed. True when swapped."""
