@@ -22,6 +22,7 @@ from typing import ClassVar
 
 from backends.adapters import adapter_file, adapter_label
 from backends.base import BackendError, BackendInfo, GenOpts, Message, ModelNotFound
+from backends.llamacpp_cpu import new_llama, repack_mode
 from backends.foreground import chat_threads
 from backends.models import ModelRef
 
@@ -89,7 +90,7 @@ class LlamaCppBackend:
         self.close()
         with _quiet_stderr():
             try:
-                self._llm = llama_cpp.Llama(
+                self._llm = new_llama(  # extra buffer types off where llama.cpp's AMX path crashes
                     model_path=str(model.path), n_ctx=self.n_ctx, n_threads=self.n_threads,
                     n_gpu_layers=self.n_gpu_layers, verbose=True,
                 )
@@ -149,8 +150,9 @@ class LlamaCppBackend:
 
     def info(self) -> BackendInfo:
         name = self._model.name if self._model else "(not loaded)"
+        repack = "repack on" if repack_mode().extra_bufts else "repack off"
         return BackendInfo(self.name, name, adapter_label(self._adapter_dir), "cpu",
-                           f"{self.n_threads} threads, context {self.n_ctx}")
+                           f"{self.n_threads} threads, context {self.n_ctx}, {repack}")
 
     def close(self) -> None:
         if self._llm is not None:
