@@ -54,6 +54,11 @@ class Source:
     via: str = "text"  # how it was found: text, meaning, link, decision
 
     @property
+    def number(self) -> int:
+        """The citation number under the name the answer's callers use."""
+        return self.n
+
+    @property
     def label(self) -> str:
         return f"[{self.n}] {self.date or 'undated'} · {self.title}"
 
@@ -78,6 +83,7 @@ class Reflection:
     pattern: bool
     messages: list[Message]  # the prompt (empty when nothing was found)
     retrieval: Retrieval | None = None
+    timelines: list[Timeline] = field(default_factory=list)  # decision stories among the best hits
 
     @property
     def nothing_found(self) -> bool:
@@ -136,7 +142,7 @@ def assemble(question: str, retrieval: Retrieval, store: DecisionStore, pattern:
     timeline = sorted([Entry(s.date, s.title, s.excerpt, s.n) for s in sources] + changes,
                       key=lambda e: (e.date is None, e.date or "", e.n))
     messages = prompt_messages(question, sources, changes, pattern, system_prompt)
-    return Reflection(question, sources, timeline, changes, pattern, messages, retrieval)
+    return Reflection(question, sources, timeline, changes, pattern, messages, retrieval, timelines)
 
 
 def decision_timelines(store: DecisionStore, hits: Sequence[Hit], top: int = 3) -> list[Timeline]:

@@ -1,0 +1,202 @@
+"""Grounded answers composed from the user's own sentences, with the model's prose checked.
+
+The bundled 135M model cannot read excerpts: given the right note it still tells a story about a
+boat. So the default answer ("words") never depends on the model: the sentences of the retrieved
+notes are ranked (the question's terms and meaning, reason cues, the numbers a question asks for,
+the decision store's reasons), the best ones are put in date order, each with [n] and the date
+of the note (or of its dated section), and a later note that took a reason back is said so ("On
+2025-06-27 I admitted …"). The connecting words follow the question's language; the sentences
+are the user's own, so every name and number in the answer comes from a note.
+
+"prose" lets a capable model write over the same excerpts, then keeps only the sentences the
+excerpt they cite supports (`trainer.recall.support`), counting the ones removed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from backends.base import GenOpts, Message
+from trainer.recall import compose
+from trainer.recall.compose import Piece
+from trainer.recall.reflect import Reflection, Source, StreamFn, reflect, reflect_opts
+from trainer.recall.retrieve import Retriever
+from trainer.recall.support import supported
+from trainer.recall.terms import query_terms, is_frame
+from trainer.vault.index import Index
+
+STYLES = ("words", "prose")
+WORDS = 120  # default answer length, in words
+LONG_WORDS = 320
+
+
+@dataclass
+class GroundedAnswer:
+    text: str  # markdown, first person, with [n] markers and dates, in the question's language
+    sources: list[Source]  # numbered, dated; Source.number / .path / .title / .date
+    nothing_found: bool
+    removed: int = 0  # model sentences dropped by the support check (prose style)
+    style: str = "words"  # "words" | "prose"
+    cited: list[int] = field(default_factory=list)  # source numbers the text cites, in order
+    pattern: bool = False  # answered as a pattern question (evidence across notes)
+    language: str = "en"
+
+
+def answer(index: Index, question: str, *, retriever: Retriever | None = None, style: str = "words",
+           stream: StreamFn | None = None, opts: GenOpts | None = None, history: Sequence[Message] = (),
+           long: bool = False, on_text: Callable[[str], None] | None = None) -> GroundedAnswer:
+    """Answer `question` from the notes. "words" never calls `stream`; "prose" needs it."""
+    if style not in STYLES:
+        raise ValueError(f"answer style should be 'words' or 'prose', not {style!r}")
+    if style == "prose" and stream is None:
+        raise ValueError("the 'prose' answer style needs a model to stream from")
+    own = retriever is None
+    retriever = retriever or Retriever.open(index)
+    try:
+        lang = compose.language(question)
+        query = search_text(question, history)
+        reflection = reflect(index, query, retriever, k=compose.k_for(query))
+        if reflection.nothing_found:
+            return emit(GroundedAnswer(compose.nothing_found(lang), [], True, style=style, language=lang), on_text)
+        pieces, sources = compose.select(index, retriever, reflection, query,
+                                         LONG_WORDS if long else WORDS)
+        if style == "prose":
+            return prose_answer(question, reflection, pieces, sources, stream, opts, lang, on_text)
+        text = compose.render(pieces, lang, reflection.pattern)
+        return emit(GroundedAnswer(text, sources, False, 0, "words", cited_of(text), reflection.pattern, lang),
+                    on_text)
+    finally:
+        if own:
+            retriever.close()
+
+
+def emit(result: GroundedAnswer, on_text: Callable[[str], None] | None) -> GroundedAnswer:
+    if on_text and result.text:
+        on_text(result.text)
+    return result
+
+
+def search_text(question: str, history: Sequence[Message]) -> str:
+    """A follow-up with no subject of its own ("and why?") is searched with the last question."""
+    subject = [t for t in query_terms(question) if not is_frame(t)]
+    previous = [m.content for m in history if m.role == "user" and m.content.strip() != question.strip()]
+    if len(subject) >= 2 or not previous:
+        return question
+    return f"{previous[-1]} {question}"
+
+
+MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+def cited_of(text: str) -> list[int]:
+    return list(dict.fromkeys(int(n) for n in MARKER.findall(text)))
+
+
+# --- prose: the model writes, the checker keeps what the excerpts support ----------------------
+
+PROSE_INSTRUCTIONS = {
+    "en": "You are me, answering a question about my own life from my own notes. Use only the numbered "
+          "excerpts. Write in the first person, at most {n} words. End every sentence with the number of "
+          "the excerpt it comes from, like [1]. Copy names and numbers exactly; add nothing the excerpts "
+          "do not say.",
+    "pt": "És eu, a responder a uma pergunta sobre a minha vida a partir das minhas notas. Usa só os "
+          "excertos numerados. Escreve na primeira pessoa, no máximo {n} palavras, em português. Termina "
+          "cada frase com o número do excerto, como [1]. Não acrescentes nada que os excertos não digam.",
+    "zh": "你就是我，根据我自己的笔记回答关于我生活的问题。只用编号的摘录。用第一人称、中文回答，最多{n}个字。"
+          "每句话后面写出摘录的编号，比如[1]。不要添加摘录里没有的内容。",
+}
+
+
+def prose_messages(question: str, pieces: Sequence[Piece], sources: Sequence[Source], lang: str,
+                   budget: int) -> list[Message]:
+    blocks = []
+    for s in sources:
+        text = " ".join(p.text for p in pieces if p.n == s.n)
+        if text:
+            blocks.append(f"[{s.n}] {s.date or 'undated'} · {s.title}\n{text}")
+    user = "Excerpts from my notes:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question.strip()}"
+    return [Message("system", PROSE_INSTRUCTIONS[lang].format(n=budget)), Message("user", user)]
+
+
+def prose_answer(question: str, reflection: Reflection, pieces: list[Piece], sources: list[Source],
+                 stream: StreamFn, opts: GenOpts | None, lang: str,
+                 on_text: Callable[[str], None] | None) -> GroundedAnswer:
+    excerpts = {s.n: f"{s.title} {s.date or ''} " + " ".join(p.text for p in pieces if p.n == s.n)
+                for s in sources}
+    check = ProseCheck(excerpts)
+    shown: list[str] = []
+    budget = WORDS
+    gen = reflect_opts(opts, max_tokens=320)
+    chunks = stream(prose_messages(question, pieces, sources, lang, budget), gen)
+    try:
+        for delta in chunks:
+            for sentence in check.feed(delta):
+                shown.append(sentence)
+                if on_text:
+                    on_text(sentence if len(shown) == 1 else " " + sentence)
+    finally:
+        close = getattr(chunks, "close", None)
+        if close:
+            close()
+    for sentence in check.flush():
+        shown.append(sentence)
+        if on_text:
+            on_text(sentence if len(shown) == 1 else " " + sentence)
+    changes = compose.render([p for p in pieces if p.change], lang, False)
+    if not shown:  # nothing the model wrote stood up: my own words, in full
+        text = compose.render(pieces, lang, reflection.pattern)
+        if on_text:
+            on_text(text)
+        return GroundedAnswer(text, sources, False, check.removed, "prose", cited_of(text), reflection.pattern,
+                              lang)
+    text = " ".join(shown)
+    if changes and not any(str(p.n) in cited_of(text) for p in pieces if p.change):
+        text += "\n\n" + changes
+        if on_text:
+            on_text("\n\n" + changes)
+    return GroundedAnswer(text, sources, False, check.removed, "prose", cited_of(text), reflection.pattern, lang)
+
+
+class ProseCheck:
+    """Cuts streamed text into sentences and keeps each one only when an excerpt supports it:
+    the one it cites, or (with no marker) any one, whose marker is then added."""
+
+    END = re.compile(r"(?<=[.!?。！？])(?:\s*\[\d{1,3}(?:\s*,\s*\d{1,3})*\])?\s+|\n+")
+
+    def __init__(self, excerpts: dict[int, str]) -> None:
+        self.excerpts = excerpts
+        self.removed = 0
+        self._pending = ""
+
+    def feed(self, delta: str) -> Iterator[str]:
+        self._pending += delta
+        while (m := self.END.search(self._pending)) is not None:
+            sentence, self._pending = self._pending[:m.end()], self._pending[m.end():]
+            kept = self.judge(sentence)
+            if kept:
+                yield kept
+
+    def flush(self) -> Iterator[str]:
+        sentence, self._pending = self._pending, ""
+        kept = self.judge(sentence)
+        if kept:
+            yield kept
+
+    def judge(self, sentence: str) -> str:
+        sentence = sentence.strip()
+        bare = re.sub(r"\s*\[[\d,\s]+\]", "", sentence).strip()
+        if len(re.findall(r"\w+", bare)) < 2:
+            return ""  # a stray marker or fragment
+        cited = [int(n) for n in re.findall(r"\d+", " ".join(re.findall(r"\[([\d,\s]+)\]", sentence)))]
+        cited = [n for n in cited if n in self.excerpts]
+        if cited:
+            if supported(bare, " ".join(self.excerpts[n] for n in cited)):
+                return sentence
+        else:
+            for n, text in self.excerpts.items():
+                if supported(bare, text):
+                    return f"{bare} [{n}]"
+        self.removed += 1
+        return ""

@@ -1,0 +1,362 @@
+"""Compose an answer from the user's own sentences: rank them, date them, join them.
+
+Ranking is by sentence, not by note: the question's subject terms (IDF-weighted, as retrieval
+weighs them), its meaning (sentence embeddings, when installed), reason cues ("because", "the
+real reason", "I wanted", 因为, porque), the numbers a "how many" question asks for, the reasons
+the decision store found, and the note's rank among the hits. The chosen sentences go out in date
+order, each with its note's number and the date of the note or of its dated section; a later
+revision of a reason is said in words ("On 2025-06-27 I admitted …"). Only the connecting words
+are ours, in the question's language; everything else is quoted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from trainer.recall.decisions import CHANGES, DECIDED, Timeline
+from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question
+from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, plain
+from trainer.recall.terms import STOPWORDS, is_frame, query_terms, stem, terms, words
+from trainer.vault.index import Index
+from trainer.vault.note import Note
+
+# --- language -----------------------------------------------------------------------------------
+
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+PORTUGUESE = re.compile(
+    r"\b(por ?que|porquê|quê|não|você|eu|meu|minha|meus|minhas|como|quando|qual|quais|quant[oa]s?|"
+    r"decidi|onde|sobre|fiz|tenho|sempre|erro|deixei|comprei|vendi|aprendi|o que|é|são)\b|[ãõç]",
+    re.IGNORECASE)
+
+TEMPLATES = {
+    "en": {"wrote": "On {date} I wrote", "undated": "In an undated note I wrote",
+           "retracted": "On {date} I admitted", "revised": "On {date} I qualified it",
+           "reversed": "On {date} I reversed it", "confirmed": "On {date} I confirmed",
+           "recurs": "What comes back across {n} notes: {what}.", "recurs_bare": "This comes back in {n} notes.",
+           "nothing": "I couldn't find anything in my notes about that, so I won't guess."},
+    "pt": {"wrote": "Em {date} escrevi", "undated": "Numa nota sem data escrevi",
+           "retracted": "Em {date} admiti", "revised": "Em {date} corrigi",
+           "reversed": "Em {date} voltei atrás", "confirmed": "Em {date} confirmei",
+           "recurs": "O que se repete em {n} notas: {what}.", "recurs_bare": "Isto repete-se em {n} notas.",
+           "nothing": "Não encontrei nada nas minhas notas sobre isso, por isso não vou adivinhar."},
+    "zh": {"wrote": "{date}，我写道", "undated": "在一篇没有日期的笔记里，我写道",
+           "retracted": "{date}，我承认", "revised": "{date}，我修正了", "reversed": "{date}，我改变了决定",
+           "confirmed": "{date}，我确认", "recurs": "在{n}篇笔记里反复出现：{what}。",
+           "recurs_bare": "这在{n}篇笔记里反复出现。",
+           "nothing": "我的笔记里没有找到相关的内容，所以我不猜。"},
+}
+
+
+def language(question: str) -> str:
+    """"zh" for a question with Chinese characters, "pt" for Portuguese, else "en"."""
+    if CJK.search(question):
+        return "zh"
+    return "pt" if PORTUGUESE.search(question) else "en"
+
+
+def nothing_found(lang: str) -> str:
+    return TEMPLATES[lang]["nothing"]
+
+
+def k_for(question: str) -> int:
+    return PATTERN_K if is_pattern_question(question) else K
+
+
+# --- sentences of a note ------------------------------------------------------------------------
+
+DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}(?:-\d{2})?)(?!\d)")
+LEADING_DATE = re.compile(r"^\s*(?:•\s*)?(\d{4}-\d{2}(?:-\d{2})?)\s*[:：.\-–—]\s*")
+LINK_LINE = re.compile(r"^\s*(related|see also|see|mentioned in|links?|tags?)\b\s*:?", re.IGNORECASE)
+ITEM_SPLIT = re.compile(r"\n(?=\s*(?:[-*+]|\d+[.)])\s)")
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[^a-z])|(?<=[。！？])")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str  # plain text, one sentence
+    n: int  # the source it comes from
+    date: str | None
+    heading: str
+    pos: int  # order inside the note
+    rank: int  # the note's rank among the sources (0 = best)
+
+
+def note_sentences(note: Note, n: int, rank: int) -> list[Candidate]:
+    """Every sentence of the note worth quoting, with the date of the note or of its section."""
+    out: list[Candidate] = []
+    heading, heading_date = "", None
+    for block in raw_blocks(note.body):
+        match = HEADING.match(block)
+        if match:
+            heading = match.group(2).strip()
+            found = DATE.search(heading)
+            heading_date = found.group(1) if found else None
+            continue
+        for item in ITEM_SPLIT.split(block):
+            if LINK_LINE.match(item) and "[[" in item:
+                continue
+            text = plain(item)
+            lead = LEADING_DATE.match(text)
+            date = lead.group(1) if lead else heading_date or note.date
+            text = text[lead.end():] if lead else text.lstrip("• ").strip()
+            for sentence in SENTENCE_SPLIT.split(text):
+                sentence = sentence.strip()
+                if quotable(sentence):
+                    out.append(Candidate(sentence, n, date, heading, len(out), rank))
+    return out
+
+
+def raw_blocks(body: str) -> list[str]:
+    """Headings (one block each) and blank-line separated paragraphs, in order."""
+    out, lines = [], []
+    for line in body.split("\n") + [""]:
+        if HEADING.match(line) or not line.strip():
+            if lines:
+                out.append("\n".join(lines))
+                lines = []
+            if HEADING.match(line):
+                out.append(line)
+        else:
+            lines.append(line)
+    return out
+
+
+def quotable(sentence: str) -> bool:
+    if re.fullmatch(r"(#[^\s#]+\s*)+", sentence):
+        return False
+    if CJK.search(sentence):
+        return len(CJK.findall(sentence)) >= 5
+    return len(words(sentence)) >= 3
+
+
+# --- ranking ------------------------------------------------------------------------------------
+
+WHY = re.compile(r"^\s*(why|what made me|how come)\b|\bpor ?que\b|\bporquê\b|为什么|为何|原因", re.IGNORECASE)
+REASON_CUE = re.compile(
+    r"\b(because|so that|so I|since|the real reason|real reason|I wanted|I want|I needed|in order to|"
+    r"which (?:is|was) why|that is why|mattered|porque|pois|para que|queria|quero|por causa)\b|因为|所以|决定|为了|原因",
+    re.IGNORECASE)
+ASKS_NUMBER = re.compile(r"\b(how many|how much|how long|how often|what (?:was|is) my .*(?:score|grade)|score|"
+                         r"quant[oa]s?|quanto tempo)\b|多少|几[个次天年]|分数", re.IGNORECASE)
+NUMBER_WORDS = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+                          r"thirty|forty|fifty|hundred|thousand|half|twice|dois|duas|três|quatro|cinco|dez|"
+                          r"cem|mil)\b|[一二三四五六七八九十百千万两]", re.IGNORECASE)
+RANK_PRIOR = (0.3, 0.18, 0.1, 0.06)
+PATTERN_PRIOR = 0.12
+MIN_SHARE = 0.45  # a sentence scoring under this share of the best one is not chosen
+DENSE_WEIGHT = 0.6
+DENSE_CANDIDATES = 80
+
+
+def score_all(cands: list[Candidate], question: str, weights: dict[str, float], reasons: set[str],
+              pattern: bool, retriever: Retriever | None) -> list[tuple[float, Candidate]]:
+    total = sum(weights.values()) or 1.0
+    why, numeric = bool(WHY.search(question)), bool(ASKS_NUMBER.search(question))
+    scored = []
+    for c in cands:
+        have = set(terms(c.text))
+        s = sum(w for t, w in weights.items() if t in have) / total
+        s += PATTERN_PRIOR if pattern else RANK_PRIOR[min(c.rank, len(RANK_PRIOR) - 1)]
+        if REASON_CUE.search(c.text):
+            s += 0.2 if why else 0.05
+        if why and WHY_HEADING.search(c.heading):
+            s += 0.25
+        if why and (normal(c.text) in reasons or any(normal(c.text)[:40] in r for r in reasons)):
+            s += 0.25
+        if why and DECIDED.search(c.text):
+            s += 0.1
+        if numeric and NUMBER_WORDS.search(c.text):
+            s += 0.25
+        if len(words(c.text)) < 4 and not CJK.search(c.text):
+            s -= 0.15
+        if c.text.rstrip().endswith(("?", "？")):
+            s -= 0.2
+        scored.append((s, c))
+    return add_meaning(scored, question, retriever)
+
+
+def add_meaning(scored: list[tuple[float, Candidate]], question: str,
+                retriever: Retriever | None) -> list[tuple[float, Candidate]]:
+    """Sentence embeddings (when installed, for non-Chinese questions): meaning beyond shared words."""
+    embedder = getattr(getattr(retriever, "dense", None), "embedder", None)
+    if embedder is None or CJK.search(question) or not scored:
+        return scored
+    scored = sorted(scored, key=lambda sc: -sc[0])
+    head, tail = scored[:DENSE_CANDIDATES], scored[DENSE_CANDIDATES:]
+    vectors = embedder.encode([question] + [c.text for _, c in head])
+    cosines = vectors[1:] @ vectors[0]
+    return [(s + DENSE_WEIGHT * max(0.0, float(cos)), c) for (s, c), cos in zip(head, cosines)] + tail
+
+
+def normal(text: str) -> str:
+    return " ".join(plain(text).casefold().split())
+
+
+# --- choosing -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One sentence of the answer: the user's own, with the source it cites and its date."""
+
+    text: str
+    n: int
+    date: str | None
+    pos: int = 0
+    change: str = ""  # "", or how a later note spoke of a reason: retracted, revised, reversed, confirmed
+    score: float = 0.0
+
+
+def select(index: Index, retriever: Retriever, reflection: Reflection, question: str,
+           budget: int) -> tuple[list[Piece], list[Source]]:
+    """The sentences that answer `question`, within about `budget` words, and the sources."""
+    sources = reflection.sources
+    by_path = {s.path: s.n for s in sources}
+    changes = change_pieces(reflection.timelines, by_path)
+    said = {normal(p.text) for p in changes}
+    cands = []
+    for rank, s in enumerate(sources):
+        note = index.get(s.path)
+        if note is not None:
+            cands += [c for c in note_sentences(note, s.n, rank) if not overlaps(normal(c.text), said)]
+    weights = retriever.idf(query_terms(question))
+    weights = {t: w for t, w in weights.items() if not is_frame(t)} or weights
+    reasons = {normal(r.text) for t in reflection.timelines for r in t.reasons}
+    scored = score_all(cands, question, weights, reasons, reflection.pattern, retriever)
+    chosen = choose(scored, budget - sum(count_words(p.text) for p in changes), reflection.pattern)
+    pieces = sorted(chosen + changes, key=order)
+    return pieces, sources
+
+
+def overlaps(sentence: str, said: set[str]) -> bool:
+    return any(sentence in s or s in sentence for s in said if s and sentence)
+
+
+def change_pieces(timelines: list[Timeline], by_path: dict[str, int]) -> list[Piece]:
+    """Later words on a decision's reasons: what was taken back, qualified, reversed (and what
+    still held, beside a change)."""
+    out: list[Piece] = []
+    for t in timelines:
+        for e in t.events:
+            if e.path not in by_path or e.kind not in CHANGES + ("confirmed",):
+                continue
+            if e.kind == "confirmed" and not t.changes:
+                continue
+            text = plain(e.text)
+            if not any(normal(text) == normal(p.text) for p in out):
+                out.append(Piece(text, by_path[e.path], e.date, 10_000 + len(out), e.kind, 1.0))
+    return out
+
+
+def choose(scored: list[tuple[float, Candidate]], budget: int, pattern: bool) -> list[Piece]:
+    """Best first while the words last; a pattern answer takes at most two per note and reaches
+    for at least three notes."""
+    ranked = sorted(scored, key=lambda sc: -sc[0])
+    if not ranked:
+        return []
+    best = ranked[0][0]
+    per_note: Counter[int] = Counter()
+    out: list[Piece] = []
+    used = 0
+    for s, c in ranked:
+        if s < MIN_SHARE * best and out:
+            break
+        if pattern and per_note[c.n] >= (1 if len(per_note) < 3 else 2):
+            continue
+        n_words = count_words(c.text)
+        if out and used + n_words > budget:
+            continue
+        out.append(Piece(c.text, c.n, c.date, c.pos, "", s))
+        per_note[c.n] += 1
+        used += n_words
+    return out
+
+
+def order(p: Piece) -> tuple:
+    return (p.date is None, p.date or "", p.n, p.pos)
+
+
+def count_words(text: str) -> int:
+    """Words, counting two Chinese characters as one word."""
+    return len(re.findall(r"[^\W\d_]+|\d+", re.sub(CJK, "", text))) + (len(CJK.findall(text)) + 1) // 2
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+STARTS_WITH_VERB = re.compile(
+    r"^(Decided|Sold|Bought|Felt|Tried|Read|Wrote|Moved|Started|Stopped|Went|Chose|Picked|Learned|Learnt|"
+    r"Spent|Took|Gave|Left|Joined|Quit|Switched|Missed|Passed|Failed|Finished|Realised|Realized|Noticed|"
+    r"Asked|Told|Drove|Rode|Planted|Set|Kept|Ran|Built|Dropped|Signed|Booked|Paid|Found|Lost|Had|Got|"
+    r"Need|Want|Think|Thought)\b")
+
+
+def first_person(text: str, lang: str) -> str:
+    """"Decided to sell …" reads as "I decided to sell …" (English notes drop the I)."""
+    if lang == "en" and STARTS_WITH_VERB.match(text):
+        return "I " + text[0].lower() + text[1:]
+    return text
+
+
+def cite(text: str, n: int) -> str:
+    """The marker goes before the sentence's closing stop: "… a month [1]."."""
+    text = text.rstrip()
+    m = re.search(r"([.!?。！？…]+[\"”’)]*)$", text)
+    if m:
+        return f"{text[:m.start()]} [{n}]{m.group(1)}" if not CJK.search(text[-2:]) else \
+            f"{text[:m.start()]}[{n}]{m.group(1)}"
+    return f"{text} [{n}]." if not CJK.search(text[-1:]) else f"{text}[{n}]。"
+
+
+def render(pieces: list[Piece], lang: str, pattern: bool) -> str:
+    t = TEMPLATES[lang]
+    paragraphs = []
+    if pattern:
+        paragraphs.append(recurring_line(pieces, lang))
+    group: list[Piece] = []
+    for p in pieces + [None]:
+        if group and (p is None or (p.date, p.n, p.change) != (group[0].date, group[0].n, group[0].change)
+                      or p.change):
+            paragraphs.append(render_group(group, t, lang))
+            group = []
+        if p is not None:
+            group.append(p)
+    return "\n\n".join(x for x in paragraphs if x)
+
+
+def render_group(group: list[Piece], t: dict[str, str], lang: str) -> str:
+    head = group[0]
+    key = head.change or "wrote"
+    lead = t[key].format(date=head.date) if head.date else t["undated"]
+    body = " ".join(cite(first_person(p.text, lang), p.n) for p in group)
+    colon = "：" if lang == "zh" else ":"
+    return f"{lead}{colon} {body}" if lang != "zh" else f"{lead}{colon}{body}"
+
+
+def recurring_line(pieces: list[Piece], lang: str) -> str:
+    """Words that come back in the sentences of two or more notes (a pattern's surface)."""
+    notes = {p.n for p in pieces}
+    if len(notes) < 2:
+        return ""
+    seen: dict[str, set[int]] = {}
+    surface: dict[str, Counter] = {}
+    for p in pieces:
+        for w in words(p.text):
+            if CJK.match(w) or w.lower() in STOPWORDS or len(w) < 4 or w.isdigit():
+                continue
+            key = stem(w)
+            seen.setdefault(key, set()).add(p.n)
+            surface.setdefault(key, Counter())[w.lower()] += 1
+    common = sorted((k for k, ns in seen.items() if len(ns) >= 2), key=lambda k: (-len(seen[k]), k))[:4]
+    t = TEMPLATES[lang]
+    if not common:
+        return t["recurs_bare"].format(n=len(notes))
+    quote = "“{}”" if lang != "zh" else "“{}”"
+    sep = "、" if lang == "zh" else ", "
+    what = sep.join(quote.format(surface[k].most_common(1)[0][0]) for k in common)
+    return t["recurs"].format(n=len(notes), what=what)
+
+
+def with_changes_only(pieces: list[Piece]) -> list[Piece]:
+    return [replace(p) for p in pieces if p.change]
