@@ -20,7 +20,7 @@ import yaml
 
 from trainer.vault.note import Heading, Link, Note
 
-PARSER_VERSION = 1
+PARSER_VERSION = 2  # 2: dates inside links no longer date the note
 """Bump when parsing changes: the next scan then re-parses notes whose bytes did not change."""
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt")
@@ -310,7 +310,16 @@ def find_date(meta: dict, path: str, body: str) -> str | None:
         if isinstance(lowered.get(key), str) and (found := first_date(lowered[key])):
             return found
     top = "\n".join(body.split("\n")[:TEXT_DATE_LINES])
-    return first_date(note_stem(path), iso_only=True) or first_date(top)
+    return first_date(note_stem(path), iso_only=True) or first_date(without_links(top))
+
+
+LINK_TEXT = re.compile(r"!?\[\[[^\]\n]*\]\]|\[[^\]\n]*\]\([^)\n]*\)")
+
+
+def without_links(text: str) -> str:
+    """A date inside a link names another note ("see [[2025-02-03-take-the-rotterdam-job]]"),
+    not the day this note was written: it must not become this note's date."""
+    return LINK_TEXT.sub(" ", text)
 
 
 def first_date(text: str, iso_only: bool = False) -> str | None:
