@@ -20,6 +20,7 @@ COMMANDS = [
     "tui.commands.serve",
     "tui.commands.train",
     "tui.commands.adapters",
+    "tui.commands.forget",
     "tui.commands.sync",
     "tui.commands.eval",
     "tui.commands.export",

@@ -143,6 +143,18 @@ class AdapterRegistry:
             shutil.rmtree(self.root / name)
         return doomed
 
+    def purge(self, names: list[str], activate: str | None = None) -> list[str]:
+        """Delete versions outright, the active one included, and strike them from the rollback
+        history, so no rollback can bring one back (`brain forget`: a version that learned a
+        forgotten note). `activate` (None = base model) becomes active first."""
+        doomed = [v.name for v in self.versions() if v.name in set(names) and v.name != activate]
+        state = self._state()
+        history = [h for h in state.get("history", []) if h not in doomed and h != activate]
+        self._write_state({"active": activate, "history": history})
+        for name in doomed:
+            shutil.rmtree(self.root / name)
+        return doomed
+
     def update_manifest(self, name: str, **fields) -> dict:
         """Add figures (eval results) to a committed version's manifest, atomically."""
         manifest = {**self.get(name).manifest, **fields}

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trainer.vault.forgotten import load_forgotten
 from trainer.vault.index import Index, now_iso
 from trainer.vault.parse import PARSER_VERSION, content_hash, is_note_name, looks_binary, parse_note
 
@@ -103,10 +104,13 @@ class _Scan:
         self.reparse = index.get_meta("parser_version") != str(PARSER_VERSION)
         self.seen: set[str] = set()
         self.new: dict[str, str] = {}  # path not in the index before -> content hash
+        self.forgotten = load_forgotten(index.path.parent)  # `brain forget`: never indexed again
 
     def file(self, c: Candidate) -> None:
         self.seen.add(c.rel)  # present on disk: never removed, even when it cannot be read now
         old = self.known.get(c.rel)
+        if self.forgotten.path(c.rel):
+            return self.skip(c.rel, "forgotten", "`brain forget` removed it; `brain forget --undo` lets it back", drop=True)
         if c.size > self.max_bytes:
             return self.skip(c.rel, "too large", _over_cap(c.size, self.max_bytes), drop=True)
         if old and not self.reparse and not self.rehash and (old.size, old.mtime_ns) == (c.size, c.mtime_ns):
@@ -132,6 +136,9 @@ class _Scan:
 
     def store(self, c: Candidate, raw: bytes, old) -> None:
         digest = content_hash(raw)
+        if self.forgotten.content(digest):
+            self.skip(c.rel, "forgotten", "same content as a note `brain forget` removed", drop=True)
+            return
         if old and not self.reparse and old.content_hash == digest:
             self.index.touch(c.rel, c.size, c.mtime_ns)
             self.report.unchanged += 1
