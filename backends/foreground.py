@@ -58,6 +58,7 @@ class Marker:
     pid: int
     expires: float  # wall-clock (time.time) after which the marker no longer counts
     threads_while_chat: int = 0  # training only: threads it keeps while a chat generates
+    paused: bool = False  # training only: waiting for a chat right now (status lines, tests)
 
     def live(self, now: float) -> bool:
         return now < self.expires and pid_alive(self.pid)
@@ -194,11 +195,11 @@ class TrainerGate:
     threads once it has waited MAX_PAUSE_S in one stretch."""
 
     def __init__(self, threads: int, set_threads: Callable[[int], None] | None = None,
-                 max_pause: float = MAX_PAUSE_S, poll: float = POLL_S) -> None:
+                 max_pause: float = MAX_PAUSE_S, poll: float | None = None) -> None:
         self.threads = threads
         self.set_threads = set_threads
         self.max_pause = max_pause
-        self.poll = poll
+        self.poll = POLL_S if poll is None else poll
         self.paused_s = 0.0  # total, for the run's report
         self.pauses = 0
         self._stretch = 0.0  # paused seconds in the current stretch of chatting
@@ -231,6 +232,7 @@ class TrainerGate:
 
     def _wait(self, start: float) -> None:
         self.pauses += 1
+        self._mark(paused=True)
         while chat_active():
             if self._stretch + (time.monotonic() - start) >= self.max_pause:
                 self._share(True)
@@ -240,6 +242,7 @@ class TrainerGate:
         self._stretch += end - start
         self.paused_s += end - start
         self._last_pause_end = end
+        self._mark()
 
     def _share(self, on: bool) -> None:
         """After a long pause go on with a few threads (and say so, for chat_threads); back to
@@ -253,7 +256,7 @@ class TrainerGate:
         if on:
             log.info("a chat has generated for %.0f s; training goes on with %d thread(s)", self.max_pause, SHARED_THREADS)
 
-    def _mark(self) -> None:
+    def _mark(self, paused: bool = False) -> None:
         kept = SHARED_THREADS if self._sharing else 0
         with contextlib.suppress(OSError):
-            write_marker(Marker("training", os.getpid(), float("inf"), kept))
+            write_marker(Marker("training", os.getpid(), float("inf"), kept, paused))
