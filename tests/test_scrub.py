@@ -127,7 +127,8 @@ def test_enabled_kinds_switch_detectors_off():
     assert result.text == "a@b.example.com <IP>"
     with pytest.raises(ValueError, match="unknown scrub kinds"):
         ScrubConfig(enabled_kinds={"emails"})
-    assert set(KINDS) == {"email", "phone", "cn_id", "card", "ip", "secret", "url_credentials"}
+    assert set(KINDS) == {"email", "phone", "cn_id", "card", "ip", "secret", "url_credentials", "iban", "ssn",
+                          "passport", "address", "dob", "im_id", "seed_phrase"}
 
 
 def test_report_counts_by_kind_and_file_and_never_shows_a_value():

@@ -22,7 +22,10 @@ from typing import NamedTuple
 
 import phonenumbers
 
-KINDS = ("email", "phone", "cn_id", "card", "ip", "secret", "url_credentials")
+from trainer.data import scrub_detectors as more
+
+KINDS = ("email", "phone", "cn_id", "card", "ip", "secret", "url_credentials", "iban", "ssn", "passport",
+         "address", "dob", "im_id", "seed_phrase")
 DENY = "deny"  # the user's own list: always on, whatever `enabled_kinds` says
 PLACEHOLDERS = {kind: f"<{kind.upper()}>" for kind in KINDS} | {DENY: "<REDACTED>"}
 
@@ -147,7 +150,6 @@ TOKEN_PREFIXES = re.compile(
             r"\bhf_[A-Za-z0-9]{30,}",  # Hugging Face
             r"\bglpat-[A-Za-z0-9_-]{20,}",  # GitLab
             r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",  # JWT
-            r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----",
         ]
     )
 )
@@ -258,15 +260,25 @@ def shannon_entropy(s: str) -> float:
 
 
 DETECTORS: tuple[tuple[str, Callable[[str, ScrubConfig], Found]], ...] = (
+    ("secret", more.private_keys),
     ("url_credentials", _regex(URL_CREDENTIALS)),
     ("secret", _regex(TOKEN_PREFIXES)),
+    ("seed_phrase", more.seed_phrases),
     ("email", _regex(EMAIL)),
     ("cn_id", _regex(CN_ID, cn_id_valid)),
+    ("iban", more.ibans),
+    ("ssn", more.ssns),
+    ("passport", more.cued(more.PASSPORT)),
+    ("dob", more.cued(more.DOB)),
+    ("im_id", more.im_ids),
+    ("secret", more.passwords),
     ("card", _regex(CARD, luhn_valid)),
     ("phone", _phones),
     ("ip", _regex(IPV4)),
     ("ip", _regex(IPV6, ipv6_valid)),
     ("secret", _keyword_values),
+    ("secret", more.aws_secrets),
+    ("address", more.addresses),
     ("secret", _high_entropy),
 )
 

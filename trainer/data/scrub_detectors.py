@@ -1,0 +1,233 @@
+"""Detectors for private values that plain token regexes miss: passwords written as prose or
+in command lines, keys cut short, and personal identifiers (IBAN, SSN, passport, address,
+date of birth, QQ / WeChat ids, wallet seed phrases).
+
+Each detector takes (text, config) and yields (start, end) spans of the value to replace.
+Identifiers without a checksum are only taken after a cue word ("passport no.", "DOB",
+"微信号"), so ordinary prose with numbers and dates survives. Patterns follow gitleaks' and
+detect-secrets' rules where those have one (private-key blocks, AWS secret keys, keyword
+assignments); the BIP-39 word list comes from the `mnemonic` package (Trezor's reference code).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+Found = Iterator[tuple[int, int]]
+
+# --- passwords ------------------------------------------------------------------------------
+
+PASSWORD_WORDS = r"passw(?:or)?d|passwd|pwd|passphrase|passcode|pin(?:\s*code)?|密码|口令|支付密码|登录密码"
+ASSIGN = r"\s*[:=：＝]\s*"
+# `password: "correct horse battery staple"`, `密码：「abc」`: a quoted value, spaces and all
+QUOTED_PASSWORD = re.compile(
+    rf"(?i)(?<![a-z])(?:[a-z0-9]*[_-]?)(?:{PASSWORD_WORDS}){ASSIGN}(?:\"([^\"\n]{{1,200}})\"|'([^'\n]{{1,200}})'"
+    r"|“([^”\n]{1,200})”|「([^」\n]{1,200})」)"
+)
+# `password: correcthorsebatterystaple`, `pwd=abc`, `PGPASSWORD=x`, `密码：hunter2`: any value
+BARE_PASSWORD = re.compile(rf"(?i)(?<![a-z])(?:[a-z0-9]*[_-]?)(?:{PASSWORD_WORDS}){ASSIGN}([^\s\"'`,;，。；、]+)")
+# "my bank password is hunter2", "the wifi password for the router was x", "密码是abc123"
+PROSE_PASSWORD = re.compile(
+    rf"(?i)(?<![a-z])(?:{PASSWORD_WORDS})(?:\s+(?:for|to|of|on|at)(?:\s+[\w'-]+){{1,3}}?)?"
+    r"(?:\s+(?:is|was|are|=)\s*|\s*(?:是|为|:|：)\s*)[\"'“「]?([^\s\"'”」,;，。；、]+)"
+)
+NOT_A_PASSWORD = frozenset(
+    "the a an my your our his her their its same still now not in on at to too very also just "
+    "written stored saved kept expired wrong correct set reset changed required optional empty blank "
+    "none null true false yes no n/a na tbd todo unknown here there below above this that it "
+    "weak strong long short easy hard secure protected encrypted manager managers".split()
+)
+# `mysql -uroot -pS3cret`, `mysqldump -p'my pass'`: -p glued to its value
+MYSQL_PASSWORD = re.compile(
+    r"\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mariadb|mariadb-dump)\b[^\n]*?\s-p(?:\"([^\"\n]+)\"|'([^'\n]+)'|([^\s'\"]+))"
+)
+# `--password hunter2`, `sshpass -p hunter2`
+FLAG_PASSWORD = re.compile(r"(?:\s--pass(?:word|wd)?\s+|\bsshpass\s+-p\s*)(?:\"([^\"\n]+)\"|'([^'\n]+)'|([^\s'\"-][^\s'\"]*))")
+# `curl -u user:pass`, `curl --user user:pass`, `http -a user:pass`, `wget --http-password=x`
+USER_PASS_FLAG = re.compile(
+    r"\b(?:curl|http|https|httpie|wget)\b[^\n]*?\s(?:-u|--user|-a|--auth)[\s=]*[\"']?([^\s\"':]+:[^\s\"']+)"
+)
+
+
+def _first_group(m: re.Match) -> tuple[int, int]:
+    group = next(i for i in range(1, (m.re.groups or 0) + 1) if m.group(i) is not None)
+    return m.start(group), m.end(group)
+
+
+def passwords(text: str, config) -> Found:
+    """Values given to a password, in every form people write one down."""
+    lowered = text.lower()
+    if not any(cue in lowered for cue in ("pass", "pwd", "pin", "密码", "口令", "mysql", "maria", "curl",
+                                           "http", "wget")):
+        return
+    for pattern in (QUOTED_PASSWORD, MYSQL_PASSWORD, FLAG_PASSWORD, USER_PASS_FLAG):
+        yield from (_first_group(m) for m in pattern.finditer(text))
+    for pattern in (BARE_PASSWORD, PROSE_PASSWORD):
+        for m in pattern.finditer(text):
+            start, end = m.span(1)
+            value = m.group(1).rstrip(".!?:)")
+            if value and value.lower() not in NOT_A_PASSWORD and not value.startswith("<"):
+                yield start, start + len(value)
+
+
+# --- keys -----------------------------------------------------------------------------------
+
+# a private key block with its END line, or, cut short, its header lines and base64 lines
+PRIVATE_KEY = re.compile(
+    r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
+    r"(?:[\s\S]*?-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
+    r"|(?:\r?\n[ \t]*(?:[A-Za-z0-9+/=]+|[A-Za-z-]+: [^\n]*)?[ \t]*(?=\r?\n|$))*)"
+)
+# AWS secret access keys: 40 characters of base64, upper, lower and a digit (gitleaks' rule,
+# without requiring the "aws" keyword nearby, which prose rarely has)
+AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+
+
+def private_keys(text: str, config) -> Found:
+    if "PRIVATE KEY" in text:
+        yield from (m.span() for m in PRIVATE_KEY.finditer(text))
+
+
+def aws_secrets(text: str, config) -> Found:
+    for m in AWS_SECRET.finditer(text):
+        s = m.group()
+        if any(c.isdigit() for c in s) and any(c.isupper() for c in s) and any(c.islower() for c in s):
+            if len(set(s)) >= 16:  # random: about 29 distinct of 40; words and paths repeat
+                yield m.span()
+
+
+# --- identifiers with a checksum ----------------------------------------------------------
+
+IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?(?![A-Za-z0-9])")
+
+
+def iban_valid(candidate: str) -> bool:
+    """ISO 13616: 15-34 characters, mod 97 of the rearranged number is 1."""
+    compact = candidate.replace(" ", "")
+    if not 15 <= len(compact) <= 34:
+        return False
+    digits = "".join(str(int(c, 36)) for c in compact[4:] + compact[:4])
+    return int(digits) % 97 == 1
+
+
+def ibans(text: str, config) -> Found:
+    yield from (m.span() for m in IBAN.finditer(text) if iban_valid(m.group()))
+
+
+# --- identifiers after a cue word -----------------------------------------------------------
+
+SSN_DASHED = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])")
+SSN_CUED = re.compile(r"(?i)\b(?:ssn|social security(?: number| no\.?)?)\s*(?:#|is|:)?\s*(\d{3}[ -]?\d{2}[ -]?\d{4})\b")
+PASSPORT = re.compile(
+    r"(?i)(?:\bpassport|护照)(?:\s*(?:no\.?|number|num|#|号码|号))?\s*(?:is\s+|是\s*|[:：#]\s*)?"
+    r"([A-Z]{0,2}\d[A-Z0-9]{5,8})(?![A-Za-z0-9])"
+)
+MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+DATE = (rf"(?:\d{{4}}[-/.年]\d{{1,2}}[-/.月]\d{{1,2}}日?|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}"
+        rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH},?\s+\d{{4}}|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})")
+DOB = re.compile(
+    rf"(?i)(?:\bborn(?:\s+on)?|\bdate of birth|\bd\.?o\.?b\.?|\bbirth\s*date|\bbirthday(?:\s+is)?|出生日期|出生于|生日)"
+    rf"\s*(?:[:：]|is|是)?\s*({DATE})"
+)
+IM_ID = re.compile(  # the cue must be followed by "号", "id", a colon or "is": "brain import wechat x" is no id
+    r"(?i)(?:\bqq|微信|\bwechat|\bweixin|\bwx)"
+    r"(?:\s*(?:号码?|id|number|no\.?|account)\s*(?:[:：=]|is\b|是)?|\s*(?:[:：=]|is\b|是))"
+    r"\s*([A-Za-z][-_A-Za-z0-9]{5,19}|\d{5,11})(?![-_A-Za-z0-9])"
+)
+WXID = re.compile(r"\bwxid_[A-Za-z0-9_-]{4,}")
+
+
+def cued(pattern: re.Pattern) -> callable:
+    def detect(text: str, config) -> Found:
+        yield from (_first_group(m) for m in pattern.finditer(text))
+
+    return detect
+
+
+def ssns(text: str, config) -> Found:
+    yield from (m.span() for m in SSN_DASHED.finditer(text))
+    yield from (m.span(1) for m in SSN_CUED.finditer(text))
+
+
+def im_ids(text: str, config) -> Found:
+    """After "is" a plain word ("wechat is better") is prose; after a colon or 号 it is an id."""
+    for m in IM_ID.finditer(text):
+        cue, value = text[m.start():m.start(1)], m.group(1)
+        if value.isalpha() and not any(c in cue for c in ":：=号"):
+            continue
+        yield m.span(1)
+    yield from (m.span() for m in WXID.finditer(text))
+
+
+# --- street addresses (conservative: a house number, capitalised words, a street word) ----
+
+STREET_WORDS = (r"Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Lane|Ln\.?|Boulevard|Blvd\.?|Drive|Dr\.?|Court|Ct\.?"
+                r"|Way|Place|Pl\.?|Terrace|Crescent|Close|Highway|Hwy\.?|Marg|Straße|Strasse|Gasse|Weg")
+ADDRESS = re.compile(
+    rf"(?<![\w-])\d{{1,5}}[A-Za-z]?,?\s+(?:[A-Z][\w'.-]*\s+){{1,4}}(?:{STREET_WORDS})(?![\w])"
+    r"(?:,?\s+(?:Apt|Apartment|Flat|Unit|Suite)\.?\s*#?\s*\w+)?"
+)
+CN_ADDRESS = re.compile(r"[\u4e00-\u9fff]{1,10}(?:路|街|大道|巷|胡同|弄)\d+(?:-\d+)?号(?:\d+(?:栋|号楼|幢|单元|室|楼))*")
+
+
+def addresses(text: str, config) -> Found:
+    yield from (m.span() for m in ADDRESS.finditer(text))
+    yield from (m.span() for m in CN_ADDRESS.finditer(text))
+
+
+# --- wallet seed phrases (BIP-39) -----------------------------------------------------------
+
+WORD = re.compile(r"[A-Za-z]+")
+SEED_CUES = ("seed", "mnemonic", "recovery phrase", "recovery words", "secret phrase", "backup phrase", "助记词")
+SEP = re.compile(r"[\s,.;:\d)(-]*")
+
+
+@lru_cache(maxsize=1)
+def bip39_words() -> frozenset[str]:
+    from mnemonic import Mnemonic
+
+    return frozenset(Mnemonic("english").wordlist)
+
+
+def seed_phrases(text: str, config) -> Found:
+    """12+ consecutive BIP-39 words (numbering and commas between them allowed) whose checksum
+    holds, or any such run when the text speaks of a seed or recovery phrase."""
+    if len(text) < 40:
+        return
+    cue = any(c in text.lower() for c in SEED_CUES)
+    for run in _word_runs(text):
+        words = [text[a:b].lower() for a, b in run]
+        if len(run) >= 12 and (cue or _checksum_ok(words)):
+            yield run[0][0], run[-1][1]
+
+
+def _word_runs(text: str) -> list[list[tuple[int, int]]]:
+    """Runs of wordlist words separated only by spaces, commas, dots or numbering."""
+    words = bip39_words()
+    runs: list[list[tuple[int, int]]] = [[]]
+    last_end = 0
+    for m in WORD.finditer(text):
+        between = text[last_end:m.start()]
+        in_list = m.group().lower() in words and m.start() > 0 and not text[m.start() - 1].isalpha()
+        if not in_list or (runs[-1] and not SEP.fullmatch(between)):
+            runs.append([])
+        if in_list:
+            runs[-1].append(m.span())
+        last_end = m.end()
+    return [r for r in runs if len(r) >= 12]
+
+
+def _checksum_ok(words: list[str]) -> bool:
+    from mnemonic import Mnemonic
+
+    checker = Mnemonic("english")
+    for size in (24, 21, 18, 15, 12):
+        for i in range(len(words) - size + 1):
+            try:
+                if checker.check(" ".join(words[i:i + size])):
+                    return True
+            except (LookupError, ValueError):
+                continue
+    return False
