@@ -147,17 +147,24 @@ RANK_PRIOR = (0.3, 0.18, 0.1, 0.06)
 PATTERN_PRIOR = 0.12
 MIN_SHARE = 0.45  # a sentence scoring under this share of the best one is not chosen
 DENSE_WEIGHT = 0.6
+TITLE_SHARE = 0.6  # a sentence of "Jonas" is about Jonas even when it does not name him
 DENSE_CANDIDATES = 80
 
 
 def score_all(cands: list[Candidate], question: str, weights: dict[str, float], reasons: set[str],
-              pattern: bool, retriever: Retriever | None) -> list[tuple[float, Candidate]]:
+              pattern: bool, retriever: Retriever | None, titles: dict[int, set[str]] | None = None,
+              decision_notes: set[int] = frozenset()) -> list[tuple[float, Candidate]]:
+    """Each candidate's score: see the module docstring for the parts."""
+    titles = titles or {}
     total = sum(weights.values()) or 1.0
     why, numeric = bool(WHY.search(question)), bool(ASKS_NUMBER.search(question))
     scored = []
     for c in cands:
         have = set(terms(c.text))
         s = sum(w for t, w in weights.items() if t in have) / total
+        s += TITLE_SHARE * sum(w for t, w in weights.items() if t in titles.get(c.n, ()) and t not in have) / total
+        if why and c.n in decision_notes:
+            s += 0.25  # every sentence of the decision asked about may be one of its reasons
         s += PATTERN_PRIOR if pattern else RANK_PRIOR[min(c.rank, len(RANK_PRIOR) - 1)]
         if REASON_CUE.search(c.text):
             s += 0.2 if why else 0.05
@@ -224,7 +231,10 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     weights = retriever.idf(query_terms(question))
     weights = {t: w for t, w in weights.items() if not is_frame(t)} or weights
     reasons = {normal(r.text) for t in reflection.timelines for r in t.reasons}
-    scored = score_all(cands, question, weights, reasons, reflection.pattern, retriever)
+    titles = {s.n: set(terms(s.title)) for s in sources}
+    top = {t.path for t in reflection.timelines[:1]}
+    decision_notes = {s.n for s in sources[:1] if s.path in top}
+    scored = score_all(cands, question, weights, reasons, reflection.pattern, retriever, titles, decision_notes)
     chosen = choose(scored, budget - sum(count_words(p.text) for p in changes), reflection.pattern)
     pieces = sorted(chosen + changes, key=order)
     return pieces, sources

@@ -1,11 +1,14 @@
-"""Score reflect on a file of questions with known answers: retrieval, citations, answers, refusals.
+"""Score grounded answers on a file of questions with known answers: retrieval, facts, refusals.
 
 Each JSONL line: {"question": …, "sources": [vault paths that answer it], "answer": reference
-text, "kind": optional label}. An empty `sources` marks a question the notes cannot answer.
-Reported:
+text, "kind": optional label, "facts": [[alternatives], …]}. An empty `sources` marks a question
+the notes cannot answer. Reported:
 - recall@5: share of a question's sources among the first five notes retrieved;
-- citation precision: cited notes that are among the sources (the full answer, and the model's
-  prose alone, since the full answer adds cited facts deterministically);
+- key-fact recall: each fact is a group of alternative substrings ("€190", "190 a month"); a
+  group counts when any of them appears in the answer (case-insensitive); by question kind;
+- invented facts: answers holding a name or number that no note holds (`trainer.recall.support`);
+- median answer length in words (two Chinese characters count as one word);
+- citation precision: cited notes that are among the sources;
 - ROUGE-L F1 of the answer against the reference (LCS over words; CJK by character);
 - nothing-found rate on unanswerable questions, and how often an answerable one got "nothing".
 """
@@ -13,15 +16,22 @@ Reported:
 from __future__ import annotations
 
 import json
+import re
+import statistics
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from backends.base import GenOpts
-from trainer.vault.index import Index
-from trainer.recall.reflect import StreamFn, finish, generate, nothing_found_answer, reflect
+from trainer.recall.answer import GroundedAnswer, answer
+from trainer.recall.compose import count_words
+from trainer.recall.reflect import StreamFn
 from trainer.recall.retrieve import Retriever
+from trainer.recall.support import unknown_facts
 from trainer.recall.terms import rouge_tokens
+from trainer.vault.index import Index
+
+MARKERS = re.compile(r"\s*\[\d{1,3}(?:\s*,\s*\d{1,3})*\]")
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,7 @@ class Question:
     sources: tuple[str, ...]
     answer: str
     kind: str = ""
+    facts: tuple[tuple[str, ...], ...] = ()
 
     @property
     def answerable(self) -> bool:
@@ -44,15 +55,15 @@ class Result:
     retrieved: list[str]
     nothing_found: bool
     answer: str
-    prose: str
-    cited: list[str]  # note paths cited anywhere in the answer
-    prose_cited: list[str]  # note paths the model itself cited
-    removed: int  # citation markers removed as pointing at no retrieved note
+    cited: list[str]  # note paths cited in the answer
+    removed: int  # model sentences removed by the support check (prose style)
     recall_at_5: float | None
     rouge_l: float | None
-    prose_rouge_l: float | None
     correct_cites: int = 0
-    correct_prose_cites: int = 0
+    facts_found: int = 0
+    facts_total: int = 0
+    invented: list[str] = field(default_factory=list)  # names/numbers in the answer that no note holds
+    words: int = 0
 
 
 @dataclass
@@ -62,22 +73,30 @@ class Report:
     def summary(self) -> dict:
         answerable = [r for r in self.results if r.answerable]
         unanswerable = [r for r in self.results if not r.answerable]
-        return {
+        out = {
             "questions": len(self.results),
             "answerable": len(answerable),
             "unanswerable": len(unanswerable),
             "recall_at_5": mean(r.recall_at_5 for r in answerable),
+            "key_fact_recall": fact_recall(answerable),
+            "answers_with_invented_facts": sum(1 for r in self.results if r.invented),
+            "median_words": statistics.median([r.words for r in answerable]) if answerable else None,
             "citation_precision": ratio(sum(r.correct_cites for r in answerable),
                                         sum(len(r.cited) for r in answerable)),
-            "prose_citation_precision": ratio(sum(r.correct_prose_cites for r in answerable),
-                                              sum(len(r.prose_cited) for r in answerable)),
             "answers_citing_a_source": ratio(sum(1 for r in answerable if r.correct_cites), len(answerable)),
             "rouge_l": mean(r.rouge_l for r in answerable),
-            "prose_rouge_l": mean(r.prose_rouge_l for r in answerable),
             "nothing_found_on_unanswerable": ratio(sum(r.nothing_found for r in unanswerable), len(unanswerable)),
             "nothing_found_on_answerable": ratio(sum(r.nothing_found for r in answerable), len(answerable)),
-            "citations_removed": sum(r.removed for r in self.results),
+            "sentences_removed": sum(r.removed for r in self.results),
         }
+        for kind in sorted({r.kind for r in answerable if r.kind}):
+            out[f"key_fact_recall[{kind}]"] = fact_recall([r for r in answerable if r.kind == kind])
+        return out
+
+
+def fact_recall(results: list[Result]) -> float | None:
+    """Mean over questions with facts of the share of their fact groups found."""
+    return mean(r.facts_found / r.facts_total for r in results if r.facts_total)
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -88,47 +107,51 @@ def load_questions(path: Path) -> list[Question]:
             continue
         try:
             row = json.loads(line)
+            facts = tuple(tuple(str(a) for a in ([g] if isinstance(g, str) else g)) for g in row.get("facts") or ())
             questions.append(Question(row["question"], tuple(row.get("sources") or ()), row.get("answer", ""),
-                                      row.get("kind", "")))
+                                      row.get("kind", ""), facts))
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{number}: not a question line ({exc})") from exc
     return questions
 
 
+def vault_text(index: Index) -> str:
+    """Everything the notes hold, for the invented-facts check: paths, titles, frontmatter, bodies."""
+    return "\n".join(f"{n.path}\n{n.title}\n{json.dumps(n.frontmatter, ensure_ascii=False, default=str)}\n{n.body}"
+                     for n in index.notes())
+
+
 def evaluate(index: Index, questions: list[Question], retriever: Retriever, stream: StreamFn | None = None,
-             opts: GenOpts | None = None, system_prompt: str = "",
+             opts: GenOpts | None = None, style: str = "words",
              on_result: Callable[[Result], None] | None = None) -> Report:
-    """Reflect on every question; with `stream` None the answer is the deterministic part only."""
+    """Answer every question; "words" never calls the model, "prose" needs `stream`."""
     report = Report()
+    corpus = vault_text(index)
     for q in questions:
-        result = score(q, *answer_one(index, q.question, retriever, stream, opts, system_prompt))
+        got = answer(index, q.question, retriever=retriever, style=style, stream=stream, opts=opts)
+        result = score(q, got, retrieved_paths(retriever, q.question), corpus)
         report.results.append(result)
         if on_result:
             on_result(result)
     return report
 
 
-def answer_one(index, question, retriever, stream, opts, system_prompt):
-    reflection = reflect(index, question, retriever, system_prompt=system_prompt)
-    if reflection.nothing_found:
-        return reflection, nothing_found_answer()
-    if stream is None:
-        return reflection, finish(reflection, "")
-    return reflection, generate(reflection, stream, opts or GenOpts())
+def retrieved_paths(retriever: Retriever, question: str) -> list[str]:
+    return [h.path for h in retriever.retrieve(question, 5).hits]
 
 
-def score(q: Question, reflection, answer) -> Result:
-    retrieved = [h.path for h in reflection.retrieval.hits] if reflection.retrieval else []
-    paths = {s.n: s.path for s in reflection.sources}
-    cited = list(dict.fromkeys(paths[n] for n in answer.cited if n in paths))
-    prose_cited = list(dict.fromkeys(paths[n] for n in answer.prose_cited if n in paths))
+def score(q: Question, got: GroundedAnswer, retrieved: list[str], corpus: str) -> Result:
+    paths = {s.n: s.path for s in got.sources}
+    cited = list(dict.fromkeys(paths[n] for n in got.cited if n in paths))
     wanted = set(q.sources)
     recall = len(wanted & set(retrieved[:5])) / len(wanted) if wanted else None
-    return Result(q.question, q.kind, q.answerable, retrieved, reflection.nothing_found, answer.text, answer.prose,
-                  cited, prose_cited, answer.removed, recall,
-                  rouge_l(answer.text, q.answer) if q.answerable else None,
-                  rouge_l(answer.prose, q.answer) if q.answerable else None,
-                  sum(1 for p in cited if p in wanted), sum(1 for p in prose_cited if p in wanted))
+    text = got.text.casefold()
+    found = sum(1 for group in q.facts if any(alt.casefold() in text for alt in group))
+    invented = [] if got.nothing_found else sorted(unknown_facts(MARKERS.sub("", got.text), corpus))
+    return Result(q.question, q.kind, q.answerable, retrieved, got.nothing_found, got.text, cited, got.removed,
+                  recall, rouge_l(got.text, q.answer) if q.answerable else None,
+                  sum(1 for p in cited if p in wanted), found, len(q.facts), invented,
+                  0 if got.nothing_found else count_words(MARKERS.sub("", got.text)))
 
 
 def rouge_l(candidate: str, reference: str) -> float:

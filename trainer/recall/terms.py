@@ -26,10 +26,19 @@ one want wanted really actually something anything thing things way
 """.split())
 """Function words, dropped from questions and notes alike. ("own" is kept: "own the files".)"""
 STOPWORDS = STOPWORDS - {"own"}
+PORTUGUESE_STOPWORDS = frozenset("""
+o a os as um uma uns umas de do da dos das em no na nos nas por pelo pela para com sem que quê porque
+porquê e ou mas se eu me mim meu minha meus minhas tu te você ele ela nós eles elas isso isto esse essa
+este esta aquele qual quais quando onde como quanto quanta quantos quantas foi fui era é são ser estar
+tenho tem ter há já não sim mais menos muito sobre entre até ao aos à às lhe vez
+""".split())
+"""Portuguese function words: a question in Portuguese is searched by its subject words alone."""
+STOPWORDS = STOPWORDS | PORTUGUESE_STOPWORDS
 
 FRAME_WORDS = frozenset("""
 decide decided deciding decision choose chose chosen choosing pick picked think thought feel felt
 tell know say said reason reasons usually often always keep kept note notes wrote write
+decidi escolhi decisão decisões motivo razão acho pensei
 """.split()) | {"决定", "选择", "觉得", "认为", "原因", "理由"}
 """Words that frame a question ("why did I decide…") rather than name its subject: they still
 rank notes, but a note need not contain them to count as relevant."""

@@ -1,8 +1,10 @@
-"""`brain eval-questions --questions FILE.jsonl`: score reflect against questions with known answers.
+"""`brain eval-questions --questions FILE.jsonl`: score grounded answers against known answers.
 
-Prints one line per question, then recall@5, citation precision, ROUGE-L and the nothing-found
-rates (see trainer/qa_eval.py for what each means). Uses the configured model and the vault's
-active adapter, so running it before and after training compares base and adapter.
+Prints one line per question, then retrieval recall@5, key-fact recall (overall and by kind),
+answers with invented names or numbers, median answer length, citation precision, ROUGE-L and
+the nothing-found rates (trainer/recall/qa_eval.py says what each means). "words" answers are
+composed from the notes without a model; "prose" answers are written by the configured model and
+checked, once with the vault's active adapter and once with the base model, side by side.
 """
 
 from __future__ import annotations
@@ -15,27 +17,35 @@ from tui.commands import add_command, fail, resolve_config
 
 LABELS = [
     ("recall_at_5", "retrieval recall@5"),
+    ("key_fact_recall", "key-fact recall"),
+    ("key_fact_recall[why-decision]", "  why questions"),
+    ("key_fact_recall[recall]", "  recall questions"),
+    ("key_fact_recall[pattern]", "  pattern questions"),
+    ("answers_with_invented_facts", "answers with invented names/numbers"),
+    ("median_words", "median answer length (words)"),
     ("citation_precision", "citation precision (answer)"),
-    ("prose_citation_precision", "citation precision (model prose only)"),
     ("answers_citing_a_source", "answers citing a right note"),
     ("rouge_l", "ROUGE-L F1 (answer)"),
-    ("prose_rouge_l", "ROUGE-L F1 (model prose only)"),
     ("nothing_found_on_unanswerable", "'nothing found' on unanswerable"),
     ("nothing_found_on_answerable", "'nothing found' on answerable (false)"),
+    ("sentences_removed", "model sentences removed (unsupported)"),
 ]
 
 
 def register(sub) -> None:
-    p = add_command(sub, "eval-questions", "score reflect answers against a JSONL file of questions",
-                    run, description="Score `brain reflect` on questions with known answers.\n\n"
-                    "Each line of FILE.jsonl: {\"question\": ..., \"sources\": [note paths], \"answer\": ...};\n"
-                    "empty sources mark a question the notes cannot answer.\n\n"
+    p = add_command(sub, "eval-questions", "score grounded answers against a JSONL file of questions",
+                    run, description="Score grounded answers on questions with known answers.\n\n"
+                    "Each line of FILE.jsonl: {\"question\": ..., \"sources\": [note paths], \"answer\": ...,\n"
+                    "\"kind\": ..., \"facts\": [[\"alternative\", ...], ...]}; empty sources mark a question\n"
+                    "the notes cannot answer.\n\n"
                     "  brain eval-questions --vault ../shared/sample-vault \\\n"
                     "      --questions tests/fixtures/questions-sample-vault.jsonl")
     p.add_argument("--questions", required=True, type=Path, metavar="FILE.jsonl", help="the questions")
     p.add_argument("--dense", choices=["auto", "on", "off"], default="auto", help="embeddings beside BM25")
-    p.add_argument("--max-tokens", type=int, default=160, help="answer length cap per question (default 160)")
-    p.add_argument("--no-model", action="store_true", help="score retrieval and the deterministic answer only")
+    p.add_argument("--style", choices=["words", "prose"], default=None,
+                   help="answer style (default: [chat] answer_style of the config)")
+    p.add_argument("--max-tokens", type=int, default=160, help="answer length cap for prose (default 160)")
+    p.add_argument("--no-model", action="store_true", help="same as --style words: no model is loaded")
     p.add_argument("--out", type=Path, help="write per-question results as JSONL here")
 
 
@@ -47,49 +57,81 @@ def run(args) -> int:
     except (OSError, ValueError) as exc:
         return fail(str(exc), 2)
     cfg = resolve_config(args)
+    style = "words" if getattr(args, "no_model", False) else (getattr(args, "style", None) or cfg.chat.answer_style)
+    if style not in ("words", "prose"):
+        return fail(f"answer_style should be 'words' or 'prose', not {style!r}", 2)
     try:
-        report, label = evaluate(cfg, questions, args)
+        columns = evaluate(cfg, questions, args, style)
     except BackendError as exc:
         return fail(str(exc))
-    summary = report.summary()
-    print(f"\n{label}: {summary['questions']} questions "
-          f"({summary['answerable']} answerable, {summary['unanswerable']} unanswerable)")
-    for key, text in LABELS:
-        value = summary[key]
-        print(f"  {text:<42} {'n/a' if value is None else f'{value:.2f}'}")
-    print(f"  {'citation markers removed':<42} {summary['citations_removed']}")
-    if args.out:
+    print_table(columns)
+    if getattr(args, "out", None):
         from trainer.recall.qa_eval import to_jsonl
 
-        args.out.write_text(to_jsonl(report) + json.dumps({"summary": summary}) + "\n", encoding="utf-8")
+        report = columns[0][1]
+        args.out.write_text(to_jsonl(report) + json.dumps({"summary": report.summary()}) + "\n", encoding="utf-8")
     return 0
 
 
-def evaluate(cfg, questions, args):
-    from trainer.vault.index import Index
+def print_table(columns) -> None:
+    first = columns[0][1].summary()
+    print(f"\n{first['questions']} questions ({first['answerable']} answerable, {first['unanswerable']} unanswerable)")
+    print(f"  {'':<42} " + "  ".join(f"{label:>14}" for label, _ in columns))
+    summaries = [report.summary() for _, report in columns]
+    for key, text in LABELS:
+        if key not in first:
+            continue
+        cells = [s.get(key) for s in summaries]
+        print(f"  {text:<42} " + "  ".join(f"{cell_text(c):>14}" for c in cells))
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return "n/a"
+    return str(value) if isinstance(value, int) else f"{value:.2f}"
+
+
+def evaluate(cfg, questions, args, style: str):
+    """[(column label, Report)]: one column for words; adapter and base for prose."""
     from trainer.paths import index_db
-    from trainer.recall.qa_eval import evaluate as run_eval
-    from trainer.recall.reflect import reflect_opts
     from trainer.recall.retrieve import Retriever
+    from trainer.vault.index import Index
     from trainer.vault.scan import scan_vault
 
-    stream, label = None, "retrieval + deterministic answer (no model)"
-    if not args.no_model:
-        from tui.session import ChatSession
-
-        session = ChatSession(cfg)
-        info = session.load()
-        stream, label = session.stream, f"{info.model}, adapter: {info.adapter_label}"
     with Index.open(index_db(cfg.vault_path)) as index:
         scan_vault(cfg.vault_path, index)
         retriever = Retriever.open(index, args.dense)
-        label += ", embeddings" if retriever.dense is not None else ", BM25 only"
+        search = "embeddings" if retriever.dense is not None else "BM25 only"
         try:
-            report = run_eval(index, questions, retriever, stream, reflect_opts(cfg.chat.gen_opts(), args.max_tokens),
-                              cfg.chat.system_prompt, on_result=show)
+            if style == "words":
+                print(f"my words (no model), {search}")
+                return [("words", run_one(index, questions, retriever, None, None, "words"))]
+            return prose_columns(cfg, index, questions, retriever, args, search)
         finally:
             retriever.close()
-    return report, label
+
+
+def prose_columns(cfg, index, questions, retriever, args, search):
+    from trainer.recall.reflect import reflect_opts
+    from tui.session import ChatSession
+
+    session = ChatSession(cfg)
+    info = session.load()
+    opts = reflect_opts(cfg.chat.gen_opts(), args.max_tokens)
+    columns = []
+    if info.adapter is not None and session.backend is not None:
+        print(f"prose by {info.model}, adapter {info.adapter_label}, {search}")
+        columns.append(("adapter", run_one(index, questions, retriever, session.stream, opts, "prose")))
+        session.backend.set_adapter(None)
+    print(f"prose by {info.model}, base model, {search}")
+    base = run_one(index, questions, retriever, lambda m, o: session.backend.stream(m, o), opts, "prose")
+    return [("base", base)] + columns
+
+
+def run_one(index, questions, retriever, stream, opts, style):
+    from trainer.recall.qa_eval import evaluate as run_eval
+
+    return run_eval(index, questions, retriever, stream, opts, style, on_result=show)
 
 
 def show(result) -> None:
@@ -98,5 +140,6 @@ def show(result) -> None:
         print(f"{mark} unanswerable  {result.question}")
         return
     recall = "-" if result.recall_at_5 is None else f"{result.recall_at_5:.2f}"
-    cites = f"{result.correct_cites}/{len(result.cited)}"
-    print(f"r@5={recall} cites={cites} rougeL={result.rouge_l:.2f}  {result.question}")
+    facts = f"{result.facts_found}/{result.facts_total}"
+    invented = f" INVENTED {', '.join(result.invented)}" if result.invented else ""
+    print(f"r@5={recall} facts={facts} words={result.words:<3} {result.question}{invented}")
