@@ -32,6 +32,12 @@ def imports_db(vault: Path) -> Path:
     return vault_data_dir(vault) / "imports.db"
 
 
+def pseudonym_key(vault: Path) -> Path:
+    """The random key behind the vault's chat pseudonyms (owner-only; losing it only means new
+    pseudonyms for later imports)."""
+    return vault_data_dir(vault) / "pseudonym.key"
+
+
 def adapters_dir(vault: Path) -> Path:
     return vault_data_dir(vault) / "adapters"
 
@@ -45,3 +51,8 @@ def sync_db(vault: Path) -> Path:
 def sync_log(vault: Path) -> Path:
     """What `brain sync --watch` did, for a background service nobody is looking at."""
     return vault_data_dir(vault) / "sync.log"
+
+
+def memory_db(vault: Path) -> Path:
+    """What each contact told `brain serve` (trainer.recall.memory): not derivable, kept apart."""
+    return vault_data_dir(vault) / "memory.db"

@@ -21,6 +21,7 @@ COMMANDS = [
     "tui.commands.train",
     "tui.commands.adapters",
     "tui.commands.forget",
+    "tui.commands.memory",
     "tui.commands.sync",
     "tui.commands.eval",
     "tui.commands.export",

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Literal, Protocol
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response, StreamingResponse
@@ -59,6 +59,7 @@ class ServerSettings:
     model_id: str = "brain"
     defaults: GenOpts = field(default_factory=GenOpts)  # persona prompt and sampling defaults
     index_db: Path | None = None  # the vault's index, for requests with "grounding": true
+    memory_db: Path | None = None  # a memory per contact (trainer.recall.memory); None = off
 
 
 class Replier(Protocol):
@@ -274,6 +275,7 @@ class ChatRequest(BaseModel):
     seed: int | None = None
     stream: bool = False
     n: int = Field(1, ge=1, le=1, description="only one choice per request")
+    user: str | None = Field(None, max_length=256)  # the contact whose memory this request uses
     grounding: bool = False
     """brain's extension: ground the reply on the vault's notes. Accepted today so clients can
     send it; it has no effect until the retrieval layer plugs in here."""
@@ -318,10 +320,11 @@ class ChatService:
         opts.seed = None if req.seed is None else req.seed & 0xFFFFFFFF  # llama.cpp takes uint32
         return opts
 
-    async def complete(self, req: ChatRequest) -> Response:
+    async def complete(self, req: ChatRequest, contact_header: str | None = None) -> Response:
         messages, opts = to_messages(req.messages), self.options(req)
         if req.grounding:
             messages = await asyncio.to_thread(self.ground, messages, opts)
+        messages = await asyncio.to_thread(self.remember, messages, req.user, contact_header)
         events = self.events(messages, opts)
         first = await anext(events)
         if first[0] == "error":
@@ -346,6 +349,15 @@ class ChatService:
         with Index.open(db) as index:
             grounded, _sources = grounded_messages(index, messages[-1].content, messages[:-1], system)
         return grounded
+
+    def remember(self, messages: list[Message], user: str | None, header: str | None) -> list[Message]:
+        """The contact's earlier messages into the system prompt; this one into their memory."""
+        from trainer.recall.memory import contact_key, with_memory
+
+        contact = contact_key(user, header)
+        if self.settings.memory_db is None or contact is None:
+            return messages
+        return with_memory(self.settings.memory_db, contact, messages)
 
     async def events(self, messages: list[Message], opts: GenOpts) -> AsyncIterator[tuple[str, object]]:
         """("delta", text)..., then ("done", n_deltas) or ("error", exception)."""
@@ -466,14 +478,14 @@ def create_app(replier: Replier, settings: ServerSettings) -> FastAPI:
     app.get("/v1/models")(service.models)
 
     @app.post("/v1/chat/completions")
-    async def chat_completions(body: ChatRequest) -> Response:
-        return await service.complete(body)
+    async def chat_completions(body: ChatRequest, request: Request) -> Response:
+        return await service.complete(body, request.headers.get("x-brain-contact"))
 
     _add_error_handlers(app)
     app.add_middleware(Guard, settings=settings)
     if settings.cors_origins:  # outside the guard, so a browser's preflight gets its answer
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
-                           allow_headers=["authorization", "content-type"])
+                           allow_headers=["authorization", "content-type", "x-brain-contact"])
     return app
 
 

@@ -31,6 +31,9 @@ def register(sub) -> None:
                    help="let this browser origin call the API, e.g. http://localhost:3000 (repeatable)")
     p.add_argument("--rate", type=int, default=60, metavar="N",
                    help="requests per minute per client address (default 60; 0 = no limit)")
+    p.add_argument("--no-memory", action="store_true",
+                   help="keep no memory per contact (default: remember what each contact, named by the "
+                        "request's `user` field or an X-Brain-Contact header, said; see `brain memory`)")
 
 
 def run(args) -> int:
@@ -41,13 +44,14 @@ def run(args) -> int:
     except ImportError as exc:
         return fail(f"the API server needs FastAPI and uvicorn ({exc.name} is missing): "
                     "pip install 'second-brain[serve]'")
-    from trainer.paths import index_db
+    from trainer.paths import index_db, memory_db
 
     cfg = resolve_config(args)
     settings = ServerSettings(args.host, args.api_key or os.environ.get("BRAIN_API_KEY", ""),
                               tuple(args.allow_host), tuple(args.cors_origin),
                               requests_per_minute=args.rate, defaults=cfg.chat.gen_opts(),
-                              index_db=index_db(cfg.vault_path))
+                              index_db=index_db(cfg.vault_path),
+                              memory_db=None if args.no_memory else memory_db(cfg.vault_path))
     try:
         check_settings(settings)
     except BindRefused as exc:
