@@ -4,7 +4,6 @@ What each contact said comes back into that contact's prompt and never into the 
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import threading
 import time
@@ -165,37 +164,31 @@ def test_memory_cli_lists_shows_and_forgets(tmp_path, capsys):
         assert len(store.messages("bob")) == 1
 
 
-def test_memory_panel_reads_and_deletes(tmp_path):
-    from textual.app import App
+@pytest.mark.anyio
+async def test_memory_panel_opens_from_the_palette_reads_and_deletes():
+    from tui_support import idle, scripted_app, wait_for
 
     from tui.screens.memory import MemoryScreen
 
-    db = tmp_path / "memory.db"
+    app = scripted_app()  # the panel is about memory.db, not the model: a scripted backend
+    db = memory_db(app.cfg.vault_path)
     with MemoryStore.open(db) as store:
         store.remember("alice", "user", ALICE_FACT)
         store.remember("bob", "user", BOB_FACT)
-
-    async def scenario() -> None:
-        app = App()
-        async with app.run_test() as pilot:
-            screen = MemoryScreen(db)
-            await app.push_screen(screen)
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            contacts = screen.query_one("#contacts")
-            assert contacts.row_count == 2
-            messages = screen.query_one("#messages")
-            first = messages.get_row_at(0)[2]
-            assert first in (ALICE_FACT, BOB_FACT)
-            await pilot.press("x")
-            await pilot.pause()
-            await pilot.click("#yes")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            assert contacts.row_count == 1
-
-    asyncio.run(scenario())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: idle(app), what="the model")
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Memory")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MemoryScreen), what="the memory panel")
+        screen = app.screen
+        contacts, messages = screen.query_one("#contacts"), screen.query_one("#messages")
+        await wait_for(pilot, lambda: contacts.row_count == 2 and messages.row_count == 1, what="the contacts")
+        shown = messages.get_row_at(0)[2]
+        assert shown in (ALICE_FACT, BOB_FACT)
+        await pilot.press("x")
+        await pilot.click("#yes")
+        await wait_for(pilot, lambda: contacts.row_count == 1, what="the contact to go")
     with MemoryStore.open(db) as store:
-        assert len(store.contacts()) == 1
+        left = [m.text for c in store.contacts() for m in store.messages(c.key)]
+    assert left == [BOB_FACT if shown == ALICE_FACT else ALICE_FACT]

@@ -229,6 +229,13 @@ class BrainApp(App[None]):
         if not isinstance(self.screen, SyncScreen):
             self.push_screen(SyncScreen())
 
+    def action_memory(self) -> None:
+        from trainer.paths import memory_db
+        from tui.screens.memory import MemoryScreen
+
+        if not isinstance(self.screen, MemoryScreen):
+            self.push_screen(MemoryScreen(memory_db(self.cfg.vault_path)))
+
     def _settings_closed(self, reload: bool | None) -> None:
         if reload:
             self.reload_model()
@@ -242,5 +249,6 @@ class BrainApp(App[None]):
                             self.action_reflect)
         yield SystemCommand("Sync", "Vault sync: pending changes, the run in progress, adapter versions, "
                             "rollback (f4)", self.action_sync)
+        yield SystemCommand("Memory", "What each contact told `brain serve`: read it, delete it", self.action_memory)
         if isinstance(screen, ChatScreen):
             yield from screen.commands()
