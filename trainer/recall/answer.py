@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from backends.base import GenOpts, Message
 from trainer.recall import compose
 from trainer.recall.compose import Piece
-from trainer.recall.reflect import Reflection, Source, StreamFn, reflect, reflect_opts
+from trainer.recall.reflect import (K, PATTERN_K, Reflection, Source, StreamFn, is_pattern_question, reflect,
+                                    reflect_opts)
 from trainer.recall.retrieve import Retriever
 from trainer.recall.support import supported
 from trainer.recall.terms import query_terms, is_frame
@@ -57,7 +58,7 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
     try:
         lang = compose.language(question)
         query = search_text(question, history)
-        reflection = reflect(index, query, retriever, k=compose.k_for(query))
+        reflection = reflect_for(index, query, retriever)
         if reflection.nothing_found:
             return emit(GroundedAnswer(compose.nothing_found(lang), [], True, style=style, language=lang), on_text)
         pieces, sources = compose.select(index, retriever, reflection, query,
@@ -70,6 +71,21 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
     finally:
         if own:
             retriever.close()
+
+
+PATTERN_COVERAGE = 0.3  # a pattern spreads over notes: no single one holds all of the question
+
+
+def reflect_for(index: Index, question: str, retriever: Retriever) -> Reflection:
+    """Retrieval and decision stories; a pattern question lets in notes holding less of it."""
+    if not is_pattern_question(question):
+        return reflect(index, question, retriever, k=K)
+    before = retriever.min_coverage
+    retriever.min_coverage = min(before, PATTERN_COVERAGE)
+    try:
+        return reflect(index, question, retriever, k=PATTERN_K)
+    finally:
+        retriever.min_coverage = before
 
 
 def emit(result: GroundedAnswer, on_text: Callable[[str], None] | None) -> GroundedAnswer:

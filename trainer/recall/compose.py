@@ -34,17 +34,17 @@ TEMPLATES = {
     "en": {"wrote": "On {date} I wrote", "undated": "In an undated note I wrote",
            "retracted": "On {date} I admitted", "revised": "On {date} I qualified it",
            "reversed": "On {date} I reversed it", "confirmed": "On {date} I confirmed",
-           "recurs": "What comes back across {n} notes: {what}.", "recurs_bare": "This comes back in {n} notes.",
+           "recurs": "What comes back across these notes: {what}.", "recurs_bare": "This comes back in more than one note.",
            "nothing": "I couldn't find anything in my notes about that, so I won't guess."},
     "pt": {"wrote": "Em {date} escrevi", "undated": "Numa nota sem data escrevi",
            "retracted": "Em {date} admiti", "revised": "Em {date} corrigi",
            "reversed": "Em {date} voltei atrás", "confirmed": "Em {date} confirmei",
-           "recurs": "O que se repete em {n} notas: {what}.", "recurs_bare": "Isto repete-se em {n} notas.",
+           "recurs": "O que se repete nestas notas: {what}.", "recurs_bare": "Isto repete-se em mais de uma nota.",
            "nothing": "Não encontrei nada nas minhas notas sobre isso, por isso não vou adivinhar."},
     "zh": {"wrote": "{date}，我写道", "undated": "在一篇没有日期的笔记里，我写道",
            "retracted": "{date}，我承认", "revised": "{date}，我修正了", "reversed": "{date}，我改变了决定",
-           "confirmed": "{date}，我确认", "recurs": "在{n}篇笔记里反复出现：{what}。",
-           "recurs_bare": "这在{n}篇笔记里反复出现。",
+           "confirmed": "{date}，我确认", "recurs": "这些笔记里反复出现：{what}。",
+           "recurs_bare": "这在不止一篇笔记里反复出现。",
            "nothing": "我的笔记里没有找到相关的内容，所以我不猜。"},
 }
 
@@ -69,7 +69,7 @@ def k_for(question: str) -> int:
 DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}(?:-\d{2})?)(?!\d)")
 LEADING_DATE = re.compile(r"^\s*(?:•\s*)?(\d{4}-\d{2}(?:-\d{2})?)\s*[:：.\-–—]\s*")
 LINK_LINE = re.compile(r"^\s*(related|see also|see|mentioned in|links?|tags?)\b\s*:?", re.IGNORECASE)
-ITEM_SPLIT = re.compile(r"\n(?=\s*(?:[-*+]|\d+[.)])\s)")
+ITEM_SPLIT = re.compile(r"\n(?=\s*(?:[-*+]|\d+[.)])\s)|\n(?=\s*\|)")
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[^a-z])|(?<=[。！？])")
 
 
@@ -101,11 +101,43 @@ def note_sentences(note: Note, n: int, rank: int) -> list[Candidate]:
             lead = LEADING_DATE.match(text)
             date = lead.group(1) if lead else heading_date or note.date
             text = text[lead.end():] if lead else text.lstrip("• ").strip()
-            for sentence in SENTENCE_SPLIT.split(text):
-                sentence = sentence.strip()
-                if quotable(sentence):
+            text = re.sub(r"^\d{1,2}[.)]\s+", "", text)
+            if text.startswith("|"):
+                text = table_row(text)
+            for sentence in join_short(SENTENCE_SPLIT.split(text)):
+                if quotable(sentence) and not SEE_ALSO.match(sentence):
                     out.append(Candidate(sentence, n, date, heading, len(out), rank))
     return out
+
+
+SEE_ALSO = re.compile(r"^(see|cf\.?|related|first week of the move)\b[^.]{0,60}\.?$", re.IGNORECASE)
+
+
+def join_short(parts: list[str]) -> list[str]:
+    """A sentence of one to three words ("Multiply.", "herbs in.") joins the next: alone it says
+    nothing, and the next one ("2.5 for hardware, 1.5 for software.") needs it."""
+    out: list[str] = []
+    carry = ""
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        part = f"{carry} {part}".strip() if carry else part
+        if len(words(part)) < 4 and not CJK.search(part):
+            carry = part
+            continue
+        out.append(part)
+        carry = ""
+    if carry:
+        out.append(carry)
+    return out
+
+
+def table_row(text: str) -> str:
+    """A markdown table row as one line of cells ("total: ₹13,900, ₹3,100"); rules dropped."""
+    cells = [c.strip() for c in text.strip("|").split("|")]
+    if all(re.fullmatch(r":?-{2,}:?", c) or not c for c in cells):
+        return ""
+    return f"{cells[0]}: " + ", ".join(c for c in cells[1:] if c) if len(cells) > 1 else cells[0]
 
 
 def raw_blocks(body: str) -> list[str]:
@@ -147,6 +179,7 @@ RANK_PRIOR = (0.3, 0.18, 0.1, 0.06)
 PATTERN_PRIOR = 0.12
 MIN_SHARE = 0.45  # a sentence scoring under this share of the best one is not chosen
 DENSE_WEIGHT = 0.6
+OPTIONS_HEADING = re.compile(r"\b(options?|alternatives?|considered|opções|alternativas)\b|选项", re.IGNORECASE)
 TITLE_SHARE = 0.6  # a sentence of "Jonas" is about Jonas even when it does not name him
 DENSE_CANDIDATES = 80
 
@@ -176,6 +209,10 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s += 0.1
         if numeric and NUMBER_WORDS.search(c.text):
             s += 0.25
+        elif why and re.search(r"\d", c.text):
+            s += 0.08  # a figure is usually a reason's evidence ("about €190 a month")
+        if why and OPTIONS_HEADING.search(c.heading):
+            s -= 0.2  # the options weighed are not the reasons
         if len(words(c.text)) < 4 and not CJK.search(c.text):
             s -= 0.15
         if c.text.rstrip().endswith(("?", "？")):
@@ -235,7 +272,8 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     top = {t.path for t in reflection.timelines[:1]}
     decision_notes = {s.n for s in sources[:1] if s.path in top}
     scored = score_all(cands, question, weights, reasons, reflection.pattern, retriever, titles, decision_notes)
-    chosen = choose(scored, budget - sum(count_words(p.text) for p in changes), reflection.pattern)
+    room = int(budget * 0.85) - sum(count_words(p.text) + 4 for p in changes)  # 15%: the connecting words
+    chosen = choose(scored, max(room, budget // 3), reflection.pattern)
     pieces = sorted(chosen + changes, key=order)
     return pieces, sources
 
@@ -267,13 +305,17 @@ def choose(scored: list[tuple[float, Candidate]], budget: int, pattern: bool) ->
     if not ranked:
         return []
     best = ranked[0][0]
+    ranked = [(s, c) for s, c in ranked if s >= MIN_SHARE * best] or ranked[:1]
+    if pattern:  # the best sentence of each note first, then the rest, two per note at most
+        firsts = {}
+        for s, c in ranked:
+            firsts.setdefault(c.n, (s, c))
+        ranked = list(firsts.values()) + [sc for sc in ranked if sc not in firsts.values()]
     per_note: Counter[int] = Counter()
     out: list[Piece] = []
     used = 0
     for s, c in ranked:
-        if s < MIN_SHARE * best and out:
-            break
-        if pattern and per_note[c.n] >= (1 if len(per_note) < 3 else 2):
+        if pattern and per_note[c.n] >= 2:
             continue
         n_words = count_words(c.text)
         if out and used + n_words > budget:

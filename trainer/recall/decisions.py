@@ -261,6 +261,8 @@ def mentions_reason(sentence: str, reason: Reason, strict: bool) -> bool:
 
 
 def relation_of(text: str) -> str:
+    if re.search(r"\b(not|never|wasn'?t|isn'?t) (the|a|my) real reason", text, re.IGNORECASE):
+        return "retracted"
     if re.search(r"turned out (true|right)|still holds|the real one|real reason", text, re.IGNORECASE):
         return "confirmed"
     if re.search(r"half true|partly|partially|half right", text, re.IGNORECASE):
@@ -339,7 +341,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 3  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 4  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (

@@ -28,7 +28,7 @@ from trainer.vault.index import Index
 from trainer.vault.note import Note
 from trainer.recall.terms import is_cjk, is_frame, query_terms, terms
 
-VERSION = 2  # bump whenever terms or columns change: the term table is then rebuilt
+VERSION = 3  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
 CREATE TABLE retrieval_docs (
     id INTEGER PRIMARY KEY,

@@ -38,6 +38,7 @@ STOPWORDS = STOPWORDS | PORTUGUESE_STOPWORDS
 FRAME_WORDS = frozenset("""
 decide decided deciding decision choose chose chosen choosing pick picked think thought feel felt
 tell know say said reason reasons usually often always keep kept note notes wrote write
+making doing getting
 decidi escolhi decisão decisões motivo razão acho pensei
 """.split()) | {"决定", "选择", "觉得", "认为", "原因", "理由"}
 """Words that frame a question ("why did I decide…") rather than name its subject: they still
