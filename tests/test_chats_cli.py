@@ -36,6 +36,14 @@ def brain_import(vault: Path, kind: str, path: Path, *extra: str) -> int:
     return main(["import", kind, str(path), "--vault", str(vault), *extra])
 
 
+def pseudonym(vault: Path, name: str) -> str:
+    """The name `brain import` stores for `name` in this vault (stable: keyed per vault)."""
+    from trainer.data.chats.pseudonyms import Pseudonyms, load_key
+    from trainer.paths import pseudonym_key
+
+    return Pseudonyms(load_key(pseudonym_key(vault))).of(name)
+
+
 def rows(vault: Path, sql: str) -> list[tuple]:
     with sqlite3.connect(imports_db(vault)) as conn:
         return conn.execute(sql).fetchall()
@@ -48,7 +56,8 @@ def test_import_prints_the_summary_and_stores_scrubbed_turns(vault, capsys, no_t
                  "conversations    2", "examples         2", "scrubbed         1  (phone 1)"):
         assert line in out
     assert "98450" not in out  # counts by kind, never values
-    assert rows(vault, "SELECT kind, me FROM chat_imports") == [("whatsapp", "Meera")]
+    [(kind, me)] = rows(vault, "SELECT kind, me FROM chat_imports")
+    assert kind == "whatsapp" and me.startswith("Person-")  # a pseudonym, not the name
     assert rows(vault, "SELECT count(*) FROM chat_conversations") == [(2,)]
     assert ("assistant", "Anytime! call me at <PHONE>") in rows(vault, "SELECT role, text FROM chat_messages")
     assert rows(vault, "PRAGMA journal_mode") == [("wal",)]
@@ -125,14 +134,14 @@ def test_in_a_terminal_it_asks_with_a_numbered_list(vault, monkeypatch, capsys):
     assert brain_import(vault, "whatsapp", FIXTURES / "whatsapp-ios.txt") == 0
     out = capsys.readouterr().out
     assert "1) Meera" in out and "2) Ravi" in out
-    assert rows(vault, "SELECT me FROM chat_imports") == [("Ravi",)]
+    assert rows(vault, "SELECT me FROM chat_imports") == [(pseudonym(vault, "Ravi"),)]
 
 
 def test_an_export_that_marks_its_owner_needs_no_me(vault, capsys, no_tty):
     assert brain_import(vault, "telegram", FIXTURES / "telegram-full.json") == 0
     assert "You are 'Asha Rao'" in capsys.readouterr().out
     assert brain_import(vault, "wechat", FIXTURES / "wechat-legacy.csv") == 0
-    assert rows(vault, "SELECT me FROM chat_imports ORDER BY id") == [("Asha Rao",), ("我",)]
+    assert rows(vault, "SELECT me FROM chat_imports ORDER BY id") == [(pseudonym(vault, "Asha Rao"),), ("我",)]
 
 
 def test_bad_input_is_a_clear_error(vault, capsys, no_tty):

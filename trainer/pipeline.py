@@ -69,7 +69,7 @@ def train_vault(plan: TrainPlan, on_event: Callable[[TrainEvent], None],
     run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
     run_dir = vault_data_dir(plan.vault) / "runs" / run_id
     dataset.write_jsonl(run_dir / "data")
-    chat_counts = add_chats(run_dir / "data", _imported_chats(plan.vault), plan.chats)
+    chat_counts = add_chats(run_dir / "data", _imported_chats(plan.vault, plan.scrub), plan.chats)
     registry = AdapterRegistry(adapters_dir(plan.vault))
     warm = registry.active_dir() if plan.warm_start else None
     with registry.build() as staging:
@@ -88,13 +88,13 @@ def train_vault(plan: TrainPlan, on_event: Callable[[TrainEvent], None],
     return version
 
 
-def _imported_chats(vault: Path) -> list[dict]:
+def _imported_chats(vault: Path, scrub: ScrubConfig) -> list[dict]:
     db = imports_db(vault)
     if not db.is_file():
         return []
     from trainer.data.chats.store import load_examples
 
-    return load_examples(db)
+    return load_examples(db, scrub)  # scrubbed again: the [scrub] deny list may have grown
 
 
 def _follow(run: TrainRun, on_event: Callable[[TrainEvent], None]) -> TrainEvent:

@@ -46,18 +46,42 @@ def run(args) -> int:
     cfg = resolve_config(args)
     try:
         export = read_export(args.kind, args.file)
-    except (ChatFormatError, OSError) as exc:
+    except ChatFormatError as exc:
         return fail(str(exc), 2)
+    except OSError as exc:
+        return fail(f"cannot read {args.file}: {exc.strerror or exc}", 2)
     me = choose_me(export, args.me)
     if me is None:
         return 2
-    built = build(export, me, timedelta(minutes=args.gap_minutes))
+    scrub = cfg.scrub.to_config()
+    built = build(export, me, timedelta(minutes=args.gap_minutes), scrub, pseudonyms(cfg.vault_path, scrub))
     db = imports_db(cfg.vault_path)
     save_import(db, args.file, args.kind, args.gap_minutes, built)
-    print(f"Imported {args.file.name} ({args.kind}) speaking as {me!r}")
+    print(f"Imported {args.file.name} ({args.kind}) speaking as {me!r}"
+          + (f", stored as {built.me!r}" if built.me != me else ""))
     print("\n".join(built.summary.lines()))
     print(f"  stored in        {db}")
+    report_problems(export)
     return 0
+
+
+def pseudonyms(vault: Path, scrub):
+    """The vault's stable pseudonyms for chat senders (`[scrub] pseudonyms`, `[scrub] names`)."""
+    from trainer.data.chats.pseudonyms import Pseudonyms, load_key
+    from trainer.paths import pseudonym_key
+
+    return Pseudonyms(load_key(pseudonym_key(vault)), dict(scrub.names), scrub.pseudonyms)
+
+
+def report_problems(export) -> None:
+    """Each skipped row as a sentence with its file and line, on stderr; the good rows are in."""
+    if not export.unreadable:
+        return
+    print(f"brain: {export.unreadable} row(s) could not be read and were skipped:", file=sys.stderr)
+    for problem in export.problems:
+        print(f"  {problem}", file=sys.stderr)
+    if export.unreadable > len(export.problems):
+        print(f"  ... and {export.unreadable - len(export.problems)} more", file=sys.stderr)
 
 
 def choose_me(export, name: str | None) -> str | None:

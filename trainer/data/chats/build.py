@@ -3,7 +3,9 @@
 The same steps for every format, in this order:
 1. keep text messages only, counting what is dropped by kind (system notes, stickers, images,
    recalled messages, link cards, other media, forwards, empty or unreadable rows);
-2. scrub private values from every kept text (phones, e-mails, keys...), counting by kind;
+2. replace senders, chat names and mentions of senders in the text by stable pseudonyms
+   (`pseudonyms.Pseudonyms`), then scrub private values from every kept text (phones,
+   e-mails, keys...), counting by kind;
 3. split each chat into conversations wherever the gap between messages exceeds `gap`;
 4. merge consecutive messages of one sender into one turn (newline-joined);
 5. build one multi-turn example per conversation in which the model speaks as "me":
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from trainer.data.chats.model import EMPTY, TEXT, UNREADABLE, ChatExport, ChatMessage, Conversation
+from trainer.data.chats.pseudonyms import Pseudonyms
 from trainer.data.scrub import ScrubConfig, scrub_text
 
 DEFAULT_GAP = timedelta(hours=6)
@@ -77,17 +80,23 @@ def match_me(export: ChatExport, name: str) -> str | None:
 
 
 def build(export: ChatExport, me: str, gap: timedelta = DEFAULT_GAP,
-          scrub: ScrubConfig | None = None) -> Built:
+          scrub: ScrubConfig | None = None, names: Pseudonyms | None = None) -> Built:
+    """`names` turns every person into a pseudonym (the CLI always passes one); without it the
+    names stay as the export wrote them."""
+    names = names or Pseudonyms(b"", enabled=False)
+    names.learn([me, *export.senders(), *{m.sender for m in export.messages()}])
     summary = ImportSummary(read=len(export.messages()) + export.unreadable)
     summary.dropped[UNREADABLE] += export.unreadable
     conversations = []
     for log in export.logs:
         kept = keep_text(log.messages, summary.dropped)
         summary.kept += len(kept)
-        for part in split(scrub_messages(kept, summary.scrubbed, scrub), gap):
+        private = scrub_messages(rename(kept, names), summary.scrubbed, scrub)
+        for part in split(private, gap):
             turns = merge(part)
             summary.merged += len(part) - len(turns)
-            conversations.append(Conversation(log.chat, turns))
+            conversations.append(Conversation(names.chat(log.chat), turns))
+    me = names.of(me)
     examples = [ex for conv in conversations if (ex := to_example(conv, me))]
     summary.conversations, summary.examples = len(conversations), len(examples)
     summary.dropped = +summary.dropped  # drop zero counts
@@ -104,6 +113,11 @@ def keep_text(messages: list[ChatMessage], dropped: Counter) -> list[ChatMessage
         else:
             dropped[kind] += 1
     return sorted(kept, key=lambda m: m.time)
+
+
+def rename(messages: list[ChatMessage], names: Pseudonyms) -> list[ChatMessage]:
+    """Senders and the senders' names inside each text replaced by their pseudonyms."""
+    return [ChatMessage(m.time, names.of(m.sender), names.in_text(m.text), m.kind) for m in messages]
 
 
 def scrub_messages(messages: list[ChatMessage], counts: Counter,

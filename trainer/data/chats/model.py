@@ -21,6 +21,7 @@ MEDIA = "media"  # voice, video, files, locations, polls, "<Media omitted>"
 FORWARDED = "forwarded"  # someone else's words passed on: not the sender's voice
 UNREADABLE = "unreadable"  # a row or line the importer could not make sense of
 EMPTY = "empty"  # a text message with nothing in it
+MAX_PROBLEMS = 20
 KINDS = (TEXT, SYSTEM, STICKER, IMAGE, RECALLED, LINK, MEDIA, FORWARDED, UNREADABLE, EMPTY)
 
 
@@ -55,6 +56,13 @@ class ChatExport:
     owner: str | None = None
     aliases: dict[str, str] = field(default_factory=dict)
     unreadable: int = 0
+    problems: list[str] = field(default_factory=list)
+    """One sentence per skipped row, naming the file and line ("chat.csv line 7: ...")."""
+
+    def problem(self, message: str) -> None:
+        """Keep the first few sentences; the count of unreadable rows tells the rest."""
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(message)
 
     def messages(self) -> list[ChatMessage]:
         return [m for log in self.logs for m in log.messages]

@@ -5,6 +5,9 @@ same file without touching its migrations. One import is one transaction: a cras
 previous import or the new one, never half of each. Importing the same file again (same path,
 or the same bytes from elsewhere) replaces its earlier import instead of duplicating it.
 Only scrubbed, merged turns are stored: no dropped message and no private value reaches disk.
+Senders, chat names and "me" arrive here already pseudonymised (`pseudonyms.py`), and the
+export's path, which often names a person ("WhatsApp Chat with Amma.txt"), is kept only as a
+hash: it serves to recognise a re-import, nothing else.
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ from pathlib import Path
 
 from trainer.data.chats.build import Built, to_example
 from trainer.data.chats.model import ChatMessage, Conversation
+from trainer.data.scrub import ScrubConfig, scrub_text
 from trainer.db import transaction
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS chat_imports (
     id INTEGER PRIMARY KEY,
-    source_path TEXT NOT NULL,          -- resolved path of the export file
+    source_path TEXT NOT NULL,          -- "sha256:" + hash of the export file's resolved path
     source_sha256 TEXT NOT NULL,
     kind TEXT NOT NULL,                 -- wechat, telegram, whatsapp, jsonl
     me TEXT NOT NULL,                   -- the sender the model learns to speak as
@@ -66,7 +70,7 @@ def connect(db: Path) -> sqlite3.Connection:
 
 def save_import(db: Path, source: Path, kind: str, gap_minutes: int, built: Built) -> int:
     """Store one import, replacing any earlier import of the same file. Returns its id."""
-    path, sha = str(source.resolve()), hashlib.sha256(source.read_bytes()).hexdigest()
+    path, sha = path_key(source), hashlib.sha256(source.read_bytes()).hexdigest()
     conn = connect(db)
     try:
         with transaction(conn):
@@ -81,6 +85,11 @@ def save_import(db: Path, source: Path, kind: str, gap_minutes: int, built: Buil
         return import_id
     finally:
         conn.close()
+
+
+def path_key(source: Path) -> str:
+    """What identifies an export file's location without showing it."""
+    return "sha256:" + hashlib.sha256(str(source.resolve()).encode()).hexdigest()
 
 
 def load_conversations(db: Path) -> Iterator[tuple[str, Conversation]]:
@@ -98,9 +107,15 @@ def load_conversations(db: Path) -> Iterator[tuple[str, Conversation]]:
         conn.close()
 
 
-def load_examples(db: Path) -> list[dict]:
-    """The chat examples of every stored import (what the training mix reads)."""
-    return [ex for me, conv in load_conversations(db) if (ex := to_example(conv, me))]
+def load_examples(db: Path, scrub: ScrubConfig | None = None) -> list[dict]:
+    """The chat examples of every stored import (what the training mix reads). With `scrub`,
+    every turn is scrubbed again, so deny names added to the config since the import apply."""
+    examples = [ex for me, conv in load_conversations(db) if (ex := to_example(conv, me))]
+    if scrub is not None:
+        for example in examples:
+            for turn in example["messages"]:
+                turn["content"] = scrub_text(turn["content"], scrub).text
+    return examples
 
 
 def _insert_conversation(conn: sqlite3.Connection, import_id: int, conv: Conversation, me: str) -> None:

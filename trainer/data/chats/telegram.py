@@ -27,13 +27,16 @@ def read_telegram(path: Path) -> ChatExport:
     data = _load(path)
     chats = _chats(data, path)
     aliases: dict[str, str] = {}
-    logs, unreadable = [], 0
+    export = ChatExport("telegram", [], aliases=aliases)
     for chat in chats:
         log, bad = _log(chat, aliases)
-        logs.append(log)
-        unreadable += bad
-    owner = _owner(data, aliases)
-    return ChatExport("telegram", logs, owner=owner, aliases=aliases, unreadable=unreadable)
+        export.logs.append(log)
+        export.unreadable += len(bad)
+        for index in bad:
+            export.problem(f"{path.name}: message {index + 1} of chat {log.chat!r} has no readable date "
+                           "or is not an object; it was skipped")
+    export.owner = _owner(data, aliases)
+    return export
 
 
 def plain_text(text: object) -> str:
@@ -66,6 +69,9 @@ def _load(path: Path) -> dict:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ChatFormatError(f"{path.name} is not Telegram's result.json: {exc}") from exc
+    except RecursionError as exc:
+        raise ChatFormatError(f"{path.name} is not Telegram's result.json: its JSON is nested too deeply "
+                              "to read (an export nests a few levels, not hundreds)") from exc
     if not isinstance(data, dict):
         raise ChatFormatError(f"{path.name} is not Telegram's result.json: the top level is not an object")
     return data
@@ -86,13 +92,14 @@ def _list(section: object) -> list[dict]:
     return [c for c in items if isinstance(c, dict) and isinstance(c.get("messages"), list)] if isinstance(items, list) else []
 
 
-def _log(chat: dict, aliases: dict[str, str]) -> tuple[ChatLog, int]:
+def _log(chat: dict, aliases: dict[str, str]) -> tuple[ChatLog, list[int]]:
+    """The chat's messages, and the positions of those that could not be read."""
     log = ChatLog(str(chat.get("name") or chat.get("type") or chat.get("id") or "telegram"))
-    bad = 0
-    for raw in chat["messages"]:
+    bad = []
+    for index, raw in enumerate(chat["messages"]):
         message = _message(raw, aliases) if isinstance(raw, dict) else None
         if message is None:
-            bad += 1
+            bad.append(index)
         else:
             log.messages.append(message)
     return log, bad

@@ -21,6 +21,8 @@ from trainer.data.chats.model import (IMAGE, LINK, MEDIA, RECALLED, STICKER, SYS
 from trainer.data.chats.timestamps import parse_timestamp
 
 SELF_NAME = "我"
+MAX_RECORD_LINES = 2000  # a message may span lines inside quotes; beyond this a quote is broken
+MAX_RECORD_CHARS = 8 << 20  # a message may be long (csv's own limit, 128 KiB, is lifted below)
 REQUIRED = ("type_name", "is_sender", "CreateTime")
 TEXT_TYPES = {"文本", "text", "带有引用的文本消息", "引用回复"}
 SYSTEM_TYPES = {"系统通知", "系统消息", "拍一拍", "添加好友", "群公告", "邀请加群", "system", "notice"}
@@ -30,19 +32,27 @@ LINK_WORDS = ("链接", "小程序", "分享", "视频号", "link", "share")
 RECALL_WORDS = ("撤回", "recall")
 
 
+csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_CHARS))
+
+
 def read_wechat(path: Path) -> ChatExport:
-    rows = _read_rows(path)
-    owner = _owner_name(rows)
+    rows, problems = _read_rows(path)
+    owner = _owner_name([row for _, row in rows])
     logs: dict[str, ChatLog] = {}
-    unreadable = 0
-    for row in rows:
+    export = ChatExport("wechat", [], owner=owner, unreadable=len(problems))
+    for message in problems:
+        export.problem(message)
+    for line, row in rows:
         message = _message(row, owner)
         if message is None:
-            unreadable += 1
+            export.unreadable += 1
+            export.problem(f"{path.name} line {line}: no readable CreateTime "
+                           f"({_cell(row, 'CreateTime')[:40]!r}); the row was skipped")
             continue
         chat = _cell(row, "room_name") or "wechat"
         logs.setdefault(chat, ChatLog(chat)).messages.append(message)
-    return ChatExport("wechat", list(logs.values()), owner=owner, unreadable=unreadable)
+    export.logs = list(logs.values())
+    return export
 
 
 def classify(type_name: str, text: str) -> str:
@@ -57,17 +67,51 @@ def classify(type_name: str, text: str) -> str:
     return LINK if any(w in label for w in LINK_WORDS) else MEDIA
 
 
-def _read_rows(path: Path) -> list[dict[str, str]]:
-    reader = csv.DictReader(io.StringIO(_decode(path.read_bytes()), newline=""))
-    reader.fieldnames = [name.strip() for name in reader.fieldnames or []]
-    missing = [c for c in REQUIRED if c not in reader.fieldnames]
-    if "msg" not in reader.fieldnames and "content" not in reader.fieldnames:
+def _read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
+    """(line, row) for every readable record, and a sentence for every record skipped. A
+    broken record (a quote never closed, a NUL byte) costs only its own line, never the file."""
+    lines = _decode(path.read_bytes()).splitlines(keepends=True)
+    header = [name.strip() for name in next(csv.reader(lines[:1]), [])]
+    _check_header(path, header)
+    rows, problems, i = [], [], 1
+    while i < len(lines):
+        end = _record_end(lines, i)
+        try:
+            cells = next(csv.reader(lines[i:end]), []) if end else None
+        except csv.Error as exc:
+            cells, end = None, None
+            problems.append(f"{path.name} line {i + 1}: {exc}; the line was skipped")
+        else:
+            if cells is None:
+                problems.append(f"{path.name} line {i + 1}: a quote is never closed; the line was skipped")
+        if cells and any(c.strip() for c in cells):
+            rows.append((i + 1, dict(zip(header, cells, strict=False))))
+        i = end or i + 1
+    return rows, problems
+
+
+def _check_header(path: Path, header: list[str]) -> None:
+    missing = [c for c in REQUIRED if c not in header]
+    if "msg" not in header and "content" not in header:
         missing.append("msg (or content)")
     if missing:
         raise ChatFormatError(f"{path.name} is not a WeChat CSV export: missing column(s) {', '.join(missing)}. "
                               "Expected id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime "
                               "(PyWxDump/MemoTrace/WeClone) or the older layout with a JSON content column.")
-    return list(reader)
+
+
+def _record_end(lines: list[str], start: int) -> int | None:
+    """The line after the record starting at `start`: quotes balance there (a quoted cell may
+    span lines). None when they never balance within MAX_RECORD_LINES / MAX_RECORD_CHARS."""
+    quotes = size = 0
+    for end in range(start, min(len(lines), start + MAX_RECORD_LINES)):
+        quotes += lines[end].count('"')
+        size += len(lines[end])
+        if size > MAX_RECORD_CHARS:
+            return None
+        if quotes % 2 == 0:
+            return end + 1
+    return None
 
 
 def _decode(data: bytes) -> str:

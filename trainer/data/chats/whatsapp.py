@@ -45,6 +45,7 @@ class _Raw:
     time: str
     rest: str  # "Name: text" or a system note
     extra: list[str]
+    line: int = 0  # where it starts in the file, for error messages
 
 
 def read_whatsapp(path: Path, day_first: bool | None = None) -> ChatExport:
@@ -53,14 +54,17 @@ def read_whatsapp(path: Path, day_first: bool | None = None) -> ChatExport:
         raise ChatFormatError(f"{path.name} is not a WhatsApp chat export: no line starts with a date "
                               "such as '15/06/2025, 21:09 - Name: text' or '[15/06/25, 9:09:47 PM] Name: text'.")
     order = _date_order(raws, day_first)
-    log, unreadable = ChatLog(_chat_name(path)), 0
+    log = ChatLog(_chat_name(path))
+    export = ChatExport("whatsapp", [log])
     for raw in raws:
         message = _message(raw, order)
         if message is None:
-            unreadable += 1
+            export.unreadable += 1
+            export.problem(f"{path.name} line {raw.line}: {raw.date} {raw.time} is not a real date and time; "
+                           "the message was skipped")
         else:
             log.messages.append(message)
-    return ChatExport("whatsapp", [log], unreadable=unreadable)
+    return export
 
 
 def classify(body: str, marked: bool) -> str:
@@ -93,11 +97,11 @@ def _lines(path: Path) -> list[str]:
 
 def _raw_messages(lines: list[str]) -> list[_Raw]:
     raws: list[_Raw] = []
-    for line in lines:
+    for number, line in enumerate(lines, 1):
         start = line.lstrip(LRM)
         match = IOS.match(start) or ANDROID.match(start)
         if match:
-            raws.append(_Raw(match["date"], match["time"], match["rest"], []))
+            raws.append(_Raw(match["date"], match["time"], match["rest"], [], number))
         elif raws:
             raws[-1].extra.append(line)
     return raws
