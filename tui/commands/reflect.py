@@ -1,8 +1,8 @@
-"""`brain reflect "why did I …?"`: the dated timeline from the notes, then a cited answer.
+"""`brain reflect "why did I …?"`: the dated timeline from the notes, then a grounded answer.
 
-The timeline and the sources are printed before the model says a word, so the facts are on
-screen even when the model (the bundled 135M one by default) writes little of use; the answer
-streams with its citations checked, then comes what changed and the Sources list.
+The answer is `trainer.recall.answer`: by default ("words") my own sentences from the notes,
+dated and cited, with what a later note took back; with `--style prose` the configured model
+writes over them and every sentence its cited note does not support is removed.
 """
 
 from __future__ import annotations
@@ -26,7 +26,11 @@ def register(sub) -> None:
                    help="embeddings beside BM25: auto uses them when 'second-brain[embed]' is installed")
     p.add_argument("-k", type=int, default=None, help="notes to retrieve (default 5; 8 for pattern questions)")
     p.add_argument("--max-tokens", type=int, help="cap the answer length (default 256)")
-    p.add_argument("--no-answer", action="store_true", help="show the timeline and sources only; no model")
+    p.add_argument("--no-answer", action="store_true", help="show the timeline and sources only")
+    p.add_argument("--style", choices=["words", "prose"], default=None,
+                   help="words: composed from your notes' sentences (no model); prose: the model writes, "
+                   "unsupported sentences are removed (default: [chat] answer_style)")
+    p.add_argument("--long", action="store_true", help="a longer answer (about 300 words instead of 120)")
 
 
 def run(args) -> int:
@@ -34,63 +38,72 @@ def run(args) -> int:
     if not question:
         return fail("the question is empty", 2)
     cfg = resolve_config(args)
+    style = args.style or cfg.chat.answer_style
+    if style not in ("words", "prose"):
+        return fail(f"answer_style should be 'words' or 'prose', not {style!r}", 2)
+    out = Printer()
     try:
-        reflection = build(cfg, question, args.dense, args.k)
+        return reflect_and_answer(cfg, question, args, style, out)
+    except BackendError as exc:
+        return fail(f"{exc}\n(the timeline above is from your notes; prose answers need a model: "
+                    "--style words needs none)")
     except (OSError, RuntimeError, ValueError) as exc:
         return fail(str(exc))
-    out = Printer()
-    if reflection.nothing_found:
-        from trainer.recall.reflect import NOTHING_FOUND
-
-        out.para(NOTHING_FOUND)
-        return 0
-    out.timeline(reflection)
-    if args.no_answer:
-        out.sources(reflection.sources, [])
-        return 0
-    return answer(cfg, reflection, args.max_tokens, out)
 
 
-def build(cfg, question: str, dense: str, k: int | None):
-    """Bring the index up to date (incremental, read-only on the vault), then reflect."""
-    from trainer.vault.index import Index
+def reflect_and_answer(cfg, question: str, args, style: str, out: Printer) -> int:
+    """Bring the index up to date (incremental, read-only on the vault), show the timeline, then
+    the grounded answer (trainer.recall.answer): my own sentences, or checked model prose."""
     from trainer.paths import index_db
+    from trainer.recall.answer import answer
     from trainer.recall.reflect import reflect
     from trainer.recall.retrieve import Retriever
+    from trainer.vault.index import Index
     from trainer.vault.scan import scan_vault
 
     with Index.open(index_db(cfg.vault_path)) as index:
         scan_vault(cfg.vault_path, index)
-        retriever = Retriever.open(index, dense)
+        retriever = Retriever.open(index, args.dense)
         try:
-            return reflect(index, question, retriever, k, cfg.chat.system_prompt)
+            reflection = reflect(index, question, retriever, args.k, cfg.chat.system_prompt)
+            if not reflection.nothing_found:
+                out.timeline(reflection)
+            if args.no_answer:
+                if reflection.nothing_found:
+                    from trainer.recall.compose import language, nothing_found
+
+                    out.para(nothing_found(language(question)))
+                else:
+                    out.sources(reflection.sources, [])
+                return 0
+            stream, opts, label = model_for(cfg, style, args.max_tokens)
+            if not reflection.nothing_found:
+                out.heading(f"Answer ({label})")
+            got = answer(index, question, retriever=retriever, style=style, stream=stream, opts=opts,
+                         long=args.long, on_text=out.stream)
         finally:
             retriever.close()
+    out.end_stream()
+    if got.nothing_found:
+        return 0
+    out.sources(got.sources, got.cited)
+    if got.removed:
+        s = "s" if got.removed != 1 else ""
+        out.para(f"(removed {got.removed} model sentence{s} that the cited notes do not support)")
+    return 0
 
 
-def answer(cfg, reflection, max_tokens: int | None, out: Printer) -> int:
-    from trainer.recall.reflect import generate, reflect_opts
+def model_for(cfg, style: str, max_tokens: int | None):
+    """(stream, opts, label): no model at all for "words"."""
+    if style == "words":
+        return None, None, "my own words from the notes"
+    from trainer.recall.reflect import reflect_opts
     from tui.session import ChatSession
 
     session = ChatSession(cfg)
-    try:
-        info = session.load()
-    except BackendError as exc:
-        return fail(f"{exc}\n(the timeline above is from your notes; the answer needs a model)")
-    out.heading(f"Answer ({info.model}, adapter: {info.adapter_label})")
-    opts = reflect_opts(cfg.chat.gen_opts(), max_tokens)
-    try:
-        result = generate(reflection, session.stream, opts, on_text=out.stream)
-    except BackendError as exc:
-        return fail(str(exc))
-    out.end_stream()
-    if result.appendix:
-        out.para("\n" + result.appendix)
-    out.sources(reflection.sources, result.cited)
-    if result.removed:
-        s = "s" if result.removed != 1 else ""
-        out.para(f"(removed {result.removed} citation{s} that pointed at no retrieved note)")
-    return 0
+    info = session.load()
+    return session.stream, reflect_opts(cfg.chat.gen_opts(), max_tokens), \
+        f"{info.model}, adapter: {info.adapter_label}, checked against the notes"
 
 
 TIMELINE_CHARS = 320  # the timeline shows the gist; the full excerpt went to the model
