@@ -2,9 +2,12 @@
 
 Same model file, prompt, threads, sampling (greedy) and max tokens, in one process, alternating
 runs so both see the same machine state. Prints medians and the ratios the goal is stated in:
-brain tokens/s >= 0.95x raw, brain first token <= 1.1x raw.
+brain tokens/s >= 0.95x raw, brain first token <= 1.1x raw. Both paths load with the same
+llama.cpp weight layout (`--repack`: auto = off only where llama.cpp was built with AMX, whose
+kernels crash; see backends/llamacpp_cpu.py); the mode and llama.cpp's CPU report are printed.
 
     .venv/bin/python bench/chat_latency.py --runs 5 --threads 2
+    .venv/bin/python bench/chat_latency.py --repack off   # vs on, on a llama.cpp without AMX
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from backends import GenOpts, Message  # noqa: E402
+from backends.llamacpp_cpu import ENV, new_llama, repack_mode, system_info  # noqa: E402
 from backends.models import bundled_gguf  # noqa: E402
 from tui.config import Config  # noqa: E402
 from tui.session import ChatSession  # noqa: E402
@@ -51,7 +55,10 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--max-tokens", type=int, default=128)
+    ap.add_argument("--repack", choices=["auto", "on", "off"], default="auto",
+                    help="llama.cpp extra buffer types (weight repacking) for both paths")
     args = ap.parse_args()
+    os.environ[ENV] = args.repack
 
     import llama_cpp
 
@@ -60,7 +67,7 @@ def main() -> None:
     cfg.backend.n_ctx = 2048
     session = ChatSession(cfg)
     session.load()
-    raw = llama_cpp.Llama(model_path=str(bundled_gguf()), n_ctx=2048, n_threads=args.threads, verbose=False)
+    raw = new_llama(model_path=str(bundled_gguf()), n_ctx=2048, n_threads=args.threads, verbose=False)
     opts = GenOpts(temperature=0.0, max_tokens=args.max_tokens, system_prompt="", repeat_penalty=1.1)
     question = [Message("user", PROMPT)]
     results: dict[str, list[tuple[float, float, int]]] = {"raw": [], "brain": []}
@@ -74,6 +81,8 @@ def main() -> None:
             results["brain"].append(b)
     med = {k: (statistics.median(x[0] for x in v), statistics.median(x[1] for x in v),
                statistics.median(x[2] for x in v)) for k, v in results.items()}
+    print(f"llama-cpp-python {llama_cpp.__version__}: {system_info()}")
+    print(f"extra buffer types (repack): {repack_mode().label()}")
     print(f"model {bundled_gguf().name}, threads {args.threads}, {args.runs} runs, max_tokens {args.max_tokens}")
     print(f"{'path':<8}{'first token (ms)':>18}{'tokens/s':>10}{'tokens':>8}")
     for k, (ft, tps, n) in med.items():

@@ -121,14 +121,13 @@ def llamacpp_logits(base_gguf: Path, version_dir: Path, ids: list[int], n_thread
     position's logits and hand it to LlamaCppBackend, whose `set_adapter` then attaches the
     version exactly as the chat does. verbose=False silences llama.cpp by redirecting file
     descriptors: fine here (a command or a test), never inside the running TUI."""
-    import llama_cpp
-
     from backends.llamacpp import LlamaCppBackend
+    from backends.llamacpp_cpu import new_llama
 
     backend = LlamaCppBackend(n_threads=n_threads)
     n_ctx = max(64, len(ids))
-    llm = llama_cpp.Llama(model_path=str(base_gguf), n_ctx=n_ctx, n_batch=n_ctx, n_threads=backend.n_threads,
-                          logits_all=True, verbose=False)
+    llm = new_llama(model_path=str(base_gguf), n_ctx=n_ctx, n_batch=n_ctx, n_threads=backend.n_threads,
+                    logits_all=True, verbose=False)
     backend._llm = llm
     try:
         base = _eval(llm, ids)
