@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from backends import BackendError, ModelNotFound, backend_names, get_backend, resolve_model
+from backends import BackendError, ModelNotFound, get_backend, resolve_model
 from backends.models import bundled_gguf
 from llama_child import backend_contract, chat_reply, in_child
 
