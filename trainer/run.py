@@ -16,18 +16,21 @@ from dataclasses import asdict
 from pathlib import Path
 
 from trainer.engines.base import TrainEvent, TrainJob, get_engine
+from trainer.engines.distributed import current_rank
 
 
 def main(argv: list[str]) -> int:
     job = TrainJob.from_json(Path(argv[0]).read_text())
     out = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
-    emit = lambda ev: print(ev.to_json(), file=out, flush=True)  # noqa: E731
+    main = current_rank() == 0  # under torchrun (--gpus N) only rank 0 reports and exports
+    emit = lambda ev: main and print(ev.to_json(), file=out, flush=True)  # noqa: E731
     with contextlib.redirect_stdout(sys.stderr):
         try:
             _lower_priority()
             engine = get_engine(job.settings.engine)
             result = engine.train(job, emit)
-            _export_gguf(job)
+            if main:
+                _export_gguf(job)
         except KeyboardInterrupt:
             emit(TrainEvent("error", message="stopped by the user"))
             return 130
@@ -60,4 +63,7 @@ def _lower_priority() -> None:
 
 
 if __name__ == "__main__":
+    from backends.offline import hub_offline
+
+    hub_offline()  # before any engine imports transformers: no hub traffic unless the user allowed it
     raise SystemExit(main(sys.argv[1:]))

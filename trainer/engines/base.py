@@ -38,8 +38,9 @@ class TrainSettings:
     """Tokens per packed row."""
     rows_per_step: int = 4
     """Packed rows per optimizer step (the effective batch)."""
-    micro_batch: int = 1
-    """Rows per forward pass; rows_per_step / micro_batch passes are accumulated per step."""
+    micro_batch: int = 0
+    """Rows per forward pass; rows_per_step / micro_batch passes are accumulated per step
+    (0 = auto: sized from free GPU memory on the CUDA fast path, else 1)."""
     warmup_ratio: float = 0.05
     weight_decay: float = 0.0
     grad_checkpointing: bool = False
@@ -49,6 +50,11 @@ class TrainSettings:
     """4-bit base weights with bitsandbytes (CUDA only)."""
     eval_every: int = 0
     """Evaluate every N steps (0 = only at the end)."""
+    fast: bool = True
+    """CUDA fast path for Llama models (fused compiled layers, flex attention, chunked loss) on
+    runs of at least 20 steps; shorter runs skip its one-time compile."""
+    gpus: int = 1
+    """Data-parallel processes (one per GPU) started through torchrun; 1 = this process only."""
     seed: int = 0
     threads: int = 0
     """CPU threads for torch (0 = all cores)."""

@@ -19,12 +19,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import ClassVar
 
+from trainer.engines import distributed, fastpath
 from trainer.engines.base import TrainEvent, TrainJob, TrainResult, TrainSettings
 from trainer.engines.data import load_packed, n_targets
 from trainer.engines.yielding import yield_to_chat
 from trainer.data.tokenize import PackedRow
 
 MAX_BAD_STEPS = 3
+FAST_MIN_STEPS = 20
+"""Shorter runs (sync refreshes) keep the plain path: the fast path's compile would not pay."""
 
 
 class PeftEngine:
@@ -38,27 +41,53 @@ class PeftEngine:
         if st.threads:
             torch.set_num_threads(st.threads)
         device = "cuda" if torch.cuda.is_available() else "cpu"
+        world = distributed.join(device == "cuda")
+        on_event = on_event if world.main else (lambda ev: None)
         model, tok = load_model(job, device)
+        world.broadcast_params([p for p in model.parameters() if p.requires_grad])
         train_rows = load_packed(job.data_dir / "train.jsonl", tok, st.max_len)
         eval_rows = load_packed(job.data_dir / "eval.jsonl", tok, st.max_len)
         if not train_rows:
             raise ValueError(f"No training rows in {job.data_dir / 'train.jsonl'}")
         total = total_steps(len(train_rows), st)
+        st, path = fast_setup(model, st, device, total, world)
         on_event(TrainEvent("start", total_steps=total, data={
             "engine": self.name, "device": device, "rows": len(train_rows), "eval_rows": len(eval_rows),
-            "tokens": sum(n_targets(r) for r in train_rows), "precision": precision(st, device)}))
+            "tokens": sum(n_targets(r) for r in train_rows), "precision": precision(st, device),
+            "path": path, "micro_batch": st.micro_batch, "processes": world.size}))
         with yield_to_chat(model, device):  # pauses inside the model while a chat generates
-            base_eval = evaluate(model, eval_rows, st, device, adapter=False) if job.warm_start else None
+            main = world.main  # only rank 0 evaluates, reports and writes the adapter
+            base_eval = evaluate(model, eval_rows, st, device, adapter=False) if job.warm_start and main else None
             started = time.monotonic()
-            train_loss, tokens = fit(model, train_rows, eval_rows, st, device, total, on_event)
-            eval_loss = evaluate(model, eval_rows, st, device)
-            if base_eval is None:
+            train_loss, tokens = fit(model, train_rows, eval_rows, st, device, total, on_event, world)
+            eval_loss = evaluate(model, eval_rows, st, device) if main else None
+            if base_eval is None and main:
                 base_eval = evaluate(model, eval_rows, st, device, adapter=False)
         on_event(TrainEvent("eval", step=total, total_steps=total, eval_loss=eval_loss,
                             data={"base_eval_loss": base_eval}))
-        model.save_pretrained(job.out_dir / "peft")
+        if main:
+            model.save_pretrained(job.out_dir / "peft")
+        world.close()
         return TrainResult(job.out_dir, self.name, total, tokens, time.monotonic() - started,
                            train_loss, eval_loss, base_eval)
+
+
+def fast_setup(model, st: TrainSettings, device: str, total: int, world) -> tuple[TrainSettings, str]:
+    """The micro-batch (0 = from free GPU memory) and, on CUDA, the fast path; says which runs."""
+    import dataclasses
+
+    micro = st.micro_batch
+    if micro <= 0:
+        micro = 1
+        if device == "cuda":
+            import torch
+
+            per_rank = max(1, st.rows_per_step // world.size)
+            micro = fastpath.auto_micro_batch(model, per_rank, st.max_len, torch.cuda.mem_get_info()[0])
+    st = dataclasses.replace(st, micro_batch=micro)
+    if not st.fast or total < FAST_MIN_STEPS:
+        return st, "plain"
+    return st, "plain" if fastpath.attach(model, device, micro, st.max_len) else "fast"
 
 
 def load_model(job: TrainJob, device: str):
@@ -147,19 +176,23 @@ def batches(rows: list[PackedRow], st: TrainSettings, total: int, seed: int) -> 
 
 
 def fit(model, rows, eval_rows, st: TrainSettings, device: str, total: int,
-        on_event: Callable[[TrainEvent], None]) -> tuple[float | None, int]:
+        on_event: Callable[[TrainEvent], None], world=None) -> tuple[float | None, int]:
     import torch
 
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=st.learning_rate, weight_decay=st.weight_decay)
     use_bf16 = precision(st, device) == "bf16"
     model.train()
+    world = world or distributed.World()
     seen_tokens, bad, losses, t0 = 0, 0, [], time.monotonic()
     for step, micro in enumerate(batches(rows, st, total, st.seed)):
         for group in opt.param_groups:
             group["lr"] = lr_at(step, total, st)
-        n_items = sum(n_targets(r) for mb in micro for r in mb)
-        loss = sum(forward_loss(model, mb, n_items, device, use_bf16, backward=True) for mb in micro)
+        n_items = sum(n_targets(r) for mb in micro for r in mb)  # of the global batch, all ranks
+        step_tokens = sum(len(r.input_ids) for mb in micro for r in mb)
+        micro = world.share([r for mb in micro for r in mb], st.micro_batch)
+        loss = world.sum(sum(forward_loss(model, mb, n_items, device, use_bf16, backward=True) for mb in micro))
+        world.reduce_grads(params)
         if not math.isfinite(loss):
             opt.zero_grad(set_to_none=True)
             bad += 1
@@ -173,11 +206,11 @@ def fit(model, rows, eval_rows, st: TrainSettings, device: str, total: int,
         opt.step()
         opt.zero_grad(set_to_none=True)
         losses.append(loss)
-        seen_tokens += sum(len(r.input_ids) for mb in micro for r in mb)
+        seen_tokens += step_tokens
         elapsed = time.monotonic() - t0
         on_event(TrainEvent("step", step=step + 1, total_steps=total, loss=loss, lr=lr_at(step, total, st),
                             tokens_per_s=seen_tokens / elapsed, eta_s=elapsed / (step + 1) * (total - step - 1)))
-        if st.eval_every and (step + 1) % st.eval_every == 0 and step + 1 < total:
+        if st.eval_every and (step + 1) % st.eval_every == 0 and step + 1 < total and world.main:
             on_event(TrainEvent("eval", step=step + 1, total_steps=total,
                                 eval_loss=evaluate(model, eval_rows, st, device)))
             model.train()
@@ -189,6 +222,8 @@ def forward_loss(model, rows: list[PackedRow], n_items: int, device: str, bf16: 
     """Summed-token loss of one micro-batch divided by the step's token count; backprops if asked."""
     import torch
 
+    if backward and getattr(model, "_brain_fast", None) is not None:
+        return fastpath.train_loss(model, rows, n_items, device)
     ids, labels, pos = (torch.tensor(x, device=device) for x in stack(rows))
     with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=bf16 and device == "cpu"):
         out = model(input_ids=ids, labels=labels, position_ids=pos, num_items_in_batch=n_items)

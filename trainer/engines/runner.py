@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from trainer.atomic import atomic_write_text
+from trainer.engines.distributed import launch_command
 from trainer.engines.base import TrainEvent, TrainJob
 
 
@@ -29,8 +30,9 @@ class TrainRun:
         job_file = self.run_dir / "job.json"
         atomic_write_text(job_file, self.job.to_json())
         with (self.run_dir / "train.log").open("ab") as log, (self.run_dir / "events.jsonl").open("a") as record:
+            cmd = launch_command(self.job.settings.gpus, ["trainer.run", str(job_file)], sys.executable)
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "trainer.run", str(job_file)], stdout=subprocess.PIPE, stderr=log,
+                cmd, stdout=subprocess.PIPE, stderr=log,
                 text=True, start_new_session=True, env={**os.environ, "TOKENIZERS_PARALLELISM": "false"})
             last = None
             for line in self.proc.stdout:

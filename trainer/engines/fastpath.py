@@ -1,0 +1,320 @@
+"""The CUDA fast path of the peft engine: one fused, compiled Llama decoder over packed rows.
+
+Why not the Hugging Face forward: for LoRA on a frozen model most of the time goes into what sits
+between the big matrix products (a kernel per LoRA piece, per norm, per rotary step, a dense or
+per-row attention mask, 128k-wide logits for every token). This module runs the same arithmetic
+on the same parameter tensors, arranged for the GPU:
+- a micro-batch's rows are laid end to end as one sequence of a fixed length (no padding to the
+  longest row, one compiled shape); attention is flex attention with a document BlockMask built
+  from the restarting position_ids, so the blocks between two examples are skipped, not masked;
+- q/k/v and gate/up are one matrix product each (the frozen weights concatenated once), and the
+  LoRA pieces of a group are one product down (A stacked) and one up (B block-diagonal);
+- each decoder layer is one torch.compile'd function (norms, rotary, SwiGLU and the LoRA adds
+  fuse into the matrix products' neighbours), the same graph for every layer;
+- the loss goes through trainer.engines.loss: only target rows, never the whole logits.
+The LoRA parameters are peft's own, so peft saves, evaluates and warm-starts the adapter as
+before. Anything this does not cover (another architecture, DoRA, 4-bit weights, no CUDA) keeps
+the plain path; `unsupported()` says why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from trainer.data.tokenize import PackedRow
+
+IGNORE = -100
+GROUPS = {"qkv": ("q_proj", "k_proj", "v_proj"), "o": ("o_proj",), "gate_up": ("gate_proj", "up_proj"),
+          "down": ("down_proj",)}
+MAX_MICRO_TOKENS = 16384
+"""Beyond ~16k tokens a micro-batch no longer fills the GPU better; it only takes memory."""
+
+
+@dataclass
+class Group:
+    """One fused projection: frozen base weight [out, in] and the LoRA pieces of its parts."""
+    weight: object
+    outs: list[int]
+    loras: list = field(default_factory=list)
+    """Per part: (lora_A weight [r, in], lora_B weight [out_i, r], scale) or None."""
+    dropout: float = 0.0
+
+    def lora_pair(self):
+        """(A stacked [sum r, in], B block-diagonal [out, sum r]) built from the live params."""
+        import torch
+
+        if not any(self.loras):
+            return None, None
+        dt = self.weight.dtype  # peft keeps LoRA weights in fp32; the products run in bf16
+        a = torch.cat([lo[0].to(dt) for lo in self.loras if lo])
+        blocks = [(lo[1] * lo[2]).to(dt) if lo else self.weight.new_zeros(n, 0)
+                  for lo, n in zip(self.loras, self.outs)]
+        return a, torch.block_diag(*blocks)
+
+
+def unsupported(model, device: str) -> str | None:
+    """Why the fast path cannot run this model here (None: it can)."""
+    if device != "cuda" and not device.startswith("cuda:"):
+        return "no CUDA device"
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    cfg = base.config
+    if getattr(cfg, "model_type", "") != "llama":
+        return f"architecture {getattr(cfg, 'model_type', '?')!r} (the fast path covers Llama)"
+    if getattr(cfg, "hidden_act", "silu") != "silu" or getattr(cfg, "mlp_bias", False):
+        return "a Llama variant with another MLP"
+    if getattr(cfg, "attention_bias", False):
+        return "attention with bias"
+    if getattr(cfg, "quantization_config", None) is not None:
+        return "quantized base weights"
+    for name, mod in base.named_modules():
+        if hasattr(mod, "lora_A"):
+            if any(getattr(mod, "use_dora", {}).values()) or getattr(mod, "lora_bias", {}).get("default"):
+                return "DoRA or LoRA bias"
+            if name.split(".")[-1] not in {p for parts in GROUPS.values() for p in parts}:
+                return f"LoRA on {name.split('.')[-1]}"
+    return None
+
+
+class FastLlama:
+    """Loss and gradients of a peft-wrapped Llama, computed by the fused path above."""
+
+    def __init__(self, model, compile: bool = True, loss_backend: str = "auto") -> None:
+        base = model.get_base_model()
+        cfg = base.config
+        self.model, self.loss_backend = model, loss_backend
+        self.length = MAX_MICRO_TOKENS
+        self.embed = base.model.embed_tokens.weight
+        self.rotary = base.model.rotary_emb
+        self.norm_w, self.eps = base.model.norm.weight, cfg.rms_norm_eps
+        self.lm_head = _plain(base.lm_head).weight
+        self.head_dim = getattr(cfg, "head_dim", None) or cfg.hidden_size // cfg.num_attention_heads
+        self.n_heads, self.n_kv = cfg.num_attention_heads, cfg.num_key_value_heads
+        self.layers = [_layer_groups(layer) for layer in base.model.layers]
+        self.first_lora = next((m for m in base.modules() if hasattr(m, "lora_A")), None)
+        self.step = _compiled_layer() if compile else _layer
+        self.norm = _compiled_norm() if compile else _rms
+
+    def lora_on(self) -> bool:
+        return self.first_lora is not None and not self.first_lora.disable_adapters
+
+    def loss(self, batch: "Batch"):
+        """Summed target-token loss / batch.n_items (a scalar with a graph to the LoRA weights)."""
+        import torch.nn.functional as F
+
+        from trainer.engines.loss import linear_cross_entropy
+
+        x = F.embedding(batch.ids, self.embed)
+        cos, sin = self.rotary(x, batch.pos)
+        lora, p = self.lora_on(), self.layers[0]["qkv"].dropout if self.model.training else 0.0
+        dims = (self.n_heads, self.n_kv, self.head_dim, self.eps, p)
+        for groups in self.layers:
+            x = self.step(x, cos, sin, batch.mask, groups["ln1"], groups["ln2"],
+                          *_group_args(groups, lora), dims)
+        x = self.norm(x, self.norm_w, self.eps)
+        return linear_cross_entropy(x[0], self.lm_head, batch.targets, batch.n_items, self.loss_backend)
+
+
+@dataclass
+class Batch:
+    ids: object
+    pos: object
+    targets: object
+    mask: object
+    n_items: int
+
+
+def make_batch(rows: list[PackedRow], length: int, n_items: int, device: str) -> Batch:
+    """Rows laid end to end in one sequence of `length` tokens (a multiple of 128), the targets
+    shifted within each row (as the plain loss does), and the document BlockMask."""
+    import torch
+    from torch.nn.attention.flex_attention import create_block_mask
+
+    ids, pos, targets, docs = [], [], [], []
+    for r in rows:
+        ids += r.input_ids
+        pos += r.position_ids
+        targets += r.labels[1:] + [IGNORE]
+        start = len(docs) and docs[-1] + 1
+        docs += [start + d for d in _doc_index(r.position_ids)]
+    pad = length - len(ids)
+    if pad < 0:
+        raise ValueError(f"{len(ids)} tokens do not fit a micro-batch of {length}")
+    ids, pos, targets = ids + [0] * pad, pos + list(range(pad)), targets + [IGNORE] * pad
+    docs += [(docs[-1] + 1 if docs else 0)] * pad
+    t = lambda x: torch.tensor(x, device=device)  # noqa: E731
+    doc = t(docs)
+
+    def same_doc_causal(b, h, q, kv):
+        return (q >= kv) & (doc[q] == doc[kv])
+
+    mask = create_block_mask(same_doc_causal, B=None, H=None, Q_LEN=length, KV_LEN=length, device=device,
+                             _compile=True)
+    return Batch(t([ids]), t([pos]), t(targets), mask, n_items)
+
+
+def _doc_index(position_ids: list[int]) -> list[int]:
+    """0, 0, 0, 1, 1, ... : a new document wherever the position restarts at 0."""
+    out, d = [], -1
+    for i, p in enumerate(position_ids):
+        if p == 0 or i == 0:
+            d += 1
+        out.append(d)
+    return out
+
+
+def micro_length(micro_batch: int, max_len: int) -> int:
+    return -(-micro_batch * max_len // 128) * 128
+
+
+def auto_micro_batch(model, rows_per_step: int, max_len: int, free_bytes: int) -> int:
+    """The largest divisor of rows_per_step whose activations fit in about half the free memory
+    (and no more than MAX_MICRO_TOKENS tokens): bigger forwards run the GPU nearer its peak."""
+    cfg = model.get_base_model().config
+    per_token = activation_bytes_per_token(cfg)
+    best = 1
+    for m in range(1, rows_per_step + 1):
+        if rows_per_step % m == 0 and m * max_len <= max(MAX_MICRO_TOKENS, max_len) \
+                and m * max_len * per_token <= free_bytes * 0.5:
+            best = m
+    return best
+
+
+def activation_bytes_per_token(cfg) -> int:
+    """bf16 bytes kept for the backward pass per token: about 8 hidden-wide and 4
+    intermediate-wide tensors per layer, plus the q/k/v rows (a deliberate over-estimate)."""
+    hd = getattr(cfg, "head_dim", None) or cfg.hidden_size // cfg.num_attention_heads
+    qkv = (cfg.num_attention_heads + 2 * cfg.num_key_value_heads) * hd
+    return 2 * cfg.num_hidden_layers * (8 * cfg.hidden_size + 4 * cfg.intermediate_size + 2 * qkv)
+
+
+def _plain(mod):
+    return getattr(mod, "base_layer", mod)
+
+
+def _layer_groups(layer) -> dict:
+    """The decoder layer's weights as fused groups (frozen parts concatenated once, no grad)."""
+    import torch
+
+    mods = {**{n: getattr(layer.self_attn, n) for n in ("q_proj", "k_proj", "v_proj", "o_proj")},
+            **{n: getattr(layer.mlp, n) for n in ("gate_proj", "up_proj", "down_proj")}}
+    out = {"ln1": layer.input_layernorm.weight, "ln2": layer.post_attention_layernorm.weight}
+    for gname, parts in GROUPS.items():
+        ws = [_plain(mods[p]).weight for p in parts]
+        weight = ws[0] if len(ws) == 1 else _fuse(ws)
+        loras, drop = [], 0.0
+        for p in parts:
+            m = mods[p]
+            if hasattr(m, "lora_A") and "default" in m.lora_A:
+                loras.append((m.lora_A["default"].weight, m.lora_B["default"].weight, m.scaling["default"]))
+                d = m.lora_dropout["default"]
+                drop = max(drop, getattr(d, "p", 0.0))
+            else:
+                loras.append(None)
+        out[gname] = Group(weight, [w.shape[0] for w in ws], loras, drop)
+    return out
+
+
+def _fuse(weights: list) -> object:
+    """One frozen [sum out, in] tensor; the original parameters become views into it, so the
+    model keeps one copy of its weights and the plain path still sees the same numbers."""
+    import torch
+
+    fused = torch.cat([w.detach() for w in weights])
+    start = 0
+    for w in weights:
+        w.data = fused[start:start + w.shape[0]]
+        start += w.shape[0]
+    return fused
+
+
+def _group_args(groups: dict, lora: bool) -> list:
+    args = []
+    for g in GROUPS:
+        a, b = groups[g].lora_pair() if lora else (None, None)
+        args += [groups[g].weight, a, b]
+    return args
+
+
+def _rms(x, w, eps: float):
+    import torch
+
+    h = x.float()
+    h = h * torch.rsqrt(h.pow(2).mean(-1, keepdim=True) + eps)
+    return w * h.to(x.dtype)
+
+
+def _lin(x, w, a, b, p: float):
+    """x @ w.T plus the LoRA term (dropout on its input, as peft does; one mask per group)."""
+    import torch.nn.functional as F
+
+    y = x @ w.T
+    if a is not None:
+        xd = F.dropout(x, p) if p > 0 else x
+        y = y + (xd @ a.T) @ b.T
+    return y
+
+
+def _rope(x, cos, sin):
+    import torch
+
+    half = x.shape[-1] // 2
+    rot = torch.cat((-x[..., half:], x[..., :half]), dim=-1)
+    return x * cos + rot * sin
+
+
+def _layer(x, cos, sin, mask, ln1, ln2, qkv_w, qkv_a, qkv_b, o_w, o_a, o_b, gu_w, gu_a, gu_b,
+           d_w, d_a, d_b, dims):
+    """One Llama decoder layer on [1, S, hidden], the same arithmetic as transformers' own."""
+    import torch.nn.functional as F
+    from torch.nn.attention.flex_attention import flex_attention
+
+    n_heads, n_kv, hd, eps, p = dims
+    bsz, s, _ = x.shape
+    qkv = _lin(_rms(x, ln1, eps), qkv_w, qkv_a, qkv_b, p)
+    q, k, v = qkv.split([n_heads * hd, n_kv * hd, n_kv * hd], dim=-1)
+    q = _rope(q.view(bsz, s, n_heads, hd).transpose(1, 2), cos[:, None], sin[:, None])
+    k = _rope(k.view(bsz, s, n_kv, hd).transpose(1, 2), cos[:, None], sin[:, None])
+    v = v.view(bsz, s, n_kv, hd).transpose(1, 2)
+    att = flex_attention(q, k, v, block_mask=mask, enable_gqa=n_kv != n_heads)
+    x = x + _lin(att.transpose(1, 2).reshape(bsz, s, n_heads * hd), o_w, o_a, o_b, p)
+    gate, up = _lin(_rms(x, ln2, eps), gu_w, gu_a, gu_b, p).chunk(2, dim=-1)
+    return x + _lin(F.silu(gate) * up, d_w, d_a, d_b, p)
+
+
+_COMPILED: dict = {}
+
+
+def _compiled_layer():
+    import torch
+
+    if "layer" not in _COMPILED:
+        _COMPILED["layer"] = torch.compile(_layer, dynamic=False)
+    return _COMPILED["layer"]
+
+
+def _compiled_norm():
+    import torch
+
+    if "norm" not in _COMPILED:
+        _COMPILED["norm"] = torch.compile(_rms, dynamic=False)
+    return _COMPILED["norm"]
+
+
+def attach(model, device: str, micro_batch: int, max_len: int, compile: bool = True,
+           loss_backend: str = "auto") -> str | None:
+    """Hang a FastLlama on the peft model; forward_loss then uses it for training steps (the
+    plain path still evaluates). Returns why not, or None when attached."""
+    why = unsupported(model, device)
+    if why is None:
+        fast = FastLlama(model, compile=compile, loss_backend=loss_backend)
+        fast.length = micro_length(micro_batch, max_len)
+        model._brain_fast = fast
+    return why
+
+
+def train_loss(model, rows: list[PackedRow], n_items: int, device: str) -> float:
+    """forward_loss's fast twin: the micro-batch's loss, backpropagated; returns its value."""
+    fast: FastLlama = model._brain_fast
+    loss = fast.loss(make_batch(rows, fast.length, n_items, device))
+    loss.backward()
+    return float(loss.detach())

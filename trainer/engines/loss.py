@@ -1,0 +1,110 @@
+"""Cross-entropy through the output layer without ever holding the whole logits tensor.
+
+Why: with a 128k-token vocabulary the logits of one 16k-token micro-batch are 8 GiB in fp32,
+more than the rest of a 1B model's activations together. Two ways round it, same result:
+- Liger Kernel's fused linear cross-entropy (Triton, CUDA; the optional `cuda` extra);
+- a plain-PyTorch chunked version (any device): a slice of rows at a time, the gradient with
+  respect to the hidden states is computed in the forward pass (the loss is a scalar, so the
+  backward pass only scales it), and the slice's logits are freed before the next slice.
+Only rows that carry a target are pushed through the output layer at all: prompt tokens cost
+nothing here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+IGNORE = -100
+CHUNK_BYTES = 1 << 30
+"""Upper bound on one slice's fp32 logits (rows x vocab x 4 bytes)."""
+
+
+def linear_cross_entropy(hidden, weight, targets, n_items: int, backend: str = "auto"):
+    """sum over rows of CE(hidden @ weight.T, target) / n_items; rows with target -100 carry none.
+
+    hidden: [N, H], weight: [V, H] (the output layer), targets: [N] (already shifted).
+    backend: 'auto' (Liger on CUDA when installed, else chunked), 'liger' or 'chunked'.
+    """
+    keep = targets != IGNORE
+    h, t = hidden[keep], targets[keep]
+    if h.shape[0] == 0:
+        return (hidden.sum() * 0.0).float()
+    if pick_backend(backend, h.is_cuda) == "liger":
+        from liger_kernel.transformers import LigerFusedLinearCrossEntropyLoss
+
+        return LigerFusedLinearCrossEntropyLoss(reduction="sum")(weight, h, t) / n_items
+    return ChunkedLinearCE.apply(h, weight, t, chunk_rows(weight.shape[0])) / n_items
+
+
+def pick_backend(backend: str, cuda: bool) -> str:
+    if backend not in ("auto", "liger", "chunked"):
+        raise ValueError(f"Unknown loss backend {backend!r}; choose auto, liger or chunked.")
+    if backend == "auto":
+        return "liger" if cuda and liger_available() else "chunked"
+    return backend
+
+
+def liger_available() -> bool:
+    return importlib.util.find_spec("liger_kernel") is not None
+
+
+def chunk_rows(vocab: int) -> int:
+    """Rows per slice so that one slice's fp32 logits stay under CHUNK_BYTES."""
+    return max(64, CHUNK_BYTES // (4 * vocab))
+
+
+def _chunked_class():
+    import torch
+
+    class _ChunkedLinearCE(torch.autograd.Function):
+        """Forward computes the summed loss and, slice by slice, d(loss)/d(hidden) (and
+        d(loss)/d(weight) when the output layer trains); backward scales them."""
+
+        @staticmethod
+        def forward(ctx, hidden, weight, targets, chunk):
+            want_h, want_w = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
+            acc = torch.promote_types(hidden.dtype, torch.float32)  # bf16 in, fp32 sums
+            loss = torch.zeros((), dtype=acc, device=hidden.device)
+            grad_h = torch.empty_like(hidden) if want_h else None
+            grad_w = torch.zeros_like(weight, dtype=acc) if want_w else None
+            for s in range(0, hidden.shape[0], chunk):
+                h, t = hidden[s:s + chunk], targets[s:s + chunk]
+                logits = (h @ weight.T).to(acc)
+                lse = torch.logsumexp(logits, dim=-1)
+                loss += (lse - logits.gather(1, t[:, None]).squeeze(1)).sum()
+                if want_h or want_w:
+                    probs = logits.sub_(lse[:, None]).exp_()  # softmax, in place of the logits
+                    probs[torch.arange(len(t), device=t.device), t] -= 1.0
+                    g = probs.to(hidden.dtype)
+                    if want_h:
+                        grad_h[s:s + chunk] = g @ weight
+                    if want_w:
+                        grad_w += (g.T @ h).to(acc)
+            ctx.save_for_backward(*(x for x in (grad_h, grad_w) if x is not None))
+            ctx.want = (want_h, want_w)
+            ctx.weight_dtype = weight.dtype
+            return loss
+
+        @staticmethod
+        def backward(ctx, grad_out):
+            saved = list(ctx.saved_tensors)
+            want_h, want_w = ctx.want
+            gh = saved.pop(0) * grad_out if want_h else None  # 0-dim fp32 keeps hidden's dtype
+            gw = (saved.pop(0) * grad_out).to(ctx.weight_dtype) if want_w else None
+            return gh, gw, None, None
+
+    return _ChunkedLinearCE
+
+
+class _Lazy:
+    """`ChunkedLinearCE.apply(...)` without importing torch when this module is imported."""
+
+    _cls = None
+
+    def apply(self, *args):
+        if _Lazy._cls is None:
+            _Lazy._cls = _chunked_class()
+        return _Lazy._cls.apply(*args)
+
+
+ChunkedLinearCE = _Lazy()
