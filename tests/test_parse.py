@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trainer.vault.note import Heading, Link
-from trainer.vault.parse import decode, link_key, parse_note
+from trainer.vault.parse import (blank_inline_code, decode, link_key, markdown_links, parse_heading, parse_note,
+                                 without_links)
 
 
 def parse(text: str | bytes, path: str = "notes/a.md"):
@@ -192,3 +195,74 @@ def test_any_bytes_parse_without_raising(raw):
 def test_markdown_like_text_parses_without_raising(text):
     parse("---\n" + text)
     parse(text)
+
+
+# --- the same results as the old patterns, in linear time -----------------------------------
+# The regexes below were the parser's until they were found to take cubic or quadratic time on
+# hostile lines; they stay here as the reference the linear scanners must agree with.
+
+OLD_MDLINK = re.compile(r"(!?)\[([^\]\n]*)\]\(<?([^)<>\s]+)>?(?:\s+\"[^\"]*\")?\)")
+OLD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+OLD_INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+OLD_LINK_TEXT = re.compile(r"!?\[\[[^\]\n]*\]\]|\[[^\]\n]*\]\([^)\n]*\)")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('[]()!<> "a\n\t')), max_size=40))
+def test_markdown_links_match_the_old_pattern(text):
+    old = [(m.start(), m.end(), bool(m.group(1)), m.group(2), m.group(3)) for m in OLD_MDLINK.finditer(text)]
+    assert [tuple(m) for m in markdown_links(text)] == old
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("# \ta")), max_size=20))
+def test_headings_match_the_old_pattern(line):
+    m = OLD_HEADING.match(line)
+    assert parse_heading(line) == ((len(m.group(1)), m.group(2).strip()) if m else None)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["`", "a", " ", "b#", "[[x]]"]), max_size=30))
+def test_single_backtick_code_matches_the_old_pattern(parts):
+    line = re.sub("`(?=`)", "` ", "".join(parts))  # runs of one: where old and CommonMark agree
+    assert blank_inline_code(line) == OLD_INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("[]()!a\n")), max_size=30))
+def test_link_text_removal_matches_the_old_pattern(text):
+    assert without_links(text) == OLD_LINK_TEXT.sub(" ", text)
+
+
+@pytest.mark.parametrize("line, blanked", [
+    ("``a ` b`` c", " " * 9 + " c"),  # a run of two is closed only by a run of two
+    ("`` a ``` b", "`` a ``` b"),  # no partner: literal backticks
+    ("x `a` y ``b`` z", "x     y       z"),
+])
+def test_code_spans_follow_commonmark(line, blanked):
+    assert blank_inline_code(line) == blanked
+
+
+@pytest.mark.parametrize("text", [
+    "> " + "`" * 2000, "[a](" * 16000, "[" * 64000, "[[" * 32000, "# a" + " " * 16000 + "b",
+    "[a](x" * 8000 + " " * 32000, " ".join("`" * (i % 50 + 1) for i in range(3000)),
+])
+def test_hostile_lines_parse_to_plain_text(text):
+    """The shapes that took minutes; bounded in time by test_bad_input_vault's subprocess runs."""
+    parsed = parse(text)
+    assert parsed.note.body == text and parsed.note.links == ()
+
+
+def test_a_note_over_its_time_budget_is_kept_as_plain_text():
+    parsed = parse_note("journal/2025-01-02 day.md", b"# Title\n\n[[link]] #tag\n", budget_s=-1)
+    assert reasons(parsed) == ["too slow to parse"]
+    assert "plain text" in parsed.problems[0].detail
+    assert parsed.note.body == "# Title\n\n[[link]] #tag\n" and parsed.note.links == ()
+    assert parsed.note.title == "2025-01-02 day" and parsed.note.date == "2025-01-02"
+
+
+def test_huge_frontmatter_is_not_read_as_metadata():
+    block = "tags: [" + ", ".join(f"t{i}" for i in range(20000)) + "]\n"
+    parsed = parse(f"---\n{block}---\n# Kept\n")
+    assert reasons(parsed) == ["broken frontmatter"] and "limit" in parsed.problems[0].detail
+    assert parsed.note.frontmatter == {} and parsed.note.title == "Kept"

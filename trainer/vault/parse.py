@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import posixpath
 import re
+import time
 import unicodedata
 from typing import NamedTuple
 from urllib.parse import unquote
@@ -20,13 +21,18 @@ import yaml
 
 from trainer.vault.note import Heading, Link, Note
 
-PARSER_VERSION = 2  # 2: dates inside links no longer date the note
+PARSER_VERSION = 3  # 2: dates inside links no longer date the note; 3: CommonMark code spans, frontmatter cap
 """Bump when parsing changes: the next scan then re-parses notes whose bytes did not change."""
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt")
 DATE_KEYS = ("date", "created", "created_at", "creation_date", "day")
 TEXT_DATE_LINES = 10  # a date in the text counts only near the top ("Created: March 2, 2024")
 FRONTMATTER_NODES = 5000  # more YAML nodes than this is an attack or an accident, not metadata
+FRONTMATTER_MAX_CHARS = 64 * 1024  # metadata, not a document: YAML is slow on a megabyte
+PARSE_BUDGET_S = 5.0
+"""Seconds one note may take to parse; past it the note is kept as plain text. Parsing is linear
+in the note's size (a 2 MiB note takes well under a second), so this only guards against a
+machine so loaded, or a note so strange, that one file would otherwise stall a whole scan."""
 
 
 class Problem(NamedTuple):
@@ -39,22 +45,62 @@ class Parsed(NamedTuple):
     problems: tuple[Problem, ...]
 
 
-def parse_note(path: str, raw: bytes, mtime_ns: int = 0) -> Parsed:
-    """Everything downstream needs from one note. `path` is vault-relative POSIX."""
+class OverBudget(Exception):
+    """Parsing one note ran past its time budget (raised between steps, never mid-write)."""
+
+
+class Deadline:
+    """A cooperative time limit: parsing steps call `check()` between pieces of work."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.until = None if seconds is None else time.monotonic() + seconds
+
+    def check(self, step: str) -> None:
+        if self.until is not None and time.monotonic() > self.until:
+            raise OverBudget(f"still parsing ({step}) after {self.seconds:g} s")
+
+
+def parse_note(path: str, raw: bytes, mtime_ns: int = 0, budget_s: float | None = PARSE_BUDGET_S) -> Parsed:
+    """Everything downstream needs from one note. `path` is vault-relative POSIX. A note that
+    takes longer than `budget_s` is kept as plain text with a problem saying so."""
+    deadline = Deadline(budget_s)
+    try:
+        return _parse(path, raw, mtime_ns, deadline)
+    except OverBudget as exc:
+        return plain_note(path, raw, mtime_ns, Problem("too slow to parse", f"{exc}; indexed as plain text "
+                                                       "(no links, tags or headings)"))
+
+
+def _parse(path: str, raw: bytes, mtime_ns: int, deadline: Deadline) -> Parsed:
     text, problems = decode(raw)
+    deadline.check("decoding")
     meta, body, fm_problem = split_frontmatter(normalise_newlines(text))
     problems += [fm_problem] if fm_problem else []
     if not body.strip():
         problems.append(Problem("empty note", "indexed, but it has no text"))
-    prose = blank_code(body)
+    deadline.check("frontmatter")
+    prose = blank_code(body, deadline)
     headings = find_headings(body, prose)
+    deadline.check("headings")
+    tags, links = find_tags(meta, prose), find_links(prose, path)
+    deadline.check("links")
     note = Note(
         path=path, title=find_title(meta, headings, path), body=body, frontmatter=meta,
-        tags=find_tags(meta, prose), links=find_links(prose, path), headings=headings,
+        tags=tags, links=links, headings=headings,
         date=find_date(meta, path, body), content_hash=content_hash(raw), size=len(raw),
         mtime_ns=mtime_ns,
     )
     return Parsed(note, tuple(problems))
+
+
+def plain_note(path: str, raw: bytes, mtime_ns: int, problem: Problem) -> Parsed:
+    """The note as text only, titled by its file name: what is left when parsing gave up."""
+    text, problems = decode(raw)
+    body = normalise_newlines(text)
+    note = Note(path=path, title=note_stem(path), body=body, date=first_date(note_stem(path), iso_only=True),
+                content_hash=content_hash(raw), size=len(raw), mtime_ns=mtime_ns)
+    return Parsed(note, (*problems, problem))
 
 
 def content_hash(raw: bytes) -> str:
@@ -131,7 +177,11 @@ def split_frontmatter(text: str) -> tuple[dict, str, Problem | None]:
     if not closing:
         detail = "opened with '---' but never closed; the whole note is read as text"
         return {}, text[opening.end():], Problem("broken frontmatter", detail)
-    meta, problem = load_frontmatter(text[opening.end():closing.start()])
+    block = text[opening.end():closing.start()]
+    if len(block) > FRONTMATTER_MAX_CHARS:
+        detail = f"the block is {len(block):,} characters, over the {FRONTMATTER_MAX_CHARS:,} limit; not read"
+        return {}, text[closing.end():].removeprefix("\n"), Problem("broken frontmatter", detail)
+    meta, problem = load_frontmatter(block)
     return meta, text[closing.end():].removeprefix("\n"), problem
 
 
@@ -177,13 +227,15 @@ def _plain(value, budget: list[int], depth: int):
 # --- code blocks ----------------------------------------------------------------------------
 
 FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+BACKTICKS = re.compile(r"`+")
 
 
-def blank_code(body: str) -> str:
+def blank_code(body: str, deadline: Deadline | None = None) -> str:
     """The body with code blanked out (same lines): `#include` in a code block is no tag."""
     out, fence = [], ""
-    for line in body.split("\n"):
+    for number, line in enumerate(body.split("\n")):
+        if deadline and number % 1024 == 0:
+            deadline.check("code blocks")
         match = FENCE.match(line)
         if fence:
             if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
@@ -193,13 +245,43 @@ def blank_code(body: str) -> str:
             fence = match.group(1)
             out.append("")
         else:
-            out.append(INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line))
+            out.append(blank_inline_code(line))
     return "\n".join(out)
+
+
+def blank_inline_code(line: str) -> str:
+    """Code spans blanked, CommonMark's way: a run of n backticks opens a span that the next
+    run of exactly n closes; a run without a partner is plain text. One pass over the runs
+    (a backreference regex took cubic time: 2,000 backticks in a line ran for over a minute)."""
+    if "`" not in line:
+        return line
+    runs = [(m.start(), m.end()) for m in BACKTICKS.finditer(line)]
+    later: dict[int, list[int]] = {}  # run length -> indexes of runs of that length, last first
+    for i in range(len(runs) - 1, -1, -1):
+        later.setdefault(runs[i][1] - runs[i][0], []).append(i)
+    spans, i = [], 0
+    while i < len(runs):
+        same = later[runs[i][1] - runs[i][0]]
+        while same and same[-1] <= i:
+            same.pop()
+        if same:
+            spans.append((runs[i][0], runs[same[-1]][1]))
+            i = same[-1]
+        i += 1
+    return _blank(line, spans)
+
+
+def _blank(line: str, spans: list[tuple[int, int]]) -> str:
+    parts, at = [], 0
+    for start, end in spans:
+        parts += [line[at:start], " " * (end - start)]
+        at = end
+    return "".join(parts) + line[at:]
 
 
 # --- title, headings, tags ------------------------------------------------------------------
 
-HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+HEADING_START = re.compile(r"(#{1,6})[ \t]")
 TAG = re.compile(r"(?:^|(?<=\s))#([\w/-]+)")
 
 
@@ -207,10 +289,24 @@ def find_headings(body: str, prose: str) -> tuple[Heading, ...]:
     lines = body.split("\n")
     found = []
     for number, line in enumerate(prose.split("\n")):
-        match = HEADING.match(lines[number])
-        if match and line.startswith("#"):  # prose lines inside code blocks are blank
-            found.append(Heading(len(match.group(1)), match.group(2).strip(), number))
+        heading = parse_heading(lines[number]) if line.startswith("#") else None  # code lines are blank
+        if heading:
+            found.append(Heading(heading[0], heading[1], number))
     return tuple(found)
+
+
+def parse_heading(line: str) -> tuple[int, str] | None:
+    """(level, text) of an ATX heading line ("## Text ##"), else None. Plain string work: the
+    lazy regex it replaces was quadratic on a heading padded with spaces."""
+    start = HEADING_START.match(line)
+    rest = line[start.end():] if start else ""
+    if not rest:
+        return None
+    text = rest.rstrip(" \t")
+    closed = text.rstrip("#")
+    if closed != text and closed[-1:] in (" ", "\t") and closed.rstrip(" \t"):
+        text = closed
+    return len(start.group(1)), text.strip()
 
 
 def find_title(meta: dict, headings: tuple[Heading, ...], path: str) -> str:
@@ -244,15 +340,101 @@ def _meta_tags(value) -> list[str]:
 # --- links ----------------------------------------------------------------------------------
 
 WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]+)\]\]")
-MDLINK = re.compile(r"(!?)\[([^\]\n]*)\]\(<?([^)<>\s]+)>?(?:\s+\"[^\"]*\")?\)")
 URL = re.compile(r"^[a-zA-Z][\w+.-]*:")
+
+
+class MdLink(NamedTuple):
+    start: int  # offset of "[" (or of "!" for an embed)
+    end: int
+    embed: bool
+    text: str
+    target: str
 
 
 def find_links(prose: str, path: str) -> tuple[Link, ...]:
     """[[wikilinks]] (alias, heading, embed) and local markdown links, in order of appearance."""
     found = [(m.start(), _wikilink(m)) for m in WIKILINK.finditer(prose)]
-    found += [(m.start(), _mdlink(m, path)) for m in MDLINK.finditer(prose) if not URL.match(m.group(3))]
+    found += [(m.start, _mdlink(m, path)) for m in markdown_links(prose) if not URL.match(m.target)]
     return tuple(link for _, link in sorted(found, key=lambda pair: pair[0]) if link)
+
+
+def markdown_links(text: str) -> list[MdLink]:
+    """`[text](target "title")` and `![alt](target)`, found in one left-to-right pass.
+
+    Same matches as the regex `(!?)\\[([^\\]\\n]*)\\]\\(<?([^)<>\\s]+)>?(?:\\s+"[^"]*")?\\)` it
+    replaces, which re-read the rest of the line from every "[" or "](" (a 64 KB line of "[a](" took
+    22 s): each "]" is tried once, and the next stop character or quote is looked up once and reused."""
+    found: list[MdLink] = []
+    finders = (_NextOf(r"[)<>\s]"), _NextOf(r"\S"), _NextOf(r'"'))
+    floor = 0  # where the text of the next link may start: after the last "]", newline or link
+    for close in _positions(text, "]"):
+        if close < floor:  # a "]" inside the title of the link just found
+            continue
+        opened = _first_open(text, floor, close)
+        floor = close + 1
+        if opened < 0 or text[close + 1:close + 2] != "(":
+            continue
+        tail = _link_tail(text, close + 2, *finders)
+        if tail is None:
+            continue
+        target, end = tail
+        embed = opened > 0 and text[opened - 1] == "!" and opened - 1 >= _floor_before(found)
+        start = opened - 1 if embed else opened
+        found.append(MdLink(start, end, embed, text[opened + 1:close], target))
+        floor = end
+    return found
+
+
+def _positions(text: str, char: str):
+    at = text.find(char)
+    while at >= 0:
+        yield at
+        at = text.find(char, at + 1)
+
+
+def _first_open(text: str, floor: int, close: int) -> int:
+    """The first "[" of this line between floor and close, or -1: the link text holds no "]" or newline."""
+    line_start = text.rfind("\n", floor, close) + 1
+    return text.find("[", max(floor, line_start), close)
+
+
+def _floor_before(found: list[MdLink]) -> int:
+    return found[-1].end if found else 0
+
+
+def _link_tail(text: str, at: int, stop: _NextOf, solid: _NextOf, quote: _NextOf) -> tuple[str, int] | None:
+    """`<?target>?( "title")?)` from `at`: (target, end of the link) or None."""
+    begin = at + 1 if text[at:at + 1] == "<" else at
+    end = stop.find(text, begin)
+    if end == begin:
+        return None
+    target, at = text[begin:end], end
+    if text[at:at + 1] == ">":
+        at += 1
+    if text[at:at + 1] == ")":
+        return target, at + 1
+    spaced = solid.find(text, at)
+    if spaced == at or text[spaced:spaced + 1] != '"':
+        return None
+    closing = quote.find(text, spaced + 1)
+    if closing < len(text) and text[closing + 1:closing + 2] == ")":
+        return target, closing + 2
+    return None
+
+
+class _NextOf:
+    """The next position (from a given one) of a character class, remembered: asked again from
+    any point before that position, the answer is the same, so a long line is read once."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = re.compile(pattern)
+        self.asked, self.found = -1, -1
+
+    def find(self, text: str, at: int) -> int:
+        if not self.asked <= at <= self.found:
+            match = self.pattern.search(text, at)
+            self.asked, self.found = at, match.start() if match else len(text)
+        return self.found
 
 
 def _wikilink(match: re.Match) -> Link:
@@ -261,14 +443,14 @@ def _wikilink(match: re.Match) -> Link:
     return Link(target.strip().rstrip("\\").strip(), heading.strip(), alias.strip(), bool(match.group(1)))
 
 
-def _mdlink(match: re.Match, path: str) -> Link | None:
+def _mdlink(match: MdLink, path: str) -> Link | None:
     """Markdown links are relative to the note's folder: made vault-relative here."""
-    target, _, heading = unquote(match.group(3)).partition("#")
+    target, _, heading = unquote(match.target).partition("#")
     if not target:
         return None
     if not target.startswith("/"):
         target = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
-    return Link(target.lstrip("/"), heading, match.group(2).strip(), bool(match.group(1)))
+    return Link(target.lstrip("/"), heading, match.text.strip(), match.embed)
 
 
 def link_key(target: str) -> str:
@@ -313,13 +495,56 @@ def find_date(meta: dict, path: str, body: str) -> str | None:
     return first_date(note_stem(path), iso_only=True) or first_date(without_links(top))
 
 
-LINK_TEXT = re.compile(r"!?\[\[[^\]\n]*\]\]|\[[^\]\n]*\]\([^)\n]*\)")
-
-
 def without_links(text: str) -> str:
     """A date inside a link names another note ("see [[2025-02-03-take-the-rotterdam-job]]"),
     not the day this note was written: it must not become this note's date."""
-    return LINK_TEXT.sub(" ", text)
+    return _replace_spans(text, link_spans(text), " ")
+
+
+def link_spans(text: str) -> list[tuple[int, int]]:
+    """Where `!?[[...]]` and `[...](...)` stand, in one pass: the same spans as the regex
+    `!?\\[\\[[^\\]\\n]*\\]\\]|\\[[^\\]\\n]*\\]\\([^)\\n]*\\)`, which re-read the rest of a
+    line from every "[" (quadratic on a line of brackets)."""
+    spans: list[tuple[int, int]] = []
+    paren = _NextOf(r"[)\n]")
+    floor = 0
+    for close in _positions(text, "]"):
+        if close < floor:
+            continue
+        span = _link_span(text, max(floor, text.rfind("\n", floor, close) + 1), close, paren)
+        if span and span[1] == close + 2 and span[0] > (spans[-1][1] if spans else 0) \
+                and text[span[0] - 1] == "!":  # an embed: ![[...]]
+            span = (span[0] - 1, span[1])
+        if span:
+            spans.append(span)
+        floor = span[1] if span else close + 1
+    return spans
+
+
+def _link_span(text: str, lo: int, close: int, paren: _NextOf) -> tuple[int, int] | None:
+    """The leftmost link ending at the "]" at `close` whose text starts at or after `lo`."""
+    single = text.find("[", lo, close)
+    if single < 0:
+        return None
+    double = text.find("[[", single, close)
+    wiki = text[close + 1:close + 2] == "]"
+    if double == single and wiki:
+        return single, close + 2
+    if text[close + 1:close + 2] == "(":
+        end = paren.find(text, close + 2)
+        if text[end:end + 1] == ")":
+            return single, end + 1
+    if double >= 0 and wiki:
+        return double, close + 2
+    return None
+
+
+def _replace_spans(text: str, spans: list[tuple[int, int]], by: str) -> str:
+    parts, at = [], 0
+    for start, end in spans:
+        parts += [text[at:start], by]
+        at = end
+    return "".join(parts) + text[at:]
 
 
 def first_date(text: str, iso_only: bool = False) -> str | None:
