@@ -20,6 +20,7 @@ import hmac
 import ipaddress
 import json
 import logging
+import re
 import socket
 import threading
 import time
@@ -55,6 +56,7 @@ class ServerSettings:
     cors_origins: tuple[str, ...] = ()  # explicit browser origins; empty = no CORS at all
     max_body_bytes: int = 1 << 20
     requests_per_minute: int = 60  # per client address; 0 = no limit
+    max_in_flight: int = 8  # requests being answered or waiting their turn; more get a 503
     max_tokens_cap: int = 4096  # a larger max_tokens is lowered to this
     model_id: str = "brain"
     defaults: GenOpts = field(default_factory=GenOpts)  # persona prompt and sampling defaults
@@ -90,8 +92,9 @@ def check_settings(settings: ServerSettings) -> None:
     if not is_loopback(settings.host) and not settings.api_key:
         raise BindRefused(
             f"refusing to listen on {settings.host!r} without an API key: anyone who can reach this "
-            "address could use your model and read what it learned. Pass --api-key KEY (or set "
-            "BRAIN_API_KEY), or keep the default --host 127.0.0.1.")
+            "address could use your model and read what it learned. Set BRAIN_API_KEY or pass "
+            "--api-key-file FILE (--api-key KEY works too, but shows in `ps`), or keep the default "
+            "--host 127.0.0.1.")
     for origin in settings.cors_origins:
         if not origin.startswith(("http://", "https://")) or "*" in origin:
             raise BindRefused(f"CORS origin {origin!r} must be one explicit http(s) origin, "
@@ -128,7 +131,16 @@ def _host_of(header: str) -> str:
 
 def error_body(status: int, message: str, code: str | None = None) -> dict:
     kind = ERROR_TYPES.get(status, "invalid_request_error")
-    return {"error": {"message": message, "type": kind, "param": None, "code": code}}
+    return {"error": {"message": without_paths(message), "type": kind, "param": None, "code": code}}
+
+
+ABSOLUTE_PATH = re.compile(r"""(?:(?<=[\s'"(=:])|^)(?:~|[A-Za-z]:)?[/\\](?:[^\s'"/\\]+[/\\])+([^\s'"/\\]*)""")
+
+
+def without_paths(message: str) -> str:
+    """Absolute paths cut to their last part: an error body must not map the server's disk
+    (user names, where the vault and the model live) for whoever sent a bad request."""
+    return ABSOLUTE_PATH.sub(lambda m: "…/" + m.group(1), message)
 
 
 def error_response(status: int, message: str, code: str | None = None,
@@ -178,6 +190,7 @@ class Guard:
         self.app, self.settings = app, settings
         self.hosts = allowed_hosts(settings)
         self.limiter = RateLimiter(settings.requests_per_minute)
+        self.in_flight = 0  # one event loop: a plain counter is enough
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -185,9 +198,13 @@ class Guard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         refusal = self._refusal(scope, headers)
         if refusal is None:
-            body = await self._body(receive)
-            if body is not None:
-                return await self.app(scope, _replay(body, receive), send)
+            self.in_flight += 1
+            try:
+                body = await self._body(receive)
+                if body is not None:
+                    return await self.app(scope, _replay(body, receive), send)
+            finally:
+                self.in_flight -= 1
             refusal = self._too_large()
         await refusal(scope, receive, send)
 
@@ -195,14 +212,19 @@ class Guard:
         if _host_of(headers.get("host", "")) not in self.hosts:
             return error_response(400, "Host header not allowed (start brain serve with --allow-host NAME "
                                        "to accept this name)", "invalid_host")
-        client = (scope.get("client") or ("?", 0))[0]
+        if self.settings.api_key and not self._authorized(headers.get("authorization", "")):
+            # before the rate limit: a stranger's requests must not use up a client's budget
+            return error_response(401, "missing or incorrect API key: send 'Authorization: Bearer KEY'",
+                                  "invalid_api_key", {"WWW-Authenticate": "Bearer"})
+        client = (scope.get("client") or ("?", 0))[0]  # the socket's peer: proxy headers only if trusted
         wait = self.limiter.wait(client)
         if wait:
             return error_response(429, "rate limit reached: slow down", "rate_limit_exceeded",
                                   {"Retry-After": str(max(1, round(wait)))})
-        if self.settings.api_key and not self._authorized(headers.get("authorization", "")):
-            return error_response(401, "missing or incorrect API key: send 'Authorization: Bearer KEY'",
-                                  "invalid_api_key", {"WWW-Authenticate": "Bearer"})
+        if self.settings.max_in_flight and self.in_flight >= self.settings.max_in_flight:
+            return error_response(503, f"the server is busy: {self.in_flight} requests are already being "
+                                       "answered or waiting; try again in a moment", "server_busy",
+                                  {"Retry-After": "2"})
         length = headers.get("content-length", "0")
         return self._too_large() if length.isdigit() and int(length) > self.settings.max_body_bytes else None
 
@@ -479,7 +501,7 @@ def create_app(replier: Replier, settings: ServerSettings) -> FastAPI:
 
     @app.post("/v1/chat/completions")
     async def chat_completions(body: ChatRequest, request: Request) -> Response:
-        return await service.complete(body, request.headers.get("x-brain-contact"))
+        return await until_disconnect(request, service.complete(body, request.headers.get("x-brain-contact")))
 
     _add_error_handlers(app)
     app.add_middleware(Guard, settings=settings)
@@ -487,6 +509,28 @@ def create_app(replier: Replier, settings: ServerSettings) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["authorization", "content-type", "x-brain-contact"])
     return app
+
+
+async def until_disconnect(request: Request, work) -> Response:
+    """Run `work`, cancelled if the client hangs up first: its generation then stops at the
+    next token instead of running on to max_tokens for nobody (a stream's own response
+    watches the connection once it has started)."""
+    task = asyncio.ensure_future(work)
+    watcher = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watcher.cancel()
+    if not task.done():
+        task.cancel()
+        log.info("client disconnected; generation stopped")
+        return Response(status_code=499)
+    return task.result()
+
+
+async def _disconnected(request: Request) -> None:
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 def _add_error_handlers(app: FastAPI) -> None:
