@@ -57,7 +57,9 @@ EXPECTED = {
     "loop": ("skip", "symlink loop"),
     "up": ("skip", "symlink loop"),
     "projects-again": ("skip", "folder seen twice"),
-    "shared/outside.md": ("ok", ""),
+    "shared": ("skip", "outside the vault"),
+    "credentials.md": ("skip", "outside the vault"),
+    "inside-link.md": ("ok", ""),
     "self.md": ("skip", "symlink loop"),
     "dangling.md": ("skip", "broken symlink"),
     "pipe.md": ("skip", "not a regular file"),
@@ -105,7 +107,10 @@ def build_trap_vault(root: Path) -> Path:
     os.symlink("projects", root / "projects-again")
     (root.parent / "outside").mkdir()
     (root.parent / "outside" / "outside.md").write_bytes(b"# Shared from elsewhere")
-    os.symlink("../outside", root / "shared")  # a folder linked in from outside is followed
+    os.symlink("../outside", root / "shared")  # a folder linked in from outside: never read
+    (root.parent / "secret").write_bytes(b"aws_secret_access_key = planted-secret")
+    os.symlink("../secret", root / "credentials.md")  # a note linked to a file outside: never read
+    os.symlink("projects/gps.md", root / "inside-link.md")  # a link inside the vault works as before
     os.symlink("self.md", root / "self.md")
     os.symlink("nowhere.md", root / "dangling.md")
     os.mkfifo(root / "pipe.md")
@@ -453,3 +458,48 @@ def test_sample_vault_chinese_search_and_untouched_bytes(sample_vault, index):
     assert index.search("postgres")[0].path == "decisions/2024-02-postgres-over-mongodb.md"
     assert counts(scan_vault(sample_vault, index)) == (0, index.count(), 0, 0)
     assert digests(sample_vault) == before
+
+
+def test_other_writers_are_not_locked_out_during_a_walk(tmp_path, index):
+    """The TUI's grounded chat, the server and `brain train` write to the index too: while a scan
+    reads its notes, another connection that will not wait at all still gets to write."""
+    vault = tmp_path / "v"
+    vault.mkdir()
+    for i in range(250):
+        (vault / f"n{i:03d}.md").write_text(f"# Note {i}\n\nbody {i}\n")
+    writes = []
+
+    def write_elsewhere(done, total, path):
+        if done % 50 == 25:
+            other = sqlite3.connect(index.path, timeout=0, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("INSERT OR REPLACE INTO meta VALUES ('other-writer', ?)", (path,))
+                other.execute("COMMIT")
+                writes.append(path)
+            finally:
+                other.close()
+
+    report = scan_vault(vault, index, progress=write_elsewhere)
+    assert report.indexed == 250 and len(writes) == 5
+    assert index.get_meta("other-writer") == "n225.md"
+
+
+def test_a_file_swapped_for_a_symlink_after_the_walk_is_not_followed(tmp_path, index, monkeypatch):
+    """Between the walk and the read a note is replaced by a link to a file outside: not read."""
+    from trainer.vault import scan as scan_module
+
+    vault = small_vault(tmp_path / "v")
+    (tmp_path / "secret").write_text("aws_secret_access_key = planted")
+    real_walk = scan_module.walk_vault
+
+    def walk_then_swap(root):
+        found = real_walk(root)
+        (vault / "a.md").unlink()
+        os.symlink(tmp_path / "secret", vault / "a.md")
+        return found
+
+    monkeypatch.setattr(scan_module, "walk_vault", walk_then_swap)
+    report = scan_vault(vault, index)
+    assert ("a.md", "unreadable") in {(s.path, s.reason) for s in report.skipped}
+    assert all("planted" not in note.body for note in index.notes())

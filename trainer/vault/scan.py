@@ -3,8 +3,13 @@
 A file is re-read only when its size or mtime changed, and re-parsed only when its bytes did
 (sha256). A note that vanished from one path and appeared at another with the same bytes is a
 rename. Bad input never stops the scan: every file that is skipped, or indexed with a problem,
-comes back as one `Skip(path, reason, detail)` line. The whole scan is one transaction, so a
-crash or Ctrl+C leaves the previous index as it was.
+comes back as one `Skip(path, reason, detail)` line. Files that resolve outside the vault (a
+symlink to ~/.aws/credentials, a linked folder elsewhere) are never read.
+
+Parsing happens outside any transaction and the results are written in short batches, so the
+TUI, the API server and `brain train` can read and write the index while a long walk runs.
+Notes are removed only once a walk is complete: a crash or Ctrl+C never removes a note, and
+loses at most the batch being written.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,9 +25,12 @@ from pathlib import Path
 
 from trainer.vault.forgotten import load_forgotten
 from trainer.vault.index import Index, now_iso
-from trainer.vault.parse import PARSER_VERSION, content_hash, is_note_name, looks_binary, parse_note
+from trainer.vault.parse import PARSE_BUDGET_S, PARSER_VERSION, content_hash, is_note_name, looks_binary, parse_note
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+BATCH_NOTES = 100  # notes per write transaction...
+BATCH_BYTES = 8 * 1024 * 1024  # ...or this much note text...
+BATCH_SECONDS = 0.5  # ...or this long since the first one waited, whichever comes first
 Progress = Callable[[int, int, str], None]  # (done, total, path being read)
 
 
@@ -61,27 +70,30 @@ class Candidate:
     """A file that looks like a note, with the stat taken while walking (symlinks followed)."""
 
     rel: str
-    path: Path
+    path: Path  # inside the vault, with no symlink as its last part (a link's resolved target)
     size: int
     mtime_ns: int
 
 
 def scan_vault(vault: Path, index: Index, progress: Progress | None = None,
-               max_bytes: int = DEFAULT_MAX_BYTES, rehash: bool = False) -> ScanReport:
+               max_bytes: int = DEFAULT_MAX_BYTES, rehash: bool = False,
+               parse_budget_s: float | None = PARSE_BUDGET_S) -> ScanReport:
     """Bring `index` in line with the notes in `vault`. Raises only if `vault` is not a folder.
     `rehash` reads every note even when its size and mtime look unchanged (the sync's periodic
-    reconciliation: an edit that kept both is still found)."""
+    reconciliation: an edit that kept both is still found). A note that takes longer than
+    `parse_budget_s` to parse is indexed as plain text and reported."""
     vault = Path(vault)
     if not vault.is_dir():
         raise NotADirectoryError(f"vault is not a folder: {vault}")
     _refuse_index_inside(vault, index)
     candidates, skipped = walk_vault(vault)
-    scan = _Scan(index, max_bytes, ScanReport(skipped=skipped), rehash)
+    scan = _Scan(index, max_bytes, ScanReport(skipped=skipped), rehash, parse_budget_s)
+    for done, candidate in enumerate(candidates):
+        if progress:
+            progress(done, len(candidates), candidate.rel)
+        scan.file(candidate)
+    scan.flush()
     with index.transaction():
-        for done, candidate in enumerate(candidates):
-            if progress:
-                progress(done, len(candidates), candidate.rel)
-            scan.file(candidate)
         scan.finish()
     if progress:
         progress(len(candidates), len(candidates), "")
@@ -98,13 +110,35 @@ def _refuse_index_inside(vault: Path, index: Index) -> None:
 class _Scan:
     """State of one scan: what the index knew, what was seen on disk, what was written."""
 
-    def __init__(self, index: Index, max_bytes: int, report: ScanReport, rehash: bool = False):
+    def __init__(self, index: Index, max_bytes: int, report: ScanReport, rehash: bool = False,
+                 parse_budget_s: float | None = PARSE_BUDGET_S):
         self.index, self.max_bytes, self.report, self.rehash = index, max_bytes, report, rehash
+        self.parse_budget_s = parse_budget_s
         self.known = index.file_states()
         self.reparse = index.get_meta("parser_version") != str(PARSER_VERSION)
         self.seen: set[str] = set()
         self.new: dict[str, str] = {}  # path not in the index before -> content hash
         self.forgotten = load_forgotten(index.path.parent)  # `brain forget`: never indexed again
+        self.batch: list[Callable[[], None]] = []  # writes waiting for the next short transaction
+        self.batch_bytes, self.batch_since = 0, 0.0
+
+    def later(self, write: Callable[[], None], size: int = 0) -> None:
+        """Queue one write; commit the batch once it is big or old enough."""
+        if not self.batch:
+            self.batch_since = time.monotonic()
+        self.batch.append(write)
+        self.batch_bytes += size
+        if (len(self.batch) >= BATCH_NOTES or self.batch_bytes >= BATCH_BYTES
+                or time.monotonic() - self.batch_since >= BATCH_SECONDS):
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the queued notes in one short transaction (the index lock is held only here)."""
+        if self.batch:
+            with self.index.transaction():
+                for write in self.batch:
+                    write()
+        self.batch, self.batch_bytes = [], 0
 
     def file(self, c: Candidate) -> None:
         self.seen.add(c.rel)  # present on disk: never removed, even when it cannot be read now
@@ -127,6 +161,8 @@ class _Scan:
         except FileNotFoundError:
             return self.skip(c.rel, "vanished", "deleted while the scan ran", drop=True)
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return self.skip(c.rel, "unreadable", "became a symlink while the scan ran; not followed")
             return self.skip(c.rel, "unreadable", exc.strerror or str(exc))
         if len(raw) > self.max_bytes:
             return self.skip(c.rel, "too large", f"grew past the {_mib(self.max_bytes)} cap", drop=True)
@@ -140,15 +176,15 @@ class _Scan:
             self.skip(c.rel, "forgotten", "same content as a note `brain forget` removed", drop=True)
             return
         if old and not self.reparse and old.content_hash == digest:
-            self.index.touch(c.rel, c.size, c.mtime_ns)
+            self.later(lambda: self.index.touch(c.rel, c.size, c.mtime_ns))
             self.report.unchanged += 1
             return
         try:
-            parsed = parse_note(c.rel, raw, c.mtime_ns)
+            parsed = parse_note(c.rel, raw, c.mtime_ns, self.parse_budget_s)
         except Exception as exc:  # noqa: BLE001 - one bad note must never stop the scan
             self.skip(c.rel, "parse failed", f"{type(exc).__name__}: {exc}", drop=True)
             return
-        self.index.put(parsed.note, parsed.problems)
+        self.later(lambda: self.index.put(parsed.note, parsed.problems), len(raw))
         if old is None:
             self.new[c.rel] = digest
         self.report.indexed += 1
@@ -195,9 +231,10 @@ def _mib(size: int) -> str:
 
 
 def read_bytes(path: Path, limit: int) -> bytes:
-    """At most limit + 1 bytes, read-only; no atime update where the OS allows, and never
-    blocking on a FIFO that replaced the file after the walk."""
-    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    """At most limit + 1 bytes, read-only; no atime update where the OS allows, never blocking
+    on a FIFO that replaced the file after the walk, and never following a symlink that did
+    (the walk checked where the note resolves; a link swapped in later could point anywhere)."""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(path, flags | getattr(os, "O_NOATIME", 0))
     except PermissionError:  # O_NOATIME needs ownership; retry plainly
@@ -232,9 +269,11 @@ def walk_vault(vault: Path) -> tuple[list[Candidate], list[Skip]]:
 
 
 class _Walker:
-    """Depth-first walk that follows symlinks, safely: a link to a folder holding the vault
-    (., .., ~, /) is a loop, a link to a folder inside the vault is scanned at its real path, a
-    folder linked in from outside is followed once. Hidden folders (.obsidian, .git) get one line."""
+    """Depth-first walk that follows symlinks inside the vault only: a link to a folder holding
+    the vault (., .., ~, /) is a loop, a link to a folder inside the vault is scanned at its real
+    path, and anything that resolves outside the vault (a linked folder elsewhere, a note linked
+    to ~/.aws/credentials) is skipped and reported, never read: the vault is what the user
+    chose to share with brain. Hidden folders (.obsidian, .git) get one line."""
 
     def __init__(self, vault: Path):
         self.vault = vault
@@ -274,7 +313,12 @@ class _Walker:
         reason = _file_skip(entry.name, st)
         if reason:
             return self.skip(rel, *reason)
-        self.found.append(Candidate(rel, Path(entry.path), st.st_size, st.st_mtime_ns))
+        path = Path(entry.path)
+        if entry.is_symlink():
+            path = path.resolve()
+            if not path.is_relative_to(self.real):
+                return self.skip(rel, "outside the vault", f"symlink to {_link_target(entry)}; not read")
+        self.found.append(Candidate(rel, path, st.st_size, st.st_mtime_ns))
         return None
 
     def folder(self, entry: os.DirEntry, rel: str, key: tuple, chain: tuple):
@@ -285,6 +329,8 @@ class _Walker:
             return self.skip(rel, "symlink loop", f"points back to {_link_target(entry)}")
         if key in self.seen or (target and target.is_relative_to(self.real)):
             return self.skip(rel, "folder seen twice", f"symlink to {_link_target(entry)}, scanned there")
+        if target:
+            return self.skip(rel, "outside the vault", f"symlink to {_link_target(entry)}; not read")
         self.seen.add(key)
         return Path(entry.path), rel, (*chain, key)
 
