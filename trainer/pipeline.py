@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from backends import resolve_model
@@ -19,7 +19,7 @@ from trainer.data.dataset import DatasetConfig, build_examples
 from trainer.engines.base import TrainEvent, TrainJob, TrainSettings, pick_engine
 from trainer.vault.index import Index
 from trainer.data.mix import ChatMix, add_chats
-from trainer.paths import adapters_dir, imports_db, index_db, vault_data_dir
+from trainer.paths import adapters_dir, imports_db, index_db, pseudonym_key, vault_data_dir
 from trainer.adapters.coverage import coverage_after, focus_dataset, read_coverage, write_coverage
 from trainer.adapters.registry import AdapterRegistry, AdapterVersion
 from trainer.engines.runner import TrainRun
@@ -61,7 +61,8 @@ def train_vault(plan: TrainPlan, on_event: Callable[[TrainEvent], None],
     with Index.open(index_db(plan.vault)) as index:
         scan_vault(plan.vault, index)
         notes = list(index.notes())
-    dataset = build_examples(notes, plan.dataset, plan.scrub)
+    scrub = with_people(plan.vault, plan.scrub)
+    dataset = build_examples(notes, plan.dataset, scrub)
     if plan.focus is not None:
         dataset = focus_dataset(dataset, plan.focus, plan.replay_ratio, plan.dataset.seed)
     if not dataset.train:
@@ -69,7 +70,7 @@ def train_vault(plan: TrainPlan, on_event: Callable[[TrainEvent], None],
     run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
     run_dir = vault_data_dir(plan.vault) / "runs" / run_id
     dataset.write_jsonl(run_dir / "data")
-    chat_counts = add_chats(run_dir / "data", _imported_chats(plan.vault, plan.scrub), plan.chats)
+    chat_counts = add_chats(run_dir / "data", _imported_chats(plan.vault, scrub), plan.chats)
     registry = AdapterRegistry(adapters_dir(plan.vault))
     warm = registry.active_dir() if plan.warm_start else None
     with registry.build() as staging:
@@ -86,6 +87,21 @@ def train_vault(plan: TrainPlan, on_event: Callable[[TrainEvent], None],
         registry.activate(version.name)
     registry.prune(plan.keep)
     return version
+
+
+def with_people(vault: Path, scrub: ScrubConfig) -> ScrubConfig:
+    """The scrub plus the people of imported chats: a note that names a chat partner gets the
+    same pseudonym as their messages, so no sender's name reaches the training data."""
+    db = imports_db(vault)
+    if not scrub.pseudonyms or not db.is_file():
+        return scrub
+    from trainer.data.chats.pseudonyms import PeopleRenamer, load_key
+    from trainer.data.chats.store import load_people
+
+    people = load_people(db)
+    if not people:
+        return scrub
+    return replace(scrub, rename=PeopleRenamer(load_key(pseudonym_key(vault)), people))
 
 
 def _imported_chats(vault: Path, scrub: ScrubConfig) -> list[dict]:

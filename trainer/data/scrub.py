@@ -42,6 +42,7 @@ class ScrubConfig:
     entropy_threshold: float = 3.5  # bits per character, gitleaks' generic-key threshold
     pseudonyms: bool = True  # chat senders become stable pseudonyms (trainer/data/chats/pseudonyms.py)
     names: tuple[tuple[str, str], ...] = ()  # the user's own pseudonym for a person: (name, pseudonym)
+    rename: Callable[[str], str] | None = None  # applied first: people from chat imports -> pseudonyms
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "names", tuple((str(k), str(v)) for k, v in dict(self.names).items()))
@@ -73,6 +74,8 @@ class Span(NamedTuple):
 def scrub_text(text: str, config: ScrubConfig | None = None) -> ScrubResult:
     """Replace every private value in `text` with its placeholder, e.g. `<EMAIL>`."""
     config = config or ScrubConfig()
+    if config.rename is not None:
+        text = config.rename(text)
     allowed = [m.span() for p in _patterns(config.allow, False) for m in p.finditer(text)]
     spans = [s for s in find_spans(text, config) if not _covered(s, allowed)]
     chosen = _non_overlapping(spans)

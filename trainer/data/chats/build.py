@@ -60,6 +60,8 @@ class Built:
     conversations: list[Conversation]
     examples: list[dict]
     summary: ImportSummary
+    people: dict[str, str] = field(default_factory=dict)
+    """Keyed digests of the senders' names -> pseudonyms (`Pseudonyms.people`)."""
 
 
 def match_me(export: ChatExport, name: str) -> str | None:
@@ -100,7 +102,7 @@ def build(export: ChatExport, me: str, gap: timedelta = DEFAULT_GAP,
     examples = [ex for conv in conversations if (ex := to_example(conv, me))]
     summary.conversations, summary.examples = len(conversations), len(examples)
     summary.dropped = +summary.dropped  # drop zero counts
-    return Built(me, conversations, examples, summary)
+    return Built(me, conversations, examples, summary, names.people() if names.enabled else {})
 
 
 def keep_text(messages: list[ChatMessage], dropped: Counter) -> list[ChatMessage]:

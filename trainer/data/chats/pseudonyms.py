@@ -70,6 +70,12 @@ class Pseudonyms:
                 for variant in _variants(name):
                     self._names.setdefault(variant, self.of(name))
 
+    def people(self) -> dict[str, str]:
+        """{keyed digest of a name variant: pseudonym} for every learned sender: what the store
+        keeps so that notes mentioning these people can get the same pseudonyms, with no name in
+        clear (`PeopleRenamer`)."""
+        return {name_digest(self.key, variant): pseudonym for variant, pseudonym in self._names.items()}
+
     def chat(self, name: str) -> str:
         """A chat's name: a sender's pseudonym when it is one (WhatsApp names a chat after the
         person), else a chat pseudonym."""
@@ -100,3 +106,71 @@ def _variants(name: str) -> list[str]:
     if len(words) > 1 and len(words[0]) >= 3 and words[0] not in GENERIC:
         found.append(words[0])
     return found
+
+
+def name_digest(key: bytes, name: str) -> str:
+    """A keyed digest of a name (case and spacing ignored); blake2b for speed over notes."""
+    folded = " ".join(name.split()).casefold()
+    return hashlib.blake2b(folded.encode(), key=key[:64], digest_size=10).hexdigest()
+
+
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+class PeopleRenamer:
+    """Replaces, in any text (a note), the names of people known from chat imports by their
+    pseudonyms. Knows them only as keyed digests, so it checks every run of one to three
+    words (and, inside Chinese or Japanese text, every 2-4 character stretch) against them."""
+
+    def __init__(self, key: bytes, people: dict[str, str]) -> None:
+        self.key, self.people = key, people
+
+    def __call__(self, text: str) -> str:
+        if not self.people:
+            return text
+        spans = self._spans(text)
+        out, last = [], 0
+        for start, end, pseudonym in spans:
+            out += [text[last:start], pseudonym]
+            last = end
+        return "".join(out) + text[last:]
+
+    def _spans(self, text: str) -> list[tuple[int, int, str]]:
+        words = list(WORD.finditer(text))
+        found, i = [], 0
+        while i < len(words):
+            hit = self._longest(text, words, i)
+            if hit:
+                found.append(hit[:3])
+                i += hit[3]
+                continue
+            found += self._inside(words[i])
+            i += 1
+        return found
+
+    def _longest(self, text: str, words: list[re.Match], i: int) -> tuple[int, int, str, int] | None:
+        for n in (3, 2, 1):
+            group = words[i:i + n]
+            if len(group) < n or any(text[a.end():b.start()] not in (" ", "\u00a0") for a, b in zip(group, group[1:])):
+                continue
+            pseudonym = self.people.get(name_digest(self.key, text[group[0].start():group[-1].end()]))
+            if pseudonym:
+                return group[0].start(), group[-1].end(), pseudonym, n
+        return None
+
+    def _inside(self, word: re.Match) -> list[tuple[int, int, str]]:
+        """Names written without spaces around them, as Chinese and Japanese are."""
+        token = word.group()
+        if not CJK.search(token):
+            return []
+        found, j = [], 0
+        while j < len(token):
+            for size in (4, 3, 2):
+                pseudonym = self.people.get(name_digest(self.key, token[j:j + size])) if j + size <= len(token) else None
+                if pseudonym:
+                    found.append((word.start() + j, word.start() + j + size, pseudonym))
+                    j += size
+                    break
+            else:
+                j += 1
+        return found

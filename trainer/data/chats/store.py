@@ -56,6 +56,10 @@ CREATE TABLE IF NOT EXISTS chat_messages (
     text TEXT NOT NULL                  -- scrubbed
 );
 CREATE INDEX IF NOT EXISTS chat_messages_conversation ON chat_messages(conversation_id, seq);
+CREATE TABLE IF NOT EXISTS chat_people (
+    digest TEXT PRIMARY KEY,            -- keyed digest of a sender's name (pseudonyms.name_digest)
+    pseudonym TEXT NOT NULL             -- so notes naming them get the same pseudonym in training
+);
 """
 
 
@@ -82,6 +86,8 @@ def save_import(db: Path, source: Path, kind: str, gap_minutes: int, built: Buil
                  json.dumps(built.summary.to_dict(), ensure_ascii=False))).lastrowid
             for conv in built.conversations:
                 _insert_conversation(conn, import_id, conv, built.me)
+            conn.executemany("INSERT OR REPLACE INTO chat_people (digest, pseudonym) VALUES (?, ?)",
+                             sorted(built.people.items()))
         return import_id
     finally:
         conn.close()
@@ -103,6 +109,15 @@ def load_conversations(db: Path) -> Iterator[tuple[str, Conversation]]:
                                 "ORDER BY seq", (conv_id,))
             messages = [ChatMessage(datetime.fromisoformat(t), sender, text) for t, sender, text in rows]
             yield me, Conversation(chat, messages)
+    finally:
+        conn.close()
+
+
+def load_people(db: Path) -> dict[str, str]:
+    """Every imported sender as {keyed name digest: pseudonym}."""
+    conn = connect(db)
+    try:
+        return dict(conn.execute("SELECT digest, pseudonym FROM chat_people"))
     finally:
         conn.close()
 
