@@ -97,3 +97,81 @@ def test_torn_pointer_write_is_impossible(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert reg.active_name() == v1
     assert json.loads((tmp_path / "active.json").read_text())["active"] == v1
+
+
+# --- working folders of live and dead processes ---------------------------------------------
+
+LIVE_BUILD = """
+import sys, time
+from pathlib import Path
+from trainer.adapters.registry import AdapterRegistry
+with AdapterRegistry(Path(sys.argv[1])).build() as staging:
+    (staging / "lora.gguf").write_text("half")
+    print(staging, flush=True)
+    time.sleep(600)
+"""
+
+
+def test_staging_of_a_running_train_is_kept_and_removed_once_it_dies(tmp_path):
+    """`brain sync` starting while `brain train` runs in another terminal must not delete its
+    half-built version; once that process is gone (kill -9), its leftovers go."""
+    import subprocess
+    import sys
+
+    reg = AdapterRegistry(tmp_path / "adapters")
+    proc = subprocess.Popen([sys.executable, "-c", LIVE_BUILD, str(reg.root)], stdout=subprocess.PIPE, text=True)
+    try:
+        staging = Path(proc.stdout.readline().strip())
+        assert reg.clean_staging() == 0 and (staging / "lora.gguf").read_text() == "half"
+    finally:
+        proc.kill()
+        proc.wait()
+    assert reg.clean_staging() == 1 and not staging.exists()
+
+
+def test_staging_without_an_owner_is_removed_only_when_old(tmp_path):
+    reg = AdapterRegistry(tmp_path)
+    young, old = tmp_path / ".staging-young", tmp_path / ".staging-old"
+    young.mkdir(), old.mkdir()
+    os.utime(old, (1, 1))  # an older brain's leftover, untouched for decades
+    assert reg.clean_staging() == 1
+    assert young.exists() and not old.exists()
+
+
+def _run_folder(runs: Path, run_id: str, owner_pid: int | None = None) -> Path:
+    folder = runs / run_id
+    (folder / "data").mkdir(parents=True)
+    (folder / "data" / "train.jsonl").write_text('{"text": "a note deleted since"}\n')
+    if owner_pid is not None:
+        (folder / ".owner").write_text(f"{owner_pid} ")
+    return folder
+
+
+def test_run_folders_are_pruned_with_their_versions(tmp_path):
+    """runs/<id>/data holds the scrubbed text of every note: once no version made from it is
+    left, it leaves the disk (a deleted note must not stay there forever)."""
+    reg = AdapterRegistry(tmp_path / "adapters")
+    runs = tmp_path / "runs"
+    names = []
+    for i in range(4):
+        _run_folder(runs, f"run{i}", owner_pid=999_999_999)  # a dead owner
+        with reg.build() as staging:
+            names.append(reg.commit(staging, {"run": f"run{i}"}).name)
+        reg.activate(names[-1])
+    live = _run_folder(runs, "in-progress", owner_pid=os.getpid())  # this process: alive
+    reg.prune(keep=2)
+    assert sorted(p.name for p in runs.iterdir()) == ["in-progress", "run2", "run3"]
+    reg.remove("v0003")
+    assert sorted(p.name for p in runs.iterdir()) == ["in-progress", "run3"]
+    assert live.exists()
+
+
+def test_corrupt_pointer_and_manifest_fall_back_without_raising(tmp_path):
+    reg = AdapterRegistry(tmp_path)
+    v1, v2 = make_version(reg), make_version(reg)
+    reg.activate(v1)
+    reg.activate(v2)
+    (tmp_path / v2 / "manifest.json").write_bytes(b"\x00{not json")
+    assert reg.active_name() == v1  # the broken version is skipped, its rollback target used
+    (tmp_path / "active.json").write_text("[1, 2")
+    assert reg.active_name() is None and reg.names() == [v1]

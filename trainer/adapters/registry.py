@@ -5,6 +5,8 @@
       v0002/
       .staging-*/                                      (a run in progress, or a crash's leftovers)
       active.json   {"active": "v0002", "history": ["v0001"]}
+    runs/<id>/      beside adapters/: the run's scrubbed training data and logs, kept while a
+                    version made from it exists (`brain eval` reads it), pruned with it
 
 A version is built in a staging folder and renamed into place only once its manifest is
 written, and `active.json` is replaced with os.replace. So a crash at any instant leaves the
@@ -17,6 +19,7 @@ import json
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,9 +27,13 @@ from pathlib import Path
 
 from backends.adapters import MANIFEST
 from trainer.atomic import atomic_write_text
+from trainer.owner import claim, owner_alive
 
 _VERSION = re.compile(r"^v(\d{4,})$")
 POINTER = "active.json"
+UNCLAIMED_GRACE_S = 3600.0
+"""A working folder with no owner recorded (an older brain's, or one a process was killed
+in before it could claim it) is removed only once it is this old."""
 
 
 class RegistryError(RuntimeError):
@@ -45,8 +52,9 @@ class AdapterVersion:
 
 
 class AdapterRegistry:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, runs: Path | None = None) -> None:
         self.root = root
+        self.runs = runs if runs is not None else _runs_beside(root)
 
     # ---- reading -------------------------------------------------------------------------
     def versions(self) -> list[AdapterVersion]:
@@ -85,6 +93,7 @@ class AdapterRegistry:
         """A staging folder for a new version; removed if the block raises."""
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=self.root, prefix=".staging-"))
+        claim(staging)
         try:
             yield staging
         except BaseException:
@@ -131,7 +140,9 @@ class AdapterRegistry:
     def remove(self, name: str) -> None:
         if name == self.active_name():
             raise RegistryError(f"{name} is active; activate another version (or roll back) first.")
-        shutil.rmtree(self.get(name).path)
+        version = self.get(name)
+        shutil.rmtree(version.path)
+        self.prune_runs()
 
     def prune(self, keep: int) -> list[str]:
         """Delete all but the newest `keep` versions, never the active one or its rollback target."""
@@ -141,7 +152,20 @@ class AdapterRegistry:
         doomed = [v.name for v in versions if v.name not in spared]
         for name in doomed:
             shutil.rmtree(self.root / name)
+        self.prune_runs()
         return doomed
+
+    def prune_runs(self) -> list[str]:
+        """Remove run folders (scrubbed training data, logs) that no remaining version came
+        from, unless their process still runs: a note deleted from the vault leaves the disk
+        once the versions that learned it are gone, instead of staying in runs/ forever."""
+        if self.runs is None or not self.runs.is_dir():
+            return []
+        kept = {str(v.manifest.get("run")) for v in self.versions()}
+        doomed = [run for run in self.runs.iterdir() if run.is_dir() and run.name not in kept and _abandoned(run)]
+        for run in doomed:
+            shutil.rmtree(run, ignore_errors=True)
+        return sorted(run.name for run in doomed)
 
     def purge(self, names: list[str], activate: str | None = None) -> list[str]:
         """Delete versions outright, the active one included, and strike them from the rollback
@@ -162,8 +186,9 @@ class AdapterRegistry:
         return manifest
 
     def clean_staging(self) -> int:
-        """Remove leftovers of crashed runs; call only when no run is in progress."""
-        leftovers = list(self.root.glob(".staging-*"))
+        """Remove half-built versions of processes that are gone (crashed or killed runs). A
+        staging folder whose owner still runs (a `brain train` in another terminal) is kept."""
+        leftovers = [path for path in self.root.glob(".staging-*") if _abandoned(path)]
         for path in leftovers:
             shutil.rmtree(path, ignore_errors=True)
         return len(leftovers)
@@ -174,6 +199,22 @@ class AdapterRegistry:
 
     def _write_state(self, state: dict) -> None:
         atomic_write_text(self.root / POINTER, json.dumps(state, indent=2))
+
+
+def _runs_beside(root: Path) -> Path | None:
+    """The vault's runs/ folder, when `root` is its adapters/ folder (trainer.paths' layout)."""
+    return root.parent / "runs" if root.name == "adapters" else None
+
+
+def _abandoned(folder: Path) -> bool:
+    """Its owner is gone, or none was recorded and it has not been touched for a long while."""
+    alive = owner_alive(folder)
+    if alive is not None:
+        return not alive
+    try:
+        return time.time() - folder.stat().st_mtime > UNCLAIMED_GRACE_S
+    except OSError:
+        return False
 
 
 def _read_json(path: Path) -> dict | None:

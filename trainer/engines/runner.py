@@ -16,6 +16,7 @@ from pathlib import Path
 from trainer.atomic import atomic_write_text
 from trainer.engines.distributed import launch_command
 from trainer.engines.base import TrainEvent, TrainJob
+from trainer.owner import claim
 
 
 class TrainRun:
@@ -27,6 +28,7 @@ class TrainRun:
     def events(self) -> Iterator[TrainEvent]:
         """Start the child and yield its events until it exits. Always ends with done or error."""
         self.run_dir.mkdir(parents=True, exist_ok=True)
+        claim(self.run_dir)  # pruning spares the folder of a run whose process still runs
         job_file = self.run_dir / "job.json"
         atomic_write_text(job_file, self.job.to_json())
         with (self.run_dir / "train.log").open("ab") as log, (self.run_dir / "events.jsonl").open("a") as record:
