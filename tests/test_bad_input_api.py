@@ -296,3 +296,13 @@ def test_a_broken_config_stops_a_command_with_the_sentence(tmp_path, monkeypatch
     with pytest.raises(SystemExit) as exc:
         main(["serve"])
     assert "chat.max_tokens = -5 is out of range" in str(exc.value)
+
+
+def test_the_config_block_in_the_readme_is_accepted(tmp_path):
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    [block] = re.findall(r"```toml\n(.*?)```", readme, re.S)
+    path = tmp_path / "config.toml"
+    path.write_text(block, encoding="utf-8")
+    assert load_config(path).scrub.to_config().deny == ("Priya", r"re:ACME-\d+")
