@@ -72,6 +72,15 @@ def test_ordinary_sentence_survives(text):
     assert scrub_text(text).text == text
 
 
+@pytest.mark.parametrize("text, scrubbed", [
+    ("bot token MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs (discord)", "bot token <SECRET> (discord)"),
+    ("mail key 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", "mail key <SECRET>"),
+    ("twilio SK0123456789abcdef0123456789abcdef ok", "twilio <SECRET> ok"),
+])
+def test_token_formats_from_detect_secrets_are_replaced_whole(text, scrubbed):
+    assert scrub_text(text).text == scrubbed
+
+
 def test_a_truncated_key_takes_its_body_but_not_the_prose_after_a_blank_line():
     text = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n\nI pasted it by mistake."
     out = scrub_text(text).text

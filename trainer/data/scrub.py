@@ -266,6 +266,7 @@ DETECTORS: tuple[tuple[str, Callable[[str, ScrubConfig], Found]], ...] = (
     ("secret", more.private_keys),
     ("url_credentials", _regex(URL_CREDENTIALS)),
     ("secret", _regex(TOKEN_PREFIXES)),
+    ("secret", more.maintained_tokens),
     ("seed_phrase", more.seed_phrases),
     ("email", _regex(EMAIL)),
     ("cn_id", _regex(CN_ID, cn_id_valid)),

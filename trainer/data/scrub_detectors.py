@@ -98,6 +98,44 @@ def aws_secrets(text: str, config) -> Found:
                 yield m.span()
 
 
+# token formats maintained by Yelp's detect-secrets (its regex plugins; no network is used:
+# only verification, which is never called, would go online)
+MAINTAINED = ("artifactory.ArtifactoryDetector", "azure_storage_key.AzureStorageKeyDetector",
+              "discord.DiscordBotTokenDetector", "github_token.GitHubTokenDetector",
+              "gitlab_token.GitLabTokenDetector", "ibm_cloud_iam.IbmCloudIamDetector",
+              "ibm_cos_hmac.IbmCosHmacDetector", "mailchimp.MailchimpDetector", "npm.NpmDetector",
+              "openai.OpenAIDetector", "pypi_token.PypiTokenDetector", "sendgrid.SendGridDetector",
+              "slack.SlackDetector", "square_oauth.SquareOAuthDetector", "stripe.StripeDetector",
+              "telegram_token.TelegramBotTokenDetector", "twilio.TwilioKeyDetector", "aws.AWSKeyDetector")
+
+
+@lru_cache(maxsize=1)
+def maintained_plugins() -> tuple:
+    """detect-secrets' regex plugins, or none when the package is not installed."""
+    import importlib
+
+    plugins = []
+    for name in MAINTAINED:
+        module, cls = name.rsplit(".", 1)
+        try:
+            plugins.append(getattr(importlib.import_module(f"detect_secrets.plugins.{module}"), cls)())
+        except (ImportError, AttributeError):
+            continue
+    return tuple(plugins)
+
+
+def maintained_tokens(text: str, config) -> Found:
+    """Every value a detect-secrets plugin reports, wherever it occurs in the text."""
+    for plugin in maintained_plugins():
+        for value in set(plugin.analyze_string(text)):
+            if len(value) < 8:
+                continue
+            start = text.find(value)
+            while start >= 0:
+                yield start, start + len(value)
+                start = text.find(value, start + len(value))
+
+
 # --- identifiers with a checksum ----------------------------------------------------------
 
 IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?(?![A-Za-z0-9])")
