@@ -15,6 +15,7 @@ from backends.adapters import adapter_file, adapter_label
 from backends.base import BackendError, BackendInfo, GenOpts, Message
 from backends.hf_folder import explain_hub_error, hf_source
 from backends.models import ModelRef
+from backends.offline import hub_offline
 
 
 def pick_device(device: str = "auto") -> str:
@@ -39,6 +40,7 @@ class TransformersBackend:
         self._adapter: Path | None = None
 
     def load(self, model: ModelRef, adapter: Path | None = None) -> None:
+        hub_offline()  # before transformers imports huggingface_hub, unless the user allowed the network
         try:
             import torch
             from transformers import AutoModelForCausalLM, AutoTokenizer

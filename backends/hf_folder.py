@@ -16,11 +16,14 @@ from pathlib import Path
 
 from backends.base import BackendError, ModelNotFound
 from backends.models import ModelRef, file_sha256
+from backends.offline import ALLOW_ENV, hub_offline
 from backends.paths import cache_home
 
 
 def quiet_transformers() -> None:
-    """transformers' progress bars write to stderr, which a running TUI draws on."""
+    """transformers' progress bars write to stderr, which a running TUI draws on; and the hub
+    stays offline unless the user allowed the network (backends/offline.py)."""
+    hub_offline()
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
@@ -57,6 +60,7 @@ def hf_folder_from_gguf(gguf: Path) -> Path:
 
 
 def _dequantize(gguf: Path, out: Path) -> None:
+    hub_offline()
     try:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -91,6 +95,7 @@ def explain_hub_error(model: ModelRef, exc: Exception) -> ModelNotFound:
     """Offline or unknown hub ids fail with a sentence, not a traceback."""
     return ModelNotFound(
         f"Could not load {model.spec!r} from the Hugging Face hub or its local cache ({type(exc).__name__}). "
-        "brain runs offline unless you allow network access: download the model once with network "
-        "(or unset HF_HUB_OFFLINE), or point --model at a local folder or .gguf file."
+        "brain runs offline unless you allow network access ([backend] allow_network = true in the "
+        f"config, --allow-network, or {ALLOW_ENV}=1) to download it once; or point --model at a local "
+        "folder or .gguf file."
     )

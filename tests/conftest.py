@@ -6,9 +6,34 @@ from pathlib import Path
 
 import pytest
 
+from backends.offline import hub_offline
+from net_guard import NetGuard
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def pytest_configure(config) -> None:
+    """Offline before collection imports anything that reads HF_HUB_OFFLINE at import time."""
+    hub_offline()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def net_guard():
+    """No test may reach beyond this machine (tests/net_guard.py): loopback and Unix sockets only."""
+    guard = NetGuard().install()
+    yield guard
+    guard.uninstall()
+
+
+@pytest.fixture(autouse=True)
+def no_network(net_guard):
+    """Fails the test that tried a non-loopback connection, even if the code swallowed the error."""
+    net_guard.take()
+    yield
+    if attempts := net_guard.take():
+        pytest.fail(f"this test tried to reach the network ({len(attempts)}x): {attempts[:3]}")
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,21 @@ from __future__ import annotations
 
 import pytest
 
+from backends.llamacpp_cpu import cpu_features, decide
 from llama_child import chat_reply, crash, in_child, raw_completion, write_lora_gguf
+
+AMX_BUILD = "CPU : AVX2 = 1 | AVX512 = 1 | AMX_INT8 = 1 | OPENMP = 1 | REPACK = 1 |"
+PLAIN_BUILD = "CPU : SSE3 = 1 | AVX2 = 1 | FMA = 1 | OPENMP = 1 | REPACK = 1 |"
+
+
+def test_repacking_is_off_only_where_llamacpp_reports_amx():
+    assert decide(cpu_features(AMX_BUILD)).extra_bufts is False
+    assert "AMX" in decide(cpu_features(AMX_BUILD)).reason
+    assert decide(cpu_features(PLAIN_BUILD)).extra_bufts is True
+    assert decide(cpu_features(AMX_BUILD), "on").extra_bufts is True
+    assert decide(cpu_features(PLAIN_BUILD), "off").extra_bufts is False
+    with pytest.raises(ValueError, match="on, off or auto"):
+        decide(cpu_features(PLAIN_BUILD), "sometimes")
 
 
 def test_a_native_crash_in_the_child_is_one_failure_naming_the_signal():

@@ -67,6 +67,8 @@ def add_common(parser: argparse.ArgumentParser) -> None:
                         help="chat backend: llamacpp, transformers, openai (default: from config)")
     parser.add_argument("--model", default=argparse.SUPPRESS,
                         help="'default', a .gguf file, a Hugging Face folder or a hub id")
+    parser.add_argument("--allow-network", action="store_true", default=argparse.SUPPRESS,
+                        help="let hub models download for this run (default: offline)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -58,6 +58,8 @@ class BackendSettings:
     """openai backend: the server's OpenAI-compatible base URL."""
     api_key: str = ""
     """openai backend: key sent as a bearer token; empty for local servers without auth."""
+    allow_network: bool = False
+    """Let Hugging Face hub models download; off, brain makes no network call of its own."""
 
 
 @dataclass

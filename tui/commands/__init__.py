@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from backends.offline import allow_network, network_allowed
 from tui.config import Config, load_config
 
 
@@ -36,6 +37,10 @@ def resolve_config(args: argparse.Namespace) -> Config:
         cfg.chat.backend = args.backend
     if getattr(args, "model", None):
         cfg.chat.model = args.model
+    if getattr(args, "allow_network", False):
+        cfg.backend.allow_network = True
+    cfg.backend.allow_network = cfg.backend.allow_network or network_allowed()
+    allow_network(cfg.backend.allow_network)  # offline hub unless opted in; children inherit it
     return cfg
 
 

@@ -7,6 +7,7 @@ import platform
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
+from backends.offline import describe
 from tui.commands import add_command, resolve_config
 
 PACKAGES = [
@@ -30,6 +31,8 @@ def run(args) -> int:
     ok &= _check_model(cfg.chat.model)
     print(f"backend     {cfg.chat.backend}")
     print(f"accelerator {_accelerator()}")
+    _print_llamacpp()
+    print(f"network     {describe()}")
     ok &= _check_vault(cfg)
     _print_paths(cfg)
     return 0 if ok else 1
@@ -53,6 +56,20 @@ def _check_model(spec: str) -> bool:
     where = ref.path or "(hub id; loaded by transformers)"
     print(f"model       {ref.name}: {where}")
     return True
+
+
+def _print_llamacpp() -> None:
+    """What llama.cpp reports about this CPU, and whether brain lets it repack weights (the AMX
+    crash guard, backends/llamacpp_cpu.py)."""
+    if not importlib.util.find_spec("llama_cpp"):
+        return
+    from backends.llamacpp_cpu import repack_mode, system_info
+
+    print(f"llama.cpp   {system_info()}")
+    try:
+        print(f"repack      {repack_mode().label()}")
+    except ValueError as exc:  # a bad BRAIN_LLAMACPP_REPACK value
+        print(f"repack      {exc}")
 
 
 def _accelerator() -> str:
