@@ -9,6 +9,8 @@ the cheapest way that never starts from weights that saw the note:
 - `none`:    the active version never saw it: only the older versions that did are removed;
 - `refresh`: replay from the newest kept version that never saw it: a warm refresh on the notes
              learned after that version (minus the forgotten ones);
+- `shard`:   the active version is sharded (trainer.sharded): retrain only the shards that held
+             the note, from the base model, on their remaining notes; every other shard is reused;
 - `full`:    no kept version is clean (the note was in the first full build): train from scratch.
 
 SQLite keeps deleted text in free pages, the WAL and FTS5 segments until they are rewritten, so
@@ -22,6 +24,7 @@ import json
 import re
 import shutil
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -67,6 +70,10 @@ class ForgetPlan:
     estimate_s: float | None
     runs: list[Path] = field(default_factory=list)
     """Run folders holding a target's text (training data of earlier runs)."""
+    shards: dict = field(default_factory=dict)
+    """For `shard`: {"count", "weight", "retrain": [shard numbers]}."""
+    reuse: Path | None = None
+    """For `shard`: a private copy of the active version's shards, made while forgetting."""
 
     def describe(self) -> str:
         lines = [f"forget {len(self.targets)} note{'s' if len(self.targets) != 1 else ''}:"]
@@ -79,6 +86,8 @@ class ForgetPlan:
             "refresh": f"replay from {self.clean}, the newest version that never saw it: a refresh on "
                        f"{self.retrain_notes} note(s) learned after it",
             "full": f"no kept version is clean: a full rebuild on {self.retrain_notes} notes",
+            "shard": f"retrain shard(s) {', '.join(map(str, self.shards.get('retrain', [])))} of "
+                     f"{self.shards.get('count')} on their {self.retrain_notes} remaining notes; reuse the rest",
         }[self.strategy]
         lines.append(f"retraining: {what}")
         if self.estimate_s is not None:
@@ -155,8 +164,18 @@ def plan_forget(vault: Path, targets: list[Target]) -> ForgetPlan:
     active = registry.active_name()
     clean = next((v.name for v in reversed(versions) if v.name not in saw), None)
     remaining = _remaining_notes(vault, targets)
+    shards: dict = {}
+    sharded = registry.get(active).manifest.get("shards") if active else None
     if active is None or active not in saw:
         strategy, retrain, estimate = "none", 0, 0.0
+    elif sharded:
+        from trainer.adapters.shards import shard_of
+
+        count = int(sharded["count"])
+        hit = sorted({shard_of(t.path, count) for t in targets})
+        shards = {"count": count, "weight": float(sharded.get("weight", 1.0)), "retrain": hit}
+        retrain = sum(1 for p in remaining if shard_of(p, count) in hit)
+        strategy, estimate = "shard", _shard_estimate(registry.get(active).manifest, hit)
     elif clean is not None:
         learned = set((read_coverage(registry.root / clean) or {}).values())
         retrain = sum(1 for h in remaining.values() if h not in learned)
@@ -165,7 +184,17 @@ def plan_forget(vault: Path, targets: list[Target]) -> ForgetPlan:
         strategy, retrain = "full", len(remaining)
         estimate = _estimate(versions, "full", retrain, len(remaining))
     runs = runs_holding(vault_data_dir(vault) / "runs", targets)
-    return ForgetPlan(vault, targets, saw, active, clean, strategy, retrain, estimate, runs)
+    return ForgetPlan(vault, targets, saw, active, clean, strategy, retrain, estimate, runs, shards)
+
+
+def _shard_estimate(manifest: dict, shards: list[int]) -> float | None:
+    """Seconds: the mean shard's training time (from the version's figures) per shard, plus the
+    fixed costs of each run."""
+    figures = [f.get("seconds") for f in manifest.get("shards", {}).get("figures", {}).values()]
+    figures = [float(x) for x in figures if x is not None]
+    if not figures:
+        return None
+    return len(shards) * (sum(figures) / len(figures) + FIXED_OVERHEAD_S)
 
 
 def saw_any(version: AdapterVersion, targets: list[Target]) -> bool:
@@ -216,23 +245,32 @@ def forget(plan: ForgetPlan, retrain: Callable[[ForgetPlan], str | None] | None 
     add_forgotten(data, [(t.path, t.content_hash) for t in plan.targets])
     drop_from_index(vault, plan.targets)
     registry = AdapterRegistry(adapters_dir(vault))
+    if plan.strategy == "shard" and retrain is not None:  # the shards to reuse, before the version goes
+        from trainer.adapters.shards import copy_shard
+        from trainer.sharded import SHARDS
+
+        plan.reuse = Path(tempfile.mkdtemp(dir=registry.root, prefix=".staging-reuse-"))
+        copy_shard(registry.root / plan.active / SHARDS, plan.reuse / SHARDS)
+    removed: set[str] = set()
     if plan.active in plan.saw:  # the chat stops using a version that saw the note right now
-        registry.purge([plan.active], activate=plan.clean)
+        removed |= set(registry.purge(plan.saw, activate=plan.clean))
     version, message = None, ""
     if retrain is not None and plan.strategy != "none":
         try:
             version = retrain(plan)
         except Exception as exc:  # noqa: BLE001 - the note still has to leave every version
             message = f"retraining failed ({exc}); {plan.clean or 'the base model'} is active"
-    removed = sorted({*registry.purge(plan.saw, activate=registry.active_name()),
-                      *([plan.active] if plan.active in plan.saw else [])})
+        finally:
+            if plan.reuse is not None:
+                shutil.rmtree(plan.reuse, ignore_errors=True)
+    removed |= set(registry.purge(plan.saw, activate=registry.active_name()))
     runs = runs_holding(data / "runs", plan.targets)
     for run in runs:
         shutil.rmtree(run, ignore_errors=True)
     forget_in_sync_state(vault, plan.targets)
     compact_databases(data)
     residue = files_holding(data, plan.targets)
-    return ForgetResult(plan, version, removed, len(runs), time.monotonic() - started, residue, message)
+    return ForgetResult(plan, version, sorted(removed), len(runs), time.monotonic() - started, residue, message)
 
 
 def drop_from_index(vault: Path, targets: list[Target]) -> None:
@@ -336,6 +374,8 @@ def retrainer(template, sync_settings, on_event=lambda event: None) -> Callable[
         from trainer.sync.queue import Decision, RefreshQueue
 
         queue = RefreshQueue(template, sync_settings)
+        if plan.strategy == "shard":
+            return _retrain_shards(plan, template, on_event)
         if plan.strategy == "full":
             job = queue.plan(Decision("full", "forget"))
         else:
@@ -351,6 +391,16 @@ def retrainer(template, sync_settings, on_event=lambda event: None) -> Callable[
             return plan.clean
 
     return run
+
+
+def _retrain_shards(plan: ForgetPlan, template, on_event) -> str:
+    """The hit shards from scratch on their remaining notes; the others' weights as they were."""
+    from trainer.sharded import train_sharded
+
+    remaining = _remaining_notes(plan.vault, plan.targets)
+    version = train_sharded(template, plan.shards["count"], on_event, plan.shards["weight"],
+                            only=set(plan.shards["retrain"]), reuse=plan.reuse, coverage=remaining)
+    return version.name
 
 
 def _duration(seconds: float) -> str:

@@ -12,6 +12,7 @@ imported) and a sample of training notes. Figures are stored in the adapter's ma
   brain eval                      the active adapter
   brain eval --version v0002      another version
   brain eval --questions FILE     score grounded answers instead (same as `brain eval-questions`)
+  brain eval --membership NOTE    did the adapter learn NOTE? (after `brain forget`: it should not)
 """
 
 
@@ -20,11 +21,18 @@ def register(sub) -> None:
     p.add_argument("--version", help="adapter version (default: the active one)")
     p.add_argument("--max-rows", type=int, default=48, help="rows per split at most (default 48)")
     p.add_argument("--questions", metavar="FILE.jsonl", help="run the question evaluation instead")
+    p.add_argument("--membership", metavar="NOTE", action="append",
+                   help="membership test: NOTE's score under the adapter against never-seen and trained notes "
+                        "(a vault path; repeatable; works for forgotten notes still on disk)")
 
 
 def run(args) -> int:
     if args.questions:
         return _questions(args)
+    if args.membership:
+        from tui.commands.eval_membership import run_membership
+
+        return run_membership(args)
     from trainer.adapters.evaluate import evaluate_adapter
     from trainer.paths import adapters_dir, vault_data_dir
     from trainer.adapters.registry import AdapterRegistry, RegistryError

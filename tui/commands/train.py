@@ -16,6 +16,8 @@ examples:
   brain train --steps 60 --rank 8      a quick, small adapter
   brain train --warm                   continue from the active adapter (incremental refresh)
   brain train --engine mlx             force the MLX engine (auto: CUDA->peft, Apple->mlx, else peft)
+  brain train --shards 16              one LoRA per shard of the notes, summed: `brain forget` then
+                                       retrains one shard instead of the whole vault
 """
 
 
@@ -29,6 +31,8 @@ def register(sub) -> None:
     p.add_argument("--max-len", type=int, help="tokens per packed row")
     p.add_argument("--warm", action="store_true", help="warm-start from the active adapter")
     p.add_argument("--no-activate", action="store_true", help="commit the version without activating it")
+    p.add_argument("--shards", type=int, default=0, metavar="K",
+                   help="sharded build: K LoRAs on disjoint notes, summed (makes forgetting a note cheap)")
 
 
 def apply_flags(settings, args) -> None:
@@ -54,7 +58,12 @@ def run(args) -> int:
                   TextColumn("{task.fields[status]}"), TimeRemainingColumn(), console=console) as bar:
         task = bar.add_task("preparing", total=None, status="scanning vault, building dataset")
         try:
-            version = train_vault(plan, lambda ev: show(bar, task, ev))
+            if args.shards > 1:
+                from trainer.sharded import train_sharded
+
+                version = train_sharded(plan, args.shards, lambda ev: show(bar, task, ev))
+            else:
+                version = train_vault(plan, lambda ev: show(bar, task, ev))
         except TrainFailed as exc:
             return fail(f"training failed: {exc} (the active adapter is unchanged)")
         except KeyboardInterrupt:

@@ -1,0 +1,127 @@
+"""A sharded build: one LoRA per shard of the notes, summed into the version's adapter.
+
+    adapters/vNNNN/
+      shards/s000/peft/  s001/peft/ ...   each trained from the base model on its notes only
+      peft/  lora.gguf                    their sum (trainer.adapters.shards.combine)
+      notes.json  manifest.json           manifest["shards"] = {"count": k, "weight": w}
+
+A full sharded build trains every shard (k children, each with 1/k of the steps). Forgetting a
+note (trainer.forget) retrains only its shard on that shard's remaining notes and reuses every
+other shard's weights from the active version: no other shard ever saw the note.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from trainer.adapters.coverage import write_coverage
+from trainer.adapters.registry import AdapterRegistry, AdapterVersion
+from trainer.adapters.shards import combine, copy_shard, shard_name, shard_of
+from trainer.data.dataset import Dataset, build_examples
+from trainer.engines.base import TrainEvent, TrainJob
+from trainer.engines.runner import TrainRun
+from trainer.paths import adapters_dir, index_db, vault_data_dir
+from trainer.pipeline import TrainFailed, TrainPlan, _follow
+from trainer.vault.index import Index
+from trainer.vault.scan import scan_vault
+
+SHARDS = "shards"
+
+
+def train_sharded(plan: TrainPlan, count: int, on_event: Callable[[TrainEvent], None], weight: float = 1.0,
+                  only: set[int] | None = None, reuse: Path | None = None,
+                  coverage: dict[str, str] | None = None) -> AdapterVersion:
+    """Train shards `only` (default: all) and take the others' weights from the version at
+    `reuse`; combine, export, commit, activate. `coverage` defaults to every note now indexed."""
+    with Index.open(index_db(plan.vault)) as index:
+        scan_vault(plan.vault, index)
+        notes = list(index.notes())
+    dataset = build_examples(notes, plan.dataset, plan.scrub)
+    todo = sorted(only if only is not None else range(count))
+    run_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+    run_dir = vault_data_dir(plan.vault) / "runs" / run_id
+    registry = AdapterRegistry(adapters_dir(plan.vault))
+    started = time.monotonic()
+    with registry.build() as staging:
+        trained = {}
+        for i in todo:
+            sub = _shard_dataset(dataset, i, count)
+            if sub.train:
+                trained[i] = _train_shard(plan, sub, count, run_dir / shard_name(i), staging / SHARDS / shard_name(i),
+                                          on_event)
+        for i in range(count):
+            src = reuse / SHARDS / shard_name(i) if reuse else None
+            if i not in todo and src is not None and (src / "peft").is_dir():
+                copy_shard(src, staging / SHARDS / shard_name(i))
+        peft_dirs = sorted((staging / SHARDS).glob("s*/peft"))
+        combine(peft_dirs, staging / "peft", weight)
+        _export(plan.base_model, staging)
+        write_coverage(staging, coverage if coverage is not None else {n.path: n.content_hash for n in notes})
+        manifest = _manifest(plan, dataset, notes, run_id, count, weight, todo, trained, reuse,
+                             time.monotonic() - started)
+        version = registry.commit(staging, manifest)
+    if plan.activate:
+        registry.activate(version.name)
+    return version
+
+
+def _shard_dataset(dataset: Dataset, i: int, count: int) -> Dataset:
+    examples = [e for e in dataset.examples if shard_of(e.source, count) == i]
+    return Dataset(examples, dataset.report, len({e.source for e in examples}))
+
+
+def _train_shard(plan: TrainPlan, dataset: Dataset, count: int, run_dir: Path, out: Path,
+                 on_event: Callable[[TrainEvent], None]) -> dict:
+    """One shard in its own child process, from the base model, with 1/count of the steps."""
+    settings = plan.settings
+    if settings.max_steps:
+        settings = replace(settings, max_steps=max(1, math.ceil(settings.max_steps / count)))
+    dataset.write_jsonl(run_dir / "data")
+    out.mkdir(parents=True, exist_ok=True)
+    run = TrainRun(TrainJob(plan.base_model, run_dir / "data", out, settings, None), run_dir)
+    done = _follow(run, on_event)
+    (out / "lora.gguf").unlink(missing_ok=True)  # the child's per-shard export: only the sum is served
+    if not (out / "peft").is_dir():
+        raise TrainFailed(f"shard {out.name} produced no adapter")
+    return {"seconds": done.data.get("seconds"), "eval_loss": done.data.get("eval_loss"),
+            "base_eval_loss": done.data.get("base_eval_loss"), "train": len(dataset.train)}
+
+
+def _export(base_model: str, folder: Path) -> None:
+    from backends import resolve_model
+    from trainer.adapters.export_gguf import export_gguf_lora
+
+    ref = resolve_model(base_model)
+    if ref.kind == "gguf":
+        export_gguf_lora(folder / "peft", ref.path, folder / "lora.gguf")
+
+
+def _manifest(plan: TrainPlan, dataset: Dataset, notes, run_id: str, count: int, weight: float, todo: list[int],
+              trained: dict, reuse: Path | None, seconds: float) -> dict:
+    from dataclasses import asdict
+
+    from backends import resolve_model
+    from backends.models import file_sha256
+    from trainer.engines.base import pick_engine
+
+    ref = resolve_model(plan.base_model)
+    return {
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "run": run_id,
+        "base_model": {"spec": ref.spec, "name": ref.name, "kind": ref.kind,
+                       "sha256": file_sha256(ref.path) if ref.kind == "gguf" else None},
+        "engine": pick_engine(plan.settings.engine),
+        "kind": "sharded" if reuse is None else "shard-retrain",
+        "warm_start": None,
+        "shards": {"count": count, "weight": weight, "retrained": todo,
+                   "reused_from": reuse.name if reuse else None, "figures": trained},
+        "settings": asdict(plan.settings),
+        "dataset": {"sha256": dataset.snapshot_hash(), "notes": len(notes), "train": len(dataset.train),
+                    "eval": len(dataset.eval)},
+        "seconds": seconds,
+    }
