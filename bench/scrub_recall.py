@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import string
 import sys
+import time
 from pathlib import Path
 
 from trainer.data.scrub import find_spans, scrub_text, ScrubConfig
@@ -44,8 +45,22 @@ def prose_false_positives() -> tuple[int, int]:
     return flagged, paragraphs
 
 
+def throughput() -> tuple[int, float]:
+    """(characters, seconds) to scrub every note of the sample vault once."""
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(SHARED.rglob("*.md"))] \
+        if SHARED.is_dir() else []
+    scrub_text("warm up: password: x, DE89 3704 0044 0532 0130 00")
+    start = time.perf_counter()
+    for text in texts:
+        scrub_text(text)
+    return sum(map(len, texts)), time.perf_counter() - start
+
+
 if __name__ == "__main__":
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     print(f"AWS secret keys in prose caught: {recall(n):.2%} of {n}")
     flagged, paragraphs = prose_false_positives()
     print(f"sample-vault paragraphs without a planted value: {paragraphs}, spans flagged in them: {flagged}")
+    chars, seconds = throughput()
+    print(f"scrub speed over the sample vault: {chars} characters in {seconds:.2f} s "
+          f"({chars / max(seconds, 1e-9) / 1000:.0f} k characters/s)")

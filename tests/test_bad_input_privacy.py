@@ -11,6 +11,9 @@ from trainer.data.scrub import ScrubConfig, scrub_text
 CASES = [
     ("password: correcthorsebatterystaple", "correcthorsebatterystaple", "secret"),
     ("wifi pwd=abc1 for guests", "abc1", "secret"),
+    ("card PIN: 4821", "4821", "secret"),
+    ("PGPASSWORD=tern export", "tern", "secret"),
+    ("my password is: hunter2", "hunter2", "secret"),
     ('password = "correct horse battery staple"', "horse battery", "secret"),
     ("db_password: 'my cat tom'", "my cat tom", "secret"),
     ("my bank password is Tulip1987 so don't forget", "Tulip1987", "secret"),
@@ -54,6 +57,8 @@ ORDINARY = [
     "Version 3.11.7 fixed the bug; commit 3f2a9c1 on main.",
     "I was born in 1990 and grew up near the sea.",
     "mkdir -p notes/2025 && cp -r drafts notes/",
+    "Pin: important. spin: fast. pinned: true",
+    "The wifi password is written on the fridge.",
     "我今天学了一个新词：摸鱼。周六早上八点地铁站见。",
     "Our team of 12 shipped 3 features in 2 weeks.",
 ]

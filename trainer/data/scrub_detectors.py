@@ -19,19 +19,21 @@ Found = Iterator[tuple[int, int]]
 
 # --- passwords ------------------------------------------------------------------------------
 
-PASSWORD_WORDS = r"passw(?:or)?d|passwd|pwd|passphrase|passcode|pin(?:\s*code)?|密码|口令|支付密码|登录密码"
+# a glued prefix only before the unmistakable words (PGPASSWORD, db_pwd), never before "pin" ("spin:")
+PASSWORD_WORDS = (r"(?<![a-z])(?:[a-z0-9]*[_-]?)(?:passw(?:or)?d|passwd|pwd|passphrase|passcode)"
+                  r"|(?<![a-z])pin(?:\s*code)?|密码|口令")
 ASSIGN = r"\s*[:=：＝]\s*"
 # `password: "correct horse battery staple"`, `密码：「abc」`: a quoted value, spaces and all
 QUOTED_PASSWORD = re.compile(
-    rf"(?i)(?<![a-z])(?:[a-z0-9]*[_-]?)(?:{PASSWORD_WORDS}){ASSIGN}(?:\"([^\"\n]{{1,200}})\"|'([^'\n]{{1,200}})'"
+    rf"(?i)(?:{PASSWORD_WORDS}){ASSIGN}(?:\"([^\"\n]{{1,200}})\"|'([^'\n]{{1,200}})'"
     r"|“([^”\n]{1,200})”|「([^」\n]{1,200})」)"
 )
 # `password: correcthorsebatterystaple`, `pwd=abc`, `PGPASSWORD=x`, `密码：hunter2`: any value
-BARE_PASSWORD = re.compile(rf"(?i)(?<![a-z])(?:[a-z0-9]*[_-]?)(?:{PASSWORD_WORDS}){ASSIGN}([^\s\"'`,;，。；、]+)")
+BARE_PASSWORD = re.compile(rf"(?i)(?:{PASSWORD_WORDS}){ASSIGN}([^\s\"'`,;，。；、]+)")
 # "my bank password is hunter2", "the wifi password for the router was x", "密码是abc123"
 PROSE_PASSWORD = re.compile(
-    rf"(?i)(?<![a-z])(?:{PASSWORD_WORDS})(?:\s+(?:for|to|of|on|at)(?:\s+[\w'-]+){{1,3}}?)?"
-    r"(?:\s+(?:is|was|are|=)\s*|\s*(?:是|为|:|：)\s*)[\"'“「]?([^\s\"'”」,;，。；、]+)"
+    rf"(?i)(?:{PASSWORD_WORDS})(?:\s+(?:for|to|of|on|at)(?:\s+[\w'-]+){{1,3}}?)?"
+    r"(?:\s+(?:is|was|are|=)\s*[:：]?\s*|\s*(?:是|为|:|：)\s*)[\"'“「]?([^\s\"'”」,;，。；、]+)"
 )
 NOT_A_PASSWORD = frozenset(
     "the a an my your our his her their its same still now not in on at to too very also just "
@@ -68,7 +70,9 @@ def passwords(text: str, config) -> Found:
         for m in pattern.finditer(text):
             start, end = m.span(1)
             value = m.group(1).rstrip(".!?:)")
-            if value and value.lower() not in NOT_A_PASSWORD and not value.startswith("<"):
+            pin = m.group(0)[:3].lower() == "pin"  # a PIN has digits: "Pin: important" is a note
+            if value and value.lower() not in NOT_A_PASSWORD and not value.startswith("<") and \
+                    (not pin or any(c.isdigit() for c in value)):
                 yield start, start + len(value)
 
 
