@@ -69,6 +69,9 @@ def k_for(question: str) -> int:
 DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}(?:-\d{2})?)(?!\d)")
 LEADING_DATE = re.compile(r"^\s*(?:•\s*)?(\d{4}-\d{2}(?:-\d{2})?)\s*[:：.\-–—]\s*")
 LINK_LINE = re.compile(r"^\s*(related|see also|see|mentioned in|links?|tags?)\b\s*:?", re.IGNORECASE)
+POINTER = re.compile(r"(?:(?<=[.!?])|^)\s*[\w ]{1,20}:\s*(?:!?\[\[[^\]]*\]\][,\s]*)+\.?(?=\s|$)")
+"""'Project: [[gps-tracker]].' inside a paragraph: a pointer to a note, not a sentence."""
+WIKILINKS = re.compile(r"!?\[\[[^\]]*\]\]")
 ITEM_SPLIT = re.compile(r"\n(?=\s*(?:[-*+]|\d+[.)])\s)|\n(?=\s*\|)")
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[^a-z])|(?<=[。！？])")
 
@@ -81,12 +84,15 @@ class Candidate:
     heading: str
     pos: int  # order inside the note
     rank: int  # the note's rank among the sources (0 = best)
+    item: int = 0  # the paragraph or list item it is in: a sentence continues the one before it
+    table: bool = False  # a table row, flattened
 
 
 def note_sentences(note: Note, n: int, rank: int) -> list[Candidate]:
     """Every sentence of the note worth quoting, with the date of the note or of its section."""
     out: list[Candidate] = []
     heading, heading_date = "", None
+    items = 0
     for block in raw_blocks(note.body):
         match = HEADING.match(block)
         if match:
@@ -95,22 +101,24 @@ def note_sentences(note: Note, n: int, rank: int) -> list[Candidate]:
             heading_date = found.group(1) if found else None
             continue
         for item in ITEM_SPLIT.split(block):
-            if LINK_LINE.match(item) and "[[" in item:
-                continue
-            text = plain(item)
+            items += 1
+            if "[[" in item and (LINK_LINE.match(item) or len(words(WIKILINKS.sub(" ", item))) < 3):
+                continue  # "Related: [[a]], [[b]]", "Project: [[gps-tracker]]": pointers, not sentences
+            text = plain(POINTER.sub(" ", item))
             lead = LEADING_DATE.match(text)
             date = lead.group(1) if lead else heading_date or note.date
             text = text[lead.end():] if lead else text.lstrip("• ").strip()
             text = re.sub(r"^\d{1,2}[.)]\s+", "", text)
-            if text.startswith("|"):
+            table = text.startswith("|")
+            if table:
                 text = table_row(text)
             for sentence in join_short(SENTENCE_SPLIT.split(text)):
                 if quotable(sentence) and not SEE_ALSO.match(sentence):
-                    out.append(Candidate(sentence, n, date, heading, len(out), rank))
+                    out.append(Candidate(sentence, n, date, heading, len(out), rank, items, table))
     return out
 
 
-SEE_ALSO = re.compile(r"^(see|cf\.?|related|first week of the move)\b[^.]{0,60}\.?$", re.IGNORECASE)
+SEE_ALSO = re.compile(r"^(see|cf\.?|related|more in)\b[^.]{0,60}\.?$", re.IGNORECASE)
 
 
 def join_short(parts: list[str]) -> list[str]:
@@ -180,7 +188,8 @@ PATTERN_PRIOR = 0.12
 MIN_SHARE = 0.45  # a sentence scoring under this share of the best one is not chosen
 DENSE_WEIGHT = 0.6
 OPTIONS_HEADING = re.compile(r"\b(options?|alternatives?|considered|opções|alternativas)\b|选项", re.IGNORECASE)
-TITLE_SHARE = 0.6  # a sentence of "Jonas" is about Jonas even when it does not name him
+TITLE_SHARE = 0.6
+NEIGHBOUR_SHARE = 0.5  # a sentence of "Jonas" is about Jonas even when it does not name him
 DENSE_CANDIDATES = 80
 
 
@@ -192,9 +201,15 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
     total = sum(weights.values()) or 1.0
     why, numeric = bool(WHY.search(question)), bool(ASKS_NUMBER.search(question))
     scored = []
+    previous: Candidate | None = None
+    previous_rel = 0.0
     for c in cands:
         have = set(terms(c.text))
-        s = sum(w for t, w in weights.items() if t in have) / total
+        rel = sum(w for t, w in weights.items() if t in have) / total
+        s = rel
+        if previous is not None and (previous.n, previous.item) == (c.n, c.item):
+            s += NEIGHBOUR_SHARE * previous_rel  # "HSK 3 passed in December. 251 out of 300."
+        previous, previous_rel = c, rel
         s += TITLE_SHARE * sum(w for t, w in weights.items() if t in titles.get(c.n, ()) and t not in have) / total
         if why and c.n in decision_notes:
             s += 0.25  # every sentence of the decision asked about may be one of its reasons
@@ -207,10 +222,12 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s += 0.25
         if why and DECIDED.search(c.text):
             s += 0.1
-        if numeric and NUMBER_WORDS.search(c.text):
-            s += 0.25
+        if numeric:  # the question asks for a number: a sentence without one does not answer it
+            s += 0.3 if new_number(c.text, question) else -0.15
         elif why and re.search(r"\d", c.text):
             s += 0.08  # a figure is usually a reason's evidence ("about €190 a month")
+        if c.table and not numeric:
+            s -= 0.1  # a table row reads badly out of its table
         if why and OPTIONS_HEADING.search(c.heading):
             s -= 0.2  # the options weighed are not the reasons
         if len(words(c.text)) < 4 and not CJK.search(c.text):
@@ -219,6 +236,13 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s -= 0.2
         scored.append((s, c))
     return add_meaning(scored, question, retriever)
+
+
+def new_number(text: str, question: str) -> bool:
+    """A number (digits or words) other than one the question itself names ("HSK 3")."""
+    if set(re.findall(r"\d+", text)) - set(re.findall(r"\d+", question)):
+        return True
+    return any(not m.group(0).isdigit() for m in NUMBER_WORDS.finditer(text))
 
 
 def add_meaning(scored: list[tuple[float, Candidate]], question: str,
@@ -292,10 +316,28 @@ def change_pieces(timelines: list[Timeline], by_path: dict[str, int]) -> list[Pi
                 continue
             if e.kind == "confirmed" and not t.changes:
                 continue
-            text = plain(e.text)
-            if not any(normal(text) == normal(p.text) for p in out):
+            text = change_text(e.text)
+            if text and e.reason and ORDINAL_REASON.search(text) and normal(e.reason) not in normal(text):
+                text = f"{text.rstrip('.')} (“{e.reason}”)."  # "the first reason" says which one
+            if text and not any(normal(text) == normal(p.text) for p in out):
                 out.append(Piece(text, by_path[e.path], e.date, 10_000 + len(out), e.kind, 1.0))
-    return out
+    weight = {"retracted": 0, "reversed": 1, "revised": 2, "confirmed": 3}
+    kept = sorted(out, key=lambda p: (p.n, weight[p.change]))[:MAX_CHANGES]  # the best source's story first
+    return sorted(kept, key=lambda p: p.pos)
+
+
+MAX_CHANGES = 3
+ORDINAL_REASON = re.compile(r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+reason", re.IGNORECASE)
+CHANGE_SENTENCES = 2
+
+
+def change_text(text: str) -> str:
+    """The words of a revision worth quoting: no leading date ("2024-08: reversed."), no "See …",
+    at most two sentences."""
+    text = LEADING_DATE.sub("", plain(text))
+    text = re.sub(r"^(reversed|update[d]?|later|revisado|更新)[.:：]\s*", "", text, flags=re.IGNORECASE)
+    parts = join_short([p for p in SENTENCE_SPLIT.split(text) if not SEE_ALSO.match(p.strip())])
+    return " ".join(parts[:CHANGE_SENTENCES]).strip()
 
 
 def choose(scored: list[tuple[float, Candidate]], budget: int, pattern: bool) -> list[Piece]:
@@ -341,7 +383,7 @@ STARTS_WITH_VERB = re.compile(
     r"^(Decided|Sold|Bought|Felt|Tried|Read|Wrote|Moved|Started|Stopped|Went|Chose|Picked|Learned|Learnt|"
     r"Spent|Took|Gave|Left|Joined|Quit|Switched|Missed|Passed|Failed|Finished|Realised|Realized|Noticed|"
     r"Asked|Told|Drove|Rode|Planted|Set|Kept|Ran|Built|Dropped|Signed|Booked|Paid|Found|Lost|Had|Got|"
-    r"Need|Want|Think|Thought)\b")
+    r"Need|Want|Think|Thought)(?=\s)")
 
 
 def first_person(text: str, lang: str) -> str:
