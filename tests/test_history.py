@@ -108,3 +108,23 @@ def test_title_from_first_message():
     long = title_from("word " * 40)
     assert len(long) <= 48 and long.endswith("…")
     assert title_from("   ") == "New chat"
+
+
+def test_answering_from_notes_is_kept_per_conversation(db):
+    history = ChatHistory(db)
+    on, off = history.create("from my notes"), history.create("model alone", grounded=False)
+    history.set_grounded(on.id, False)
+    history.set_grounded(off.id, True)
+    history.close()
+    reopened = ChatHistory(db)
+    assert (reopened.get(on.id).grounded, reopened.get(off.id).grounded) == (False, True)
+
+
+def test_chats_from_before_the_notes_setting_answer_from_notes(db):
+    raw = sqlite3.connect(db)
+    raw.executescript(MIGRATIONS[0] + "\nPRAGMA user_version = 1;")
+    raw.execute("INSERT INTO conversations (title, created, updated) VALUES ('old chat', '', '')")
+    raw.commit()
+    raw.close()
+    history = ChatHistory(db)
+    assert [(c.title, c.grounded) for c in history.conversations()] == [("old chat", True)]

@@ -54,26 +54,26 @@ async def test_nothing_found_never_waits_for_the_model():
 
 
 @pytest.mark.anyio
-async def test_grounding_toggle_puts_cited_excerpts_into_chat_per_conversation():
+async def test_chat_answers_from_the_notes_by_default_and_ctrl_g_turns_it_off_per_conversation():
     from tui_support import ScriptedBackend, idle, scripted_app
 
     from tui.widgets.message import ChatMessage
 
-    backend = ScriptedBackend(chunks=("I went by bike for the cost [1]", " and the view [9]."))
+    backend = ScriptedBackend(chunks=("just the model",))
     cfg = Config(vault=str(FIXTURE_VAULT))
     app = scripted_app(backend, cfg=cfg)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: idle(app), what="the model")
         label = app.screen.query_one("#status-grounded")
-        assert not label.display
-        await pilot.press("ctrl+g")
         assert app.grounded and label.display
         await pilot.press(*"why the bicycle and not a scooter?", "enter")
-        await wait_for(pilot, lambda: idle(app) and backend.prompts, what="the grounded reply")
-        system = backend.prompts[-1][0]
-        assert system.role == "system" and "[1] 2024-05-10 · Bicycle instead of a scooter" in system.content
+        await wait_for(pilot, lambda: idle(app) and len(app.history.messages(app.screen.conversation.id)) == 2,
+                       timeout=120, what="the grounded reply")
         reply = [m for m in app.screen.query(ChatMessage) if m.role == "assistant"][-1].text
-        assert "[1]" in reply and "[9]" not in reply and "*Notes:* [1] Bicycle instead of a scooter" in reply
-        await pilot.press("ctrl+n")  # a new chat starts ungrounded; the old one keeps its setting
-        await wait_for(pilot, lambda: not app.grounded, what="grounding off in the new chat")
-        assert not label.display
+        assert "[1]" in reply and "*Notes:* [1] Bicycle instead of a scooter" in reply
+        assert backend.prompts == []  # composed from the notes: the model was not asked
+        await pilot.press("ctrl+g")  # off for this chat only
+        assert not app.grounded and not label.display
+        await pilot.press("ctrl+n")  # a new chat answers from the notes again
+        await wait_for(pilot, lambda: app.grounded, what="grounding on in the new chat")
+        assert label.display

@@ -51,7 +51,10 @@ def errors(app: BrainApp) -> list[str]:
     return [n.message for n in app._notifications if n.severity == "error"]
 
 
-async def ask(pilot, text: str) -> None:
+async def ask(pilot, text: str, notes: bool = False) -> None:
+    """Type and send `text`; with notes off (ctrl+g), so the model itself replies."""
+    if pilot.app.grounded != notes:
+        await pilot.press("ctrl+g")
     await pilot.click(PromptInput)
     await pilot.press(*text)
     await pilot.press("enter")

@@ -3,6 +3,10 @@
 The model loads in a thread worker after the first frame, so the screen is live at once and
 keys typed during a slow load are kept; a message sent meanwhile waits in its own worker
 (`wait_for_model`). Nothing here touches a model from the event loop.
+
+The vault is indexed the same way: at start (progress in the status bar), after each round of
+the sync watcher, every RESCAN_S seconds, and right before a grounded answer (tui/indexer.py),
+so answers from the notes work on a first run and stay current while the app is open.
 """
 
 from __future__ import annotations
@@ -26,8 +30,8 @@ from tui.config import Config
 from tui.history import ChatHistory
 from tui.screens.chat import ChatScreen
 from tui.screens.settings import SettingsScreen
+from tui.indexer import IndexState, VaultIndexer
 from tui.session import ChatSession
-from tui.vault_stats import notes_indexed
 
 
 @dataclass
@@ -40,6 +44,25 @@ class Loading:
 
 
 ADAPTER_CHECK_S = 2.0  # how often the app looks for a newly activated adapter
+RESCAN_S = 30.0  # a light incremental rescan of the vault, whatever the watcher said
+
+
+@dataclass
+class IndexProgress(TMessage):
+    """Posted by the indexing thread per file; only the latest one matters."""
+
+    done: int
+    total: int
+
+    def can_replace(self, message: TMessage) -> bool:
+        return isinstance(message, IndexProgress)
+
+
+@dataclass
+class Indexed(TMessage):
+    """Posted by the indexing thread when a scan is over."""
+
+    state: IndexState
 
 
 @dataclass
@@ -66,8 +89,11 @@ class BrainApp(App[None]):
     model_label: reactive[str] = reactive("")
     adapter: reactive[str] = reactive("base")
     notes: reactive[int] = reactive(0)
-    grounded: reactive[bool] = reactive(False)
-    """Whether the open chat answers with excerpts from the notes (ctrl+g in the chat)."""
+    indexing: reactive[tuple[int, int] | None] = reactive((0, 0))
+    """(files read, files to read) while the vault is being indexed at start; None once done."""
+    index_problem: reactive[str] = reactive("")
+    grounded: reactive[bool] = reactive(True)
+    """Whether the open chat answers from the notes (the default; ctrl+g turns it off per chat)."""
 
     def __init__(self, cfg: Config, session_factory: Callable[[Config], ChatSession] = ChatSession) -> None:
         super().__init__()
@@ -75,6 +101,8 @@ class BrainApp(App[None]):
         self.session_factory = session_factory
         self.history = ChatHistory(chats_db(cfg.vault_path))
         self.loading = Loading(session_factory(cfg))
+        self.indexer = VaultIndexer(cfg.vault_path)
+        self._index_queued = False
         self.sync_service = None  # the vault watcher + refresh queue, when it runs in this app
         self._sync_closed = threading.Event()
         self._checking_adapter = False
@@ -84,8 +112,9 @@ class BrainApp(App[None]):
 
     def on_mount(self) -> None:
         self.load_model(self.loading.session)
-        self.count_notes()
+        self.index_vault(show_progress=True)
         self.set_interval(ADAPTER_CHECK_S, self.check_adapter)
+        self.set_interval(RESCAN_S, self.index_vault)
         if self.cfg.sync.in_app:
             self.run_sync()
 
@@ -157,8 +186,8 @@ class BrainApp(App[None]):
 
     def on_sync_outcome(self, event: SyncOutcome) -> None:
         outcome = event.outcome
+        self.index_vault()  # the watcher saw changes (or a reconciliation ran): catch the index up
         if outcome.status == "done":
-            self.count_notes()
             self.check_adapter()
         elif outcome.status == "failed":
             self.notify(f"Sync failed: {outcome.message}", severity="warning", markup=False)
@@ -197,10 +226,27 @@ class BrainApp(App[None]):
         if swapped:
             self.notify(f"Now answering with adapter {label}." if label != "base" else "Now answering with the base model.")
 
-    @work(thread=True, group="stats", exit_on_error=False)
-    def count_notes(self) -> None:
-        count = notes_indexed(self.cfg.vault_path)
-        self.call_from_thread(setattr, self, "notes", count)
+    # -- the vault's index --------------------------------------------------------------------
+
+    def index_vault(self, show_progress: bool = False) -> None:
+        """Bring the index up to date in a worker; a scan already waiting covers this request."""
+        if not self._index_queued:
+            self._index_queued = True
+            self._index(show_progress)
+
+    @work(thread=True, group="index", exit_on_error=False)
+    def _index(self, show_progress: bool) -> None:
+        progress = (lambda done, total: self.post_message(IndexProgress(done, total))) if show_progress else None
+        self._index_queued = False  # from here on, a change needs a scan of its own
+        self.post_message(Indexed(self.indexer.refresh(progress)))
+
+    def on_index_progress(self, event: IndexProgress) -> None:
+        if self.indexing is not None:
+            self.indexing = (event.done, event.total)
+
+    def on_indexed(self, event: Indexed) -> None:
+        self.notes, self.index_problem = event.state.notes, event.state.problem
+        self.indexing = None
 
     # -- errors, settings, commands ----------------------------------------------------------
 
@@ -244,7 +290,8 @@ class BrainApp(App[None]):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Settings", "Generation options, backend and model (ctrl+s)", self.action_settings)
         yield SystemCommand("Reload model", "Load the configured model again", self.reload_model)
-        yield SystemCommand("Recount notes", "Read the number of indexed notes again", self.count_notes)
+        yield SystemCommand("Index notes now", "Read changed notes into the index and count them",
+                            self.index_vault)
         yield SystemCommand("Reflect", "Ask why you decided something; answered from your notes, cited (f3)",
                             self.action_reflect)
         yield SystemCommand("Sync", "Vault sync: pending changes, the run in progress, adapter versions, "

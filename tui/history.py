@@ -32,6 +32,8 @@ MIGRATIONS = [
     );
     CREATE INDEX messages_by_conversation ON messages(conversation_id, id);
     """,
+    # 2: whether the conversation answers from the notes (on unless the user turned it off)
+    "ALTER TABLE conversations ADD COLUMN grounded INTEGER NOT NULL DEFAULT 1",
 ]
 TITLE_CHARS = 48
 
@@ -46,6 +48,7 @@ class Conversation:
     title: str
     created: str
     updated: str
+    grounded: bool = True  # answers come from the notes (ctrl+g in the chat turns it off)
 
 
 @dataclass(frozen=True)
@@ -111,18 +114,20 @@ class ChatHistory:
 
     def conversations(self) -> list[Conversation]:
         rows = self._db.execute("SELECT * FROM conversations ORDER BY updated DESC, id DESC")
-        return [Conversation(**row) for row in rows]
+        return [_conversation(row) for row in rows]
 
     def get(self, conversation_id: int) -> Conversation | None:
         row = self._db.execute("SELECT * FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
-        return Conversation(**row) if row else None
+        return _conversation(row) if row else None
 
-    def create(self, title: str) -> Conversation:
+    def create(self, title: str, grounded: bool = True) -> Conversation:
         stamp = now()
-        cur = self._write(
-            "INSERT INTO conversations (title, created, updated) VALUES (?, ?, ?)", (title, stamp, stamp)
-        )
-        return Conversation(cur.lastrowid, title, stamp, stamp)
+        cur = self._write("INSERT INTO conversations (title, created, updated, grounded) VALUES (?, ?, ?, ?)",
+                          (title, stamp, stamp, int(grounded)))
+        return Conversation(cur.lastrowid, title, stamp, stamp, grounded)
+
+    def set_grounded(self, conversation_id: int, grounded: bool) -> None:
+        self._write("UPDATE conversations SET grounded = ? WHERE id = ?", (int(grounded), conversation_id))
 
     def rename(self, conversation_id: int, title: str) -> None:
         self._write("UPDATE conversations SET title = ? WHERE id = ?", (title.strip() or "Untitled", conversation_id))
@@ -150,4 +155,8 @@ class ChatHistory:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _conversation(row: sqlite3.Row) -> Conversation:
+    return Conversation(**{**dict(row), "grounded": bool(row["grounded"])})
 

@@ -4,6 +4,11 @@ A reply is generated in a thread worker that posts small messages back (started,
 screen streams chunks into the reply's Markdown and, when the worker ends (done, stopped or
 failed), renders the reply once in full and saves it. Each in-flight reply has an id, so a
 late chunk from a stopped worker can never land in the next reply.
+
+A chat answers from the notes unless the user turned that off for it (ctrl+g, kept in chats.db):
+the worker brings the index up to date and asks `trainer.recall.answer.answer`, which composes
+the reply from the notes' own sentences and calls the model only for the "prose" answer style,
+so a grounded answer never waits for a model that is still loading.
 """
 
 from __future__ import annotations
@@ -74,26 +79,19 @@ class ReplyChunk(TMessage):
     text: str
 
 
-def ground(cfg, messages: list[Message]) -> tuple[list[Message], list]:
-    """Thread: the conversation with excerpts matching the last message (see trainer.recall.reflect)."""
-    from trainer.vault.index import Index
-    from trainer.paths import index_db
-    from trainer.recall.reflect import grounded_messages
-    from trainer.vault.scan import scan_vault
-
-    with Index.open(index_db(cfg.vault_path)) as index:
-        scan_vault(cfg.vault_path, index)  # incremental: only changed files are read
-        return grounded_messages(index, messages[-1].content, messages[:-1], cfg.chat.system_prompt)
-
-
-def citation_check(sources: list):
-    from trainer.recall.reflect import CitationCheck
-
-    return CitationCheck(s.n for s in sources) if sources else None
-
-
 def sources_footer(sources: list) -> str:
     return "\n\n*Notes:* " + "; ".join(f"[{s.n}] {s.title} ({s.date or 'undated'})" for s in sources)
+
+
+def cancellable(worker: Worker, chunks: Iterator[str]) -> Iterator[str]:
+    """The model's stream, ending at the next token once the worker is cancelled (Esc)."""
+    try:
+        for text in chunks:
+            if worker.is_cancelled:
+                break
+            yield text
+    finally:
+        chunks.close()
 
 
 class ChatScreen(Screen[None]):
@@ -111,7 +109,7 @@ class ChatScreen(Screen[None]):
         self.conversation: Conversation | None = None
         self.reply: Reply | None = None
         self._reply_ids = itertools.count(1)
-        self.grounding: dict[int | None, bool] = {}  # per conversation; None = the unsaved new chat
+        self.new_chat_grounded = True  # the unsaved new chat's setting, until its first message
 
     @property
     def brain(self) -> BrainApp:
@@ -159,20 +157,20 @@ class ChatScreen(Screen[None]):
     # -- sending and streaming ---------------------------------------------------------------
 
     async def on_prompt_input_submitted(self, event: PromptInput.Submitted) -> None:
-        text = event.text.strip()
-        if not text:
+        if self.reply is not None:  # Enter raced the start of a reply: keep the text
+            event.prompt.insert(event.text, (0, 0))
+            self.on_prompt_input_held(PromptInput.Held(event.prompt))
             return
-        if self.reply is not None:
-            self.notify("Still answering. Press Esc to stop it first.", severity="warning")
-            return
-        event.prompt.clear()
-        await self.send(text)
+        await self.send(event.text.strip())
+
+    def on_prompt_input_held(self, _event: PromptInput.Held) -> None:
+        self.notify("Still answering. Press Esc to stop it first.", severity="warning")
 
     async def send(self, text: str) -> None:
         history = self.brain.history
         if self.conversation is None:
-            self.conversation = history.create(title_from(text))
-            self.grounding[self.conversation.id] = self.grounding.pop(None, False)
+            self.conversation = history.create(title_from(text), self.new_chat_grounded)
+            self.new_chat_grounded = True
             self.refresh_sidebar()
         await self.query("#welcome").remove()
         history.add_message(self.conversation.id, "user", text)
@@ -183,36 +181,60 @@ class ChatScreen(Screen[None]):
         waiting = self.brain.state == "loading"
         widget.start_stream("waiting for the model…" if waiting else "thinking…")
         self.reply = Reply(next(self._reply_ids), self.conversation.id, widget)
-        self.reply.worker = self.generate(self.reply.id, recent(history.messages(self.conversation.id)),
-                                          self.brain.grounded)
+        self.query_one(PromptInput).accepting = False
+        grounded = self.conversation.grounded
+        if grounded:
+            widget.border_subtitle = "reading your notes…"
+        self.reply.worker = self.generate(self.reply.id, recent(history.messages(self.conversation.id)), grounded)
         self.refresh_bindings()
 
     @work(thread=True, exclusive=True, group="generate", exit_on_error=False)
-    def generate(self, reply_id: int, messages: list[Message], grounded: bool = False) -> None:
-        """Thread: wait for the model, then stream. Stopping closes the backend's iterator.
-        Grounded: excerpts from the notes go into the prompt, citations are checked, sources listed."""
+    def generate(self, reply_id: int, messages: list[Message], grounded: bool = True) -> None:
+        """Thread: the answer from the notes, or the model's reply streamed. Stopping closes the
+        backend's iterator."""
         worker = get_current_worker()
+        if grounded:
+            self.answer_from_notes(reply_id, messages, worker)
+            return
         session = self.brain.wait_for_model(lambda: worker.is_cancelled)
         if session is None:
             return
-        messages, sources = ground(self.brain.cfg, messages) if grounded else (messages, [])
-        check = citation_check(sources)
         self.post_message(ReplyStarted(reply_id))
-        stream: Iterator[str] = session.stream(messages)
-        try:
-            for text in stream:
-                if worker.is_cancelled:
-                    break
-                self.post_message(ReplyChunk(reply_id, check.feed(text) if check else text))
-        finally:
-            stream.close()
-        if check and not worker.is_cancelled:
-            self.post_message(ReplyChunk(reply_id, check.flush() + sources_footer(sources)))
+        for text in cancellable(worker, session.stream(messages)):
+            self.post_message(ReplyChunk(reply_id, text))
+
+    def answer_from_notes(self, reply_id: int, messages: list[Message], worker: Worker) -> None:
+        """Thread: index current, then `answer()`; the model is waited for only if it is asked."""
+        from trainer.recall.answer import answer
+
+        cfg, shown = self.brain.cfg, []
+
+        def stream(prompt: list[Message], opts) -> Iterator[str]:
+            session = self.brain.wait_for_model(lambda: worker.is_cancelled)
+            if session is not None:
+                self.post_message(ReplyStarted(reply_id))
+                yield from cancellable(worker, session.stream(prompt, opts))
+
+        def on_text(text: str) -> None:
+            if text and not worker.is_cancelled:
+                shown.append(text)
+                self.post_message(ReplyChunk(reply_id, text))
+
+        with self.brain.indexer.current() as index:
+            result = answer(index, messages[-1].content, style=cfg.chat.answer_style, stream=stream,
+                            opts=cfg.chat.gen_opts(), history=messages[:-1], on_text=on_text)
+        if worker.is_cancelled:
+            return
+        if not shown:
+            on_text(result.text)
+        if result.sources and not result.nothing_found and "*Notes:*" not in result.text:
+            on_text(sources_footer(result.sources))
 
     def on_reply_started(self, event: ReplyStarted) -> None:
         if self.reply and self.reply.id == event.reply_id:
             self.reply.widget.border_subtitle = "thinking…"
-            self.brain.state = "generating"
+            if self.brain.state == "ready":
+                self.brain.state = "generating"
 
     async def on_reply_chunk(self, event: ReplyChunk) -> None:
         if self.reply and self.reply.id == event.reply_id:
@@ -231,6 +253,7 @@ class ChatScreen(Screen[None]):
         reply, self.reply = self.reply, None
         if reply is None:
             return
+        self.query_one(PromptInput).accepting = True
         await reply.widget.finish(note)
         history = self.brain.history
         if reply.widget.text.strip() and history.get(reply.conversation_id):
@@ -253,7 +276,8 @@ class ChatScreen(Screen[None]):
     async def open_conversation(self, conversation: Conversation | None) -> None:
         await self.action_stop()
         self.conversation = conversation
-        self.brain.grounded = self.grounding.get(conversation.id if conversation else None, False)
+        self.new_chat_grounded = True
+        self.brain.grounded = conversation.grounded if conversation else True
         history = self.brain.history
         await self.show(history.messages(conversation.id) if conversation else [])
         self.refresh_sidebar()
@@ -313,11 +337,16 @@ class ChatScreen(Screen[None]):
         self.app.push_screen(ConfirmScreen(question), done)
 
     def action_toggle_grounding(self) -> None:
-        """Per conversation: pure voice, or voice plus excerpts from the notes."""
-        key = self.conversation.id if self.conversation else None
-        self.grounding[key] = not self.grounding.get(key, False)
-        self.brain.grounded = self.grounding[key]
-        self.notify("Answers now use your notes." if self.brain.grounded else "Answers no longer use your notes.")
+        """Per conversation, kept in chats.db: answers from the notes (the default), or the model alone."""
+        grounded = not self.brain.grounded
+        if self.conversation is None:
+            self.new_chat_grounded = grounded
+        else:
+            self.brain.history.set_grounded(self.conversation.id, grounded)
+            self.conversation = self.brain.history.get(self.conversation.id)
+        self.brain.grounded = grounded
+        self.notify("Answers now come from your notes." if grounded else
+                    "Answers no longer use your notes: the model alone replies.")
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(Sidebar)
@@ -346,7 +375,7 @@ class ChatScreen(Screen[None]):
         yield SystemCommand("Toggle chats sidebar", "Show or hide the conversation list (ctrl+b)",
                             self.action_toggle_sidebar)
         yield SystemCommand("Toggle grounding in notes",
-                            "Answer with excerpts from your notes, cited, or in your voice alone (ctrl+g)",
+                            "Answer from your notes, cited (the default), or with the model alone (ctrl+g)",
                             self.action_toggle_grounding)
         yield SystemCommand("Focus message box", "Move the cursor to the message box", self.action_focus_prompt)
         yield SystemCommand("Copy last reply", "Copy the last answer to the clipboard", self.action_copy_reply)

@@ -1,7 +1,7 @@
 """One line under the chat: vault, notes indexed, backend and model, adapter, and model state.
 
-It only displays the app's reactives (`state`, `model_label`, `adapter`, `notes`); it never
-loads or counts anything itself.
+It only displays the app's reactives (`state`, `model_label`, `adapter`, `notes`, `indexing`,
+`index_problem`); it never loads or counts anything itself.
 """
 
 from __future__ import annotations
@@ -18,6 +18,18 @@ STATES = {
 }
 
 
+def notes_text(notes: int, indexing: tuple[int, int] | None, problem: str) -> str:
+    """'indexing 12/43 notes' while the first scan runs, then the count, or what is wrong."""
+    if indexing is not None:
+        done, total = indexing
+        return f"indexing {done}/{total} notes" if total else "indexing notes…"
+    if problem:
+        return problem
+    if notes == 0:
+        return "vault is empty: no notes to answer from"
+    return f"{notes} note{'s' if notes != 1 else ''} indexed"
+
+
 class StatusBar(Horizontal):
     def compose(self) -> ComposeResult:
         yield LoadingIndicator(id="status-spinner")
@@ -31,7 +43,8 @@ class StatusBar(Horizontal):
     def on_mount(self) -> None:
         app = self.app
         self.query_one("#status-vault", Label).update(f"vault {app.cfg.vault_path.name}")
-        self.watch(app, "notes", self._show_notes)
+        for name in ("notes", "indexing", "index_problem"):
+            self.watch(app, name, self._show_notes)
         self.watch(app, "model_label", lambda label: self._set("#status-model", label))
         self.watch(app, "adapter", lambda name: self._set("#status-adapter", f"adapter: {name}"))
         self.watch(app, "state", self._show_state)
@@ -40,8 +53,11 @@ class StatusBar(Horizontal):
     def _set(self, selector: str, text: str) -> None:
         self.query_one(selector, Label).update(text)
 
-    def _show_notes(self, count: int) -> None:
-        self._set("#status-notes", f"{count} note{'s' if count != 1 else ''} indexed")
+    def _show_notes(self, _value: object = None) -> None:
+        app = self.app
+        self._set("#status-notes", notes_text(app.notes, app.indexing, app.index_problem))
+        self.query_one("#status-notes").set_class(bool(app.index_problem) or (app.indexing is None and not app.notes),
+                                                  "-warning")
 
     def _show_grounded(self, on: bool) -> None:
         self.query_one("#status-grounded").display = on  # shown only while on
