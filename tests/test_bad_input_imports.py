@@ -284,3 +284,21 @@ def test_notes_that_name_a_chat_partner_get_the_same_pseudonym_in_training(vault
                                            "Ashanti is someone else."
     assert "我和李伟去" not in scrub_text("我和李伟去了", scrub).text
     assert with_people(vault, ScrubConfig(pseudonyms=False)).rename is None
+
+
+def test_imports_made_before_pseudonyms_are_rewritten_on_the_next_import(vault, tmp_path, brain_home):
+    from trainer.data.chats import read_export
+    from trainer.data.chats.build import build
+    from trainer.data.chats.store import save_import
+
+    old = group_export(tmp_path)
+    built = build(read_export("jsonl", old), "Asha Rao")  # as the previous version stored it: names in clear
+    save_import(imports_db(vault), old, "jsonl", 360, built)
+    with sqlite3.connect(imports_db(vault)) as conn:
+        conn.execute("UPDATE chat_imports SET source_path = ?", (str(old),))
+    other = write(tmp_path / "other.jsonl", json.dumps({"time": "2025-06-01T10:00:00", "sender": "Asha Rao",
+                                                        "text": "new"}))
+    assert brain_import(vault, "jsonl", other, "--me", "Asha") == 0
+    stored = b"".join(p.read_bytes() for p in brain_home.rglob("*") if p.is_file())
+    for private in ("Li Wei", "Asha", "98220", "Hiking with", str(old)):
+        assert private.encode() not in stored, private

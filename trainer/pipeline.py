@@ -95,13 +95,15 @@ def with_people(vault: Path, scrub: ScrubConfig) -> ScrubConfig:
     db = imports_db(vault)
     if not scrub.pseudonyms or not db.is_file():
         return scrub
-    from trainer.data.chats.pseudonyms import PeopleRenamer, load_key
-    from trainer.data.chats.store import load_people
+    from trainer.data.chats.pseudonyms import PeopleRenamer, Pseudonyms, load_key
+    from trainer.data.chats.store import load_people, pseudonymise_legacy
 
+    key = load_key(pseudonym_key(vault))
+    pseudonymise_legacy(db, Pseudonyms(key, dict(scrub.names)))  # imports made before pseudonyms
     people = load_people(db)
     if not people:
         return scrub
-    return replace(scrub, rename=PeopleRenamer(load_key(pseudonym_key(vault)), people))
+    return replace(scrub, rename=PeopleRenamer(key, people))
 
 
 def _imported_chats(vault: Path, scrub: ScrubConfig) -> list[dict]:

@@ -56,6 +56,11 @@ def run(args) -> int:
     scrub = cfg.scrub.to_config()
     built = build(export, me, timedelta(minutes=args.gap_minutes), scrub, pseudonyms(cfg.vault_path, scrub))
     db = imports_db(cfg.vault_path)
+    if scrub.pseudonyms:
+        from trainer.data.chats.store import pseudonymise_legacy
+
+        if pseudonymise_legacy(db, pseudonyms(cfg.vault_path, scrub)):
+            print("  earlier imports now use pseudonyms too")
     save_import(db, args.file, args.kind, args.gap_minutes, built)
     print(f"Imported {args.file.name} ({args.kind}) speaking as {me!r}"
           + (f", stored as {built.me!r}" if built.me != me else ""))

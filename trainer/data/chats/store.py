@@ -66,7 +66,9 @@ CREATE TABLE IF NOT EXISTS chat_people (
 def connect(db: Path) -> sqlite3.Connection:
     db.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(db, isolation_level=None)  # transactions are explicit below
-    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON", "busy_timeout = 5000"):
+    # secure_delete: a replaced import or a name rewritten to its pseudonym leaves no old bytes
+    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON", "busy_timeout = 5000",
+                   "secure_delete = ON"):
         conn.execute(f"PRAGMA {pragma}")
     conn.executescript(SCHEMA)
     return conn
@@ -111,6 +113,40 @@ def load_conversations(db: Path) -> Iterator[tuple[str, Conversation]]:
             yield me, Conversation(chat, messages)
     finally:
         conn.close()
+
+
+def pseudonymise_legacy(db: Path, names) -> int:
+    """Imports stored before pseudonyms (their path is not a hash) get them now: senders, "me",
+    chat names and mentions in the text, in one transaction. Returns how many were rewritten."""
+    conn = connect(db)
+    try:
+        with transaction(conn):
+            legacy = conn.execute("SELECT id, source_path, me FROM chat_imports "
+                                  "WHERE source_path NOT LIKE 'sha256:%'").fetchall()
+            for import_id, path, me in legacy:
+                _pseudonymise_import(conn, import_id, path, me, names)
+            conn.executemany("INSERT OR REPLACE INTO chat_people (digest, pseudonym) VALUES (?, ?)",
+                             sorted(names.people().items()))
+        if legacy:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the old pages must not linger in the WAL
+        return len(legacy)
+    finally:
+        conn.close()
+
+
+def _pseudonymise_import(conn: sqlite3.Connection, import_id: int, path: str, me: str, names) -> None:
+    convs = [c for (c,) in conn.execute("SELECT id FROM chat_conversations WHERE import_id = ?", (import_id,))]
+    marks = ",".join("?" * len(convs))
+    rows = conn.execute(f"SELECT id, sender, text FROM chat_messages WHERE conversation_id IN ({marks})",
+                        convs).fetchall()
+    names.learn([me, *{sender for _, sender, _ in rows}])
+    conn.executemany("UPDATE chat_messages SET sender = ?, text = ? WHERE id = ?",
+                     [(names.of(sender), names.in_text(text), row) for row, sender, text in rows])
+    for conv_id, chat in conn.execute(f"SELECT id, chat FROM chat_conversations WHERE id IN ({marks})",
+                                      convs).fetchall():
+        conn.execute("UPDATE chat_conversations SET chat = ? WHERE id = ?", (names.chat(chat), conv_id))
+    key = "sha256:" + hashlib.sha256(path.encode()).hexdigest()
+    conn.execute("UPDATE chat_imports SET source_path = ?, me = ? WHERE id = ?", (key, names.of(me), import_id))
 
 
 def load_people(db: Path) -> dict[str, str]:
