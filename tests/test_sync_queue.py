@@ -4,6 +4,7 @@ what runs when and on which notes; the slow tests and the benchmark train for re
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -217,8 +218,13 @@ def test_recovery_marks_a_dead_runners_run_and_removes_half_built_versions(vault
         store.begin_run("refresh", "1 note changed", 1)
     leftover = adapters_dir(vault) / ".staging-dead"
     (leftover / "peft").mkdir(parents=True)
+    (leftover / ".owner").write_text("999999999 ")  # the crashed process that built it is gone
+    live = adapters_dir(vault) / ".staging-live"  # a `brain train` running in another terminal
+    (live / "peft").mkdir(parents=True)
+    (live / ".owner").write_text(f"{os.getpid()} ")
     queue_for(vault, InstantTrainer()).recover()
     assert not leftover.exists() and active(vault) == "v0001"
+    assert (live / "peft").is_dir()
     with SyncStore.open(sync_db(vault)) as store:
         assert store.runs()[0].status == "interrupted"
 

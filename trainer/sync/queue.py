@@ -43,7 +43,7 @@ from trainer.vault.index import Index
 from trainer.paths import adapters_dir, index_db, sync_db, vault_data_dir
 from trainer.adapters.coverage import Changes, diff, read_coverage, write_coverage
 from trainer.adapters.registry import AdapterRegistry
-from trainer.vault.scan import scan_vault
+from trainer.vault.scan import VaultUnavailable, scan_vault
 from trainer.sync.settings import SyncSettings
 
 log = logging.getLogger("brain.sync")
@@ -107,16 +107,47 @@ class SyncStore:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn, self.path = conn, path
 
+    _checked: set[Path] = set()  # files whose integrity this process has checked once
+
     @classmethod
     def open(cls, path: Path) -> SyncStore:
+        """Open (creating) sync.db. A corrupt file is set aside as sync.db.corrupt and rebuilt
+        empty, with one message: it holds nothing the next scan cannot find again except pause
+        and queued requests, and a sync loop that dies on it would never refresh again."""
+        try:
+            return cls._open(path)
+        except sqlite3.DatabaseError as exc:
+            if not is_corrupt(exc):
+                raise
+            log.warning("the sync state %s was unreadable (%s): set aside as %s.corrupt and rebuilt; pause and "
+                        "queued requests were reset, changes are found again by the next scan", path, exc, path.name)
+            _set_aside(path)
+            return cls._open(path)
+
+    @classmethod
+    def _open(cls, path: Path) -> SyncStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, isolation_level=None, timeout=10)
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        for number, sql in enumerate(MIGRATIONS[version:], start=version + 1):
-            conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            if path not in cls._checked:
+                found = conn.execute("PRAGMA quick_check").fetchone()[0]
+                if found != "ok":
+                    raise sqlite3.DatabaseError(f"database disk image is malformed: {found}")
+                cls._checked.add(path)
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            for number, sql in enumerate(MIGRATIONS[version:], start=version + 1):
+                conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+        except BaseException:
+            conn.close()
+            raise
         return cls(conn, path)
+
+    @classmethod
+    def recheck(cls, path: Path) -> None:
+        """Check the file again at its next open (after an error that may mean corruption)."""
+        cls._checked.discard(path)
 
     def close(self) -> None:
         self._conn.close()
@@ -238,6 +269,19 @@ class SyncStore:
         return transaction(self._conn)
 
 
+def is_corrupt(exc: sqlite3.DatabaseError) -> bool:
+    """A damaged file, as opposed to a busy one ("database is locked") or a full disk."""
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text or "unsupported file format" in text
+
+
+def _set_aside(path: Path) -> None:
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    with contextlib.suppress(FileNotFoundError):
+        os.replace(path, path.with_name(path.name + ".corrupt"))
+
+
 # --- the policy ---------------------------------------------------------------------------------
 
 
@@ -278,7 +322,7 @@ def decide(changes: Changes, notes: int, has_adapter: bool, request: str, refres
 
 @dataclass
 class Outcome:
-    status: str  # "idle" | "current" | "done" | "failed" | "settled" | "paused" | "waiting"
+    status: str  # "idle" | "current" | "done" | "failed" | "settled" | "paused" | "waiting" | "unavailable"
     message: str
     version: str | None = None
 
@@ -375,7 +419,7 @@ class RefreshQueue:
             if automatic and store.paused and not request:
                 return Outcome("paused", "sync is paused")
             outcome = self._round(store, request, rehash, automatic)
-            if outcome.status != "waiting":
+            if outcome.status not in ("waiting", "unavailable"):
                 store.clear_request(began)
             return outcome
 
@@ -385,7 +429,10 @@ class RefreshQueue:
             store.clear_pending(time.time())
             return Outcome("idle", "no adapter yet: run a full rebuild (or `brain sync`) to train the first one")
         started = time.time()
-        states = self._scan(rehash)
+        try:
+            states = self._scan(rehash)
+        except VaultUnavailable as exc:  # unplugged: keep everything as it is, pending changes too
+            return Outcome("unavailable", str(exc))
         store.clear_pending(started)
         coverage = self._coverage(active, states)
         changes = diff(states, coverage or {}, store.settled())

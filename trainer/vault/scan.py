@@ -34,6 +34,10 @@ BATCH_SECONDS = 0.5  # ...or this long since the first one waited, whichever com
 Progress = Callable[[int, int, str], None]  # (done, total, path being read)
 
 
+class VaultUnavailable(NotADirectoryError):
+    """The vault folder is missing, or looks unplugged: nothing is removed from the index."""
+
+
 @dataclass(frozen=True)
 class Skip:
     path: str  # vault-relative POSIX path ("." for the vault itself)
@@ -83,8 +87,7 @@ def scan_vault(vault: Path, index: Index, progress: Progress | None = None,
     reconciliation: an edit that kept both is still found). A note that takes longer than
     `parse_budget_s` to parse is indexed as plain text and reported."""
     vault = Path(vault)
-    if not vault.is_dir():
-        raise NotADirectoryError(f"vault is not a folder: {vault}")
+    check_vault(vault, index.count())
     _refuse_index_inside(vault, index)
     candidates, skipped = walk_vault(vault)
     scan = _Scan(index, max_bytes, ScanReport(skipped=skipped), rehash, parse_budget_s)
@@ -93,12 +96,34 @@ def scan_vault(vault: Path, index: Index, progress: Progress | None = None,
             progress(done, len(candidates), candidate.rel)
         scan.file(candidate)
     scan.flush()
+    if not vault.is_dir():  # unplugged during the walk: its notes "vanished", but are not gone
+        raise VaultUnavailable(f"the vault folder {vault} disappeared during the scan (unplugged?); "
+                               "nothing was removed from the index")
     with index.transaction():
         scan.finish()
     if progress:
         progress(len(candidates), len(candidates), "")
     scan.report.warnings = [Skip(*w) for w in index.warnings()]
     return scan.report
+
+
+def check_vault(vault: Path, indexed: int) -> None:
+    """Raise VaultUnavailable when scanning `vault` would wrongly count every note as deleted: the
+    folder is missing (an unplugged disk, a network share down) or has nothing visible at its top
+    although `indexed` notes were found there before (the empty mount point of an unplugged disk)."""
+    try:
+        if not vault.is_dir():
+            raise VaultUnavailable(f"vault is not a folder: {vault}" + (
+                f" (it held {indexed} notes: an unplugged disk? nothing was removed)" if indexed else ""))
+        with os.scandir(vault) as entries:
+            empty = not any(not hidden(e.name) for e in entries)
+    except OSError as exc:  # permission denied, a dead network mount (EIO, ENOTCONN)
+        raise VaultUnavailable(f"the vault folder {vault} cannot be read: {exc.strerror or exc}") from exc
+    if empty and indexed:
+        raise VaultUnavailable(
+            f"the vault folder {vault} is empty, but {indexed} notes were indexed from it: an unplugged disk "
+            "or an empty mount point? Nothing was removed. If you emptied it on purpose, run "
+            "`brain index --rebuild`.")
 
 
 def _refuse_index_inside(vault: Path, index: Index) -> None:

@@ -40,7 +40,7 @@ def parse_size(text: str) -> int:
 def run(args) -> int:
     from trainer.vault.index import Index, IndexUnavailable, delete_index
     from trainer.paths import index_db
-    from trainer.vault.scan import DEFAULT_MAX_BYTES, scan_vault
+    from trainer.vault.scan import DEFAULT_MAX_BYTES, VaultUnavailable, scan_vault
 
     vault = Path(args.vault_arg).expanduser() if args.vault_arg else resolve_config(args).vault_path
     if not vault.exists():
@@ -53,7 +53,7 @@ def run(args) -> int:
     try:
         with Index.open(db) as index, progress_bar() as progress:
             report = scan_vault(vault, index, progress, max_bytes=args.max_size or DEFAULT_MAX_BYTES)
-    except (IndexUnavailable, ValueError) as exc:
+    except (IndexUnavailable, ValueError, VaultUnavailable) as exc:
         return fail(str(exc))
     print_report(vault, db, report, args.show_all)
     return 0
