@@ -7,6 +7,7 @@ trainer.adapters.lora_agreement.Agreement and the export time.
 
     .venv/bin/python bench/lora_agreement.py                     # all-linear, r 8, alpha 16, B ~ N(0, 0.1)
     .venv/bin/python bench/lora_agreement.py --targets q_proj,k_proj --rslora
+    .venv/bin/python bench/lora_agreement.py --dtype f32                         # the lora.gguf in f32
     .venv/bin/python bench/lora_agreement.py --peft ~/.local/share/brain/vaults/x/adapters/v0001/peft
 """
 
@@ -38,6 +39,7 @@ def main() -> int:
     p.add_argument("--positions", type=int, default=300, help="token positions compared")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--dtype", choices=("f16", "f32"), default="f16", help="lora.gguf tensor type")
     args = p.parse_args()
 
     import torch
@@ -55,7 +57,7 @@ def main() -> int:
             random_lora(hf_dir, version / "peft", rank=args.rank, alpha=args.alpha, b_std=args.b_std,
                         seed=args.seed, targets=targets, use_rslora=args.rslora)
         start = time.perf_counter()
-        out = export_gguf_lora(version / "peft", base, version / "lora.gguf")
+        out = export_gguf_lora(version / "peft", base, version / "lora.gguf", dtype=args.dtype)
         took = time.perf_counter() - start
         ids = sample_ids(hf_dir, limit=args.positions)
         result = measure_agreement(hf_dir, base, version, ids, n_threads=args.threads)
@@ -67,7 +69,7 @@ def main() -> int:
         f"{', rsLoRA' if args.rslora else ''}")
     print(f"base model                      {base.name}")
     print(f"adapter                         {what}")
-    print(f"export                          {took:.2f} s, {size / 1e6:.1f} MB ({out.name})")
+    print(f"export                          {took:.2f} s, {size / 1e6:.1f} MB ({out.name}, {args.dtype})")
     print(result.report())
     return 0
 

@@ -98,10 +98,11 @@ def test_q_and_k_rows_are_permuted_like_the_base_conversion(version):
     prefix = "base_model.model.model.layers.3"
     b_q, b_k = peft[f"{prefix}.self_attn.q_proj.lora_B.weight"], peft[f"{prefix}.self_attn.k_proj.lora_B.weight"]
     assert not np.array_equal(gguf["blk.3.attn_q.weight.lora_b"], b_q)  # it really was permuted
-    np.testing.assert_array_equal(unpermute(gguf["blk.3.attn_q.weight.lora_b"], N_HEAD, N_HEAD), b_q)
-    np.testing.assert_array_equal(unpermute(gguf["blk.3.attn_k.weight.lora_b"], N_HEAD, N_KV), b_k)
-    np.testing.assert_array_equal(gguf["blk.3.attn_v.weight.lora_b"], peft[f"{prefix}.self_attn.v_proj.lora_B.weight"])
-    np.testing.assert_array_equal(gguf["blk.3.attn_q.weight.lora_a"], peft[f"{prefix}.self_attn.q_proj.lora_A.weight"])
+    f16 = lambda x: x.astype(np.float16)  # noqa: E731  (the file is f16: compare rounded values)
+    np.testing.assert_array_equal(unpermute(gguf["blk.3.attn_q.weight.lora_b"], N_HEAD, N_HEAD), f16(b_q))
+    np.testing.assert_array_equal(unpermute(gguf["blk.3.attn_k.weight.lora_b"], N_HEAD, N_KV), f16(b_k))
+    np.testing.assert_array_equal(gguf["blk.3.attn_v.weight.lora_b"], f16(peft[f"{prefix}.self_attn.v_proj.lora_B.weight"]))
+    np.testing.assert_array_equal(gguf["blk.3.attn_q.weight.lora_a"], f16(peft[f"{prefix}.self_attn.q_proj.lora_A.weight"]))
 
 
 # ---- agreement with peft ---------------------------------------------------------------------
@@ -147,7 +148,7 @@ def test_rslora_and_per_module_patterns_keep_peft_scale(tmp_path):
     tensors = {**lora("layers.0.self_attn.q_proj", 4, 576, 576), **lora("layers.0.self_attn.v_proj", 2, 576, 192, 1)}
     peft = write_peft(tmp_path / "peft", {"r": 4, "lora_alpha": 8, "use_rslora": True,
                                           "rank_pattern": {"v_proj": 2}, "alpha_pattern": {"v_proj": 16}}, tensors)
-    fields, out = gguf_tensors(export_gguf_lora(peft, bundled_gguf(), tmp_path / "lora.gguf"))
+    fields, out = gguf_tensors(export_gguf_lora(peft, bundled_gguf(), tmp_path / "lora.gguf", dtype="f32"))
     alpha = fields["adapter.lora.alpha"]
     assert alpha == pytest.approx(8 / math.sqrt(4) * 4)  # llama.cpp's alpha/r == peft's 8/sqrt(4) at r=4
     b_q = tensors["base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight"]
@@ -155,6 +156,25 @@ def test_rslora_and_per_module_patterns_keep_peft_scale(tmp_path):
     b_v = tensors["base_model.model.model.layers.0.self_attn.v_proj.lora_B.weight"]
     fold = (16 / math.sqrt(2)) / (alpha / 2)  # peft's scale for v / llama.cpp's
     np.testing.assert_allclose(out["blk.0.attn_v.weight.lora_b"], b_v * fold, rtol=1e-6)
+
+
+def test_lora_gguf_is_f16_by_default_half_the_size_and_f32_on_request(tmp_path):
+    tensors = lora("layers.0.self_attn.v_proj", 4, 576, 192)
+    tensors["base_model.model.model.layers.0.self_attn.v_proj.lora_B.weight"][0, 0] = 1e6  # beyond f16
+    tensors.update(lora("layers.0.mlp.up_proj", 4, 576, 1536, 1))
+    peft = write_peft(tmp_path / "peft", {"r": 4, "lora_alpha": 8}, tensors)
+    f32 = export_gguf_lora(peft, bundled_gguf(), tmp_path / "f32.gguf", dtype="f32")
+    f16 = export_gguf_lora(peft, bundled_gguf(), tmp_path / "f16.gguf")
+    _, t32 = gguf_tensors(f32)
+    _, t16 = gguf_tensors(f16)
+    assert {t.dtype for t in t32.values()} == {np.dtype(np.float32)}
+    assert t16["blk.0.ffn_up.weight.lora_a"].dtype == np.float16
+    np.testing.assert_array_equal(t16["blk.0.ffn_up.weight.lora_b"], t32["blk.0.ffn_up.weight.lora_b"].astype(np.float16))
+    assert t16["blk.0.attn_v.weight.lora_b"].dtype == np.float32  # 1e6 would be inf in f16: kept f32
+    assert t16["blk.0.attn_v.weight.lora_b"][0, 0] == 1e6
+    assert f16.stat().st_size < 0.7 * f32.stat().st_size
+    with pytest.raises(ExportError, match="choose f16 or f32"):
+        export_gguf_lora(peft, bundled_gguf(), tmp_path / "q8.gguf", dtype="q8_0")
 
 
 def test_bf16_weights_read_like_their_float32_values(tmp_path):

@@ -88,11 +88,16 @@ class LoraPair:
         return self.a.shape[0]
 
 
-def export_gguf_lora(peft_dir: Path, base_gguf: Path, out: Path) -> Path:
+def export_gguf_lora(peft_dir: Path, base_gguf: Path, out: Path, dtype: str = "f16") -> Path:
     """Write `out` (a llama.cpp LoRA GGUF) from the peft adapter in `peft_dir` for `base_gguf`.
 
-    Atomic: a crash leaves either no file or the previous one. Raises ExportError for adapters
-    llama.cpp cannot run (embeddings or lm_head adapted, DoRA, biases, wrong base model)."""
+    dtype "f16" (default, as llama.cpp's own converter) halves the file and llama.cpp's output
+    agrees with peft as well as with "f32" (bench/lora_agreement.py --dtype; notes/gguf-export.md);
+    a tensor with a value beyond f16's range stays f32. Atomic: a crash leaves either no file or
+    the previous one. Raises ExportError for adapters llama.cpp cannot run (embeddings or lm_head
+    adapted, DoRA, biases, wrong base model)."""
+    if dtype not in ("f16", "f32"):
+        raise ExportError(f"GGUF LoRA type {dtype!r} is not supported; choose f16 or f32.")
     peft_dir, base_gguf, out = Path(peft_dir), Path(base_gguf), Path(out)
     config = read_lora_config(peft_dir)
     base = BaseModelInfo.read(base_gguf)
@@ -101,9 +106,16 @@ def export_gguf_lora(peft_dir: Path, base_gguf: Path, out: Path) -> Path:
     tensors: list[tuple[str, np.ndarray]] = []
     for pair in pairs:
         name, b = gguf_tensor(pair, base, config, alpha)
-        tensors += [(f"{name}.lora_a", pair.a), (f"{name}.lora_b", b)]
+        tensors += [(f"{name}.lora_a", stored(pair.a, dtype)), (f"{name}.lora_b", stored(b, dtype))]
     _write_atomic(out, base.arch, alpha, tensors)
     return out
+
+
+def stored(array: np.ndarray, dtype: str) -> np.ndarray:
+    """The array as written: f16 when asked and every value fits (else f32, never inf)."""
+    if dtype == "f16" and np.all(np.abs(array) <= np.finfo(np.float16).max):
+        return np.ascontiguousarray(array, dtype=np.float16)
+    return np.ascontiguousarray(array, dtype=np.float32)
 
 
 def read_lora_config(peft_dir: Path) -> dict:
