@@ -7,11 +7,12 @@ in the TUI run them in thread workers.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from backends import BackendInfo, ChatBackend, GenOpts, Message, get_backend, resolve_model
+from backends import BackendError, BackendInfo, ChatBackend, GenOpts, Message, get_backend, resolve_model
 from backends import foreground
 from tui.config import Config
 
@@ -33,14 +34,26 @@ class ChatSession:
         self.backend: ChatBackend | None = None
         self._lock = threading.Lock()  # a backend serves one generation or swap at a time
         self._adapter: Path | None = None
+        self._refused: Path | None = None  # an active adapter this backend could not use
+        self.notice: str | None = None
+        """Why the base model answers although an adapter is active (shown once, kept here)."""
 
     def load(self) -> BackendInfo:
-        """Resolve and load the model (seconds to minutes). Raises BackendError with a clear message."""
+        """Resolve and load the model (seconds to minutes). Raises BackendError with a clear message.
+        An active adapter this backend cannot use (corrupt, or trained for another backend) does
+        not stop the chat: the base model answers and `notice` says why."""
         ref = resolve_model(self.cfg.chat.model)
         backend = get_backend(self.cfg.chat.backend, **self.cfg.backend_options())
         adapter = active_adapter(self.cfg.vault_path)
         with self._lock:
-            backend.load(ref, adapter)
+            try:
+                backend.load(ref, adapter)
+            except BackendError as exc:
+                if adapter is None:
+                    raise
+                backend.load(ref, None)
+                self._refuse(adapter, exc)
+                adapter = None
             self.backend, self._adapter = backend, adapter
         return backend.info()
 
@@ -54,12 +67,24 @@ class ChatSession:
         """Hot swap: attach the registry's active adapter if it changed. True when swapped."""
         backend = self._require()
         wanted = active_adapter(self.cfg.vault_path)
-        if wanted == self._adapter:
+        if wanted == self._adapter or (wanted is not None and wanted == self._refused):
             return False
         with self._lock:
-            backend.set_adapter(wanted)
+            try:
+                backend.set_adapter(wanted)
+            except BackendError as exc:
+                self._refuse(wanted, exc)
+                backend.set_adapter(None)
+                wanted = None
+            swapped = wanted != self._adapter
             self._adapter = wanted
-        return True
+        return swapped
+
+    def _refuse(self, adapter: Path, exc: BackendError) -> None:
+        """Remember an adapter that cannot be used, so it is not retried (and reported) every message."""
+        self._refused = adapter
+        self.notice = f"The active adapter {adapter.name} cannot be used ({exc}); answering with the base model."
+        logging.getLogger("brain.chat").warning("%s", self.notice)
 
     def info(self) -> BackendInfo | None:
         return self.backend.info() if self.backend else None
