@@ -1,23 +1,29 @@
-"""Useful (non-pad) training tokens/s: brain's peft engine vs the classic recipe, same data.
+"""Useful (non-pad) training tokens/s of brain's peft engine against the best off-the-shelf stack
+and the classic recipe, same data, same model, one process, one run.
 
-brain:   examples packed into rows (position_ids restart per example, block-diagonal attention),
-         LoRA on all linear layers, bf16 where the hardware has it.
-classic: each example padded to 1024 tokens, batch 1, LoRA on q_proj/v_proj only
-         (the recipe of the original "train on my notes" tutorials).
-Both run the same number of warm-up and timed optimizer steps over the same examples on the
-same machine, in one process; only non-pad tokens count. On CUDA it also prints the MFU
-estimate 4 x params x tokens/s / peak (LoRA on frozen weights: ~4N FLOPs per token).
+brain:     the engine's own step (trainer.engines.peft_engine.forward_loss): on CUDA the fast
+           path (fused compiled Llama layers, flex attention with a document BlockMask, loss on
+           target rows only, chunked/Liger linear cross-entropy); micro-batch as the engine picks it.
+anchor:    Hugging Face + peft, the same packed rows (position_ids restart per example),
+           attn_implementation="flex_attention" and Liger Kernel (fused linear cross-entropy,
+           RMSNorm, SwiGLU, RoPE) patched in: what a user gets from flipping the public switches.
+classic:   each example padded to 1024 tokens, batch 1, LoRA on q_proj/v_proj only.
+All three: LoRA r16 (alpha 32, no dropout), bf16 on CUDA, AdamW, the same warm-up and timed
+optimizer steps; only non-pad tokens count. MFU = 4 x params x tokens/s / 989 TFLOP/s (LoRA on
+frozen weights: forward 2N, backward to the activations 2N FLOPs per token). Peak memory is
+torch.cuda.max_memory_allocated over the recipe. The step-1 loss of brain and the anchor is
+printed too: same weights, same rows, so they must agree to bf16 rounding.
 
-    .venv/bin/python bench/train_throughput.py                      # CPU, bundled SmolLM2-135M
-    python bench/train_throughput.py --llama-1b --steps 20          # GPU, Llama-3.2-1B-shaped random init
+    .venv/bin/python bench/train_throughput.py                          # CPU, bundled SmolLM2-135M
+    python3 bench/train_throughput.py --shape 1b 3b --tokenizer .device/tokenizer   # GPU
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import math
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -27,7 +33,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from trainer.engines.base import LoraSettings, TrainSettings  # noqa: E402
 
-PEAK_BF16 = {"H100": 989e12, "H200": 989e12}  # dense bf16 datasheet figures (FLOP/s)
+PEAK_BF16 = 989e12  # dense bf16 datasheet figure of the H100/H200 (FLOP/s)
+SHAPES = {  # Llama-3.2 shapes (random weights, no download)
+    "1b": dict(hidden_size=2048, intermediate_size=8192, num_hidden_layers=16, num_attention_heads=32,
+               num_key_value_heads=8),
+    "3b": dict(hidden_size=3072, intermediate_size=8192, num_hidden_layers=28, num_attention_heads=24,
+               num_key_value_heads=8),
+}
 
 
 def examples(vault: Path, n: int) -> list[list[dict]]:
@@ -44,60 +56,112 @@ def examples(vault: Path, n: int) -> list[list[dict]]:
     return (convs * math.ceil(n / len(convs)))[:n]
 
 
-def llama_1b_folder(tok_src: str, out: Path) -> str:
-    """A Llama-3.2-1B-shaped model with random weights (no download), SmolLM2's tokenizer."""
+def llama_folder(shape: str, tok_src: str, out: Path) -> str:
+    """A Llama-3.2-shaped model with random weights, SmolLM2's tokenizer (vocab 128256 as Llama's)."""
     import torch
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
-    cfg = LlamaConfig(hidden_size=2048, intermediate_size=8192, num_hidden_layers=16, num_attention_heads=32,
-                      num_key_value_heads=8, vocab_size=128256, max_position_embeddings=8192, tie_word_embeddings=True,
+    cfg = LlamaConfig(**SHAPES[shape], vocab_size=128256, max_position_embeddings=8192, tie_word_embeddings=True,
                       rope_theta=500000.0)
+    torch.manual_seed(0)
     with torch.device("cuda" if torch.cuda.is_available() else "cpu"):
         model = LlamaForCausalLM(cfg).to(torch.bfloat16)
     model.save_pretrained(out)
     AutoTokenizer.from_pretrained(tok_src).save_pretrained(out)
+    del model
     return str(out)
 
 
-def load(src: str, lora: LoraSettings, device: str):
+def load(src: str, lora: LoraSettings, device: str, attn: str | None = None):
     import torch
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM
 
     dtype = torch.bfloat16 if device == "cuda" else torch.float32
-    model = AutoModelForCausalLM.from_pretrained(src, dtype=dtype).to(device)
+    kw = {"attn_implementation": attn} if attn else {}
+    model = AutoModelForCausalLM.from_pretrained(src, dtype=dtype, **kw).to(device)
     model.config.use_cache = False
+    torch.manual_seed(0)
     return get_peft_model(model, LoraConfig(r=lora.rank, lora_alpha=lora.alpha, lora_dropout=0.0,
                                             target_modules=lora.targets, task_type="CAUSAL_LM"))
 
 
-def run_brain(src, tok, convs, st: TrainSettings, device: str, warmup: int, steps: int) -> tuple[float, float]:
+def packed_steps(rows, st: TrainSettings, steps: int):
+    from trainer.engines import peft_engine as pe
+
+    return list(pe.batches(rows, st, steps, 0))
+
+
+def time_packed(model, steps_rows, device: str, warmup: int, bf16: bool) -> tuple[float, float]:
+    """Run the engine's own micro-step over the steps; (useful tokens/s after warm-up, step-1 loss)."""
+    import torch
+
     from trainer.engines import peft_engine as pe
     from trainer.engines.data import n_targets
-    from trainer.data.tokenize import pack, tokenize_example
 
-    rows = pack((tokenize_example(c, tok, st.max_len) for c in convs), st.max_len)
-    model = load(src, st.lora, device)
     params = [p for p in model.parameters() if p.requires_grad]
-    opt = __import__("torch").optim.AdamW(params, lr=1e-4)
-    bf16 = pe.precision(st, device) == "bf16"
-    useful, elapsed = 0, 0.0
-    for step, micro in enumerate(pe.batches(rows, st, warmup + steps, 0)):
+    opt = torch.optim.AdamW(params, lr=1e-4)
+    model.train()
+    useful, elapsed, first = 0, 0.0, None
+    for step, micro in enumerate(steps_rows):
         t0 = _sync_time(device)
         n_items = sum(n_targets(r) for mb in micro for r in mb)
-        for mb in micro:
-            pe.forward_loss(model, mb, n_items, device, bf16, backward=True)
+        loss = sum(pe.forward_loss(model, mb, n_items, device, bf16, backward=True) for mb in micro)
+        first = loss if first is None else first
         opt.step()
         opt.zero_grad(set_to_none=True)
         if step >= warmup:
             elapsed += _sync_time(device) - t0
             useful += sum(len(r.input_ids) for mb in micro for r in mb)
-    return useful / elapsed, _params(model)
+    if PROFILE and device == "cuda":
+        profile_step(model, steps_rows[-1], device, bf16)
+    return useful / elapsed, first
+
+
+PROFILE = False
+
+
+def profile_step(model, micro, device: str, bf16: bool) -> None:
+    """One more step under torch.profiler: where the GPU time goes, top kernels first."""
+    import torch
+    from torch.profiler import ProfilerActivity, profile
+
+    from trainer.engines import peft_engine as pe
+    from trainer.engines.data import n_targets
+
+    n_items = sum(n_targets(r) for mb in micro for r in mb)
+    with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+        for mb in micro:
+            pe.forward_loss(model, mb, n_items, device, bf16, backward=True)
+        torch.cuda.synchronize()
+    print(prof.key_averages().table(sort_by="self_cuda_time_total", row_limit=30, max_name_column_width=70))
+
+
+def run_brain(src, rows, st: TrainSettings, device: str, warmup: int, steps: int):
+    from trainer.engines import peft_engine as pe
+    from trainer.engines.distributed import World
+
+    model = load(src, st.lora, device)
+    st, path = pe.fast_setup(model, st, device, pe.FAST_MIN_STEPS, World())
+    tps, first = time_packed(model, packed_steps(rows, st, warmup + steps), device, warmup,
+                             pe.precision(st, device) == "bf16")
+    return tps, first, _params(model), f"{path} path, micro-batch {st.micro_batch}", st.micro_batch
+
+
+def run_anchor(src, rows, st: TrainSettings, device: str, warmup: int, steps: int):
+    """HF + peft + flex attention + Liger Kernel, fed the same packed micro-batches."""
+    from liger_kernel.transformers import apply_liger_kernel_to_llama
+
+    from trainer.engines import peft_engine as pe
+
+    apply_liger_kernel_to_llama()  # patches the transformers classes: keep this recipe last
+    model = load(src, st.lora, device, attn="flex_attention")
+    return time_packed(model, packed_steps(rows, st, warmup + steps), device, warmup,
+                       pe.precision(st, device) == "bf16")
 
 
 def run_classic(src, tok, convs, device: str, bf16: bool, warmup: int, steps: int, pad_to: int = 1024) -> float:
-    """Each example alone, padded to `pad_to`, batch 1, LoRA q/v; counts non-pad tokens.
-    Same precision as brain's run, so the ratio measures the recipe, not the number format."""
+    """Each example alone, padded to `pad_to`, batch 1, LoRA q/v; counts non-pad tokens."""
     import torch
 
     from trainer.data.tokenize import tokenize_example
@@ -132,52 +196,103 @@ def _params(model) -> float:
     return sum(p.numel() for p in model.parameters())
 
 
+def measured(fn, device: str):
+    """fn()'s result and the peak memory it took (GiB; None on the CPU), freeing what it left."""
+    import torch
+
+    if device == "cuda":
+        gc.collect()
+        torch.cuda.empty_cache()
+        torch.cuda.reset_peak_memory_stats()
+    out = fn()
+    peak = torch.cuda.max_memory_allocated() / 2**30 if device == "cuda" else None
+    gc.collect()
+    if device == "cuda":
+        torch.cuda.empty_cache()
+    return out, peak
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--vault", type=Path, default=Path(__file__).resolve().parents[1] / "tui" / "demo-vault")
     ap.add_argument("--steps", type=int, default=8, help="timed optimizer steps per recipe")
-    ap.add_argument("--warmup", type=int, default=2)
-    ap.add_argument("--max-len", type=int, default=1024, help="brain's packed row length")
-    ap.add_argument("--rows-per-step", type=int, default=1)
-    ap.add_argument("--micro-batch", type=int, default=1)
-    ap.add_argument("--llama-1b", action="store_true", help="Llama-3.2-1B-shaped random-init model (for a GPU)")
-    ap.add_argument("--tokenizer", help="tokenizer folder for --llama-1b where the bundled model is absent")
-    ap.add_argument("--repeats", type=int, default=1, help="alternate the two recipes this many times; medians")
+    ap.add_argument("--warmup", type=int, default=3, help="untimed steps first (torch.compile happens here)")
+    ap.add_argument("--max-len", type=int, default=None, help="packed row length (CPU 1024, GPU 2048)")
+    ap.add_argument("--rows-per-step", type=int, default=None, help="rows per optimizer step (CPU 1, GPU 8)")
+    ap.add_argument("--micro-batch", type=int, default=0, help="rows per forward (0 = the engine's choice)")
+    ap.add_argument("--shape", nargs="*", default=[], choices=sorted(SHAPES),
+                    help="Llama-3.2-shaped random-init models (GPU); none: the bundled SmolLM2-135M")
+    ap.add_argument("--recipes", nargs="*", default=["brain", "anchor", "classic"])
+    ap.add_argument("--tokenizer", help="tokenizer folder for --shape where the bundled model is absent")
+    ap.add_argument("--profile", action="store_true", help="print a kernel profile of one brain step")
     args = ap.parse_args()
+    global PROFILE
+    PROFILE = args.profile
 
     import torch
     from transformers import AutoTokenizer
 
     from backends import resolve_model
     from backends.hf_folder import hf_source
+    from trainer.data.tokenize import pack, tokenize_example
     from trainer.engines.peft_engine import precision
 
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    src = args.tokenizer if args.tokenizer and args.llama_1b else hf_source(resolve_model("default"))
-    tmp = tempfile.TemporaryDirectory()
-    if args.llama_1b:
-        src = llama_1b_folder(src, Path(tmp.name) / "llama-1b")
-    tok = AutoTokenizer.from_pretrained(src)
-    st = TrainSettings(max_len=args.max_len, rows_per_step=args.rows_per_step, micro_batch=args.micro_batch)
+    gpu = device == "cuda"
+    st = TrainSettings(max_len=args.max_len or (2048 if gpu else 1024),
+                       rows_per_step=args.rows_per_step or (8 if gpu else 1), micro_batch=args.micro_batch,
+                       lora=LoraSettings(rank=16, alpha=32, dropout=0.0))
+    if not gpu:
+        st.micro_batch = st.micro_batch or 1
+    tok_src = args.tokenizer or hf_source(resolve_model("default"))
     convs = examples(args.vault, 4000)
-    brain, classic = [], []
-    for _ in range(args.repeats):
-        tps, n_params = run_brain(src, tok, convs, st, device, args.warmup, args.steps)
-        brain.append(tps)
-        bf16 = precision(st, device) == "bf16"
-        classic.append(run_classic(src, tok, convs, device, bf16, args.warmup, args.steps * args.rows_per_step))
-    b, c = statistics.median(brain), statistics.median(classic)
+    tmp = tempfile.TemporaryDirectory()
+    table = []
+    for shape in args.shape or ["smollm2"]:
+        src = llama_folder(shape, tok_src, Path(tmp.name) / shape) if shape != "smollm2" else tok_src
+        tok = AutoTokenizer.from_pretrained(src)
+        rows = pack((tokenize_example(c, tok, st.max_len) for c in convs), st.max_len)
+        res = {}
+        if "brain" in args.recipes:
+            (b, b_loss, n_params, how, micro), mem = measured(
+                lambda: run_brain(src, rows, st, device, args.warmup, args.steps), device)
+            res["brain"] = (b, mem, how, b_loss)
+            st_used = TrainSettings(**{**st.__dict__, "micro_batch": micro})
+        else:
+            st_used, n_params = TrainSettings(**{**st.__dict__, "micro_batch": st.micro_batch or 8}), None
+        if "classic" in args.recipes:
+            c, mem = measured(lambda: run_classic(src, tok, convs, device, precision(st, device) == "bf16",
+                                                  args.warmup, args.steps * st.rows_per_step), device)
+            res["classic"] = (c, mem, "pad to 1024, batch 1, LoRA q/v", None)
+        if "anchor" in args.recipes and gpu:
+            (a, a_loss), mem = measured(lambda: run_anchor(src, rows, st_used, device, args.warmup, args.steps),
+                                        device)
+            res["anchor"] = (a, mem, f"HF+peft+flex+Liger, micro-batch {st_used.micro_batch}", a_loss)
+        table.append((shape, n_params, res))
+        report(table[-1], device, st)
+        del rows
+    tmp.cleanup()
+
+
+def report(entry, device: str, st: TrainSettings) -> None:
+    import torch
+
+    shape, n_params, res = entry
     name = torch.cuda.get_device_name(0) if device == "cuda" else f"CPU, {torch.get_num_threads()} threads"
-    print(f"device {name}; model {'Llama-3.2-1B-shaped (random)' if args.llama_1b else 'SmolLM2-135M'} "
-          f"({n_params / 1e6:.0f}M params); brain rows of {args.max_len}, {args.rows_per_step} rows/step, "
-          f"micro-batch {args.micro_batch}; precision {precision(st, device)}")
-    print(f"brain   {b:10.0f} useful tokens/s   (runs: {', '.join(f'{x:.0f}' for x in brain)})")
-    print(f"classic {c:10.0f} useful tokens/s   (runs: {', '.join(f'{x:.0f}' for x in classic)})")
-    print(f"ratio brain/classic = {b / c:.2f}x  (goal on CPU >= 1.5x)")
-    if device == "cuda":
-        peak = next((v for k, v in PEAK_BF16.items() if k in name), 989e12)
-        print(f"MFU brain = {4 * n_params * b / peak * 100:.1f}%  classic = {4 * n_params * c / peak * 100:.1f}% "
-              f"(4 x params x tokens/s / {peak / 1e12:.0f} TFLOP/s dense bf16)")
+    n = n_params or 0
+    print(f"\n## {shape} ({n / 1e6:.0f}M params) on {name}; rows of {st.max_len}, {st.rows_per_step} rows/step")
+    print("| recipe | useful tokens/s | MFU (4NT) | peak memory | step-1 loss | how |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for key, (tps, mem, how, loss) in res.items():
+        mfu = f"{4 * n * tps / PEAK_BF16 * 100:.1f}%" if device == "cuda" and n else "-"
+        mem_s = f"{mem:.1f} GiB" if mem is not None else "-"
+        loss_s = f"{loss:.4f}" if loss is not None else "-"
+        print(f"| {key} | {tps:,.0f} | {mfu} | {mem_s} | {loss_s} | {how} |")
+    if "brain" in res:
+        for other in ("anchor", "classic"):
+            if other in res:
+                print(f"ratio brain/{other} = {res['brain'][0] / res[other][0]:.2f}x")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

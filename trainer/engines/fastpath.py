@@ -39,17 +39,9 @@ class Group:
     """Per part: (lora_A weight [r, in], lora_B weight [out_i, r], scale) or None."""
     dropout: float = 0.0
 
-    def lora_pair(self):
-        """(A stacked [sum r, in], B block-diagonal [out, sum r]) built from the live params."""
-        import torch
-
-        if not any(self.loras):
-            return None, None
-        dt = self.weight.dtype  # peft keeps LoRA weights in fp32; the products run in bf16
-        a = torch.cat([lo[0].to(dt) for lo in self.loras if lo])
-        blocks = [(lo[1] * lo[2]).to(dt) if lo else self.weight.new_zeros(n, 0)
-                  for lo, n in zip(self.loras, self.outs)]
-        return a, torch.block_diag(*blocks)
+    def args(self, lora: bool) -> tuple:
+        """What the compiled layer takes for this group: weight, LoRA parts (or None), outs."""
+        return self.weight, (tuple(self.loras) if lora and any(self.loras) else None), tuple(self.outs)
 
 
 def unsupported(model, device: str) -> str | None:
@@ -111,7 +103,8 @@ class FastLlama:
             x = self.step(x, cos, sin, batch.mask, groups["ln1"], groups["ln2"],
                           *_group_args(groups, lora), dims)
         x = self.norm(x, self.norm_w, self.eps)
-        return linear_cross_entropy(x[0], self.lm_head, batch.targets, batch.n_items, self.loss_backend)
+        return linear_cross_entropy(x[0], self.lm_head, batch.targets, batch.n_items, self.loss_backend,
+                                    keep=batch.keep)
 
 
 @dataclass
@@ -121,6 +114,8 @@ class Batch:
     targets: object
     mask: object
     n_items: int
+    keep: object = None
+    """Indices of the rows with a target (known on the host: no device sync to find them)."""
 
 
 def make_batch(rows: list[PackedRow], length: int, n_items: int, device: str) -> Batch:
@@ -149,7 +144,8 @@ def make_batch(rows: list[PackedRow], length: int, n_items: int, device: str) ->
 
     mask = create_block_mask(same_doc_causal, B=None, H=None, Q_LEN=length, KV_LEN=length, device=device,
                              _compile=True)
-    return Batch(t([ids]), t([pos]), t(targets), mask, n_items)
+    keep = t([i for i, y in enumerate(targets) if y != IGNORE])
+    return Batch(t([ids]), t([pos]), t(targets), mask, n_items, keep)
 
 
 def _doc_index(position_ids: list[int]) -> list[int]:
@@ -228,11 +224,7 @@ def _fuse(weights: list) -> object:
 
 
 def _group_args(groups: dict, lora: bool) -> list:
-    args = []
-    for g in GROUPS:
-        a, b = groups[g].lora_pair() if lora else (None, None)
-        args += [groups[g].weight, a, b]
-    return args
+    return [groups[g].args(lora) for g in GROUPS]
 
 
 def _rms(x, w, eps: float):
@@ -243,12 +235,20 @@ def _rms(x, w, eps: float):
     return w * h.to(x.dtype)
 
 
-def _lin(x, w, a, b, p: float):
-    """x @ w.T plus the LoRA term (dropout on its input, as peft does; one mask per group)."""
+def _lin(x, group: tuple, p: float):
+    """x @ w.T plus the group's LoRA term: A stacked [sum r, in], B block-diagonal [out, sum r]
+    (scale folded in), both cast to the activations' dtype (peft keeps them in fp32), built
+    inside the compiled graph so the small ops fuse; dropout as peft (one mask per group)."""
+    import torch
     import torch.nn.functional as F
 
+    w, parts, outs = group
     y = x @ w.T
-    if a is not None:
+    if parts is not None:
+        dt = x.dtype
+        a = torch.cat([lo[0].to(dt) for lo in parts if lo is not None])
+        b = torch.block_diag(*[(lo[1] * lo[2]).to(dt) if lo is not None
+                               else torch.zeros(n, 0, dtype=dt, device=x.device) for lo, n in zip(parts, outs)])
         xd = F.dropout(x, p) if p > 0 else x
         y = y + (xd @ a.T) @ b.T
     return y
@@ -262,23 +262,21 @@ def _rope(x, cos, sin):
     return x * cos + rot * sin
 
 
-def _layer(x, cos, sin, mask, ln1, ln2, qkv_w, qkv_a, qkv_b, o_w, o_a, o_b, gu_w, gu_a, gu_b,
-           d_w, d_a, d_b, dims):
+def _layer(x, cos, sin, mask, ln1, ln2, qkv, o, gate_up, down, dims):
     """One Llama decoder layer on [1, S, hidden], the same arithmetic as transformers' own."""
     import torch.nn.functional as F
     from torch.nn.attention.flex_attention import flex_attention
 
     n_heads, n_kv, hd, eps, p = dims
     bsz, s, _ = x.shape
-    qkv = _lin(_rms(x, ln1, eps), qkv_w, qkv_a, qkv_b, p)
-    q, k, v = qkv.split([n_heads * hd, n_kv * hd, n_kv * hd], dim=-1)
+    q, k, v = _lin(_rms(x, ln1, eps), qkv, p).split([n_heads * hd, n_kv * hd, n_kv * hd], dim=-1)
     q = _rope(q.view(bsz, s, n_heads, hd).transpose(1, 2), cos[:, None], sin[:, None])
     k = _rope(k.view(bsz, s, n_kv, hd).transpose(1, 2), cos[:, None], sin[:, None])
     v = v.view(bsz, s, n_kv, hd).transpose(1, 2)
     att = flex_attention(q, k, v, block_mask=mask, enable_gqa=n_kv != n_heads)
-    x = x + _lin(att.transpose(1, 2).reshape(bsz, s, n_heads * hd), o_w, o_a, o_b, p)
-    gate, up = _lin(_rms(x, ln2, eps), gu_w, gu_a, gu_b, p).chunk(2, dim=-1)
-    return x + _lin(F.silu(gate) * up, d_w, d_a, d_b, p)
+    x = x + _lin(att.transpose(1, 2).reshape(bsz, s, n_heads * hd), o, p)
+    gate, up = _lin(_rms(x, ln2, eps), gate_up, p).chunk(2, dim=-1)
+    return x + _lin(F.silu(gate) * up, down, p)
 
 
 _COMPILED: dict = {}

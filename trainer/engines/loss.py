@@ -19,13 +19,14 @@ CHUNK_BYTES = 1 << 30
 """Upper bound on one slice's fp32 logits (rows x vocab x 4 bytes)."""
 
 
-def linear_cross_entropy(hidden, weight, targets, n_items: int, backend: str = "auto"):
+def linear_cross_entropy(hidden, weight, targets, n_items: int, backend: str = "auto", keep=None):
     """sum over rows of CE(hidden @ weight.T, target) / n_items; rows with target -100 carry none.
 
     hidden: [N, H], weight: [V, H] (the output layer), targets: [N] (already shifted).
     backend: 'auto' (Liger on CUDA when installed, else chunked), 'liger' or 'chunked'.
+    keep: indices of the rows with a target, if the caller knows them (spares a device sync).
     """
-    keep = targets != IGNORE
+    keep = (targets != IGNORE).nonzero().squeeze(1) if keep is None else keep
     h, t = hidden[keep], targets[keep]
     if h.shape[0] == 0:
         return (hidden.sum() * 0.0).float()
