@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from trainer.recall.decisions import CHANGES, DECIDED, Timeline
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question
-from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, plain
+from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, expand, plain
 from trainer.recall.terms import STOPWORDS, is_frame, query_terms, stem, terms, words
 from trainer.vault.index import Index
 from trainer.vault.note import Note
@@ -86,6 +86,7 @@ class Candidate:
     rank: int  # the note's rank among the sources (0 = best)
     item: int = 0  # the paragraph or list item it is in: a sentence continues the one before it
     table: bool = False  # a table row, flattened
+    step: bool = False  # an item of a numbered list: a procedure's step
 
 
 def note_sentences(note: Note, n: int, rank: int) -> list[Candidate]:
@@ -109,12 +110,13 @@ def note_sentences(note: Note, n: int, rank: int) -> list[Candidate]:
             date = lead.group(1) if lead else heading_date or note.date
             text = text[lead.end():] if lead else text.lstrip("• ").strip()
             text = re.sub(r"^\d{1,2}[.)]\s+", "", text)
+            step = bool(re.match(r"\s*\d{1,2}[.)]\s", item))
             table = text.startswith("|")
             if table:
                 text = table_row(text)
             for sentence in join_short(SENTENCE_SPLIT.split(text)):
                 if quotable(sentence) and not SEE_ALSO.match(sentence):
-                    out.append(Candidate(sentence, n, date, heading, len(out), rank, items, table))
+                    out.append(Candidate(sentence, n, date, heading, len(out), rank, items, table, step))
     return out
 
 
@@ -178,6 +180,8 @@ REASON_CUE = re.compile(
     r"\b(because|so that|so I|since|the real reason|real reason|I wanted|I want|I needed|in order to|"
     r"which (?:is|was) why|that is why|mattered|porque|pois|para que|queria|quero|por causa)\b|因为|所以|决定|为了|原因",
     re.IGNORECASE)
+HOW = re.compile(r"^\s*(how (?:do|did|should|can) I|what (?:are|is) my (?:rules?|steps?|process))\b|"
+                 r"^\s*como (?:é que )?(?:eu )?\w+|怎么|如何", re.IGNORECASE)
 ASKS_NUMBER = re.compile(r"\b(how many|how much|how long|how often|what (?:was|is) my .*(?:score|grade)|score|"
                          r"quant[oa]s?|quanto tempo)\b|多少|几[个次天年]|分数", re.IGNORECASE)
 NUMBER_WORDS = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
@@ -200,6 +204,7 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
     titles = titles or {}
     total = sum(weights.values()) or 1.0
     why, numeric = bool(WHY.search(question)), bool(ASKS_NUMBER.search(question))
+    how = bool(HOW.search(question))
     scored = []
     previous: Candidate | None = None
     previous_rel = 0.0
@@ -226,6 +231,8 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s += 0.3 if new_number(c.text, question) else -0.15
         elif why and re.search(r"\d", c.text):
             s += 0.08  # a figure is usually a reason's evidence ("about €190 a month")
+        if how and c.step:
+            s += 0.2  # "how do I …?" is answered by my steps
         if c.table and not numeric:
             s -= 0.1  # a table row reads badly out of its table
         if why and OPTIONS_HEADING.search(c.heading):
@@ -285,12 +292,15 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     changes = change_pieces(reflection.timelines, by_path)
     said = {normal(p.text) for p in changes}
     cands = []
-    for rank, s in enumerate(sources):
+    for rank, s in enumerate(reflection.sources):
         note = index.get(s.path)
         if note is not None:
             cands += [c for c in note_sentences(note, s.n, rank) if not overlaps(normal(c.text), said)]
-    weights = retriever.idf(query_terms(question))
+    qterms = query_terms(question)
+    weights = retriever.idf(qterms)
     weights = {t: w for t, w in weights.items() if not is_frame(t)} or weights
+    if reflection.pattern:  # "mistakes" are written as "what I got wrong"
+        weights |= {t: 0.5 * max(weights.values(), default=1.0) for t in expand(qterms) if t not in weights}
     reasons = {normal(r.text) for t in reflection.timelines for r in t.reasons}
     titles = {s.n: set(terms(s.title)) for s in sources}
     top = {t.path for t in reflection.timelines[:1]}
