@@ -61,8 +61,7 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
         reflection = reflect_for(index, query, retriever)
         if reflection.nothing_found:
             return emit(GroundedAnswer(compose.nothing_found(lang), [], True, style=style, language=lang), on_text)
-        pieces, sources = compose.select(index, retriever, reflection, query,
-                                         LONG_WORDS if long else WORDS)
+        pieces, sources = compose.select(index, retriever, reflection, query, LONG_WORDS if long else WORDS)
         if style == "prose":
             return prose_answer(question, reflection, pieces, sources, stream, opts, lang, on_text)
         text = compose.render(pieces, lang, reflection.pattern)
