@@ -33,7 +33,7 @@ def run(args) -> int:
         from tui.commands.eval_membership import run_membership
 
         return run_membership(args)
-    from trainer.adapters.evaluate import evaluate_adapter
+    from trainer.adapters.evaluate import eval_device, evaluate_adapter
     from trainer.paths import adapters_dir, vault_data_dir
     from trainer.adapters.registry import AdapterRegistry, RegistryError
 
@@ -47,8 +47,9 @@ def run(args) -> int:
     data_dir = vault_data_dir(cfg.vault_path) / "runs" / str(m.get("run")) / "data"
     if not (data_dir / "eval.jsonl").is_file():
         return fail(f"the training data of {version.name} is gone ({data_dir}); retrain to evaluate")
-    print(f"evaluating {version.name} against {m['base_model']['name']} (this loads the model on the CPU)…")
-    report = evaluate_adapter(m["base_model"]["spec"], version.path, data_dir, cfg.train, args.max_rows)
+    device = eval_device()
+    print(f"evaluating {version.name} against {m['base_model']['name']} (this loads the model on the {device.upper()})…")
+    report = evaluate_adapter(m["base_model"]["spec"], version.path, data_dir, cfg.train, args.max_rows, device=device)
     print(f"\n{'split':<18}{'rows':>6}{'base ppl':>11}{'adapter ppl':>13}{'change':>9}")
     for name, fig in report.figures().items():
         base, tuned = fig["base_ppl"], fig["adapter_ppl"]

@@ -16,6 +16,7 @@ examples:
   brain train --steps 60 --rank 8      a quick, small adapter
   brain train --warm                   continue from the active adapter (incremental refresh)
   brain train --engine mlx             force the MLX engine (auto: CUDA->peft, Apple->mlx, else peft)
+  brain train --gpus 4                 data-parallel over 4 GPUs (torchrun; rank 0 writes the adapter)
   brain train --shards 16              one LoRA per shard of the notes, summed: `brain forget` then
                                        retrains one shard instead of the whole vault
 """
@@ -30,6 +31,7 @@ def register(sub) -> None:
     p.add_argument("--rank", type=int, help="LoRA rank")
     p.add_argument("--max-len", type=int, help="tokens per packed row")
     p.add_argument("--warm", action="store_true", help="warm-start from the active adapter")
+    p.add_argument("--gpus", type=int, help="data-parallel processes, one per GPU (peft engine; default 1)")
     p.add_argument("--no-activate", action="store_true", help="commit the version without activating it")
     p.add_argument("--shards", type=int, default=0, metavar="K",
                    help="sharded build: K LoRAs on disjoint notes, summed (makes forgetting a note cheap)")
@@ -37,11 +39,30 @@ def register(sub) -> None:
 
 def apply_flags(settings, args) -> None:
     for flag, attr in [("engine", "engine"), ("steps", "max_steps"), ("epochs", "epochs"),
-                       ("lr", "learning_rate"), ("max_len", "max_len")]:
+                       ("lr", "learning_rate"), ("max_len", "max_len"), ("gpus", "gpus")]:
         if getattr(args, flag, None) is not None:
             setattr(settings, attr, getattr(args, flag))
     if args.rank:
         settings.lora.rank, settings.lora.alpha = args.rank, 2.0 * args.rank
+
+
+def gpus_problem(settings) -> str | None:
+    """Why `--gpus N` cannot run here (None: it can). On a machine without CUDA, N processes
+    share the CPU through gloo (slow, but the same code path: that is how it is tested)."""
+    n = settings.gpus
+    if n < 1:
+        return f"--gpus must be at least 1, not {n}"
+    if n == 1:
+        return None
+    from trainer.engines.base import pick_engine
+
+    if pick_engine(settings.engine) != "peft":
+        return "--gpus needs the peft engine (mlx trains in one process)"
+    import torch
+
+    if torch.cuda.is_available() and torch.cuda.device_count() < n:
+        return f"--gpus {n}: this machine has {torch.cuda.device_count()} CUDA GPU(s)"
+    return None
 
 
 def run(args) -> int:
@@ -53,6 +74,8 @@ def run(args) -> int:
     plan = TrainPlan(cfg.vault_path, cfg.chat.model, cfg.train, warm_start=args.warm, keep=cfg.keep_adapters,
                      activate=not args.no_activate, chats=cfg.chats, scrub=cfg.scrub.to_config())
     apply_flags(plan.settings, args)
+    if (problem := gpus_problem(plan.settings)) is not None:
+        return fail(problem, 2)
     console = Console(stderr=True)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[status]}"), TimeRemainingColumn(), console=console) as bar:
