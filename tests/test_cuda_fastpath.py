@@ -109,3 +109,45 @@ def test_micro_batch_is_sized_from_free_memory():
     assert fastpath.auto_micro_batch(model, 8, 2048, 8 * 2048 * per_token * 4) == 8
     assert fastpath.auto_micro_batch(model, 8, 2048, 2 * 2048 * per_token * 2) == 2
     assert fastpath.auto_micro_batch(model, 8, 2048, 10) == 1
+
+
+def test_brain_eval_runs_on_the_gpu_with_the_cpus_figures(tmp_path):
+    """`brain eval` loads on CUDA when there is one; fp32 there too, so the perplexities are the
+    CPU's to rounding."""
+    import json
+
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+    from tokenizers import Tokenizer, models, pre_tokenizers
+
+    from trainer.adapters.evaluate import eval_device, evaluate_adapter
+    from trainer.engines import TrainJob, TrainSettings, get_engine
+
+    words = [f"w{i}" for i in range(200)] + ["user", "assistant", "topic", "decided", "keep", "simple"]
+    tk = Tokenizer(models.WordLevel({w: i for i, w in enumerate(["<unk>", "<s>", "</s>", *words])}, unk_token="<unk>"))
+    tk.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    tok = PreTrainedTokenizerFast(tokenizer_object=tk, unk_token="<unk>", bos_token="<s>", eos_token="</s>")
+    tok.chat_template = "{% for m in messages %}{{ m.role }} {{ m.content }} </s> {% endfor %}" \
+                        "{% if add_generation_prompt %}assistant {% endif %}"
+    folder = tmp_path / "model"
+    torch.manual_seed(0)
+    LlamaForCausalLM(LlamaConfig(hidden_size=128, intermediate_size=256, num_hidden_layers=2, num_attention_heads=4,
+                                 num_key_value_heads=2, vocab_size=len(tok), eos_token_id=2, bos_token_id=1)
+                     ).save_pretrained(folder)
+    tok.save_pretrained(folder)
+    data = tmp_path / "data"
+    data.mkdir()
+    rows = [{"messages": [{"role": "user", "content": f"topic w{i}"},
+                          {"role": "assistant", "content": f"decided keep w{i} simple"}]} for i in range(40)]
+    (data / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows[:32]))
+    (data / "eval.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows[32:]))
+    settings = TrainSettings(max_steps=10, max_len=64, rows_per_step=4, learning_rate=3e-3)
+    get_engine("peft").train(TrainJob(str(folder), data, tmp_path / "v1", settings), lambda e: None)
+    assert eval_device() == "cuda"
+    gpu = evaluate_adapter(str(folder), tmp_path / "v1", data, settings, samples=1)
+    cpu = evaluate_adapter(str(folder), tmp_path / "v1", data, settings, samples=0, device="cpu")
+    assert gpu.device == "cuda" and cpu.device == "cpu"
+    for split, fig in cpu.figures().items():
+        assert gpu.figures()[split]["base_ppl"] == pytest.approx(fig["base_ppl"], rel=1e-3)
+        assert gpu.figures()[split]["adapter_ppl"] == pytest.approx(fig["adapter_ppl"], rel=1e-3)
+    held = gpu.figures()["held-out notes"]
+    assert held["adapter_ppl"] < held["base_ppl"]
