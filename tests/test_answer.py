@@ -197,3 +197,12 @@ def test_prose_style_with_the_real_bundled_model(vault):
     assert got.style == "prose" and not got.nothing_found and got.cited
     assert unknown_facts(re.sub(r"\[\d+\]", "", got.text), vault_text(index)) == set(), got.text
 
+
+
+def test_prose_too_short_to_answer_gets_my_words_after_it(vault):
+    index, retriever = vault
+    got = answer(index, "Why did I sell the van?", retriever=retriever, style="prose",
+                 stream=lambda m, o: iter(["I drove it nine times since January [1]."]))
+    first, rest = got.text.split("\n\n", 1)
+    assert first == "I drove it nine times since January [1]." and got.removed == 0
+    assert "€170 a month" in rest and "On 2025-06-20 I wrote:" in rest

@@ -31,6 +31,7 @@ from trainer.vault.index import Index
 STYLES = ("words", "prose")
 WORDS = 120  # default answer length, in words
 LONG_WORDS = 320
+MIN_PROSE_WORDS = 40  # checked prose shorter than this gets my own words after it
 
 
 @dataclass
@@ -167,7 +168,9 @@ def prose_answer(question: str, reflection: Reflection, pieces: list[Piece], sou
         return GroundedAnswer(text, sources, False, check.removed, "prose", cited_of(text), reflection.pattern,
                               lang)
     text = " ".join(shown)
-    if changes and not any(str(p.n) in cited_of(text) for p in pieces if p.change):
+    if compose.count_words(text) < MIN_PROSE_WORDS:  # a line that stood up is not yet an answer
+        changes = compose.render(pieces, lang, reflection.pattern)
+    if changes and not any(p.n in cited_of(text) for p in pieces if p.change):
         text += "\n\n" + changes
         if on_text:
             on_text("\n\n" + changes)
