@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 GOAL_S = 2.0
-QUESTIONS = ["Why did I decide to change the bike commute?", "What do I keep noticing about sleep?",
+QUESTIONS = ["What do I keep noticing about sleep?", "Why did I decide to change the bike commute?",
              "Who is Mara?", "What mistake do I keep making with my budget?", "Why did I buy a boat?",
              "How did the sourdough go?", "我为什么做这个决定？"]
 
