@@ -206,3 +206,12 @@ def test_prose_too_short_to_answer_gets_my_words_after_it(vault):
     first, rest = got.text.split("\n\n", 1)
     assert first == "I drove it nine times since January [1]." and got.removed == 0
     assert "€170 a month" in rest and "On 2025-06-20 I wrote:" in rest
+
+
+def test_a_pattern_question_about_decisions_sets_stated_against_later_reasons(vault):
+    got = ask(vault, "How do I time big decisions?")
+    cited = {s.path for s in got.sources if s.number in got.cited}
+    assert got.pattern and not got.nothing_found
+    assert {"decisions/2024-11-02-cheap-drill.md", "journal/2025-06-27.md"} <= cited  # two decisions' later words
+    assert "On 2025-05 I admitted: The second reason was wrong" in got.text and "(“Rare use”)" in got.text
+    assert "On 2025-06-27 I admitted:" in got.text

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from backends.base import GenOpts, Message
 from trainer.recall import compose
 from trainer.recall.compose import Piece
 from trainer.recall.reflect import (K, PATTERN_K, Reflection, Source, StreamFn, is_pattern_question, reflect,
                                     reflect_opts)
+from trainer.recall.decisions import DecisionStore
 from trainer.recall.retrieve import Retriever
 from trainer.recall.support import supported
 from trainer.recall.terms import query_terms, is_frame
@@ -59,7 +60,7 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
     try:
         lang = compose.language(question)
         query = search_text(question, history)
-        reflection = reflect_for(index, query, retriever)
+        reflection = with_decision_stories(index, reflect_for(index, query, retriever), query)
         if reflection.nothing_found:
             return emit(GroundedAnswer(compose.nothing_found(lang), [], True, style=style, language=lang), on_text)
         pieces, sources = compose.select(index, retriever, reflection, query, LONG_WORDS if long else WORDS)
@@ -86,6 +87,38 @@ def reflect_for(index: Index, question: str, retriever: Retriever) -> Reflection
         return reflect(index, question, retriever, k=PATTERN_K)
     finally:
         retriever.min_coverage = before
+
+
+DECISION_PATTERN = re.compile(r"decid|decision|reason|choice|choose|chose|decis|escolh|决定|选择", re.IGNORECASE)
+PATTERN_SOURCES = 12
+
+
+def with_decision_stories(index: Index, reflection: Reflection, question: str) -> Reflection:
+    """A pattern question about my decisions gets every decision, dated, and where a later note
+    took a stated reason back or qualified it, that note: stated vs later reasons across
+    decisions are the pattern, whatever words the question used ("how do I time big decisions?")."""
+    if not reflection.pattern or not DECISION_PATTERN.search(question):
+        return reflection
+    store = DecisionStore(index)
+    try:
+        store.sync()
+        stories = [store.timeline(d.path) for d in store.decisions() if d.kind == "note"]
+    finally:
+        store.close()
+    known = {t.path for t in reflection.timelines}
+    sources = list(reflection.sources)
+    paths = {s.path for s in sources}
+    added = []
+    for t in stories:
+        if t is None or t.path in known or len(sources) >= PATTERN_SOURCES:
+            continue
+        e = (t.changes or t.events)[0]
+        if e.path not in paths:
+            note = index.get(e.path)
+            sources.append(Source(len(sources) + 1, e.path, e.title, note.date if note else e.date, e.text, "decision"))
+            paths.add(e.path)
+        added.append(t)
+    return replace(reflection, sources=sources, timelines=reflection.timelines + added)
 
 
 def emit(result: GroundedAnswer, on_text: Callable[[str], None] | None) -> GroundedAnswer:

@@ -289,7 +289,7 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     """The sentences that answer `question`, within about `budget` words, and the sources."""
     sources = reflection.sources
     by_path = {s.path: s.n for s in sources}
-    changes = change_pieces(reflection.timelines, by_path)
+    changes = change_pieces(reflection.timelines, by_path, reflection.pattern)
     said = {normal(p.text) for p in changes}
     cands = []
     for rank, s in enumerate(reflection.sources):
@@ -316,7 +316,7 @@ def overlaps(sentence: str, said: set[str]) -> bool:
     return any(sentence in s or s in sentence for s in said if s and sentence)
 
 
-def change_pieces(timelines: list[Timeline], by_path: dict[str, int]) -> list[Piece]:
+def change_pieces(timelines: list[Timeline], by_path: dict[str, int], pattern: bool = False) -> list[Piece]:
     """Later words on a decision's reasons: what was taken back, qualified, reversed (and what
     still held, beside a change)."""
     out: list[Piece] = []
@@ -332,11 +332,17 @@ def change_pieces(timelines: list[Timeline], by_path: dict[str, int]) -> list[Pi
             if text and not any(normal(text) == normal(p.text) for p in out):
                 out.append(Piece(text, by_path[e.path], e.date, 10_000 + len(out), e.kind, 1.0))
     weight = {"retracted": 0, "reversed": 1, "revised": 2, "confirmed": 3}
+    if pattern:  # one change per decision, as many decisions as fit: the pattern is across them
+        firsts: dict[int, Piece] = {}
+        for p in sorted(out, key=lambda p: (weight[p.change], p.pos)):
+            firsts.setdefault(p.n, p)
+        return sorted(firsts.values(), key=lambda p: p.pos)[:MAX_PATTERN_CHANGES]
     kept = sorted(out, key=lambda p: (p.n, weight[p.change]))[:MAX_CHANGES]  # the best source's story first
     return sorted(kept, key=lambda p: p.pos)
 
 
 MAX_CHANGES = 3
+MAX_PATTERN_CHANGES = 5
 ORDINAL_REASON = re.compile(r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+reason", re.IGNORECASE)
 CHANGE_SENTENCES = 2
 

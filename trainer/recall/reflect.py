@@ -37,7 +37,8 @@ CHAT_INSTRUCTIONS = (
     "relevant, cite them as [1], [2], and never invent what they do not say.")
 PATTERN = re.compile(
     r"\b(keep|kept|always|usually|often|again|pattern|patterns|habit|habits|tend to|every time|"
-    r"recurring|repeatedly|mistakes|lessons)\b|总是|经常|老是|习惯|每次", re.IGNORECASE)
+    r"recurring|repeatedly|mistakes|lessons|decisions|choices|sempre|costumo|de novo|outra vez|erros|"
+    r"decisões|escolhas)\b|总是|经常|老是|习惯|每次", re.IGNORECASE)
 CITATION = re.compile(r"(\s?)\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 K = 5
 PATTERN_K = 8
