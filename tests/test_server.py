@@ -329,23 +329,29 @@ class RecordingBackend(ScriptedBackend):
         yield "ok"
 
 
-def test_grounding_puts_matching_notes_in_the_prompt(tmp_path):
-    from trainer.vault.index import Index
-    from trainer.vault.scan import scan_vault
+def test_answers_come_from_the_notes_by_default_and_grounding_false_asks_the_model(tmp_path):
     from tui.config import DEMO_VAULT
 
-    db = tmp_path / "brain.db"
-    with Index.open(db) as index:
-        scan_vault(DEMO_VAULT, index)
     backend = RecordingBackend()
-    app = TestClient(create_app(backend, ServerSettings(requests_per_minute=0, index_db=db)),
-                     base_url="http://localhost")
-    body = {"messages": [{"role": "user", "content": "Why did I sell the car?"}], "grounding": True}
-    assert app.post("/v1/chat/completions", json=body).status_code == 200
-    system = backend.seen[0]
-    assert system.role == "system" and "[1]" in system.content and "car" in system.content.lower()
+    settings = ServerSettings(requests_per_minute=0, index_db=tmp_path / "brain.db", vault=DEMO_VAULT)
+    app = TestClient(create_app(backend, settings), base_url="http://localhost")
+    body = {"messages": [{"role": "user", "content": "Why did I sell the car?"}]}
+    reply = app.post("/v1/chat/completions", json=body)  # a fresh index: the vault is read first
+    assert reply.status_code == 200
+    text = reply.json()["choices"][0]["message"]["content"]
+    assert "2025-06-20" in text and "eleven times" in text and "[1]" in text
+    assert "Notes: [1] Sell the car (2025-06-20)" in text
+    assert backend.seen == []  # composed from the notes: the model was not asked
     plain = app.post("/v1/chat/completions", json={**body, "grounding": False})
-    assert plain.status_code == 200 and backend.seen[0].role == "user"
+    assert plain.status_code == 200 and plain.json()["choices"][0]["message"]["content"] == "ok"
+    assert [m.role for m in backend.seen] == ["user"]
+
+
+def test_a_server_without_a_vault_answers_with_the_model():
+    backend = RecordingBackend()
+    app = TestClient(create_app(backend, ServerSettings(requests_per_minute=0)), base_url="http://localhost")
+    body = {"messages": [{"role": "user", "content": "Hello"}]}
+    assert app.post("/v1/chat/completions", json=body).json()["choices"][0]["message"]["content"] == "ok"
 
 
 def test_grounding_without_an_index_is_a_4xx():

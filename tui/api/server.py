@@ -60,7 +60,9 @@ class ServerSettings:
     max_tokens_cap: int = 4096  # a larger max_tokens is lowered to this
     model_id: str = "brain"
     defaults: GenOpts = field(default_factory=GenOpts)  # persona prompt and sampling defaults
-    index_db: Path | None = None  # the vault's index, for requests with "grounding": true
+    index_db: Path | None = None  # the vault's index: with it, requests are answered from the notes by default
+    vault: Path | None = None  # read into index_db (incrementally) before each answer from the notes
+    answer_style: str = "words"  # answers from the notes: "words" (no model) or "prose" (checked model prose)
     memory_db: Path | None = None  # a memory per contact (trainer.recall.memory); None = off
 
 
@@ -298,9 +300,9 @@ class ChatRequest(BaseModel):
     stream: bool = False
     n: int = Field(1, ge=1, le=1, description="only one choice per request")
     user: str | None = Field(None, max_length=256)  # the contact whose memory this request uses
-    grounding: bool = False
-    """brain's extension: ground the reply on the vault's notes. Accepted today so clients can
-    send it; it has no effect until the retrieval layer plugs in here."""
+    grounding: bool | None = None
+    """brain's extension: answer from the vault's notes, cited (trainer.recall.answer). Unset: on
+    whenever the server has a vault (`brain serve` always has); false: the model alone."""
 
 
 def to_messages(items: list[InMessage]) -> list[Message]:
@@ -344,10 +346,11 @@ class ChatService:
 
     async def complete(self, req: ChatRequest, contact_header: str | None = None) -> Response:
         messages, opts = to_messages(req.messages), self.options(req)
-        if req.grounding:
-            messages = await asyncio.to_thread(self.ground, messages, opts)
+        grounded = self.settings.index_db is not None if req.grounding is None else req.grounding
+        if grounded:
+            self.check_grounding(messages)
         messages = await asyncio.to_thread(self.remember, messages, req.user, contact_header)
-        events = self.events(messages, opts)
+        events = self.events(messages, opts, grounded)
         first = await anext(events)
         if first[0] == "error":
             return error_response(*generation_error(first[1]))
@@ -357,20 +360,30 @@ class ChatService:
                                      headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
         return await reply.whole(first, events)
 
-    def ground(self, messages: list[Message], opts: GenOpts) -> list[Message]:
-        """Put the notes that match the last user message into the system prompt (as in chat)."""
-        db = self.settings.index_db
-        if db is None or not db.is_file():
+    def check_grounding(self, messages: list[Message]) -> None:
+        """Refuse (400) what cannot be answered from the notes, before anything runs."""
+        db, vault = self.settings.index_db, self.settings.vault
+        if db is None or not (db.is_file() or (vault is not None and vault.is_dir())):
             raise RequestProblem("grounding needs an indexed vault: run `brain index` first", "grounding_unavailable")
-        if not messages or messages[-1].role != "user":
+        if messages[-1].role != "user":
             raise RequestProblem("grounding needs the last message to be the user's")
-        from trainer.vault.index import Index
-        from trainer.recall.reflect import grounded_messages
 
-        system = next((m.content for m in messages if m.role == "system"), opts.system_prompt)
-        with Index.open(db) as index:
-            grounded, _sources = grounded_messages(index, messages[-1].content, messages[:-1], system)
-        return grounded
+    def answer_from_notes(self, messages: list[Message], opts: GenOpts) -> Iterator[str]:
+        """Worker thread: the index brought up to date, then the answer composed from the notes
+        (the model writes only in the "prose" style, checked), then the notes it cites."""
+        from trainer.recall.answer import answer
+        from trainer.vault.index import Index
+        from trainer.vault.scan import scan_vault
+
+        parts: list[str] = []
+        with Index.open(self.settings.index_db) as index:
+            if self.settings.vault is not None and self.settings.vault.is_dir():
+                scan_vault(self.settings.vault, index)  # incremental: only changed notes are read
+            result = answer(index, messages[-1].content, style=self.settings.answer_style,
+                            stream=self.replier.stream, opts=opts, history=messages[:-1], on_text=parts.append)
+        yield from parts
+        if result.sources and not result.nothing_found:
+            yield "\n\nNotes: " + "; ".join(f"[{s.n}] {s.title} ({s.date or 'undated'})" for s in result.sources)
 
     def remember(self, messages: list[Message], user: str | None, header: str | None) -> list[Message]:
         """The contact's earlier messages into the system prompt; this one into their memory."""
@@ -381,7 +394,8 @@ class ChatService:
             return messages
         return with_memory(self.settings.memory_db, contact, messages)
 
-    async def events(self, messages: list[Message], opts: GenOpts) -> AsyncIterator[tuple[str, object]]:
+    async def events(self, messages: list[Message], opts: GenOpts,
+                     grounded: bool = False) -> AsyncIterator[tuple[str, object]]:
         """("delta", text)..., then ("done", n_deltas) or ("error", exception)."""
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue = asyncio.Queue()
@@ -393,7 +407,7 @@ class ChatService:
             except RuntimeError:  # the loop closed: the server is shutting down
                 stop.set()
 
-        loop.run_in_executor(self._pool, self._generate, messages, opts, put, stop)
+        loop.run_in_executor(self._pool, self._generate, messages, opts, put, stop, grounded)
         try:
             while True:
                 item = await queue.get()
@@ -403,13 +417,13 @@ class ChatService:
         finally:
             stop.set()  # client gone or reply complete: the worker stops at its next delta
 
-    def _generate(self, messages, opts, put, stop: threading.Event) -> None:
+    def _generate(self, messages, opts, put, stop: threading.Event, grounded: bool = False) -> None:
         with self._lock:
             if stop.is_set():  # the client left while waiting for its turn
                 return
             count = 0
             try:
-                stream = self.replier.stream(messages, opts)
+                stream = self.answer_from_notes(messages, opts) if grounded else self.replier.stream(messages, opts)
                 try:
                     for delta in stream:
                         if stop.is_set():

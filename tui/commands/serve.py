@@ -69,7 +69,8 @@ def run(args) -> int:
     settings = ServerSettings(args.host, key, tuple(args.allow_host), tuple(args.cors_origin),
                               requests_per_minute=args.rate, max_in_flight=args.max_in_flight,
                               defaults=cfg.chat.gen_opts(),
-                              index_db=index_db(cfg.vault_path),
+                              index_db=index_db(cfg.vault_path), vault=cfg.vault_path,
+                              answer_style=cfg.chat.answer_style,
                               memory_db=None if args.no_memory else memory_db(cfg.vault_path))
     try:
         check_settings(settings)
