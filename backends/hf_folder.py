@@ -51,8 +51,10 @@ def hf_folder_from_gguf(gguf: Path) -> Path:
         _dequantize(gguf, staging)
         _fix_rope_theta(staging / "config.json")
         staging.rename(target)
-    except FileExistsError:  # another process finished first; theirs is as good as ours
+    except OSError:  # another process finished first (Linux says ENOTEMPTY): theirs is as good as ours
         shutil.rmtree(staging, ignore_errors=True)
+        if not (target / "config.json").is_file():
+            raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
