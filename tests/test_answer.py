@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -215,3 +216,30 @@ def test_a_pattern_question_about_decisions_sets_stated_against_later_reasons(va
     assert {"decisions/2024-11-02-cheap-drill.md", "journal/2025-06-27.md"} <= cited  # two decisions' later words
     assert "On 2025-05 I admitted: The second reason was wrong" in got.text and "(“Rare use”)" in got.text
     assert "On 2025-06-27 I admitted:" in got.text
+
+
+def test_eval_questions_prints_key_facts_invented_and_length(tmp_path, capsys):
+    from tui.cli import main
+
+    out_file = tmp_path / "results.jsonl"
+    assert main(["eval-questions", "--vault", str(VAULT), "--questions", str(FIXTURES / "questions-answer-vault.jsonl"),
+                 "--dense", "off", "--out", str(out_file)]) == 0
+    out = capsys.readouterr().out
+    assert "facts=3/4" in out  # "Caravan" is in no note: the one fact group it cannot have
+    summary = json.loads(out_file.read_text().splitlines()[-1])["summary"]
+    assert summary["key_fact_recall"] == (3 / 4 + 1) / 2
+    assert summary["answers_with_invented_facts"] == 0 and summary["nothing_found_on_unanswerable"] == 1.0
+    assert 0 < summary["median_words"] <= 120
+    for label in ("key-fact recall", "answers with invented names/numbers", "median answer length (words)"):
+        assert label in out
+
+
+def test_invented_facts_are_counted(vault):
+    from trainer.recall.answer import GroundedAnswer
+    from trainer.recall.qa_eval import Question, score
+
+    index, _ = vault
+    made_up = GroundedAnswer("I sold the van to Jack in Barcelona for 4,000 euros [1].", [], False)
+    result = score(Question("Why did I sell the van?", ("decisions/2025-06-20-sell-the-van.md",), ""),
+                   made_up, [], vault_text(index))
+    assert result.invented == ["4000", "Barcelona", "Jack"]
