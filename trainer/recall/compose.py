@@ -182,6 +182,7 @@ REASON_CUE = re.compile(
     re.IGNORECASE)
 HOW = re.compile(r"^\s*(how (?:do|did|should|can) I|what (?:are|is) my (?:rules?|steps?|process))\b|"
                  r"^\s*como (?:é que )?(?:eu )?\w+|怎么|如何", re.IGNORECASE)
+WHY_NOT = re.compile(r"^why not\b|^por que não|为什么不", re.IGNORECASE)
 ASKS_NUMBER = re.compile(r"\b(how many|how much|how long|how often|what (?:was|is) my .*(?:score|grade)|score|"
                          r"quant[oa]s?|quanto tempo)\b|多少|几[个次天年]|分数", re.IGNORECASE)
 NUMBER_WORDS = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
@@ -212,7 +213,8 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
         have = set(terms(c.text))
         rel = sum(w for t, w in weights.items() if t in have) / total
         s = rel
-        if previous is not None and (previous.n, previous.item) == (c.n, c.item):
+        previous_same_item = previous is not None and (previous.n, previous.item) == (c.n, c.item)
+        if previous_same_item:
             s += NEIGHBOUR_SHARE * previous_rel  # "HSK 3 passed in December. 251 out of 300."
         previous, previous_rel = c, rel
         s += TITLE_SHARE * sum(w for t, w in weights.items() if t in titles.get(c.n, ()) and t not in have) / total
@@ -222,7 +224,9 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
         if REASON_CUE.search(c.text):
             s += 0.2 if why else 0.05
         if why and WHY_HEADING.search(c.heading):
-            s += 0.25
+            s += 0.12 if WHY_NOT.search(c.heading) else 0.25  # "Why not SQLite" argues the other side
+            if previous_same_item:
+                s -= 0.15  # every reason's lead before any reason's detail
         if why and (normal(c.text) in reasons or any(normal(c.text)[:40] in r for r in reasons)):
             s += 0.25
         if why and DECIDED.search(c.text):
