@@ -322,3 +322,35 @@ def test_nothing_from_outside_the_vault_reaches_the_data_folder(tmp_path):
     result = brain("index", str(vault))
     assert result.returncode == 0 and "outside the vault" in result.stdout
     assert no_secret_under(vault_data_dir(vault))
+
+
+TRAINING_TEXT = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from hostile_notes import HOSTILE
+from trainer.data.chunking import sections
+from trainer.data.dataset import clean_body
+from trainer.vault.parse import parse_note
+for name, (data, outcome, _) in HOSTILE.items():
+    if outcome != "skip":
+        note = parse_note(name, data).note
+        assert isinstance(sections(note.body), list) and isinstance(clean_body(note.body, note.title, False), str)
+print("done", flush=True)
+"""
+
+
+def test_hostile_notes_cut_into_training_text_in_bounded_time():
+    """The training side reads the same notes: headings and wiki links there were quadratic too."""
+    result = subprocess.run([sys.executable, "-c", TRAINING_TEXT, str(Path(__file__).parent)], check=False,
+                            capture_output=True, text=True, timeout=HANG)
+    assert result.returncode == 0 and result.stdout.strip() == "done", result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("## Two `code` ##", (2, "Two `code`")), ("# C#", (1, "C")), ("#  ", (1, " ")), ("####### x", None),
+    ("# a" + " " * 5000 + "b", (1, "a" + " " * 5000 + "b")),
+])
+def test_training_headings_keep_their_meaning(line, expected):
+    from trainer.data.chunking import heading
+
+    assert heading(line) == expected

@@ -26,22 +26,36 @@ class Chunk(NamedTuple):
     text: str
 
 
-HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+HEADING_START = re.compile(r"(#{1,6})\s+")
 FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def heading(line: str) -> tuple[int, str] | None:
+    """(level, text) of an ATX heading, closing #s dropped. String work, not the lazy regex
+    `^(#{1,6})\\s+(.+?)\\s*#*\\s*$` it replaces (same results), which took quadratic time on a
+    heading padded with spaces: one such line could stall a training run."""
+    m = HEADING_START.match(line)
+    if not m:
+        return None
+    rest = line[m.end():]
+    if not rest:  # only whitespace after the #s: the text is its last character, if two or more
+        space = line[len(m.group(1)):]
+        return (len(m.group(1)), space[-1]) if len(space) >= 2 else None
+    return len(m.group(1)), rest.rstrip().rstrip("#").rstrip() or rest[0]
 
 
 def sections(body: str) -> list[Section]:
     """Split on ATX headings outside fenced code."""
-    out, heading, level, lines, fenced = [], "", 0, [], False
+    out, title, level, lines, fenced = [], "", 0, [], False
     for line in body.split("\n"):
         fenced ^= bool(FENCE.match(line))
-        m = None if fenced else HEADING.match(line)
-        if m:
-            out.append(Section(heading, level, "\n".join(lines).strip()))
-            heading, level, lines = _plain(m.group(2)), len(m.group(1)), []
+        found = None if fenced else heading(line)
+        if found:
+            out.append(Section(title, level, "\n".join(lines).strip()))
+            title, level, lines = _plain(found[1]), found[0], []
         else:
             lines.append(line)
-    out.append(Section(heading, level, "\n".join(lines).strip()))
+    out.append(Section(title, level, "\n".join(lines).strip()))
     return [s for s in out if s.text or s.heading]
 
 
