@@ -29,6 +29,7 @@ DATE_KEYS = ("date", "created", "created_at", "creation_date", "day")
 TEXT_DATE_LINES = 10  # a date in the text counts only near the top ("Created: March 2, 2024")
 FRONTMATTER_NODES = 5000  # more YAML nodes than this is an attack or an accident, not metadata
 FRONTMATTER_MAX_CHARS = 64 * 1024  # metadata, not a document: YAML is slow on a megabyte
+FRONTMATTER_MAX_DEPTH = 64  # [ and { nesting; real metadata nests two or three levels
 PARSE_BUDGET_S = 5.0
 """Seconds one note may take to parse; past it the note is kept as plain text. Parsing is linear
 in the note's size (a 2 MiB note takes well under a second), so this only guards against a
@@ -181,8 +182,21 @@ def split_frontmatter(text: str) -> tuple[dict, str, Problem | None]:
     if len(block) > FRONTMATTER_MAX_CHARS:
         detail = f"the block is {len(block):,} characters, over the {FRONTMATTER_MAX_CHARS:,} limit; not read"
         return {}, text[closing.end():].removeprefix("\n"), Problem("broken frontmatter", detail)
+    if flow_depth(block) > FRONTMATTER_MAX_DEPTH:
+        detail = f"nested more than {FRONTMATTER_MAX_DEPTH} levels deep; not read"
+        return {}, text[closing.end():].removeprefix("\n"), Problem("broken frontmatter", detail)
     meta, problem = load_frontmatter(block)
     return meta, text[closing.end():].removeprefix("\n"), problem
+
+
+def flow_depth(block: str) -> int:
+    """How deep `[` and `{` nest: YAML recursion that deep is slow before it fails, so a block
+    nested past any real metadata is refused before it reaches the YAML parser."""
+    depth = deepest = 0
+    for char in re.findall(r"[\[\]{}]", block):
+        depth = depth + 1 if char in "[{" else max(0, depth - 1)
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def load_frontmatter(block: str) -> tuple[dict, Problem | None]:
