@@ -175,3 +175,13 @@ def test_corrupt_pointer_and_manifest_fall_back_without_raising(tmp_path):
     assert reg.active_name() == v1  # the broken version is skipped, its rollback target used
     (tmp_path / "active.json").write_text("[1, 2")
     assert reg.active_name() is None and reg.names() == [v1]
+
+
+def test_staging_named_by_a_dead_process_is_removed_even_before_it_claimed_it(tmp_path):
+    """Killed between creating its staging folder and writing the owner file: the pid in the
+    folder's name still tells whose it was."""
+    reg = AdapterRegistry(tmp_path)
+    (tmp_path / ".staging-999999999-abc").mkdir()
+    (tmp_path / f".staging-{os.getpid()}-def").mkdir()
+    assert reg.clean_staging() == 1
+    assert [p.name for p in tmp_path.glob(".staging-*")] == [f".staging-{os.getpid()}-def"]

@@ -30,6 +30,11 @@ def owner_alive(folder: Path) -> bool | None:
     return _running(pid) and (not started or started == _start_time(pid))
 
 
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this pid runs (for folders that carry their owner's pid in their name)."""
+    return _running(pid)
+
+
 def _running(pid: int) -> bool:
     if pid <= 0:
         return False

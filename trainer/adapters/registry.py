@@ -16,6 +16,7 @@ previous active adapter active and loadable.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -27,9 +28,10 @@ from pathlib import Path
 
 from backends.adapters import MANIFEST
 from trainer.atomic import atomic_write_text
-from trainer.owner import claim, owner_alive
+from trainer.owner import claim, owner_alive, pid_alive
 
 _VERSION = re.compile(r"^v(\d{4,})$")
+_STAGING_PID = re.compile(r"^\.staging-(\d+)-")
 POINTER = "active.json"
 UNCLAIMED_GRACE_S = 3600.0
 """A working folder with no owner recorded (an older brain's, or one a process was killed
@@ -92,7 +94,7 @@ class AdapterRegistry:
     def build(self) -> Iterator[Path]:
         """A staging folder for a new version; removed if the block raises."""
         self.root.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=self.root, prefix=".staging-"))
+        staging = Path(tempfile.mkdtemp(dir=self.root, prefix=f".staging-{os.getpid()}-"))  # owned from birth
         claim(staging)
         try:
             yield staging
@@ -211,6 +213,9 @@ def _abandoned(folder: Path) -> bool:
     alive = owner_alive(folder)
     if alive is not None:
         return not alive
+    named = _STAGING_PID.match(folder.name)  # killed between creating the folder and claiming it
+    if named:
+        return not pid_alive(int(named.group(1)))
     try:
         return time.time() - folder.stat().st_mtime > UNCLAIMED_GRACE_S
     except OSError:
