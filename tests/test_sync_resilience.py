@@ -131,3 +131,26 @@ def test_a_full_disk_backs_off_until_the_user_asks(vault, caplog):
     assert not thread.is_alive()
     warnings = [r.message for r in caplog.records if "No space left" in r.message]
     assert len(warnings) == 2 and "next try in 300 s" in warnings[0] and "next try in 600 s" in warnings[1]
+
+
+def test_brain_sync_on_an_empty_mount_point_says_so_and_fails(vault, tmp_path):
+    """`brain sync` (once) as a timer or a user runs it: a sentence and a non-zero exit, no
+    traceback, no training without the notes; a missing vault is refused the same way."""
+    import subprocess
+    import sys
+
+    def brain(*args):
+        return subprocess.run([sys.executable, "-m", "tui", *args, "--vault", str(vault)], capture_output=True,
+                              text=True, timeout=300, check=False)
+
+    assert brain("index").returncode == 0
+    shutil.move(vault, tmp_path / "parked")
+    vault.mkdir()
+    result = brain("sync")
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "unavailable: the vault folder" in result.stderr and "is empty" in result.stderr
+    assert "Traceback" not in result.stderr and AdapterRegistry(adapters_dir(vault)).names() == []
+    assert indexed(vault) == 8
+    vault.rmdir()
+    result = brain("sync")
+    assert result.returncode != 0 and "vault is not a folder" in result.stderr and "Traceback" not in result.stderr

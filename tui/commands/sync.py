@@ -91,7 +91,7 @@ def once(cfg) -> int:
         queue.lock.release()
     print(f"{outcome.status}: {outcome.message}" + (f" (adapter {outcome.version} active)" if outcome.version else ""),
           file=sys.stderr)
-    return 1 if outcome.status == "failed" else 0
+    return 1 if outcome.status in ("failed", "unavailable") else 0
 
 
 def watch(cfg) -> int:
