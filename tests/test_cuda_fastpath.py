@@ -140,7 +140,8 @@ def test_brain_eval_runs_on_the_gpu_with_the_cpus_figures(tmp_path):
                           {"role": "assistant", "content": f"decided keep w{i} simple"}]} for i in range(40)]
     (data / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows[:32]))
     (data / "eval.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows[32:]))
-    settings = TrainSettings(max_steps=10, max_len=64, rows_per_step=4, learning_rate=3e-3)
+    settings = TrainSettings(max_steps=10, max_len=64, rows_per_step=4, learning_rate=3e-3,
+                             precision="fp32")  # no bf16 autocast in the CPU evaluation either
     get_engine("peft").train(TrainJob(str(folder), data, tmp_path / "v1", settings), lambda e: None)
     assert eval_device() == "cuda"
     gpu = evaluate_adapter(str(folder), tmp_path / "v1", data, settings, samples=1)
