@@ -1,9 +1,11 @@
 """Compose an answer from the user's own sentences: rank them, date them, join them.
 
 Ranking is by sentence, not by note: the question's subject terms (IDF-weighted, as retrieval
-weighs them), its meaning (sentence embeddings, when installed), reason cues ("because", "the
-real reason", "I wanted", 因为, porque), the numbers a "how many" question asks for, the reasons
-the decision store found, and the note's rank among the hits. The chosen sentences go out in date
+weighs them), reason cues ("because", "the real reason", "I wanted", 因为, porque), the numbers
+a "how many" question asks for, the reasons the decision store found, and the note's rank among
+the hits (which the retriever ranks by terms and, when installed, by meaning). Sentence
+embeddings were tried as a ranking part and lowered key-fact recall (0.66 -> 0.58-0.62 on the
+sample-vault questions at weights 0.6/0.3/0.15), so meaning works at the note level only. The chosen sentences go out in date
 order, each with its note's number and the date of the note or of its dated section; a later
 revision of a reason is said in words ("On 2025-06-27 I admitted …"). Only the connecting words
 are ours, in the question's language; everything else is quoted.
@@ -191,15 +193,13 @@ NUMBER_WORDS = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|t
 RANK_PRIOR = (0.3, 0.18, 0.1, 0.06)
 PATTERN_PRIOR = 0.12
 MIN_SHARE = 0.45  # a sentence scoring under this share of the best one is not chosen
-DENSE_WEIGHT = 0.6
 OPTIONS_HEADING = re.compile(r"\b(options?|alternatives?|considered|opções|alternativas)\b|选项", re.IGNORECASE)
 TITLE_SHARE = 0.6
 NEIGHBOUR_SHARE = 0.5  # a sentence of "Jonas" is about Jonas even when it does not name him
-DENSE_CANDIDATES = 80
 
 
 def score_all(cands: list[Candidate], question: str, weights: dict[str, float], reasons: set[str],
-              pattern: bool, retriever: Retriever | None, titles: dict[int, set[str]] | None = None,
+              pattern: bool, titles: dict[int, set[str]] | None = None,
               decision_notes: set[int] = frozenset()) -> list[tuple[float, Candidate]]:
     """Each candidate's score: see the module docstring for the parts."""
     titles = titles or {}
@@ -246,7 +246,7 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
         if c.text.rstrip().endswith(("?", "？")):
             s -= 0.2
         scored.append((s, c))
-    return add_meaning(scored, question, retriever)
+    return scored
 
 
 def new_number(text: str, question: str) -> bool:
@@ -254,19 +254,6 @@ def new_number(text: str, question: str) -> bool:
     if set(re.findall(r"\d+", text)) - set(re.findall(r"\d+", question)):
         return True
     return any(not m.group(0).isdigit() for m in NUMBER_WORDS.finditer(text))
-
-
-def add_meaning(scored: list[tuple[float, Candidate]], question: str,
-                retriever: Retriever | None) -> list[tuple[float, Candidate]]:
-    """Sentence embeddings (when installed, for non-Chinese questions): meaning beyond shared words."""
-    embedder = getattr(getattr(retriever, "dense", None), "embedder", None)
-    if embedder is None or CJK.search(question) or not scored:
-        return scored
-    scored = sorted(scored, key=lambda sc: -sc[0])
-    head, tail = scored[:DENSE_CANDIDATES], scored[DENSE_CANDIDATES:]
-    vectors = embedder.encode([question] + [c.text for _, c in head])
-    cosines = vectors[1:] @ vectors[0]
-    return [(s + DENSE_WEIGHT * max(0.0, float(cos)), c) for (s, c), cos in zip(head, cosines)] + tail
 
 
 def normal(text: str) -> str:
@@ -309,7 +296,7 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     titles = {s.n: set(terms(s.title)) for s in sources}
     top = {t.path for t in reflection.timelines[:1]}
     decision_notes = {s.n for s in sources[:1] if s.path in top}
-    scored = score_all(cands, question, weights, reasons, reflection.pattern, retriever, titles, decision_notes)
+    scored = score_all(cands, question, weights, reasons, reflection.pattern, titles, decision_notes)
     room = int(budget * 0.85) - sum(count_words(p.text) + 4 for p in changes)  # 15%: the connecting words
     chosen = choose(scored, max(room, budget // 3), reflection.pattern)
     pieces = sorted(chosen + changes, key=order)
