@@ -71,3 +71,14 @@ def test_one_process_needs_no_torchrun():
     assert launch_command(1, ["trainer.run", "job.json"], "py") == ["py", "-m", "trainer.run", "job.json"]
     cmd = launch_command(2, ["trainer.run", "job.json"], "py")
     assert cmd[:3] == ["py", "-m", "torch.distributed.run"] and "--nproc-per-node=2" in cmd
+
+
+def test_brain_train_refuses_a_bad_process_count_by_name(tmp_path):
+    import subprocess
+    import sys
+
+    from tui.config import DEMO_VAULT
+
+    done = subprocess.run([sys.executable, "-m", "tui", "train", "--vault", str(DEMO_VAULT), "--gpus", "0"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2 and "--gpus must be at least 1, not 0" in done.stderr
