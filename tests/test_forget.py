@@ -113,9 +113,17 @@ def test_replay_starts_from_the_newest_version_that_never_saw_the_note(vault):
     assert (plan.strategy, plan.saw, plan.clean, plan.retrain_notes) == ("refresh", [v2], v1, 0)
 
     retrained = []
-    result = forget(plan, retrain=lambda p: retrained.append(p.strategy) or p.clean)
+
+    def retrain(p):  # what the real retrainer does last: commit and activate a new version
+        retrained.append((p.strategy, AdapterRegistry(adapters_dir(vault)).active_name()))
+        return add_version(vault, {k: h for k, h in before.items() if k != TARGET}, kind="refresh")
+
+    result = forget(plan, retrain=retrain)
     registry = AdapterRegistry(adapters_dir(vault))
-    assert retrained == ["refresh"] and registry.names() == [v1] and registry.active_name() == v1
+    assert retrained == [("refresh", v1)]  # the chat left v2 before the retrain began
+    assert registry.names() == [v1, "v0003"] and registry.active_name() == "v0003"  # numbers never reused
+    registry.rollback()
+    assert registry.active_name() == v1  # v2 is out of the rollback history too
     assert result.removed_runs == 1  # v2's run folder held the note's examples
 
 

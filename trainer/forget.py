@@ -24,7 +24,6 @@ import json
 import re
 import shutil
 import sqlite3
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -73,7 +72,7 @@ class ForgetPlan:
     shards: dict = field(default_factory=dict)
     """For `shard`: {"count", "weight", "retrain": [shard numbers]}."""
     reuse: Path | None = None
-    """For `shard`: a private copy of the active version's shards, made while forgetting."""
+    """For `shard`: the active version's folder, whose other shards the retrain reuses."""
 
     def describe(self) -> str:
         lines = [f"forget {len(self.targets)} note{'s' if len(self.targets) != 1 else ''}:"]
@@ -245,25 +244,17 @@ def forget(plan: ForgetPlan, retrain: Callable[[ForgetPlan], str | None] | None 
     add_forgotten(data, [(t.path, t.content_hash) for t in plan.targets])
     drop_from_index(vault, plan.targets)
     registry = AdapterRegistry(adapters_dir(vault))
-    if plan.strategy == "shard" and retrain is not None:  # the shards to reuse, before the version goes
-        from trainer.adapters.shards import copy_shard
-        from trainer.sharded import SHARDS
-
-        plan.reuse = Path(tempfile.mkdtemp(dir=registry.root, prefix=".staging-reuse-"))
-        copy_shard(registry.root / plan.active / SHARDS, plan.reuse / SHARDS)
-    removed: set[str] = set()
-    if plan.active in plan.saw:  # the chat stops using a version that saw the note right now
-        removed |= set(registry.purge(plan.saw, activate=plan.clean))
+    if plan.active in plan.saw:  # the chat stops using a version that saw the note right now; its
+        registry.purge(plan.saw, activate=plan.clean, delete=False)  # folder goes after the retrain
+    if plan.strategy == "shard":
+        plan.reuse = registry.root / plan.active  # the other shards' weights come from here
     version, message = None, ""
     if retrain is not None and plan.strategy != "none":
         try:
             version = retrain(plan)
         except Exception as exc:  # noqa: BLE001 - the note still has to leave every version
             message = f"retraining failed ({exc}); {plan.clean or 'the base model'} is active"
-        finally:
-            if plan.reuse is not None:
-                shutil.rmtree(plan.reuse, ignore_errors=True)
-    removed |= set(registry.purge(plan.saw, activate=registry.active_name()))
+    removed = registry.purge(plan.saw, activate=registry.active_name())
     runs = runs_holding(data / "runs", plan.targets)
     for run in runs:
         shutil.rmtree(run, ignore_errors=True)

@@ -169,15 +169,16 @@ class AdapterRegistry:
             shutil.rmtree(run, ignore_errors=True)
         return sorted(run.name for run in doomed)
 
-    def purge(self, names: list[str], activate: str | None = None) -> list[str]:
+    def purge(self, names: list[str], activate: str | None = None, delete: bool = True) -> list[str]:
         """Delete versions outright, the active one included, and strike them from the rollback
         history, so no rollback can bring one back (`brain forget`: a version that learned a
-        forgotten note). `activate` (None = base model) becomes active first."""
+        forgotten note). `activate` (None = base model) becomes active first. With delete=False
+        the folders stay for now (a retrain still reads them; their numbers stay taken)."""
         doomed = [v.name for v in self.versions() if v.name in set(names) and v.name != activate]
         state = self._state()
         history = [h for h in state.get("history", []) if h not in doomed and h != activate]
         self._write_state({"active": activate, "history": history})
-        for name in doomed:
+        for name in doomed if delete else []:
             shutil.rmtree(self.root / name)
         return doomed
 
