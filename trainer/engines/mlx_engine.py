@@ -214,11 +214,15 @@ def fit(model, rows: Rows, eval_rows: Rows, st: TrainSettings, plan: Plan, adapt
     import mlx.optimizers as optim
     from mlx_lm.tuner.trainer import TrainingArgs, iterate_batches, train
 
+    from backends.foreground import TrainerGate
+
     progress = Progress()
     pending: list[int] = []  # tokens per micro-batch since the last report
+    gate = TrainerGate(threads=0)  # mlx's step is compiled: it yields to a chat between micro-batches
 
     def batches(dataset, batch_size, max_seq_length, loop=False, seed=None, comm_group=None):
         for batch, lengths in iterate_batches(dataset, batch_size, max_seq_length, loop, st.seed, comm_group):
+            gate.check()
             pending.append(int(lengths[:, 1].sum().item()))
             yield batch, lengths
 
@@ -228,7 +232,7 @@ def fit(model, rows: Rows, eval_rows: Rows, st: TrainSettings, plan: Plan, adapt
                         max_seq_length=st.max_len, adapter_file=str(adapter_path),
                         grad_checkpoint=st.grad_checkpointing, grad_accumulation_steps=plan.accumulation)
     optimizer = optim.AdamW(learning_rate=lr_schedule(st, plan.steps), weight_decay=st.weight_decay)
-    with quiet_stdout():
+    with gate, quiet_stdout():
         train(model, optimizer, rows, None, args=args, loss=answer_loss, iterate_batches=batches,
               training_callback=callback)
     return progress
