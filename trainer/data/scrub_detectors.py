@@ -20,7 +20,9 @@ Found = Iterator[tuple[int, int]]
 # --- passwords ------------------------------------------------------------------------------
 
 # a glued prefix only before the unmistakable words (PGPASSWORD, db_pwd), never before "pin" ("spin:")
-PASSWORD_WORDS = (r"(?<![a-z])(?:[a-z0-9]*[_-]?)(?:passw(?:or)?d|passwd|pwd|passphrase|passcode)"
+# (a glued prefix starts where its run of letters and digits starts: tried from every digit of
+# "1111...", the prefix made the pattern quadratic)
+PASSWORD_WORDS = (r"(?:(?<![a-z0-9])[a-z0-9]*[_-]?|(?<![a-z]))(?:passw(?:or)?d|passwd|pwd|passphrase|passcode)"
                   r"|(?<![a-z])pin(?:\s*code)?|密码|口令")
 ASSIGN = r"\s*[:=：＝]\s*"
 # `password: "correct horse battery staple"`, `密码：「abc」`: a quoted value, spaces and all
@@ -33,7 +35,7 @@ BARE_PASSWORD = re.compile(rf"(?i)(?:{PASSWORD_WORDS}){ASSIGN}([^\s\"'`,;，。�
 # "my bank password is hunter2", "the wifi password for the router was x", "密码是abc123"
 PROSE_PASSWORD = re.compile(
     rf"(?i)(?:{PASSWORD_WORDS})(?:\s+(?:for|to|of|on|at)(?:\s+[\w'-]+){{1,3}}?)?"
-    r"(?:\s+(?:is|was|are|=)\s*[:：]?\s*|\s*(?:是|为|:|：)\s*)[\"'“「]?([^\s\"'”」,;，。；、]+)"
+    r"(?:\s+(?:is|was|are|=)\s*(?:[:：]\s*)?|\s*(?:是|为|:|：)\s*)[\"'“「]?([^\s\"'”」,;，。；、]+)"
 )
 NOT_A_PASSWORD = frozenset(
     "the a an my your our his her their its same still now not in on at to too very also just "
@@ -43,13 +45,13 @@ NOT_A_PASSWORD = frozenset(
 )
 # `mysql -uroot -pS3cret`, `mysqldump -p'my pass'`: -p glued to its value
 MYSQL_PASSWORD = re.compile(
-    r"\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mariadb|mariadb-dump)\b[^\n]*?\s-p(?:\"([^\"\n]+)\"|'([^'\n]+)'|([^\s'\"]+))"
+    r"\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mariadb|mariadb-dump)\b[^\n]{0,300}?\s-p(?:\"([^\"\n]+)\"|'([^'\n]+)'|([^\s'\"]+))"
 )
 # `--password hunter2`, `sshpass -p hunter2`
 FLAG_PASSWORD = re.compile(r"(?:\s--pass(?:word|wd)?\s+|\bsshpass\s+-p\s*)(?:\"([^\"\n]+)\"|'([^'\n]+)'|([^\s'\"-][^\s'\"]*))")
 # `curl -u user:pass`, `curl --user user:pass`, `http -a user:pass`, `wget --http-password=x`
 USER_PASS_FLAG = re.compile(
-    r"\b(?:curl|http|https|httpie|wget)\b[^\n]*?\s(?:-u|--user|-a|--auth)[\s=]*[\"']?([^\s\"':]+:[^\s\"']+)"
+    r"\b(?:curl|http|https|httpie|wget)\b[^\n]{0,300}?\s(?:-u|--user|-a|--auth)[\s=]*[\"']?([^\s\"':]+:[^\s\"']+)"
 )
 
 
@@ -79,19 +81,29 @@ def passwords(text: str, config) -> Found:
 # --- keys -----------------------------------------------------------------------------------
 
 # a private key block with its END line, or, cut short, its header lines and base64 lines
-PRIVATE_KEY = re.compile(
-    r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
-    r"(?:[\s\S]*?-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
-    r"|(?:\r?\n[ \t]*(?:[A-Za-z0-9+/=]+|[A-Za-z-]+: [^\n]*)?[ \t]*(?=\r?\n|$))*)"
-)
+KEY_BEGIN = re.compile(r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
+KEY_END = re.compile(r"-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
+KEY_TAIL = re.compile(r"(?:\r?\n[ \t]*(?:[A-Za-z0-9+/=]+|[A-Za-z-]+: [^\n]*)?[ \t]*(?=\r?\n|$))*")
 # AWS secret access keys: 40 characters of base64, upper, lower and a digit (gitleaks' rule,
 # without requiring the "aws" keyword nearby, which prose rarely has)
 AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 
 
 def private_keys(text: str, config) -> Found:
-    if "PRIVATE KEY" in text:
-        yield from (m.span() for m in PRIVATE_KEY.finditer(text))
+    """Each BEGIN line to the first END line after it, or, with none, to the end of its key
+    lines. The END found is remembered: searched again from every BEGIN ("-----BEGIN PRIVATE
+    KEY-----" pasted 10,000 times), a lazy `[\\s\\S]*?` made this quadratic."""
+    if "PRIVATE KEY" not in text:
+        return
+    last, end = 0, KEY_END.search(text)
+    for begin in KEY_BEGIN.finditer(text):
+        if begin.start() < last:
+            continue  # inside the block found before
+        if end is not None and end.start() < begin.end():
+            end = KEY_END.search(text, begin.end())
+        stop = end.end() if end is not None else KEY_TAIL.match(text, begin.end()).end()
+        last = stop
+        yield begin.start(), stop
 
 
 def aws_secrets(text: str, config) -> Found:
@@ -161,7 +173,7 @@ def ibans(text: str, config) -> Found:
 # --- identifiers after a cue word -----------------------------------------------------------
 
 SSN_DASHED = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])")
-SSN_CUED = re.compile(r"(?i)\b(?:ssn|social security(?: number| no\.?)?)\s*(?:#|is|:)?\s*(\d{3}[ -]?\d{2}[ -]?\d{4})\b")
+SSN_CUED = re.compile(r"(?i)\b(?:ssn|social security(?: number| no\.?)?)\s*(?:(?:#|is|:)\s*)?(\d{3}[ -]?\d{2}[ -]?\d{4})\b")
 PASSPORT = re.compile(
     r"(?i)(?:\bpassport|护照)(?:\s*(?:no\.?|number|num|#|号码|号))?\s*(?:is\s+|是\s*|[:：#]\s*)?"
     r"([A-Z]{0,2}\d[A-Z0-9]{5,8})(?![A-Za-z0-9])"
@@ -171,11 +183,11 @@ DATE = (rf"(?:\d{{4}}[-/.年]\d{{1,2}}[-/.月]\d{{1,2}}日?|\d{{1,2}}[-/.]\d{{1,
         rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH},?\s+\d{{4}}|{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})")
 DOB = re.compile(
     rf"(?i)(?:\bborn(?:\s+on)?|\bdate of birth|\bd\.?o\.?b\.?|\bbirth\s*date|\bbirthday(?:\s+is)?|出生日期|出生于|生日)"
-    rf"\s*(?:[:：]|is|是)?\s*({DATE})"
+    rf"\s*(?:(?:[:：]|is|是)\s*)?({DATE})"
 )
 IM_ID = re.compile(  # the cue must be followed by "号", "id", a colon or "is": "brain import wechat x" is no id
     r"(?i)(?:\bqq|微信|\bwechat|\bweixin|\bwx)"
-    r"(?:\s*(?:号码?|id|number|no\.?|account)\s*(?:[:：=]|is\b|是)?|\s*(?:[:：=]|is\b|是))"
+    r"(?:\s*(?:号码?|id|number|no\.?|account)(?:\s*(?:[:：=]|is\b|是))?|\s*(?:[:：=]|is\b|是))"
     r"\s*([A-Za-z][-_A-Za-z0-9]{5,19}|\d{5,11})(?![-_A-Za-z0-9])"
 )
 WXID = re.compile(r"\bwxid_[A-Za-z0-9_-]{4,}")
@@ -227,10 +239,12 @@ SEP = re.compile(r"[\s,.;:\d)(-]*")
 
 
 @lru_cache(maxsize=1)
-def bip39_words() -> frozenset[str]:
+def bip39_index() -> dict[str, int]:
+    """Word -> its 11-bit number in the BIP-39 English list (list.index per word made each
+    checksum cost a scan of 2,048 words)."""
     from mnemonic import Mnemonic
 
-    return frozenset(Mnemonic("english").wordlist)
+    return {word: i for i, word in enumerate(Mnemonic("english").wordlist)}
 
 
 def seed_phrases(text: str, config) -> Found:
@@ -240,20 +254,18 @@ def seed_phrases(text: str, config) -> Found:
         return
     cue = any(c in text.lower() for c in SEED_CUES)
     for run in _word_runs(text):
-        words = [text[a:b].lower() for a, b in run]
-        if len(run) >= 12 and (cue or _checksum_ok(words)):
+        if cue or _checksum_ok([bip39_index()[text[a:b].lower()] for a, b in run]):
             yield run[0][0], run[-1][1]
 
 
 def _word_runs(text: str) -> list[list[tuple[int, int]]]:
     """Runs of wordlist words separated only by spaces, commas, dots or numbering."""
-    words = bip39_words()
+    words = bip39_index()
     runs: list[list[tuple[int, int]]] = [[]]
     last_end = 0
     for m in WORD.finditer(text):
-        between = text[last_end:m.start()]
         in_list = m.group().lower() in words and m.start() > 0 and not text[m.start() - 1].isalpha()
-        if not in_list or (runs[-1] and not SEP.fullmatch(between)):
+        if not in_list or (runs[-1] and not SEP.fullmatch(text, last_end, m.start())):
             runs.append([])
         if in_list:
             runs[-1].append(m.span())
@@ -261,15 +273,30 @@ def _word_runs(text: str) -> list[list[tuple[int, int]]]:
     return [r for r in runs if len(r) >= 12]
 
 
-def _checksum_ok(words: list[str]) -> bool:
-    from mnemonic import Mnemonic
+SIZES = (24, 21, 18, 15, 12)
 
-    checker = Mnemonic("english")
-    for size in (24, 21, 18, 15, 12):
-        for i in range(len(words) - size + 1):
-            try:
-                if checker.check(" ".join(words[i:i + size])):
-                    return True
-            except (LookupError, ValueError):
-                continue
+
+def _checksum_ok(numbers: list[int]) -> bool:
+    """Whether any window of 12, 15, 18, 21 or 24 words holds a valid BIP-39 checksum (the
+    check of `mnemonic.Mnemonic.check`). One pass per size keeps the window's bits in a
+    rolling integer, and a window seen before is not hashed again, so a run costs at most
+    five hashes per word ("word word word ..." costs five in all)."""
+    return any(_size_ok(numbers, size) for size in SIZES)
+
+
+def _size_ok(numbers: list[int], size: int) -> bool:
+    import hashlib
+
+    if len(numbers) < size:
+        return False
+    bits, checksum_bits = size * 11, size // 3
+    mask, seen, value = (1 << bits) - 1, set(), 0
+    for i, number in enumerate(numbers):
+        value = ((value << 11) | number) & mask
+        if i + 1 < size or value in seen:
+            continue
+        seen.add(value)
+        entropy = (value >> checksum_bits).to_bytes((bits - checksum_bits) // 8, "big")
+        if hashlib.sha256(entropy).digest()[0] >> (8 - checksum_bits) == value & ((1 << checksum_bits) - 1):
+            return True
     return False
