@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import threading
 import unicodedata
+from pathlib import Path
 
 import pytest
 from textual import events
 from textual.widgets import Input, TextArea
-from tui_support import ScriptedBackend, idle, scripted_app, wait_for
+from tui_support import ScriptedBackend, ScriptedSession, idle, scripted_app, wait_for
 
+import tui.app
 from tui.app import BrainApp
 from tui.widgets.prompt import PromptInput
 
@@ -131,3 +133,22 @@ async def test_enter_while_a_reply_is_coming_keeps_the_text():
         assert prompt_text(app) == "second" and sent(app) == ["tell me"]
         step.set()
         await wait_for(pilot, lambda: idle(app), what="the reply to end")
+
+
+async def test_keys_typed_before_the_first_frame_are_sent():
+    """tmux send-keys right after starting brain: the keys come before anything has focus, and
+    Enter, typed while the terminal was still in line mode, arrives as ctrl+j (LF)."""
+
+    class StartedTyping(BrainApp):
+        CSS_PATH = Path(tui.app.__file__).with_name("app.tcss")
+
+        def on_mount(self) -> None:  # no super(): Textual runs BrainApp.on_mount as well
+            burst(self, "Who is Jonas?", events.Key("ctrl+j", "\n"), "and more")
+
+    backend = ScriptedBackend(["ok"])
+    app = StartedTyping(scripted_app(backend).cfg, session_factory=lambda c: ScriptedSession(c, backend))
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: sent(app) == ["Who is Jonas?"], what="the early message")
+        assert prompt_text(app) == "and more"
+        assert app.focused is app.screen.query_one(PromptInput)
+        await wait_for(pilot, lambda: idle(app), timeout=120, what="the answer")

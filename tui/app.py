@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message as TMessage
@@ -103,6 +103,7 @@ class BrainApp(App[None]):
         self.loading = Loading(session_factory(cfg))
         self.indexer = VaultIndexer(cfg.vault_path)
         self._index_queued = False
+        self._early_input: list[events.Event] | None = []  # keys and pastes before the first frame
         self.sync_service = None  # the vault watcher + refresh queue, when it runs in this app
         self._sync_closed = threading.Event()
         self._checking_adapter = False
@@ -117,6 +118,21 @@ class BrainApp(App[None]):
         self.set_interval(RESCAN_S, self.index_vault)
         if self.cfg.sync.in_app:
             self.run_sync()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Until the first frame nothing has focus, and Textual hands keys to the screen, which
+        drops them: what a user (or tmux send-keys) typed while brain started was lost. Keep it
+        for the message box instead (`on_ready`)."""
+        if self._early_input is not None and isinstance(event, (events.Key, events.Paste)) \
+                and not event.is_forwarded:
+            self._early_input.append(event)
+            return
+        await super().on_event(event)
+
+    def on_ready(self) -> None:
+        early, self._early_input = self._early_input or [], None
+        if isinstance(self.screen, ChatScreen):
+            self.screen.take_early_input(early)
 
     def on_unmount(self) -> None:
         self.stop_sync()
@@ -245,8 +261,15 @@ class BrainApp(App[None]):
             self.indexing = (event.done, event.total)
 
     def on_indexed(self, event: Indexed) -> None:
+        first = self.indexing is not None
         self.notes, self.index_problem = event.state.notes, event.state.problem
         self.indexing = None
+        if first and self.notes:
+            self._warm_retrieval()
+
+    @work(thread=True, group="index-warm", exit_on_error=False)
+    def _warm_retrieval(self) -> None:
+        self.indexer.warm()
 
     # -- errors, settings, commands ----------------------------------------------------------
 

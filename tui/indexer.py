@@ -68,6 +68,23 @@ class VaultIndexer:
                     self._scan(index, None)
             yield index
 
+    def warm(self) -> None:
+        """Load what retrieval loads on first use (the embedding model, the term and vector
+        tables) ahead of the first question, which otherwise waits for it. Best effort."""
+        from trainer.recall.retrieve import Retriever
+        from trainer.vault.index import Index
+
+        try:
+            with Index.open(self.db) as index:
+                retriever = Retriever.open(index)
+                try:
+                    retriever.sync()
+                    retriever.retrieve("warm up", 1)
+                finally:
+                    retriever.close()
+        except Exception:  # noqa: BLE001 - the first question will load it, or say what is wrong
+            log.warning("warming retrieval up failed", exc_info=True)
+
     def _scan(self, index, progress: Progress | None) -> None:
         from trainer.vault.scan import scan_vault
 

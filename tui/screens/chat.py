@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -124,6 +124,19 @@ class ChatScreen(Screen[None]):
                 yield PromptInput(id="prompt")
         yield StatusBar(id="status")
         yield Footer()
+
+    def take_early_input(self, early: Sequence[events.Event]) -> None:
+        """Keys and pastes that came before the first frame go to the message box, in order.
+        Typed before the terminal left line mode, Enter arrives as ctrl+j (the tty turned its
+        CR into LF), so there it counts as Enter: the user meant to send."""
+        prompt = self.query_one(PromptInput)
+        self.set_focus(prompt)
+        for event in early:
+            if isinstance(event, events.Paste):
+                prompt.post_message(events.Paste(event.text))
+            elif isinstance(event, events.Key):
+                key = "enter" if event.key == "ctrl+j" else event.key
+                prompt.post_message(events.Key(key, "\r" if key == "enter" else event.character))
 
     async def on_mount(self) -> None:
         self.query_one("#log", VerticalScroll).anchor()
