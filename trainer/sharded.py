@@ -28,6 +28,7 @@ from trainer.engines.runner import TrainRun
 from trainer.paths import adapters_dir, index_db, vault_data_dir
 from trainer.pipeline import TrainFailed, TrainPlan, _follow
 from trainer.vault.index import Index
+from trainer.data.scrub import IndexScrub
 from trainer.vault.scan import scan_vault
 
 SHARDS = "shards"
@@ -39,7 +40,7 @@ def train_sharded(plan: TrainPlan, count: int, on_event: Callable[[TrainEvent], 
     """Train shards `only` (default: all) and take the others' weights from the version at
     `reuse`; combine, export, commit, activate. `coverage` defaults to every note now indexed."""
     with Index.open(index_db(plan.vault)) as index:
-        scan_vault(plan.vault, index)
+        scan_vault(plan.vault, index, scrub=IndexScrub())
         notes = list(index.notes())
     dataset = build_examples(notes, plan.dataset, plan.scrub)
     todo = sorted(only if only is not None else range(count))

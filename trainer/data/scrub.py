@@ -17,7 +17,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -55,6 +55,33 @@ class ScrubConfig:
             raise ValueError(f"unknown scrub kinds {sorted(unknown)}; known: {', '.join(KINDS)}")
 
 
+@dataclass(frozen=True)
+class IndexScrub:
+    """The scrub the note index applies before a note's text reaches brain.db: the user's
+    [scrub] settings without pseudonyms, so names of people stay findable ("Who is Jonas?")
+    while keys, passwords, cards, phones, e-mails, IDs and the deny list become placeholders.
+    Passed to `scan_vault` by every caller (the vault layer cannot import this one)."""
+
+    config: ScrubConfig = ScrubConfig()
+
+    def __call__(self, text: str) -> str:
+        if not text:
+            return text
+        return scrub_text(text, replace(self.config, rename=None), keep_lines=True).text
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes when the settings or the detectors change, so the index is scrubbed again."""
+        import hashlib
+
+        c = self.config
+        settings = repr((SCRUB_VERSION, c.allow, c.deny, sorted(c.enabled_kinds), c.phone_regions, c.entropy_threshold))
+        return hashlib.sha256(settings.encode()).hexdigest()[:16]
+
+
+SCRUB_VERSION = 1  # bump when a detector changes what it finds: indexes are scrubbed again
+
+
 @dataclass
 class ScrubResult:
     text: str
@@ -72,8 +99,10 @@ class Span(NamedTuple):
     rank: int  # lower wins an overlap
 
 
-def scrub_text(text: str, config: ScrubConfig | None = None) -> ScrubResult:
-    """Replace every private value in `text` with its placeholder, e.g. `<EMAIL>`."""
+def scrub_text(text: str, config: ScrubConfig | None = None, keep_lines: bool = False) -> ScrubResult:
+    """Replace every private value in `text` with its placeholder, e.g. `<EMAIL>`. `keep_lines`
+    keeps the line breaks of a replaced value (a private-key block) after its placeholder, so
+    line numbers stay valid (the note index stores headings by line)."""
     config = config or ScrubConfig()
     if config.rename is not None:
         text = config.rename(text)
@@ -84,7 +113,8 @@ def scrub_text(text: str, config: ScrubConfig | None = None) -> ScrubResult:
     chosen = _non_overlapping(spans)
     out, counts, last = [], Counter(), 0
     for span in chosen:
-        out += [text[last : span.start], PLACEHOLDERS[span.kind]]
+        breaks = "\n" * text.count("\n", span.start, span.end) if keep_lines else ""
+        out += [text[last : span.start], PLACEHOLDERS[span.kind] + breaks]
         counts[span.kind] += 1
         last = span.end
     out.append(text[last:])

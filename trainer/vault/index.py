@@ -314,6 +314,7 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA secure_delete = ON")  # a replaced body (an unscrubbed one) leaves no copy in free pages
     conn.execute("PRAGMA busy_timeout = 5000")
 
 

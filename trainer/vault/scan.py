@@ -20,11 +20,12 @@ import stat
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from trainer.vault.forgotten import load_forgotten
 from trainer.vault.index import Index, now_iso
+from trainer.vault.note import Note
 from trainer.vault.parse import PARSE_BUDGET_S, PARSER_VERSION, content_hash, is_note_name, looks_binary, parse_note
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -32,6 +33,7 @@ BATCH_NOTES = 100  # notes per write transaction...
 BATCH_BYTES = 8 * 1024 * 1024  # ...or this much note text...
 BATCH_SECONDS = 0.5  # ...or this long since the first one waited, whichever comes first
 Progress = Callable[[int, int, str], None]  # (done, total, path being read)
+Scrub = Callable[[str], str]  # private values -> typed placeholders (trainer.data.scrub.IndexScrub)
 
 
 class VaultUnavailable(NotADirectoryError):
@@ -81,16 +83,20 @@ class Candidate:
 
 def scan_vault(vault: Path, index: Index, progress: Progress | None = None,
                max_bytes: int = DEFAULT_MAX_BYTES, rehash: bool = False,
-               parse_budget_s: float | None = PARSE_BUDGET_S) -> ScanReport:
+               parse_budget_s: float | None = PARSE_BUDGET_S, scrub: Scrub | None = None) -> ScanReport:
     """Bring `index` in line with the notes in `vault`. Raises only if `vault` is not a folder.
     `rehash` reads every note even when its size and mtime look unchanged (the sync's periodic
     reconciliation: an edit that kept both is still found). A note that takes longer than
-    `parse_budget_s` to parse is indexed as plain text and reported."""
+    `parse_budget_s` to parse is indexed as plain text and reported. `scrub` replaces private
+    values in what is stored (title, body, headings, frontmatter, link aliases); the content hash
+    stays that of the raw bytes. It is passed in because this layer may not import the scrub
+    (trainer/data): every caller builds it from the user's [scrub] settings
+    (`trainer.data.scrub.IndexScrub`); tests/test_index_scrub.py fails if a caller leaves it out."""
     vault = Path(vault)
     check_vault(vault, index.count())
     _refuse_index_inside(vault, index)
     candidates, skipped = walk_vault(vault)
-    scan = _Scan(index, max_bytes, ScanReport(skipped=skipped), rehash, parse_budget_s)
+    scan = _Scan(index, max_bytes, ScanReport(skipped=skipped), rehash, parse_budget_s, scrub)
     for done, candidate in enumerate(candidates):
         if progress:
             progress(done, len(candidates), candidate.rel)
@@ -136,11 +142,13 @@ class _Scan:
     """State of one scan: what the index knew, what was seen on disk, what was written."""
 
     def __init__(self, index: Index, max_bytes: int, report: ScanReport, rehash: bool = False,
-                 parse_budget_s: float | None = PARSE_BUDGET_S):
+                 parse_budget_s: float | None = PARSE_BUDGET_S, scrub: Scrub | None = None):
         self.index, self.max_bytes, self.report, self.rehash = index, max_bytes, report, rehash
-        self.parse_budget_s = parse_budget_s
+        self.parse_budget_s, self.scrub = parse_budget_s, scrub
         self.known = index.file_states()
-        self.reparse = index.get_meta("parser_version") != str(PARSER_VERSION)
+        # a new parser or a different scrub (none before, or new [scrub] settings): read every note again
+        self.reparse = (index.get_meta("parser_version") != str(PARSER_VERSION)
+                        or index.get_meta("scrub") != scrub_fingerprint(scrub))
         self.seen: set[str] = set()
         self.new: dict[str, str] = {}  # path not in the index before -> content hash
         self.forgotten = load_forgotten(index.path.parent)  # `brain forget`: never indexed again
@@ -209,7 +217,8 @@ class _Scan:
         except Exception as exc:  # noqa: BLE001 - one bad note must never stop the scan
             self.skip(c.rel, "parse failed", f"{type(exc).__name__}: {exc}", drop=True)
             return
-        self.later(lambda: self.index.put(parsed.note, parsed.problems), len(raw))
+        note = scrubbed(parsed.note, self.scrub) if self.scrub else parsed.note
+        self.later(lambda: self.index.put(note, parsed.problems), len(raw))
         if old is None:
             self.new[c.rel] = digest
         self.report.indexed += 1
@@ -242,7 +251,35 @@ class _Scan:
         self.report.indexed -= len(renamed)
         self.report.removed = len(gone) - len(renamed)
         self.index.set_meta("parser_version", str(PARSER_VERSION))
+        self.index.set_meta("scrub", scrub_fingerprint(self.scrub))
         self.index.set_meta("last_scan", now_iso())
+
+
+def scrub_fingerprint(scrub: Scrub | None) -> str:
+    """What the index records about the scrub its notes went through; a change re-reads them."""
+    return "off" if scrub is None else str(getattr(scrub, "fingerprint", "on"))
+
+
+def scrubbed(note: Note, scrub: Scrub) -> Note:
+    """The note as the index may keep it: every text a person wrote, scrubbed. Paths and link
+    targets stay (they name notes, and links must resolve); headings keep their line numbers
+    because the scrub keeps a replaced value's line breaks."""
+    return replace(
+        note, title=scrub(note.title), body=scrub(note.body), frontmatter=_scrub_values(note.frontmatter, scrub),
+        tags=tuple(scrub(t) for t in note.tags),
+        links=tuple(replace(ln, alias=scrub(ln.alias)) if ln.alias else ln for ln in note.links),
+        headings=tuple(replace(h, text=scrub(h.text)) for h in note.headings))
+
+
+def _scrub_values(value, scrub: Scrub):
+    """Strings inside frontmatter (nested lists and maps too); keys, numbers and dates stay."""
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {k: _scrub_values(v, scrub) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrub_values(v, scrub) for v in value]
+    return value
 
 
 def _over_cap(size: int, cap: int) -> str:

@@ -96,10 +96,11 @@ def evaluate(cfg, questions, args, style: str):
     from trainer.paths import index_db
     from trainer.recall.retrieve import Retriever
     from trainer.vault.index import Index
+    from trainer.data.scrub import IndexScrub
     from trainer.vault.scan import scan_vault
 
     with Index.open(index_db(cfg.vault_path)) as index:
-        scan_vault(cfg.vault_path, index)
+        scan_vault(cfg.vault_path, index, scrub=IndexScrub())
         retriever = Retriever.open(index, args.dense)
         search = "embeddings" if retriever.dense is not None else "BM25 only"
         try:

@@ -40,6 +40,7 @@ def parse_size(text: str) -> int:
 def run(args) -> int:
     from trainer.vault.index import Index, IndexUnavailable, delete_index
     from trainer.paths import index_db
+    from trainer.data.scrub import IndexScrub
     from trainer.vault.scan import DEFAULT_MAX_BYTES, VaultUnavailable, scan_vault
 
     vault = Path(args.vault_arg).expanduser() if args.vault_arg else resolve_config(args).vault_path
@@ -52,7 +53,8 @@ def run(args) -> int:
         delete_index(db)
     try:
         with Index.open(db) as index, progress_bar() as progress:
-            report = scan_vault(vault, index, progress, max_bytes=args.max_size or DEFAULT_MAX_BYTES)
+            report = scan_vault(vault, index, progress, max_bytes=args.max_size or DEFAULT_MAX_BYTES,
+                                scrub=IndexScrub())
     except (IndexUnavailable, ValueError, VaultUnavailable) as exc:
         return fail(str(exc))
     print_report(vault, db, report, args.show_all)

@@ -59,10 +59,11 @@ def reflect_and_answer(cfg, question: str, args, style: str, out: Printer) -> in
     from trainer.recall.reflect import reflect
     from trainer.recall.retrieve import Retriever
     from trainer.vault.index import Index
+    from trainer.data.scrub import IndexScrub
     from trainer.vault.scan import scan_vault
 
     with Index.open(index_db(cfg.vault_path)) as index:
-        scan_vault(cfg.vault_path, index)
+        scan_vault(cfg.vault_path, index, scrub=IndexScrub())
         retriever = Retriever.open(index, args.dense)
         try:
             reflection = reflect(index, question, retriever, args.k, cfg.chat.system_prompt)

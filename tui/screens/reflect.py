@@ -144,11 +144,12 @@ class ReflectScreen(Screen[None]):
         from trainer.paths import index_db
         from trainer.recall.reflect import reflect
         from trainer.recall.retrieve import Retriever
+        from trainer.data.scrub import IndexScrub
         from trainer.vault.scan import scan_vault
 
         vault = self.brain.cfg.vault_path
         with Index.open(index_db(vault)) as index:
-            scan_vault(vault, index)
+            scan_vault(vault, index, scrub=IndexScrub())
             retriever = Retriever.open(index, self.dense)
             try:
                 return reflect(index, question, retriever, system_prompt=self.brain.cfg.chat.system_prompt)
