@@ -65,7 +65,8 @@ class Marker:
 
 
 def pid_alive(pid: int) -> bool:
-    """True while a process with this id exists (also one of another user's)."""
+    """True while a process with this id runs (also one of another user's). A child that exited
+    but was not reaped still answers kill(0): a zombie counts as gone."""
     if pid <= 0:
         return False
     try:
@@ -74,7 +75,15 @@ def pid_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return _not_zombie(pid)
+
+
+def _not_zombie(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return True  # no /proc (macOS): kill(0) is all we know
+    return state != "Z"
 
 
 def _path(kind: str, pid: int) -> Path:

@@ -11,6 +11,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from backends.foreground import pid_alive
+
+__all__ = ["claim", "owner_alive", "pid_alive"]
+
 OWNER_FILE = ".owner"
 
 
@@ -27,33 +31,7 @@ def owner_alive(folder: Path) -> bool | None:
         pid = int(pid_text)
     except (OSError, ValueError):
         return None
-    return _running(pid) and (not started or started == _start_time(pid))
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this pid runs (for folders that carry their owner's pid in their name)."""
-    return _running(pid)
-
-
-def _running(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process: alive
-        return True
-    return _not_zombie(pid)
-
-
-def _not_zombie(pid: int) -> bool:
-    """A child that exited but was not reaped still answers kill(0): it owns nothing."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
-    except (OSError, IndexError):
-        return True
-    return state != "Z"
+    return pid_alive(pid) and (not started or started == _start_time(pid))
 
 
 def _start_time(pid: int) -> str:
