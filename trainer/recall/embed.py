@@ -38,7 +38,9 @@ def available() -> bool:
 
 
 _SHARED: dict[str, Embedder] = {}
-_VECTORS: dict[tuple[str, str], np.ndarray] = {}  # (model, content hash) -> chunk vectors, per process
+# (cache file, model, content hash) -> chunk vectors, per process. Keyed by the cache file too, so a
+# vault's cache is always written even when another vault in this process had the same note.
+_VECTORS: dict[tuple[str, str, str], np.ndarray] = {}
 _SHARED_LOCK = threading.Lock()
 
 
@@ -107,6 +109,7 @@ class DenseIndex:
 
     def __init__(self, cache_db: Path, embedder: Embedder) -> None:
         self.embedder = embedder
+        self.cache_db = str(cache_db)
         cache_db.parent.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(cache_db, isolation_level=None, check_same_thread=False)
         self.conn.execute("PRAGMA journal_mode = WAL")
@@ -125,7 +128,7 @@ class DenseIndex:
         return sorted(scored, key=lambda h: -h.cosine)[:limit]
 
     def vectors(self, digest: str, load_note) -> np.ndarray:
-        cached = _VECTORS.get((self.embedder.name, digest))
+        cached = _VECTORS.get((self.cache_db, self.embedder.name, digest))
         if cached is not None:
             return cached
         rows = self.conn.execute("SELECT vec FROM chunks WHERE content_hash = ? AND model = ? ORDER BY n",
@@ -134,7 +137,7 @@ class DenseIndex:
             matrix = np.stack([np.frombuffer(r[0], dtype=np.float32) for r in rows])
         else:
             matrix = self._embed(digest, *load_note())
-        _VECTORS[(self.embedder.name, digest)] = matrix
+        _VECTORS[(self.cache_db, self.embedder.name, digest)] = matrix
         return matrix
 
     def _embed(self, digest: str, title: str, body: str) -> np.ndarray:
