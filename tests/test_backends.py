@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -13,12 +12,7 @@ import pytest
 from backends import BackendError, ModelNotFound, get_backend, resolve_model
 from backends.models import bundled_gguf
 from llama_child import backend_contract, chat_reply, in_child
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from server_support import free_port
 
 
 @pytest.fixture(scope="module")

@@ -16,11 +16,9 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import uvicorn
 from starlette.testclient import TestClient
 
 from backends import BackendError, BackendInfo, GenOpts
@@ -28,6 +26,8 @@ from tui.api.server import ServerSettings, create_app
 from tui.cli import main
 from tui.commands.serve import api_key, uvicorn_options
 from tui.config import load_config
+
+from server_support import running as serve_running
 
 KEY = "k-0123456789abcdef0123"
 QUESTION = [{"role": "user", "content": "hello"}]
@@ -60,32 +60,15 @@ class StandIn:
             self.closed.set()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def serve_args(*argv: str) -> argparse.Namespace:
     from tui.cli import build_parser
 
     return build_parser().parse_args(["serve", *argv])
 
 
-@contextmanager
-def running(app, **options) -> Iterator[int]:
+def running(app, **options):
     """uvicorn in a thread with `brain serve`'s own options; yields the port."""
-    port = free_port()
-    opts = {**uvicorn_options(serve_args()), "port": port, "log_level": "warning", **options}
-    server = uvicorn.Server(uvicorn.Config(app, **opts))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_until(lambda: server.started or not thread.is_alive())
-    try:
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(30)
+    return serve_running(app, **{**uvicorn_options(serve_args()), "log_level": "warning", **options})
 
 
 def wait_until(condition, limit: float = 60) -> None:

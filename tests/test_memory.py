@@ -4,16 +4,11 @@ What each contact said comes back into that contact's prompt and never into the 
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import openai
 import pytest
-import uvicorn
 
 from backends import GenOpts
 from trainer.paths import memory_db
@@ -23,30 +18,13 @@ from tui.cli import main
 from tui.config import Config
 from tui.session import ChatSession
 
+from server_support import running
+
 KEY = "memory-test-key-0123456789"
 ALICE_FACT = "My dog is called Biscuit and he is afraid of the vacuum cleaner."
 BOB_FACT = "My sister Hanna plays the cello in an orchestra in Leipzig."
 
 
-@contextmanager
-def running(app) -> Iterator[int]:
-    """uvicorn in a background thread on a free loopback port; yields the port."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(30)
 
 
 class Recorder:

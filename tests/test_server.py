@@ -9,15 +9,10 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import openai
 import pytest
-import uvicorn
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
@@ -28,34 +23,16 @@ from tui.config import Config
 from tui.api.server import BindRefused, ServerSettings, allowed_hosts, check_settings, create_app
 from tui.session import ChatSession
 
+from server_support import running
+
 KEY = "test-key-0123456789abcdef"
 QUESTION = [{"role": "user", "content": "Name one colour."}]
 SAMPLING = {"temperature": 0, "seed": 1}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-@contextmanager
-def running(app) -> Iterator[int]:
-    """uvicorn in a background thread on a free loopback port; yields the port."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(30)
+
 
 
 @pytest.fixture(scope="module")
