@@ -129,14 +129,19 @@ def _follow(run: TrainRun, on_event: Callable[[TrainEvent], None]) -> TrainEvent
     raise TrainFailed("training ended without a result")
 
 
+def base_model_record(spec: str) -> dict:
+    """The base model as a manifest records it: a version is only valid on the same weights."""
+    ref = resolve_model(spec)
+    return {"spec": ref.spec, "name": ref.name, "kind": ref.kind,
+            "sha256": file_sha256(ref.path) if ref.kind == "gguf" else None}
+
+
 def _manifest(plan: TrainPlan, job: TrainJob, dataset, notes, done: TrainEvent, run_id: str) -> dict:
-    ref = resolve_model(plan.base_model)
     result = done.data
     return {
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "run": run_id,
-        "base_model": {"spec": ref.spec, "name": ref.name, "kind": ref.kind,
-                       "sha256": file_sha256(ref.path) if ref.kind == "gguf" else None},
+        "base_model": base_model_record(plan.base_model),
         "engine": pick_engine(plan.settings.engine),
         "warm_start": job.warm_start.name if job.warm_start else None,
         "kind": "full" if plan.focus is None else "refresh",

@@ -106,16 +106,13 @@ def _manifest(plan: TrainPlan, dataset: Dataset, notes, run_id: str, count: int,
               trained: dict, reuse: Path | None, seconds: float) -> dict:
     from dataclasses import asdict
 
-    from backends import resolve_model
-    from backends.models import file_sha256
     from trainer.engines.base import pick_engine
+    from trainer.pipeline import base_model_record
 
-    ref = resolve_model(plan.base_model)
     return {
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "run": run_id,
-        "base_model": {"spec": ref.spec, "name": ref.name, "kind": ref.kind,
-                       "sha256": file_sha256(ref.path) if ref.kind == "gguf" else None},
+        "base_model": base_model_record(plan.base_model),
         "engine": pick_engine(plan.settings.engine),
         "kind": "sharded" if reuse is None else "shard-retrain",
         "warm_start": None,
