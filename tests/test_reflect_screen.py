@@ -48,7 +48,7 @@ async def test_nothing_found_never_waits_for_the_model():
     async with app.run_test(size=(120, 40)) as pilot:
         screen = ReflectScreen("why did I buy a boat?", dense="off")
         await app.push_screen(screen)
-        await wait_for(pilot, lambda: screen.reflection is not None, what="retrieval")
+        await wait_for(pilot, lambda: screen.reflection is not None, what="retrieval", timeout=300)
         assert screen.reflection.nothing_found and screen.answer is None
         assert screen.query_one("#reflect-timeline").option_count == 0
 
