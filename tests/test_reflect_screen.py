@@ -32,8 +32,11 @@ async def test_reflect_screen_shows_timeline_answer_and_opens_a_cited_note():
         assert timeline.option_count >= 3
         assert str(timeline.get_option_at_index(0).prompt).startswith("2024-05-10  Bicycle instead of a scooter [1]")
         answer = screen.answer
-        assert answer.cited and set(answer.cited) <= {s.n for s in screen.reflection.sources}
-        assert "I took back the reason “Parking”" in answer.text
+        assert answer.cited and set(answer.cited) <= {s.n for s in answer.sources}
+        # my own words, dated, with the reason a later note took back (no model needed)
+        assert answer.style == "words" and "On 2025-02 I admitted:" in answer.text and "It was not one" in answer.text
+        shown = [str(o.prompt) for o in screen.query_one("#reflect-sources").options]
+        assert shown[0].startswith("[1] 2024-05-10 · Bicycle instead of a scooter")
         screen.open_source(answer.cited[0])
         await wait_for(pilot, lambda: isinstance(app.screen, NotePreview), what="the note preview")
         assert "Parking" in app.screen.body

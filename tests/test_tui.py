@@ -292,3 +292,27 @@ def test_long_conversations_send_only_the_recent_messages():
     sent = recent(history, budget=4100)  # each message is ~1000 characters
     assert [m.content.split()[0] for m in sent] == ["17", "18", "19", "20"]
     assert recent(history[:1], budget=10)[0].content.startswith("1 ")  # the question always goes
+
+
+class RefusingSession(ScriptedSession):
+    """Loads as the real session does when the active adapter is corrupt: base model + notice."""
+
+    def load(self):
+        info = super().load()
+        self.notice = "The active adapter v0003 cannot be used (not a GGUF file); answering with the base model."
+        return info
+
+
+async def test_a_refused_adapter_is_told_to_the_user_once():
+    """Without the notice the user only sees a different voice and cannot tell why."""
+    backend = ScriptedBackend()
+    app = BrainApp(demo_config(), session_factory=lambda c: RefusingSession(c, backend))
+    async with app.run_test(size=(110, 34)) as pilot:
+        await wait_for(pilot, lambda: app.state == "ready", what="the model load")
+        await pilot.pause()
+        shown = [n for n in app._notifications if "v0003 cannot be used" in n.message]
+        assert len(shown) == 1 and shown[0].severity == "warning"
+        app.check_adapter()  # a later adapter check with the same refusal says nothing new
+        await wait_for(pilot, lambda: not app._checking_adapter, what="the adapter check")
+        await pilot.pause()
+        assert len([n for n in app._notifications if "v0003" in n.message]) == 1

@@ -107,6 +107,7 @@ class BrainApp(App[None]):
         self.sync_service = None  # the vault watcher + refresh queue, when it runs in this app
         self._sync_closed = threading.Event()
         self._checking_adapter = False
+        self._notice_shown: str | None = None  # the adapter notice already shown (once each)
 
     def get_default_screen(self) -> Screen:
         return ChatScreen()
@@ -173,6 +174,14 @@ class BrainApp(App[None]):
         self.adapter = info.adapter_label
         if self.state == "loading":
             self.state = "ready"
+        self.show_notice(loading.session)
+
+    def show_notice(self, session: ChatSession) -> None:
+        """Say once why the base model answers although an adapter is active (corrupt, or made
+        for another backend): otherwise the user sees only a different voice."""
+        if session.notice and session.notice != self._notice_shown:
+            self._notice_shown = session.notice
+            self.notify(session.notice, title="Adapter not used", severity="warning", timeout=15, markup=False)
 
     def wait_for_model(self, cancelled: Callable[[], bool]) -> ChatSession | None:
         """Worker threads only: block until the model is loaded. None if cancelled first;
@@ -236,6 +245,8 @@ class BrainApp(App[None]):
         label = info.adapter_label if info else "base"
         if swapped or label != self.adapter:
             self.call_from_thread(self._adapter_changed, label, swapped)
+        if session.notice != self._notice_shown:
+            self.call_from_thread(self.show_notice, session)
 
     def _adapter_changed(self, label: str, swapped: bool) -> None:
         self.adapter = label

@@ -1,7 +1,8 @@
 """Reflect screen: ask "why did I …?"; the dated timeline on the left, the cited answer on the right.
 
-Retrieval, the decision timeline and generation run in one thread worker that posts messages
-back (found, chunk, answered). The timeline and sources appear before the model writes a word.
+Retrieval, the decision timeline and the answer (trainer.recall.answer: my own dated sentences, or
+the model's prose checked against them) run in one thread worker that posts messages back (found,
+chunk, answered). The timeline and sources appear before any answer text.
 Choosing a timeline line, a source, or a [n] link in the answer opens that note read-only.
 """
 
@@ -23,7 +24,8 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 if TYPE_CHECKING:
-    from trainer.recall.reflect import Answer, Reflection
+    from trainer.recall.answer import GroundedAnswer
+    from trainer.recall.reflect import Reflection, Source
     from tui.app import BrainApp
 
 CITE = re.compile(r"\[(\d{1,3}(?:, \d{1,3})*)\]")
@@ -44,7 +46,7 @@ class Chunk(TMessage):
 
 @dataclass
 class Answered(TMessage):
-    answer: Answer
+    answer: GroundedAnswer
 
 
 def linked(text: str) -> str:
@@ -78,7 +80,7 @@ class ReflectScreen(Screen[None]):
         super().__init__()
         self.question, self.dense, self.max_tokens = question, dense, max_tokens
         self.reflection: Reflection | None = None
-        self.answer: Answer | None = None
+        self.answer: GroundedAnswer | None = None
         self.worker: Worker | None = None
         self._stream: MarkdownStream | None = None
 
@@ -122,39 +124,41 @@ class ReflectScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="reflect", exit_on_error=False)
     def run_reflect(self, question: str) -> None:
-        """Thread: retrieve and build the timeline, then (unless nothing was found) generate."""
-        from trainer.recall.reflect import generate, reflect_opts
-
-        worker = get_current_worker()
-        reflection = self.build(question)
-        self.post_message(Found(reflection))
-        if reflection.nothing_found or worker.is_cancelled:
-            return
-        session = self.brain.wait_for_model(lambda: worker.is_cancelled)
-        if session is None:
-            return
-        opts = reflect_opts(self.brain.cfg.chat.gen_opts(), self.max_tokens)
-        answer = generate(reflection, session.stream, opts, on_text=lambda t: self.post_message(Chunk(t)),
-                          should_stop=lambda: worker.is_cancelled)
-        if not worker.is_cancelled:
-            self.post_message(Answered(answer))
-
-    def build(self, question: str) -> Reflection:
-        from trainer.vault.index import Index
-        from trainer.paths import index_db
-        from trainer.recall.reflect import reflect
-        from trainer.recall.retrieve import Retriever
+        """Thread: retrieve and build the timeline, then the grounded answer: my own sentences by
+        default, or ([chat] answer_style = "prose") the model's prose with every sentence its cited
+        note does not support removed. The model is waited for only in the prose style."""
         from trainer.data.scrub import IndexScrub
+        from trainer.paths import index_db
+        from trainer.recall.answer import answer
+        from trainer.recall.reflect import reflect, reflect_opts
+        from trainer.recall.retrieve import Retriever
+        from trainer.vault.index import Index
         from trainer.vault.scan import scan_vault
 
-        vault = self.brain.cfg.vault_path
-        with Index.open(index_db(vault)) as index:
-            scan_vault(vault, index, scrub=IndexScrub())
+        worker = get_current_worker()
+        cfg = self.brain.cfg
+        style = cfg.chat.answer_style
+        with Index.open(index_db(cfg.vault_path)) as index:
+            scan_vault(cfg.vault_path, index, scrub=IndexScrub())
             retriever = Retriever.open(index, self.dense)
             try:
-                return reflect(index, question, retriever, system_prompt=self.brain.cfg.chat.system_prompt)
+                reflection = reflect(index, question, retriever, system_prompt=cfg.chat.system_prompt)
+                self.post_message(Found(reflection))
+                if reflection.nothing_found or worker.is_cancelled:
+                    return
+                stream = None
+                if style == "prose":
+                    session = self.brain.wait_for_model(lambda: worker.is_cancelled)
+                    if session is None:
+                        return
+                    stream = session.stream
+                got = answer(index, question, retriever=retriever, style=style, stream=stream,
+                             opts=reflect_opts(cfg.chat.gen_opts(), self.max_tokens),
+                             on_text=lambda text: self.post_message(Chunk(text)))
             finally:
                 retriever.close()
+        if not worker.is_cancelled:
+            self.post_message(Answered(got))
 
     # -- showing -----------------------------------------------------------------------------
 
@@ -185,12 +189,13 @@ class ReflectScreen(Screen[None]):
             self._stream = None
         text = event.answer.text
         if event.answer.removed:
-            text += f"\n\n*({event.answer.removed} citation(s) pointing at no retrieved note removed)*"
+            text += f"\n\n*({event.answer.removed} model sentence(s) that the cited notes do not support removed)*"
         await self.query_one("#reflect-answer", Markdown).update(linked(text))
         cited = set(event.answer.cited)
-        sources = self.query_one("#reflect-sources", OptionList)
-        for s in self.reflection.sources if self.reflection else []:
-            sources.replace_option_prompt(f"s{s.n}", s.label + ("" if s.n in cited else "  (not cited)"))
+        sources = self.query_one("#reflect-sources", OptionList)  # the answer numbers its own sources
+        sources.clear_options()
+        sources.add_options(Option(s.label + ("" if s.n in cited else "  (not cited)"), id=f"s{s.n}")
+                            for s in event.answer.sources)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.brain.report_worker(event)
@@ -202,8 +207,8 @@ class ReflectScreen(Screen[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if self.reflection is None or event.option.id is None:
             return
-        if event.option.id.startswith("t"):
-            self.open_source(self.reflection.timeline[int(event.option.id[1:])].n)
+        if event.option.id.startswith("t"):  # the timeline numbers notes as the retrieval did
+            self.open_note(self.reflection.source(self.reflection.timeline[int(event.option.id[1:])].n))
         else:
             self.open_source(int(event.option.id[1:]))
 
@@ -213,13 +218,20 @@ class ReflectScreen(Screen[None]):
             self.open_source(int(event.href[5:]))
 
     def open_source(self, n: int) -> None:
-        """Show source n in a read-only preview (a quick read of the index, on this thread)."""
+        """Show source n (of the answer once there is one) in a read-only preview."""
+        if self.answer is not None:  # [n] in the answer and the source list count the answer's sources
+            self.open_note(next((s for s in self.answer.sources if s.n == n), None))
+        elif self.reflection is not None:
+            self.open_note(self.reflection.source(n))
+
+    def open_note(self, source: Source | None) -> None:
+        """A quick read of the index's copy of the note, on this thread; never the file for writing."""
         from trainer.vault.index import Index
         from trainer.paths import index_db
 
-        source = self.reflection.source(n) if self.reflection else None
         if source is None:
             return
+        n = source.n
         with Index.open(index_db(self.brain.cfg.vault_path)) as index:
             note = index.get(source.path)
         body = note.body if note else "*This note is no longer in the index.*"
