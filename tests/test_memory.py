@@ -89,7 +89,9 @@ def test_each_contact_gets_back_only_their_own_earlier_facts(session, tmp_path):
     assert "cello" in bob_prompt and "Biscuit" not in bob_prompt
     assert "Biscuit" not in anonymous and "cello" not in anonymous
     with MemoryStore.open(db) as store:
-        assert {c.key: c.messages for c in store.contacts()} == {"alice": 2, "bob": 2}
+        assert {c.key: c.messages for c in store.contacts()} == {store.pseudonym("alice"): 2, store.pseudonym("bob"): 2}
+    on_disk = b"".join(f.read_bytes() for f in db.parent.iterdir() if f.name.startswith("memory.db"))
+    assert b"alice" not in on_disk and b"bob" not in on_disk  # ids are often names or phone numbers
 
 
 def test_no_memory_flag_keeps_nothing(session, tmp_path):
@@ -128,12 +130,15 @@ def test_memory_cli_lists_shows_and_forgets(tmp_path, capsys):
         store.remember("alice", "user", ALICE_FACT)
         second = store.remember("alice", "user", "I moved to Utrecht in May.")
         store.remember("bob", "user", BOB_FACT)
+        alice, bob = store.pseudonym("alice"), store.pseudonym("bob")
     assert main(["memory", "--vault", str(vault), "list"]) == 0
     out = capsys.readouterr().out
-    assert "alice" in out and "bob" in out
+    assert alice in out and bob in out and "alice" not in out
     assert main(["memory", "--vault", str(vault), "show", "alice"]) == 0
     out = capsys.readouterr().out
     assert "Biscuit" in out and "Utrecht" in out and "cello" not in out
+    assert main(["memory", "--vault", str(vault), "show", alice]) == 0  # the pseudonym works too
+    assert "Utrecht" in capsys.readouterr().out
     assert main(["memory", "--vault", str(vault), "forget", "alice", str(second.id)]) == 0
     assert main(["memory", "--vault", str(vault), "forget", "nobody"]) == 1
     assert "no memory for 'nobody'" in capsys.readouterr().err
@@ -170,3 +175,18 @@ async def test_memory_panel_opens_from_the_palette_reads_and_deletes():
     with MemoryStore.open(db) as store:
         left = [m.text for c in store.contacts() for m in store.messages(c.key)]
     assert left == [BOB_FACT if shown == ALICE_FACT else ALICE_FACT]
+
+
+def test_a_memory_written_with_raw_contact_ids_is_rekeyed_and_the_ids_leave_the_disk(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "memory.db"
+    with MemoryStore.open(db) as store:
+        store.remember("+49 151 23456789", "user", ALICE_FACT)
+    conn = sqlite3.connect(db)  # an older memory.db kept the id as it came
+    conn.execute("UPDATE memories SET contact = '+49 151 23456789'")
+    conn.commit()
+    conn.close()
+    with MemoryStore.open(db) as store:
+        assert [m.text for m in store.messages("+49 151 23456789")] == [ALICE_FACT]
+    assert not any(b"23456789" in f.read_bytes() for f in tmp_path.iterdir() if f.is_file())

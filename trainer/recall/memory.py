@@ -6,6 +6,11 @@ what each contact said (keyed by the OpenAI `user` field or an `X-Brain-Contact`
 `memory.db` beside the index, scrubbed of private values before it is stored, and puts that
 contact's relevant earlier messages into the system prompt of their next request.
 
+The contact's id never reaches the disk: a bot's `user` field is often a phone number or a
+name, so rows are keyed by a keyed hash of it ("contact-3f2a…", HMAC with the vault's pseudonym
+key beside memory.db). The server, `brain memory show alice` and the panel pass the id or that
+pseudonym; either finds the same rows.
+
 Never mixing contacts is the invariant: every read and every delete is filtered by the contact's
 key inside the SQL, and a request without a key is neither remembered nor given any memory.
 Deleting (`brain memory forget`, the TUI panel) compacts the file (FTS optimize, VACUUM, WAL
@@ -14,6 +19,9 @@ truncate) so the deleted text leaves the disk, not just the table.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -21,6 +29,7 @@ from pathlib import Path
 from typing import Self
 
 from backends.base import Message
+from trainer.data.chats.pseudonyms import load_key
 from trainer.data.scrub import scrub_text
 from trainer.db import transaction
 from trainer.recall.terms import query_terms, terms
@@ -40,6 +49,7 @@ MAX_CONTACT_CHARS = 200
 MAX_TEXT_CHARS = 2000
 RECENT = 3  # the contact's latest messages always come back (what we were just talking about)
 RELEVANT = 4  # plus the best term matches for the new message
+PSEUDONYM = re.compile(r"contact-[0-9a-f]{12}")
 
 
 @dataclass(frozen=True)
@@ -70,14 +80,16 @@ def contact_key(user: str | None, header: str | None) -> str | None:
 
 
 class MemoryStore:
-    """memory.db. One per thread; writes are short transactions."""
+    """memory.db. One per thread; writes are short transactions. Every method takes a contact as
+    the id the bot sent or as its pseudonym, and stores and returns only pseudonyms."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        self._conn, self.path = conn, path
+    def __init__(self, conn: sqlite3.Connection, path: Path, key: bytes) -> None:
+        self._conn, self.path, self._key = conn, path, key
 
     @classmethod
     def open(cls, path: Path) -> MemoryStore:
         path.parent.mkdir(parents=True, exist_ok=True)
+        key = load_key(path.with_name("pseudonym.key"))  # the vault's key (trainer.paths.pseudonym_key)
         conn = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA secure_delete = ON")  # deleted rows are zeroed, not left in free pages
@@ -85,7 +97,25 @@ class MemoryStore:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
-        return cls(conn, path)
+        store = cls(conn, path, key)
+        store._pseudonymise_legacy()
+        return store
+
+    def pseudonym(self, contact: str) -> str:
+        """The key rows are stored under: a keyed hash of the contact's id (a pseudonym stays)."""
+        if PSEUDONYM.fullmatch(contact):
+            return contact
+        return "contact-" + hmac.new(self._key, contact.encode(), hashlib.sha256).hexdigest()[:12]
+
+    def _pseudonymise_legacy(self) -> None:
+        """Rows written before pseudonyms carried the raw id: rekey them and take the ids off the disk."""
+        raw = [r[0] for r in self._conn.execute("SELECT DISTINCT contact FROM memories")
+               if not PSEUDONYM.fullmatch(r[0])]
+        if raw:
+            with transaction(self._conn):
+                self._conn.executemany("UPDATE memories SET contact = ? WHERE contact = ?",
+                                       [(self.pseudonym(c), c) for c in raw])
+            self.compact()
 
     def close(self) -> None:
         self._conn.close()
@@ -103,7 +133,7 @@ class MemoryStore:
         clean = scrub_text(text.strip()[:MAX_TEXT_CHARS]).text
         if not clean:
             return None
-        now = time.time()
+        contact, now = self.pseudonym(contact), time.time()
         with transaction(self._conn):
             cur = self._conn.execute("INSERT INTO memories (contact, role, text, at) VALUES (?, ?, ?, ?)",
                                      (contact, role, clean, now))
@@ -114,7 +144,7 @@ class MemoryStore:
     def forget(self, contact: str, ids: list[int] | None = None) -> int:
         """Delete a contact's memory (or only the given entries of it); the file is compacted so
         the text leaves the disk. Returns how many entries went."""
-        rows = self._conn.execute("SELECT id FROM memories WHERE contact = ?", (contact,)).fetchall()
+        rows = self._conn.execute("SELECT id FROM memories WHERE contact = ?", (self.pseudonym(contact),)).fetchall()
         doomed = [r[0] for r in rows if ids is None or r[0] in set(ids)]
         with transaction(self._conn):
             self._conn.executemany("DELETE FROM memories_fts WHERE rowid = ?", [(i,) for i in doomed])
@@ -139,7 +169,7 @@ class MemoryStore:
     def messages(self, contact: str, limit: int = 1000) -> list[Memory]:
         """A contact's memory, oldest first."""
         rows = self._conn.execute("SELECT id, contact, role, text, at FROM memories WHERE contact = ? "
-                                  "ORDER BY at DESC, id DESC LIMIT ?", (contact, limit)).fetchall()
+                                  "ORDER BY at DESC, id DESC LIMIT ?", (self.pseudonym(contact), limit)).fetchall()
         return [Memory(*row) for row in reversed(rows)]
 
     def recall(self, contact: str, message: str) -> list[Memory]:
@@ -153,7 +183,7 @@ class MemoryStore:
             rows = self._conn.execute(
                 "SELECT m.id, m.contact, m.role, m.text, m.at FROM memories_fts f JOIN memories m ON m.id = f.rowid "
                 "WHERE memories_fts MATCH ? AND m.contact = ? ORDER BY bm25(memories_fts) LIMIT ?",
-                (query, contact, RELEVANT)).fetchall()
+                (query, self.pseudonym(contact), RELEVANT)).fetchall()
             found.update((row[0], Memory(*row)) for row in rows)
         return sorted(found.values(), key=lambda m: (m.at, m.id))
 

@@ -10,8 +10,10 @@ HELP = """\
 `brain serve` remembers what each contact (the request's `user` field, or an X-Brain-Contact
 header) said, scrubbed of private values, in memory.db in the vault's data folder, and gives
 each contact's earlier messages back to that contact only. Start it with --no-memory to keep none.
+The contact's id is not stored: rows are keyed by a pseudonym ("contact-3f2a…", a keyed hash of
+the id). Name a contact by the id the bot sends or by the pseudonym the list shows.
 
-  brain memory list                 contacts, with how many messages and when they last wrote
+  brain memory list                 contacts (pseudonyms), with how many messages and when they last wrote
   brain memory show alice           what alice said, oldest first (with entry ids)
   brain memory forget alice         delete alice's whole memory (the text leaves the disk)
   brain memory forget alice 12 14   delete only those entries
@@ -21,7 +23,7 @@ each contact's earlier messages back to that contact only. Start it with --no-me
 def register(sub) -> None:
     p = add_command(sub, "memory", "read or delete what each API contact said", run, description=HELP)
     p.add_argument("action", choices=["list", "show", "forget"], nargs="?", default="list")
-    p.add_argument("contact", nargs="?", help="the contact's key (as `brain memory list` shows it)")
+    p.add_argument("contact", nargs="?", help="the id the bot sends, or the pseudonym `brain memory list` shows")
     p.add_argument("ids", nargs="*", type=int, help="with forget: only these entries")
 
 
@@ -43,7 +45,7 @@ def run(args) -> int:
         if args.action == "show":
             return show(store, args.contact)
         known = {c.key for c in store.contacts()}
-        if args.contact not in known:
+        if store.pseudonym(args.contact) not in known:
             return fail(f"no memory for {args.contact!r}; contacts: {', '.join(sorted(known)) or 'none'}")
         gone = store.forget(args.contact, args.ids or None)
         if args.ids and gone < len(set(args.ids)):
