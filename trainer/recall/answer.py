@@ -20,13 +20,13 @@ from dataclasses import dataclass, field, replace
 
 from backends.base import GenOpts, Message
 from trainer.recall import compose
-from trainer.recall.compose import Piece
+from trainer.recall.compose import PATTERN_WORDS, Piece
 from trainer.recall.reflect import (K, PATTERN_K, Reflection, Source, StreamFn, is_pattern_question, reflect,
                                     reflect_opts)
 from trainer.recall.decisions import DecisionStore
 from trainer.recall.retrieve import Retriever
 from trainer.recall.support import supported
-from trainer.recall.terms import query_terms, is_frame
+from trainer.recall.terms import is_frame, query_terms, terms
 from trainer.vault.index import Index
 
 STYLES = ("words", "prose")
@@ -61,6 +61,7 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
         lang = compose.language(question)
         query = search_text(question, history)
         reflection = with_decision_stories(index, reflect_for(index, query, retriever), query)
+        reflection = with_evidence(index, retriever, reflection, query)
         if reflection.nothing_found:
             return emit(GroundedAnswer(compose.nothing_found(lang), [], True, style=style, language=lang), on_text)
         pieces, sources = compose.select(index, retriever, reflection, query, LONG_WORDS if long else WORDS)
@@ -119,6 +120,39 @@ def with_decision_stories(index: Index, reflection: Reflection, question: str) -
             paths.add(e.path)
         added.append(t)
     return replace(reflection, sources=sources, timelines=reflection.timelines + added)
+
+
+EVIDENCE_WORDS = ("again wrong lesson lessons mistake mistakes learned hindsight regret lição lições aprendi erro "
+                  "erros errado voltei outra novo")
+"""Where a person writes down what recurs: "what I got wrong", "again", "o que aprendi", "voltei a"."""
+
+
+def with_evidence(index: Index, retriever: Retriever, reflection: Reflection, question: str) -> Reflection:
+    """A pattern lives in notes whose words differ from the question's: besides the notes that
+    hold its subject, take those where I wrote down what went wrong or came back ("again",
+    "what I got wrong", "o que aprendi"), ranked by both lists at once (reciprocal rank), so a
+    lesson about the subject comes first and a lesson about anything comes after."""
+    if not reflection.pattern:
+        return reflection
+    subject = [t for t in query_terms(question) if t not in PATTERN_WORDS]
+    lists = [retriever.bm25(terms(EVIDENCE_WORDS), limit=PATTERN_SOURCES * 2)]
+    if subject:
+        lists.append(retriever.bm25(retriever.expand(subject), limit=PATTERN_SOURCES * 2))
+    fused: dict[str, float] = {}
+    for ranked in lists:
+        for rank, (path, _) in enumerate(ranked, start=1):
+            fused[path] = fused.get(path, 0.0) + 1.0 / (60 + rank)
+    sources = list(reflection.sources)
+    known = {s.path for s in sources}
+    for path in sorted(fused, key=lambda p: -fused[p]):
+        if len(sources) >= PATTERN_SOURCES:
+            break
+        note = index.get(path)
+        if path in known or note is None:
+            continue
+        sources.append(Source(len(sources) + 1, path, note.title, note.date, "", "pattern"))
+        known.add(path)
+    return replace(reflection, sources=sources)
 
 
 def emit(result: GroundedAnswer, on_text: Callable[[str], None] | None) -> GroundedAnswer:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from trainer.recall.decisions import CHANGES, DECIDED, Timeline
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, expand, plain
-from trainer.recall.terms import STOPWORDS, is_frame, query_terms, stem, terms, words
+from trainer.recall.terms import STOPWORDS, held, is_frame, query_terms, stem, terms, words
 from trainer.vault.index import Index
 from trainer.vault.note import Note
 
@@ -103,7 +103,12 @@ def note_sentences(note: Note, n: int, rank: int) -> list[Candidate]:
             found = DATE.search(heading)
             heading_date = found.group(1) if found else None
             continue
-        for item in ITEM_SPLIT.split(block):
+        parts = ITEM_SPLIT.split(block)
+        label = LABEL.match(parts[0]) if len(parts) > 1 else None
+        block_heading = heading
+        if label:  # "Reasons:" over a list names the list, as a heading would
+            block_heading, parts = label.group(1), parts[1:]
+        for item in parts:
             items += 1
             if "[[" in item and (LINK_LINE.match(item) or len(words(WIKILINKS.sub(" ", item))) < 3):
                 continue  # "Related: [[a]], [[b]]", "Project: [[gps-tracker]]": pointers, not sentences
@@ -118,10 +123,12 @@ def note_sentences(note: Note, n: int, rank: int) -> list[Candidate]:
                 text = table_row(text)
             for sentence in join_short(SENTENCE_SPLIT.split(text)):
                 if quotable(sentence) and not SEE_ALSO.match(sentence):
-                    out.append(Candidate(sentence, n, date, heading, len(out), rank, items, table, step))
+                    out.append(Candidate(sentence, n, date, block_heading, len(out), rank, items, table, step))
     return out
 
 
+LABEL = re.compile(r"^\s*([^\n:]{1,40}):\s*$")
+"""A line like "Reasons:" or "Razões:" that heads the list under it."""
 SEE_ALSO = re.compile(r"^(see|cf\.?|related|more in)\b[^.]{0,60}\.?$", re.IGNORECASE)
 
 
@@ -184,7 +191,7 @@ REASON_CUE = re.compile(
     re.IGNORECASE)
 HOW = re.compile(r"^\s*(how (?:do|did|should|can) I|what (?:are|is) my (?:rules?|steps?|process))\b|"
                  r"^\s*como (?:é que )?(?:eu )?\w+|怎么|如何", re.IGNORECASE)
-WHY_NOT = re.compile(r"^why not\b|^por que não|为什么不", re.IGNORECASE)
+WHY_NOT = re.compile(r"^why not\b|^por ?qu[eê] não|为什么不", re.IGNORECASE)
 ASKS_NUMBER = re.compile(r"\b(how many|how much|how long|how often|what (?:was|is) my .*(?:score|grade)|score|"
                          r"quant[oa]s?|quanto tempo)\b|多少|几[个次天年]|分数", re.IGNORECASE)
 NUMBER_WORDS = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
@@ -200,7 +207,9 @@ NEIGHBOUR_SHARE = 0.5  # a sentence of "Jonas" is about Jonas even when it does 
 
 def score_all(cands: list[Candidate], question: str, weights: dict[str, float], reasons: set[str],
               pattern: bool, titles: dict[int, set[str]] | None = None,
-              decision_notes: set[int] = frozenset()) -> list[tuple[float, Candidate]]:
+              decision_notes: set[int] = frozenset(),
+              subject_of: dict[int, float] | None = None,
+              lessons: set[int] = frozenset()) -> list[tuple[float, Candidate]]:
     """Each candidate's score: see the module docstring for the parts."""
     titles = titles or {}
     total = sum(weights.values()) or 1.0
@@ -209,24 +218,30 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
     scored = []
     previous: Candidate | None = None
     previous_rel = 0.0
+    echoes = subject_words(cands, weights, subject_of or {}, lessons) if pattern else set()
+    in_item = 0  # the sentence's place in its paragraph or list item
     for c in cands:
         have = set(terms(c.text))
-        rel = sum(w for t, w in weights.items() if t in have) / total
-        s = rel
+        rel = sum(w for t, w in weights.items() if held(t, have)) / total
+        s = 0.5 * rel if pattern else rel  # a pattern is in what recurs more than in the question's words
         previous_same_item = previous is not None and (previous.n, previous.item) == (c.n, c.item)
+        in_item = in_item + 1 if previous_same_item else 0
         if previous_same_item:
             s += NEIGHBOUR_SHARE * previous_rel  # "HSK 3 passed in December. 251 out of 300."
         previous, previous_rel = c, rel
-        s += TITLE_SHARE * sum(w for t, w in weights.items() if t in titles.get(c.n, ()) and t not in have) / total
+        s += TITLE_SHARE * sum(w for t, w in weights.items() if held(t, titles.get(c.n, ())) and not held(t, have)) / total
         if why and c.n in decision_notes:
             s += 0.25  # every sentence of the decision asked about may be one of its reasons
         s += PATTERN_PRIOR if pattern else RANK_PRIOR[min(c.rank, len(RANK_PRIOR) - 1)]
+        if pattern:
+            near = rel > 0 or (subject_of or {}).get(c.n, 0.0) > 0 or bool(echoes & set(terms(c.text)))
+            s += pattern_score(c, near, bool(weights), c.n in lessons)
         if REASON_CUE.search(c.text):
             s += 0.2 if why else 0.05
         if why and WHY_HEADING.search(c.heading):
             s += 0.12 if WHY_NOT.search(c.heading) else 0.25  # "Why not SQLite" argues the other side
-            if previous_same_item:
-                s -= 0.15  # every reason's lead before any reason's detail
+            if in_item >= 2:
+                s -= 0.15  # every reason's lead and its evidence before any reason's further detail
         if why and (normal(c.text) in reasons or any(normal(c.text)[:40] in r for r in reasons)):
             s += 0.25
         if why and DECIDED.search(c.text):
@@ -247,6 +262,45 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s -= 0.2
         scored.append((s, c))
     return scored
+
+
+RECURS = re.compile(r"\b(again|every time|each time|once more|the same|same mistake|never again|as usual|"
+                    r"de novo|outra vez|voltei a|volto a|o mesmo|a mesma|foi igual|como sempre)(?!\w)|又|再次|总是",
+                    re.IGNORECASE)
+LESSON_HEADING = re.compile(r"\b(wrong|lessons?|learn(?:ed|t)?|mistakes?|hindsight|regrets?|went badly|"
+                            r"aprendi|lições|lição|erros?|correu mal)(?!\w)|教训|错误", re.IGNORECASE)
+RULE = re.compile(r"\b(now I|from now on|rule|next time|never|always|nunca|agora|regra|da próxima vez)(?!\w)",
+                  re.IGNORECASE)
+
+
+PATTERN_WORDS = frozenset(terms("keep kept always usually often again pattern patterns habit habits tend mistake "
+                                "mistakes lesson lessons learned learn wrong repeatedly recurring sempre costumo "
+                                "erro erros volto cometer aprendi", keep_stopwords=True))
+"""A pattern question's own words: they say a pattern is asked for, not what it is about."""
+
+
+def pattern_score(c: Candidate, near: bool, has_subject: bool, lesson_note: bool) -> float:
+    """What a pattern is written in ("again", a "what I got wrong" section or note, a rule I set
+    myself), counted where the sentence is near the question's subject (or the question names none)."""
+    cues = (0.3 if RECURS.search(c.text) else 0.0)
+    cues += 0.25 if LESSON_HEADING.search(c.heading) or lesson_note else 0.0
+    cues += 0.1 if RULE.search(c.text) else 0.0
+    if not has_subject or near:
+        return cues
+    return 0.5 * cues - 0.3  # a lesson about something else
+
+
+def subject_words(cands: list[Candidate], weights: dict[str, float], subject_of: dict[int, float],
+                  lessons: set[int]) -> set[str]:
+    """The words I use around the subject: those of the sentences that name it or that sit in a
+    lesson note about it. "Same mistake as the fence last year" is about big jobs because the
+    fence is ("The fence took three weekends, not one. I always plan big jobs from the best weekend")."""
+    out: set[str] = set()
+    for c in cands:
+        have = set(terms(c.text))
+        if any(held(t, have) for t in weights) or (subject_of.get(c.n, 0.0) >= 0.5 and c.n in lessons):
+            out |= have
+    return {t for t in out if not is_frame(t) and t not in PATTERN_WORDS and len(t) > 3 and not t.isdigit()}
 
 
 def new_number(text: str, question: str) -> bool:
@@ -290,17 +344,41 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     qterms = query_terms(question)
     weights = retriever.idf(qterms)
     weights = {t: w for t, w in weights.items() if not is_frame(t)} or weights
-    if reflection.pattern:  # "mistakes" are written as "what I got wrong"
-        weights |= {t: 0.5 * max(weights.values(), default=1.0) for t in expand(qterms) if t not in weights}
+    subject_of: dict[int, float] = {}
+    if reflection.pattern:  # the subject alone ranks ("projects"); the pattern is in the cues
+        weights = {t: max(w, 1.0) for t, w in retriever.idf(qterms).items() if t not in PATTERN_WORDS}
+        total = sum(weights.values())
+        subject_of = subject_shares(retriever, sources, weights)
+    lessons = {s.n for s in sources if LESSON_HEADING.search(s.title) or lesson_tagged(index.get(s.path))}
     reasons = {normal(r.text) for t in reflection.timelines for r in t.reasons}
     titles = {s.n: set(terms(s.title)) for s in sources}
     top = {t.path for t in reflection.timelines[:1]}
     decision_notes = {s.n for s in sources[:1] if s.path in top}
-    scored = score_all(cands, question, weights, reasons, reflection.pattern, titles, decision_notes)
+    scored = score_all(cands, question, weights, reasons, reflection.pattern, titles, decision_notes, subject_of,
+                       lessons)
     room = int(budget * 0.85) - sum(count_words(p.text) + 4 for p in changes)  # 15%: the connecting words
     chosen = choose(scored, max(room, budget // 3), reflection.pattern)
     pieces = sorted(chosen + changes, key=order)
     return pieces, sources
+
+
+def subject_shares(retriever: Retriever, sources: list[Source], weights: dict[str, float]) -> dict[int, float]:
+    """How much of the question's subject each note holds (title, tags, links, body); a note one
+    link away from one that holds it all holds half (the journal entry the project note links)."""
+    total = sum(weights.values())
+    if not total:
+        return {}
+    own = {s.path: sum(w for t, w in weights.items() if held(t, retriever.doc_terms(s.path))) / total
+           for s in sources}
+    shares = {}
+    for s in sources:
+        near = [own.get(p, 0.0) for p in retriever.neighbours(s.path)]
+        shares[s.n] = max([own[s.path]] + [0.5 * x for x in near])
+    return shares
+
+
+def lesson_tagged(note: Note | None) -> bool:
+    return note is not None and any(LESSON_HEADING.search(t) for t in note.tags)
 
 
 def overlaps(sentence: str, said: set[str]) -> bool:

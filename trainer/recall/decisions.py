@@ -32,23 +32,27 @@ from trainer.recall.terms import is_frame, terms
 DATE = r"(\d{4}-\d{2}(?:-\d{2})?)"
 DECIDED = re.compile(
     r"\b(?:decided|decide to|decided to|chose|choose to|going with|go with|switched to|switch to|"
-    r"settled on|opted for|i picked|we picked)\b|决定|选择了|选了", re.IGNORECASE)
-REASONS_HEADING = re.compile(r"^(why|reasons?|because|the reasons?)\b|理由|原因|为什么", re.IGNORECASE)
-AGAINST_HEADING = re.compile(r"^why not\b|为什么不", re.IGNORECASE)
+    r"settled on|opted for|i picked|we picked|decidi|decidimos|escolhi|optei)\b|决定|选择了|选了", re.IGNORECASE)
+REASONS_HEADING = re.compile(r"^(why|reasons?|because|the reasons?|porqu[eê]|por ?que|razões|razão|motivos?)(?!\w)"
+                             r"|理由|原因|为什么", re.IGNORECASE)
+AGAINST_HEADING = re.compile(r"^(why not|porqu[eê] não|por ?que não)\b|为什么不", re.IGNORECASE)
 REVISION_HEADING = re.compile(
     r"\b(update[sd]?|later|reflection|in hindsight|hindsight|honest version|looking back|postscript|"
-    r"addendum|afterwards|retrospective)\b|更新|后记|回顾|反思", re.IGNORECASE)
+    r"addendum|afterwards|retrospective|atualização|actualização|mais tarde|depois|revisão|em retrospetiva)(?!\w)"
+    r"|更新|后记|回顾|反思", re.IGNORECASE)
 SAME_NIGHT = re.compile(r"same (night|day|evening)", re.IGNORECASE)
 LEADING_DATE = re.compile(rf"^\s*(?:update\s+)?{DATE}\s*[:：.\-–—]\s*", re.IGNORECASE)
 ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+reason", re.IGNORECASE)
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
             "fifth": 5, "5th": 5}
 CONFIRMED = re.compile(r"\b(still holds?|still true|turned out (true|right)|the real one|real reason|"
-                       r"close second|still happy|no regrets?|holds up|was right)\b|仍然|还是对的", re.IGNORECASE)
+                       r"close second|still happy|no regrets?|holds up|was right|continua a valer|ainda vale|"
+                       r"verdadeira razão|razão verdadeira)(?!\w)|仍然|还是对的", re.IGNORECASE)
 RETRACTED = re.compile(
     r"\b(was not|wasn'?t|was never|were not|weren'?t|is not|isn'?t|not one|never measured|never real|"
     r"wrong|did not need|didn'?t need|do not need|don'?t need|not true|no longer|not a reason|sounded (better|like)|"
-    r"that is nothing|would have been fine|i did not test|never tested)\b|不是|错了|其实没有", re.IGNORECASE)
+    r"that is nothing|would have been fine|i did not test|never tested|não era|nunca foi|não foi|afinal não|"
+    r"estava errad[oa])(?!\w)|不是|错了|其实没有", re.IGNORECASE)
 REVISED = re.compile(r"\b(half true|partly|partially|half right|turned out|in hindsight|actually)\b|"
                      r"其实|后来", re.IGNORECASE)
 REVERSES = re.compile(r"\b(revers(?:e|es|ed|ing)|undo(?:ing)?|going back on|instead of)\b", re.IGNORECASE)
@@ -110,7 +114,7 @@ class Section:
 
 def is_decision_note(note: Note) -> bool:
     kind = str(note.frontmatter.get("type", "")).strip().lower()
-    return kind == "decision" or "decision" in {t.lower() for t in note.tags}
+    return kind in ("decision", "decisão", "decisao") or bool({"decision", "decisão", "decisao"} & {t.lower() for t in note.tags})
 
 
 def extract(note: Note) -> list[Decision]:
@@ -168,11 +172,25 @@ def find_reasons(sections: list[Section]) -> tuple[Reason, ...]:
     found: list[Reason] = []
     for section in sections:
         against = bool(AGAINST_HEADING.search(section.heading))
+        paragraphs = section.paragraphs
         if not against and not REASONS_HEADING.search(section.heading):
-            continue
-        for text in reason_items(section.paragraphs):
+            paragraphs = labelled_lists(section.paragraphs)  # "Reasons:" over a list, inside a section
+        for text in reason_items(paragraphs):
             found.append(Reason(len(found) + 1, clean(text), reason_key(text), against))
     return tuple(found)
+
+
+LABELLED = re.compile(r"^\s*([^\n:]{1,40}):\s*\n(.*)$", re.DOTALL)
+
+
+def labelled_lists(paragraphs: list[str]) -> list[str]:
+    """The lists of paragraphs that open with a reasons label line ("Reasons:", "Razões:")."""
+    out = []
+    for para in paragraphs:
+        m = LABELLED.match(para)
+        if m and REASONS_HEADING.search(m.group(1)) and ITEM.match(m.group(2).split("\n")[0]):
+            out.append(m.group(2))
+    return out
 
 
 def reason_items(paragraphs: list[str]) -> list[str]:
@@ -261,9 +279,11 @@ def mentions_reason(sentence: str, reason: Reason, strict: bool) -> bool:
 
 
 def relation_of(text: str) -> str:
-    if re.search(r"\b(not|never|wasn'?t|isn'?t) (the|a|my) real reason", text, re.IGNORECASE):
+    if re.search(r"\b(not|never|wasn'?t|isn'?t) (the|a|my) real reason|não era (bem )?(isso|a razão)", text,
+                 re.IGNORECASE):
         return "retracted"
-    if re.search(r"turned out (true|right)|still holds|the real one|real reason", text, re.IGNORECASE):
+    if re.search(r"turned out (true|right)|still holds|the real one|real reason|verdadeira razão|continua a valer",
+                 text, re.IGNORECASE):
         return "confirmed"
     if re.search(r"half true|partly|partially|half right", text, re.IGNORECASE):
         return "revised"
@@ -341,7 +361,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 4  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 5  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (

@@ -37,8 +37,14 @@ CHAT_INSTRUCTIONS = (
     "relevant, cite them as [1], [2], and never invent what they do not say.")
 PATTERN = re.compile(
     r"\b(keep|kept|always|usually|often|again|pattern|patterns|habit|habits|tend to|every time|"
-    r"recurring|repeatedly|mistakes|lessons|decisions|choices|sempre|costumo|de novo|outra vez|erros|"
-    r"decisões|escolhas)\b|总是|经常|老是|习惯|每次", re.IGNORECASE)
+    r"recurring|repeatedly|sempre|costumo|de novo|outra vez|volto a|normalmente|geralmente)(?!\w)|总是|经常|老是|习惯|每次",
+    re.IGNORECASE)
+ACROSS = re.compile(r"\b(mistakes|lessons|decisions|choices|learned|learnt|erros|lições|decisões|escolhas|aprendi)(?!\w)",
+                    re.IGNORECASE)
+"""Plural or summing words make a pattern question too ("what have I learned about…"), except in a
+question about one thing ("why did I stop my guitar lessons?")."""
+ONE_THING = re.compile(r"^\s*(why|when|who|where|what did I|how (?:much|many))\b|^\s*(por ?qu[eê]|quando|quem|onde|quanto)",
+                       re.IGNORECASE)
 CITATION = re.compile(r"(\s?)\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 K = 5
 PATTERN_K = 8
@@ -112,7 +118,7 @@ class Answer:
 
 
 def is_pattern_question(question: str) -> bool:
-    return bool(PATTERN.search(question))
+    return bool(PATTERN.search(question)) or bool(ACROSS.search(question) and not ONE_THING.search(question))
 
 
 def reflect(index: Index, question: str, retriever: Retriever | None = None, k: int | None = None,

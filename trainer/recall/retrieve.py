@@ -26,9 +26,9 @@ from trainer.vault import derived
 from trainer.db import transaction
 from trainer.vault.index import Index
 from trainer.vault.note import Note
-from trainer.recall.terms import is_cjk, is_frame, query_terms, terms
+from trainer.recall.terms import forms, is_cjk, is_frame, query_terms, terms, translations
 
-VERSION = 3  # bump whenever terms or columns change: the term table is then rebuilt
+VERSION = 4  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
 CREATE TABLE retrieval_docs (
     id INTEGER PRIMARY KEY,
@@ -43,6 +43,7 @@ TABLES = ["retrieval_vocab", "retrieval_fts", "retrieval_docs"]
 WEIGHTS = (6.0, 3.0, 2.0, 1.0)  # BM25 column weights: title, tags, link names, body
 RRF_K = 60
 LINK_WEIGHT = 0.5  # a linked note counts half as much as a direct hit of the same rank
+FORMS_WEIGHT = 0.5  # so does a note found by the question's words in the other language (GLOSSARY)
 CANDIDATES = 40
 MIN_COVERAGE = 0.5  # share of the question's (IDF-weighted) terms a note must hold to be relevant
 MIN_COSINE = 0.5  # all-MiniLM-L6-v2 cosine at which a chunk is about the question
@@ -99,11 +100,11 @@ class Ranked:
         return self.rrf() if self.cap is None else min(self.rrf(), self.cap)
 
     def rrf(self) -> float:
-        weights = {"text": 1.0, "meaning": 1.0, "link": LINK_WEIGHT}
+        weights = {"text": 1.0, "meaning": 1.0, "link": LINK_WEIGHT, "forms": FORMS_WEIGHT}
         return sum(weights[name] / (RRF_K + rank) for name, rank in self.ranks.items())
 
     def via(self) -> str:
-        return "+".join(name for name in ("text", "meaning", "link") if name in self.ranks)
+        return "+".join(name for name in ("text", "meaning", "link", "forms") if name in self.ranks)
 
 
 class Retriever:
@@ -176,9 +177,12 @@ class Retriever:
 
     def _rank(self, question: str, qterms: list[str], weights: dict[str, float], hop: bool) -> list[Ranked]:
         table: dict[str, Ranked] = {}
-        for rank, (path, score) in enumerate(self.bm25(expand(qterms)), start=1):
+        for rank, (path, score) in enumerate(self.bm25(self.expand(qterms)), start=1):
             table.setdefault(path, Ranked(path)).ranks["text"] = rank
             table[path].bm25 = score
+        alts = [f for t in qterms for f in sorted(translations(t)) if f not in qterms]
+        for rank, (path, _) in enumerate(self.bm25(alts), start=1):  # the same words in the other language
+            table.setdefault(path, Ranked(path)).ranks["forms"] = rank
         for rank, hit in enumerate(self._dense(question), start=1):
             entry = table.setdefault(hit.path, Ranked(hit.path))
             entry.cosine = hit.cosine
@@ -257,16 +261,31 @@ class Retriever:
             "WHERE retrieval_fts MATCH ? ORDER BY rank LIMIT ?", (match, limit))
         return [(path, -rank) for path, rank in rows]
 
+    def expand(self, qterms: list[str]) -> list[str]:
+        """Pattern words, and the other-language forms of the terms no note holds: "comprar" finds
+        "buy" in an English vault, while "bicycle" in a vault that has it stays itself."""
+        held_terms = self.df(qterms)
+        missing = [t for t in qterms if not held_terms.get(t)]
+        return list(dict.fromkeys(expand(qterms, forms_of=missing)))
+
+    def df(self, qterms: list[str]) -> dict[str, int]:
+        """How many notes hold each term."""
+        if not qterms:
+            return {}
+        marks = ",".join("?" * len(qterms))
+        return dict(self.conn.execute(f"SELECT term, doc FROM retrieval_vocab WHERE term IN ({marks})", qterms))
+
     def idf(self, qterms: list[str]) -> dict[str, float]:
         """Weight of each question term for relevance (IDF; frame words 0). A term no note holds
         weighs the most: "boat" in "why did I buy a boat?" is the subject, and no note has it."""
         total = self.conn.execute("SELECT count(*) FROM retrieval_docs").fetchone()[0]
-        marks = ",".join("?" * len(qterms))
-        df = dict(self.conn.execute(f"SELECT term, doc FROM retrieval_vocab WHERE term IN ({marks})", qterms)
-                  ) if qterms else {}
+        every = list(dict.fromkeys(qterms + [f for t in qterms for f in forms(t)]))
+        marks = ",".join("?" * len(every))
+        df = dict(self.conn.execute(f"SELECT term, doc FROM retrieval_vocab WHERE term IN ({marks})", every)
+                  ) if every else {}
         weights = {}
         for t in qterms:
-            n = df.get(t, 0)
+            n = max([df.get(t, 0)] + [df.get(f, 0) for f in forms(t)])  # "comprar" counts as "buy"
             weights[t] = 0.0 if is_frame(t) else math.log(1 + (total - n + 0.5) / (n + 0.5))
         return weights
 
@@ -289,9 +308,12 @@ class Retriever:
         return best_excerpt(note, weights, budget, why) if note else ""
 
 
-def expand(qterms: list[str]) -> list[str]:
-    extra = [e for t in qterms for e in EXPANSIONS.get(t, [])]
-    return list(dict.fromkeys(qterms + terms(" ".join(extra))))
+def expand(qterms: list[str], forms_of: list[str] | None = None) -> list[str]:
+    """The terms, then their pattern words (EXPANSIONS) and the other forms (GLOSSARY) of
+    `forms_of` (all of them by default)."""
+    extra = terms(" ".join(e for t in qterms for e in EXPANSIONS.get(t, [])))
+    alts = [f for t in (qterms if forms_of is None else forms_of) for f in sorted(forms(t))]
+    return list(dict.fromkeys(qterms + extra + alts))
 
 
 def open_dense(db_path: Path, mode: str = "auto"):
@@ -352,8 +374,9 @@ def blocks(body: str) -> list[Block]:
     return [b for b in out if not b.text.startswith("#") or " " in b.text]
 
 
-WHY_QUESTION = re.compile(r"^\s*(why|what made me|how come)\b|为什么|为何", re.IGNORECASE)
-WHY_HEADING = re.compile(r"^(why|reasons?|because)\b|理由|原因|为什么", re.IGNORECASE)
+WHY_QUESTION = re.compile(r"^\s*(why|what made me|how come)\b|\bpor ?qu[eê]\b|为什么|为何", re.IGNORECASE)
+WHY_HEADING = re.compile(r"^(why|reasons?|because|porqu[eê]|por ?que|razões|razão|motivos?)(?!\w)|理由|原因|为什么",
+                         re.IGNORECASE)
 
 
 def best_excerpt(note: Note, weights: dict[str, float], budget: int = EXCERPT_CHARS, why: bool = False) -> str:

@@ -10,8 +10,11 @@ eval's ROUGE all tokenize here, so a term means the same thing everywhere.
 from __future__ import annotations
 
 import re
+import unicodedata
 
-TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+LATIN = "A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+TOKEN = re.compile(rf"[{LATIN}]+(?:['’][{LATIN}]+)?|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+"""Words of any Latin script ("Inês", "orçamento", "saí": one token each) and runs of CJK."""
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 STOPWORDS = frozenset("""
@@ -30,7 +33,7 @@ PORTUGUESE_STOPWORDS = frozenset("""
 o a os as um uma uns umas de do da dos das em no na nos nas por pelo pela para com sem que quê porque
 porquê e ou mas se eu me mim meu minha meus minhas tu te você ele ela nós eles elas isso isto esse essa
 este esta aquele qual quais quando onde como quanto quanta quantos quantas foi fui era é são ser estar
-tenho tem ter há já não sim mais menos muito sobre entre até ao aos à às lhe vez
+tenho tem ter há já não sim mais menos muito sobre entre até ao aos à às lhe vez quem lá cá
 """.split())
 """Portuguese function words: a question in Portuguese is searched by its subject words alone."""
 STOPWORDS = STOPWORDS | PORTUGUESE_STOPWORDS
@@ -38,8 +41,10 @@ STOPWORDS = STOPWORDS | PORTUGUESE_STOPWORDS
 FRAME_WORDS = frozenset("""
 decide decided deciding decision choose chose chosen choosing pick picked think thought feel felt
 tell know say said reason reasons usually often always keep kept note notes wrote write
-making doing getting
-decidi escolhi decisão decisões motivo razão acho pensei
+making doing getting go goes going went gone move moved moving start started stop stopped quit
+leave left come came
+decidi escolhi decisão decisões motivo razão razões acho pensei quis fiz fazer sair saí fui ir mudar mudei
+deixei deixar comecei começar parei parar
 """.split()) | {"决定", "选择", "觉得", "认为", "原因", "理由"}
 """Words that frame a question ("why did I decide…") rather than name its subject: they still
 rank notes, but a note need not contain them to count as relevant."""
@@ -48,9 +53,17 @@ CJK_STOP = frozenset("我你他她它的了是在吗呢吧啊么什为怎哪谁�
 """Characters that make a Chinese pair a question word or particle (什么, 为什, 我的), not a subject."""
 
 
+def fold(word: str) -> str:
+    """Lower case without accents: "Inês" and "ines", "orçamento" and "orcamento" are one term
+    (people type names both ways, and a question typed on an English keyboard drops them)."""
+    w = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in w if not unicodedata.combining(c))
+
+
 def stem(word: str) -> str:
-    """A light English stemmer: enough to join "decide/decided/decides" and "move/moving"."""
-    w = word.lower().replace("’", "'").split("'")[0]
+    """A light English stemmer: enough to join "decide/decided/decides" and "move/moving"; on a
+    Portuguese word it strips the plural ("erros" -> "erro"). Accents are folded first."""
+    w = fold(word).replace("’", "'").split("'")[0]
     if len(w) <= 3 or not w.isalpha():
         return w
     if w.endswith("ies") and len(w) > 4:
@@ -81,7 +94,7 @@ def terms(text: str, keep_stopwords: bool = False) -> list[str]:
     for token in words(text):
         if CJK.match(token):
             out.extend(cjk_pairs(token))
-        elif keep_stopwords or token.lower() not in STOPWORDS:
+        elif keep_stopwords or fold(token) not in STOPWORDS:
             out.append(stem(token))
     return out
 
@@ -104,6 +117,95 @@ def query_terms(question: str) -> list[str]:
 
 
 FRAME_TERMS = frozenset(w if CJK.match(w) else stem(w) for w in FRAME_WORDS)
+STOPWORDS = STOPWORDS | {fold(w) for w in STOPWORDS}  # "nao" typed for "não"
+
+
+GLOSSARY = """
+buy bought purchase | comprar comprei compra
+sell sold | vender vendi venda
+flat apartment | apartamento
+house home | casa
+rent | renda aluguer arrendar
+money | dinheiro
+cost costs price | custo custou preço custa
+expensive | caro cara
+cheap | barato barata
+work job | trabalho emprego
+client customer | cliente
+salary pay | salário ordenado
+car | carro
+bike bicycle | bicicleta
+city | cidade
+friend | amigo amiga
+sister | irmã
+brother | irmão
+mother mum mom | mãe
+father dad | pai
+family | família
+wife | mulher esposa
+husband | marido
+child children kids | filho filha filhos
+doctor | médico médica
+lesson lessons class classes | aula aulas lição lições
+learn learned learnt | aprender aprendi
+mistake mistakes wrong error | erro erros errado
+always | sempre
+never | nunca
+week weekly | semana semanal
+month monthly | mês mensal meses
+year | ano anos
+weekend | fim-de-semana
+birthday | aniversário anos
+music song | música canção
+book books reading | livro livros leitura
+trip travel holiday holidays | viagem férias
+health | saúde
+sleep | dormir sono
+decision decisions decide decided deciding | decisão decisões decidir decidi decido
+big large | grande
+small little | pequeno pequena
+new | novo nova
+old | velho velha antigo
+reason reasons | razão razões motivo motivos
+garden | jardim horta
+dog | cão cadela
+cat | gato gata
+school | escola
+university | universidade faculdade
+"""
+"""Everyday words in English and Portuguese, one meaning a line: a question in one language still
+matches notes in the other by the words of ordinary life, beside the names and numbers both share.
+Not a dictionary: a note is still found by its own words first."""
+
+
+def _glossary(other_side_only: bool) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for line in GLOSSARY.strip().splitlines():
+        sides = [{stem(w) for w in TOKEN.findall(side) if fold(w) not in STOPWORDS} for side in line.split("|")]
+        for i, side in enumerate(sides):
+            alts = set().union(*(o for j, o in enumerate(sides) if j != i or not other_side_only))
+            for t in side:
+                out.setdefault(t, set()).update(alts - {t})
+    return {t: frozenset(v) for t, v in out.items()}
+
+
+FORMS = _glossary(other_side_only=False)
+TRANSLATIONS = _glossary(other_side_only=True)
+
+
+def forms(term: str) -> frozenset[str]:
+    """The same word in the other language, and its other forms (stemmed), from GLOSSARY."""
+    return FORMS.get(term, frozenset())
+
+
+def translations(term: str) -> frozenset[str]:
+    """The same word in the other language only (stemmed), from GLOSSARY."""
+    return TRANSLATIONS.get(term, frozenset())
+
+
+def held(term: str, have) -> bool:
+    """`term`, or the same word in the other language, is among `have`."""
+    return term in have or any(f in have for f in forms(term))
 
 
 def is_frame(term: str) -> bool:
