@@ -193,7 +193,7 @@ HOW = re.compile(r"^\s*(how (?:do|did|should|can) I|what (?:are|is) my (?:rules?
                  r"^\s*como (?:é que )?(?:eu )?\w+|怎么|如何", re.IGNORECASE)
 WHY_NOT = re.compile(r"^why not\b|^por ?qu[eê] não|为什么不", re.IGNORECASE)
 ASKS_NUMBER = re.compile(r"\b(how many|how much|how long|how often|what (?:was|is) my .*(?:score|grade)|score|"
-                         r"quant[oa]s?|quanto tempo)\b|多少|几[个次天年]|分数", re.IGNORECASE)
+                         r"quant[oa]s?|quanto tempo|nota|pontuação|resultado)\b|多少|几[个次天年]|分数", re.IGNORECASE)
 NUMBER_WORDS = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
                           r"thirty|forty|fifty|hundred|thousand|half|twice|dois|duas|três|quatro|cinco|dez|"
                           r"cem|mil)\b|[一二三四五六七八九十百千万两]", re.IGNORECASE)
@@ -356,10 +356,30 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     decision_notes = {s.n for s in sources[:1] if s.path in top}
     scored = score_all(cands, question, weights, reasons, reflection.pattern, titles, decision_notes, subject_of,
                        lessons)
+    about = note_about(question, sources, weights)
+    if about is not None:  # "who is Jonas?": the Jonas note speaks first, and no decision's story
+        changes = []
+        scored = [(s + ABOUT_SHARE if c.n == about else s, c) for s, c in scored]
     room = int(budget * 0.85) - sum(count_words(p.text) + 4 for p in changes)  # 15%: the connecting words
     chosen = choose(scored, max(room, budget // 3), reflection.pattern)
-    pieces = sorted(chosen + changes, key=order)
+    pieces = sorted(chosen + changes, key=lambda p: (p.n != about, order(p)))
     return pieces, sources
+
+
+WHO = re.compile(r"^\s*(who(?:'s| is| was| are)|tell me about|what do I know about|quem (?:é|e|era|são)|"
+                 r"o que sei (?:sobre|d[oae]))\b|是谁|谁是", re.IGNORECASE)
+ABOUT_SHARE = 0.4
+
+
+def note_about(question: str, sources: list[Source], weights: dict[str, float]) -> int | None:
+    """For "who is X?" / "quem é X?": the source whose title names X, which then speaks first."""
+    if not WHO.search(question) or not weights:
+        return None
+    for s in sources[:3]:
+        title = set(terms(s.title))
+        if title and all(held(t, title) or t not in title for t in weights) and any(held(t, title) for t in weights):
+            return s.n
+    return None
 
 
 def subject_shares(retriever: Retriever, sources: list[Source], weights: dict[str, float]) -> dict[int, float]:

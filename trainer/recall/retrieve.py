@@ -26,7 +26,7 @@ from trainer.vault import derived
 from trainer.db import transaction
 from trainer.vault.index import Index
 from trainer.vault.note import Note
-from trainer.recall.terms import forms, is_cjk, is_frame, query_terms, terms, translations
+from trainer.recall.terms import forms, is_cjk, is_frame, names, query_terms, terms, text_language, translations
 
 VERSION = 4  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
@@ -168,7 +168,7 @@ class Retriever:
         candidates = [self._hit(r, weights) for r in ranked[: max(k * 3, 10)]]
         relevant = [h for h in candidates if self._relevant(h)]
         if not any(self._strong(h) for h in relevant):
-            relevant = []
+            relevant = self._across_languages(question, relevant)
         best = max((h.coverage for h in relevant), default=0.0)
         relevant = [h for h in relevant if h.coverage >= WEAK_SHARE * best or self._close(h)]
         why = bool(WHY_QUESTION.search(question))
@@ -240,6 +240,21 @@ class Retriever:
     def _relevant(self, hit: Hit) -> bool:
         """Worth showing: holds some of the question, or is close in meaning."""
         return hit.coverage > 0 or (hit.cosine is not None and hit.cosine >= self.min_cosine - 0.1)
+
+    def _across_languages(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """A question in one language over notes in the other shares only names and numbers
+        with them: the notes in the other language that hold every one of them (at least one
+        name) are relevant, the question's other words being untranslated, not absent."""
+        wanted = names(question)
+        if not any(not t.isdigit() for t in wanted):
+            return []
+        lang = text_language(question)
+        out = []
+        for h in hits:
+            note = self.index.get(h.path)
+            if note and text_language(f"{note.title}\n{note.body}") != lang and set(wanted) <= self.doc_terms(h.path):
+                out.append(replace(h, coverage=max(h.coverage, self.min_coverage)))
+        return out
 
     def _close(self, hit: Hit) -> bool:
         return hit.cosine is not None and hit.cosine >= self.min_cosine

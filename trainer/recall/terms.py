@@ -208,6 +208,35 @@ def held(term: str, have) -> bool:
     return term in have or any(f in have for f in forms(term))
 
 
+PT_MARKS = frozenset("não que de da em um uma para com o os é eu meu minha porque porquê foi são mas na ao dos das "
+                     "isso este esta quem qual quando onde como muito já também".split())
+EN_MARKS = frozenset("the and of to is was i my it that for with on what who why how did in at be this".split())
+QUESTION_WORDS = frozenset(fold(w) for w in "what who why how when where which did do does is was are qual quais quem "
+                           "porque porquê por quando onde como quanto quanta quantos quantas que o a os as "
+                           "em no na eu".split())
+
+
+def text_language(text: str) -> str:
+    """"pt" or "en", by their commonest little words (a note, a question); "en" when unsure."""
+    tokens = [t.lower() for t in TOKEN.findall(text[:4000])]
+    pt = sum(1 for t in tokens if t in PT_MARKS)
+    en = sum(1 for t in tokens if t in EN_MARKS)
+    return "pt" if pt > en else "en"
+
+
+def names(question: str) -> list[str]:
+    """The names and numbers a question holds, as terms ("Qual foi a minha nota no HSK 3?" ->
+    hsk, 3): capitalised words after the first, acronyms, numbers. They are the same in every
+    language, so they are what a question in one language shares with a note in another."""
+    out = []
+    for i, token in enumerate(TOKEN.findall(question)):
+        if CJK.match(token) or fold(token) in QUESTION_WORDS:
+            continue
+        if token.isdigit() or (token[:1].isupper() and (i > 0 or token.isupper())):
+            out.append(stem(token))
+    return list(dict.fromkeys(out))
+
+
 def is_frame(term: str) -> bool:
     return term in FRAME_TERMS
 
