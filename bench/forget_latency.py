@@ -46,7 +46,18 @@ def main() -> None:
                     help="on a machine with >= 4 cores: time the full rebuild and the forget on cores 0-1 only "
                          "(this project's 2-core machine, quiet) and build the sharded version meanwhile on the "
                          "other cores (its build time is then not comparable and is not reported)")
-    ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--keep", action="store_true", help="keep the work folder (vault, data folder) and say where")
+    ap.add_argument("--no-full", action="store_true",
+                    help="skip the monolithic full rebuild (a quick look at the forget's phases; no ratio)")
+    ap.add_argument("--no-membership", action="store_true", help="skip the membership scoring")
+    ap.add_argument("--vault", type=Path, help="an existing vault (read only) instead of the generated one")
+    ap.add_argument("--eval-fraction", type=float, default=None,
+                    help="share of notes held out (never trained on: the membership test's never-seen notes)")
+    ap.add_argument("--lr", type=float, default=3e-4)
+    ap.add_argument("--max-len", type=int, default=256, help="tokens per packed row")
+    ap.add_argument("--target", help="the note to forget (default: a seeded pick among trained notes)")
+    ap.add_argument("--documents-only", action="store_true",
+                    help="train on the notes' own text only (no question pairs): more epochs for the same time")
     args = ap.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="brain-forget-bench-"))
@@ -61,19 +72,28 @@ def main() -> None:
     from trainer.forget import find_targets, forget, plan_forget, retrainer
     from trainer.paths import adapters_dir, index_db
     from trainer.pipeline import TrainPlan, train_vault
-    from trainer.sharded import train_sharded
+    from trainer.sharded import Phases, train_sharded
     from trainer.sync.settings import SyncSettings
     from trainer.vault.index import Index
 
     try:
-        vault = work / "vault"
-        paths = generate_vault(vault, args.notes)
-        settings = TrainSettings(max_steps=args.steps, max_len=256, rows_per_step=4, learning_rate=3e-4,
+        if args.vault:
+            vault = args.vault.expanduser().resolve()
+            paths = sorted(p.relative_to(vault).as_posix() for p in vault.rglob("*.md"))
+        else:
+            vault = work / "vault"
+            paths = generate_vault(vault, args.notes)
+        settings = TrainSettings(max_steps=args.steps, max_len=args.max_len, rows_per_step=4, learning_rate=args.lr,
                                  lora=LoraSettings(rank=16, alpha=32.0), threads=args.threads)
         dataset = DatasetConfig(max_tokens=160)
+        if args.eval_fraction is not None:
+            dataset = replace(dataset, eval_fraction=args.eval_fraction)
+        if args.documents_only:
+            dataset = replace(dataset, topic_pairs=False, section_pairs=False, decision_pairs=False)
         template = TrainPlan(vault, args.model, settings=settings, dataset=dataset, keep=50)
         quiet = lambda event: None  # noqa: E731
-        print(f"vault: {args.notes} notes; full build {args.steps} steps x 4 rows x 256 tokens; "
+        print(f"vault: {len(paths)} notes ({vault}); full build {args.steps} steps x 4 rows x {args.max_len} tokens, "
+              f"lr {args.lr}, eval fraction {dataset.eval_fraction}; "
               f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
 
         find_targets(vault, [paths[0]])  # the first scan, so the builds below only re-check the index
@@ -89,24 +109,30 @@ def main() -> None:
             if others:
                 os.sched_setaffinity(0, others)  # this thread, and the training children it starts
             plan = replace(template, settings=replace(settings, threads=len(others))) if others else template
-            t0 = time.monotonic()
+            t0, c0 = time.monotonic(), cpu_s()
             built["sharded"] = train_sharded(plan, args.shards, quiet, weight=args.weight)
-            built["sharded_s"] = time.monotonic() - t0
+            built["sharded_s"], built["sharded_cpu"] = time.monotonic() - t0, cpu_s() - c0
 
         side = threading.Thread(target=build_sharded) if args.pin else None
         if side:
             side.start()
             os.sched_setaffinity(0, timed_cores)
-        t = time.monotonic()
-        mono = train_vault(template, quiet)
-        full_s = time.monotonic() - t
-        print(f"full rebuild (monolithic, {mono.name}): {full_s:.1f} s")
+        t, c = time.monotonic(), cpu_s()
+        full_clock = Phases()
+        mono = None if args.no_full else train_vault(template, full_clock.follow(quiet))
+        full_s, full_cpu = time.monotonic() - t, cpu_s() - c
+        if mono:
+            full_clock.lap("commit")
+            print(f"full rebuild (monolithic, {mono.name}): {full_s:.1f} s ({full_cpu:.0f} CPU s); "
+                  f"load {os.getloadavg()[0]:.2f}")
+            print_phases(full_clock.seconds, {})
 
         splits = assign_splits(paths, dataset)
-        target = random.Random(5).choice(sorted(p for p in paths if splits.get(p) == "train"))
+        target = args.target or random.Random(5).choice(sorted(p for p in paths if splits.get(p) == "train"))
         targets = find_targets(vault, [target])
-        replay = plan_forget(vault, targets)
-        print(f"\nreplay design on {mono.name}:\n  " + replay.describe().replace("\n", "\n  "))
+        if mono:
+            replay = plan_forget(vault, targets)
+            print(f"\nreplay design on {mono.name}:\n  " + replay.describe().replace("\n", "\n  "))
 
         if side:
             side.join()
@@ -115,44 +141,81 @@ def main() -> None:
         sharded, sharded_s = built["sharded"], built["sharded_s"]
         AdapterRegistry(adapters_dir(vault)).activate(sharded.name)
         print(f"\nsharded build ({args.shards} shards x {max(1, -(-args.steps // args.shards))} steps, "
-              f"{sharded.name}): {sharded_s:.1f} s{' (on the other cores, at the same time: not comparable)' if side else ''}")
+              f"{sharded.name}): {sharded_s:.1f} s ({built['sharded_cpu']:.0f} CPU s)"
+              f"{' (on the other cores, at the same time: not comparable)' if side else ''}; "
+              f"load {os.getloadavg()[0]:.2f}")
 
         with Index.open(index_db(vault)) as index:
             notes = list(index.notes())
         note = next(n for n in notes if n.path == target)
         unseen, trained = pick_references(notes, read_coverage(sharded.path), dataset, {note.path}, args.refs)
-        before = membership(args.model, sharded.path, [note], unseen, trained, settings, dataset)
-        before_mono = membership(args.model, mono.path, [note], unseen, trained, settings, dataset)
+        score = not args.no_membership
+        before = membership(args.model, sharded.path, [note], unseen, trained, settings, dataset) if score else None
+        before_mono = membership(args.model, mono.path, [note], unseen, trained, settings, dataset) \
+            if score and mono else None
 
         if timed_cores:
             os.sched_setaffinity(0, timed_cores)
-        plan = plan_forget(vault, targets)
-        print(f"\nforget on {sharded.name}:\n  " + plan.describe().replace("\n", "\n  "))
         t = time.monotonic()
+        plan = plan_forget(vault, find_targets(vault, [target]))  # what `brain forget` does before it asks
+        plan_s = time.monotonic() - t
+        print(f"\nforget on {sharded.name}:\n  " + plan.describe().replace("\n", "\n  "))
+        t, c = time.monotonic(), cpu_s()
         result = forget(plan, retrainer(template, SyncSettings(), quiet))
-        forget_s = time.monotonic() - t
+        forget_s, forget_cpu = time.monotonic() - t, cpu_s() - c
         if timed_cores:
             os.sched_setaffinity(0, set(range(os.cpu_count() or 2)))
         registry = AdapterRegistry(adapters_dir(vault))
-        after = membership(args.model, registry.get(result.version).path, [note], unseen, trained, settings, dataset)
+        new = registry.get(result.version)
+        after = membership(args.model, new.path, [note], unseen, trained, settings, dataset) if score else None
 
-        print(f"\nforget one note: {forget_s:.1f} s -> {result.version} active; removed {result.removed_versions}; "
-              f"residue files: {len(result.residue)}; load {os.getloadavg()[0]:.2f}")
-        share = forget_s / full_s
-        print(f"forget / monolithic full rebuild: {forget_s:.1f} / {full_s:.1f} s = {share:.1%} "
-              f"(goal <= {GOAL_SHARE:.0%}: {'ok' if share <= GOAL_SHARE else 'MISSED'})")
+        print(f"\nforget one note: {forget_s:.1f} s ({forget_cpu:.0f} CPU s; + {plan_s:.1f} s to find and plan) -> "
+              f"{result.version} active; "
+              f"removed {result.removed_versions}; residue files: {len(result.residue)}; "
+              f"load {os.getloadavg()[0]:.2f}")
+        for file in result.residue:
+            print(f"  residue: {file}")
+        print_phases(result.phases, new.manifest.get("shards", {}).get("phases", {}))
+        if mono:
+            share = forget_s / full_s
+            print(f"forget / monolithic full rebuild: {forget_s:.1f} / {full_s:.1f} s = {share:.1%} "
+                  f"(goal <= {GOAL_SHARE:.0%}: {'ok' if share <= GOAL_SHARE else 'MISSED'}); "
+                  f"CPU seconds {forget_cpu:.0f} / {full_cpu:.0f} = {forget_cpu / full_cpu:.1%}")
         if not side:
-            print(f"forget / sharded full build:      {forget_s:.1f} / {sharded_s:.1f} s = {forget_s / sharded_s:.1%}")
-        for name, report in ((f"monolithic {mono.name}", before_mono), (f"sharded {sharded.name}, before", before),
-                             (f"{result.version}, after forgetting", after)):
-            print(f"\nmembership under {name}:")
-            print("  " + "\n  ".join(report.lines()))
-        print(f"\nforgotten note scores like a never-seen note after: {after.forgotten()}")
+            print(f"forget / sharded full build:      {forget_s:.1f} / {sharded_s:.1f} s = {forget_s / sharded_s:.1%}; "
+                  f"CPU seconds {forget_cpu:.0f} / {built['sharded_cpu']:.0f} = {forget_cpu / built['sharded_cpu']:.1%}")
+        if score:
+            for name, report in ((f"monolithic {mono.name}" if mono else "", before_mono),
+                                 (f"sharded {sharded.name}, before", before),
+                                 (f"{result.version}, after forgetting", after)):
+                if report is not None:
+                    print(f"\nmembership under {name}:")
+                    print("  " + "\n  ".join(report.lines()))
+            print(f"\nforgotten note scores like a never-seen note after: {after.forgotten()}")
     finally:
         if args.keep:
             print(f"kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def cpu_s() -> float:
+    """CPU seconds used so far by this process and its finished children (the training runs):
+    a figure that a busy shared machine distorts far less than wall time."""
+    import resource
+
+    return sum(u.ru_utime + u.ru_stime for u in (resource.getrusage(resource.RUSAGE_SELF),
+                                               resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
+def print_phases(forget_phases: dict, retrain_phases: dict) -> None:
+    """Where the forget's seconds went: its own phases, the retrain's inside "retrain"."""
+    print("  where the time went (s):")
+    for name, seconds in forget_phases.items():
+        print(f"    {name:<28}{seconds:>8.1f}")
+        if name == "retrain":
+            for sub, sec in retrain_phases.items():
+                print(f"      {sub:<26}{sec:>8.1f}")
 
 
 if __name__ == "__main__":

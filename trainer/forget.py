@@ -53,7 +53,8 @@ class Target:
     content_hash: str
     title: str
     fingerprints: tuple[str, ...]
-    """Sentences of the note long enough to be its own: what must not survive anywhere."""
+    """Sentences of the note long enough to be its own and found in no other note: what must not
+    survive anywhere (a sentence shared with a remaining note is that note's text as well)."""
 
 
 @dataclass
@@ -78,6 +79,8 @@ class ForgetPlan:
     def describe(self) -> str:
         lines = [f"forget {len(self.targets)} note{'s' if len(self.targets) != 1 else ''}:"]
         lines += [f"  {t.path}  ({t.title})" for t in self.targets]
+        lines += [f"  ({t.path}: every sentence of it is also in another note; the residue check has nothing "
+                  "of its own to look for)" for t in self.targets if not t.fingerprints]
         lines.append(f"adapter versions that saw {'it' if len(self.targets) == 1 else 'them'} (removed): "
                      f"{', '.join(self.saw) or 'none'}")
         lines.append(f"run folders holding the text (removed): {len(self.runs)}")
@@ -105,6 +108,9 @@ class ForgetResult:
     residue: list[Path]
     """Files under the data folder that still hold a target's text (empty is the goal)."""
     message: str = ""
+    phases: dict[str, float] = field(default_factory=dict)
+    """Seconds per phase (index purge, retrain, purge, VACUUM, residue scan); a sharded
+    retrain's own phases are in its version's manifest (`shards.phases`)."""
 
 
 # --- choosing ------------------------------------------------------------------------------------
@@ -131,9 +137,12 @@ def find_targets(vault: Path, paths: list[str], matching: str | None = None) -> 
             if not hits:
                 raise ForgetError(f"no note contains {matching!r}")
             found.update((n.path, n) for n in hits)
-    if not found:
-        raise ForgetError("name the notes to forget (paths, or --matching TEXT)")
-    return [Target(n.path, n.content_hash, n.title, fingerprints(n)) for n in sorted(found.values(), key=lambda n: n.path)]
+        if not found:
+            raise ForgetError("name the notes to forget (paths, or --matching TEXT)")
+        gone = set(found) | {n.content_hash for n in found.values()}
+        others = [f"{n.title}\n{n.body}" for n in index.notes() if n.path not in gone and n.content_hash not in gone]
+    return [Target(n.path, n.content_hash, n.title, own_fingerprints(n, others))
+            for n in sorted(found.values(), key=lambda n: n.path)]
 
 
 def _relative(vault: Path, raw: str) -> str:
@@ -153,6 +162,15 @@ def fingerprints(note: Note, min_chars: int = 24) -> tuple[str, ...]:
     found = {p.strip(" #>-*\t") for p in parts}
     found.add(note.title.strip())
     return tuple(sorted(p for p in found if len(p) >= min_chars))
+
+
+def own_fingerprints(note: Note, others: list[str]) -> tuple[str, ...]:
+    """The note's fingerprints that no other (remaining) note contains. A sentence the note shares
+    with another note (a template line such as "- try X", a quote, a heading pasted into many
+    notes) is that other note's text too: finding it in brain.db or in a later run's training data
+    says nothing about the forgotten note, so the residue check and the run-folder purge look only
+    for what is the note's own."""
+    return tuple(fp for fp in fingerprints(note) if not any(fp in text for text in others))
 
 
 def plan_forget(vault: Path, targets: list[Target]) -> ForgetPlan:
@@ -240,10 +258,14 @@ def forget(plan: ForgetPlan, retrain: Callable[[ForgetPlan], str | None] | None 
     """Carry out a plan. `retrain(plan)` makes the new active version (None: leave the base model
     or the clean version active); it runs after the notes are out of the index, so it trains
     only on what remains. Versions that saw a target are removed whether or not it succeeds."""
+    from trainer.sharded import Phases
+
     started = time.monotonic()
+    clock = Phases()
     vault, data = plan.vault, vault_data_dir(plan.vault)
     add_forgotten(data, [(t.path, t.content_hash) for t in plan.targets])
     drop_from_index(vault, plan.targets)
+    clock.lap("index purge")
     registry = AdapterRegistry(adapters_dir(vault))
     if plan.active in plan.saw:  # the chat stops using a version that saw the note right now; its
         registry.purge(plan.saw, activate=plan.clean, delete=False)  # folder goes after the retrain
@@ -255,14 +277,19 @@ def forget(plan: ForgetPlan, retrain: Callable[[ForgetPlan], str | None] | None 
             version = retrain(plan)
         except Exception as exc:  # noqa: BLE001 - the note still has to leave every version
             message = f"retraining failed ({exc}); {plan.clean or 'the base model'} is active"
+    clock.lap("retrain")
     removed = registry.purge(plan.saw, activate=registry.active_name())
     runs = runs_holding(data / "runs", plan.targets)
     for run in runs:
         shutil.rmtree(run, ignore_errors=True)
     forget_in_sync_state(vault, plan.targets)
+    clock.lap("purge versions and runs")
     compact_databases(data)
+    clock.lap("VACUUM")
     residue = files_holding(data, plan.targets)
-    return ForgetResult(plan, version, sorted(removed), len(runs), time.monotonic() - started, residue, message)
+    clock.lap("residue scan")
+    return ForgetResult(plan, version, sorted(removed), len(runs), time.monotonic() - started, residue, message,
+                        clock.seconds)
 
 
 def drop_from_index(vault: Path, targets: list[Target]) -> None:
@@ -347,11 +374,14 @@ def _holds(file: Path, targets: list[Target]) -> bool:
         raw = file.read_bytes()
     except OSError:
         return False
-    for t in targets:
-        for text in t.fingerprints:
-            if text.encode() in raw or json.dumps(text)[1:-1].encode() in raw:
-                return True
-    return False
+    return any(needle in raw for needle in _needles(targets))
+
+
+def _needles(targets: list[Target]) -> set[bytes]:
+    """Each fingerprint as UTF-8 and as a JSON string body (\\u escapes, escaped quotes); one
+    search when both are the same bytes (plain ASCII), since weights files make the scan long."""
+    return {form for t in targets for text in t.fingerprints
+            for form in (text.encode(), json.dumps(text)[1:-1].encode())}
 
 
 # --- retraining ----------------------------------------------------------------------------------

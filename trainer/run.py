@@ -29,7 +29,7 @@ def main(argv: list[str]) -> int:
             _lower_priority()
             engine = get_engine(job.settings.engine)
             result = engine.train(job, emit)
-            if main:
+            if main and job.export_gguf:
                 _export_gguf(job)
         except KeyboardInterrupt:
             emit(TrainEvent("error", message="stopped by the user"))

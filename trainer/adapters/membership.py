@@ -5,7 +5,9 @@ note's own training examples: mean loss per response token under the base model 
 adapter (a log-perplexity ratio; higher = the adapter knows this text better than its base does).
 Notes it trained on score high; notes it never saw (the held-out split) score lower, with some
 spread, since an adapter also learns the vault's general voice. A forgotten note should score like
-a never-seen one: at or below the never-seen notes' upper range, not like a trained note.
+a never-seen one: at or below the never-seen notes' upper range, not like a trained note. `z` says
+how many never-seen standard deviations a score lies above the never-seen mean; the test means
+something only where trained notes score well apart (`separates`).
 
 Examples are built exactly as training builds them (same chunking, same scrub), so "the note"
 means what the adapter would have seen of it.
@@ -36,6 +38,22 @@ class MembershipReport:
         values = list(scores.values()) or [0.0]
         return statistics.fmean(values), min(values), max(values)
 
+    def spread(self, scores: dict[str, float]) -> float:
+        """Sample standard deviation (0 with fewer than two notes)."""
+        values = list(scores.values())
+        return statistics.stdev(values) if len(values) > 1 else 0.0
+
+    def z(self, score: float) -> float:
+        """How many never-seen standard deviations `score` lies above the never-seen mean."""
+        sd = self.spread(self.unseen)
+        return (score - self.band(self.unseen)[0]) / sd if sd else float("inf")
+
+    def separates(self) -> bool:
+        """Can this test tell membership at all? Only when trained notes score apart from never-seen
+        ones: their mean above the never-seen mean + 2 sd. Otherwise "like a never-seen note" after a
+        forget says nothing (every note looks never-seen)."""
+        return bool(self.trained) and self.z(self.band(self.trained)[0]) > 2.0
+
     def verdict(self, score: float) -> str:
         """'like a never-seen note' when the score is within the never-seen notes' range (at most
         their maximum); 'looks trained on' when it is nearer the trained notes' mean."""
@@ -49,12 +67,17 @@ class MembershipReport:
         return all(self.verdict(s) == "like a never-seen note" for s in self.target.values())
 
     def lines(self) -> list[str]:
-        out = [f"{'membership score (base loss - adapter loss)':<46}{'mean':>8}{'min':>8}{'max':>8}  notes"]
+        out = [f"{'membership score (base loss - adapter loss)':<46}{'mean':>8}{'sd':>8}{'min':>8}{'max':>8}"
+               f"{'z':>7}  notes"]
         for name, scores in (("never-seen notes (held out)", self.unseen), ("trained notes", self.trained)):
             mean, lo, hi = self.band(scores)
-            out.append(f"{name:<46}{mean:>8.3f}{lo:>8.3f}{hi:>8.3f}  {len(scores)}")
+            out.append(f"{name:<46}{mean:>8.3f}{self.spread(scores):>8.3f}{lo:>8.3f}{hi:>8.3f}"
+                       f"{self.z(mean):>7.1f}  {len(scores)}")
         for path, score in self.target.items():
-            out.append(f"{path:<46}{score:>8.3f}{'':>16}  {self.verdict(score)}")
+            out.append(f"{path:<46}{score:>8.3f}{'':>24}{self.z(score):>7.1f}  {self.verdict(score)}")
+        if not self.separates():
+            out.append("(trained notes do not score above never-seen mean + 2 sd: this test cannot tell "
+                       "membership here)")
         return out
 
 

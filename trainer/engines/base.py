@@ -71,6 +71,9 @@ class TrainJob:
     settings: TrainSettings = field(default_factory=TrainSettings)
     warm_start: Path | None = None
     """An adapter version folder to continue from (incremental refresh)."""
+    export_gguf: bool = True
+    """Write lora.gguf next to the peft adapter; off for a shard of a sharded build, whose GGUF is
+    exported once from the sum (trainer.sharded)."""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), default=str)
@@ -82,7 +85,8 @@ class TrainJob:
         st["lora"] = LoraSettings(**st["lora"])
         return cls(base_model=raw["base_model"], data_dir=Path(raw["data_dir"]), out_dir=Path(raw["out_dir"]),
                    settings=TrainSettings(**st),
-                   warm_start=Path(raw["warm_start"]) if raw.get("warm_start") else None)
+                   warm_start=Path(raw["warm_start"]) if raw.get("warm_start") else None,
+                   export_gguf=raw.get("export_gguf", True))
 
 
 EventKind = Literal["start", "step", "eval", "done", "error", "log"]
