@@ -1,0 +1,217 @@
+"""Answers across languages and notes: accented words, Portuguese notes and questions, a question in
+one language over notes in the other, "who is X?", and pattern questions gathered across notes.
+
+Each test writes its own small vault (English and Portuguese, the way a person writes notes), so
+the behaviour is checked apart from the evaluation fixtures.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from trainer.recall.answer import answer
+from trainer.recall.decisions import DecisionStore
+from trainer.recall.reflect import is_pattern_question
+from trainer.recall.retrieve import Retriever
+from trainer.recall.support import unknown_facts
+from trainer.recall.terms import terms
+from trainer.recall.qa_eval import vault_text
+from trainer.vault.index import Index
+from trainer.vault.scan import scan_vault
+
+DEMO = Path(__file__).resolve().parents[1] / "tui" / "demo-vault"
+
+NOTES = {
+    "decisions/2024-09-15-sair-de-lisboa.md": """---
+type: decision
+date: 2024-09-15
+tags: [decisão]
+---
+# Sair de Lisboa
+
+Decidi sair de Lisboa e mudar-me para Coimbra.
+
+## Porquê
+- A renda em Lisboa subiu para 1.150 € em julho.
+- Trabalho remoto desde 2023.
+- Fico perto da Beatriz.
+
+## Atualização 2025-03
+Escrevi que era pela renda. Não era bem isso: gastei mais em obras do que poupei. A verdadeira razão era estar perto da Beatriz, e essa continua a valer.
+""",
+    "people/beatriz.md": """---
+tags: [pessoa]
+---
+# Beatriz
+
+A minha irmã mais nova. Professora de música em Coimbra.
+
+- Toca violoncelo na orquestra da cidade.
+- Ligo-lhe antes de qualquer decisão grande.
+""",
+    "journal/2025-01-10.md": """---
+date: 2025-01-10
+---
+# Friday
+
+Lunch with Beatriz at the market. She wants to move to Porto next year.
+""",
+    "projects/exam.md": """# Exam
+
+Passed the TOEFL in March: 104 out of 120. Speaking was the weak part.
+""",
+    "lessons/money.md": """---
+tags: [lesson, money]
+---
+# What I got wrong with money
+
+- Accepted the first quote for the roof without asking for a second one.
+- Paid the annual gym fee in January and stopped going in March.
+""",
+    "journal/2025-06-08.md": """---
+date: 2025-06-08
+---
+# Sunday
+
+Accepted the first quote for the bathroom again, without a second one. The same mistake as the roof.
+""",
+    "journal/2025-07-01.md": """---
+date: 2025-07-01
+---
+# Tuesday
+
+Rained again all day. Read two chapters of the novel on the sofa.
+""",
+    "decisions/2025-08-22-parar-a-guitarra.md": """---
+date: 2025-08-22
+tags: [decisão]
+---
+# Parar as aulas de guitarra
+
+Decidi parar as aulas de guitarra depois das férias.
+
+Razões:
+- Custam 45 € por mês e eu não praticava.
+- As terças à noite agora são do coro.
+""",
+}
+
+
+@pytest.fixture
+def vault(tmp_path):
+    root = tmp_path / "vault"
+    for path, text in NOTES.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    index = Index.open(tmp_path / "index.db")
+    scan_vault(root, index)
+    retriever = Retriever(index)  # BM25 only
+    yield index, retriever
+    retriever.close()
+    index.close()
+
+
+def ask(vault, question):
+    index, retriever = vault
+    return answer(index, question, retriever=retriever)
+
+
+def cited_paths(got) -> list[str]:
+    numbers = {s.number: s.path for s in got.sources}
+    return [numbers[n] for n in got.cited]
+
+
+def test_accented_words_are_whole_terms_typed_with_or_without_accents():
+    assert terms("A Inês disse") == terms("a Ines disse") and len(terms("Inês")) == 1
+    assert terms("o orçamento") == ["orcamento"]
+
+
+def test_a_name_typed_without_its_accent_finds_the_note(vault):
+    got = ask(vault, "Quem é a Beatriz?")
+    assert not got.nothing_found and cited_paths(got)[0] == "people/beatriz.md"
+    got = ask(vault, "Porque e que sai de Lisboa?")  # no accents at all
+    assert not got.nothing_found and "1.150 €" in got.text
+
+
+def test_a_portuguese_decision_gives_its_reasons_and_the_later_revision_in_portuguese(vault):
+    got = ask(vault, "Porque é que saí de Lisboa?")
+    assert got.language == "pt" and got.text.startswith("Em 2024-09-15 escrevi:")
+    assert "1.150 €" in got.text and "remoto" in got.text
+    assert "Em 2025-03" in got.text and "A verdadeira razão era estar perto da Beatriz" in got.text
+    index, _ = vault
+    store = DecisionStore(index)
+    try:
+        store.sync()
+        story = store.timeline("decisions/2024-09-15-sair-de-lisboa.md")
+    finally:
+        store.close()
+    assert [r.n for r in story.reasons] == [1, 2, 3]
+    assert any(e.kind == "confirmed" and e.date == "2025-03" and e.reason == "Fico perto da Beatriz"
+               for e in story.events)  # "a verdadeira razão … continua a valer" ties to the third reason
+
+
+def test_a_reasons_label_over_a_list_is_read_as_the_reasons(vault):
+    index, _ = vault
+    store = DecisionStore(index)
+    try:
+        store.sync()
+        story = store.timeline("decisions/2025-08-22-parar-a-guitarra.md")
+    finally:
+        store.close()
+    assert story is not None and len(story.reasons) == 2 and "45 €" in story.reasons[0].text
+    got = ask(vault, "Porque é que parei as aulas de guitarra?")
+    assert "45 €" in got.text and "coro" in got.text
+
+
+def test_an_english_question_over_portuguese_notes_by_everyday_words_and_names(vault):
+    got = ask(vault, "Who is Beatriz?")
+    assert not got.nothing_found and "irmã" in got.text
+    got = ask(vault, "Why did I leave Lisboa?")
+    assert not got.nothing_found and "1.150 €" in got.text
+
+
+def test_a_portuguese_question_over_an_english_note_holding_its_names(vault):
+    got = ask(vault, "Qual foi a minha nota no TOEFL?")
+    assert not got.nothing_found and "104 out of 120" in got.text
+    assert ask(vault, "Por que decidi comprar uma mota?").nothing_found  # no name, no such note
+
+
+def test_who_is_answers_lead_with_the_persons_own_note(vault):
+    got = ask(vault, "Who is Beatriz?")
+    first = got.text.split("\n\n")[0]
+    assert cited_paths(got)[0] == "people/beatriz.md" and "irmã mais nova" in first
+    assert got.text.index("irmã mais nova") < got.text.index("Lunch with Beatriz")
+
+
+def test_demo_vault_jonas_answer_starts_with_the_jonas_note(tmp_path):
+    index = Index.open(tmp_path / "demo.db")
+    scan_vault(DEMO, index)
+    retriever = Retriever(index)
+    try:
+        got = answer(index, "Who is Jonas and how do I know him?", retriever=retriever)
+    finally:
+        retriever.close()
+        index.close()
+    first = got.text.split("\n\n")[0]
+    assert "ship's engineer" in first and "[1]" in first
+    assert {s.number: s.path for s in got.sources}[got.cited[0]] == "people/jonas.md"
+
+
+def test_a_pattern_answer_cites_two_notes_and_names_what_recurs(vault):
+    got = ask(vault, "What mistake do I keep making with money?")
+    paths = cited_paths(got)
+    assert got.pattern and {"lessons/money.md", "journal/2025-06-08.md"} <= set(paths)
+    assert "journal/2025-07-01.md" not in paths  # "again" about the rain is not the pattern
+    assert got.text.startswith("What comes back across these notes:") and "“first”" in got.text
+    index, _ = vault
+    assert unknown_facts(re.sub(r"\[\d+\]", "", got.text), vault_text(index)) == set()
+
+
+def test_why_questions_about_one_thing_are_not_pattern_questions():
+    assert not is_pattern_question("Why did I stop my guitar lessons?")
+    assert not is_pattern_question("Porque é que deixei as aulas?")
+    assert is_pattern_question("What have I learned about talking to users?")
+    assert is_pattern_question("Que erro volto sempre a cometer?")
