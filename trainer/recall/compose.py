@@ -229,7 +229,8 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
         if previous_same_item:
             s += NEIGHBOUR_SHARE * previous_rel  # "HSK 3 passed in December. 251 out of 300."
         previous, previous_rel = c, rel
-        s += TITLE_SHARE * sum(w for t, w in weights.items() if held(t, titles.get(c.n, ())) and not held(t, have)) / total
+        title = TITLE_SHARE * sum(w for t, w in weights.items() if held(t, titles.get(c.n, ())) and not held(t, have)) / total
+        s += 0.5 * title if pattern else title
         if why and c.n in decision_notes:
             s += 0.25  # every sentence of the decision asked about may be one of its reasons
         s += PATTERN_PRIOR if pattern else RANK_PRIOR[min(c.rank, len(RANK_PRIOR) - 1)]
@@ -334,7 +335,10 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     """The sentences that answer `question`, within about `budget` words, and the sources."""
     sources = reflection.sources
     by_path = {s.path: s.n for s in sources}
-    changes = change_pieces(reflection.timelines, by_path, reflection.pattern)
+    stories = reflection.timelines
+    if not reflection.pattern and not WHY.search(question):  # "what did the bank change?" is not about a
+        stories = [t for t in stories if sources and t.path == sources[0].path]  # decision it merely found
+    changes = change_pieces(stories, by_path, reflection.pattern)
     said = {normal(p.text) for p in changes}
     cands = []
     for rank, s in enumerate(reflection.sources):
@@ -349,7 +353,8 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
         weights = {t: max(w, 1.0) for t, w in retriever.idf(qterms).items() if t not in PATTERN_WORDS}
         total = sum(weights.values())
         subject_of = subject_shares(retriever, sources, weights)
-    lessons = {s.n for s in sources if LESSON_HEADING.search(s.title) or lesson_tagged(index.get(s.path))}
+    lessons = {s.n for s in sources if LESSON_HEADING.search(s.title) or LESSON_HEADING.search(s.path.rpartition("/")[0])
+               or lesson_tagged(index.get(s.path))}
     reasons = {normal(r.text) for t in reflection.timelines for r in t.reasons}
     titles = {s.n: set(terms(s.title)) for s in sources}
     top = {t.path for t in reflection.timelines[:1]}
@@ -398,7 +403,12 @@ def subject_shares(retriever: Retriever, sources: list[Source], weights: dict[st
 
 
 def lesson_tagged(note: Note | None) -> bool:
-    return note is not None and any(LESSON_HEADING.search(t) for t in note.tags)
+    """Tagged a lesson in its frontmatter (a "#lesson" on one line tags that line, not the note)."""
+    if note is None:
+        return False
+    tags = note.frontmatter.get("tags") or []
+    tags = [tags] if isinstance(tags, str) else [str(t) for t in tags]
+    return any(LESSON_HEADING.search(t) for t in tags)
 
 
 def overlaps(sentence: str, said: set[str]) -> bool:

@@ -18,7 +18,7 @@ TOKEN = re.compile(rf"[{LATIN}]+(?:['’][{LATIN}]+)?|[\u3400-\u4dbf\u4e00-\u9ff
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 STOPWORDS = frozenset("""
-a about above after again against all am an and any are as at be because been before being below
+a about above after against all am an and any are as at be because been before being below
 between both but by can could did do does doing down during each few for from further had has have
 having he her here hers herself him himself his how i if in into is it its itself just me more most
 my myself no nor not now of off on once only or other our ours ourselves out over own same she should
@@ -28,7 +28,7 @@ yours yourself yourselves also ever still much many get got make made let lets l
 one want wanted really actually something anything thing things way
 """.split())
 """Function words, dropped from questions and notes alike. ("own" is kept: "own the files".)"""
-STOPWORDS = STOPWORDS - {"own"}
+STOPWORDS = STOPWORDS - {"own"}  # ("again" is kept too: it is how a pattern is written)
 PORTUGUESE_STOPWORDS = frozenset("""
 o a os as um uma uns umas de do da dos das em no na nos nas por pelo pela para com sem que quê porque
 porquê e ou mas se eu me mim meu minha meus minhas tu te você ele ela nós eles elas isso isto esse essa
