@@ -235,7 +235,7 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s += 0.25  # every sentence of the decision asked about may be one of its reasons
         s += PATTERN_PRIOR if pattern else RANK_PRIOR[min(c.rank, len(RANK_PRIOR) - 1)]
         if pattern:
-            near = rel > 0 or (subject_of or {}).get(c.n, 0.0) > 0 or bool(echoes & set(terms(c.text)))
+            near = rel > 0 or (subject_of or {}).get(c.n, 0.0) >= 0.5 or bool(echoes & set(terms(c.text)))
             s += pattern_score(c, near, bool(weights), c.n in lessons)
         if REASON_CUE.search(c.text):
             s += 0.2 if why else 0.05
