@@ -215,3 +215,9 @@ def test_why_questions_about_one_thing_are_not_pattern_questions():
     assert not is_pattern_question("Porque é que deixei as aulas?")
     assert is_pattern_question("What have I learned about talking to users?")
     assert is_pattern_question("Que erro volto sempre a cometer?")
+
+
+def test_other_ways_of_asking_why_in_portuguese_get_the_reasons(vault):
+    got = ask(vault, "Qual foi o motivo para sair de Lisboa?")
+    assert got.language == "pt" and not got.pattern and "1.150 €" in got.text and "remoto" in got.text
+    assert is_pattern_question("Há algum padrão nas minhas decisões?")

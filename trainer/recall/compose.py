@@ -184,7 +184,8 @@ def quotable(sentence: str) -> bool:
 
 # --- ranking ------------------------------------------------------------------------------------
 
-WHY = re.compile(r"^\s*(why|what made me|how come)\b|\bpor ?que\b|\bporquê\b|为什么|为何|原因", re.IGNORECASE)
+WHY = re.compile(r"^\s*(why|what made me|how come)\b|\bpor ?que\b|\bporquê\b|为什么|为何|原因|\b(what was the reason|what were the reasons|the reasons? for|qual (?:foi|é|era) (?:o motivo|a razão)|o que me (?:levou|fez)|por que razão)\b",
+                 re.IGNORECASE)
 REASON_CUE = re.compile(
     r"\b(because|so that|so I|since|the real reason|real reason|I wanted|I want|I needed|in order to|"
     r"which (?:is|was) why|that is why|mattered|porque|pois|para que|queria|quero|por causa)\b|因为|所以|决定|为了|原因",

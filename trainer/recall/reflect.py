@@ -37,13 +37,15 @@ CHAT_INSTRUCTIONS = (
     "relevant, cite them as [1], [2], and never invent what they do not say.")
 PATTERN = re.compile(
     r"\b(keep|kept|always|usually|often|again|pattern|patterns|habit|habits|tend to|every time|"
-    r"recurring|repeatedly|sempre|costumo|de novo|outra vez|volto a|normalmente|geralmente)(?!\w)|总是|经常|老是|习惯|每次",
+    r"recurring|repeatedly|sempre|costumo|de novo|outra vez|volto a|normalmente|geralmente|padrão|padrões|"
+    r"hábito|hábitos|repetidamente|tendência)(?!\w)|总是|经常|老是|习惯|每次",
     re.IGNORECASE)
 ACROSS = re.compile(r"\b(mistakes|lessons|decisions|choices|learned|learnt|erros|lições|decisões|escolhas|aprendi)(?!\w)",
                     re.IGNORECASE)
 """Plural or summing words make a pattern question too ("what have I learned about…"), except in a
 question about one thing ("why did I stop my guitar lessons?")."""
-ONE_THING = re.compile(r"^\s*(why|when|who|where|what did I|how (?:much|many))\b|^\s*(por ?qu[eê]|quando|quem|onde|quanto)",
+ONE_THING = re.compile(r"^\s*(why|when|who|where|what did I|how (?:much|many))\b|^\s*(por ?qu[eê]|quando|quem|onde|quanto)|"
+                       r"\b(what was the reason|what were the reasons|the reasons? for|qual (?:foi|é|era) (?:o motivo|a razão)|o que me (?:levou|fez)|por que razão)\b",
                        re.IGNORECASE)
 CITATION = re.compile(r"(\s?)\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 K = 5
