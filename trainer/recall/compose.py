@@ -200,6 +200,7 @@ NUMBER_WORDS = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|t
                           r"cem|mil)\b|[一二三四五六七八九十百千万两]", re.IGNORECASE)
 RANK_PRIOR = (0.3, 0.18, 0.1, 0.06)
 PATTERN_PRIOR = 0.12
+PATTERN_ROOM = 0.7  # share of the word budget for a pattern's sentences: one "On … I wrote:" per note
 MIN_SHARE = 0.45  # a sentence scoring under this share of the best one is not chosen
 OPTIONS_HEADING = re.compile(r"\b(options?|alternatives?|considered|opções|alternativas)\b|选项", re.IGNORECASE)
 TITLE_SHARE = 0.6
@@ -366,7 +367,8 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     if about is not None:  # "who is Jonas?": the Jonas note speaks first, and no decision's story
         changes = []
         scored = [(s + ABOUT_SHARE if c.n == about else s, c) for s, c in scored]
-    room = int(budget * 0.85) - sum(count_words(p.text) + 4 for p in changes)  # 15%: the connecting words
+    share = PATTERN_ROOM if reflection.pattern else 0.85  # 15%: the connecting words (a pattern: more groups)
+    room = int(budget * share) - sum(count_words(p.text) + 4 for p in changes)
     chosen = choose(scored, max(room, budget // 3), reflection.pattern)
     pieces = sorted(chosen + changes, key=lambda p: (p.n != about, order(p)))
     return pieces, sources
