@@ -170,7 +170,8 @@ class Retriever:
         if not any(self._strong(h) for h in relevant):
             relevant = self._across_languages(question, relevant)
         best = max((h.coverage for h in relevant), default=0.0)
-        relevant = [h for h in relevant if h.coverage >= WEAK_SHARE * best or self._close(h)]
+        relevant = [h for h in relevant if h.coverage >= WEAK_SHARE * best or self._close(h)
+                    or self._titled(h.path, weights)]
         why = bool(WHY_QUESTION.search(question))
         hits = [replace(h, excerpt=self.excerpt(h.path, weights, why=why)) for h in relevant[:k]]
         return Retrieval(question, qterms, hits, candidates)
@@ -255,6 +256,14 @@ class Retriever:
             if note and text_language(f"{note.title}\n{note.body}") != lang and set(wanted) <= self.doc_terms(h.path):
                 out.append(replace(h, coverage=max(h.coverage, self.min_coverage)))
         return out
+
+    def _titled(self, path: str, weights: dict[str, float]) -> bool:
+        """The note's title names a subject word of the question ("Balcony garden" for "what did I
+        plant on the balcony?"): it is about the question even when another note holds more of it."""
+        row = self.conn.execute("SELECT f.title FROM retrieval_fts f JOIN retrieval_docs d ON d.id = f.rowid "
+                                "WHERE d.path = ?", (path,)).fetchone()
+        title = set(row[0].split()) if row else set()
+        return any(w > 0 and t in title for t, w in weights.items())
 
     def _close(self, hit: Hit) -> bool:
         return hit.cosine is not None and hit.cosine >= self.min_cosine
