@@ -94,6 +94,27 @@ def test_forget_removes_the_note_from_every_file_and_keeps_it_out(vault, brain_h
     assert (vault / TARGET).read_text(encoding="utf-8") == NOTES[TARGET]  # the vault is read-only
 
 
+def test_a_sentence_the_note_shares_with_another_note_is_not_residue_but_its_own_text_is(vault, brain_home):
+    """The 1,000-note bench vault reported 1 residue file: brain.db, holding other notes' copies of
+    a template line ("- try I buy tools before I need them") that the forgotten note also had. The
+    check looks for the note's own sentences only, and still finds them wherever they are."""
+    shared = "Nobody else knows about the quokkaberry orchard."
+    (vault / "inbox").mkdir()
+    (vault / "inbox" / "list.md").write_text(f"# A list\n\n- {shared}\n- buy bread\n", encoding="utf-8")
+    targets = find_targets(vault, [TARGET])
+    assert shared not in targets[0].fingerprints and SECRET in targets[0].fingerprints
+
+    result = forget(plan_forget(vault, targets))
+    db = index_db(vault).read_bytes()
+    assert shared.encode() in db  # the other note keeps its line ...
+    assert result.residue == []  # ... and that is not the forgotten note's residue
+    assert not any(SECRET.encode() in f.read_bytes() for f in brain_home.rglob("*") if f.is_file())
+    stray = vault_data_dir(vault) / "runs" / "old" / "events.jsonl"  # a leftover with the note's own text
+    stray.parent.mkdir(parents=True)
+    stray.write_text(json.dumps({"text": SECRET}) + "\n", encoding="utf-8")
+    assert files_holding(brain_home, targets) == [stray]
+
+
 def test_a_copy_of_the_forgotten_note_stays_out_too(vault, tmp_path):
     forget(plan_forget(vault, find_targets(vault, [TARGET])))
     copy = tmp_path / "vault" / "inbox" / "copy.md"
@@ -162,3 +183,41 @@ def test_cli_forgets_and_undo_lets_the_note_back(vault, capsys):
         scan_vault(vault, index)
         assert index.get(TARGET) is not None
     assert json.loads((vault_data_dir(vault) / "forgotten.json").read_text()) == {"paths": [], "contents": []}
+
+
+@pytest.mark.slow
+def test_sharded_forget_retrains_only_the_notes_shard_with_the_real_model(vault, brain_home):
+    """The real path: a 2-shard build with the bundled model, then `forget` of one note retrains
+    its shard (on the note's shard-mate only) and reuses the other shard's weights byte for byte;
+    the served adapter is the combined peft + GGUF LoRA of both, and no file keeps the note."""
+    from trainer.engines.base import LoraSettings, TrainSettings
+    from trainer.forget import retrainer
+    from trainer.pipeline import TrainPlan
+    from trainer.sharded import train_sharded
+    from trainer.sync.settings import SyncSettings
+
+    settings = TrainSettings(max_steps=2, max_len=64, rows_per_step=1, warmup_ratio=0.0, threads=2,
+                             lora=LoraSettings(rank=2, alpha=4, targets=["q_proj", "v_proj"]))
+    template = TrainPlan(vault, "default", settings=settings, dataset=DatasetConfig(eval_fraction=0), keep=5)
+    v1 = train_sharded(template, 2, lambda event: None)  # shard 0: journal + the key note; shard 1: the rest
+    kept = (v1.path / "shards" / "s001" / "peft" / "adapter_model.safetensors").read_bytes()
+    retrained_before = (v1.path / "shards" / "s000" / "peft" / "adapter_model.safetensors").read_bytes()
+
+    plan = plan_forget(vault, find_targets(vault, [TARGET]))
+    assert (plan.strategy, plan.shards["retrain"], plan.retrain_notes) == ("shard", [0], 1)
+    result = forget(plan, retrainer(template, SyncSettings()))
+
+    registry = AdapterRegistry(adapters_dir(vault))
+    new = registry.get(result.version)
+    assert registry.active_name() == new.name and registry.names() == [new.name] and result.residue == []
+    assert new.manifest["kind"] == "shard-retrain" and new.manifest["shards"]["retrained"] == [0]
+    with Index.open(index_db(vault)) as index:
+        journal = build_examples([index.get("journal/2025-01-03.md")], DatasetConfig(eval_fraction=0))
+    assert new.manifest["shards"]["figures"]["0"]["train"] == len(journal.train)  # the shard-mate's examples only
+    assert (new.path / "shards" / "s001" / "peft" / "adapter_model.safetensors").read_bytes() == kept
+    assert (new.path / "shards" / "s000" / "peft" / "adapter_model.safetensors").read_bytes() != retrained_before
+    config = json.loads((new.path / "peft" / "adapter_config.json").read_text())
+    assert config["r"] == 4 and (new.path / "lora.gguf").stat().st_size > 0  # both shards, summed, served
+    assert not list(new.path.glob("shards/*/lora.gguf"))  # only the sum is exported
+    raw = [f.read_bytes() for f in brain_home.rglob("*") if f.is_file()]
+    assert not any(b"quokkaberry" in data for data in raw)

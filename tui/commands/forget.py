@@ -6,9 +6,12 @@ from tui.commands import add_command, fail, resolve_config
 
 HELP = """\
 Take notes out of the index, retrieval, the embedding cache, every run folder and every adapter
-version that learned them, then rebuild the active adapter without them: a replay from the newest
-version that never saw them when there is one, else a full rebuild. The vault is not touched: a
-forgotten note stays on disk and brain skips it from now on (`--undo` lets it back in).
+version that learned them, then rebuild the active adapter without them: with a sharded adapter
+(`brain train --shards K`) only the shards that held them are retrained, on their remaining notes;
+else a replay from the newest version that never saw them when there is one, else a full rebuild.
+Afterwards every file under the data folder is searched for the notes' own sentences (those no
+other note shares). The vault is not touched: a forgotten note stays on disk and brain skips it
+from now on (`--undo` lets it back in).
 
 examples:
   brain forget journal/2025-06-21.md --dry-run     what would be removed and retrained, how long
