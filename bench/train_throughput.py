@@ -113,16 +113,20 @@ def time_packed(model, steps_rows, device: str, warmup: int, bf16: bool) -> tupl
         if step >= warmup:
             elapsed += _sync_time(device) - t0
             useful += sum(len(r.input_ids) for mb in micro for r in mb)
+    global PROFILE
     if PROFILE and device == "cuda":
+        PROFILE = False  # the first recipe only (brain)
         profile_step(model, steps_rows[-1], device, bf16)
     return useful / elapsed, first
 
 
 PROFILE = False
+TRACE = None
 
 
 def profile_step(model, micro, device: str, bf16: bool) -> None:
-    """One more step under torch.profiler: where the GPU time goes, top kernels first."""
+    """One more step under torch.profiler: where the GPU time goes, top kernels first, and how
+    much of the step's wall time the GPU was busy at all (the rest is host work it waited for)."""
     import torch
     from torch.profiler import ProfilerActivity, profile
 
@@ -130,22 +134,60 @@ def profile_step(model, micro, device: str, bf16: bool) -> None:
     from trainer.engines.data import n_targets
 
     n_items = sum(n_targets(r) for mb in micro for r in mb)
+    torch.cuda.synchronize()
     with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+        t0 = time.perf_counter()
         for mb in micro:
             pe.forward_loss(model, mb, n_items, device, bf16, backward=True)
         torch.cuda.synchronize()
-    print(prof.key_averages().table(sort_by="self_cuda_time_total", row_limit=30, max_name_column_width=70))
+        wall = time.perf_counter() - t0
+    events = prof.key_averages()
+    print(events.table(sort_by="self_cuda_time_total", row_limit=40, max_name_column_width=90))
+    kernels = [e for e in prof.events() if e.device_type.name == "CUDA"]
+    busy = _union_us([(e.time_range.start, e.time_range.end) for e in kernels])
+    print(f"profiled micro-steps: wall {wall * 1e3:.1f} ms (under the profiler), GPU busy {busy / 1e3:.1f} ms "
+          f"({busy / 1e3 / (wall * 1e3) * 100:.0f}%), {len(kernels)} kernels")
+    if TRACE:
+        prof.export_chrome_trace(TRACE)
 
 
-def run_brain(src, rows, st: TrainSettings, device: str, warmup: int, steps: int):
+def _union_us(spans) -> float:
+    total, end = 0.0, None
+    for a, b in sorted(spans):
+        if end is None or a > end:
+            total += b - a
+            end = b
+        elif b > end:
+            total += b - end
+            end = b
+    return total
+
+
+def run_brain(src, rows, st: TrainSettings, device: str, warmup: int, steps: int, variant: str = ""):
+    """The engine's own step; variant "k=v,k=v" sets trainer.engines.fastpath.OPTIONS first."""
+    from trainer.engines import fastpath
     from trainer.engines import peft_engine as pe
     from trainer.engines.distributed import World
 
-    model = load(src, st.lora, device)
-    st, path = pe.fast_setup(model, st, device, pe.FAST_MIN_STEPS, World())
-    tps, first = time_packed(model, packed_steps(rows, st, warmup + steps), device, warmup,
-                             pe.precision(st, device) == "bf16")
-    return tps, first, _params(model), f"{path} path, micro-batch {st.micro_batch}", st.micro_batch
+    saved = dict(fastpath.OPTIONS)
+    for kv in filter(None, variant.split(",")):
+        k, v = kv.split("=", 1)
+        fastpath.OPTIONS[k] = {"0": False, "1": True, "none": None}.get(v, v)
+    if variant:
+        import torch
+
+        fastpath._COMPILED.clear()
+        torch._dynamo.reset()
+    try:
+        model = load(src, st.lora, device)
+        st, path = pe.fast_setup(model, st, device, pe.FAST_MIN_STEPS, World())
+        tps, first = time_packed(model, packed_steps(rows, st, warmup + steps), device, warmup,
+                                 pe.precision(st, device) == "bf16")
+    finally:
+        fastpath.OPTIONS.update(saved)
+        if variant:
+            fastpath._COMPILED.clear()
+    return tps, first, _params(model), f"{path} path, micro-batch {st.micro_batch} {variant}", st.micro_batch
 
 
 def run_anchor(src, rows, st: TrainSettings, device: str, warmup: int, steps: int):
@@ -225,9 +267,18 @@ def main() -> None:
     ap.add_argument("--recipes", nargs="*", default=["brain", "anchor", "classic"])
     ap.add_argument("--tokenizer", help="tokenizer folder for --shape where the bundled model is absent")
     ap.add_argument("--profile", action="store_true", help="print a kernel profile of one brain step")
+    ap.add_argument("--trace", help="with --profile: write the step's Chrome trace here")
+    ap.add_argument("--variants", nargs="*", default=[],
+                    help="more brain runs with fast-path options, e.g. fold=0 mode=max-autotune-no-cudagraphs")
+    ap.add_argument("--options", default="", help="fast-path options for every brain run, e.g. fold=0")
     args = ap.parse_args()
-    global PROFILE
-    PROFILE = args.profile
+    global PROFILE, TRACE
+    PROFILE, TRACE = args.profile, args.trace
+    from trainer.engines import fastpath
+
+    for kv in filter(None, args.options.split(",")):
+        k, v = kv.split("=", 1)
+        fastpath.OPTIONS[k] = {"0": False, "1": True, "none": None}.get(v, v)
 
     import torch
     from transformers import AutoTokenizer
@@ -257,9 +308,23 @@ def main() -> None:
             (b, b_loss, n_params, how, micro), mem = measured(
                 lambda: run_brain(src, rows, st, device, args.warmup, args.steps), device)
             res["brain"] = (b, mem, how, b_loss)
+            print(f"[{shape}] brain {b:,.0f} tok/s, peak {mem or 0:.1f} GiB, step-1 loss {b_loss:.4f}", flush=True)
             st_used = TrainSettings(**{**st.__dict__, "micro_batch": micro})
         else:
             st_used, n_params = TrainSettings(**{**st.__dict__, "micro_batch": st.micro_batch or 8}), None
+        for variant in args.variants:
+            profile, PROFILE = PROFILE, False
+            try:
+                (v, v_loss, *_), mem = measured(
+                    lambda: run_brain(src, rows, st, device, args.warmup, args.steps, variant), device)
+                res[f"brain[{variant}]"] = (v, mem, "fast path, " + variant, v_loss)
+                print(f"[{shape}] brain[{variant}] {v:,.0f} tok/s, peak {mem or 0:.1f} GiB", flush=True)
+            except Exception as e:  # noqa: BLE001 - one variant failing leaves the others' figures
+                import traceback
+
+                traceback.print_exc()
+                print(f"variant {variant} failed: {e!r}", flush=True)
+            PROFILE = profile
         if "classic" in args.recipes:
             c, mem = measured(lambda: run_classic(src, tok, convs, device, precision(st, device) == "bf16",
                                                   args.warmup, args.steps * st.rows_per_step), device)
@@ -268,6 +333,7 @@ def main() -> None:
             (a, a_loss), mem = measured(lambda: run_anchor(src, rows, st_used, device, args.warmup, args.steps),
                                         device)
             res["anchor"] = (a, mem, f"HF+peft+flex+Liger, micro-batch {st_used.micro_batch}", a_loss)
+            print(f"[{shape}] anchor {a:,.0f} tok/s, peak {mem or 0:.1f} GiB, step-1 loss {a_loss:.4f}", flush=True)
         table.append((shape, n_params, res))
         report(table[-1], device, st)
         del rows
@@ -288,10 +354,10 @@ def report(entry, device: str, st: TrainSettings) -> None:
         mem_s = f"{mem:.1f} GiB" if mem is not None else "-"
         loss_s = f"{loss:.4f}" if loss is not None else "-"
         print(f"| {key} | {tps:,.0f} | {mfu} | {mem_s} | {loss_s} | {how} |")
-    if "brain" in res:
+    for mine in [k for k in res if k.startswith("brain")]:
         for other in ("anchor", "classic"):
             if other in res:
-                print(f"ratio brain/{other} = {res['brain'][0] / res[other][0]:.2f}x")
+                print(f"ratio {mine}/{other} = {res[mine][0] / res[other][0]:.2f}x")
     sys.stdout.flush()
 
 

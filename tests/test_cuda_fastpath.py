@@ -55,7 +55,7 @@ def step(model, rows, n_items):
     return loss, {n: p.grad.float().clone() for n, p in model.named_parameters() if p.requires_grad}
 
 
-@pytest.mark.parametrize("backend", ["chunked", "liger"])
+@pytest.mark.parametrize("backend", ["chunked", "compiled", "liger"])
 def test_fast_step_has_the_plain_steps_loss_and_gradients(backend):
     from trainer.engines import fastpath
     from trainer.engines.data import n_targets

@@ -8,7 +8,9 @@ on the same parameter tensors, arranged for the GPU:
   longest row, one compiled shape); attention is flex attention with a document BlockMask built
   from the restarting position_ids, so the blocks between two examples are skipped, not masked;
 - q/k/v and gate/up are one matrix product each (the frozen weights concatenated once), and the
-  LoRA pieces of a group are one product down (A stacked) and one up (B block-diagonal);
+  LoRA pieces of a group are one product down (A stacked) and one up (B block-diagonal); where a
+  group's output is wider than its input the up-projection rides in the base product
+  ([x, xA^T] @ [W, B]^T), so the token-by-output LoRA term is never written out;
 - each decoder layer is one torch.compile'd function (norms, rotary, SwiGLU and the LoRA adds
   fuse into the matrix products' neighbours), the same graph for every layer;
 - the loss goes through trainer.engines.loss: only target rows, never the whole logits.
@@ -28,6 +30,11 @@ GROUPS = {"qkv": ("q_proj", "k_proj", "v_proj"), "o": ("o_proj",), "gate_up": ("
           "down": ("down_proj",)}
 MAX_MICRO_TOKENS = 16384
 """Beyond ~16k tokens a micro-batch no longer fills the GPU better; it only takes memory."""
+OPTIONS = {"fold": True, "mode": None, "loss": "auto"}
+"""fold: the LoRA up-projection rides in the base matrix product ([x, xA] @ [W, B]^T, one GEMM
+with K = in + r) where the output is wider than the input (q/k/v, gate/up); mode: torch.compile's
+mode for the layer (None = default); loss: the loss backend when the caller says "auto" (see
+trainer.engines.loss). Module-level so the bench can time variants in one process."""
 
 
 @dataclass
@@ -83,6 +90,7 @@ class FastLlama:
         self.n_heads, self.n_kv = cfg.num_attention_heads, cfg.num_key_value_heads
         self.layers = [_layer_groups(layer) for layer in base.model.layers]
         self.first_lora = next((m for m in base.modules() if hasattr(m, "lora_A")), None)
+        _define_folded()
         self.step = _compiled_layer() if compile else _layer
         self.norm = _compiled_norm() if compile else _rms
 
@@ -103,8 +111,8 @@ class FastLlama:
             x = self.step(x, cos, sin, batch.mask, groups["ln1"], groups["ln2"],
                           *_group_args(groups, lora), dims)
         x = self.norm(x, self.norm_w, self.eps)
-        return linear_cross_entropy(x[0], self.lm_head, batch.targets, batch.n_items, self.loss_backend,
-                                    keep=batch.keep)
+        backend = OPTIONS["loss"] if self.loss_backend == "auto" else self.loss_backend
+        return linear_cross_entropy(x[0], self.lm_head, batch.targets, batch.n_items, backend, keep=batch.keep)
 
 
 @dataclass
@@ -120,42 +128,44 @@ class Batch:
 
 def make_batch(rows: list[PackedRow], length: int, n_items: int, device: str) -> Batch:
     """Rows laid end to end in one sequence of `length` tokens (a multiple of 128), the targets
-    shifted within each row (as the plain loss does), and the document BlockMask."""
+    shifted within each row (as the plain loss does), and the document BlockMask. Built with
+    numpy and one host-to-device copy: the GPU waits for this at the start of every step."""
+    import numpy as np
     import torch
     from torch.nn.attention.flex_attention import create_block_mask
 
-    ids, pos, targets, docs = [], [], [], []
+    n = sum(len(r.input_ids) for r in rows)
+    if n > length:
+        raise ValueError(f"{n} tokens do not fit a micro-batch of {length}")
+    buf = np.empty((3, length), dtype=np.int64)  # ids, positions, targets
+    ids, pos, targets = buf
+    ids[n:], pos[n:], targets[n:] = 0, np.arange(length - n), IGNORE
+    at = 0
     for r in rows:
-        ids += r.input_ids
-        pos += r.position_ids
-        targets += r.labels[1:] + [IGNORE]
-        start = len(docs) and docs[-1] + 1
-        docs += [start + d for d in _doc_index(r.position_ids)]
-    pad = length - len(ids)
-    if pad < 0:
-        raise ValueError(f"{len(ids)} tokens do not fit a micro-batch of {length}")
-    ids, pos, targets = ids + [0] * pad, pos + list(range(pad)), targets + [IGNORE] * pad
-    docs += [(docs[-1] + 1 if docs else 0)] * pad
-    t = lambda x: torch.tensor(x, device=device)  # noqa: E731
-    doc = t(docs)
+        k = len(r.input_ids)
+        ids[at:at + k], pos[at:at + k] = r.input_ids, r.position_ids
+        targets[at:at + k - 1], targets[at + k - 1] = r.labels[1:], IGNORE
+        at += k
+    starts = pos == 0  # a new document wherever the position restarts (and at each row's start)
+    starts[0] = True
+    row_starts = np.cumsum([0] + [len(r.input_ids) for r in rows[:-1]])
+    starts[row_starts[row_starts < length]] = True
+    if n < length:
+        starts[n] = True  # the padding is one document of its own
+        starts[n + 1:] = False
+    docs = np.cumsum(starts) - 1
+    keep = np.flatnonzero(targets != IGNORE)
+    host = torch.from_numpy(np.concatenate([buf.reshape(-1), docs, keep]))
+    dev = host.pin_memory().to(device, non_blocking=True) if str(device).startswith("cuda") else host
+    ids_t, pos_t, tgt_t = dev[:length], dev[length:2 * length], dev[2 * length:3 * length]
+    doc = dev[3 * length:4 * length]
 
     def same_doc_causal(b, h, q, kv):
         return (q >= kv) & (doc[q] == doc[kv])
 
     mask = create_block_mask(same_doc_causal, B=None, H=None, Q_LEN=length, KV_LEN=length, device=device,
                              _compile=True)
-    keep = t([i for i, y in enumerate(targets) if y != IGNORE])
-    return Batch(t([ids]), t([pos]), t(targets), mask, n_items, keep)
-
-
-def _doc_index(position_ids: list[int]) -> list[int]:
-    """0, 0, 0, 1, 1, ... : a new document wherever the position restarts at 0."""
-    out, d = [], -1
-    for i, p in enumerate(position_ids):
-        if p == 0 or i == 0:
-            d += 1
-        out.append(d)
-    return out
+    return Batch(ids_t[None], pos_t[None], tgt_t, mask, n_items, dev[4 * length:])
 
 
 def micro_length(micro_batch: int, max_len: int) -> int:
@@ -238,20 +248,62 @@ def _rms(x, w, eps: float):
 def _lin(x, group: tuple, p: float):
     """x @ w.T plus the group's LoRA term: A stacked [sum r, in], B block-diagonal [out, sum r]
     (scale folded in), both cast to the activations' dtype (peft keeps them in fp32), built
-    inside the compiled graph so the small ops fuse; dropout as peft (one mask per group)."""
+    inside the compiled graph so the small ops fuse; dropout as peft (one mask per group).
+    Where the output is wider than the input the up-projection is folded into the base product
+    (`_Folded`): the [tokens, out] LoRA term is never written and read back, and the backward
+    gets g @ B from the same product as g @ W."""
     import torch
     import torch.nn.functional as F
 
     w, parts, outs = group
-    y = x @ w.T
-    if parts is not None:
-        dt = x.dtype
-        a = torch.cat([lo[0].to(dt) for lo in parts if lo is not None])
-        b = torch.block_diag(*[(lo[1] * lo[2]).to(dt) if lo is not None
-                               else torch.zeros(n, 0, dtype=dt, device=x.device) for lo, n in zip(parts, outs)])
-        xd = F.dropout(x, p) if p > 0 else x
-        y = y + (xd @ a.T) @ b.T
-    return y
+    if parts is None:
+        return x @ w.T
+    dt = x.dtype
+    a = torch.cat([lo[0].to(dt) for lo in parts if lo is not None])
+    b = torch.block_diag(*[(lo[1] * lo[2]).to(dt) if lo is not None
+                           else torch.zeros(n, 0, dtype=dt, device=x.device) for lo, n in zip(parts, outs)])
+    if OPTIONS["fold"] and w.shape[0] > w.shape[1]:  # xd None: no dropout, the LoRA reads x itself
+        return _COMPILED["folded"].apply(x, F.dropout(x, p) if p > 0 else None, w, a, b)
+    xd = F.dropout(x, p) if p > 0 else x
+    return x @ w.T + (xd @ a.T) @ b.T
+
+
+def _define_folded() -> None:
+    """The folded product as an autograd.Function, defined before torch.compile traces a layer
+    (a class made inside traced code breaks the graph). x is passed once; xd only when dropout
+    makes it another tensor. A first version that passed x twice (x and xd, the same tensor at
+    p = 0) and made the class inside the traced layer gave wrong LoRA gradients on the device;
+    which of the two caused it was not separated."""
+    if "folded" in _COMPILED:
+        return
+    import torch
+
+    class _Folded(torch.autograd.Function):
+        """y = [x, xd A^T] @ [W, B]^T (xd = x when None); W frozen; grads for x, xd, A, B."""
+
+        @staticmethod
+        def forward(ctx, x, xd, w, a, b):
+            src = x if xd is None else xd
+            u = src @ a.T
+            y = torch.cat([x, u], dim=-1) @ torch.cat([w, b], dim=1).T
+            ctx.save_for_backward(src, w, a, b, u)
+            ctx.same = xd is None
+            return y
+
+        @staticmethod
+        def backward(ctx, g):
+            src, w, a, b, u = ctx.saved_tensors
+            gxu = g @ torch.cat([w, b], dim=1)
+            gx, gu = gxu[..., :w.shape[1]], gxu[..., w.shape[1]:]
+            gsrc = gu @ a
+            gu2, g2 = gu.reshape(-1, gu.shape[-1]), g.reshape(-1, g.shape[-1])
+            ga = gu2.T @ src.reshape(-1, src.shape[-1])
+            gb = g2.T @ u.reshape(-1, u.shape[-1])
+            if ctx.same:
+                return gx + gsrc, None, None, ga, gb
+            return gx, gsrc, None, ga, gb
+
+    _COMPILED["folded"] = _Folded
 
 
 def _rope(x, cos, sin):
@@ -285,8 +337,10 @@ _COMPILED: dict = {}
 def _compiled_layer():
     import torch
 
+    _define_folded()
+
     if "layer" not in _COMPILED:
-        _COMPILED["layer"] = torch.compile(_layer, dynamic=False)
+        _COMPILED["layer"] = torch.compile(_layer, dynamic=False, mode=OPTIONS["mode"])
     return _COMPILED["layer"]
 
 
