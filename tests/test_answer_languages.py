@@ -221,3 +221,14 @@ def test_other_ways_of_asking_why_in_portuguese_get_the_reasons(vault):
     got = ask(vault, "Qual foi o motivo para sair de Lisboa?")
     assert got.language == "pt" and not got.pattern and "1.150 €" in got.text and "remoto" in got.text
     assert is_pattern_question("Há algum padrão nas minhas decisões?")
+
+
+def test_meaning_alone_does_not_answer_a_portuguese_question(vault):
+    """The bundled embedding model reads English; two Portuguese texts look close to it whatever
+    they say, so a Portuguese question needs its words (or names) in a note to count as found."""
+    index, retriever = vault
+    from trainer.recall.retrieve import Hit
+
+    hit = Hit("journal/x.md", "x", None, 1.0, 0.1, "meaning", cosine=0.9)
+    assert retriever._strong(hit) and not retriever._strong(hit, by_meaning=False)
+    assert retriever.retrieve("Quanto custou o carro novo?").nothing_found

@@ -167,7 +167,8 @@ class Retriever:
         ranked = self._rank(question, qterms, weights, hop)
         candidates = [self._hit(r, weights) for r in ranked[: max(k * 3, 10)]]
         relevant = [h for h in candidates if self._relevant(h)]
-        if not any(self._strong(h) for h in relevant):
+        english = text_language(question) == "en"  # the bundled embedding model reads English only
+        if not any(self._strong(h, english) for h in relevant):
             relevant = self._across_languages(question, relevant)
         best = max((h.coverage for h in relevant), default=0.0)
         relevant = [h for h in relevant if h.coverage >= WEAK_SHARE * best or self._close(h)
@@ -268,9 +269,12 @@ class Retriever:
     def _close(self, hit: Hit) -> bool:
         return hit.cosine is not None and hit.cosine >= self.min_cosine
 
-    def _strong(self, hit: Hit) -> bool:
-        """Good enough that the question counts as answered by the notes at all."""
-        return hit.coverage >= self.min_coverage or (hit.cosine is not None and hit.cosine >= self.min_cosine)
+    def _strong(self, hit: Hit, by_meaning: bool = True) -> bool:
+        """Good enough that the question counts as answered by the notes at all. Meaning counts
+        only for an English question: the English embedding model puts any two Portuguese texts
+        close ("Quanto custou o carro novo?" and a note saying "Custou 9.400 €")."""
+        return hit.coverage >= self.min_coverage or (by_meaning and hit.cosine is not None
+                                                     and hit.cosine >= self.min_cosine)
 
     # --- BM25 and term statistics -----------------------------------------------------------
 
