@@ -190,3 +190,20 @@ def test_a_memory_written_with_raw_contact_ids_is_rekeyed_and_the_ids_leave_the_
     with MemoryStore.open(db) as store:
         assert [m.text for m in store.messages("+49 151 23456789")] == [ALICE_FACT]
     assert not any(b"23456789" in f.read_bytes() for f in tmp_path.iterdir() if f.is_file())
+
+
+def test_memories_stored_with_an_older_term_splitter_still_match(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "memory.db"
+    with MemoryStore.open(db) as store:
+        first = store.remember("ines", "user", "A Inês faz anos a 3 de maio.")
+        for text in ("Vou a Lisboa amanhã.", "O comboio atrasou.", "Comprei pão.", "Está a chover."):
+            store.remember("ines", "user", text)  # the latest few always come back: push it out of them
+    conn = sqlite3.connect(db)  # as an older splitter left it ("Inês" cut in two), with no version
+    conn.execute("UPDATE memories_fts SET terms = 'in s faz' WHERE rowid = ?", (first.id,))
+    conn.execute("PRAGMA user_version = 0")
+    conn.commit()
+    conn.close()
+    with MemoryStore.open(db) as store:
+        assert first.text in [m.text for m in store.recall("ines", "Quando é o aniversário da Inês?")]

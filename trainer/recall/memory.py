@@ -32,6 +32,7 @@ from backends.base import Message
 from trainer.data.chats.pseudonyms import load_key
 from trainer.data.scrub import scrub_text
 from trainer.db import transaction
+from trainer.recall.retrieve import VERSION as TERMS_VERSION
 from trainer.recall.terms import query_terms, terms
 
 SCHEMA = """
@@ -99,7 +100,19 @@ class MemoryStore:
                     conn.execute(statement)
         store = cls(conn, path, key)
         store._pseudonymise_legacy()
+        if conn.execute("PRAGMA user_version").fetchone()[0] != TERMS_VERSION:
+            store._reindex()
         return store
+
+    def _reindex(self) -> None:
+        """The search terms of every memory again, after the term splitter changed (accents,
+        new words), so what a contact said before still matches what they ask now."""
+        rows = self._conn.execute("SELECT id, text FROM memories").fetchall()
+        with transaction(self._conn):
+            self._conn.execute("DELETE FROM memories_fts")
+            self._conn.executemany("INSERT INTO memories_fts (rowid, terms) VALUES (?, ?)",
+                                   [(i, " ".join(terms(text))) for i, text in rows])
+            self._conn.execute(f"PRAGMA user_version = {int(TERMS_VERSION)}")
 
     def pseudonym(self, contact: str) -> str:
         """The key rows are stored under: a keyed hash of the contact's id (a pseudonym stays)."""
