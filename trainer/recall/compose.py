@@ -199,6 +199,9 @@ NUMBER_WORDS = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|t
                           r"thirty|forty|fifty|hundred|thousand|half|twice|dois|duas|três|quatro|cinco|dez|"
                           r"cem|mil)\b|[一二三四五六七八九十百千万两]", re.IGNORECASE)
 RANK_PRIOR = (0.3, 0.18, 0.1, 0.06)
+MONEY = re.compile(r"[€$£¥₹]\s?\d|\d[\d.,]*\s?(?:€|%|percent|por cento|euros?|dollars?|reais)|\d\s?[kK]\b")
+MONEY_SHARE = 0.4
+TOTAL_ROW = re.compile(r"^\W*(total|sum|totals|soma|合计|总计)\W*:", re.IGNORECASE)
 PATTERN_PRIOR = 0.12
 PATTERN_ROOM = 0.7  # share of the word budget for a pattern's sentences: one "On … I wrote:" per note
 MIN_SHARE = 0.45  # a sentence scoring under this share of the best one is not chosen
@@ -251,12 +254,14 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s += 0.1
         if numeric:  # the question asks for a number: a sentence without one does not answer it
             s += 0.3 if new_number(c.text, question) else -0.15
+        elif why and MONEY.search(c.text) and (not c.table or TOTAL_ROW.match(c.text)):
+            s += MONEY_SHARE  # a sum or a share is a reason's evidence, and the table's conclusion
         elif why and re.search(r"\d", c.text):
             s += 0.08  # a figure is usually a reason's evidence ("about €190 a month")
         if how and c.step:
             s += 0.2  # "how do I …?" is answered by my steps
-        if c.table and not numeric:
-            s -= 0.1  # a table row reads badly out of its table
+        if c.table and not numeric and not TOTAL_ROW.match(c.text):
+            s -= 0.1  # a table row reads badly out of its table (but its total sums it up)
         if why and OPTIONS_HEADING.search(c.heading):
             s -= 0.2  # the options weighed are not the reasons
         if len(words(c.text)) < 4 and not CJK.search(c.text):
