@@ -31,6 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 GOAL_SHARE = 0.10
+PINNED = False
+"""--pin runs two builds at once: waiting for every child there would wait for the other build's."""
 
 
 def main() -> None:
@@ -59,6 +61,8 @@ def main() -> None:
     ap.add_argument("--documents-only", action="store_true",
                     help="train on the notes' own text only (no question pairs): more epochs for the same time")
     args = ap.parse_args()
+    global PINNED
+    PINNED = args.pin
 
     work = Path(tempfile.mkdtemp(prefix="brain-forget-bench-"))
     os.environ["BRAIN_HOME"] = str(work / "home")
@@ -204,10 +208,9 @@ def cpu_s() -> float:
     a figure that a busy shared machine distorts far less than wall time."""
     import resource
 
-    while True:  # reap finished children first: only waited-for children count
-        try:
-            if os.waitpid(-1, os.WNOHANG)[0] == 0:
-                break
+    while not PINNED:  # wait for the training children to exit: only waited-for children count, and a
+        try:     # run returns at the child's "done" event, before the child has exited (or been reaped)
+            os.waitpid(-1, 0)
         except ChildProcessError:
             break
     return sum(u.ru_utime + u.ru_stime for u in (resource.getrusage(resource.RUSAGE_SELF),
