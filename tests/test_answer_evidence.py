@@ -80,3 +80,68 @@ def test_a_table_row_other_than_the_total_stays_out_of_a_why_answer(vault):
     index, retriever = vault
     got = answer(index, "Why did I decide not to rent a studio?", retriever=retriever)
     assert "€420" not in got.text and "€35" not in got.text
+
+
+BREAD = """---
+tags: [lesson]
+---
+# What I keep getting wrong with bread
+
+- The dough was "ready in four hours" and took seven, because the kitchen is cold in winter.
+- I add flour when the dough is sticky, and every loaf comes out dense.
+- I cut the loaf while it is hot and the crumb turns gummy.
+- I bake on the middle shelf and the bottom never browns.
+- I forget the salt when I am talking to someone.
+"""
+
+MARKET = """---
+date: 2025-02-01
+---
+# Market day
+
+Sold six loaves at the Saturday market. The rye went first. The neighbour's dog got into the bread bin
+again and ate the last sourdough loaf, crust and all.
+"""
+
+DRILL = """---
+tags: [lesson]
+---
+# Making a bread board
+
+Sand the bread board with the grain, then oil it.
+"""
+
+
+@pytest.fixture
+def bread(tmp_path):
+    root = tmp_path / "vault"
+    notes = {"lessons/bread.md": BREAD, "journal/2025-02-01.md": MARKET, "lessons/sanding.md": DRILL}
+    for path, text in notes.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    index = Index.open(tmp_path / "index.db")
+    scan_vault(root, index)
+    retriever = Retriever(index)
+    yield index, retriever
+    retriever.close()
+    index.close()
+
+
+def test_a_pattern_answer_uses_its_room_for_more_of_the_lesson_note_when_other_notes_say_little(bread):
+    index, retriever = bread
+    got = answer(index, "What do I keep getting wrong with bread?", retriever=retriever)
+    assert got.pattern and not got.nothing_found
+    items = ["took seven", "dense", "gummy", "never browns", "forget the salt"]
+    assert sum(item in got.text for item in items) >= 4
+
+
+
+
+
+def test_an_again_about_someone_else_is_not_a_recurrence_of_mine():
+    from trainer.recall.compose import about_me
+    assert about_me("I said yes again, on the spot.")
+    assert about_me("Accepted the first quote for the bathroom again, without a second one.")
+    assert about_me("Voltei a fazer o mesmo: aceitei o primeiro orçamento.")
+    assert not about_me("She brought up the Campanhã flat again.")
+    assert not about_me("Ela voltou a falar do apartamento.")

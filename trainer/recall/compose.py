@@ -290,12 +290,21 @@ PATTERN_WORDS = frozenset(terms("keep kept always usually often again pattern pa
 def pattern_score(c: Candidate, near: bool, has_subject: bool, lesson_note: bool) -> float:
     """What a pattern is written in ("again", a "what I got wrong" section or note, a rule I set
     myself), counted where the sentence is near the question's subject (or the question names none)."""
-    cues = (0.3 if RECURS.search(c.text) else 0.0)
+    cues = (0.3 if RECURS.search(c.text) and about_me(c.text) else 0.0)
     cues += 0.25 if LESSON_HEADING.search(c.heading) or lesson_note else 0.0
     cues += 0.1 if RULE.search(c.text) else 0.0
     if not has_subject or near:
         return cues
     return 0.5 * cues - 0.3  # a lesson about something else
+
+
+SOMEONE_ELSE = re.compile(r"^\W*(she|he|they|ela|ele|eles|elas|他|她|他们)\b", re.IGNORECASE)
+
+
+def about_me(text: str) -> bool:
+    """"She brought up the flat again" is her pattern, not mine: a sentence whose subject is
+    someone else is no recurrence of mine, whatever "again" it holds."""
+    return not SOMEONE_ELSE.match(text)
 
 
 def subject_words(cands: list[Candidate], weights: dict[str, float], subject_of: dict[int, float],
@@ -464,8 +473,9 @@ def change_text(text: str) -> str:
 
 
 def choose(scored: list[tuple[float, Candidate]], budget: int, pattern: bool) -> list[Piece]:
-    """Best first while the words last; a pattern answer takes at most two per note and reaches
-    for at least three notes."""
+    """Best first while the words last; a pattern answer takes at most two per note first, so it
+    reaches across notes, then spends what room is left on the best of the rest (a lesson note
+    listing five mistakes is not cut to two because the other notes say little)."""
     ranked = sorted(scored, key=lambda sc: -sc[0])
     if not ranked:
         return []
@@ -479,16 +489,20 @@ def choose(scored: list[tuple[float, Candidate]], budget: int, pattern: bool) ->
     per_note: Counter[int] = Counter()
     out: list[Piece] = []
     used = 0
-    for s, c in ranked:
-        if pattern and per_note[c.n] >= 2:
-            continue
-        n_words = count_words(c.text)
-        if out and used + n_words > budget:
-            continue
-        out.append(Piece(c.text, c.n, c.date, c.pos, "", s))
-        per_note[c.n] += 1
-        used += n_words
+    for cap in ((PATTERN_PER_NOTE, None) if pattern else (None,)):
+        for s, c in ranked:
+            if cap and per_note[c.n] >= cap or any(p.n == c.n and p.pos == c.pos for p in out):
+                continue
+            n_words = count_words(c.text)
+            if out and used + n_words > budget:
+                continue
+            out.append(Piece(c.text, c.n, c.date, c.pos, "", s))
+            per_note[c.n] += 1
+            used += n_words
     return out
+
+
+PATTERN_PER_NOTE = 2
 
 
 def order(p: Piece) -> tuple:
