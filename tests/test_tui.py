@@ -316,3 +316,34 @@ async def test_a_refused_adapter_is_told_to_the_user_once():
         await wait_for(pilot, lambda: not app._checking_adapter, what="the adapter check")
         await pilot.pause()
         assert len([n for n in app._notifications if "v0003" in n.message]) == 1
+
+
+@pytest.mark.slow
+def test_closing_the_terminal_ends_the_app_even_without_a_hangup_signal(tmp_path):
+    """Under `make run` the hangup goes to make alone; brain must still notice its terminal is
+    gone and quit, not spin on end-of-file with the watcher running (seen: 51% CPU for an hour)."""
+    import os
+    import pty
+    import select
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    master, slave = pty.openpty()
+    child = subprocess.Popen([sys.executable, "-m", "tui", "--vault", str(tmp_path)], stdin=slave, stdout=slave,
+                             stderr=slave, start_new_session=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+    os.close(slave)
+    seen, deadline = b"", time.monotonic() + 120
+    try:
+        while b"empty" not in seen and b"notes indexed" not in seen and time.monotonic() < deadline:
+            if select.select([master], [], [], 0.5)[0]:
+                seen += os.read(master, 65536)  # drain the screen, as a terminal would
+        assert child.poll() is None, "brain should be running in its terminal"
+        os.close(master)  # the window closes
+        child.wait(timeout=60)  # an upper bound, not a timing assertion
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 129

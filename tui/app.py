@@ -11,6 +11,8 @@ so answers from the notes work on a first run and stay current while the app is 
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -34,6 +36,15 @@ from tui.indexer import IndexState, VaultIndexer
 from tui.session import ChatSession
 
 
+def terminal_fd() -> int | None:
+    """The terminal the app reads keys from, or None (headless tests, piped input)."""
+    stream = sys.__stdin__
+    try:
+        return stream.fileno() if stream is not None and os.isatty(stream.fileno()) else None
+    except (OSError, ValueError):
+        return None
+
+
 @dataclass
 class Loading:
     """One load attempt: worker threads wait on `done`, then read `error`."""
@@ -45,6 +56,7 @@ class Loading:
 
 ADAPTER_CHECK_S = 2.0  # how often the app looks for a newly activated adapter
 RESCAN_S = 30.0  # a light incremental rescan of the vault, whatever the watcher said
+HANGUP_CHECK_S = 2.0  # how often the app looks whether its terminal is still there
 
 
 @dataclass
@@ -119,6 +131,16 @@ class BrainApp(App[None]):
         self.set_interval(RESCAN_S, self.index_vault)
         if self.cfg.sync.in_app:
             self.run_sync()
+        terminal = terminal_fd()
+        if terminal is not None:
+            self.set_interval(HANGUP_CHECK_S, lambda: self.exit_if_hung_up(terminal))
+
+    def exit_if_hung_up(self, fd: int) -> None:
+        """Quit when the terminal is gone (window closed, ssh dropped). A SIGHUP does not always
+        arrive (under `make run` it goes to make alone), and then Textual's input thread reads
+        EOF in a loop at a third of a core, with the watcher and a training run left behind."""
+        if not os.isatty(fd):
+            self.exit(return_code=129)
 
     async def on_event(self, event: events.Event) -> None:
         """Until the first frame nothing has focus, and Textual hands keys to the screen, which

@@ -21,4 +21,4 @@ def run(args) -> int:
     except HistoryError as exc:
         return fail(str(exc))
     app.run()
-    return 0
+    return app.return_code or 0  # 129 when the terminal went away
