@@ -44,16 +44,42 @@ def vault_with_note(tmp_path: Path) -> Path:
     return vault
 
 
-def test_every_caller_of_scan_vault_passes_the_scrub():
+def test_every_caller_of_scan_vault_passes_the_vaults_scrub():
     """The vault layer cannot import the scrub, so each caller passes it; one that forgot would
-    store notes in clear."""
+    store notes in clear, and one with other settings would scrub the index two ways in turn."""
     missing = []
     for path in [*REPO.glob("tui/**/*.py"), *REPO.glob("trainer/**/*.py")]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "scan_vault":
-                if not any(k.arg == "scrub" for k in node.keywords):
+                scrub = next((k.value for k in node.keywords if k.arg == "scrub"), None)
+                if not (isinstance(scrub, ast.Call) and getattr(scrub.func, "id", None) == "index_scrub"):
                     missing.append(f"{path.relative_to(REPO)}:{node.lineno}")
     assert missing == []
+
+
+def test_the_configs_deny_list_reaches_the_index_and_answers(tmp_path, brain_home):
+    """A name the user put in [scrub] deny never reaches brain.db, whichever command indexes."""
+    from tui.cli import main
+
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "tea.md").write_text("# Tea with Priya\n\nPriya told me about ACME-4471 over jasmine tea.\n",
+                                  encoding="utf-8")
+    config = brain_home / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[scrub]\ndeny = ["Priya", "re:ACME-\\\\d+"]\n', encoding="utf-8")
+    assert main(["index", str(vault)]) == 0
+    from trainer.paths import index_db
+    from trainer.recall.answer import answer
+
+    stored = db_bytes(index_db(vault))
+    assert b"Priya" not in stored and b"ACME-4471" not in stored and b"jasmine" in stored
+    with Index.open(index_db(vault)) as index:
+        got = answer(index, "What did I talk about over jasmine tea?")
+    assert "jasmine" in got.text and "Priya" not in got.text and "<REDACTED>" in got.text
+    config.write_text("", encoding="utf-8")  # taken off the list: the next index has the name back
+    assert main(["index", str(vault)]) == 0
+    assert b"Priya" in db_bytes(index_db(vault))
 
 
 def test_the_index_stores_no_secret_but_keeps_names_lines_and_the_raw_hash(tmp_path):

@@ -35,7 +35,7 @@ from trainer.paths import adapters_dir, index_db, sync_db, vault_data_dir
 from trainer.vault.forgotten import add_forgotten
 from trainer.vault.index import Index
 from trainer.vault.note import Note
-from trainer.data.scrub import IndexScrub
+from trainer.data.scrub_settings import index_scrub
 from trainer.vault.scan import scan_vault
 
 FIXED_OVERHEAD_S = 15.0
@@ -121,7 +121,7 @@ def find_targets(vault: Path, paths: list[str], matching: str | None = None) -> 
     text contains `matching` (case-insensitive). Raises ForgetError naming what matched nothing."""
     vault = vault.expanduser().resolve()
     with Index.open(index_db(vault)) as index:
-        scan_vault(vault, index, scrub=IndexScrub())
+        scan_vault(vault, index, scrub=index_scrub(vault))
         found: dict[str, Note] = {}
         for raw in paths:
             rel = _relative(vault, raw)
@@ -301,7 +301,7 @@ def drop_from_index(vault: Path, targets: list[Target]) -> None:
         with index.transaction():
             for t in targets:
                 index.delete(t.path)
-        scan_vault(vault, index, scrub=IndexScrub())  # a copy of the same bytes elsewhere goes too
+        scan_vault(vault, index, scrub=index_scrub(vault))  # a copy of the same bytes elsewhere goes too
         for store in (Retriever(index), DecisionStore(index)):
             try:
                 store.sync()

@@ -24,7 +24,8 @@ from trainer.adapters.coverage import coverage_after, focus_dataset, read_covera
 from trainer.adapters.registry import AdapterRegistry, AdapterVersion
 from trainer.engines.runner import TrainRun
 from trainer.vault.scan import scan_vault
-from trainer.data.scrub import IndexScrub, ScrubConfig
+from trainer.data.scrub import ScrubConfig
+from trainer.data.scrub_settings import index_scrub
 
 
 class TrainFailed(RuntimeError):
@@ -59,7 +60,7 @@ def train_vault(plan: TrainPlan, on_event: Callable[[TrainEvent], None],
                 on_run: Callable[[TrainRun], None] | None = None) -> AdapterVersion:
     """Run the whole pipeline; raises TrainFailed with the child's message when training fails."""
     with Index.open(index_db(plan.vault)) as index:
-        scan_vault(plan.vault, index, scrub=IndexScrub())
+        scan_vault(plan.vault, index, scrub=index_scrub(plan.vault))
         notes = list(index.notes())
     scrub = with_people(plan.vault, plan.scrub)
     dataset = build_examples(notes, plan.dataset, scrub)

@@ -28,7 +28,7 @@ from trainer.engines.runner import TrainRun
 from trainer.paths import adapters_dir, index_db, vault_data_dir
 from trainer.pipeline import TrainFailed, TrainPlan, _follow
 from trainer.vault.index import Index
-from trainer.data.scrub import IndexScrub
+from trainer.data.scrub_settings import index_scrub
 from trainer.vault.scan import scan_vault
 
 SHARDS = "shards"
@@ -42,7 +42,7 @@ def train_sharded(plan: TrainPlan, count: int, on_event: Callable[[TrainEvent], 
     clock = Phases()
     started = time.monotonic()
     with Index.open(index_db(plan.vault)) as index:
-        scan_vault(plan.vault, index, scrub=IndexScrub())
+        scan_vault(plan.vault, index, scrub=index_scrub(plan.vault))
         notes = list(index.notes())
     clock.lap("scan")
     dataset = build_examples(notes, plan.dataset, plan.scrub)

@@ -86,8 +86,8 @@ class VaultIndexer:
             log.warning("warming retrieval up failed", exc_info=True)
 
     def _scan(self, index, progress: Progress | None) -> None:
-        from trainer.data.scrub import IndexScrub
+        from trainer.data.scrub_settings import index_scrub
         from trainer.vault.scan import scan_vault
 
         scan_vault(self.vault, index, (lambda done, total, _path: progress(done, total)) if progress else None,
-                   scrub=IndexScrub())
+                   scrub=index_scrub(self.vault))

@@ -7,9 +7,10 @@ Kept apart from the detectors so reading the config stays light; `to_config()` g
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
-from trainer.data.scrub import ScrubConfig
+from trainer.data.scrub import IndexScrub, ScrubConfig
 
 
 @dataclass
@@ -56,3 +57,54 @@ def _pattern_problem(key: str, item: object) -> list[str]:
         except re.error as exc:
             return [f"{key}: {item!r} is not a valid regular expression ({exc})"]
     return []
+
+
+# --- the settings the note index is scrubbed with -------------------------------------------------
+# The index is written by many callers (the TUI, `brain index`, `brain sync`, forget, the server),
+# most of them far from the config. So the [scrub] values the index needs (deny, allow, phone
+# regions) are kept beside the index, recorded whenever a command resolves the config, and every
+# indexer reads them back: one set of settings, so the index is never scrubbed two ways in turn.
+INDEX_SCRUB_FILE = "index-scrub.json"
+
+
+def record_for_index(vault: Path, settings: ScrubSettings) -> None:
+    """Keep `settings`' deny/allow/regions for the vault's index (atomic; only when they change)."""
+    import json
+
+    from trainer.atomic import atomic_write_text
+    from trainer.paths import vault_data_dir
+
+    data_dir = vault_data_dir(vault)
+    text = json.dumps({"deny": settings.deny, "allow": settings.allow, "phone_regions": settings.phone_regions},
+                      ensure_ascii=False, indent=1)
+    path = data_dir / INDEX_SCRUB_FILE
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except OSError:
+        pass
+    data_dir.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, text)
+
+
+def index_scrub(vault: Path) -> IndexScrub:
+    """The scrub the vault's index applies: the recorded [scrub] values, else the defaults.
+    An unreadable file means the defaults (the built-in detectors still run) and a warning."""
+    import json
+    import logging
+
+    from trainer.paths import vault_data_dir
+
+    path = vault_data_dir(vault) / INDEX_SCRUB_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        settings = ScrubSettings(deny=list(data.get("deny", [])), allow=list(data.get("allow", [])),
+                                 phone_regions=list(data.get("phone_regions", ["CN", "IN", "US"])))
+        if settings.problems():
+            raise ValueError("; ".join(settings.problems()))
+    except FileNotFoundError:
+        return IndexScrub()
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
+        logging.getLogger("brain.scrub").warning("%s is unreadable (%s): the index uses the default scrub", path, exc)
+        return IndexScrub()
+    return IndexScrub(replace(settings.to_config(), pseudonyms=False, names=()))

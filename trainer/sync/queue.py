@@ -43,7 +43,7 @@ from trainer.vault.index import Index
 from trainer.paths import adapters_dir, index_db, sync_db, vault_data_dir
 from trainer.adapters.coverage import Changes, diff, read_coverage, write_coverage
 from trainer.adapters.registry import AdapterRegistry
-from trainer.data.scrub import IndexScrub
+from trainer.data.scrub_settings import index_scrub
 from trainer.vault.scan import VaultUnavailable, scan_vault
 from trainer.sync.settings import SyncSettings
 
@@ -450,7 +450,7 @@ class RefreshQueue:
 
     def _scan(self, rehash: bool) -> dict[str, str]:
         with Index.open(index_db(self.vault)) as index:
-            scan_vault(self.vault, index, rehash=rehash, scrub=IndexScrub())
+            scan_vault(self.vault, index, rehash=rehash, scrub=index_scrub(self.vault))
             return {path: s.content_hash for path, s in index.file_states().items()}
 
     def _coverage(self, active: Path | None, states: dict[str, str]) -> dict[str, str] | None:

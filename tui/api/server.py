@@ -373,13 +373,13 @@ class ChatService:
         (the model writes only in the "prose" style, checked), then the notes it cites."""
         from trainer.recall.answer import answer
         from trainer.vault.index import Index
-        from trainer.data.scrub import IndexScrub
+        from trainer.data.scrub_settings import index_scrub
         from trainer.vault.scan import scan_vault
 
         parts: list[str] = []
         with Index.open(self.settings.index_db) as index:
             if self.settings.vault is not None and self.settings.vault.is_dir():
-                scan_vault(self.settings.vault, index, scrub=IndexScrub())  # incremental: only changed notes are read
+                scan_vault(self.settings.vault, index, scrub=index_scrub(self.settings.vault))  # incremental: only changed notes are read
             result = answer(index, messages[-1].content, style=self.settings.answer_style,
                             stream=self.replier.stream, opts=opts, history=messages[:-1], on_text=parts.append)
         yield from parts

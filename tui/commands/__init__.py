@@ -41,7 +41,20 @@ def resolve_config(args: argparse.Namespace) -> Config:
         cfg.backend.allow_network = True
     cfg.backend.allow_network = cfg.backend.allow_network or network_allowed()
     allow_network(cfg.backend.allow_network)  # offline hub unless opted in; children inherit it
+    remember_index_scrub(cfg)
     return cfg
+
+
+def remember_index_scrub(cfg: Config) -> None:
+    """Whoever indexes the vault next (this command, the TUI, sync, forget, the server) scrubs its
+    notes with these [scrub] deny/allow values: they are kept beside the index."""
+    from trainer.data.scrub_settings import record_for_index
+
+    if cfg.vault_path.is_dir():
+        try:
+            record_for_index(cfg.vault_path, cfg.scrub)
+        except OSError as exc:
+            print(f"brain: could not record the [scrub] settings for the index ({exc})", file=sys.stderr)
 
 
 def fail(message: str, code: int = 1) -> int:

@@ -96,11 +96,11 @@ def evaluate(cfg, questions, args, style: str):
     from trainer.paths import index_db
     from trainer.recall.retrieve import Retriever
     from trainer.vault.index import Index
-    from trainer.data.scrub import IndexScrub
+    from trainer.data.scrub_settings import index_scrub
     from trainer.vault.scan import scan_vault
 
     with Index.open(index_db(cfg.vault_path)) as index:
-        scan_vault(cfg.vault_path, index, scrub=IndexScrub())
+        scan_vault(cfg.vault_path, index, scrub=index_scrub(cfg.vault_path))
         retriever = Retriever.open(index, args.dense)
         search = "embeddings" if retriever.dense is not None else "BM25 only"
         try:

@@ -40,10 +40,12 @@ def parse_size(text: str) -> int:
 def run(args) -> int:
     from trainer.vault.index import Index, IndexUnavailable, delete_index
     from trainer.paths import index_db
-    from trainer.data.scrub import IndexScrub
+    from trainer.data.scrub_settings import index_scrub
     from trainer.vault.scan import DEFAULT_MAX_BYTES, VaultUnavailable, scan_vault
 
-    vault = Path(args.vault_arg).expanduser() if args.vault_arg else resolve_config(args).vault_path
+    if args.vault_arg:
+        args.vault = args.vault_arg
+    vault = resolve_config(args).vault_path  # also records the [scrub] values the index applies
     if not vault.exists():
         return fail(f"vault not found: {vault}")
     if not vault.is_dir():
@@ -54,7 +56,7 @@ def run(args) -> int:
     try:
         with Index.open(db) as index, progress_bar() as progress:
             report = scan_vault(vault, index, progress, max_bytes=args.max_size or DEFAULT_MAX_BYTES,
-                                scrub=IndexScrub())
+                                scrub=index_scrub(vault))
     except (IndexUnavailable, ValueError, VaultUnavailable) as exc:
         return fail(str(exc))
     print_report(vault, db, report, args.show_all)

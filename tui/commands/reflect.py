@@ -59,11 +59,11 @@ def reflect_and_answer(cfg, question: str, args, style: str, out: Printer) -> in
     from trainer.recall.reflect import reflect
     from trainer.recall.retrieve import Retriever
     from trainer.vault.index import Index
-    from trainer.data.scrub import IndexScrub
+    from trainer.data.scrub_settings import index_scrub
     from trainer.vault.scan import scan_vault
 
     with Index.open(index_db(cfg.vault_path)) as index:
-        scan_vault(cfg.vault_path, index, scrub=IndexScrub())
+        scan_vault(cfg.vault_path, index, scrub=index_scrub(cfg.vault_path))
         retriever = Retriever.open(index, args.dense)
         try:
             reflection = reflect(index, question, retriever, args.k, cfg.chat.system_prompt)
