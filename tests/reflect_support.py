@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+from trainer.recall.decisions import DecisionStore
+from trainer.recall.retrieve import Retriever
 from trainer.vault.index import Index
 from trainer.vault.scan import scan_vault
 
@@ -15,3 +18,32 @@ def indexed(vault: Path, tmp_path: Path) -> Index:
     index = Index.open(tmp_path / "brain.db")
     scan_vault(vault, index)
     return index
+
+
+def written_vault(root: Path, notes: dict[str, str]) -> Path:
+    """A small vault made of `notes` (vault-relative path -> text)."""
+    for path, text in notes.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    return root
+
+
+def bm25_over(notes: dict[str, str], tmp_path: Path) -> Iterator[tuple[Index, Retriever]]:
+    """For a fixture: the notes written, indexed and searched with BM25 only (no embeddings)."""
+    index = indexed(written_vault(tmp_path / "vault", notes), tmp_path)
+    retriever = Retriever(index)
+    try:
+        yield index, retriever
+    finally:
+        retriever.close()
+        index.close()
+
+
+def decision_story(index: Index, path: str):
+    """The decision store's timeline of one decision note (reasons, revisions), synced first."""
+    store = DecisionStore(index)
+    try:
+        store.sync()
+        return store.timeline(path)
+    finally:
+        store.close()

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from reflect_support import bm25_over
+
 from trainer.recall.answer import answer
-from trainer.recall.retrieve import Retriever
-from trainer.vault.index import Index
-from trainer.vault.scan import scan_vault
 
 STUDIO = """---
 type: decision
@@ -55,16 +54,7 @@ Bought new brushes at the art shop near the station. The studio on Rua Nova had 
 
 @pytest.fixture
 def vault(tmp_path):
-    root = tmp_path / "vault"
-    for path, text in {"decisions/2025-04-02-no-studio.md": STUDIO, "journal/2025-05-10.md": SHOP}.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text, encoding="utf-8")
-    index = Index.open(tmp_path / "index.db")
-    scan_vault(root, index)
-    retriever = Retriever(index)  # BM25 only
-    yield index, retriever
-    retriever.close()
-    index.close()
+    yield from bm25_over({"decisions/2025-04-02-no-studio.md": STUDIO, "journal/2025-05-10.md": SHOP}, tmp_path)
 
 
 def test_a_why_answer_gives_the_sums_and_the_share_beside_the_reasons_paragraph(vault):
@@ -114,17 +104,7 @@ Sand the bread board with the grain, then oil it.
 
 @pytest.fixture
 def bread(tmp_path):
-    root = tmp_path / "vault"
-    notes = {"lessons/bread.md": BREAD, "journal/2025-02-01.md": MARKET, "lessons/sanding.md": DRILL}
-    for path, text in notes.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text, encoding="utf-8")
-    index = Index.open(tmp_path / "index.db")
-    scan_vault(root, index)
-    retriever = Retriever(index)
-    yield index, retriever
-    retriever.close()
-    index.close()
+    yield from bm25_over({"lessons/bread.md": BREAD, "journal/2025-02-01.md": MARKET, "lessons/sanding.md": DRILL}, tmp_path)
 
 
 def test_a_pattern_answer_uses_its_room_for_more_of_the_lesson_note_when_other_notes_say_little(bread):

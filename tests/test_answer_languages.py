@@ -11,9 +11,9 @@ import re
 from pathlib import Path
 
 import pytest
+from reflect_support import bm25_over, decision_story
 
 from trainer.recall.answer import answer
-from trainer.recall.decisions import DecisionStore
 from trainer.recall.reflect import is_pattern_question
 from trainer.recall.retrieve import Retriever
 from trainer.recall.support import unknown_facts
@@ -102,16 +102,7 @@ Razões:
 
 @pytest.fixture
 def vault(tmp_path):
-    root = tmp_path / "vault"
-    for path, text in NOTES.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text, encoding="utf-8")
-    index = Index.open(tmp_path / "index.db")
-    scan_vault(root, index)
-    retriever = Retriever(index)  # BM25 only
-    yield index, retriever
-    retriever.close()
-    index.close()
+    yield from bm25_over(NOTES, tmp_path)
 
 
 def ask(vault, question):
@@ -142,12 +133,7 @@ def test_a_portuguese_decision_gives_its_reasons_and_the_later_revision_in_portu
     assert "1.150 €" in got.text and "remoto" in got.text
     assert "Em 2025-03" in got.text and "A verdadeira razão era estar perto da Beatriz" in got.text
     index, _ = vault
-    store = DecisionStore(index)
-    try:
-        store.sync()
-        story = store.timeline("decisions/2024-09-15-sair-de-lisboa.md")
-    finally:
-        store.close()
+    story = decision_story(index, "decisions/2024-09-15-sair-de-lisboa.md")
     assert [r.n for r in story.reasons] == [1, 2, 3]
     assert any(e.kind == "confirmed" and e.date == "2025-03" and e.reason == "Fico perto da Beatriz"
                for e in story.events)  # "a verdadeira razão … continua a valer" ties to the third reason
@@ -155,12 +141,7 @@ def test_a_portuguese_decision_gives_its_reasons_and_the_later_revision_in_portu
 
 def test_a_reasons_label_over_a_list_is_read_as_the_reasons(vault):
     index, _ = vault
-    store = DecisionStore(index)
-    try:
-        store.sync()
-        story = store.timeline("decisions/2025-08-22-parar-a-guitarra.md")
-    finally:
-        store.close()
+    story = decision_story(index, "decisions/2025-08-22-parar-a-guitarra.md")
     assert story is not None and len(story.reasons) == 2 and "45 €" in story.reasons[0].text
     got = ask(vault, "Porque é que parei as aulas de guitarra?")
     assert "45 €" in got.text and "coro" in got.text

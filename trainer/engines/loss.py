@@ -153,26 +153,17 @@ def _compiled_class():
 
 
 class _Lazy:
-    """`ChunkedLinearCE.apply(...)` without importing torch when this module is imported."""
+    """`ChunkedLinearCE.apply(...)` without importing torch when this module is imported: the
+    autograd.Function class is made by `make` on first use."""
 
-    _cls = None
-
-    def apply(self, *args):
-        if _Lazy._cls is None:
-            _Lazy._cls = _chunked_class()
-        return _Lazy._cls.apply(*args)
-
-
-ChunkedLinearCE = _Lazy()
-
-
-class _LazyCompiled:
-    _cls = None
+    def __init__(self, make) -> None:
+        self._make, self._cls = make, None
 
     def apply(self, *args):
-        if _LazyCompiled._cls is None:
-            _LazyCompiled._cls = _compiled_class()
-        return _LazyCompiled._cls.apply(*args)
+        if self._cls is None:
+            self._cls = self._make()
+        return self._cls.apply(*args)
 
 
-CompiledLinearCE = _LazyCompiled()
+ChunkedLinearCE = _Lazy(_chunked_class)
+CompiledLinearCE = _Lazy(_compiled_class)
