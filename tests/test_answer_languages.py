@@ -213,3 +213,15 @@ def test_meaning_alone_does_not_answer_a_portuguese_question(vault):
     hit = Hit("journal/x.md", "x", None, 1.0, 0.1, "meaning", cosine=0.9)
     assert retriever._strong(hit) and not retriever._strong(hit, by_meaning=False)
     assert retriever.retrieve("Quanto custou o carro novo?").nothing_found
+
+
+def test_an_everyday_english_word_finds_the_portuguese_lesson(tmp_path):
+    notes = {
+        "lessons/orcamentos.md": "# Orçamentos\n\n- Pedir sempre três orçamentos antes das obras.\n"
+                                 "- Somar 30% a qualquer obra, porque há sempre surpresas.\n",
+        "journal/2025-03-01.md": "---\ndate: 2025-03-01\n---\n# Saturday\n\nLong walk by the river, then soup.\n",
+    }
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "What have I learned about quotes?", retriever=retriever)
+        assert not got.nothing_found and "três orçamentos" in got.text
+        assert cited_paths(got) == ["lessons/orcamentos.md"]

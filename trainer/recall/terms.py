@@ -171,6 +171,65 @@ garden | jardim horta
 dog | cão cadela
 cat | gato gata
 school | escola
+quote quotes estimate estimates budget | orçamento orçamentos estimativa estimativas
+plan plans planned | plano planos planear
+talk talked talking conversation | falar falei conversa conversar
+people person | pessoas pessoa gente
+user users | utilizador utilizadores
+build built building | construir construí
+walk walked walking | caminhada caminhar passeio andar
+time | tempo
+late | tarde atraso atrasado
+early | cedo
+fast quick quickly | rápido depressa
+slow slowly | devagar lento
+pay paid payment | pagar paguei pagamento
+save saved savings | poupar poupei poupança
+debt | dívida
+loan mortgage | empréstimo crédito
+tax taxes | imposto impostos
+bank | banco
+invoice invoices | fatura faturas recibo
+contract | contrato
+boss manager | chefe
+colleague colleagues | colega colegas
+team | equipa
+meeting meetings | reunião reuniões
+project projects | projeto projetos
+idea ideas | ideia ideias
+kitchen | cozinha
+renovation works builder | obras empreiteiro
+bathroom | casa de banho
+neighbour neighbor neighbours | vizinho vizinha vizinhos
+partner girlfriend boyfriend | namorada namorado companheira companheiro
+wedding | casamento
+food meal | comida refeição
+cook cooking | cozinhar
+run running | correr corrida
+sport exercise | desporto exercício
+train | comboio
+bus | autocarro
+plane flight | avião voo
+move moved moving | mudança mudar mudei
+job offer | proposta
+interview | entrevista
+freelance freelancer | freelancer independente
+fear afraid scared | medo
+happy | feliz contente
+tired | cansado cansada
+stress stressed | stress stressado
+regret regrets | arrependo arrependimento
+advice | conselho conselhos
+rule rules | regra regras
+habit habits | hábito hábitos
+problem problems | problema problemas
+question questions | pergunta perguntas
+answer | resposta
+first | primeiro primeira
+second | segundo segunda
+three | três
+half | metade
+double | dobro
 university | universidade faculdade
 """
 """Everyday words in English and Portuguese, one meaning a line: a question in one language still
