@@ -225,3 +225,11 @@ def test_an_everyday_english_word_finds_the_portuguese_lesson(tmp_path):
         got = answer(index, "What have I learned about quotes?", retriever=retriever)
         assert not got.nothing_found and "três orçamentos" in got.text
         assert cited_paths(got) == ["lessons/orcamentos.md"]
+
+
+def test_an_undated_note_is_named_by_its_title(vault):
+    got = ask(vault, "Who is Beatriz?")
+    assert "In my note “Beatriz” I wrote: A minha irmã mais nova" in got.text
+    assert "undated" not in got.text
+    got = ask(vault, "Quem é a Beatriz?")
+    assert "Na nota “Beatriz” escrevi:" in got.text

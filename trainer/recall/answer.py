@@ -67,7 +67,7 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
         pieces, sources = compose.select(index, retriever, reflection, query, LONG_WORDS if long else WORDS)
         if style == "prose":
             return prose_answer(question, reflection, pieces, sources, stream, opts, lang, on_text)
-        text = compose.render(pieces, lang, reflection.pattern)
+        text = compose.render(pieces, lang, reflection.pattern, sources)
         return emit(GroundedAnswer(text, sources, False, 0, "words", cited_of(text), reflection.pattern, lang),
                     on_text)
     finally:
@@ -227,16 +227,16 @@ def prose_answer(question: str, reflection: Reflection, pieces: list[Piece], sou
         shown.append(sentence)
         if on_text:
             on_text(sentence if len(shown) == 1 else " " + sentence)
-    changes = compose.render([p for p in pieces if p.change], lang, False)
+    changes = compose.render([p for p in pieces if p.change], lang, False, sources)
     if not shown:  # nothing the model wrote stood up: my own words, in full
-        text = compose.render(pieces, lang, reflection.pattern)
+        text = compose.render(pieces, lang, reflection.pattern, sources)
         if on_text:
             on_text(text)
         return GroundedAnswer(text, sources, False, check.removed, "prose", cited_of(text), reflection.pattern,
                               lang)
     text = " ".join(shown)
     if compose.count_words(text) < MIN_PROSE_WORDS:  # a line that stood up is not yet an answer
-        changes = compose.render(pieces, lang, reflection.pattern)
+        changes = compose.render(pieces, lang, reflection.pattern, sources)
     if changes and not any(p.n in cited_of(text) for p in pieces if p.change):
         text += "\n\n" + changes
         if on_text:

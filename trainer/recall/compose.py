@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from trainer.recall.decisions import CHANGES, DECIDED, Timeline
@@ -33,17 +34,17 @@ PORTUGUESE = re.compile(
     re.IGNORECASE)
 
 TEMPLATES = {
-    "en": {"wrote": "On {date} I wrote", "undated": "In an undated note I wrote",
+    "en": {"wrote": "On {date} I wrote", "undated": "In an undated note I wrote", "titled": "In my note “{title}” I wrote",
            "retracted": "On {date} I admitted", "revised": "On {date} I qualified it",
            "reversed": "On {date} I reversed it", "confirmed": "On {date} I confirmed",
            "recurs": "What comes back across these notes: {what}.", "recurs_bare": "This comes back in more than one note.",
            "nothing": "I couldn't find anything in my notes about that, so I won't guess."},
-    "pt": {"wrote": "Em {date} escrevi", "undated": "Numa nota sem data escrevi",
+    "pt": {"wrote": "Em {date} escrevi", "undated": "Numa nota sem data escrevi", "titled": "Na nota “{title}” escrevi",
            "retracted": "Em {date} admiti", "revised": "Em {date} corrigi",
            "reversed": "Em {date} voltei atrás", "confirmed": "Em {date} confirmei",
            "recurs": "O que se repete nestas notas: {what}.", "recurs_bare": "Isto repete-se em mais de uma nota.",
            "nothing": "Não encontrei nada nas minhas notas sobre isso, por isso não vou adivinhar."},
-    "zh": {"wrote": "{date}，我写道", "undated": "在一篇没有日期的笔记里，我写道",
+    "zh": {"wrote": "{date}，我写道", "undated": "在一篇没有日期的笔记里，我写道", "titled": "在笔记《{title}》里，我写道",
            "retracted": "{date}，我承认", "revised": "{date}，我修正了", "reversed": "{date}，我改变了决定",
            "confirmed": "{date}，我确认", "recurs": "这些笔记里反复出现：{what}。",
            "recurs_bare": "这在不止一篇笔记里反复出现。",
@@ -540,8 +541,11 @@ def cite(text: str, n: int) -> str:
     return f"{text} [{n}]." if not CJK.search(text[-1:]) else f"{text}[{n}]。"
 
 
-def render(pieces: list[Piece], lang: str, pattern: bool) -> str:
+def render(pieces: list[Piece], lang: str, pattern: bool, sources: Sequence[Source] = ()) -> str:
+    """The pieces as paragraphs, one per note and date; an undated note is named by its title (the
+    reader cannot place "an undated note", and "my note “Inês”" says whose words these are)."""
     t = TEMPLATES[lang]
+    titles = {s.n: s.title for s in sources}
     paragraphs = []
     if pattern:
         paragraphs.append(recurring_line(pieces, lang))
@@ -549,17 +553,17 @@ def render(pieces: list[Piece], lang: str, pattern: bool) -> str:
     for p in pieces + [None]:
         if group and (p is None or (p.date, p.n, p.change) != (group[0].date, group[0].n, group[0].change)
                       or p.change):
-            paragraphs.append(render_group(group, t, lang))
+            paragraphs.append(render_group(group, t, lang, titles.get(group[0].n, "")))
             group = []
         if p is not None:
             group.append(p)
     return "\n\n".join(x for x in paragraphs if x)
 
 
-def render_group(group: list[Piece], t: dict[str, str], lang: str) -> str:
+def render_group(group: list[Piece], t: dict[str, str], lang: str, title: str = "") -> str:
     head = group[0]
     key = head.change or "wrote"
-    lead = t[key].format(date=head.date) if head.date else t["undated"]
+    lead = t[key].format(date=head.date) if head.date else t["titled"].format(title=title) if title else t["undated"]
     body = " ".join(cite(first_person(p.text, lang), p.n) for p in group)
     colon = "：" if lang == "zh" else ":"
     return f"{lead}{colon} {body}" if lang != "zh" else f"{lead}{colon}{body}"
