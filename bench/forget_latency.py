@@ -57,7 +57,8 @@ def main() -> None:
                     help="share of notes held out (never trained on: the membership test's never-seen notes)")
     ap.add_argument("--lr", type=float, default=3e-4)
     ap.add_argument("--max-len", type=int, default=256, help="tokens per packed row")
-    ap.add_argument("--target", help="the note to forget (default: a seeded pick among trained notes)")
+    ap.add_argument("--target", help="the note to forget (default: a seeded pick among trained notes; 'auto': "
+                                     "the trained note the sharded version knows best, the hardest one to forget)")
     ap.add_argument("--documents-only", action="store_true",
                     help="train on the notes' own text only (no question pairs): more epochs for the same time")
     args = ap.parse_args()
@@ -133,9 +134,8 @@ def main() -> None:
 
         splits = assign_splits(paths, dataset)
         target = args.target or random.Random(5).choice(sorted(p for p in paths if splits.get(p) == "train"))
-        targets = find_targets(vault, [target])
-        if mono:
-            replay = plan_forget(vault, targets)
+        if mono and target != "auto":
+            replay = plan_forget(vault, find_targets(vault, [target]))
             print(f"\nreplay design on {mono.name}:\n  " + replay.describe().replace("\n", "\n  "))
 
         if side:
@@ -144,17 +144,25 @@ def main() -> None:
             build_sharded()
         sharded, sharded_s = built["sharded"], built["sharded_s"]
         AdapterRegistry(adapters_dir(vault)).activate(sharded.name)
-        print(f"\nsharded build ({args.shards} shards x {max(1, -(-args.steps // args.shards))} steps, "
+        print(f"\nsharded build ({args.shards} shards, {args.steps} steps shared by examples, "
               f"{sharded.name}): {sharded_s:.1f} s ({built['sharded_cpu']:.0f} CPU s)"
               f"{' (on the other cores, at the same time: not comparable)' if side else ''}; "
               f"load {os.getloadavg()[0]:.2f}")
 
         with Index.open(index_db(vault)) as index:
             notes = list(index.notes())
-        note = next(n for n in notes if n.path == target)
-        unseen, trained = pick_references(notes, read_coverage(sharded.path), dataset, {note.path}, args.refs)
         score = not args.no_membership
-        before = membership(args.model, sharded.path, [note], unseen, trained, settings, dataset) if score else None
+        if target == "auto":
+            target, before = best_known(notes, sharded.path, args, settings, dataset)
+            print(f"\ntarget: {target}, the trained note {sharded.name} knows best (score "
+                  f"{before.target[target]:.3f}, z {before.z(before.target[target]):.1f})")
+            unseen = [n for n in notes if n.path in before.unseen]
+            trained = [n for n in notes if n.path in before.trained]
+            note = next(n for n in notes if n.path == target)
+        else:
+            note = next(n for n in notes if n.path == target)
+            unseen, trained = pick_references(notes, read_coverage(sharded.path), dataset, {note.path}, args.refs)
+            before = membership(args.model, sharded.path, [note], unseen, trained, settings, dataset) if score else None
         before_mono = membership(args.model, mono.path, [note], unseen, trained, settings, dataset) \
             if score and mono else None
 
@@ -201,6 +209,22 @@ def main() -> None:
             print(f"kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def best_known(notes, version: Path, args, settings, dataset):
+    """Score every trained note under `version` and take the best-known one as the target: the
+    hardest case for forgetting, and one whose score before is well above the never-seen range, so
+    "like a never-seen note" afterwards is evidence rather than where it started."""
+    from trainer.adapters.coverage import read_coverage
+    from trainer.adapters.membership import MembershipReport, membership, pick_references
+
+    unseen, trained = pick_references(notes, read_coverage(version), dataset, set(), len(notes))
+    scored = membership(args.model, version, [], unseen[:args.refs], trained, settings, dataset)
+    print("  per trained note: " + ", ".join(f"{p} {s:.2f}" for p, s in sorted(scored.trained.items(),
+                                                                            key=lambda kv: -kv[1])))
+    best = max(scored.trained, key=scored.trained.get)
+    rest = {p: s for p, s in scored.trained.items() if p != best}
+    return best, MembershipReport(target={best: scored.trained[best]}, unseen=scored.unseen, trained=rest)
 
 
 def cpu_s() -> float:

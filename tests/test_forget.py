@@ -202,6 +202,7 @@ def test_sharded_forget_retrains_only_the_notes_shard_with_the_real_model(vault,
     v1 = train_sharded(template, 2, lambda event: None)  # shard 0: journal + the key note; shard 1: the rest
     kept = (v1.path / "shards" / "s001" / "peft" / "adapter_model.safetensors").read_bytes()
     retrained_before = (v1.path / "shards" / "s000" / "peft" / "adapter_model.safetensors").read_bytes()
+    steps_before = {str(k): v for k, v in v1.manifest["shards"]["figures"].items()}["0"]["steps"]
 
     plan = plan_forget(vault, find_targets(vault, [TARGET]))
     assert (plan.strategy, plan.shards["retrain"], plan.retrain_notes) == ("shard", [0], 1)
@@ -214,6 +215,7 @@ def test_sharded_forget_retrains_only_the_notes_shard_with_the_real_model(vault,
     with Index.open(index_db(vault)) as index:
         journal = build_examples([index.get("journal/2025-01-03.md")], DatasetConfig(eval_fraction=0))
     assert new.manifest["shards"]["figures"]["0"]["train"] == len(journal.train)  # the shard-mate's examples only
+    assert new.manifest["shards"]["figures"]["0"]["steps"] <= steps_before  # a lighter shard, no more passes
     assert (new.path / "shards" / "s001" / "peft" / "adapter_model.safetensors").read_bytes() == kept
     assert (new.path / "shards" / "s000" / "peft" / "adapter_model.safetensors").read_bytes() != retrained_before
     config = json.loads((new.path / "peft" / "adapter_config.json").read_text())

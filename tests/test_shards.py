@@ -51,3 +51,13 @@ def test_a_notes_shard_is_stable_and_shards_are_used():
     first = [shard_of(p, 16) for p in paths]
     assert first == [shard_of(p, 16) for p in paths]
     assert set(first) == set(range(16))
+
+
+def test_every_shard_sees_its_notes_as_often_and_a_lighter_shard_trains_less():
+    from trainer.sharded import shard_steps
+
+    # 72 steps over 40 examples: a 10-example shard gets a quarter, a 2-example shard a twentieth
+    assert [shard_steps(72, n, 40) for n in (10, 28, 2)] == [18, 51, 4]
+    # after forgetting one of the 10 examples' note, its shard trains for fewer steps, not as many
+    assert shard_steps(72, 9, 39) < shard_steps(72, 10, 40)
+    assert shard_steps(72, 1, 10_000) == 1 and shard_steps(0, 5, 40) == 0  # 0 = the engine's own epochs

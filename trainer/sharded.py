@@ -5,9 +5,11 @@
       peft/  lora.gguf                    their sum (trainer.adapters.shards.combine)
       notes.json  manifest.json           manifest["shards"] = {"count": k, "weight": w}
 
-A full sharded build trains every shard (k children, each with 1/k of the steps). Forgetting a
-note (trainer.forget) retrains only its shard on that shard's remaining notes and reuses every
-other shard's weights from the active version: no other shard ever saw the note.
+A full sharded build trains every shard (k children, each with its share of the steps: the share
+of the training examples it holds, so every shard sees its notes the same number of times).
+Forgetting a note (trainer.forget) retrains only its shard on that shard's remaining notes, at
+that same number of passes, and reuses every other shard's weights from the active version: no
+other shard ever saw the note, and the retrained one is the shard it would have been without it.
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ def train_sharded(plan: TrainPlan, count: int, on_event: Callable[[TrainEvent], 
         for i in todo:
             sub = _shard_dataset(dataset, i, count)
             if sub.train:
-                trained[i] = _train_shard(plan, sub, count, run_dir / shard_name(i), staging / SHARDS / shard_name(i),
+                steps = shard_steps(plan.settings.max_steps, len(sub.train), len(dataset.train))
+                trained[i] = _train_shard(plan, sub, steps, run_dir / shard_name(i), staging / SHARDS / shard_name(i),
                                           on_event, clock)
         for i in range(count):
             src = reuse / SHARDS / shard_name(i) if reuse else None
@@ -78,6 +81,18 @@ def train_sharded(plan: TrainPlan, count: int, on_event: Callable[[TrainEvent], 
     if plan.activate:
         registry.activate(version.name)
     return version
+
+
+def shard_steps(max_steps: int, shard_examples: int, all_examples: int) -> int:
+    """A shard's optimizer steps: its share of the build's steps by its share of the examples.
+    A fixed 1/k of the steps gave a small shard many more passes over its notes than a large one
+    (a 2-note shard learned them by heart, and its sum with the others hurt every other note),
+    and a shard retrained after a forget, one note lighter, more passes than before: the test of
+    "scores like a never-seen note" then measured that overfitting, not the forgetting. 0 = the
+    engine's own default (epochs), which is already per example."""
+    if not max_steps:
+        return 0
+    return max(1, math.ceil(max_steps * shard_examples / max(all_examples, 1)))
 
 
 def _shard_dataset(dataset: Dataset, i: int, count: int) -> Dataset:
@@ -118,14 +133,12 @@ class Phases:
         return timed
 
 
-def _train_shard(plan: TrainPlan, dataset: Dataset, count: int, run_dir: Path, out: Path,
+def _train_shard(plan: TrainPlan, dataset: Dataset, steps: int, run_dir: Path, out: Path,
                  on_event: Callable[[TrainEvent], None], clock: Phases | None = None) -> dict:
-    """One shard in its own child process, from the base model, with 1/count of the steps. The
-    child makes the peft adapter only: the served GGUF is exported once, from the sum."""
+    """One shard in its own child process, from the base model, for `steps` steps (shard_steps).
+    The child makes the peft adapter only: the served GGUF is exported once, from the sum."""
     clock = clock or Phases()
-    settings = plan.settings
-    if settings.max_steps:
-        settings = replace(settings, max_steps=max(1, math.ceil(settings.max_steps / count)))
+    settings = replace(plan.settings, max_steps=steps)
     dataset.write_jsonl(run_dir / "data")
     out.mkdir(parents=True, exist_ok=True)
     run = TrainRun(TrainJob(plan.base_model, run_dir / "data", out, settings, None, export_gguf=False), run_dir)
@@ -133,7 +146,7 @@ def _train_shard(plan: TrainPlan, dataset: Dataset, count: int, run_dir: Path, o
     done = _follow(run, clock.follow(on_event))
     if not (out / "peft").is_dir():
         raise TrainFailed(f"shard {out.name} produced no adapter")
-    return {"seconds": done.data.get("seconds"), "eval_loss": done.data.get("eval_loss"),
+    return {"seconds": done.data.get("seconds"), "steps": steps, "eval_loss": done.data.get("eval_loss"),
             "base_eval_loss": done.data.get("base_eval_loss"), "train": len(dataset.train)}
 
 
