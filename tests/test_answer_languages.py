@@ -233,3 +233,15 @@ def test_an_undated_note_is_named_by_its_title(vault):
     assert "undated" not in got.text
     got = ask(vault, "Quem é a Beatriz?")
     assert "Na nota “Beatriz” escrevi:" in got.text
+
+
+def test_an_instruction_with_again_is_not_a_recurrence_of_mine():
+    from trainer.recall.compose import about_me
+
+    mine = ["Accepted the first quote for the bathroom again, without a second one.",  # a diary drops the I
+            "I took on a second client again.", "Voltei a fazer o mesmo: aceitei o primeiro orçamento.",
+            "Com a carrinha em 2022 foi igual."]
+    not_mine = ["Then count it again.", "Halve it. Halve it again.", "She brought up the flat again.",
+                "Ela voltou a falar do apartamento."]
+    assert [about_me(t) for t in mine] == [True] * 4
+    assert [about_me(t) for t in not_mine] == [False] * 4

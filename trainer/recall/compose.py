@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from trainer.recall.decisions import CHANGES, DECIDED, Timeline
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, expand, plain
-from trainer.recall.terms import STOPWORDS, held, is_frame, query_terms, stem, terms, words
+from trainer.recall.terms import STOPWORDS, held, is_frame, query_terms, stem, terms, text_language, words
 from trainer.vault.index import Index
 from trainer.vault.note import Note
 
@@ -304,8 +304,21 @@ SOMEONE_ELSE = re.compile(r"^\W*(she|he|they|ela|ele|eles|elas|他|她|他们)\b
 
 def about_me(text: str) -> bool:
     """"She brought up the flat again" is her pattern, not mine: a sentence whose subject is
-    someone else is no recurrence of mine, whatever "again" it holds."""
-    return not SOMEONE_ELSE.match(text)
+    someone else is no recurrence of mine, whatever "again" it holds. Nor is an instruction
+    ("Halve it. Halve it again", "Then read it again and cut…"): in English a recurrence of mine
+    says I/my/me/we or starts with a verb in the past, as a diary does ("Accepted the first quote
+    again"); a Portuguese one drops the pronoun anyway ("Voltei a fazer o mesmo")."""
+    if SOMEONE_ELSE.match(text):
+        return False
+    if text_language(text) != "en":
+        return True
+    return bool(FIRST_PERSON.search(text) or PAST_START.match(text))
+
+
+FIRST_PERSON = re.compile(r"\b(I|I'm|I've|I'd|my|me|myself|we|our|us)\b|\bI['’]")
+PAST_START = re.compile(r"^\W*(?:\w+ed|sold|bought|felt|wrote|went|chose|spent|took|gave|left|drove|rode|kept|ran|"
+                        r"built|paid|found|lost|had|got|thought|did|made|said|told|forgot|fell|broke|began|came|"
+                        r"saw|was|were)\b", re.IGNORECASE)
 
 
 def subject_words(cands: list[Candidate], weights: dict[str, float], subject_of: dict[int, float],
