@@ -245,3 +245,17 @@ def test_an_instruction_with_again_is_not_a_recurrence_of_mine():
                 "Ela voltou a falar do apartamento."]
     assert [about_me(t) for t in mine] == [True] * 4
     assert [about_me(t) for t in not_mine] == [False] * 4
+
+
+def test_what_recurs_names_the_subject_not_the_word_again(tmp_path):
+    notes = {
+        "journal/2025-06-08.md": "---\ndate: 2025-06-08\n---\n# Sunday\n\n"
+                                 "Accepted the first quote for the bathroom again, without a second one.\n",
+        "journal/2025-09-01.md": "---\ndate: 2025-09-01\n---\n# Monday\n\n"
+                                 "Took the first quote for the car repair again and paid too much.\n",
+    }
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "What mistake do I keep making with quotes?", retriever=retriever)
+        line = got.text.split("\n")[0]
+        assert line.startswith("What comes back across these notes:") and "“first”" in line
+        assert "“again”" not in line

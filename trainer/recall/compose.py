@@ -582,6 +582,10 @@ def render_group(group: list[Piece], t: dict[str, str], lang: str, title: str = 
     return f"{lead}{colon} {body}" if lang != "zh" else f"{lead}{colon}{body}"
 
 
+CUE_TERMS = PATTERN_WORDS | frozenset(terms("again never always every time same once more next rule now "
+                                          "nunca sempre vez mesmo mesma outra regra agora", keep_stopwords=True))
+
+
 def recurring_line(pieces: list[Piece], lang: str) -> str:
     """Words that come back in the sentences of two or more notes (a pattern's surface)."""
     notes = {p.n for p in pieces}
@@ -594,6 +598,8 @@ def recurring_line(pieces: list[Piece], lang: str) -> str:
             if CJK.match(w) or w.lower() in STOPWORDS or len(w) < 4 or w.isdigit():
                 continue
             key = stem(w)
+            if key in CUE_TERMS:
+                continue  # "again", "never": how a pattern is written, not what it is
             seen.setdefault(key, set()).add(p.n)
             surface.setdefault(key, Counter())[w.lower()] += 1
     common = sorted((k for k, ns in seen.items() if len(ns) >= 2), key=lambda k: (-len(seen[k]), k))[:4]
