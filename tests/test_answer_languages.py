@@ -240,10 +240,10 @@ def test_an_instruction_with_again_is_not_a_recurrence_of_mine():
 
     mine = ["Accepted the first quote for the bathroom again, without a second one.",  # a diary drops the I
             "I took on a second client again.", "Voltei a fazer o mesmo: aceitei o primeiro orçamento.",
-            "Com a carrinha em 2022 foi igual."]
+            "Com a carrinha em 2022 foi igual.", "My estimate was one weekend again.", "我又一次接受了第一个报价。"]
     not_mine = ["Then count it again.", "Halve it. Halve it again.", "She brought up the flat again.",
                 "Ela voltou a falar do apartamento."]
-    assert [about_me(t) for t in mine] == [True] * 4
+    assert [about_me(t) for t in mine] == [True] * 6
     assert [about_me(t) for t in not_mine] == [False] * 4
 
 

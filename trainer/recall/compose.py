@@ -310,12 +310,12 @@ def about_me(text: str) -> bool:
     again"); a Portuguese one drops the pronoun anyway ("Voltei a fazer o mesmo")."""
     if SOMEONE_ELSE.match(text):
         return False
-    if text_language(text) != "en":
+    if CJK.search(text) or text_language(text) != "en":
         return True
     return bool(FIRST_PERSON.search(text) or PAST_START.match(text))
 
 
-FIRST_PERSON = re.compile(r"\b(I|I'm|I've|I'd|my|me|myself|we|our|us)\b|\bI['’]")
+FIRST_PERSON = re.compile(r"\bI\b|\b(?i:my|me|myself|we|our|us)\b")
 PAST_START = re.compile(r"^\W*(?:\w+ed|sold|bought|felt|wrote|went|chose|spent|took|gave|left|drove|rode|kept|ran|"
                         r"built|paid|found|lost|had|got|thought|did|made|said|told|forgot|fell|broke|began|came|"
                         r"saw|was|were)\b", re.IGNORECASE)
