@@ -180,21 +180,26 @@ class ChatScreen(Screen[None]):
         self.notify("Still answering. Press Esc to stop it first.", severity="warning")
 
     async def send(self, text: str) -> None:
+        """The reply is claimed before the first await: an Enter that arrives while the messages
+        mount (a second burst right behind the first) is held in the box, not sent into a chat
+        whose reply has not started, and nothing can see this chat as idle in between."""
         history = self.brain.history
         if self.conversation is None:
             self.conversation = history.create(title_from(text), self.new_chat_grounded)
             self.new_chat_grounded = True
             self.refresh_sidebar()
-        await self.query("#welcome").remove()
         history.add_message(self.conversation.id, "user", text)
-        log = self.query_one("#log", VerticalScroll)
         widget = ChatMessage("assistant")
+        reply = self.reply = Reply(next(self._reply_ids), self.conversation.id, widget)
+        self.query_one(PromptInput).accepting = False
+        await self.query("#welcome").remove()
+        log = self.query_one("#log", VerticalScroll)
         await log.mount_all([ChatMessage("user", text), widget])
         log.anchor()
+        if self.reply is not reply:  # stopped (Esc, another chat opened) while the messages mounted
+            return
         waiting = self.brain.state == "loading"
         widget.start_stream("waiting for the model…" if waiting else "thinking…")
-        self.reply = Reply(next(self._reply_ids), self.conversation.id, widget)
-        self.query_one(PromptInput).accepting = False
         grounded = self.conversation.grounded
         if grounded:
             widget.border_subtitle = "reading your notes…"
