@@ -105,14 +105,23 @@ def test_ctrl_c_stops_training_and_keeps_the_active_adapter(tmp_path):
         previous = reg.commit(staging, {"engine": "test"}).name
     reg.activate(previous)
     proc = subprocess.Popen([sys.executable, "-m", "tui", "train", "--vault", str(vault), "--steps", "50",
-                             "--max-len", "256"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "--max-len", "256"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONFAULTHANDLER": "1"},
+                            # Ctrl-C as a terminal delivers it: a suite started in the background by a
+                            # shell without job control inherits SIGINT ignored, and so would brain
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     runs = vault_data_dir(vault) / "runs"
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and not any(
             '"step"' in p.read_text() for p in runs.glob("*/events.jsonl")):
         time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
+    try:
+        _, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:  # say where it hangs: every thread's stack (faulthandler on SIGABRT)
+        proc.send_signal(signal.SIGABRT)
+        _, err = proc.communicate()
+        pytest.fail(f"brain train did not stop within 120 s of Ctrl-C:\n{err[-6000:]}")
     assert proc.returncode == 130, err[-2000:]
     assert "active adapter is unchanged" in err
     assert reg.active_name() == previous and reg.names() == [previous]
