@@ -125,3 +125,18 @@ def test_an_again_about_someone_else_is_not_a_recurrence_of_mine():
     assert about_me("Voltei a fazer o mesmo: aceitei o primeiro orçamento.")
     assert not about_me("She brought up the Campanhã flat again.")
     assert not about_me("Ela voltou a falar do apartamento.")
+
+
+SHED = """---
+date: 2025-03-09
+---
+# The shed
+
+I estimated the new shed roof at one weekend. It took four. The felt tore twice in the wind.
+"""
+
+
+def test_a_short_sentence_that_points_back_is_quoted_with_the_one_it_points_to(tmp_path):
+    for index, retriever in bm25_over({"journal/2025-03-09.md": SHED, "journal/2025-02-01.md": MARKET}, tmp_path):
+        got = answer(index, "What happened with the shed roof estimate?", retriever=retriever)
+        assert "at one weekend. It took four" in got.text  # never a bare "It took four [1]"

@@ -242,9 +242,10 @@ def test_an_instruction_with_again_is_not_a_recurrence_of_mine():
             "I took on a second client again.", "Voltei a fazer o mesmo: aceitei o primeiro orçamento.",
             "Com a carrinha em 2022 foi igual.", "My estimate was one weekend again.", "我又一次接受了第一个报价。"]
     not_mine = ["Then count it again.", "Halve it. Halve it again.", "She brought up the flat again.",
-                "Ela voltou a falar do apartamento."]
-    assert [about_me(t) for t in mine] == [True] * 6
-    assert [about_me(t) for t in not_mine] == [False] * 4
+                "Ela voltou a falar do apartamento.", "Then read it again and cut “honestly”, which I use too much."]
+    mine += ["Again I said yes before I had seen the brief.", "The basil is losing to aphids again; my mother says ladybirds."]
+    assert [about_me(t) for t in mine] == [True] * 8
+    assert [about_me(t) for t in not_mine] == [False] * 5
 
 
 def test_what_recurs_names_the_subject_not_the_word_again(tmp_path):

@@ -133,13 +133,20 @@ LABEL = re.compile(r"^\s*([^\n:]{1,40}):\s*$")
 SEE_ALSO = re.compile(r"^(see|cf\.?|related|more in)\b[^.]{0,60}\.?$", re.IGNORECASE)
 
 
+BACK_REFERENCE = re.compile(r"(?:it|that)\b(?!['’])", re.IGNORECASE)
+
+
 def join_short(parts: list[str]) -> list[str]:
     """A sentence of one to three words ("Multiply.", "herbs in.") joins the next: alone it says
-    nothing, and the next one ("2.5 for hardware, 1.5 for software.") needs it."""
+    nothing, and the next one ("2.5 for hardware, 1.5 for software.") needs it. A short one that
+    points back ("It took five.", "That is nothing.") joins the one before, which says what it was."""
     out: list[str] = []
     carry = ""
     for part in (p.strip() for p in parts):
         if not part:
+            continue
+        if out and not carry and BACK_REFERENCE.match(part) and len(words(part)) <= 5:
+            out[-1] = f"{out[-1]} {part}"  # "It took five." says nothing without what "it" was
             continue
         part = f"{carry} {part}".strip() if carry else part
         if len(words(part)) < 4 and not CJK.search(part):
@@ -305,16 +312,23 @@ SOMEONE_ELSE = re.compile(r"^\W*(she|he|they|ela|ele|eles|elas|他|她|他们)\b
 def about_me(text: str) -> bool:
     """"She brought up the flat again" is her pattern, not mine: a sentence whose subject is
     someone else is no recurrence of mine, whatever "again" it holds. Nor is an instruction
-    ("Halve it. Halve it again", "Then read it again and cut…"): in English a recurrence of mine
-    says I/my/me/we or starts with a verb in the past, as a diary does ("Accepted the first quote
-    again"); a Portuguese one drops the pronoun anyway ("Voltei a fazer o mesmo")."""
+    ("Halve it. Halve it again", "Then read it again and cut…, which I use too much"): in English a
+    recurrence of mine says I/my/me/we before its "again", or starts with a thing ("The basil is
+    losing to aphids again") or with a verb in the past, as a diary does ("Accepted the first quote
+    again"); a Portuguese one drops the pronoun anyway
+    ("Voltei a fazer o mesmo")."""
     if SOMEONE_ELSE.match(text):
         return False
     if CJK.search(text) or text_language(text) != "en":
         return True
-    return bool(FIRST_PERSON.search(text) or PAST_START.match(text))
+    cue = RECURS.search(text)
+    head = text if cue is None or not text[:cue.start()].strip(" \"'“‘") else text[:cue.end()]
+    return bool(FIRST_PERSON.search(head) or PAST_START.match(text) or THING_START.match(text))
 
 
+THING_START = re.compile(r"^\W*(?:the|a|an|this|that|these|those|it|its|there)\b", re.IGNORECASE)
+"""A sentence about a thing of mine ("The basil is losing to aphids again") states; an instruction
+("Then read it again") starts with its verb."""
 FIRST_PERSON = re.compile(r"\bI\b|\b(?i:my|me|myself|we|our|us)\b")
 PAST_START = re.compile(r"^\W*(?:\w+ed|sold|bought|felt|wrote|went|chose|spent|took|gave|left|drove|rode|kept|ran|"
                         r"built|paid|found|lost|had|got|thought|did|made|said|told|forgot|fell|broke|began|came|"
