@@ -140,3 +140,11 @@ def test_a_short_sentence_that_points_back_is_quoted_with_the_one_it_points_to(t
     for index, retriever in bm25_over({"journal/2025-03-09.md": SHED, "journal/2025-02-01.md": MARKET}, tmp_path):
         got = answer(index, "What happened with the shed roof estimate?", retriever=retriever)
         assert "at one weekend. It took four" in got.text  # never a bare "It took four [1]"
+
+
+def test_a_question_in_the_present_finds_a_note_written_in_an_irregular_past(tmp_path):
+    for index, retriever in bm25_over({"journal/2025-03-09.md": SHED, "journal/2025-02-01.md": MARKET}, tmp_path):
+        got = answer(index, "How long did the shed roof take?", retriever=retriever)  # the note says "took"
+        assert not got.nothing_found and "It took four" in got.text
+        got = answer(index, "How many loaves did I sell?", retriever=retriever)  # the note says "Sold"
+        assert "sold six loaves" in got.text.lower()

@@ -60,10 +60,26 @@ def fold(word: str) -> str:
     return "".join(c for c in w if not unicodedata.combining(c))
 
 
+IRREGULAR = dict(pair.split(":") for pair in """
+took:take taken:take built:build bought:buy sold:sell thought:think taught:teach told:tell
+spoke:speak spoken:speak wrote:write written:write gave:give given:give chose:choose chosen:choose
+felt:feel kept:keep paid:pay spent:spend found:find met:meet drove:drive driven:drive rode:ride
+ridden:ride broke:break broken:break began:begin begun:begin brought:bring caught:catch sent:send
+heard:hear understood:understand grew:grow grown:grow knew:know known:know saw:see seen:see
+learnt:learn lost:lose left:leave ran:run won:win fell:fall fallen:fall forgot:forget
+forgotten:forget sat:sit stood:stand slept:sleep lent:lend threw:throw thrown:throw ate:eat
+eaten:eat flew:fly flown:fly drank:drink meant:mean held:hold fought:fight led:lead fed:feed
+hid:hide hidden:hide stuck:stick tore:tear torn:tear woke:wake froze:freeze frozen:freeze
+""".split())
+"""Past forms no suffix rule reaches: "Why did I sell the car?" finds "Sold the Golf"."""
+
+
 def stem(word: str) -> str:
-    """A light English stemmer: enough to join "decide/decided/decides" and "move/moving"; on a
-    Portuguese word it strips the plural ("erros" -> "erro"). Accents are folded first."""
+    """A light English stemmer: enough to join "decide/decided/decides" and "move/moving", and
+    the common irregular pasts ("sold" -> "sell"); on a Portuguese word it strips the plural
+    ("erros" -> "erro"). Accents are folded first."""
     w = fold(word).replace("’", "'").split("'")[0]
+    w = IRREGULAR.get(w, w)
     if len(w) <= 3 or not w.isalpha():
         return w
     if w.endswith("ies") and len(w) > 4:
