@@ -148,3 +148,23 @@ def test_a_question_in_the_present_finds_a_note_written_in_an_irregular_past(tmp
         assert not got.nothing_found and "It took four" in got.text
         got = answer(index, "How many loaves did I sell?", retriever=retriever)  # the note says "Sold"
         assert "sold six loaves" in got.text.lower()
+
+
+def test_a_pattern_question_about_something_no_note_holds_finds_nothing(bread):
+    index, retriever = bread  # lesson notes about bread and sanding, nothing about the violin
+    for question in ("What mistakes do I keep making with the violin?", "Que erro volto sempre a cometer com o violino?"):
+        got = answer(index, question, retriever=retriever)
+        assert got.nothing_found, got.text  # not a lesson about bread
+    assert not answer(index, "What mistakes do I keep making?", retriever=retriever).nothing_found  # no subject: any lesson
+
+
+def test_a_pattern_question_is_searched_by_its_subject_not_by_every_note_that_says_learn(tmp_path):
+    notes = {"journal/2025-01-10.md": "# Rust\n\nI want to learn Rust this year. Learned lifetimes today, learned traits.\n",
+             "journal/2025-02-11.md": "# Learning\n\nLearned to bake. Learned to knit. I learn by doing.\n",
+             "reading/mom-test.md": "# The Mom Test\n\nTalk to people about their life, not your idea. Talk less, listen more.\n",
+             "journal/2025-03-01.md": "# Market\n\nSold six loaves.\n"}
+    for _, retriever in bm25_over(notes, tmp_path):
+        from trainer.recall.terms import PATTERN_WORDS
+        question = "What have I learned about talking to people?"
+        hits = [h.path for h in retriever.retrieve(question, 2, drop=PATTERN_WORDS).hits]
+        assert hits == ["reading/mom-test.md"]  # the notes that only say "learned" are not about it

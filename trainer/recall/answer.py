@@ -20,13 +20,13 @@ from dataclasses import dataclass, field, replace
 
 from backends.base import GenOpts, Message
 from trainer.recall import compose
-from trainer.recall.compose import PATTERN_WORDS, Piece
+from trainer.recall.compose import Piece
 from trainer.recall.reflect import (K, PATTERN_K, Reflection, Source, StreamFn, is_pattern_question, reflect,
                                     reflect_opts)
 from trainer.recall.decisions import DecisionStore
 from trainer.recall.retrieve import Retriever
 from trainer.recall.support import supported
-from trainer.recall.terms import is_frame, query_terms, terms
+from trainer.recall.terms import PATTERN_WORDS, is_frame, query_terms, terms
 from trainer.vault.index import Index
 
 STYLES = ("words", "prose")
@@ -60,8 +60,9 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
     try:
         lang = compose.language(question)
         query = search_text(question, history)
-        reflection = with_decision_stories(index, reflect_for(index, query, retriever), query)
-        reflection = with_evidence(index, retriever, reflection, query)
+        reflection = reflect_for(index, query, retriever)
+        if not (reflection.nothing_found and names_a_subject(query)):  # "what have I learned about sailing?"
+            reflection = with_evidence(index, retriever, with_decision_stories(index, reflection, query), query)
         if reflection.nothing_found:
             return emit(GroundedAnswer(compose.nothing_found(lang), [], True, style=style, language=lang), on_text)
         pieces, sources = compose.select(index, retriever, reflection, query, LONG_WORDS if long else WORDS)
@@ -73,6 +74,13 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
     finally:
         if own:
             retriever.close()
+
+
+def names_a_subject(question: str) -> bool:
+    """Whether the question is about something ("sailing"), not only a pattern ("what mistake do
+    I keep making?"): a pattern question whose subject no note holds is answered "nothing found",
+    not with lessons about something else."""
+    return any(t not in PATTERN_WORDS and not is_frame(t) for t in query_terms(question))
 
 
 PATTERN_COVERAGE = 0.3  # a pattern spreads over notes: no single one holds all of the question

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from trainer.recall.decisions import CHANGES, DECIDED, Timeline
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, expand, plain
-from trainer.recall.terms import STOPWORDS, held, is_frame, query_terms, stem, terms, text_language, words
+from trainer.recall.terms import PATTERN_WORDS, STOPWORDS, held, is_frame, query_terms, stem, terms, text_language, words
 from trainer.vault.index import Index
 from trainer.vault.note import Note
 
@@ -289,10 +289,6 @@ RULE = re.compile(r"\b(now I|from now on|rule|next time|never|always|nunca|agora
                   re.IGNORECASE)
 
 
-PATTERN_WORDS = frozenset(terms("keep kept always usually often again pattern patterns habit habits tend mistake "
-                                "mistakes lesson lessons learned learn wrong repeatedly recurring sempre costumo "
-                                "erro erros volto cometer aprendi", keep_stopwords=True))
-"""A pattern question's own words: they say a pattern is asked for, not what it is about."""
 
 
 def pattern_score(c: Candidate, near: bool, has_subject: bool, lesson_note: bool) -> float:

@@ -25,10 +25,10 @@ from pathlib import Path
 from backends.base import GenOpts
 from trainer.recall.answer import GroundedAnswer, answer
 from trainer.recall.compose import count_words
-from trainer.recall.reflect import StreamFn
+from trainer.recall.reflect import StreamFn, is_pattern_question
 from trainer.recall.retrieve import Retriever
 from trainer.recall.support import unknown_facts
-from trainer.recall.terms import rouge_tokens
+from trainer.recall.terms import PATTERN_WORDS, rouge_tokens
 from trainer.vault.index import Index
 
 MARKERS = re.compile(r"\s*\[\d{1,3}(?:\s*,\s*\d{1,3})*\]")
@@ -137,7 +137,9 @@ def evaluate(index: Index, questions: list[Question], retriever: Retriever, stre
 
 
 def retrieved_paths(retriever: Retriever, question: str) -> list[str]:
-    return [h.path for h in retriever.retrieve(question, 5).hits]
+    """The top five as the answer searches them (a pattern question by its subject words)."""
+    drop = PATTERN_WORDS if is_pattern_question(question) else frozenset()
+    return [h.path for h in retriever.retrieve(question, 5, drop=drop).hits]
 
 
 def score(q: Question, got: GroundedAnswer, retrieved: list[str], corpus: str) -> Result:

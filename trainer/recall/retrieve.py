@@ -159,10 +159,13 @@ class Retriever:
 
     # --- asking ----------------------------------------------------------------------------
 
-    def retrieve(self, question: str, k: int = 5, hop: bool = True) -> Retrieval:
-        """The k most relevant notes for `question`, each with the excerpt that best answers it."""
+    def retrieve(self, question: str, k: int = 5, hop: bool = True, drop: frozenset[str] = frozenset()) -> Retrieval:
+        """The k most relevant notes for `question`, each with the excerpt that best answers it.
+        Terms in `drop` are left out while others remain: "what have I learned about talking to
+        users?" is searched by its subject, not by every note that says "learn"."""
         self.sync()
         qterms = query_terms(question)
+        qterms = [t for t in qterms if t not in drop] if any(t not in drop for t in qterms) else qterms
         weights = self.idf(qterms)
         ranked = self._rank(question, qterms, weights, hop)
         candidates = [self._hit(r, weights) for r in ranked[: max(k * 3, 10)]]

@@ -326,3 +326,9 @@ def rouge_tokens(text: str) -> list[str]:
     for token in words(text):
         out.extend(list(token) if CJK.match(token) else [stem(token)])
     return out
+
+
+PATTERN_WORDS = frozenset(terms("keep kept always usually often again pattern patterns habit habits tend mistake "
+                                "mistakes lesson lessons learned learn wrong repeatedly recurring sempre costumo "
+                                "erro erros volto cometer aprendi", keep_stopwords=True))
+"""A pattern question's own words: they say a pattern is asked for, not what it is about."""
