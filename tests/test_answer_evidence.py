@@ -168,3 +168,36 @@ def test_a_pattern_question_is_searched_by_its_subject_not_by_every_note_that_sa
         question = "What have I learned about talking to people?"
         hits = [h.path for h in retriever.retrieve(question, 2, drop=PATTERN_WORDS).hits]
         assert hits == ["reading/mom-test.md"]  # the notes that only say "learned" are not about it
+
+
+KILN = """---
+tags: [lesson]
+---
+# What I have learned about glazes
+
+- Test every new glaze on a tile first. The tile goes on the bottom shelf, where the kiln runs cold.
+- Stir for two full minutes. The frit settles overnight and the first pots come out matte.
+- Write the cone on the bucket. I mixed up cone 6 and cone 10 twice in 2024.
+- Never glaze the foot ring. It welds the pot to the shelf.
+"""
+
+KILN_DAY = """---
+date: 2025-03-02
+---
+# Kiln day
+
+Opened the kiln again and the blue glaze had run again onto the shelf. Chipped it off again for an hour.
+The glaze on the mugs crawled again, the same as in January.
+"""
+
+
+def test_my_lesson_note_on_the_subject_leads_a_pattern_answer_with_its_items_in_order(tmp_path):
+    notes = {"lessons/glazes.md": KILN, "journal/2025-03-02.md": KILN_DAY, "journal/2025-02-01.md": MARKET}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "What have I learned about glazes?", retriever=retriever)
+        rules = ["Test every new glaze on a tile first", "Stir for two full minutes", "Write the cone on the bucket",
+                 "Never glaze the foot ring"]
+        at = [got.text.find(r) for r in rules]
+        assert -1 not in at and at == sorted(at), got.text  # every rule, as I listed them
+        lead = got.text.find("In my note “What I have learned about glazes” I wrote: Test every")
+        assert 0 <= lead < got.text.find("[2]"), got.text  # my lesson first; the kiln day still shows it happening

@@ -405,10 +405,12 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     if about is not None:  # "who is Jonas?": the Jonas note speaks first, and no decision's story
         changes = []
         scored = [(s + ABOUT_SHARE if c.n == about else s, c) for s, c in scored]
+    lead = lesson_about(sources, weights, lessons, titles) if reflection.pattern and about is None else None
     share = PATTERN_ROOM if reflection.pattern else 0.85  # 15%: the connecting words (a pattern: more groups)
     room = int(budget * share) - sum(count_words(p.text) + 4 for p in changes)
-    chosen = choose(scored, max(room, budget // 3), reflection.pattern)
-    pieces = sorted(chosen + changes, key=lambda p: (p.n != about, order(p)))
+    chosen = choose(scored, max(room, budget // 3), reflection.pattern, lead)
+    first = about if about is not None else lead
+    pieces = sorted(chosen + changes, key=lambda p: (p.n != first, order(p)))
     return pieces, sources
 
 
@@ -424,6 +426,16 @@ def note_about(question: str, sources: list[Source], weights: dict[str, float]) 
     for s in sources[:3]:
         title = set(terms(s.title))
         if title and all(held(t, title) or t not in title for t in weights) and any(held(t, title) for t in weights):
+            return s.n
+    return None
+
+
+def lesson_about(sources: list[Source], weights: dict[str, float], lessons: set[int],
+                 titles: dict[int, set[str]]) -> int | None:
+    """For "what have I learned about quotes?": my lesson note titled with the subject ("O que
+    aprendi sobre orçamentos") is the answer itself, so it speaks first and at length."""
+    for s in sources:
+        if s.n in lessons and any(w > 0 and held(t, titles.get(s.n, set())) for t, w in weights.items()):
             return s.n
     return None
 
@@ -496,10 +508,11 @@ def change_text(text: str) -> str:
     return " ".join(parts[:CHANGE_SENTENCES]).strip()
 
 
-def choose(scored: list[tuple[float, Candidate]], budget: int, pattern: bool) -> list[Piece]:
+def choose(scored: list[tuple[float, Candidate]], budget: int, pattern: bool, lead: int | None = None) -> list[Piece]:
     """Best first while the words last; a pattern answer takes at most two per note first, so it
     reaches across notes, then spends what room is left on the best of the rest (a lesson note
-    listing five mistakes is not cut to two because the other notes say little)."""
+    listing five mistakes is not cut to two because the other notes say little). The `lead` note
+    (my lesson on the very subject) speaks first, in up to LEAD_SENTENCES sentences."""
     ranked = sorted(scored, key=lambda sc: -sc[0])
     if not ranked:
         return []
@@ -509,13 +522,15 @@ def choose(scored: list[tuple[float, Candidate]], budget: int, pattern: bool) ->
         firsts = {}
         for s, c in ranked:
             firsts.setdefault(c.n, (s, c))
-        ranked = list(firsts.values()) + [sc for sc in ranked if sc not in firsts.values()]
+        leading = lead_sentences([sc for sc in ranked if sc[1].n == lead])
+        ranked = leading + list(firsts.values()) + [sc for sc in ranked if sc not in firsts.values()]
     per_note: Counter[int] = Counter()
     out: list[Piece] = []
     used = 0
     for cap in ((PATTERN_PER_NOTE, None) if pattern else (None,)):
         for s, c in ranked:
-            if cap and per_note[c.n] >= cap or any(p.n == c.n and p.pos == c.pos for p in out):
+            note_cap = max(cap, LEAD_SENTENCES) if cap and c.n == lead else cap
+            if note_cap and per_note[c.n] >= note_cap or any(p.n == c.n and p.pos == c.pos for p in out):
                 continue
             n_words = count_words(c.text)
             if out and used + n_words > budget:
@@ -527,6 +542,19 @@ def choose(scored: list[tuple[float, Candidate]], budget: int, pattern: bool) ->
 
 
 PATTERN_PER_NOTE = 2
+LEAD_SENTENCES = 4  # 3 to 5 gave the same figures on the three fixture sets; 6 crowds out other notes
+
+
+def lead_sentences(scored: list[tuple[float, Candidate]]) -> list[tuple[float, Candidate]]:
+    """A lesson note read as its author wrote it: the opening sentence of each paragraph or list
+    item, in order (a list of rules is said by its items' first lines)."""
+    seen: set[int] = set()
+    out = []
+    for s, c in sorted(scored, key=lambda sc: sc[1].pos):
+        if c.item not in seen and not c.text.rstrip().endswith(":"):
+            out.append((s, c))
+        seen.add(c.item)
+    return out[:LEAD_SENTENCES]
 
 
 def order(p: Piece) -> tuple:
