@@ -201,3 +201,18 @@ def test_my_lesson_note_on_the_subject_leads_a_pattern_answer_with_its_items_in_
         assert -1 not in at and at == sorted(at), got.text  # every rule, as I listed them
         lead = got.text.find("In my note “What I have learned about glazes” I wrote: Test every")
         assert 0 <= lead < got.text.find("[2]"), got.text  # my lesson first; the kiln day still shows it happening
+
+
+YES = """---
+date: 2025-12-28
+---
+# Saying yes
+
+One night before any yes that involves money or more than a week of work. It worked for the Campanhã flat.
+"""
+
+
+def test_a_sentence_that_points_back_brings_the_one_before_it(tmp_path):
+    for index, retriever in bm25_over({"lessons/saying-yes.md": YES, "journal/2025-02-01.md": MARKET}, tmp_path):
+        got = answer(index, "What worked for the Campanhã flat?", retriever=retriever)
+        assert "One night before any yes" in got.text, got.text  # not a bare "It worked for the Campanhã flat"

@@ -512,7 +512,8 @@ def choose(scored: list[tuple[float, Candidate]], budget: int, pattern: bool, le
     """Best first while the words last; a pattern answer takes at most two per note first, so it
     reaches across notes, then spends what room is left on the best of the rest (a lesson note
     listing five mistakes is not cut to two because the other notes say little). The `lead` note
-    (my lesson on the very subject) speaks first, in up to LEAD_SENTENCES sentences."""
+    (my lesson on the very subject) speaks first, in up to LEAD_SENTENCES sentences. A short
+    sentence that points back ("It worked for the Campanhã flat.") comes with the one before it."""
     ranked = sorted(scored, key=lambda sc: -sc[0])
     if not ranked:
         return []
@@ -527,16 +528,22 @@ def choose(scored: list[tuple[float, Candidate]], budget: int, pattern: bool, le
     per_note: Counter[int] = Counter()
     out: list[Piece] = []
     used = 0
+    before = {(c.n, c.pos): c for _, c in scored}
     for cap in ((PATTERN_PER_NOTE, None) if pattern else (None,)):
         for s, c in ranked:
             note_cap = max(cap, LEAD_SENTENCES) if cap and c.n == lead else cap
             if note_cap and per_note[c.n] >= note_cap or any(p.n == c.n and p.pos == c.pos for p in out):
                 continue
-            n_words = count_words(c.text)
+            group = [c]
+            prior = before.get((c.n, c.pos - 1))
+            if (BACK_REFERENCE.match(c.text) and len(words(c.text)) <= 8 and prior is not None and prior.item == c.item
+                    and not any(p.n == c.n and p.pos == prior.pos for p in out)):
+                group = [prior, c]  # "It worked for the Campanhã flat" needs what "it" was
+            n_words = sum(count_words(g.text) for g in group)
             if out and used + n_words > budget:
                 continue
-            out.append(Piece(c.text, c.n, c.date, c.pos, "", s))
-            per_note[c.n] += 1
+            out += [Piece(g.text, g.n, g.date, g.pos, "", s) for g in group]
+            per_note[c.n] += len(group)
             used += n_words
     return out
 
