@@ -643,8 +643,8 @@ def recurring_line(pieces: list[Piece], lang: str) -> str:
             if CJK.match(w) or w.lower() in STOPWORDS or len(w) < 4 or w.isdigit():
                 continue
             key = stem(w)
-            if key in CUE_TERMS:
-                continue  # "again", "never": how a pattern is written, not what it is
+            if key in CUE_TERMS or is_frame(key) or NUMBER_WORDS.fullmatch(w):
+                continue  # "again", "never", "started", "five": how a pattern is told, not what it is
             seen.setdefault(key, set()).add(p.n)
             surface.setdefault(key, Counter())[w.lower()] += 1
     common = sorted((k for k, ns in seen.items() if len(ns) >= 2), key=lambda k: (-len(seen[k]), k))[:4]

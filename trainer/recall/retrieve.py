@@ -28,7 +28,7 @@ from trainer.vault.index import Index
 from trainer.vault.note import Note
 from trainer.recall.terms import forms, is_cjk, is_frame, names, query_terms, terms, text_language, translations
 
-VERSION = 6  # bump whenever terms or columns change: the term table is then rebuilt
+VERSION = 7  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
 CREATE TABLE retrieval_docs (
     id INTEGER PRIMARY KEY,

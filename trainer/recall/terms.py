@@ -34,6 +34,8 @@ o a os as um uma uns umas de do da dos das em no na nos nas por pelo pela para c
 porquê e ou mas se eu me mim meu minha meus minhas tu te você ele ela nós eles elas isso isto esse essa
 este esta aquele qual quais quando onde como quanto quanta quantos quantas foi fui era é são ser estar
 tenho tem ter há já não sim mais menos muito sobre entre até ao aos à às lhe vez quem lá cá
+qualquer quaisquer cada todo toda todos todas tudo nada outro outra outros outras algum alguma alguns
+algumas nenhum nenhuma ainda depois antes também bem só aqui ali então assim pois nem num numa
 """.split())
 """Portuguese function words: a question in Portuguese is searched by its subject words alone."""
 STOPWORDS = STOPWORDS | PORTUGUESE_STOPWORDS
