@@ -150,14 +150,6 @@ def test_a_question_in_the_present_finds_a_note_written_in_an_irregular_past(tmp
         assert "sold six loaves" in got.text.lower()
 
 
-def test_a_pattern_question_about_something_no_note_holds_finds_nothing(bread):
-    index, retriever = bread  # lesson notes about bread and sanding, nothing about the violin
-    for question in ("What mistakes do I keep making with the violin?", "Que erro volto sempre a cometer com o violino?"):
-        got = answer(index, question, retriever=retriever)
-        assert got.nothing_found, got.text  # not a lesson about bread
-    assert not answer(index, "What mistakes do I keep making?", retriever=retriever).nothing_found  # no subject: any lesson
-
-
 def test_a_pattern_question_is_searched_by_its_subject_not_by_every_note_that_says_learn(tmp_path):
     notes = {"journal/2025-01-10.md": "# Rust\n\nI want to learn Rust this year. Learned lifetimes today, learned traits.\n",
              "journal/2025-02-11.md": "# Learning\n\nLearned to bake. Learned to knit. I learn by doing.\n",

@@ -60,9 +60,8 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
     try:
         lang = compose.language(question)
         query = search_text(question, history)
-        reflection = reflect_for(index, query, retriever)
-        if not (reflection.nothing_found and names_a_subject(query)):  # "what have I learned about sailing?"
-            reflection = with_evidence(index, retriever, with_decision_stories(index, reflection, query), query)
+        reflection = with_decision_stories(index, reflect_for(index, query, retriever), query)
+        reflection = with_evidence(index, retriever, reflection, query)
         if reflection.nothing_found:
             return emit(GroundedAnswer(compose.nothing_found(lang), [], True, style=style, language=lang), on_text)
         pieces, sources = compose.select(index, retriever, reflection, query, LONG_WORDS if long else WORDS)
@@ -74,13 +73,6 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
     finally:
         if own:
             retriever.close()
-
-
-def names_a_subject(question: str) -> bool:
-    """Whether the question is about something ("sailing"), not only a pattern ("what mistake do
-    I keep making?"): a pattern question whose subject no note holds is answered "nothing found",
-    not with lessons about something else."""
-    return any(t not in PATTERN_WORDS and not is_frame(t) for t in query_terms(question))
 
 
 PATTERN_COVERAGE = 0.3  # a pattern spreads over notes: no single one holds all of the question
