@@ -260,3 +260,15 @@ def test_what_recurs_names_the_subject_not_the_word_again(tmp_path):
         line = got.text.split("\n")[0]
         assert line.startswith("What comes back across these notes:") and "“first”" in line
         assert "“again”" not in line
+
+
+def test_a_name_alone_does_not_answer_across_languages_when_the_asked_word_is_missing(vault):
+    """The Portuguese note on Beatriz shares her name with an English question, and nothing else
+    the question asks: a dog the glossary knows as "cão" is in no note."""
+    index, retriever = vault
+    got = ask(vault, "What is the name of Beatriz's dog?")
+    assert got.nothing_found, got.text
+    got = ask(vault, "Como se chama o cão da Beatriz?")
+    assert got.nothing_found, got.text
+    got = ask(vault, "What does Beatriz teach?")  # "Professora de música": answerable through the name
+    assert not got.nothing_found and "Professora de música" in got.text

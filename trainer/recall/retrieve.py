@@ -26,7 +26,7 @@ from trainer.vault import derived
 from trainer.db import transaction
 from trainer.vault.index import Index
 from trainer.vault.note import Note
-from trainer.recall.terms import forms, is_cjk, is_frame, names, query_terms, terms, text_language, translations
+from trainer.recall.terms import forms, held, is_cjk, is_frame, names, query_terms, terms, text_language, translations
 
 VERSION = 7  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
@@ -249,15 +249,21 @@ class Retriever:
     def _across_languages(self, question: str, hits: list[Hit]) -> list[Hit]:
         """A question in one language over notes in the other shares only names and numbers
         with them: the notes in the other language that hold every one of them (at least one
-        name) are relevant, the question's other words being untranslated, not absent."""
+        name) are relevant, the question's other words being untranslated, not absent. A word
+        the glossary does translate must then be there in one language or the other: "Como se
+        chama o cão da Joana?" is not answered by a note on Joana that never mentions a dog."""
         wanted = names(question)
         if not any(not t.isdigit() for t in wanted):
             return []
         lang = text_language(question)
+        known = [t for t in query_terms(question) if t not in wanted and not is_frame(t) and forms(t)]
         out = []
         for h in hits:
             note = self.index.get(h.path)
-            if note and text_language(f"{note.title}\n{note.body}") != lang and set(wanted) <= self.doc_terms(h.path):
+            if note is None or text_language(f"{note.title}\n{note.body}") == lang:
+                continue
+            have = self.doc_terms(h.path)
+            if set(wanted) <= have and (not known or any(held(t, have) for t in known)):
                 out.append(replace(h, coverage=max(h.coverage, self.min_coverage)))
         return out
 
