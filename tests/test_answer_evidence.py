@@ -208,3 +208,12 @@ def test_a_sentence_that_points_back_brings_the_one_before_it(tmp_path):
     for index, retriever in bm25_over({"lessons/saying-yes.md": YES, "journal/2025-02-01.md": MARKET}, tmp_path):
         got = answer(index, "What worked for the Campanhã flat?", retriever=retriever)
         assert "One night before any yes" in got.text, got.text  # not a bare "It worked for the Campanhã flat"
+
+
+def test_a_link_after_the_last_sentence_is_not_quoted_as_a_sentence(tmp_path):
+    notes = {"journal/2025-01-20.md": "---\ndate: 2025-01-20\n---\n# Monday\n\n"
+                                      "Picked up the shed kit in Valongo. [[2025-01-14-buy-the-shed]]\n",
+             "journal/2025-02-01.md": MARKET}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "Where did I pick up the shed kit?", retriever=retriever)
+        assert "Valongo" in got.text and "buy-the-shed" not in got.text, got.text

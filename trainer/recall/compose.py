@@ -72,8 +72,10 @@ def k_for(question: str) -> int:
 DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}(?:-\d{2})?)(?!\d)")
 LEADING_DATE = re.compile(r"^\s*(?:•\s*)?(\d{4}-\d{2}(?:-\d{2})?)\s*[:：.\-–—]\s*")
 LINK_LINE = re.compile(r"^\s*(related|see also|see|mentioned in|links?|tags?)\b\s*:?", re.IGNORECASE)
-POINTER = re.compile(r"(?:(?<=[.!?])|^)\s*[\w ]{1,20}:\s*(?:!?\[\[[^\]]*\]\][,\s]*)+\.?(?=\s|$)")
-"""'Project: [[gps-tracker]].' inside a paragraph: a pointer to a note, not a sentence."""
+POINTER = re.compile(r"(?:(?<=[.!?])|^)\s*[\w ]{1,20}:\s*(?:!?\[\[[^\]]*\]\][,\s]*)+\.?(?=\s|$)"
+                     r"|(?<=[.!?])\s*(?:!?\[\[[^\]]*\]\][,\s]*)+\.?\s*$")
+"""'Project: [[gps-tracker]].' inside a paragraph, or a link after the last sentence ('Picked up
+the van. [[2025-01-14-buy-the-van]]'): a pointer to a note, not a sentence."""
 WIKILINKS = re.compile(r"!?\[\[[^\]]*\]\]")
 ITEM_SPLIT = re.compile(r"\n(?=\s*(?:[-*+]|\d+[.)])\s)|\n(?=\s*\|)")
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[^a-z])|(?<=[。！？])")
