@@ -313,8 +313,7 @@ def about_me(text: str) -> bool:
     ("Halve it. Halve it again", "Then read it again and cut…, which I use too much"): in English a
     recurrence of mine says I/my/me/we before its "again", or starts with a thing ("The basil is
     losing to aphids again") or with a verb in the past, as a diary does ("Accepted the first quote
-    again"); a Portuguese one drops the pronoun anyway
-    ("Voltei a fazer o mesmo")."""
+    again"); a Portuguese one drops the pronoun anyway ("Voltei a fazer o mesmo")."""
     if SOMEONE_ELSE.match(text):
         return False
     if CJK.search(text) or text_language(text) != "en":
