@@ -217,3 +217,34 @@ def test_a_link_after_the_last_sentence_is_not_quoted_as_a_sentence(tmp_path):
     for index, retriever in bm25_over(notes, tmp_path):
         got = answer(index, "Where did I pick up the shed kit?", retriever=retriever)
         assert "Valongo" in got.text and "buy-the-shed" not in got.text, got.text
+
+
+QUOTE_DAY = """---
+date: 2025-06-08
+---
+# Sunday
+
+Accepted the first quote for the bathroom again, without asking for a second one.
+"""
+
+RATE_DAY = """---
+date: 2025-09-14
+---
+# Sunday
+
+Said yes to the logo job at half my day rate again, on the spot, the same as in March.
+"""
+
+
+def test_a_pattern_question_that_names_no_subject_gathers_what_recurs(tmp_path):
+    """"What mistake do I keep making?" has only frame words besides its pattern words
+    ("making"): it is answered from what recurs and what I wrote down as lessons, not by
+    looking for notes that say "making"."""
+    notes = {"journal/2025-06-08.md": QUOTE_DAY, "journal/2025-09-14.md": RATE_DAY,
+             "journal/2025-02-01.md": MARKET, "lessons/bread.md": BREAD}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "What mistake do I keep making?", retriever=retriever)
+        assert got.pattern and not got.nothing_found
+        assert "first quote for the bathroom again" in got.text and "half my day rate" in got.text, got.text
+        assert "neighbour's dog" not in got.text  # the dog's "again" is not my mistake
+        assert len(set(got.cited)) >= 3

@@ -323,9 +323,9 @@ def about_me(text: str) -> bool:
     return bool(FIRST_PERSON.search(head) or PAST_START.match(text) or THING_START.match(text))
 
 
-THING_START = re.compile(r"^\W*(?:the|a|an|this|that|these|those|it|its|there)\b", re.IGNORECASE)
+THING_START = re.compile(r"^\W*(?:the|a|an|this|that|these|those|it|its|there)\b(?!\s+\w+['’]s\b)", re.IGNORECASE)
 """A sentence about a thing of mine ("The basil is losing to aphids again") states; an instruction
-("Then read it again") starts with its verb."""
+("Then read it again") starts with its verb; "The neighbour's dog … again" is the neighbour's."""
 FIRST_PERSON = re.compile(r"\bI\b|\b(?i:my|me|myself|we|our|us)\b")
 PAST_START = re.compile(r"^\W*(?:\w+ed|sold|bought|felt|wrote|went|chose|spent|took|gave|left|drove|rode|kept|ran|"
                         r"built|paid|found|lost|had|got|thought|did|made|said|told|forgot|fell|broke|began|came|"
@@ -392,6 +392,8 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     subject_of: dict[int, float] = {}
     if reflection.pattern:  # the subject alone ranks ("projects"); the pattern is in the cues
         weights = {t: max(w, 1.0) for t, w in retriever.idf(qterms).items() if t not in PATTERN_WORDS}
+        if all(is_frame(t) for t in weights):  # "what mistake do I keep making?" names no subject
+            weights = {}
         total = sum(weights.values())
         subject_of = subject_shares(retriever, sources, weights)
     lessons = {s.n for s in sources if LESSON_HEADING.search(s.title) or LESSON_HEADING.search(s.path.rpartition("/")[0])
