@@ -248,3 +248,38 @@ def test_a_pattern_question_that_names_no_subject_gathers_what_recurs(tmp_path):
         assert "first quote for the bathroom again" in got.text and "half my day rate" in got.text, got.text
         assert "neighbour's dog" not in got.text  # the dog's "again" is not my mistake
         assert len(set(got.cited)) >= 3
+
+
+COFFEE = """---
+type: decision
+date: 2025-05-01
+---
+# Stop drinking coffee after noon
+
+> [!summary] Decision
+> No coffee after 12:00, starting today.
+
+## Why
+- I slept badly four nights out of seven in April.
+- The afternoon espresso costs **€2.40** a day, see [my budget](https://example.org/budget "sheet").
+
+```python
+print("not a sentence of mine")
+```
+
+![[sleep-chart.png]]
+
+<div class="chart">an html block</div>
+
+Tags: #health #sleep
+"""
+
+
+def test_an_answer_quotes_prose_not_code_html_embeds_or_callout_markers(tmp_path):
+    notes = {"decisions/2025-05-01-stop-coffee.md": COFFEE, "journal/2025-02-01.md": MARKET}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "Why did I stop drinking coffee after noon?", retriever=retriever)
+        assert "No coffee after 12:00" in got.text and "four nights out of seven" in got.text, got.text
+        assert "see my budget" in got.text  # a markdown link reads as its words
+        for noise in ("[!summary]", "> ", "print(", "<div", "html block", "sleep-chart", "#health", "https://"):
+            assert noise not in got.text, (noise, got.text)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from trainer.recall.decisions import CHANGES, DECIDED, Timeline
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, expand, plain
+from trainer.vault.parse import prose
 from trainer.recall.terms import PATTERN_WORDS, STOPWORDS, held, is_frame, query_terms, stem, terms, text_language, words
 from trainer.vault.index import Index
 from trainer.vault.note import Note
@@ -99,7 +100,7 @@ def note_sentences(note: Note, n: int, rank: int) -> list[Candidate]:
     out: list[Candidate] = []
     heading, heading_date = "", None
     items = 0
-    for block in raw_blocks(note.body):
+    for block in raw_blocks(prose(note.body)):
         match = HEADING.match(block)
         if match:
             heading = match.group(2).strip()

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from trainer.vault import derived
 from trainer.db import transaction
 from trainer.vault.note import Note
+from trainer.vault.parse import prose
 from trainer.recall.terms import is_frame, terms
 
 # --- patterns -----------------------------------------------------------------------------------
@@ -145,7 +146,7 @@ def split_sections(body: str) -> list[Section]:
             sections[-1].paragraphs.append("\n".join(para).strip())
             para.clear()
 
-    for line in body.split("\n"):
+    for line in prose(body).split("\n"):
         heading = re.match(r"^(#{1,6})\s+(.*)$", line)
         if heading:
             close()
@@ -361,7 +362,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 5  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 6  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (

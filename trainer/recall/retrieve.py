@@ -26,6 +26,7 @@ from trainer.vault import derived
 from trainer.db import transaction
 from trainer.vault.index import Index
 from trainer.vault.note import Note
+from trainer.vault.parse import prose
 from trainer.recall.terms import forms, held, is_cjk, is_frame, names, query_terms, terms, text_language, translations
 
 VERSION = 7  # bump whenever terms or columns change: the term table is then rebuilt
@@ -395,7 +396,7 @@ def blocks(body: str) -> list[Block]:
     """Paragraphs and lists (blank-line separated), each with its section heading; H1 dropped."""
     out: list[Block] = []
     heading, lines, start, offset = "", [], 0, 0
-    for line in body.split("\n") + [""]:
+    for line in prose(body).split("\n") + [""]:
         match = HEADING.match(line)
         if match or not line.strip():
             if lines:
@@ -473,9 +474,16 @@ def mostly_cjk(text: str) -> bool:
 WIKILINK = re.compile(r"!?\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
 
 
+MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+
+
 def plain(text: str) -> str:
-    """Markdown made quotable: wikilinks as their names, no emphasis marks, one line."""
+    """Markdown made quotable: wikilinks and [links](url) as their names, no emphasis or
+    highlight marks, no footnote markers or inline HTML tags, one line."""
     text = WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
-    text = re.sub(r"\*\*|__|~~|`", "", text)
+    text = MD_LINK.sub(lambda m: m.group(1), text)
+    text = re.sub(r"\[\^[^\]]+\]|</?[a-zA-Z][^>]*>", "", text)
+    text = re.sub(r"\*\*|__|~~|==|`", "", text)
+    text = re.sub(r"[ \t]{2,}", " ", text)
     text = re.sub(r"^\s*[-*+]\s+(\[[ xX]\]\s+)?", "• ", text, flags=re.MULTILINE)
     return re.sub(r"\s*\n\s*", " ", text).strip()

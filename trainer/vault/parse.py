@@ -263,6 +263,33 @@ def blank_code(body: str, deadline: Deadline | None = None) -> str:
     return "\n".join(out)
 
 
+CALLOUT = re.compile(r"^\s*>\s*\[!\w+\][+-]?.*$")
+QUOTE_MARK = re.compile(r"^\s*>\s?")
+NOT_PROSE = re.compile(r"^\s*(?:<[!/]?[a-zA-Z][^>]*>.*|!\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\)|"
+                       r"(?:tags?\s*:\s*)?(?:#[\w/-]+[\s,]*)+)\s*$", re.IGNORECASE)
+
+
+def prose(body: str) -> str:
+    """The body as someone reading it aloud would: fenced code, HTML lines, lone embeds and
+    tag lines blanked; blockquotes and callouts (> [!note] …) kept as their text, without the
+    callout's type line. Line count kept, so offsets and paragraphs stay where they were."""
+    out, fence = [], ""
+    for line in body.split("\n"):
+        match = FENCE.match(line)
+        if fence:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = ""
+            out.append("")
+        elif match:
+            fence = match.group(1)
+            out.append("")
+        elif CALLOUT.match(line) or NOT_PROSE.match(line):
+            out.append("")
+        else:
+            out.append(QUOTE_MARK.sub("", line))
+    return "\n".join(out)
+
+
 def blank_inline_code(line: str) -> str:
     """Code spans blanked, CommonMark's way: a run of n backticks opens a span that the next
     run of exactly n closes; a run without a partner is plain text. One pass over the runs
