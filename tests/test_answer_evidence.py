@@ -263,6 +263,8 @@ date: 2025-05-01
 - I slept badly four nights out of seven in April.
 - The afternoon espresso costs **€2.40** a day, see [my budget](https://example.org/budget "sheet").
 
+status:: done
+
 ```python
 print("not a sentence of mine")
 ```
@@ -281,5 +283,5 @@ def test_an_answer_quotes_prose_not_code_html_embeds_or_callout_markers(tmp_path
         got = answer(index, "Why did I stop drinking coffee after noon?", retriever=retriever)
         assert "No coffee after 12:00" in got.text and "four nights out of seven" in got.text, got.text
         assert "see my budget" in got.text  # a markdown link reads as its words
-        for noise in ("[!summary]", "> ", "print(", "<div", "html block", "sleep-chart", "#health", "https://"):
+        for noise in ("[!summary]", "> ", "print(", "<div", "html block", "sleep-chart", "#health", "https://", "::"):
             assert noise not in got.text, (noise, got.text)

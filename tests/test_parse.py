@@ -175,6 +175,8 @@ def test_link_key_is_case_and_suffix_insensitive():
     ("x.md", "Invalid 2025-02-30 then 2025-03-01", "2025-03-01"),
     ("2024-01-01.md", "---\ncreated: 2023-12-31\n---\n", "2023-12-31"),
     ("x.md", "\n" * 20 + "too far down: 2020-01-01", None),
+    ("daily/2025/03/04.md", "Tore a callus again.", "2025-03-04"),  # daily notes filed by folder
+    ("daily/2025/13/04.md", "no such month", None),
 ])
 def test_dates(path, text, date):
     assert parse(text, path).note.date == date

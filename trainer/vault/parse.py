@@ -21,7 +21,8 @@ import yaml
 
 from trainer.vault.note import Heading, Link, Note
 
-PARSER_VERSION = 3  # 2: dates inside links no longer date the note; 3: CommonMark code spans, frontmatter cap
+PARSER_VERSION = 4  # 2: dates inside links no longer date the note; 3: CommonMark code spans, frontmatter cap;
+# 4: a date in the folder path (daily/2025/03/04.md) dates the note
 """Bump when parsing changes: the next scan then re-parses notes whose bytes did not change."""
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt")
@@ -266,12 +267,13 @@ def blank_code(body: str, deadline: Deadline | None = None) -> str:
 CALLOUT = re.compile(r"^\s*>\s*\[!\w+\][+-]?.*$")
 QUOTE_MARK = re.compile(r"^\s*>\s?")
 NOT_PROSE = re.compile(r"^\s*(?:<[!/]?[a-zA-Z][^>]*>.*|!\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\)|"
-                       r"(?:tags?\s*:\s*)?(?:#[\w/-]+[\s,]*)+)\s*$", re.IGNORECASE)
+                       r"(?:tags?\s*:\s*)?(?:#[\w/-]+[\s,]*)+|[\w][\w -]{0,30}::.*)\s*$", re.IGNORECASE)
+"""Lines that are not prose: HTML, a lone embed, a line of tags, a Dataview field ("status:: sold")."""
 
 
 def prose(body: str) -> str:
-    """The body as someone reading it aloud would: fenced code, HTML lines, lone embeds and
-    tag lines blanked; blockquotes and callouts (> [!note] …) kept as their text, without the
+    """The body as someone reading it aloud would: fenced code, HTML lines, lone embeds, tag
+    lines and Dataview fields blanked; blockquotes and callouts (> [!note] …) kept as their text, without the
     callout's type line. Line count kept, so offsets and paragraphs stay where they were."""
     out, fence = [], ""
     for line in body.split("\n"):
@@ -533,7 +535,20 @@ def find_date(meta: dict, path: str, body: str) -> str | None:
         if isinstance(lowered.get(key), str) and (found := first_date(lowered[key])):
             return found
     top = "\n".join(body.split("\n")[:TEXT_DATE_LINES])
-    return first_date(note_stem(path), iso_only=True) or first_date(without_links(top))
+    return (first_date(note_stem(path), iso_only=True) or path_date(path)
+            or first_date(without_links(top)))
+
+
+PATH_DATE = re.compile(r"(?<!\d)(\d{4})/(\d{2})/(\d{2})(?!\d)")
+
+
+def path_date(path: str) -> str | None:
+    """Daily notes filed by folder ("daily/2025/03/04.md") are dated by their path."""
+    found = PATH_DATE.search(posixpath.splitext(path)[0])
+    if not found:
+        return None
+    y, m, d = (int(g) for g in found.groups())
+    return f"{y:04d}-{m:02d}-{d:02d}" if 1 <= m <= 12 and 1 <= d <= 31 else None
 
 
 def without_links(text: str) -> str:
