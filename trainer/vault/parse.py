@@ -266,7 +266,10 @@ def blank_code(body: str, deadline: Deadline | None = None) -> str:
 
 CALLOUT = re.compile(r"^\s*>\s*\[!\w+\][+-]?.*$")
 QUOTE_MARK = re.compile(r"^\s*>\s?")
-NOT_PROSE = re.compile(r"^\s*(?:<[!/]?[a-zA-Z][^>]*>.*|!\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\)|"
+HTML_LINE = re.compile(r"^\s*(?:<!--.*|</?[a-z][a-z0-9-]*(?:\s[^>]*)?/?>(?:.*>)?)\s*$")
+"""An HTML element on its own line (lower-case tags, as written by hand or pasted): a
+scrubbed "<REDACTED> told me…" is prose."""
+NOT_PROSE = re.compile(r"^\s*(?:!\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\)|"
                        r"(?:tags?\s*:\s*)?(?:#[\w/-]+[\s,]*)+|[\w][\w -]{0,30}::.*)\s*$", re.IGNORECASE)
 """Lines that are not prose: HTML, a lone embed, a line of tags, a Dataview field ("status:: sold")."""
 
@@ -285,7 +288,7 @@ def prose(body: str) -> str:
         elif match:
             fence = match.group(1)
             out.append("")
-        elif CALLOUT.match(line) or NOT_PROSE.match(line):
+        elif CALLOUT.match(line) or NOT_PROSE.match(line) or HTML_LINE.match(line):
             out.append("")
         else:
             out.append(QUOTE_MARK.sub("", line))
