@@ -272,3 +272,13 @@ def test_a_name_alone_does_not_answer_across_languages_when_the_asked_word_is_mi
     assert got.nothing_found, got.text
     got = ask(vault, "What does Beatriz teach?")  # "Professora de música": answerable through the name
     assert not got.nothing_found and "Professora de música" in got.text
+
+
+def test_a_portuguese_question_finds_a_note_that_uses_another_form_of_its_verb(tmp_path):
+    notes = {"decisions/2025-08-25-quatro-dias.md": "---\ndate: 2025-08-25\ntype: decision\n---\n"
+                                                   "# Passar a quatro dias\n\nDecidi passar a trabalho de quatro dias "
+                                                   "porque perdi dois enxames em junho.\n",
+             "journal/2025-03-01.md": "---\ndate: 2025-03-01\n---\n# Saturday\n\nLong walk by the river, then soup.\n"}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "Porque é que passei a trabalhar quatro dias por semana?", retriever=retriever)
+        assert not got.nothing_found and "perdi dois enxames" in got.text, got.text

@@ -387,7 +387,7 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
         note = index.get(s.path)
         if note is not None:
             cands += [c for c in note_sentences(note, s.n, rank) if not overlaps(normal(c.text), said)]
-    qterms = query_terms(question)
+    qterms = retriever.terms_of(question)
     weights = retriever.idf(qterms)
     weights = {t: w for t, w in weights.items() if not is_frame(t)} or weights
     subject_of: dict[int, float] = {}

@@ -27,7 +27,7 @@ from trainer.db import transaction
 from trainer.vault.index import Index
 from trainer.vault.note import Note
 from trainer.vault.parse import prose
-from trainer.recall.terms import forms, held, is_cjk, is_frame, names, query_terms, terms, text_language, translations
+from trainer.recall.terms import FRAME_TERMS, PATTERN_WORDS, fold, forms, held, is_cjk, is_frame, names, query_terms, terms, text_language, translations
 
 VERSION = 7  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
@@ -165,7 +165,7 @@ class Retriever:
         Terms in `drop` are left out while others remain: "what have I learned about talking to
         users?" is searched by its subject, not by every note that says "learn"."""
         self.sync()
-        qterms = query_terms(question)
+        qterms = self.terms_of(question)
         qterms = [t for t in qterms if t not in drop] if any(t not in drop for t in qterms) else qterms
         weights = self.idf(qterms)
         ranked = self._rank(question, qterms, weights, hop)
@@ -306,6 +306,26 @@ class Retriever:
         missing = [t for t in qterms if not held_terms.get(t)]
         return list(dict.fromkeys(expand(qterms, forms_of=missing)))
 
+    def terms_of(self, question: str) -> list[str]:
+        """The question's terms; in a Portuguese question, a verb or noun form no note uses
+        ("passei", "trabalhar") becomes the form of the same root the notes do use ("passar",
+        "trabalho"): the stemmer is English, and Portuguese inflects more."""
+        qterms = query_terms(question)
+        if text_language(question) != "pt":
+            return qterms
+        held = self.df(qterms)
+        asking = PATTERN_WORDS | FRAME_TERMS  # how it is asked stays as asked ("volto", "decidi")
+        return list(dict.fromkeys(t if held.get(t) or t in asking else self.same_root(t) for t in qterms))
+
+    def same_root(self, term: str) -> str:
+        root = pt_root(term)
+        if root == term:
+            return term
+        rows = self.conn.execute("SELECT term, doc FROM retrieval_vocab WHERE term >= ? AND term < ?",
+                                 (root, root + "\uffff")).fetchall()
+        found = [(doc, t) for t, doc in rows if pt_root(t) == root]
+        return max(found)[1] if found else term
+
     def df(self, qterms: list[str]) -> dict[str, int]:
         """How many notes hold each term."""
         if not qterms:
@@ -344,6 +364,19 @@ class Retriever:
     def excerpt(self, path: str, weights: dict[str, float], budget: int = EXCERPT_CHARS, why: bool = False) -> str:
         note = self.index.get(path)
         return best_excerpt(note, weights, budget, why) if note else ""
+
+
+PT_ENDINGS = sorted("""aram eram iram amos emos imos avam ava ando endo indo ados adas ado ada idos idas ido ida
+ações ação ei ou eu iu ar er ir as os es am em o a e""".split(), key=len, reverse=True)
+
+
+def pt_root(term: str) -> str:
+    """A Portuguese word without its inflection ("passei", "passar" -> "pass"), kept at four
+    letters or more; a word with no such ending is its own root."""
+    for ending in PT_ENDINGS:
+        if term.endswith(fold(ending)) and len(term) - len(ending) >= 4:
+            return term[: -len(ending)]
+    return term
 
 
 def expand(qterms: list[str], forms_of: list[str] | None = None) -> list[str]:
