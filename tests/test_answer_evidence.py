@@ -285,3 +285,32 @@ def test_an_answer_quotes_prose_not_code_html_embeds_or_callout_markers(tmp_path
         assert "see my budget" in got.text  # a markdown link reads as its words
         for noise in ("[!summary]", "> ", "print(", "<div", "html block", "sleep-chart", "#health", "https://", "::"):
             assert noise not in got.text, (noise, got.text)
+
+
+DROP = """---
+date: 2025-02-02
+type: decision
+---
+# Dropping from the marathon to the half
+
+I've switched my entry to the half marathon, because the renovation is going to eat every Saturday.
+"""
+
+LATER = """---
+date: 2025-05-03
+---
+# 3 May
+
+Re-read [[2025-02-02-drop-the-marathon]] tonight. I wrote that the house was the reason. It wasn't, not really.
+
+The real reason: I was scared the calf would go for the third spring running.
+"""
+
+
+def test_a_later_note_that_gives_the_real_reason_is_told_as_an_admission(tmp_path):
+    notes = {"decisions/2025-02-02-drop-the-marathon.md": DROP, "journal/2025-05-03.md": LATER,
+             "journal/2025-02-01.md": MARKET}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "Why did I drop the marathon?", retriever=retriever)
+        assert "renovation" in got.text, got.text  # what I wrote then
+        assert "On 2025-05-03 I admitted: The real reason: I was scared the calf" in got.text, got.text

@@ -327,12 +327,39 @@ def cross_revisions(decision: Decision, later: Note) -> list[Revision]:
     if not later.date or not decision.date or later.date[:10] <= decision.date[:10]:
         return []
     out: list[Revision] = []
-    for section in split_sections(later.body):
+    sections = split_sections(later.body)
+    for section in sections:
         for para in section.paragraphs:
             out.extend(revisions_of(later.path, later.date, section.heading, para, decision.reasons, strict=True))
             if REVERSES.search(para) and _links_to(para, decision.path):
                 out.append(Revision(later.path, later.date, section.heading, clean(para), "reversed"))
-    return out
+    return out or admitted(later, sections, decision.path)
+
+
+REAL_REASON = re.compile(r"\b(the real reason|the truth is|the honest reason|a verdadeira razão|a razão verdadeira|"
+                         r"na verdade|a verdade é)(?!\w)|真正的原因|其实", re.IGNORECASE)
+
+
+def admitted(later: Note, sections: list[Section], path: str) -> list[Revision]:
+    """A later note that links the decision, says the stated reason was not it ("I wrote that the
+    house was the reason. It wasn't") and gives the real one: a retraction of the decision as a
+    whole, told by the sentences that name the real reason (or, without them, the linking ones)."""
+    paras = [(section.heading, para) for section in sections for para in section.paragraphs]
+    linking = [i for i, (_, para) in enumerate(paras) if _links_to(para, path)]
+    if not linking:
+        return []
+    first = linking[0]
+    taken_back = any(RETRACTED.search(para) for _, para in paras[first:first + 2])
+    for heading, para in paras[first:first + 3]:
+        parts = sentences(para)
+        for i, sentence in enumerate(parts):
+            if REAL_REASON.search(sentence):
+                cue = clean(" ".join(parts[i:i + 2]))
+                return [Revision(later.path, later.date, heading, clean(para), "retracted", None, cue)]
+    heading, para = paras[first]
+    if taken_back:
+        return [Revision(later.path, later.date, heading, clean(para), "retracted", None, clean(para))]
+    return []
 
 
 def _links_to(text: str, path: str) -> bool:
@@ -362,7 +389,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 6  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 7  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
