@@ -314,3 +314,27 @@ def test_a_later_note_that_gives_the_real_reason_is_told_as_an_admission(tmp_pat
         got = answer(index, "Why did I drop the marathon?", retriever=retriever)
         assert "renovation" in got.text, got.text  # what I wrote then
         assert "On 2025-05-03 I admitted: The real reason: I was scared the calf" in got.text, got.text
+
+
+HIVE = """---
+date: 2025-02-20
+type: decision
+---
+# Second hive
+
+Ordering a second colony from the beekeepers' association for April.
+
+| Pros | Cons |
+|---|---|
+| If one colony dies over winter I still have the other one | Two hives take twice the Saturday inspections |
+| I can compare the two colonies and learn what is normal | The allotment is already short of space |
+"""
+
+
+def test_a_pros_and_cons_table_is_read_cell_by_cell_under_its_column_names(tmp_path):
+    notes = {"decisions/2025-02-20-second-hive.md": HIVE, "journal/2025-02-01.md": MARKET}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "Why did I order a second hive?", retriever=retriever)
+        assert "Pros: If one colony dies over winter I still have the other one" in got.text, got.text
+        assert "Pros: I can compare the two colonies" in got.text
+        assert "other one: Two hives" not in got.text  # a pro and a con are not a label and its value

@@ -112,6 +112,7 @@ def note_sentences(note: Note, n: int, rank: int) -> list[Candidate]:
         block_heading = heading
         if label:  # "Reasons:" over a list names the list, as a heading would
             block_heading, parts = label.group(1), parts[1:]
+        header: list[str] = []
         for item in parts:
             items += 1
             if "[[" in item and (LINK_LINE.match(item) or len(words(WIKILINKS.sub(" ", item))) < 3):
@@ -124,7 +125,10 @@ def note_sentences(note: Note, n: int, rank: int) -> list[Candidate]:
             step = bool(re.match(r"\s*\d{1,2}[.)]\s", item))
             table = text.startswith("|")
             if table:
-                text = table_row(text)
+                cells = table_cells(text)
+                if not header and cells:
+                    header = cells  # a table's first row names its columns
+                text = " ".join(side_by_side(cells, header)) if is_prose_row(cells) else table_row(text)
             for sentence in join_short(SENTENCE_SPLIT.split(text)):
                 if quotable(sentence) and not SEE_ALSO.match(sentence):
                     out.append(Candidate(sentence, n, date, block_heading, len(out), rank, items, table, step))
@@ -159,6 +163,27 @@ def join_short(parts: list[str]) -> list[str]:
         carry = ""
     if carry:
         out.append(carry)
+    return out
+
+
+def table_cells(text: str) -> list[str]:
+    cells = [c.strip() for c in text.strip().strip("|").split("|")]
+    return [] if all(re.fullmatch(r":?-{2,}:?", c) or not c for c in cells) else cells
+
+
+def is_prose_row(cells: list[str]) -> bool:
+    """A row of sentences side by side (a pros and cons table), not a label and its values."""
+    full = [c for c in cells if c]
+    return len(full) >= 2 and all(len(words(c)) >= 4 for c in full)
+
+
+def side_by_side(cells: list[str], header: list[str]) -> list[str]:
+    """Each cell its own sentence, under its column's name: "Contras: Custo: £420 …"."""
+    out = []
+    for i, cell in enumerate(cells):
+        if cell:
+            name = header[i] if i < len(header) and header[i] and header is not cells else ""
+            out.append(f"{name}: {cell.rstrip('.')}." if name else f"{cell.rstrip('.')}.")
     return out
 
 
@@ -218,6 +243,7 @@ PATTERN_ROOM = 0.7  # share of the word budget for a pattern's sentences: one "O
 MIN_SHARE = 0.45  # a sentence scoring under this share of the best one is not chosen
 OPTIONS_HEADING = re.compile(r"\b(options?|alternatives?|considered|opções|alternativas)\b|选项", re.IGNORECASE)
 TITLE_SHARE = 0.6
+AGAINST = re.compile(r"^(cons|contras?|against|downsides?|minus|desvantagens)\s*:", re.IGNORECASE)
 NEIGHBOUR_SHARE = 0.5  # a sentence of "Jonas" is about Jonas even when it does not name him
 
 
@@ -275,6 +301,8 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s -= 0.1  # a table row reads badly out of its table (but its total sums it up)
         if why and OPTIONS_HEADING.search(c.heading):
             s -= 0.2  # the options weighed are not the reasons
+        if why and AGAINST.match(c.text):
+            s -= 0.2  # a cons column argues the other side
         if len(words(c.text)) < 4 and not CJK.search(c.text):
             s -= 0.15
         if c.text.rstrip().endswith(("?", "？")):
