@@ -282,3 +282,8 @@ def test_a_portuguese_question_finds_a_note_that_uses_another_form_of_its_verb(t
     for index, retriever in bm25_over(notes, tmp_path):
         got = answer(index, "Porque é que passei a trabalhar quatro dias por semana?", retriever=retriever)
         assert not got.nothing_found and "perdi dois enxames" in got.text, got.text
+
+
+def test_a_question_in_the_third_person_singular_is_a_pattern_question_too():
+    assert is_pattern_question("What keeps going wrong with the money side of the house?")
+    assert is_pattern_question("What tends to go wrong when I travel?")
