@@ -287,3 +287,9 @@ def test_a_portuguese_question_finds_a_note_that_uses_another_form_of_its_verb(t
 def test_a_question_in_the_third_person_singular_is_a_pattern_question_too():
     assert is_pattern_question("What keeps going wrong with the money side of the house?")
     assert is_pattern_question("What tends to go wrong when I travel?")
+
+
+def test_the_pronoun_i_is_not_a_name_a_question_shares_with_notes():
+    from trainer.recall.terms import names
+    assert names("What did I give Beatriz for her birthday?") == ["beatriz"]
+    assert names("Qual foi a minha nota no HSK 3?") == ["hsk", "3"]

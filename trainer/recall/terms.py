@@ -307,8 +307,8 @@ def names(question: str) -> list[str]:
     language, so they are what a question in one language shares with a note in another."""
     out = []
     for i, token in enumerate(TOKEN.findall(question)):
-        if CJK.match(token) or fold(token) in QUESTION_WORDS:
-            continue
+        if CJK.match(token) or fold(token) in QUESTION_WORDS or fold(token) in STOPWORDS:
+            continue  # "I" is no name
         if token.isdigit() or (token[:1].isupper() and (i > 0 or token.isupper())):
             out.append(stem(token))
     return list(dict.fromkeys(out))
