@@ -27,7 +27,8 @@ from trainer.db import transaction
 from trainer.vault.index import Index
 from trainer.vault.note import Note
 from trainer.vault.parse import prose
-from trainer.recall.terms import FRAME_TERMS, PATTERN_WORDS, fold, forms, held, is_cjk, is_frame, names, query_terms, terms, text_language, translations
+from trainer.recall.terms import (FRAME_TERMS, PATTERN_WORDS, fold, forms, held, is_cjk, is_frame, names,
+                                   query_terms, terms, text_language, translations)
 
 VERSION = 7  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """

@@ -270,14 +270,14 @@ HTML_LINE = re.compile(r"^\s*(?:<!--.*|</?[a-z][a-z0-9-]*(?:\s[^>]*)?/?>(?:.*>)?
 """An HTML element on its own line (lower-case tags, as written by hand or pasted): a
 scrubbed "<REDACTED> told me…" is prose."""
 NOT_PROSE = re.compile(r"^\s*(?:!\[\[[^\]]*\]\]|!\[[^\]]*\]\([^)]*\)|"
-                       r"(?:tags?\s*:\s*)?(?:#[\w/-]+[\s,]*)+|[\w][\w -]{0,30}::.*)\s*$", re.IGNORECASE)
-"""Lines that are not prose: HTML, a lone embed, a line of tags, a Dataview field ("status:: sold")."""
+                       r"(?:tags?\s*:\s*)?(?:#[\w/-]+[\s,]*)+|[\w][\w -]{0,30}::\s.*)\s*$", re.IGNORECASE)
+"""Lines that are not prose: a lone embed, a line of tags, a Dataview field ("status:: sold")."""
 
 
 def prose(body: str) -> str:
     """The body as someone reading it aloud would: fenced code, HTML lines, lone embeds, tag
-    lines and Dataview fields blanked; blockquotes and callouts (> [!note] …) kept as their text, without the
-    callout's type line. Line count kept, so offsets and paragraphs stay where they were."""
+    lines and Dataview fields blanked; blockquotes and callouts (> [!note] …) kept as their
+    text, without the callout's type line. Line count kept, so paragraphs stay where they were."""
     out, fence = [], ""
     for line in body.split("\n"):
         match = FENCE.match(line)
