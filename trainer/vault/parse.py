@@ -14,6 +14,7 @@ import posixpath
 import re
 import time
 import unicodedata
+from collections.abc import Iterator
 from typing import NamedTuple
 from urllib.parse import unquote
 
@@ -245,22 +246,30 @@ FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 BACKTICKS = re.compile(r"`+")
 
 
-def blank_code(body: str, deadline: Deadline | None = None) -> str:
-    """The body with code blanked out (same lines): `#include` in a code block is no tag."""
-    out, fence = [], ""
+def fenced(body: str) -> Iterator[tuple[int, str, bool]]:
+    """Each line of the body, numbered, and whether it is part of a fenced code block (its
+    fences included): a fence closes on the same character, at least as many times."""
+    fence = ""
     for number, line in enumerate(body.split("\n")):
-        if deadline and number % 1024 == 0:
-            deadline.check("code blocks")
         match = FENCE.match(line)
         if fence:
             if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
                 fence = ""
-            out.append("")
+            yield number, line, True
         elif match:
             fence = match.group(1)
-            out.append("")
+            yield number, line, True
         else:
-            out.append(blank_inline_code(line))
+            yield number, line, False
+
+
+def blank_code(body: str, deadline: Deadline | None = None) -> str:
+    """The body with code blanked out (same lines): `#include` in a code block is no tag."""
+    out = []
+    for number, line, code in fenced(body):
+        if deadline and number % 1024 == 0:
+            deadline.check("code blocks")
+        out.append("" if code else blank_inline_code(line))
     return "\n".join(out)
 
 
@@ -278,20 +287,10 @@ def prose(body: str) -> str:
     """The body as someone reading it aloud would: fenced code, HTML lines, lone embeds, tag
     lines and Dataview fields blanked; blockquotes and callouts (> [!note] …) kept as their
     text, without the callout's type line. Line count kept, so paragraphs stay where they were."""
-    out, fence = [], ""
-    for line in body.split("\n"):
-        match = FENCE.match(line)
-        if fence:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = ""
-            out.append("")
-        elif match:
-            fence = match.group(1)
-            out.append("")
-        elif CALLOUT.match(line) or NOT_PROSE.match(line) or HTML_LINE.match(line):
-            out.append("")
-        else:
-            out.append(QUOTE_MARK.sub("", line))
+    out = []
+    for _, line, code in fenced(body):
+        skip = code or CALLOUT.match(line) or NOT_PROSE.match(line) or HTML_LINE.match(line)
+        out.append("" if skip else QUOTE_MARK.sub("", line))
     return "\n".join(out)
 
 
