@@ -293,3 +293,14 @@ def test_the_pronoun_i_is_not_a_name_a_question_shares_with_notes():
     from trainer.recall.terms import names
     assert names("What did I give Beatriz for her birthday?") == ["beatriz"]
     assert names("Qual foi a minha nota no HSK 3?") == ["hsk", "3"]
+
+
+def test_a_portuguese_question_in_the_plural_we_finds_our_decision(tmp_path):
+    notes = {"decisions/2025-03-10-mudar-para-almada.md": "---\ntype: decision\ndate: 2025-03-10\n---\n"
+             "# Mudar para Almada\n\nDecidido com a Niamh: vamos para o T2 em Almada.\n\n## Porquê\n"
+             "- A renda passa de 950€ para 1.180€ a partir de junho.\n- O T2 em Almada custa 890€.\n",
+             "journal/2025-03-27.md": "---\ndate: 2025-03-27\n---\n# Thursday\n\nSaw the flat in Almada again, "
+             "measured the kitchen.\n"}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "Porque é que decidimos mudar para Almada?", retriever=retriever)  # "decidimos": how it is asked
+        assert "1.180€" in got.text and "890€" in got.text, got.text

@@ -279,9 +279,12 @@ def mentions_reason(sentence: str, reason: Reason, strict: bool) -> bool:
     return hits >= need
 
 
+NOT_THE_REASON = re.compile(r"\b(not|never|wasn'?t|isn'?t) (the|a|my) real reason|não era (bem )?(isso|a razão)",
+                            re.IGNORECASE)
+
+
 def relation_of(text: str) -> str:
-    if re.search(r"\b(not|never|wasn'?t|isn'?t) (the|a|my) real reason|não era (bem )?(isso|a razão)", text,
-                 re.IGNORECASE):
+    if NOT_THE_REASON.search(text):
         return "retracted"
     if re.search(r"turned out (true|right)|still holds|the real one|real reason|verdadeira razão|continua a valer",
                  text, re.IGNORECASE):

@@ -47,6 +47,9 @@ making doing getting go goes going went gone move moved moving start started sto
 leave left come came
 decidi escolhi decisão decisões motivo razão razões acho pensei quis fiz fazer sair saí fui ir mudar mudei
 deixei deixar comecei começar parei parar
+decidimos decidiu decidiram decidir decidido decidida escolhemos escolheu escolher escolhido mudámos mudamos
+mudou mudaram saímos saiu fomos deixámos deixamos deixou começámos começamos começou parámos paramos parou
+achei achamos pensámos pensamos quisemos fizemos passei passámos passamos passou passar
 """.split()) | {"决定", "选择", "觉得", "认为", "原因", "理由"}
 """Words that frame a question ("why did I decide…") rather than name its subject: they still
 rank notes, but a note need not contain them to count as relevant."""
