@@ -338,3 +338,13 @@ def test_a_pros_and_cons_table_is_read_cell_by_cell_under_its_column_names(tmp_p
         assert "Pros: If one colony dies over winter I still have the other one" in got.text, got.text
         assert "Pros: I can compare the two colonies" in got.text
         assert "other one: Two hives" not in got.text  # a pro and a con are not a label and its value
+
+
+def test_a_contracted_question_word_and_name_are_how_it_is_asked_not_what(tmp_path):
+    """"What's" is "what", and "the name of" asks for a name: neither is a word the note must hold."""
+    notes = {"journal/2025-03-27.md": "---\ndate: 2025-03-27\n---\n# Thursday\n\n"
+                                      "Saw the physio about my wrist at last: Joana Reis, near the Arroios market.\n",
+             "journal/2025-02-01.md": MARKET}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "What's the name of the physio I saw about my wrist?", retriever=retriever)
+        assert "Joana Reis" in got.text, got.text

@@ -42,7 +42,7 @@ STOPWORDS = STOPWORDS | PORTUGUESE_STOPWORDS
 
 FRAME_WORDS = frozenset("""
 decide decided deciding decision choose chose chosen choosing pick picked think thought feel felt
-tell know say said reason reasons usually often always keep kept note notes wrote write
+tell know say said reason reasons usually often always keep kept note notes wrote write name named
 making doing getting go goes going went gone move moved moving start started stop stopped quit
 leave left come came
 decidi escolhi decisão decisões motivo razão razões acho pensei quis fiz fazer sair saí fui ir mudar mudei
@@ -115,9 +115,18 @@ def terms(text: str, keep_stopwords: bool = False) -> list[str]:
     for token in words(text):
         if CJK.match(token):
             out.extend(cjk_pairs(token))
-        elif keep_stopwords or fold(token) not in STOPWORDS:
+        elif keep_stopwords or not stopword(token):
             out.append(stem(token))
     return out
+
+
+def stopword(token: str) -> bool:
+    """A function word, also contracted: "what's", "I'm", "don't" are as empty as "what"."""
+    word = fold(token)
+    return word in STOPWORDS or word.replace("’", "'").split("'")[0] in STOPWORDS | NEGATIONS
+
+
+NEGATIONS = frozenset("don doesn didn isn wasn aren weren haven hasn hadn won wouldn couldn shouldn can".split())
 
 
 def cjk_pairs(run: str) -> list[str]:
