@@ -121,12 +121,17 @@ def terms(text: str, keep_stopwords: bool = False) -> list[str]:
 
 
 def stopword(token: str) -> bool:
-    """A function word, also contracted: "what's", "I'm", "don't" are as empty as "what"."""
+    """A function word, also contracted: "what's", "I'm", "don't" are as empty as "what" (but
+    "won" and "Don" without an apostrophe are words)."""
     word = fold(token)
-    return word in STOPWORDS or word.replace("’", "'").split("'")[0] in STOPWORDS | NEGATIONS
+    if word in STOPWORDS:
+        return True
+    head, apostrophe, _ = word.replace("’", "'").partition("'")
+    return bool(apostrophe) and head in CONTRACTED
 
 
-NEGATIONS = frozenset("don doesn didn isn wasn aren weren haven hasn hadn won wouldn couldn shouldn can".split())
+CONTRACTED = STOPWORDS | frozenset("don doesn didn isn wasn aren weren haven hasn hadn won wouldn couldn shouldn "
+                                   "can".split())
 
 
 def cjk_pairs(run: str) -> list[str]:
