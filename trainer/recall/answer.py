@@ -134,7 +134,7 @@ def with_evidence(index: Index, retriever: Retriever, reflection: Reflection, qu
     lesson about the subject comes first and a lesson about anything comes after."""
     if not reflection.pattern:
         return reflection
-    subject = [t for t in query_terms(question) if t not in PATTERN_WORDS and not is_frame(t)]
+    subject = [t for t in retriever.terms_of(question) if t not in PATTERN_WORDS and not is_frame(t)]
     lists = [retriever.bm25(terms(EVIDENCE_WORDS), limit=PATTERN_SOURCES * 2)]
     if subject:
         lists.append(retriever.bm25(retriever.expand(subject), limit=PATTERN_SOURCES * 2))

@@ -128,7 +128,7 @@ def note_sentences(note: Note, n: int, rank: int) -> list[Candidate]:
                 cells = table_cells(text)
                 if not header and cells:
                     header = cells  # a table's first row names its columns
-                text = " ".join(side_by_side(cells, header)) if is_prose_row(cells) else table_row(text)
+                text = " ".join(side_by_side(cells, header)) if is_prose_row(cells) else table_row(cells)
             for sentence in join_short(SENTENCE_SPLIT.split(text)):
                 if quotable(sentence) and not SEE_ALSO.match(sentence):
                     out.append(Candidate(sentence, n, date, block_heading, len(out), rank, items, table, step))
@@ -187,10 +187,9 @@ def side_by_side(cells: list[str], header: list[str]) -> list[str]:
     return out
 
 
-def table_row(text: str) -> str:
+def table_row(cells: list[str]) -> str:
     """A markdown table row as one line of cells ("total: ₹13,900, ₹3,100"); rules dropped."""
-    cells = [c.strip() for c in text.strip("|").split("|")]
-    if all(re.fullmatch(r":?-{2,}:?", c) or not c for c in cells):
+    if not cells:
         return ""
     return f"{cells[0]}: " + ", ".join(c for c in cells[1:] if c) if len(cells) > 1 else cells[0]
 
