@@ -28,7 +28,7 @@ from trainer.recall.compose import count_words
 from trainer.recall.reflect import StreamFn, is_pattern_question
 from trainer.recall.retrieve import Retriever
 from trainer.recall.support import unknown_facts
-from trainer.recall.terms import FRAME_TERMS, PATTERN_WORDS, rouge_tokens
+from trainer.recall.terms import ASKING_TERMS, rouge_tokens
 from trainer.vault.index import Index
 
 MARKERS = re.compile(r"\s*\[\d{1,3}(?:\s*,\s*\d{1,3})*\]")
@@ -138,7 +138,7 @@ def evaluate(index: Index, questions: list[Question], retriever: Retriever, stre
 
 def retrieved_paths(retriever: Retriever, question: str) -> list[str]:
     """The top five as the answer searches them (a pattern question by its subject words)."""
-    drop = PATTERN_WORDS | FRAME_TERMS if is_pattern_question(question) else frozenset()
+    drop = ASKING_TERMS if is_pattern_question(question) else frozenset()
     return [h.path for h in retriever.retrieve(question, 5, drop=drop).hits]
 
 

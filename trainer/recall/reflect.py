@@ -19,7 +19,7 @@ from backends.base import GenOpts, Message
 from trainer.recall.decisions import DecisionStore, Timeline
 from trainer.vault.index import Index
 from trainer.recall.retrieve import EXCERPT_CHARS, Hit, Retrieval, Retriever
-from trainer.recall.terms import FRAME_TERMS, PATTERN_WORDS, rouge_tokens
+from trainer.recall.terms import ASKING_TERMS, rouge_tokens
 
 NOTHING_FOUND = ("I couldn't find anything in my notes about that, so I won't guess. "
                  "Try other words, or check that the note is in the vault and indexed.")
@@ -132,7 +132,7 @@ def reflect(index: Index, question: str, retriever: Retriever | None = None, k: 
     try:
         pattern = is_pattern_question(question)
         retrieval = retriever.retrieve(question, k or (PATTERN_K if pattern else K),
-                                       drop=PATTERN_WORDS | FRAME_TERMS if pattern else frozenset())
+                                       drop=ASKING_TERMS if pattern else frozenset())
         if retrieval.nothing_found:
             return Reflection(question, [], [], [], pattern, [], retrieval)
         store.sync()

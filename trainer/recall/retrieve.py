@@ -27,7 +27,7 @@ from trainer.db import transaction
 from trainer.vault.index import Index
 from trainer.vault.note import Note
 from trainer.vault.parse import prose
-from trainer.recall.terms import (FRAME_TERMS, PATTERN_WORDS, fold, forms, held, is_cjk, is_frame, names,
+from trainer.recall.terms import (ASKING_TERMS, fold, forms, held, is_cjk, is_frame, names,
                                    query_terms, terms, text_language, translations)
 
 VERSION = 9  # bump whenever terms or columns change: the term table is then rebuilt
@@ -314,9 +314,8 @@ class Retriever:
         qterms = query_terms(question)
         if text_language(question) != "pt":
             return qterms
-        held = self.df(qterms)
-        asking = PATTERN_WORDS | FRAME_TERMS  # how it is asked stays as asked ("volto", "decidi")
-        return list(dict.fromkeys(t if held.get(t) or t in asking else self.same_root(t) for t in qterms))
+        found = self.df(qterms)  # how it is asked stays as asked ("volto", "decidi")
+        return list(dict.fromkeys(t if found.get(t) or t in ASKING_TERMS else self.same_root(t) for t in qterms))
 
     def same_root(self, term: str) -> str:
         root = pt_root(term)
@@ -369,13 +368,14 @@ class Retriever:
 
 PT_ENDINGS = sorted("""aram eram iram amos emos imos avam ava ando endo indo ados adas ado ada idos idas ido ida
 ações ação ei ou eu iu ar er ir as os es am em o a e""".split(), key=len, reverse=True)
+PT_ENDINGS = [fold(e) for e in PT_ENDINGS]  # terms are accent-folded
 
 
 def pt_root(term: str) -> str:
     """A Portuguese word without its inflection ("passei", "passar" -> "pass"), kept at four
     letters or more; a word with no such ending is its own root."""
     for ending in PT_ENDINGS:
-        if term.endswith(fold(ending)) and len(term) - len(ending) >= 4:
+        if term.endswith(ending) and len(term) - len(ending) >= 4:
             return term[: -len(ending)]
     return term
 

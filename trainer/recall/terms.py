@@ -351,3 +351,5 @@ PATTERN_WORDS = frozenset(terms("keep kept always usually often again pattern pa
                                 "mistakes lesson lessons learned learn wrong repeatedly recurring sempre costumo "
                                 "erro erros volto cometer aprendi", keep_stopwords=True))
 """A pattern question's own words: they say a pattern is asked for, not what it is about."""
+ASKING_TERMS = PATTERN_WORDS | FRAME_TERMS
+"""How a pattern question is asked, not what it asks about: left out of its search while a subject remains."""
