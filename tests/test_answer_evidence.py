@@ -359,3 +359,32 @@ def test_only_a_contraction_of_a_function_word_is_dropped():
     from trainer.recall.terms import terms
     got = terms("I won the race, Don said. What's next? I don't know.")
     assert "win" in got and "don" in got and "what" not in got and "know" in got
+
+
+CASH_NIGHTS = {
+    "journal/2025-01-14.md": "---\ndate: 2025-01-14\n---\n# Tuesday\n\nDuarte asked for the loan again. "
+                             "Woke up at 2:40 doing the savings in my head. Still added it up three times.\n",
+    "journal/2025-03-08.md": "---\ndate: 2025-03-08\n---\n# Saturday\n\nThe rent letter came. "
+                             "Up at 1am redoing the spreadsheet, as if the numbers would change.\n",
+    "journal/2025-04-02.md": "---\ndate: 2025-04-02\n---\n# Wednesday\n\nLong walk by the river with Rui, "
+                             "then soup. The money for the course came in.\n",
+}
+
+
+def test_a_pattern_question_in_words_no_note_uses_is_answered_from_words_of_the_same_part_of_life(tmp_path):
+    """No note says "nights", "anxious" or "cash"; they say "woke up at 2:40", "1am", "savings",
+    "spreadsheet". Before, the question got "nothing found"."""
+    got = ask_over(CASH_NIGHTS, "What happens to my nights when I'm anxious about cash?", tmp_path)
+    assert got.pattern and not got.nothing_found, got.text
+    assert "Woke up at 2:40" in got.text and "Up at 1am redoing the spreadsheet" in got.text, got.text
+    assert "Sold six loaves" not in got.text  # the market day is about neither
+
+
+def test_only_a_subject_word_no_note_uses_is_widened_to_its_part_of_life(tmp_path):
+    from trainer.recall.terms import stem
+    for _, retriever in bm25_over(CASH_NIGHTS, tmp_path):
+        retriever.sync()
+        akin = retriever.akin(["cash", "money", "night"])
+        assert "money" not in akin  # a note says "money": it is searched as itself
+        assert {stem("savings"), stem("spreadsheet")} <= akin["cash"] and stem("woke") in akin["night"]
+        assert all(retriever.df([m]) for mates in akin.values() for m in mates)  # only words some note holds

@@ -289,6 +289,15 @@ def test_a_question_in_the_third_person_singular_is_a_pattern_question_too():
     assert is_pattern_question("What tends to go wrong when I travel?")
 
 
+def test_what_i_do_in_a_kind_of_situation_is_a_pattern_question():
+    assert is_pattern_question("What happens to my nights when I'm anxious about cash?")
+    assert is_pattern_question("What do I do when a client pays late?")
+    assert is_pattern_question("O que é que o meu corpo costuma sentir nas semanas de mais trabalho?")
+    assert is_pattern_question("O que me acontece quando durmo pouco?")
+    assert not is_pattern_question("What happened when I moved to Lisbon?")  # one time, in the past
+    assert not is_pattern_question("What did I do when the bank changed its CSV?")
+
+
 def test_the_pronoun_i_is_not_a_name_a_question_shares_with_notes():
     from trainer.recall.terms import names
     assert names("What did I give Beatriz for her birthday?") == ["beatriz"]

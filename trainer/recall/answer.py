@@ -130,14 +130,17 @@ EVIDENCE_WORDS = ("again wrong lesson lessons mistake mistakes learned hindsight
 def with_evidence(index: Index, retriever: Retriever, reflection: Reflection, question: str) -> Reflection:
     """A pattern lives in notes whose words differ from the question's: besides the notes that
     hold its subject, take those where I wrote down what went wrong or came back ("again",
-    "what I got wrong", "o que aprendi"), ranked by both lists at once (reciprocal rank), so a
-    lesson about the subject comes first and a lesson about anything comes after."""
+    "what I got wrong", "o que aprendi") and, for a subject word no note uses, those in words of
+    the same part of life (Retriever.akin: "cash" finds the savings and the sums), ranked by the lists at once (reciprocal
+    rank), so a lesson about the subject comes first and a lesson about anything comes after."""
     if not reflection.pattern:
         return reflection
     subject = [t for t in retriever.terms_of(question) if t not in PATTERN_WORDS and not is_frame(t)]
     lists = [retriever.bm25(terms(EVIDENCE_WORDS), limit=PATTERN_SOURCES * 2)]
     if subject:
         lists.append(retriever.bm25(retriever.expand(subject), limit=PATTERN_SOURCES * 2))
+        akin = sorted({m for mates in retriever.akin(subject).values() for m in mates})
+        lists.append(retriever.bm25(akin, limit=PATTERN_SOURCES * 2))  # "cash": savings, sums, contas
     fused: dict[str, float] = {}
     for ranked in lists:
         for rank, (path, _) in enumerate(ranked, start=1):

@@ -22,7 +22,8 @@ from trainer.recall.decisions import CHANGES, DECIDED, Timeline
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, expand, plain
 from trainer.vault.parse import prose
-from trainer.recall.terms import PATTERN_WORDS, STOPWORDS, held, is_frame, query_terms, stem, terms, text_language, words
+from trainer.recall.terms import (PATTERN_WORDS, STOPWORDS, held, is_frame, query_terms, stem, terms,
+                                  text_language, words)
 from trainer.vault.index import Index
 from trainer.vault.note import Note
 
@@ -243,6 +244,7 @@ MIN_SHARE = 0.45  # a sentence scoring under this share of the best one is not c
 OPTIONS_HEADING = re.compile(r"\b(options?|alternatives?|considered|opções|alternativas)\b|选项", re.IGNORECASE)
 TITLE_SHARE = 0.6
 AGAINST = re.compile(r"^(cons|contras?|against|downsides?|minus|desvantagens)\s*:", re.IGNORECASE)
+THEME_SHARE = 0.5  # in a pattern answer, a word of the part of life of a subject word no note uses
 NEIGHBOUR_SHARE = 0.5  # a sentence of "Jonas" is about Jonas even when it does not name him
 
 
@@ -250,7 +252,8 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
               pattern: bool, titles: dict[int, set[str]] | None = None,
               decision_notes: set[int] = frozenset(),
               subject_of: dict[int, float] | None = None,
-              lessons: set[int] = frozenset()) -> list[tuple[float, Candidate]]:
+              lessons: set[int] = frozenset(),
+              akin: dict[str, frozenset[str]] | None = None) -> list[tuple[float, Candidate]]:
     """Each candidate's score: see the module docstring for the parts."""
     titles = titles or {}
     total = sum(weights.values()) or 1.0
@@ -264,6 +267,8 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
     for c in cands:
         have = set(terms(c.text))
         rel = sum(w for t, w in weights.items() if held(t, have)) / total
+        if pattern:  # a pattern is written in other words: "nights" in "woke up at 2:40"
+            rel += THEME_SHARE * sum(weights.get(t, 0.0) for t, mates in (akin or {}).items() if mates & have) / total
         s = 0.5 * rel if pattern else rel  # a pattern is in what recurs more than in the question's words
         previous_same_item = previous is not None and (previous.n, previous.item) == (c.n, c.item)
         in_item = in_item + 1 if previous_same_item else 0
@@ -430,8 +435,9 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     titles = {s.n: set(terms(s.title)) for s in sources}
     top = {t.path for t in reflection.timelines[:1]}
     decision_notes = {s.n for s in sources[:1] if s.path in top}
+    akin = retriever.akin(list(weights)) if reflection.pattern else {}
     scored = score_all(cands, question, weights, reasons, reflection.pattern, titles, decision_notes, subject_of,
-                       lessons)
+                       lessons, akin)
     about = note_about(question, sources, weights)
     if about is not None:  # "who is Jonas?": the Jonas note speaks first, and no decision's story
         changes = []

@@ -37,9 +37,13 @@ CHAT_INSTRUCTIONS = (
     "relevant, cite them as [1], [2], and never invent what they do not say.")
 PATTERN = re.compile(
     r"\b(keeps?|kept|keeping|always|usually|often|again|pattern|patterns|habit|habits|tends? to|every time|"
-    r"recurring|repeatedly|sempre|costumo|de novo|outra vez|volto a|normalmente|geralmente|padrão|padrões|"
-    r"hábito|hábitos|repetidamente|tendência)(?!\w)|总是|经常|老是|习惯|每次",
+    r"recurring|repeatedly|sempre|costum\w*|de novo|outra vez|volto a|normalmente|geralmente|padrão|padrões|"
+    r"hábito|hábitos|repetidamente|tendência)(?!\w)|总是|经常|老是|习惯|每次"
+    r"|\b(?:what (?:happens|do I do)|how do I (?:deal|cope|react|handle))\b[^?]*\bwhen\b"
+    r"|\bo que (?:é que )?(?:me )?acontece\b[^?]*\bquando\b",
     re.IGNORECASE)
+"""Also a question about what I do in a kind of situation ("what happens to my nights when I'm
+anxious about cash?"): present tense and "when" ask for what recurs."""
 ACROSS = re.compile(r"\b(mistakes|lessons|decisions|choices|learned|learnt|erros|lições|decisões|escolhas|aprendi)(?!\w)",
                     re.IGNORECASE)
 """Plural or summing words make a pattern question too ("what have I learned about…"), except in a

@@ -28,7 +28,7 @@ from trainer.vault.index import Index
 from trainer.vault.note import Note
 from trainer.vault.parse import prose
 from trainer.recall.terms import (ASKING_TERMS, fold, forms, held, is_cjk, is_frame, names,
-                                   query_terms, terms, text_language, translations)
+                                   query_terms, terms, text_language, themes, translations)
 
 VERSION = 9  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
@@ -306,6 +306,22 @@ class Retriever:
         held_terms = self.df(qterms)
         missing = [t for t in qterms if not held_terms.get(t)]
         return list(dict.fromkeys(expand(qterms, forms_of=missing)))
+
+    def akin(self, qterms: list[str]) -> dict[str, frozenset[str]]:
+        """For each term no note holds (nor its other-language form), the words of the same part
+        of life (terms.THEMES) that some note does: "cash" -> savings, sums, contas. A term the
+        vault uses is searched as itself; its family would only bring noise."""
+        every = list(dict.fromkeys(qterms + [f for t in qterms for f in forms(t)]))
+        held_terms = self.df(every)
+        out = {}
+        for t in qterms:
+            if held_terms.get(t) or any(held_terms.get(f) for f in forms(t)) or not themes(t):
+                continue
+            mates = sorted(themes(t))
+            have = self.df(mates)
+            if found := frozenset(m for m in mates if have.get(m)):
+                out[t] = found
+        return out
 
     def terms_of(self, question: str) -> list[str]:
         """The question's terms; in a Portuguese question, a verb or noun form no note uses

@@ -44,12 +44,13 @@ FRAME_WORDS = frozenset("""
 decide decided deciding decision choose chose chosen choosing pick picked think thought feel felt
 tell know say said reason reasons usually often always keep kept note notes wrote write name named
 making doing getting go goes going went gone move moved moving start started stop stopped quit
-leave left come came
+leave left come came happen happens happened
 decidi escolhi decisão decisões motivo razão razões acho pensei quis fiz fazer sair saí fui ir mudar mudei
 deixei deixar comecei começar parei parar
 decidimos decidiu decidiram decidir decidido decidida escolhemos escolheu escolher escolhido mudámos mudamos
 mudou mudaram saímos saiu fomos deixámos deixamos deixou começámos começamos começou parámos paramos parou
 achei achamos pensámos pensamos quisemos fizemos passei passámos passamos passou passar
+acontece acontecem aconteceu sentir sinto sente senti
 """.split()) | {"决定", "选择", "觉得", "认为", "原因", "理由"}
 """Words that frame a question ("why did I decide…") rather than name its subject: they still
 rank notes, but a note need not contain them to count as relevant."""
@@ -281,6 +282,89 @@ def _glossary(other_side_only: bool) -> dict[str, frozenset[str]]:
             for t in side:
                 out.setdefault(t, set()).update(alts - {t})
     return {t: frozenset(v) for t, v in out.items()}
+
+
+THEMES = """
+money: money cash finances financial savings saving afford bills debt debts sums spreadsheet budget
+  expenses overdraft salary wages income rent euros pounds dollars | dinheiro poupança poupanças poupar contas
+  despesas dívida dívidas salário ordenado rendimento renda euros
+sleep: sleep slept sleeping asleep sleepless insomnia awake woke wake waking night nights bed bedtime alarm nap |
+  dormir dormi durmo sono insónia insônia acordar acordei acordo acordado noite noites madrugada cama
+  despertador adormeci adormecer
+tired: tired tiredness exhausted exhaustion burnout drained fatigue energy | cansado cansada cansaço exausto
+  exausta esgotado esgotada energia
+body: body pain painful hurt hurts hurting sore ache aches aching wrist wrists neck shoulder shoulders knee
+  knees hip tendon tendons injury injured strain headache headaches migraine stomach physio physiotherapist |
+  corpo dor dores dói doer doía pulso pulsos costas pescoço ombro ombros joelho joelhos anca tendão tendões
+  lesão cabeça enxaqueca estômago fisioterapeuta fisio
+health: health ill sick illness doctor hospital medication medicine fever flu therapist therapy | saúde doente
+  doença médico médica hospital medicamento medicamentos febre gripe terapia terapeuta psicóloga psicólogo
+worry: anxious anxiety worry worried worrying worries stress stressed nervous panic panicked afraid fear scared
+  dread overwhelmed tense | ansioso ansiosa ansiedade preocupado preocupada preocupação preocupações stressado
+  stressada nervoso nervosa pânico medo assustado assustada tenso tensa angústia
+conflict: clash clashes clashing argue argued arguing argument arguments fight fights fought quarrel
+  disagree disagreed disagreement tension tensions upset angry annoyed furious shouting shouted snapped |
+  discussão discussões discutir discutimos discuti zanga zangado zangada chateado chateada briga brigas
+  gritar gritou gritei irritado irritada tensão
+mood: sad sadness lonely loneliness depressed cried crying miserable guilty guilt ashamed | triste tristeza
+  sozinho sozinha deprimido deprimida chorei chorar culpa culpado culpada vergonha
+joy: happy happiness glad proud joy excited grateful | feliz felicidade contente orgulhoso orgulhosa alegria grato
+  grata
+yes: yes agreed agree agreeing promised promise favour favor cover covered extra volunteered volunteer overcommit
+  overcommitted | sim aceitei aceitar aceito prometi prometer favor cobrir extra
+delay: procrastinate procrastinating procrastination postpone postponed delay delayed late overdue deadline
+  deadlines avoid avoided avoiding | adiar adiei adio adiado atraso atrasado atrasada prazo prazos evitar evito
+  evitei
+food: eat eating ate food meal meals snack snacks dinner lunch breakfast takeaway sugar | comer comi comida
+  refeição refeições jantar almoço lanche doces açúcar
+drink: alcohol drink drinking drank wine beer beers drunk hangover | álcool beber bebi vinho cerveja cervejas
+  bêbedo bêbeda ressaca
+exercise: exercise workout gym run running ran swim swimming climbing cycling yoga fitness sport | exercício
+  treino ginásio correr corrida nadar natação escalada escalar ioga desporto
+family: family mum mom mother dad father parents sister brother son daughter kids children grandmother grandma
+  grandfather | família mãe pai pais irmã irmão filho filha filhos avó avô
+friends: friend friends friendship party parties invited invite | amigo amiga amigos amigas amizade festa convite
+  convidou
+partner: partner girlfriend boyfriend wife husband relationship couple dating | namorada namorado companheira
+  companheiro mulher marido relação casal
+job: job boss manager colleague colleagues office shift shifts overtime workload promotion career meeting meetings
+  busy hectic swamped | emprego chefe colega colegas escritório turno turnos promoção carreira reunião reuniões
+  ocupado ocupada correria sobrecarregado sobrecarregada
+customers: user users customer customers client clients buyer buyers audience interview interviews interviewed
+  feedback survey | utilizador utilizadores cliente clientes comprador compradores público entrevista entrevistas
+  inquérito
+school: grading grade grades marking essays homework exam exams pupils students teaching teach | corrigir correção
+  exames alunos alunas ensinar ensino testes
+price: price prices pricing quote quoted quotes charge charged charging undercharge undercharged undercharging
+  discount cheap | preço preços orçamento orçamentos cobrar cobrei cobro desconto barato
+weekend: weekend weekends saturday saturdays sunday sundays holiday holidays | fim-de-semana sábado sábados
+  domingo domingos folga folgas férias
+screen: phone screen scrolling instagram tiktok youtube netflix tv television | telemóvel telefone ecrã
+  televisão
+travel: travel trip trips flight flights airport abroad | viagem viagens voo voos aeroporto estrangeiro
+"""
+"""Families of everyday words that mean one part of a life, in English and Portuguese (a small
+LIWC): a pattern is written in other words than the question's, so "what happens to my nights
+when I'm anxious about cash?" must reach "Woke up at 2:40 doing the savings in my head". Used
+for pattern questions only, and weaker than the words themselves."""
+
+
+def _themes() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for family in re.split(r"\n(?=\w+:)", THEMES.strip()):
+        _, _, body = family.partition(":")
+        members = {stem(w) for w in TOKEN.findall(body) if fold(w) not in STOPWORDS and len(w) > 2}
+        for t in members:
+            out.setdefault(t, set()).update(members - {t})
+    return {t: frozenset(v) for t, v in out.items()}
+
+
+THEME_MATES = _themes()
+
+
+def themes(term: str) -> frozenset[str]:
+    """The words of the same part of life as `term` (THEMES), stemmed; empty for most words."""
+    return THEME_MATES.get(term, frozenset())
 
 
 FORMS = _glossary(other_side_only=False)
