@@ -388,3 +388,30 @@ def test_only_a_subject_word_no_note_uses_is_widened_to_its_part_of_life(tmp_pat
         assert "money" not in akin  # a note says "money": it is searched as itself
         assert {stem("savings"), stem("spreadsheet")} <= akin["cash"] and stem("woke") in akin["night"]
         assert all(retriever.df([m]) for mates in akin.values() for m in mates)  # only words some note holds
+
+
+DINGHY = {"decisions/2024-06-03-buy-the-dinghy.md": "---\ntype: decision\ndate: 2024-06-03\n---\n# Buy the dinghy\n\n"
+          "Bought the old clinker dinghy from Geoff Penrose in Saltash. Paid £650, trailer included.\n",
+          "journal/2025-07-20.md": "---\ndate: 2025-07-20\n---\n# 20 July\n\nDid it. The Breakwater swim, "
+          "yesterday, 2.5 km from the breakwater back to the beach. 1:07:40 on the official clock. Water 15°, "
+          "bit of chop on the second half.\n\nJoana flew over from Lisbon to watch and shouted the whole last "
+          "stretch, which made everyone on the pontoon laugh. Priya had a flask of hot chocolate waiting.\n",
+          "journal/2025-05-02.md": "# 2 May\n\nLong day at the lab. Priya brought soup. Planks for the hull came.\n",
+          "journal/2025-05-09.md": "# 9 May\n\nRain all week. No time for the boat. Called Mum about her knee.\n",
+          "people/priya.md": "# Priya\n\nWorks at the lab with me. Lives in Stonehouse, swims at Devil's Point.\n",
+          "projects/breakwater-swim.md": "---\ndate: 2025-07-19\n---\n# Breakwater swim\n\nPlymouth Breakwater "
+          "Swim, Saturday 19 July 2025. 2.5 km, from the breakwater back to the beach. Entry £45, paid 3 March. "
+          "Jan–Mar: Devil's Point 2-3× a week, just getting in. Apr: every weekday morning at 7am. May: Tinside "
+          "opens, 40 lengths, building to 2 km. June: two sea swims of 3 km each week with 4 friends. Kit: 2mm "
+          "sleeveless wetsuit, orange tow float, 2 pairs of earplugs. Entry number 214 in wave 3 of 5. Goal: "
+          "finish the swim.\n"}
+
+
+def test_who_sold_it_to_me_is_answered_by_what_i_bought(tmp_path):
+    got = ask_over(DINGHY, "How much did I pay for the dinghy and who sold it to me?", tmp_path)
+    assert "Geoff Penrose" in got.text and "£650" in got.text, got.text
+
+
+def test_what_was_my_time_asks_for_a_number(tmp_path):
+    got = ask_over(DINGHY, "What was my time in the Breakwater swim?", tmp_path)
+    assert "1:07:40 on the official clock" in got.text, got.text

@@ -229,8 +229,20 @@ REASON_CUE = re.compile(
 HOW = re.compile(r"^\s*(how (?:do|did|should|can) I|what (?:are|is) my (?:rules?|steps?|process))\b|"
                  r"^\s*como (?:é que )?(?:eu )?\w+|怎么|如何", re.IGNORECASE)
 WHY_NOT = re.compile(r"^why not\b|^por ?qu[eê] não|为什么不", re.IGNORECASE)
-ASKS_NUMBER = re.compile(r"\b(how many|how much|how long|how often|what (?:was|is) my .*(?:score|grade)|score|"
-                         r"quant[oa]s?|quanto tempo|nota|pontuação|resultado)\b|多少|几[个次天年]|分数", re.IGNORECASE)
+ASKS_NUMBER = re.compile(r"\b(how many|how much|how long|how often|how fast|how far|what (?:was|is) my .*(?:score|grade)|"
+                         r"what (?:was|is|were) (?:my|the) (?:\w+ )?(?:time|pace|price|cost|rent|salary|weight|distance|"
+                         r"total|budget)|score|quant[oa]s?|quanto tempo|nota|pontuação|resultado)\b|多少|几[个次天年]|分数",
+                         re.IGNORECASE)
+UNITS = (
+    (re.compile(r"\b(?:my|the|a) (?:\w+ )?(?:time|pace)\b|\bhow long\b|\bquanto tempo\b|多久", re.IGNORECASE),
+     re.compile(r"\d:\d\d|\d\s*(?:h|hrs?|hours?|min|mins|minutes?|secs?|seconds?|days?|weeks?|months?|years?|"
+                r"horas?|minutos?|dias|semanas|meses|anos)\b|小时|分钟|天", re.IGNORECASE)),
+    (re.compile(r"\bhow far\b|\bdistance\b|\bdistância\b", re.IGNORECASE),
+     re.compile(r"\d\s*(?:km|kms|m|metres?|meters?|miles?|quilómetros?)\b|公里", re.IGNORECASE)),
+    (re.compile(r"\b(?:how much|price|cost|rent|salary|paid|pay|quanto (?:custou|paguei|pago|ganho|custa)|preço)\b|多少钱",
+                re.IGNORECASE), None),
+)
+UNIT_SHARE = 0.2
 NUMBER_WORDS = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
                           r"thirty|forty|fifty|hundred|thousand|half|twice|dois|duas|três|quatro|cinco|dez|"
                           r"cem|mil)\b|[一二三四五六七八九十百千万两]", re.IGNORECASE)
@@ -259,6 +271,7 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
     total = sum(weights.values()) or 1.0
     why, numeric = bool(WHY.search(question)), bool(ASKS_NUMBER.search(question))
     how = bool(HOW.search(question))
+    unit = asked_unit(question)
     scored = []
     previous: Candidate | None = None
     previous_rel = 0.0
@@ -295,6 +308,8 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s += 0.1
         if numeric:  # the question asks for a number: a sentence without one does not answer it
             s += 0.3 if new_number(c.text, question) else -0.15
+            if unit is not None and unit.search(c.text):
+                s += UNIT_SHARE  # "what was my time?": "1:07:40 on the official clock", not "2.5 km"
         elif why and MONEY.search(c.text) and (not c.table or TOTAL_ROW.match(c.text)):
             s += MONEY_SHARE  # a sum or a share is a reason's evidence, and the table's conclusion
         elif why and re.search(r"\d", c.text):
@@ -376,6 +391,15 @@ def subject_words(cands: list[Candidate], weights: dict[str, float], subject_of:
         if any(held(t, have) for t in weights) or (subject_of.get(c.n, 0.0) >= 0.5 and c.n in lessons):
             out |= have
     return {t for t in out if not is_frame(t) and t not in PATTERN_WORDS and len(t) > 3 and not t.isdigit()}
+
+
+def asked_unit(question: str) -> re.Pattern | None:
+    """What a number the question asks for looks like: a time ("1:07:40", "5 hours"), a distance,
+    an amount of money (MONEY)."""
+    for asks, unit in UNITS:
+        if asks.search(question):
+            return unit or MONEY
+    return None
 
 
 def new_number(text: str, question: str) -> bool:

@@ -324,10 +324,10 @@ class Retriever:
         return out
 
     def terms_of(self, question: str) -> list[str]:
-        """The question's terms; in a Portuguese question, a verb or noun form no note uses
+        """The question's terms ("who sold it to me?" asked as what I bought: CONVERSE); in a Portuguese question, a verb or noun form no note uses
         ("passei", "trabalhar") becomes the form of the same root the notes do use ("passar",
         "trabalho"): the stemmer is English, and Portuguese inflects more."""
-        qterms = query_terms(question)
+        qterms = query_terms(CONVERSE.sub(lambda m: CONVERSES[m.group(1).lower()], question))
         if text_language(question) != "pt":
             return qterms
         found = self.df(qterms)  # how it is asked stays as asked ("volto", "decidi")
@@ -380,6 +380,12 @@ class Retriever:
     def excerpt(self, path: str, weights: dict[str, float], budget: int = EXCERPT_CHARS, why: bool = False) -> str:
         note = self.index.get(path)
         return best_excerpt(note, weights, budget, why) if note else ""
+
+
+CONVERSES = {"sold": "bought", "sell": "buy", "lent": "borrowed", "lend": "borrow", "taught": "learned",
+             "teach": "learn"}
+CONVERSE = re.compile(r"\b(sold|sell|lent|lend|taught|teach)\b(?=(?:\s+\w+)?\s+(?:to\s+)?me\b)", re.IGNORECASE)
+""""Who sold her to me?" is "who did I buy her from?": my notes say what I bought, borrowed, learned."""
 
 
 PT_ENDINGS = sorted("""aram eram iram amos emos imos avam ava ando endo indo ados adas ado ada idos idas ido ida
