@@ -95,3 +95,98 @@ def test_later_note_that_retracts_an_earlier_reason_is_linked(sample_store):
     assert {e.kind for e in later} == {"reversed", "retracted"}
     retracted = next(e for e in later if e.kind == "retracted")
     assert "forty phones" in retracted.text and "would not keep up" in retracted.reason
+
+
+AZORES = """---
+type: decision
+date: 2025-02-20
+---
+# No to the Azores
+
+Alan offered me the spare berth on the survey cruise. I said no.
+
+## Reasons
+- Mum's knee surgery is on 11 March and she'll need me around.
+- Rui's wedding in Braga is on 19 April.
+"""
+
+MOVE = """---
+type: decision
+date: 2025-03-30
+---
+# Move to Stonehouse
+
+Signed for the flat on Durnford Street.
+
+## Why
+- £725 a month instead of £810.
+- Ten minutes' walk to the lab.
+"""
+
+Q1 = """---
+date: 2025-03-31
+---
+# Q1 2025
+
+**Done**
+- Mum's knee went fine
+- signed for Durnford Street ([[2025-03-30-move-to-stonehouse]])
+
+**The Azores.** I told Alan, and everyone, that it was Mum's knee. But she was walking by the 25th.
+
+I didn't go because I wanted to find out if I could actually turn something down. First real no in years.
+"""
+
+
+def test_a_later_note_that_names_a_decision_without_linking_it_can_take_its_reasons_back(tmp_path):
+    """People write "The Azores." more often than a link. The paragraph after the one linking
+    the move is about the Azores, so it takes back nothing of the move."""
+    from reflect_support import written_vault
+    vault = written_vault(tmp_path / "vault", {"decisions/2025-02-20-no-to-the-azores.md": AZORES,
+                                               "decisions/2025-03-30-move-to-stonehouse.md": MOVE,
+                                               "reviews/2025-03-31.md": Q1})
+    index = indexed(vault, tmp_path)
+    store = DecisionStore(index)
+    store.sync()
+    azores = store.timeline("decisions/2025-02-20-no-to-the-azores.md")
+    assert [(e.date, e.kind) for e in azores.changes] == [("2025-03-31", "retracted")]
+    assert "turn something down" in azores.changes[0].text
+    assert store.timeline("decisions/2025-03-30-move-to-stonehouse.md").changes == []
+    store.close()
+    index.close()
+
+
+CIIMAR = """---
+type: decision
+date: 2025-05-12
+---
+# Não concorrer ao CIIMAR
+
+Decidi não concorrer.
+
+## Porquê
+- o salário é mais baixo do que aqui
+- a renda no Porto subiu
+"""
+
+CIIMAR_LATER = """# 2 de junho de 2025
+
+A Joana ligou e fizemos as contas. A diferença é de uns 200 euros por mês. Portanto não foi o salário.
+
+Acho que foi medo. Medo de voltar a ser a filha de serviço.
+
+Mas quero ser honesta comigo: [[2025-05-12-nao-concorrer-ciimar]] tem as razões erradas.
+"""
+
+
+def test_the_real_reason_may_come_before_the_link_to_the_decision(tmp_path):
+    from reflect_support import written_vault
+    vault = written_vault(tmp_path / "vault", {"decisions/2025-05-12-nao-concorrer-ciimar.md": CIIMAR,
+                                               "journal/2025-06-02.md": "---\ndate: 2025-06-02\n---\n" + CIIMAR_LATER})
+    index = indexed(vault, tmp_path)
+    store = DecisionStore(index)
+    store.sync()
+    changes = store.timeline("decisions/2025-05-12-nao-concorrer-ciimar.md").changes
+    assert [e.kind for e in changes] == ["retracted"] and "filha de serviço" in changes[0].text, changes
+    store.close()
+    index.close()

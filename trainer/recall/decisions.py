@@ -26,7 +26,7 @@ from trainer.vault import derived
 from trainer.db import transaction
 from trainer.vault.note import Note
 from trainer.vault.parse import prose
-from trainer.recall.terms import is_frame, terms
+from trainer.recall.terms import fold, is_frame, names, terms
 
 # --- patterns -----------------------------------------------------------------------------------
 
@@ -53,7 +53,8 @@ RETRACTED = re.compile(
     r"\b(was not|wasn'?t|was never|were not|weren'?t|is not|isn'?t|not one|never measured|never real|"
     r"wrong|did not need|didn'?t need|do not need|don'?t need|not true|no longer|not a reason|sounded (better|like)|"
     r"that is nothing|would have been fine|i did not test|never tested|não era|nunca foi|não foi|afinal não|"
-    r"estava errad[oa])(?!\w)|不是|错了|其实没有", re.IGNORECASE)
+    r"estava errad[oa]|razões errad[oa]s|never about|an excuse|crossing (?:that|it)(?: reason)? out|"
+    r"i told \w+(?:,? and everyone,?)? (?:that )?it was|uma desculpa)(?!\w)|不是|错了|其实没有", re.IGNORECASE)
 REVISED = re.compile(r"\b(half true|partly|partially|half right|turned out|in hindsight|actually)\b|"
                      r"其实|后来", re.IGNORECASE)
 REVERSES = re.compile(r"\b(revers(?:e|es|ed|ing)|undo(?:ing)?|going back on|instead of)\b", re.IGNORECASE)
@@ -325,7 +326,7 @@ def mention(note: Note, sentence: str, match: re.Match) -> Decision:
     return Decision(note.path, subject[:80], note.date, clean(sentence), "mention", "", reasons, (), links)
 
 
-def cross_revisions(decision: Decision, later: Note) -> list[Revision]:
+def cross_revisions(decision: Decision, later: Note, elsewhere=None) -> list[Revision]:
     """What a later note that links to `decision` says against or about its reasons."""
     if not later.date or not decision.date or later.date[:10] <= decision.date[:10]:
         return []
@@ -336,33 +337,64 @@ def cross_revisions(decision: Decision, later: Note) -> list[Revision]:
             out.extend(revisions_of(later.path, later.date, section.heading, para, decision.reasons, strict=True))
             if REVERSES.search(para) and _links_to(para, decision.path):
                 out.append(Revision(later.path, later.date, section.heading, clean(para), "reversed"))
-    return out or admitted(later, sections, decision.path)
+    return out or admitted(later, sections, lambda para: _links_to(para, decision.path), elsewhere=elsewhere)
 
 
 REAL_REASON = re.compile(r"\b(the real reason|the truth is|the honest reason|a verdadeira razão|a razão verdadeira|"
-                         r"na verdade|a verdade é)(?!\w)|真正的原因|其实", re.IGNORECASE)
+                         r"na verdade|a verdade é|the true ones?|the true reason|i (?:didn'?t|did not) \w+ because|"
+                         r"it was really (?:about|because)|acho que foi|foi mais por|afinal foi)(?!\w)|真正的原因|其实",
+                         re.IGNORECASE)
 
 
-def admitted(later: Note, sections: list[Section], path: str) -> list[Revision]:
-    """A later note that links the decision, says the stated reason was not it ("I wrote that the
-    house was the reason. It wasn't") and gives the real one: a retraction of the decision as a
-    whole, told by the sentences that name the real reason (or, without them, the linking ones)."""
+def admitted(later: Note, sections: list[Section], refers, named: bool = False, elsewhere=None) -> list[Revision]:
+    """A later note that speaks of the decision (`refers`: links it, or, `named`, names it), says
+    the stated reason was not it ("I wrote that the house was the reason. It wasn't") and gives
+    the real one: a retraction of the decision as a whole, told by the sentences that name the
+    real reason (or, without them, the linking ones). The words around the first mention count:
+    "Portanto não foi o salário… Acho que foi medo." comes before the link to the decision. A
+    note that only names the decision must say both that the stated reason was not it and what was.
+    The words stop where a paragraph speaks of another decision (`elsewhere`) and not of this one:
+    "**The Azores.** …" after the line that links the move is about the Azores."""
     paras = [(section.heading, para) for section in sections for para in section.paragraphs]
-    linking = [i for i, (_, para) in enumerate(paras) if _links_to(para, path)]
+    linking = [i for i, (_, para) in enumerate(paras) if refers(para)]
     if not linking:
         return []
     first = linking[0]
-    taken_back = any(RETRACTED.search(para) for _, para in paras[first:first + 2])
-    for heading, para in paras[first:first + 3]:
+    window: list[tuple[int, tuple[str, str]]] = []
+    for i in range(max(0, first - 1), min(len(paras), first + 3)):
+        other = elsewhere is not None and elsewhere(paras[i][1]) and not refers(paras[i][1])
+        if other and i > first:
+            break
+        if not other:
+            window.append((i, paras[i]))
+    near = [para for i, (_, para) in window if named or first <= i < first + 2]
+    taken_back = any(RETRACTED.search(para) for para in near)
+    window = [hp for _, hp in window]
+    for heading, para in window:
         parts = sentences(para)
         for i, sentence in enumerate(parts):
-            if REAL_REASON.search(sentence):
-                cue = clean(" ".join(parts[i:i + 2]))
+            if REAL_REASON.search(sentence) and (taken_back or not named):
+                start = i - 1 if i and RETRACTED.search(parts[i - 1]) else i  # "It was never about money; …"
+                cue = clean(" ".join(parts[start:i + 2]))
                 return [Revision(later.path, later.date, heading, clean(para), "retracted", None, cue)]
     heading, para = paras[first]
-    if taken_back:
+    if taken_back and not named:
         return [Revision(later.path, later.date, heading, clean(para), "retracted", None, clean(para))]
     return []
+
+
+def named_revisions(decision: Decision, later: Note, names: list[str], elsewhere=None) -> list[Revision]:
+    """What a later note that names the decision ("The Azores.", "bought the Gaivota") without
+    linking it admits about its reasons: people write "the Azores" more often than a link."""
+    if not names or not later.date or not decision.date or later.date[:10] <= decision.date[:10]:
+        return []
+    return admitted(later, split_sections(later.body), lambda para: bool(set(names) & set(terms(para))), named=True,
+                    elsewhere=elsewhere)
+
+
+def title_names(title: str) -> list[str]:
+    """The names in a decision's title ("No to the Azores" -> azores): what a later note calls it."""
+    return [t for t in names(title) if not t.isdigit() and not is_frame(t)]
 
 
 def _links_to(text: str, path: str) -> bool:
@@ -392,7 +424,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 7  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 8  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
@@ -509,13 +541,44 @@ class DecisionStore:
         for decision_id, path in self.conn.execute("SELECT id, path FROM decisions WHERE kind = 'mention'").fetchall():
             self.conn.execute("UPDATE decisions SET target = ? WHERE id = ?",
                               (self._mention_target(path, decision_id, notes), decision_id))
+        naming, named = self._naming_notes(notes)
         for path, decision_id in notes.items():
             note = self.index.get(path)
             decision = note_decision(note) if note else None
-            for later_path in self.index.backlinks(path) if decision else []:
+            others = {n for p, found in named.items() if p != path for n in found}
+
+            def elsewhere(para: str, path: str = path) -> bool:  # another decision's link or name
+                return bool(others & set(terms(para))) or any(_links_to(para, p) for p in notes if p != path)
+
+            linking = self.index.backlinks(path) if decision else []
+            for later_path in linking:
                 later = self.index.get(later_path)
                 if later is not None:
-                    self._revisions(decision_id, cross_revisions(decision, later), other_note=True)
+                    self._revisions(decision_id, cross_revisions(decision, later, elsewhere), other_note=True)
+            for later in naming.get(path, []) if decision else []:
+                if later.path not in linking:
+                    self._revisions(decision_id, named_revisions(decision, later, named[path], elsewhere),
+                                    other_note=True)
+
+    def _naming_notes(self, notes: dict[str, int]) -> tuple[dict[str, list[Note]], dict[str, list[str]]]:
+        """For each decision note whose title holds a name, the other notes that use it; and the names."""
+        wanted: dict[str, list[str]] = {}
+        for path in notes:
+            note = self.index.get(path)
+            if note is not None and (found := title_names(note.title)):
+                wanted[path] = found
+        out: dict[str, list[Note]] = {}
+        if not wanted:
+            return out, wanted
+        for other in self.index.notes():
+            body = fold(other.body)
+            if not any(name in body for found in wanted.values() for name in found):
+                continue  # a quick look before tokenizing: most notes name no decision
+            have = set(terms(other.body))
+            for path, found in wanted.items():
+                if other.path != path and set(found) & have:
+                    out.setdefault(path, []).append(other)
+        return out, wanted
 
     def _mention_target(self, path: str, decision_id: int, notes: dict[str, int]) -> str | None:
         statement = self.conn.execute("SELECT statement FROM decisions WHERE id = ?", (decision_id,)).fetchone()[0]
