@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from backends.base import GenOpts, Message
-from trainer.recall import compose
+from trainer.recall import asks, compose
 from trainer.recall.compose import Piece
 from trainer.recall.reflect import (K, PATTERN_K, Reflection, Source, StreamFn, is_pattern_question, reflect,
                                     reflect_opts)
@@ -62,7 +62,7 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
         query = search_text(question, history)
         reflection = with_decision_stories(index, reflect_for(index, query, retriever), query)
         reflection = with_evidence(index, retriever, reflection, query)
-        if reflection.nothing_found:
+        if reflection.nothing_found or not asked_fact_present(index, question, reflection):
             return emit(GroundedAnswer(compose.nothing_found(lang), [], True, style=style, language=lang), on_text)
         pieces, sources = compose.select(index, retriever, reflection, query, LONG_WORDS if long else WORDS)
         if style == "prose":
@@ -73,6 +73,24 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
     finally:
         if own:
             retriever.close()
+
+
+def asked_fact_present(index: Index, question: str, reflection: Reflection) -> bool:
+    """False when the question asks for a fact of a plain shape (a birthday, an age, a gift, what I
+    earn, a placing: `trainer.recall.asks`) and no sentence of the notes found has it: the notes
+    about Joana are not an answer to when her birthday is."""
+    ask = asks.expected(question)
+    if ask is None or reflection.pattern:
+        return True
+    for s in reflection.sources:
+        note = index.get(s.path)
+        sentences = compose.note_sentences(note, s.n, 0) if note is not None else []
+        paragraphs: dict[int, str] = {}
+        for c in sentences:
+            paragraphs[c.item] = f"{paragraphs.get(c.item, '')} {c.text}"
+        if any(asks.answers(ask, question, c.text, note.title, paragraphs[c.item]) for c in sentences):
+            return True
+    return False
 
 
 PATTERN_COVERAGE = 0.3  # a pattern spreads over notes: no single one holds all of the question

@@ -466,7 +466,7 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     if about is not None:  # "who is Jonas?": the Jonas note speaks first, and no decision's story
         changes = []
         scored = [(s + ABOUT_SHARE if c.n == about else s, c) for s, c in scored]
-    lead = lesson_about(sources, weights, lessons, titles) if reflection.pattern and about is None else None
+    lead = lesson_about(sources, weights, lessons, titles, subject_of) if reflection.pattern and about is None else None
     share = PATTERN_ROOM if reflection.pattern else 0.85  # 15%: the connecting words (a pattern: more groups)
     room = int(budget * share) - sum(count_words(p.text) + 4 for p in changes)
     chosen = choose(scored, max(room, budget // 3), reflection.pattern, lead)
@@ -492,13 +492,19 @@ def note_about(question: str, sources: list[Source], weights: dict[str, float]) 
 
 
 def lesson_about(sources: list[Source], weights: dict[str, float], lessons: set[int],
-                 titles: dict[int, set[str]]) -> int | None:
+                 titles: dict[int, set[str]], subject_of: dict[int, float] | None = None) -> int | None:
     """For "what have I learned about quotes?": my lesson note titled with the subject ("O que
-    aprendi sobre orçamentos") is the answer itself, so it speaks first and at length."""
+    aprendi sobre orçamentos") is the answer itself, so it speaks first and at length. It must
+    hold most of the subject too: "Everything on a boat takes three times as long" shares only
+    "take" with "what do I do when someone asks me to take on extra work?"."""
     for s in sources:
-        if s.n in lessons and any(w > 0 and held(t, titles.get(s.n, set())) for t, w in weights.items()):
+        if s.n in lessons and (subject_of is None or subject_of.get(s.n, 0.0) >= LEAD_SHARE) and any(
+                w > 0 and not is_frame(t) and held(t, titles.get(s.n, set())) for t, w in weights.items()):
             return s.n
     return None
+
+
+LEAD_SHARE = 0.5
 
 
 def subject_shares(retriever: Retriever, sources: list[Source], weights: dict[str, float]) -> dict[int, float]:

@@ -26,6 +26,7 @@ so some such than that the their theirs them themselves then there these they th
 too under until up very was we were what when where which while who whom why will with would you your
 yours yourself yourselves also ever still much many get got make made let lets ll ve re s t d m im
 one want wanted really actually something anything thing things way
+someone somebody anyone anybody everyone everybody
 """.split())
 """Function words, dropped from questions and notes alike. ("own" is kept: "own the files".)"""
 STOPWORDS = STOPWORDS - {"own"}  # ("again" is kept too: it is how a pattern is written)
@@ -300,7 +301,7 @@ body: body pain painful hurt hurts hurting sore ache aches aching wrist wrists n
 health: health ill sick illness doctor hospital medication medicine fever flu therapist therapy | saúde doente
   doença médico médica hospital medicamento medicamentos febre gripe terapia terapeuta psicóloga psicólogo
 worry: anxious anxiety worry worried worrying worries stress stressed nervous panic panicked afraid fear scared
-  dread overwhelmed tense | ansioso ansiosa ansiedade preocupado preocupada preocupação preocupações stressado
+  dread overwhelmed tense stressful awful terrible horrible | ansioso ansiosa ansiedade preocupado preocupada preocupação preocupações stressado
   stressada nervoso nervosa pânico medo assustado assustada tenso tensa angústia
 conflict: clash clashes clashing argue argued arguing argument arguments fight fights fought quarrel
   disagree disagreed disagreement tension tensions upset angry annoyed furious shouting shouted snapped |
@@ -308,6 +309,8 @@ conflict: clash clashes clashing argue argued arguing argument arguments fight f
   gritar gritou gritei irritado irritada tensão
 mood: sad sadness lonely loneliness depressed cried crying miserable guilty guilt ashamed | triste tristeza
   sozinho sozinha deprimido deprimida chorei chorar culpa culpado culpada vergonha
+calm: calm calmer calming quiet quieter relax relaxed relaxing peace peaceful breathe unwind clear | calma
+  calmo calmante sossego sossegado relaxar relaxado descansar paz respirar
 joy: happy happiness glad proud joy excited grateful | feliz felicidade contente orgulhoso orgulhosa alegria grato
   grata
 yes: yes agreed agree agreeing promised promise favour favor cover covered extra volunteered volunteer overcommit

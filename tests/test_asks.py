@@ -1,0 +1,97 @@
+"""A question that asks for a birthday, an age, a gift, what I earn or a race placing is answered
+only by a sentence that holds one: the notes about Joana are not an answer to when her birthday is."""
+
+from __future__ import annotations
+
+from reflect_support import bm25_over
+
+from trainer.recall.answer import answer
+from trainer.recall.asks import answers, expected
+
+JOANA = """# Joana Ribeiro
+
+A minha melhor amiga. Conhecemo-nos há dezasseis anos, na primeira semana na Universidade de Aveiro.
+Faz contas numa seguradora e vive em Lisboa, em Alvalade, com o Miguel e um gato muito gordo.
+"""
+
+SWIM = """---
+date: 2025-07-20
+---
+# 20 July
+
+Did it. The Breakwater swim, yesterday, 2.5 km from the breakwater back to the beach. 1:07:40 on the
+official clock. Goal was to finish under 1:10. Next year's swim is on the 19th again.
+"""
+
+RUNS = """---
+date: 2024-11-05
+---
+# Tuesday
+
+First week of the four-day thing and I already said yes to the extra Thursday run on the Tamar Star.
+My day off. So much for the four days.
+"""
+
+MARKET = """---
+date: 2025-02-01
+---
+# Market day
+
+Sold six loaves at the Saturday market. The rye went first.
+"""
+
+
+VAULT = {"people/joana.md": JOANA, "journal/2025-07-20.md": SWIM, "journal/2024-11-05.md": RUNS,
+         "journal/2025-02-01.md": MARKET,
+         "journal/2025-05-02.md": "# 2 May\n\nLong day at the lab. Priya got the position she wanted. No time for the boat.\n",
+         "journal/2025-05-09.md": "# 9 May\n\nRain all week. Called Mum about her knee. Read on the sofa.\n"}
+
+
+def ask(notes: dict[str, str], question: str, tmp_path):
+    """`question` over a small vault, with `notes` in place of its notes of the same path."""
+    for index, retriever in bm25_over({**VAULT, **notes}, tmp_path):
+        return answer(index, question, retriever=retriever)
+
+
+def test_a_person_note_without_the_birthday_is_no_answer_to_when_it_is(tmp_path):
+    got = ask({"people/joana.md": JOANA}, "Quando é que a Joana faz anos?", tmp_path / "a")
+    assert got.nothing_found, got.text
+    known = {"people/joana.md": JOANA + "\nAnos: 9 de novembro.\n"}
+    got = ask(known, "Quando é que a Joana faz anos?", tmp_path / "b")
+    assert not got.nothing_found and "9 de novembro" in got.text, got.text
+
+
+def test_a_race_with_no_placing_written_down_has_no_answer_to_what_place_i_finished(tmp_path):
+    got = ask({"journal/2025-07-20.md": SWIM}, "What position did I finish in the Breakwater swim?", tmp_path / "a")
+    assert got.nothing_found, got.text  # "on the 19th" is a date, not a place
+    placed = SWIM.replace("official clock.", "official clock. I finished 14th of 80.")
+    got = ask({"journal/2025-07-20.md": placed}, "What position did I finish in the Breakwater swim?", tmp_path / "b")
+    assert "14th of 80" in got.text, got.text
+
+
+def test_how_much_i_was_paid_needs_a_sum_beside_a_pay_word(tmp_path):
+    got = ask({"journal/2024-11-05.md": RUNS}, "How much extra was I paid for the Thursday runs on the Tamar Star?",
+              tmp_path / "a")
+    assert got.nothing_found, got.text
+    paid = RUNS.replace("Tamar Star.", "Tamar Star. They paid me £95 extra for each Thursday run.")
+    got = ask({"journal/2024-11-05.md": paid}, "How much extra was I paid for the Thursday runs on the Tamar Star?",
+              tmp_path / "b")
+    assert "£95" in got.text, got.text
+
+
+def test_only_questions_of_a_plain_shape_are_judged():
+    assert expected("When is Niamh's birthday?").kind == "birthday"
+    assert expected("How old is Aisha?").kind == "age"
+    assert expected("What did I give Beatriz for her birthday?").kind == "gift"
+    assert expected("Quanto ganho por mês na Padaria Estrela?").kind == "earnings"
+    for question in ("Why did I sell the car?", "How much did the kitchen end up costing?",
+                     "What was my time in the Breakwater swim?", "Who is Jonas?"):
+        assert expected(question) is None, question
+
+
+def test_a_sentence_answers_only_about_whom_the_question_names():
+    birthday = expected("When is Niamh's birthday?")
+    assert not answers(birthday, "When is Niamh's birthday?", "Aoife's birthday dinner was on 3 May.", "Journal")
+    assert answers(birthday, "When is Niamh's birthday?", "Her birthday is on 3 May.", "Niamh")
+    assert not answers(birthday, "When is Niamh's birthday?", "Niamh went to Aoife's birthday dinner last Saturday.",
+                       "Journal")  # no date: it does not say when

@@ -1,0 +1,78 @@
+"""What a factual question asks for, so that "nothing found" is said when no sentence holds it.
+
+Retrieval finds the notes about Joana for "Quando é que a Joana faz anos?", and her note is
+full of facts, just not her birthday; quoting it would answer a question that was not asked.
+Some questions ask for a kind of fact whose shape is plain: a birthday is a date beside a
+birthday word, an age a number of years, a gift a thing given, what I earn a sum beside a pay
+word, a race result a place. For those, an answer needs one sentence of the retrieved notes that
+has that shape and is about whom or what the question names (it names them, or it is in their
+note). Other questions are not judged here: their shape is not plain enough to refuse on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from trainer.recall.terms import names, terms
+
+I = re.IGNORECASE
+MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|janeiro|fevereiro|março|abril|maio|junho|julho|agosto|"
+          r"setembro|outubro|novembro|dezembro")
+DAY_MONTH = rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?: of| de)? (?:{MONTHS})\b|\b(?:{MONTHS}) \d{{1,2}}(?:st|nd|rd|th)?\b|" \
+            r"\b\d{1,2}/\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b"
+ORDINAL = r"(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)\b"
+"""A place in a race is said with its verb or its field ("finished 14th", "3rd overall"): "the 19th" is a date."""
+MONEY = r"[€$£¥₹]\s?\d|\d[\d.,]*\s?(?:€|euros?|pounds?|dollars?|reais|k\b)"
+
+
+@dataclass(frozen=True)
+class Ask:
+    kind: str
+    question: re.Pattern  # how the question asks for it
+    shapes: tuple[re.Pattern, ...]  # what an answering sentence holds, every one of them
+
+
+ASKS = (
+    Ask("birthday",
+        re.compile(r"\bwhen(?:'s| is| was)\b.*\bbirthday\b|\bquando\b.*\b(?:faz anos|fazem anos|anos d[aoe]|"
+                   r"aniversário)\b|\bdata de nascimento\b|\bdate of birth\b", I),
+        (re.compile(r"\b(?:birthday|born|b\.|aniversário|anos|nasceu|nascid[oa]|faz anos)\b", I), re.compile(DAY_MONTH, I))),
+    Ask("age",
+        re.compile(r"\bhow old\b|\bque idade\b|\bqual (?:é )?a idade\b|'s age\b", I),
+        (re.compile(r"\b\d{1,3}\s*(?:years? old|yo|y/o|anos(?: de idade)?)\b|\baged? \d{1,3}\b|\bborn in \d{4}\b|"
+                    r"\bnasceu em \d{4}\b|\bturn(?:s|ed)? \d{1,3}\b|\bfez \d{1,3} anos\b", I),)),
+    Ask("gift",
+        re.compile(r"\bwhat did (?:I|we) (?:give|get|buy)\b.*\bfor (?:\w+ )?(?:birthday|christmas|anniversary|wedding)\b|"
+                   r"\bo que (?:é que )?(?:lhe |lhes )?(?:dei|ofereci|oferecemos|demos)\b|\b(?:gift|present) for\b", I),
+        (re.compile(r"\b(?:gave|give|given|gift|present|bought (?:him|her|them)|got (?:him|her|them)|ofereci|"
+                    r"oferecemos|dei-lhe|demos-lhe|prenda|presente)\b", I),)),
+    Ask("earnings",
+        re.compile(r"\bhow much (?:do|did|does|will|would) (?:I|we) (?:earn|make|get paid)\b|\b(?:was|were) (?:I|we) paid\b|"
+                   r"\bmy (?:salary|wage|wages|pay)\b|\bquanto (?:é que )?(?:ganho|ganhei|ganhamos|recebo|recebi)\b|"
+                   r"\bo meu (?:salário|ordenado)\b", I),
+        (re.compile(MONEY, I), re.compile(r"\b(?:earn|earns|earned|salary|wage|wages|paid me|pays me|pay me|paid|"
+                                          r"get paid|got paid|ganho|ganhei|ganhamos|recebo|recebi|salário|ordenado|"
+                                          r"pagam-me|pagaram-me)\b", I))),
+    Ask("placing",
+        re.compile(r"\bwhat (?:position|place)\b|\bwhich place\b|\bwhere did (?:I|we) (?:finish|place|come)\b|"
+                   r"\b(?:em )?que lugar\b|\bem que posição\b", I),
+        (re.compile(rf"\b(?:finish(?:ed)?|came|placed|ended(?: up)?|was) {ORDINAL}|{ORDINAL} (?:place|overall|out of|of \d)|"
+                    r"\bposition \d+|\b\d+(?:º|ª)? lugar\b|\bclassifiquei\b|\bfiquei em \d", I),)),
+)
+
+
+def expected(question: str) -> Ask | None:
+    """The kind of fact the question asks for, when its shape is plain; None otherwise."""
+    return next((a for a in ASKS if a.question.search(question)), None)
+
+
+def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str = "") -> bool:
+    """`sentence` (of the note titled `title`) has the asked shape and is about whom or what the
+    question names: it or its paragraph names them ("The Breakwater swim, yesterday. … I finished
+    14th of 80."), or it sits in their note ("Anos: 9 de novembro" in "Beatriz")."""
+    if not all(shape.search(sentence) for shape in ask.shapes):
+        return False
+    wanted = {t for t in names(question) if not t.isdigit()}
+    return not wanted or bool(wanted & (set(terms(f"{sentence} {paragraph}")) | set(terms(title))))
