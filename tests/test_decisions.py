@@ -190,3 +190,51 @@ def test_the_real_reason_may_come_before_the_link_to_the_decision(tmp_path):
     assert [e.kind for e in changes] == ["retracted"] and "filha de serviço" in changes[0].text, changes
     store.close()
     index.close()
+
+
+GYM = """---
+type: decision
+date: 2025-01-20
+---
+# Cancelling the climbing gym
+
+Cancelled today at the desk.
+
+Reasons, in the order they matter to me today:
+- €48/month. That's €576 a year and we need every euro if the rent goes up.
+- Right wrist has been sore after shaping most days since December.
+- I want to find out if I can train outdoors with Miguel instead.
+
+## Update 2025-03-30
+Being honest: the money was never the real reason. I spend €48 a month on coffee without noticing. The real
+reason was that the wrist scared me.
+"""
+
+GYM_LATER = """---
+date: 2025-04-12
+---
+# Saturday
+
+Went back to [[2025-01-20-cancel-gym]] and reread it. Reason 3, "train outdoors with Miguel"... I don't think
+that was ever it. We went to Sintra exactly once.
+"""
+
+
+def test_a_list_under_a_long_label_gives_the_reasons_and_later_words_take_them_back(tmp_path):
+    """"Reasons, in the order they matter to me today:" heads the list (a label of more than 40
+    characters); "the money was never the real reason." before the sentence naming the €48 takes
+    that reason back, though the next sentence names the real one; "Reason 3" in a later note
+    is the third reason."""
+    from reflect_support import written_vault
+    [d] = extract(note("decisions/2025-01-20-cancel-gym.md", GYM))
+    assert [r.n for r in d.reasons] == [1, 2, 3]
+    assert {v.reason: v.relation for v in d.revisions if v.reason}[1] == "retracted"
+    vault = written_vault(tmp_path / "vault", {"decisions/2025-01-20-cancel-gym.md": GYM,
+                                               "journal/2025-04-12.md": GYM_LATER})
+    index = indexed(vault, tmp_path)
+    store = DecisionStore(index)
+    store.sync()
+    later = [e for e in store.timeline("decisions/2025-01-20-cancel-gym.md").changes if e.path == "journal/2025-04-12.md"]
+    assert [(e.kind, e.reason[:20]) for e in later] == [("retracted", "I want to find out i")], later
+    store.close()
+    index.close()

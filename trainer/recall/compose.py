@@ -136,7 +136,7 @@ def note_sentences(note: Note, n: int, rank: int) -> list[Candidate]:
     return out
 
 
-LABEL = re.compile(r"^\s*([^\n:]{1,40}):\s*$")
+LABEL = re.compile(r"^\s*([^\n:]{1,60}):\s*$")
 """A line like "Reasons:" or "Razões:" that heads the list under it."""
 SEE_ALSO = re.compile(r"^(see|cf\.?|related|more in)\b[^.]{0,60}\.?$", re.IGNORECASE)
 

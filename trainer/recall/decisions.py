@@ -43,7 +43,8 @@ REVISION_HEADING = re.compile(
     r"|更新|后记|回顾|反思", re.IGNORECASE)
 SAME_NIGHT = re.compile(r"same (night|day|evening)", re.IGNORECASE)
 LEADING_DATE = re.compile(rf"^\s*(?:update\s+)?{DATE}\s*[:：.\-–—]\s*", re.IGNORECASE)
-ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+reason", re.IGNORECASE)
+ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+reason|\breason\s+#?([1-9])\b|"
+                     r"\b(?:razão|motivo)\s+(?:n\.?º\s*)?([1-9])\b", re.IGNORECASE)
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
             "fifth": 5, "5th": 5}
 CONFIRMED = re.compile(r"\b(still holds?|still true|turned out (true|right)|the real one|real reason|"
@@ -54,7 +55,7 @@ RETRACTED = re.compile(
     r"wrong|did not need|didn'?t need|do not need|don'?t need|not true|no longer|not a reason|sounded (better|like)|"
     r"that is nothing|would have been fine|i did not test|never tested|não era|nunca foi|não foi|afinal não|"
     r"estava errad[oa]|razões errad[oa]s|never about|an excuse|crossing (?:that|it)(?: reason)? out|"
-    r"i told \w+(?:,? and everyone,?)? (?:that )?it was|uma desculpa)(?!\w)|不是|错了|其实没有", re.IGNORECASE)
+    r"i told \w+(?:,? and everyone,?)? (?:that )?it was|uma desculpa|don'?t think (?:that|it|this) was)(?!\w)|不是|错了|其实没有", re.IGNORECASE)
 REVISED = re.compile(r"\b(half true|partly|partially|half right|turned out|in hindsight|actually)\b|"
                      r"其实|后来", re.IGNORECASE)
 REVERSES = re.compile(r"\b(revers(?:e|es|ed|ing)|undo(?:ing)?|going back on|instead of)\b", re.IGNORECASE)
@@ -182,7 +183,7 @@ def find_reasons(sections: list[Section]) -> tuple[Reason, ...]:
     return tuple(found)
 
 
-LABELLED = re.compile(r"^\s*([^\n:]{1,40}):\s*\n(.*)$", re.DOTALL)
+LABELLED = re.compile(r"^\s*([^\n:]{1,60}):\s*\n(.*)$", re.DOTALL)
 
 
 def labelled_lists(paragraphs: list[str]) -> list[str]:
@@ -245,6 +246,8 @@ def revisions_of(path: str, date: str | None, heading: str, para: str, reasons: 
     matched: dict[int, set[int]] = {}  # reason -> indices of the sentences that speak of it
     for i, sentence in enumerate(parts):
         span = {i} if relation_of(sentence) != "follow-up" or i + 1 == len(parts) else {i, i + 1}
+        if i and NOT_THE_REASON.search(parts[i - 1]) and not any(mentions_reason(parts[i - 1], r, strict) for r in reasons):
+            span.add(i - 1)  # "the money was never the real reason. I spend €48 a month on coffee…"
         cue = " ".join(parts[j] for j in sorted(span))
         for reason in reasons:
             if mentions_reason(sentence, reason, strict) and (not strict or RETRACTED.search(cue)):
@@ -270,7 +273,8 @@ def mentions_reason(sentence: str, reason: Reason, strict: bool) -> bool:
     """By ordinal ("the first reason") or by the reason's key words (prefixes: own -> ownership)."""
     ordinal = ORDINAL.search(sentence)
     if ordinal:
-        return ORDINALS[ordinal.group(1).lower()] == reason.n
+        said = next(g for g in ordinal.groups() if g)
+        return (int(said) if said.isdigit() else ORDINALS[said.lower()]) == reason.n  # "reason 3" too
     keys = key_terms(reason)
     if not keys:
         return False
@@ -424,7 +428,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 8  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 9  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
