@@ -246,8 +246,10 @@ def revisions_of(path: str, date: str | None, heading: str, para: str, reasons: 
     matched: dict[int, set[int]] = {}  # reason -> indices of the sentences that speak of it
     for i, sentence in enumerate(parts):
         span = {i} if relation_of(sentence) != "follow-up" or i + 1 == len(parts) else {i, i + 1}
-        if i and NOT_THE_REASON.search(parts[i - 1]) and not any(mentions_reason(parts[i - 1], r, strict) for r in reasons):
-            span.add(i - 1)  # "the money was never the real reason. I spend €48 a month on coffee…"
+        if (i and NOT_THE_REASON.search(parts[i - 1]) and not REAL_REASON.search(sentence)
+                and not any(mentions_reason(parts[i - 1], r, strict) for r in reasons)):
+            span.add(i - 1)  # "the money was never the real reason. I spend €48 a month on coffee…"; but
+            # "Não era bem isso: … A verdadeira razão era estar perto da Beatriz" names the one that held
         cue = " ".join(parts[j] for j in sorted(span))
         for reason in reasons:
             if mentions_reason(sentence, reason, strict) and (not strict or RETRACTED.search(cue)):
