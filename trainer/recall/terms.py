@@ -344,6 +344,9 @@ weekend: weekend weekends saturday saturdays sunday sundays holiday holidays | f
   domingo domingos folga folgas férias
 screen: phone screen scrolling instagram tiktok youtube netflix tv television | telemóvel telefone ecrã
   televisão
+works: builder builders tradesman tradesmen tradespeople trades plumber electrician contractor roofer carpenter
+  joiner decorator renovation rewiring damp joists | empreiteiro empreiteiros pedreiro canalizador eletricista
+  obras remodelação telhado
 travel: travel trip trips flight flights airport abroad | viagem viagens voo voos aeroporto estrangeiro
 """
 """Families of everyday words that mean one part of a life, in English and Portuguese (a small
