@@ -415,3 +415,24 @@ def test_who_sold_it_to_me_is_answered_by_what_i_bought(tmp_path):
 def test_what_was_my_time_asks_for_a_number(tmp_path):
     got = ask_over(DINGHY, "What was my time in the Breakwater swim?", tmp_path)
     assert "1:07:40 on the official clock" in got.text, got.text
+
+
+AZORES_NO = """---
+type: decision
+date: 2025-02-20
+---
+# No to the Azores
+
+Alan offered me the spare berth on the survey cruise: three weeks, leaving Falmouth on 2 April. Plankton
+tows every night, my name on the cruise report. A year ago I'd have bitten his hand off. I said no.
+Reasons, as I gave them to him:
+
+- Mum's knee surgery is on 11 March and she'll need me around for the recovery.
+- Rui's wedding in Braga is on 19 April and I'm doing a reading.
+"""
+
+
+def test_a_lead_in_ending_in_a_colon_is_not_quoted_without_its_list(tmp_path):
+    got = ask_over({"decisions/2025-02-20-no-to-the-azores.md": AZORES_NO}, "Why did I say no to the Azores cruise?",
+                   tmp_path)
+    assert "knee surgery" in got.text and "as I gave them to him:" not in got.text, got.text

@@ -324,8 +324,8 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s -= 0.2  # a cons column argues the other side
         if len(words(c.text)) < 4 and not CJK.search(c.text):
             s -= 0.15
-        if c.text.rstrip().endswith(("?", "？")):
-            s -= 0.2
+        if c.text.rstrip().endswith(("?", "？", ":", "：")):
+            s -= 0.2  # a question, or a lead-in whose list is not quoted ("Reasons, as I gave them to him:")
         scored.append((s, c))
     return scored
 
