@@ -436,3 +436,24 @@ def test_a_lead_in_ending_in_a_colon_is_not_quoted_without_its_list(tmp_path):
     got = ask_over({"decisions/2025-02-20-no-to-the-azores.md": AZORES_NO}, "Why did I say no to the Azores cruise?",
                    tmp_path)
     assert "knee surgery" in got.text and "as I gave them to him:" not in got.text, got.text
+
+
+HOLLOW_OAK = {
+    "decisions/2025-05-08-drop-hollow-oak.md": "---\ndate: 2025-05-08\ntags: [decision]\n---\n# Dropping Hollow Oak\n\n"
+    "Hollow Oak (Bath): done. Emailed Tom, their manager: no more orders unless paid pro forma.\n\n"
+    "- invoice #0117, £2,340, now 90 days overdue\n- the chef keeps asking for a discount\n",
+    "people/marta-reis.md": "# Marta Reis\n\nWinemaker at Quinta da Lagoa in Bairrada. Her Baga is the best thing I sell.\n"
+                            "Met her at the Lisbon fair in 2023. Two kids, a very loud dog.\n",
+    "journal/2025-06-01.md": "---\ndate: 2025-06-01\n---\n# Sunday\n\nBottled the last of the Baga samples for the "
+                             "tasting. Tom from Hollow Oak paid at last.\n",
+    "journal/2025-06-08.md": "---\ndate: 2025-06-08\n---\n# Sunday\n\nLong walk by the river, then soup. Read on the "
+                             "sofa all afternoon.\n"}
+
+
+def test_a_decision_titled_with_the_name_asked_about_answers_though_the_question_uses_another_verb(tmp_path):
+    """No note says "supplying"; "Dropping Hollow Oak" is still the answer. But a note titled with
+    a person's name alone is no answer to a detail it does not hold."""
+    got = ask_over(HOLLOW_OAK, "Why did I stop supplying Hollow Oak?", tmp_path / "a")
+    assert not got.nothing_found and "90 days overdue" in got.text, got.text
+    got = ask_over(HOLLOW_OAK, "What does Marta Reis charge per bottle of Baga?", tmp_path / "b")
+    assert got.nothing_found, got.text

@@ -49,6 +49,7 @@ FORMS_WEIGHT = 0.5  # so does a note found by the question's words in the other 
 CANDIDATES = 40
 MIN_COVERAGE = 0.5  # share of the question's (IDF-weighted) terms a note must hold to be relevant
 MIN_COSINE = 0.5  # all-MiniLM-L6-v2 cosine at which a chunk is about the question
+NAMED_COVERAGE = 0.3  # a note titled with the question's name needs this much of the rest
 WEAK_SHARE = 0.4  # a hit holding under 40% of what the best hit holds is noise ("move" alone)
 EXCERPT_CHARS = 600
 
@@ -173,7 +174,8 @@ class Retriever:
         candidates = [self._hit(r, weights) for r in ranked[: max(k * 3, 10)]]
         relevant = [h for h in candidates if self._relevant(h)]
         english = text_language(question) == "en"  # the bundled embedding model reads English only
-        if not any(self._strong(h, english) for h in relevant):
+        named = self._named(question, relevant)
+        if not any(self._strong(h, english) or h.path in named for h in relevant):
             relevant = self._across_languages(question, relevant)
         best = max((h.coverage for h in relevant), default=0.0)
         relevant = [h for h in relevant if h.coverage >= WEAK_SHARE * best or self._close(h)
@@ -267,6 +269,22 @@ class Retriever:
             have = self.doc_terms(h.path)
             if set(wanted) <= have and (not known or any(held(t, have) for t in known)):
                 out.append(replace(h, coverage=max(h.coverage, self.min_coverage)))
+        return out
+
+    def _named(self, question: str, hits: list[Hit]) -> set[str]:
+        """Notes titled with a name the question gives and holding every name it gives, with some
+        of the rest: "Why did I stop supplying Hollow Oak?" is answered by "Dropping Hollow Oak"
+        though no note says "supplying" (a word the vault lacks weighs the most, and names are
+        rarer than verbs to be found by chance). Not a note titled with the name alone: "Marta Reis"
+        holds what I know of her, which is no answer to what she charges."""
+        wanted = {t for t in names(question) if not t.isdigit()}
+        if not wanted:
+            return set()
+        out = set()
+        for h in hits:
+            title = set(terms(h.title))
+            if h.coverage >= NAMED_COVERAGE and wanted & title and title - wanted and wanted <= self.doc_terms(h.path):
+                out.add(h.path)
         return out
 
     def _titled(self, path: str, weights: dict[str, float]) -> bool:
