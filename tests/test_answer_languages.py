@@ -298,6 +298,17 @@ def test_what_i_do_in_a_kind_of_situation_is_a_pattern_question():
     assert not is_pattern_question("What did I do when the bank changed its CSV?")
 
 
+def test_a_question_about_what_i_am_like_is_a_pattern_question():
+    """Before, these were searched like a fact and, sharing few words with any one note, got
+    "nothing found"."""
+    assert is_pattern_question("Do I undercharge people I like?")
+    assert is_pattern_question("Am I any good at asking my sister for help?")
+    assert is_pattern_question("How consistent am I with looking after my back?")
+    assert is_pattern_question("When in the day do I actually manage to learn things?")
+    assert not is_pattern_question("How much do I pay to use the oven on Saturdays?")  # one fact
+    assert not is_pattern_question("Did I ever pay Rui back?")
+
+
 def test_the_pronoun_i_is_not_a_name_a_question_shares_with_notes():
     from trainer.recall.terms import names
     assert names("What did I give Beatriz for her birthday?") == ["beatriz"]
