@@ -238,3 +238,53 @@ def test_a_list_under_a_long_label_gives_the_reasons_and_later_words_take_them_b
     assert [(e.kind, e.reason[:20]) for e in later] == [("retracted", "I want to find out i")], later
     store.close()
     index.close()
+
+
+AAT = """---
+date: 2025-02-03
+type: decision
+---
+# Doing the AAT Level 3 online
+
+Going with AAT because:
+- I can study on the tablet in the cab during breaks
+- the materials are in English
+"""
+
+PAUSE = """---
+date: 2025-07-06
+type: decision
+---
+# Pausing before Level 4
+
+Not starting Level 4 in September. Going to start in January.
+
+Why:
+- I'm tired. Five months of 5am sessions.
+- Level 4 is another £1,600 and August is when the car insurance lands.
+"""
+
+OCTOBER = """---
+date: 2025-10-05
+---
+# 5 Oct
+
+I called the pause a rest. It wasn't rest. In July I downloaded the Level 4 sample paper and couldn't do
+question 1. Everything in the pause decision is true, but what was sitting underneath was that I got scared
+of the tax units.
+"""
+
+
+def test_a_later_note_naming_level_4_takes_back_the_pause_not_the_course_that_shares_level(tmp_path):
+    from reflect_support import written_vault
+    vault = written_vault(tmp_path / "vault", {"decisions/2025-02-03-aat-online.md": AAT,
+                                               "decisions/2025-07-06-pause.md": PAUSE,
+                                               "journal/2025-10-05.md": OCTOBER})
+    index = indexed(vault, tmp_path)
+    store = DecisionStore(index)
+    store.sync()
+    pause = store.timeline("decisions/2025-07-06-pause.md").changes
+    assert [(e.date, e.kind) for e in pause] == [("2025-10-05", "retracted")] and "scared" in pause[0].text
+    assert store.timeline("decisions/2025-02-03-aat-online.md").changes == []
+    store.close()
+    index.close()

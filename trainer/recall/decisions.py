@@ -348,7 +348,8 @@ def cross_revisions(decision: Decision, later: Note, elsewhere=None) -> list[Rev
 
 REAL_REASON = re.compile(r"\b(the real reason|the truth is|the honest reason|a verdadeira razão|a razão verdadeira|"
                          r"na verdade|a verdade é|the true ones?|the true reason|i (?:didn'?t|did not) \w+ because|"
-                         r"it was really (?:about|because)|acho que foi|foi mais por|afinal foi)(?!\w)|真正的原因|其实",
+                         r"it was really (?:about|because)|acho que foi|foi mais por|afinal foi|foi por mim|"
+                         r"that'?s why I (?:picked|chose|did|went|said)|underneath)(?!\w)|真正的原因|其实",
                          re.IGNORECASE)
 
 
@@ -389,18 +390,24 @@ def admitted(later: Note, sections: list[Section], refers, named: bool = False, 
     return []
 
 
-def named_revisions(decision: Decision, later: Note, names: list[str], elsewhere=None) -> list[Revision]:
+def named_revisions(decision: Decision, later: Note, groups: list[list[str]], elsewhere=None) -> list[Revision]:
     """What a later note that names the decision ("The Azores.", "bought the Gaivota") without
-    linking it admits about its reasons: people write "the Azores" more often than a link."""
-    if not names or not later.date or not decision.date or later.date[:10] <= decision.date[:10]:
+    linking it admits about its reasons: people write "the Azores" more often than a link. A
+    paragraph names it when it holds every name of one of `groups` (see DecisionStore._naming_notes)."""
+    if not groups or not later.date or not decision.date or later.date[:10] <= decision.date[:10]:
         return []
-    return admitted(later, split_sections(later.body), lambda para: bool(set(names) & set(terms(para))), named=True,
-                    elsewhere=elsewhere)
+
+    def refers(para: str) -> bool:
+        have = set(terms(para))
+        return any(set(group) <= have for group in groups)
+
+    return admitted(later, split_sections(later.body), refers, named=True, elsewhere=elsewhere)
 
 
-def title_names(title: str) -> list[str]:
-    """The names in a decision's title ("No to the Azores" -> azores): what a later note calls it."""
-    return [t for t in names(title) if not t.isdigit() and not is_frame(t)]
+def title_names(title: str, digits: bool = False) -> list[str]:
+    """The names in a decision's title ("No to the Azores" -> azores): what a later note calls it.
+    Numbers only when asked: "Level 4" is a name, a bare "4" is not."""
+    return [t for t in names(title) if (digits or not t.isdigit()) and not is_frame(t)]
 
 
 def _links_to(text: str, path: str) -> bool:
@@ -430,7 +437,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 9  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 10  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
@@ -551,7 +558,8 @@ class DecisionStore:
         for path, decision_id in notes.items():
             note = self.index.get(path)
             decision = note_decision(note) if note else None
-            others = {n for p, found in named.items() if p != path for n in found}
+            others = {n for p, groups in named.items() if p != path for group in groups for n in group
+                      if not n.isdigit()}
 
             def elsewhere(para: str, path: str = path) -> bool:  # another decision's link or name
                 return bool(others & set(terms(para))) or any(_links_to(para, p) for p in notes if p != path)
@@ -566,23 +574,31 @@ class DecisionStore:
                     self._revisions(decision_id, named_revisions(decision, later, named[path], elsewhere),
                                     other_note=True)
 
-    def _naming_notes(self, notes: dict[str, int]) -> tuple[dict[str, list[Note]], dict[str, list[str]]]:
-        """For each decision note whose title holds a name, the other notes that use it; and the names."""
-        wanted: dict[str, list[str]] = {}
+    def _naming_notes(self, notes: dict[str, int]) -> tuple[dict[str, list[Note]], dict[str, list[list[str]]]]:
+        """For each decision note whose title holds a name, the other notes that use it, and the
+        name groups that identify it: each name no other decision's title has ("Gaivota"), or, when
+        all are shared, all of them with the title's numbers ("Level" + "4" for "Pausing before
+        Level 4", beside "Doing the AAT Level 3 online")."""
+        titled: dict[str, list[str]] = {}
         for path in notes:
             note = self.index.get(path)
-            if note is not None and (found := title_names(note.title)):
-                wanted[path] = found
+            if note is not None and title_names(note.title):
+                titled[path] = title_names(note.title, digits=True)
+        wanted: dict[str, list[list[str]]] = {}
+        for path, found in titled.items():
+            shared = {t for other, names_ in titled.items() if other != path for t in names_}
+            own = [t for t in found if t not in shared and not t.isdigit()]
+            wanted[path] = [[t] for t in own] or [found]
         out: dict[str, list[Note]] = {}
         if not wanted:
             return out, wanted
         for other in self.index.notes():
             body = fold(other.body)
-            if not any(name in body for found in wanted.values() for name in found):
+            if not any(group[0] in body for groups in wanted.values() for group in groups):
                 continue  # a quick look before tokenizing: most notes name no decision
             have = set(terms(other.body))
-            for path, found in wanted.items():
-                if other.path != path and set(found) & have:
+            for path, groups in wanted.items():
+                if other.path != path and any(set(group) <= have for group in groups):
                     out.setdefault(path, []).append(other)
         return out, wanted
 
