@@ -457,3 +457,33 @@ def test_a_decision_titled_with_the_name_asked_about_answers_though_the_question
     assert not got.nothing_found and "90 days overdue" in got.text, got.text
     got = ask_over(HOLLOW_OAK, "What does Marta Reis charge per bottle of Baga?", tmp_path / "b")
     assert got.nothing_found, got.text
+
+
+DAY_CENTRE = {
+    "decisions/2025-05-20-centro-de-dia.md": "---\ndate: 2025-05-20\ntype: decision\n---\n# Centro de Dia para o pai\n\n"
+    "Decidido: o pai vai para o Centro de Dia da Misericórdia às segundas, quartas e sextas. €210 por mês, com "
+    "transporte.\n\nPorquê:\n- duas quedas em abril, uma na cozinha\n- ele passa dias sem falar com ninguém\n",
+    "journal/2025-08-17.md": "---\ndate: 2025-08-17\n---\n# 17 de agosto\n\nO pai já está no centro de dia há dois "
+    "meses e meio. Tem lá um amigo, o Sr. Chico.\n\nAndei a dizer a toda a gente que foi por causa das quedas. Não "
+    "foi bem isso. Foi por mim: eu passava o dia na estrada a ligar-lhe de hora a hora. Três dias por semana sei "
+    "que está com gente e consigo conduzir sem esta culpa.\n",
+    "journal/2025-06-02.md": "---\ndate: 2025-06-02\n---\n# 2 de junho\n\nPrimeiro dia do pai no centro de dia. "
+    "Ligou às 17h30 e disse que é gente velha. Depois falou vinte minutos do Sr. Chico.\n"}
+
+
+def test_a_note_that_takes_back_a_decision_brings_its_story_though_the_decision_ranks_lower(tmp_path):
+    """The journal that says "Foi por mim" may rank first and the decision fifth (in a real vault,
+    five notes mention the day centre): its story comes in all the same."""
+    from trainer.recall.decisions import DecisionStore
+    from trainer.recall.reflect import decision_timelines
+    from trainer.recall.retrieve import Hit
+    got = ask_over(DAY_CENTRE, "Porque é que decidi pôr o meu pai no centro de dia?", tmp_path / "a")
+    assert "Em 2025-08-17 admiti: Não foi bem isso. Foi por mim" in got.text and "duas quedas" in got.text, got.text
+    for index, _ in bm25_over({**DAY_CENTRE, "journal/2025-02-01.md": MARKET}, tmp_path / "b"):
+        store = DecisionStore(index)
+        store.sync()
+        order = ["journal/2025-08-17.md", "journal/2025-06-02.md", "journal/2025-02-01.md",
+                 "decisions/2025-05-20-centro-de-dia.md"]
+        hits = [Hit(p, p, None, 1.0 - i / 10, 1.0, "text") for i, p in enumerate(order)]
+        assert [t.path for t in decision_timelines(store, hits)] == ["decisions/2025-05-20-centro-de-dia.md"]
+        store.close()

@@ -638,6 +638,14 @@ class DecisionStore:
                                 (path,)).fetchone()
         return row[0] if row else None
 
+    def revised_by(self, path: str) -> list[str]:
+        """The decision notes whose reasons the note at `path` takes back, qualifies or reverses."""
+        marks = ",".join("?" * len(CHANGES))
+        rows = self.conn.execute(
+            f"SELECT DISTINCT d.path FROM decision_revisions r JOIN decisions d ON d.id = r.decision_id "
+            f"WHERE r.path = ? AND r.other_note = 1 AND r.relation IN ({marks}) AND d.kind = 'note'", (path, *CHANGES))
+        return [row[0] for row in rows]
+
     def timeline(self, path: str) -> Timeline | None:
         """The story of the decision written in `path`: decided, revisions, mentions, reversals."""
         found = self.decisions(path)

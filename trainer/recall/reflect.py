@@ -165,8 +165,13 @@ def assemble(question: str, retrieval: Retrieval, store: DecisionStore, pattern:
 
 def decision_timelines(store: DecisionStore, hits: Sequence[Hit], top: int = 3) -> list[Timeline]:
     """Stories of the decision notes among the best hits (a note that only mentions a decision
-    does not pull its story in: "how many riders…" is not a question about the Rust rewrite)."""
-    timelines = (store.timeline(h.path) for h in hits[:top])
+    does not pull its story in: "how many riders…" is not a question about the Rust rewrite),
+    and of a decision that the best hit takes back ("Andei a dizer a toda a gente que foi por causa
+    das quedas… Foi por mim" brings the day-centre decision it revises, wherever that ranks)."""
+    paths = [h.path for h in hits[:top]]
+    if hits and store.timeline(hits[0].path) is None:
+        paths += [p for p in store.revised_by(hits[0].path) if p in {h.path for h in hits}]
+    timelines = (store.timeline(p) for p in dict.fromkeys(paths))
     return [t for t in timelines if t is not None]
 
 
