@@ -487,3 +487,21 @@ def test_a_note_that_takes_back_a_decision_brings_its_story_though_the_decision_
         hits = [Hit(p, p, None, 1.0 - i / 10, 1.0, "text") for i, p in enumerate(order)]
         assert [t.path for t in decision_timelines(store, hits)] == ["decisions/2025-05-20-centro-de-dia.md"]
         store.close()
+
+
+ACCOUNTANT = {
+    "people/priya-shah.md": "# Priya Shah\n\nMy accountant since February. Works from an office above the bakery on "
+                            "Gloucester Road.\n\n- £95/month bookkeeping + VAT, £350 year-end\n- answers e-mails within "
+                            "a day\n",
+    "people/marta-reis.md": "# Marta Reis\n\nWinemaker in Bairrada, near Anadia. Makes Baga and a bruto natural. "
+                            "Allocation for me: 60 cases a year of the Baga.\n",
+    "journal/2025-05-03.md": "---\ndate: 2025-05-03\n---\n# Saturday\n\nThe Baga pallet landed, short by 6 bottles. "
+                             "Paid the haulier £180 for the pallet anyway.\n",
+    "journal/2025-06-08.md": "---\ndate: 2025-06-08\n---\n# Sunday\n\nLong walk by the river, then soup.\n"}
+
+
+def test_what_someone_charges_is_answered_by_an_amount_in_their_note_not_by_other_prices(tmp_path):
+    got = ask_over(ACCOUNTANT, "How much does my accountant charge?", tmp_path / "a")
+    assert "£95/month bookkeeping" in got.text, got.text
+    got = ask_over(ACCOUNTANT, "How much does Marta Reis charge for a bottle of Baga?", tmp_path / "b")
+    assert got.nothing_found, got.text  # her note has no price; the haulier's £180 is not hers

@@ -171,7 +171,8 @@ class Retriever:
         qterms = [t for t in qterms if t not in drop] if any(t not in drop for t in qterms) else qterms
         weights = self.idf(qterms)
         ranked = self._rank(question, qterms, weights, hop)
-        candidates = [self._hit(r, weights) for r in ranked[: max(k * 3, 10)]]
+        wanted = frozenset(t for t in names(question) if not t.isdigit())
+        candidates = [self._hit(r, weights, wanted) for r in ranked[: max(k * 3, 10)]]
         relevant = [h for h in candidates if self._relevant(h)]
         english = text_language(question) == "en"  # the bundled embedding model reads English only
         named = self._named(question, relevant)
@@ -240,10 +241,10 @@ class Retriever:
         both = [p for p in out if p] + self.index.backlinks(path)
         return [p for p in dict.fromkeys(both) if p != path]
 
-    def _hit(self, r: Ranked, weights: dict[str, float]) -> Hit:
+    def _hit(self, r: Ranked, weights: dict[str, float], wanted: frozenset[str] = frozenset()) -> Hit:
         note = self.index.get(r.path)
         title, date = (note.title, note.date) if note else (r.path, None)
-        return Hit(r.path, title, date, r.score(), self.coverage(r.path, weights), r.via(), "", r.cosine,
+        return Hit(r.path, title, date, r.score(), self.coverage(r.path, weights, wanted), r.via(), "", r.cosine,
                    r.linked_from)
 
     def _relevant(self, hit: Hit) -> bool:
@@ -387,17 +388,34 @@ class Retriever:
             "ON d.id = f.rowid WHERE d.path = ?", (path,)).fetchone()
         return set(" ".join(row).split()) if row else set()
 
-    def coverage(self, path: str, weights: dict[str, float]) -> float:
+    def coverage(self, path: str, weights: dict[str, float], wanted: frozenset[str] = frozenset()) -> float:
+        """The IDF-weighted share of the question's terms the note holds. A word asking what
+        something costs ("charge", "cobra") is held by an amount, in a note that holds every name
+        the question gives (`wanted`): "What does my accountant charge?" is answered by "£95/month
+        bookkeeping"; what Marta charges is not answered by someone else's prices."""
         total = sum(weights.values())
         if total <= 0:
             return 0.0
         present = self.doc_terms(path)
-        found = (t for t in weights if t in present or any(e in present for e in expand([t])[1:]))
+        found = {t for t in weights if t in present or any(e in present for e in expand([t])[1:])}
+        if (any(t in MONEY_TERMS for t in weights if t not in found) and wanted <= present
+                and self._has_amount(path)):
+            found |= MONEY_TERMS & set(weights)
         return sum(weights[t] for t in found) / total
+
+    def _has_amount(self, path: str) -> bool:
+        note = self.index.get(path)
+        return bool(note and AMOUNT.search(note.body))
 
     def excerpt(self, path: str, weights: dict[str, float], budget: int = EXCERPT_CHARS, why: bool = False) -> str:
         note = self.index.get(path)
         return best_excerpt(note, weights, budget, why) if note else ""
+
+
+MONEY_TERMS = frozenset(terms("charge charges charged cost costs price fee fees pay paid spend spent cobra cobrar "
+                              "cobrou custa custou custar paguei pagar pagou gastei gastar"))
+"""Words asking what something costs: a note that gives an amount holds them, whatever its verb."""
+AMOUNT = re.compile(r"[€$£¥₹]\s?\d|\d[\d.,]*\s?(?:€|euros?|pounds?|dollars?|reais)\b")
 
 
 CONVERSES = {"sold": "bought", "sell": "buy", "lent": "borrowed", "lend": "borrow", "taught": "learned",
