@@ -84,7 +84,8 @@ def test_only_questions_of_a_plain_shape_are_judged():
     assert expected("How old is Aisha?").kind == "age"
     assert expected("What did I give Beatriz for her birthday?").kind == "gift"
     assert expected("Quanto ganho por mês na Padaria Estrela?").kind == "earnings"
-    for question in ("Why did I sell the car?", "How much did the kitchen end up costing?",
+    assert expected("What's Priya Shah's phone number?").kind == "phone"
+    for question in ("Why did I sell the car?", "How much did the kitchen end up costing?", "Why did I get a new phone?",
                      "What was my time in the Breakwater swim?", "Who is Jonas?"):
         assert expected(question) is None, question
 
@@ -95,3 +96,11 @@ def test_a_sentence_answers_only_about_whom_the_question_names():
     assert answers(birthday, "When is Niamh's birthday?", "Her birthday is on 3 May.", "Niamh")
     assert not answers(birthday, "When is Niamh's birthday?", "Niamh went to Aoife's birthday dinner last Saturday.",
                        "Journal")  # no date: it does not say when
+
+
+def test_a_phone_number_is_digits_or_the_scrubbers_mark_where_one_was():
+    phone = expected("What's Priya Shah's phone number?")
+    assert answers(phone, "What's Priya Shah's phone number?", "Mobile: 07700 900123.", "Priya Shah")
+    assert answers(phone, "What's Priya Shah's phone number?", "Mobile: <REDACTED>.", "Priya Shah")
+    assert not answers(phone, "What's Priya Shah's phone number?", "£95/month bookkeeping + VAT.", "Priya Shah")
+    assert not answers(phone, "What's Priya Shah's phone number?", "Hired her (see 2025-02-10-hire).", "Priya Shah")

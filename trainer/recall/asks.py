@@ -4,7 +4,7 @@ Retrieval finds the notes about Joana for "Quando é que a Joana faz anos?", and
 full of facts, just not her birthday; quoting it would answer a question that was not asked.
 Some questions ask for a kind of fact whose shape is plain: a birthday is a date beside a
 birthday word, an age a number of years, a gift a thing given, what I earn a sum beside a pay
-word, a race result a place. For those, an answer needs one sentence of the retrieved notes that
+word, a phone number digits (or the scrubber's mark where one was), a race result a place. For those, an answer needs one sentence of the retrieved notes that
 has that shape and is about whom or what the question names (it names them, or it is in their
 note). Other questions are not judged here: their shape is not plain enough to refuse on.
 """
@@ -55,6 +55,9 @@ ASKS = (
         (re.compile(MONEY, I), re.compile(r"\b(?:earn|earns|earned|salary|wage|wages|paid me|pays me|pay me|paid|"
                                           r"get paid|got paid|ganho|ganhei|ganhamos|recebo|recebi|salário|ordenado|"
                                           r"pagam-me|pagaram-me)\b", I))),
+    Ask("phone",
+        re.compile(r"\b(?:phone|mobile|cell) number\b|\bnúmero de (?:telefone|telemóvel)\b", I),
+        (re.compile(r"(?<![\d-])\+?\d(?:[ ().-]{0,2}\d){8,}|<REDACTED>", I),)),  # nine digits or more: not a date
     Ask("placing",
         re.compile(r"\bwhat (?:position|place)\b|\bwhich place\b|\bwhere did (?:I|we) (?:finish|place|come)\b|"
                    r"\b(?:em )?que lugar\b|\bem que posição\b", I),
