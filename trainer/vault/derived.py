@@ -18,7 +18,7 @@ def connect(db_path: Path) -> sqlite3.Connection:
     """A second connection to the index file, for derived tables; same pragmas as the index."""
     conn = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA busy_timeout = 30000")  # a scan in one worker must not fail a question in another
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("CREATE TABLE IF NOT EXISTS derived_meta (name TEXT PRIMARY KEY, version INTEGER NOT NULL)")
     return conn

@@ -315,7 +315,7 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA secure_delete = ON")  # a replaced body (an unscrubbed one) leaves no copy in free pages
-    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA busy_timeout = 30000")  # a scan in one worker must not fail a question in another
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
