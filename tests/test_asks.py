@@ -104,3 +104,22 @@ def test_a_phone_number_is_digits_or_the_scrubbers_mark_where_one_was():
     assert answers(phone, "What's Priya Shah's phone number?", "Mobile: <REDACTED>.", "Priya Shah")
     assert not answers(phone, "What's Priya Shah's phone number?", "£95/month bookkeeping + VAT.", "Priya Shah")
     assert not answers(phone, "What's Priya Shah's phone number?", "Hired her (see 2025-02-10-hire).", "Priya Shah")
+
+
+def test_what_someone_is_called_needs_a_name_beside_the_word_asked_for():
+    question = "what's Graça's husband called again?"
+    name = expected(question)
+    assert name.kind == "name"
+    assert answers(name, question, "A Graça vive em Ílhavo com o marido, o Rui.", "Graça")
+    assert answers(name, question, "Rui, her husband, drives a taxi.", "Graça")
+    assert not answers(name, question, "O marido trabalha no porto de pesca da Gafanha, turnos da noite.", "Graça")
+    physio = "What's the name of the physio I saw about my wrist?"
+    assert answers(expected(physio), physio, "Primeira consulta com a fisioterapeuta, Joana Reis, no mercado.", "x")
+    kid = "What's the name of Marta's kid?"
+    assert not answers(expected(kid), kid, "Didn't tell Marta all that.", "Journal")  # the kid, not Marta
+
+
+def test_a_question_ending_in_again_asks_to_be_reminded_not_for_a_pattern():
+    from trainer.recall.reflect import is_pattern_question
+    assert not is_pattern_question("what's Graça's husband called again?")
+    assert is_pattern_question("Why do I get sick again every winter?")

@@ -4,7 +4,8 @@ Retrieval finds the notes about Joana for "Quando é que a Joana faz anos?", and
 full of facts, just not her birthday; quoting it would answer a question that was not asked.
 Some questions ask for a kind of fact whose shape is plain: a birthday is a date beside a
 birthday word, an age a number of years, a gift a thing given, what I earn a sum beside a pay
-word, a phone number digits (or the scrubber's mark where one was), a race result a place. For those, an answer needs one sentence of the retrieved notes that
+word, a phone number digits (or the scrubber's mark where one was), a race result a place, and
+"what's the name of the hotel?" a name beside the hotel. For those, an answer needs one sentence of the retrieved notes that
 has that shape and is about whom or what the question names (it names them, or it is in their
 note). Other questions are not judged here: their shape is not plain enough to refuse on.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from trainer.recall.terms import names, terms
+from trainer.recall.terms import TOKEN, held, names, stem, terms, themes
 
 I = re.IGNORECASE
 MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -66,16 +67,54 @@ ASKS = (
 )
 
 
+NAME_ASK = re.compile(r"\bwhat(?:'s| is| was) the name of (?:the |my |our |his |her |their )?(?:\w+['’]s )?(\w+)|"
+                      r"\bwhat(?:'s| is| was| are) (?:\w+['’]s |my |the |our )(\w+) called\b|"
+                      r"\bcomo se chama(?:m)? (?:o|a|os|as) (\w+)|\bqual (?:é|era) o nome d[oa] (\w+)", I)
+NAMED = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)*|\b[A-Z]{2,}\b")
+"""Capitalised words or an acronym: how a name is written ("The", "A" are not: no terms)."""
+
+
 def expected(question: str) -> Ask | None:
     """The kind of fact the question asks for, when its shape is plain; None otherwise."""
-    return next((a for a in ASKS if a.question.search(question)), None)
+    found = next((a for a in ASKS if a.question.search(question)), None)
+    if found is None and NAME_ASK.search(question):
+        return Ask("name", NAME_ASK, ())
+    return found
+
+
+def answers_name(question: str, sentence: str) -> bool:
+    """"What's Graça's husband called?": a sentence with the husband (or his word in the other
+    language, or his part of life: the physio is the fisioterapeuta) and, beside that word, a
+    name the question does not already give ("o marido, o Rui"; "Bottle & Barrel, a shop"), not
+    any name in the sentence ("vive em Aveiro com o marido" says where, not who)."""
+    match = NAME_ASK.search(question)
+    noun = stem(next(g for g in match.groups() if g))
+    tokens = [(m.start(), m.end(), stem(m.group(0))) for m in TOKEN.finditer(sentence)]
+    at = [i for i, (_, _, t) in enumerate(tokens) if held(noun, {t}) or t in themes(noun)]
+    if not at:
+        return False
+    given = set(names(question))
+    for m in NAMED.finditer(sentence):
+        if set(terms(m.group(0))) <= given:
+            continue  # a name the question gives, or a capitalised "The"
+        first = next(i for i, (a, b, _) in enumerate(tokens) if b > m.start())
+        last = max(i for i, (a, b, _) in enumerate(tokens) if a < m.end())
+        if any(0 < first - i <= NAME_AFTER or 0 < i - last <= NAME_BEFORE for i in at):
+            return True
+    return False
+
+
+NAME_AFTER, NAME_BEFORE = 4, 2  # tokens from the asked word to the name: "o marido, o Rui"; "Rui, her husband"
 
 
 def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str = "") -> bool:
     """`sentence` (of the note titled `title`) has the asked shape and is about whom or what the
     question names: it or its paragraph names them ("The Breakwater swim, yesterday. … I finished
     14th of 80."), or it sits in their note ("Anos: 9 de novembro" in "Beatriz")."""
-    if not all(shape.search(sentence) for shape in ask.shapes):
+    if ask.kind == "name":
+        if not answers_name(question, sentence):
+            return False
+    elif not all(shape.search(sentence) for shape in ask.shapes):
         return False
     wanted = {t for t in names(question) if not t.isdigit()}
     return not wanted or bool(wanted & (set(terms(f"{sentence} {paragraph}")) | set(terms(title))))
