@@ -59,6 +59,11 @@ ASKS = (
     Ask("phone",
         re.compile(r"\b(?:phone|mobile|cell) number\b|\bnúmero de (?:telefone|telemóvel)\b", I),
         (re.compile(r"(?<![\d-])\+?\d(?:[ ().-]{0,2}\d){8,}|<REDACTED>", I),)),  # nine digits or more: not a date
+    Ask("cost",
+        re.compile(r"\bhow much (?:did|does|do|will|would|is|was)\b[^?]*\b(?:charge|charged|cost|costs|costing|pay|paid|"
+                   r"spend|spent)\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|pagou|pagar|gastei|"
+                   r"gasto)\b", I),
+        (re.compile(MONEY, I),)),
     Ask("placing",
         re.compile(r"\bwhat (?:position|place)\b|\bwhich place\b|\bwhere did (?:I|we) (?:finish|place|come)\b|"
                    r"\b(?:em )?que lugar\b|\bem que posição\b", I),
@@ -107,10 +112,27 @@ def answers_name(question: str, sentence: str) -> bool:
 NAME_AFTER, NAME_BEFORE = 4, 2  # tokens from the asked word to the name: "o marido, o Rui"; "Rui, her husband"
 
 
-def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str = "") -> bool:
+CALENDAR = frozenset(terms("monday tuesday wednesday thursday friday saturday sunday january february march april may "
+                           "june july august september october november december"))
+"""Capitalised but no one's name: "in April" does not name what a sum is for."""
+
+
+def answers_cost(question: str, sentence: str, title: str, table: bool) -> bool:
+    """"How much did Mudanças Ribeiro charge me?": a sum in a sentence (or a number in a table row:
+    the "£" is in its header) that names everything the question names, or sits in their note.
+    The paragraph does not count: beside "Helen wants the receipts" a "£640" is another job's."""
+    if not (re.search(MONEY, sentence, I) or (table and re.search(r"\d", sentence))):
+        return False
+    wanted = {t for t in names(question) if not t.isdigit()} - CALENDAR
+    return wanted <= set(terms(sentence)) | set(terms(title))
+
+
+def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str = "", table: bool = False) -> bool:
     """`sentence` (of the note titled `title`) has the asked shape and is about whom or what the
     question names: it or its paragraph names them ("The Breakwater swim, yesterday. … I finished
     14th of 80."), or it sits in their note ("Anos: 9 de novembro" in "Beatriz")."""
+    if ask.kind == "cost":
+        return answers_cost(question, sentence, title, table)
     if ask.kind == "name":
         if not answers_name(question, sentence):
             return False
