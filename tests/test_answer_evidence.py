@@ -505,3 +505,19 @@ def test_what_someone_charges_is_answered_by_an_amount_in_their_note_not_by_othe
     assert "£95/month bookkeeping" in got.text, got.text
     got = ask_over(ACCOUNTANT, "How much does Marta Reis charge for a bottle of Baga?", tmp_path / "b")
     assert got.nothing_found, got.text  # her note has no price; the haulier's £180 is not hers
+
+
+LOAN = {"decisions/2025-05-12-emprestimo-rui.md": "---\ndate: 2025-05-12\ntype: decision\n---\n# Empréstimo ao Rui\n\n"
+        "Emprestei 4.000€ ao Rui para a máquina de café do Biscoito. Porque é o meu irmão e o banco disse que não.\n",
+        "decisions/2025-02-20-decline-chief-engineer.md": "---\ndate: 2025-02-20\ntype: decision\n---\n# Declining "
+        "chief engineer\n\nSaid no to Hélder's offer of the chief engineer post. Because the paperwork would eat the "
+        "engine room time I actually like.\n",
+        "journal/2025-06-01.md": "---\ndate: 2025-06-01\n---\n# Domingo\n\nO Rui abriu o café. Fomos lá ao fim da tarde.\n"}
+
+
+def test_a_question_in_other_words_than_the_note_still_finds_it(tmp_path):
+    """"os 4000 euros" is the note's "4.000€"; "remind me why" asks, it is not the subject."""
+    got = ask_over(LOAN, "porque é que emprestei os 4000 euros ao Rui?", tmp_path / "a")
+    assert "máquina de café" in got.text, got.text
+    got = ask_over(LOAN, "remind me why I said no to the chief engineer job", tmp_path / "b")
+    assert "paperwork would eat the engine room time" in got.text, got.text

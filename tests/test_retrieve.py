@@ -31,6 +31,11 @@ def test_terms_join_word_forms_and_split_chinese_into_pairs():
     assert query_terms("我为什么决定读书？") == ["决定", "定读", "读书"]  # 什么 dropped
 
 
+def test_a_number_is_one_term_whatever_its_thousands_separator():
+    assert terms("os 4000 euros") == terms("4.000€") == terms("€4,000") == ["4000"]
+    assert terms("2.5x") == ["2", "5x"] and terms("2025-03-08") == ["2025", "03", "08"]  # decimals, dates stay
+
+
 def test_english_question_finds_the_decision_note_first(retriever):
     found = retriever.retrieve("why did I buy a bicycle instead of a scooter?")
     assert paths(found)[0] == "decisions/2024-05-bike-over-scooter.md"

@@ -30,7 +30,7 @@ from trainer.vault.parse import prose
 from trainer.recall.terms import (ASKING_TERMS, fold, forms, held, is_cjk, is_frame, names,
                                    query_terms, terms, text_language, themes, translations)
 
-VERSION = 10  # bump whenever terms or columns change: the term table is then rebuilt
+VERSION = 11  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
 CREATE TABLE retrieval_docs (
     id INTEGER PRIMARY KEY,

@@ -26,7 +26,7 @@ so some such than that the their theirs them themselves then there these they th
 too under until up very was we were what when where which while who whom why will with would you your
 yours yourself yourselves also ever still much many get got make made let lets ll ve re s t d m im
 one want wanted really actually something anything thing things way
-someone somebody anyone anybody everyone everybody
+someone somebody anyone anybody everyone everybody onto upon euro euros
 """.split())
 """Function words, dropped from questions and notes alike. ("own" is kept: "own the files".)"""
 STOPWORDS = STOPWORDS - {"own"}  # ("again" is kept too: it is how a pattern is written)
@@ -45,7 +45,7 @@ FRAME_WORDS = frozenset("""
 decide decided deciding decision choose chose chosen choosing pick picked think thought feel felt
 tell know say said reason reasons usually often always keep kept note notes wrote write name named
 making doing getting go goes going went gone move moved moving start started stop stopped quit
-leave left come came happen happens happened
+leave left come came happen happens happened remind
 decidi escolhi decisão decisões motivo razão razões acho pensei quis fiz fazer sair saí fui ir mudar mudei
 deixei deixar comecei começar parei parar
 decidimos decidiu decidiram decidir decidido decidida escolhemos escolheu escolher escolhido mudámos mudamos
@@ -111,10 +111,15 @@ def words(text: str) -> list[str]:
     return TOKEN.findall(text)
 
 
+THOUSANDS = re.compile(r"(?<=\d)[.,\u00a0\u202f ](?=\d{3}(?:[.,\u00a0\u202f ]\d{3})*(?!\d|[.,]\d))")
+"""The separator in "4.000", "€4,000", "4 000": one number, so "os 4000 euros" finds "4.000€"."""
+
+
 def terms(text: str, keep_stopwords: bool = False) -> list[str]:
-    """Index terms in order: stemmed English words (stopwords dropped) and CJK character pairs."""
+    """Index terms in order: stemmed English words (stopwords dropped) and CJK character pairs;
+    a number is one term whatever its thousands separator."""
     out: list[str] = []
-    for token in words(text):
+    for token in words(THOUSANDS.sub("", text)):
         if CJK.match(token):
             out.extend(cjk_pairs(token))
         elif keep_stopwords or not stopword(token):
