@@ -512,7 +512,11 @@ LOAN = {"decisions/2025-05-12-emprestimo-rui.md": "---\ndate: 2025-05-12\ntype: 
         "decisions/2025-02-20-decline-chief-engineer.md": "---\ndate: 2025-02-20\ntype: decision\n---\n# Declining "
         "chief engineer\n\nSaid no to Hélder's offer of the chief engineer post. Because the paperwork would eat the "
         "engine room time I actually like.\n",
-        "journal/2025-06-01.md": "---\ndate: 2025-06-01\n---\n# Domingo\n\nO Rui abriu o café. Fomos lá ao fim da tarde.\n"}
+        "journal/2025-06-01.md": "---\ndate: 2025-06-01\n---\n# Domingo\n\nO Rui abriu o café. Fomos lá ao fim da tarde.\n",
+        "journal/2025-03-14.md": "---\ndate: 2025-03-14\n---\n# Sexta\n\nA mãe caiu na cozinha na terça. Partiu o "
+        "pulso esquerdo e ficou dois dias no hospital de Aveiro.\n",
+        **{f"journal/2025-0{m}-02.md": f"---\ndate: 2025-0{m}-02\n---\n# Dia\n\nLiguei à mãe ao jantar. Falámos do "
+           f"tempo e da Helena.\n" for m in (4, 5, 7, 8)}}
 
 
 def test_a_question_in_other_words_than_the_note_still_finds_it(tmp_path):
@@ -521,3 +525,5 @@ def test_a_question_in_other_words_than_the_note_still_finds_it(tmp_path):
     assert "máquina de café" in got.text, got.text
     got = ask_over(LOAN, "remind me why I said no to the chief engineer job", tmp_path / "b")
     assert "paperwork would eat the engine room time" in got.text, got.text
+    got = ask_over(LOAN, "quando é que a mãe caiu e o que é que ela fez?", tmp_path / "c")
+    assert "Partiu o pulso esquerdo" in got.text, got.text  # "fez" asks; no note need say it

@@ -81,6 +81,7 @@ def test_how_much_i_was_paid_needs_a_sum_beside_a_pay_word(tmp_path):
 
 def test_only_questions_of_a_plain_shape_are_judged():
     assert expected("When is Niamh's birthday?").kind == "birthday"
+    assert expected("Em que dia faz anos o meu pai?").kind == "birthday"
     assert expected("How old is Aisha?").kind == "age"
     assert expected("What did I give Beatriz for her birthday?").kind == "gift"
     assert expected("Quanto ganho por mês na Padaria Estrela?").kind == "earnings"

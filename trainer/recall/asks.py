@@ -37,8 +37,8 @@ class Ask:
 
 ASKS = (
     Ask("birthday",
-        re.compile(r"\bwhen(?:'s| is| was)\b.*\bbirthday\b|\bquando\b.*\b(?:faz anos|fazem anos|anos d[aoe]|"
-                   r"aniversário)\b|\bdata de nascimento\b|\bdate of birth\b", I),
+        re.compile(r"\bwhen(?:'s| is| was)\b.*\bbirthday\b|\bquando\b.*\b(?:anos d[aoe]|aniversário)\b|"
+                   r"\bfaz(?:em)? anos\b|\bdata de nascimento\b|\bdate of birth\b", I),
         (re.compile(r"\b(?:birthday|born|b\.|aniversário|anos|nasceu|nascid[oa]|faz anos)\b", I), re.compile(DAY_MONTH, I))),
     Ask("age",
         re.compile(r"\bhow old\b|\bque idade\b|\bqual (?:é )?a idade\b|'s age\b", I),

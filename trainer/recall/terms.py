@@ -45,13 +45,13 @@ FRAME_WORDS = frozenset("""
 decide decided deciding decision choose chose chosen choosing pick picked think thought feel felt
 tell know say said reason reasons usually often always keep kept note notes wrote write name named
 making doing getting go goes going went gone move moved moving start started stop stopped quit
-leave left come came happen happens happened remind
+leave left come came happen happens happened remind end ended ending
 decidi escolhi decisão decisões motivo razão razões acho pensei quis fiz fazer sair saí fui ir mudar mudei
 deixei deixar comecei começar parei parar
 decidimos decidiu decidiram decidir decidido decidida escolhemos escolheu escolher escolhido mudámos mudamos
 mudou mudaram saímos saiu fomos deixámos deixamos deixou começámos começamos começou parámos paramos parou
 achei achamos pensámos pensamos quisemos fizemos passei passámos passamos passou passar
-acontece acontecem aconteceu sentir sinto sente senti
+acontece acontecem aconteceu sentir sinto sente senti faz fez fazem fizeram fizemos
 """.split()) | {"决定", "选择", "觉得", "认为", "原因", "理由"}
 """Words that frame a question ("why did I decide…") rather than name its subject: they still
 rank notes, but a note need not contain them to count as relevant."""
