@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
-from reflect_support import FIXTURE_VAULT, indexed
+from reflect_support import FIXTURE_VAULT, indexed, written_vault
 
 from trainer.recall.decisions import DecisionStore, extract
 from trainer.vault.parse import parse_note
@@ -11,6 +13,19 @@ from trainer.vault.parse import parse_note
 
 def note(path: str, text: str):
     return parse_note(path, text.encode()).note
+
+
+@contextmanager
+def store_over(notes: dict[str, str], tmp_path):
+    """The synced decision store of a small vault made of `notes` (path -> text)."""
+    index = indexed(written_vault(tmp_path / "vault", notes), tmp_path)
+    store = DecisionStore(index)
+    store.sync()
+    try:
+        yield store
+    finally:
+        store.close()
+        index.close()
 
 
 def test_decision_note_gives_statement_reasons_and_a_dated_retraction():
@@ -141,19 +156,13 @@ I didn't go because I wanted to find out if I could actually turn something down
 def test_a_later_note_that_names_a_decision_without_linking_it_can_take_its_reasons_back(tmp_path):
     """People write "The Azores." more often than a link. The paragraph after the one linking
     the move is about the Azores, so it takes back nothing of the move."""
-    from reflect_support import written_vault
-    vault = written_vault(tmp_path / "vault", {"decisions/2025-02-20-no-to-the-azores.md": AZORES,
-                                               "decisions/2025-03-30-move-to-stonehouse.md": MOVE,
-                                               "reviews/2025-03-31.md": Q1})
-    index = indexed(vault, tmp_path)
-    store = DecisionStore(index)
-    store.sync()
-    azores = store.timeline("decisions/2025-02-20-no-to-the-azores.md")
-    assert [(e.date, e.kind) for e in azores.changes] == [("2025-03-31", "retracted")]
-    assert "turn something down" in azores.changes[0].text
-    assert store.timeline("decisions/2025-03-30-move-to-stonehouse.md").changes == []
-    store.close()
-    index.close()
+    notes = {"decisions/2025-02-20-no-to-the-azores.md": AZORES, "decisions/2025-03-30-move-to-stonehouse.md": MOVE,
+             "reviews/2025-03-31.md": Q1}
+    with store_over(notes, tmp_path) as store:
+        azores = store.timeline("decisions/2025-02-20-no-to-the-azores.md")
+        assert [(e.date, e.kind) for e in azores.changes] == [("2025-03-31", "retracted")]
+        assert "turn something down" in azores.changes[0].text
+        assert store.timeline("decisions/2025-03-30-move-to-stonehouse.md").changes == []
 
 
 CIIMAR = """---
@@ -180,16 +189,11 @@ Mas quero ser honesta comigo: [[2025-05-12-nao-concorrer-ciimar]] tem as razões
 
 
 def test_the_real_reason_may_come_before_the_link_to_the_decision(tmp_path):
-    from reflect_support import written_vault
-    vault = written_vault(tmp_path / "vault", {"decisions/2025-05-12-nao-concorrer-ciimar.md": CIIMAR,
-                                               "journal/2025-06-02.md": "---\ndate: 2025-06-02\n---\n" + CIIMAR_LATER})
-    index = indexed(vault, tmp_path)
-    store = DecisionStore(index)
-    store.sync()
-    changes = store.timeline("decisions/2025-05-12-nao-concorrer-ciimar.md").changes
-    assert [e.kind for e in changes] == ["retracted"] and "filha de serviço" in changes[0].text, changes
-    store.close()
-    index.close()
+    notes = {"decisions/2025-05-12-nao-concorrer-ciimar.md": CIIMAR,
+             "journal/2025-06-02.md": "---\ndate: 2025-06-02\n---\n" + CIIMAR_LATER}
+    with store_over(notes, tmp_path) as store:
+        changes = store.timeline("decisions/2025-05-12-nao-concorrer-ciimar.md").changes
+        assert [e.kind for e in changes] == ["retracted"] and "filha de serviço" in changes[0].text, changes
 
 
 GYM = """---
@@ -225,19 +229,13 @@ def test_a_list_under_a_long_label_gives_the_reasons_and_later_words_take_them_b
     characters); "the money was never the real reason." before the sentence naming the €48 takes
     that reason back, though the next sentence names the real one; "Reason 3" in a later note
     is the third reason."""
-    from reflect_support import written_vault
     [d] = extract(note("decisions/2025-01-20-cancel-gym.md", GYM))
     assert [r.n for r in d.reasons] == [1, 2, 3]
     assert {v.reason: v.relation for v in d.revisions if v.reason}[1] == "retracted"
-    vault = written_vault(tmp_path / "vault", {"decisions/2025-01-20-cancel-gym.md": GYM,
-                                               "journal/2025-04-12.md": GYM_LATER})
-    index = indexed(vault, tmp_path)
-    store = DecisionStore(index)
-    store.sync()
-    later = [e for e in store.timeline("decisions/2025-01-20-cancel-gym.md").changes if e.path == "journal/2025-04-12.md"]
-    assert [(e.kind, e.reason[:20]) for e in later] == [("retracted", "I want to find out i")], later
-    store.close()
-    index.close()
+    with store_over({"decisions/2025-01-20-cancel-gym.md": GYM, "journal/2025-04-12.md": GYM_LATER}, tmp_path) as store:
+        later = [e for e in store.timeline("decisions/2025-01-20-cancel-gym.md").changes
+                 if e.path == "journal/2025-04-12.md"]
+        assert [(e.kind, e.reason[:20]) for e in later] == [("retracted", "I want to find out i")], later
 
 
 AAT = """---
@@ -276,15 +274,9 @@ of the tax units.
 
 
 def test_a_later_note_naming_level_4_takes_back_the_pause_not_the_course_that_shares_level(tmp_path):
-    from reflect_support import written_vault
-    vault = written_vault(tmp_path / "vault", {"decisions/2025-02-03-aat-online.md": AAT,
-                                               "decisions/2025-07-06-pause.md": PAUSE,
-                                               "journal/2025-10-05.md": OCTOBER})
-    index = indexed(vault, tmp_path)
-    store = DecisionStore(index)
-    store.sync()
-    pause = store.timeline("decisions/2025-07-06-pause.md").changes
-    assert [(e.date, e.kind) for e in pause] == [("2025-10-05", "retracted")] and "scared" in pause[0].text
-    assert store.timeline("decisions/2025-02-03-aat-online.md").changes == []
-    store.close()
-    index.close()
+    notes = {"decisions/2025-02-03-aat-online.md": AAT, "decisions/2025-07-06-pause.md": PAUSE,
+             "journal/2025-10-05.md": OCTOBER}
+    with store_over(notes, tmp_path) as store:
+        pause = store.timeline("decisions/2025-07-06-pause.md").changes
+        assert [(e.date, e.kind) for e in pause] == [("2025-10-05", "retracted")] and "scared" in pause[0].text
+        assert store.timeline("decisions/2025-02-03-aat-online.md").changes == []
