@@ -77,8 +77,8 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
 
 def asked_fact_present(index: Index, question: str, reflection: Reflection) -> bool:
     """False when the question asks for a fact of a plain shape (a birthday, an age, a gift, what I
-    earn, a placing: `trainer.recall.asks`) and no sentence of the notes found has it: the notes
-    about Joana are not an answer to when her birthday is."""
+    earn, a phone number, a placing, a name, a cost: `trainer.recall.asks`) and no sentence of the
+    notes found has it: the notes about Joana are not an answer to when her birthday is."""
     ask = asks.expected(question)
     if ask is None or reflection.pattern:
         return True
@@ -149,8 +149,9 @@ def with_evidence(index: Index, retriever: Retriever, reflection: Reflection, qu
     """A pattern lives in notes whose words differ from the question's: besides the notes that
     hold its subject, take those where I wrote down what went wrong or came back ("again",
     "what I got wrong", "o que aprendi") and, for a subject word no note uses, those in words of
-    the same part of life (Retriever.akin: "cash" finds the savings and the sums), ranked by the lists at once (reciprocal
-    rank), so a lesson about the subject comes first and a lesson about anything comes after."""
+    the same part of life (Retriever.akin: "cash" finds the savings and the sums), ranked by the
+    lists at once (reciprocal rank), so a lesson about the subject comes first and a lesson about
+    anything comes after."""
     if not reflection.pattern:
         return reflection
     subject = [t for t in retriever.terms_of(question) if t not in PATTERN_WORDS and not is_frame(t)]

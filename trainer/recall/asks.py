@@ -4,10 +4,11 @@ Retrieval finds the notes about Joana for "Quando é que a Joana faz anos?", and
 full of facts, just not her birthday; quoting it would answer a question that was not asked.
 Some questions ask for a kind of fact whose shape is plain: a birthday is a date beside a
 birthday word, an age a number of years, a gift a thing given, what I earn a sum beside a pay
-word, a phone number digits (or the scrubber's mark where one was), a race result a place, and
-"what's the name of the hotel?" a name beside the hotel. For those, an answer needs one sentence of the retrieved notes that
-has that shape and is about whom or what the question names (it names them, or it is in their
-note). Other questions are not judged here: their shape is not plain enough to refuse on.
+word, a cost a sum, a phone number digits (or the scrubber's mark where one was), a race result
+a place, and "what's the name of the hotel?" a name beside the hotel. For those, an answer needs
+one sentence of the retrieved notes that has that shape and is about whom or what the question
+names (it names them, or it is in their note). Other questions are not judged here: their shape
+is not plain enough to refuse on.
 """
 
 from __future__ import annotations
