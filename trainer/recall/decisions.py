@@ -55,7 +55,8 @@ RETRACTED = re.compile(
     r"wrong|did not need|didn'?t need|do not need|don'?t need|not true|no longer|not a reason|sounded (better|like)|"
     r"that is nothing|would have been fine|i did not test|never tested|não era|nunca foi|não foi|afinal não|"
     r"estava errad[oa]|razões errad[oa]s|never about|an excuse|crossing (?:that|it)(?: reason)? out|"
-    r"i told \w+(?:,? and everyone,?)? (?:that )?it was|uma desculpa|don'?t think (?:that|it|this) was)(?!\w)|不是|错了|其实没有", re.IGNORECASE)
+    r"i told \w+(?:,? and everyone,?)? (?:that )?it was|uma desculpa|don'?t think (?:that|it|this) was)(?!\w)"
+    r"|不是|错了|其实没有", re.IGNORECASE)
 REVISED = re.compile(r"\b(half true|partly|partially|half right|turned out|in hindsight|actually)\b|"
                      r"其实|后来", re.IGNORECASE)
 REVERSES = re.compile(r"\b(revers(?:e|es|ed|ing)|undo(?:ing)?|going back on|instead of)\b", re.IGNORECASE)
