@@ -396,8 +396,8 @@ def subject_words(cands: list[Candidate], weights: dict[str, float], subject_of:
 def asked_unit(question: str) -> re.Pattern | None:
     """What a number the question asks for looks like: a time ("1:07:40", "5 hours"), a distance,
     an amount of money (MONEY)."""
-    for asks, unit in UNITS:
-        if asks.search(question):
+    for asking, unit in UNITS:
+        if asking.search(question):
             return unit or MONEY
     return None
 
