@@ -307,6 +307,7 @@ def test_a_question_about_what_i_am_like_is_a_pattern_question():
     assert is_pattern_question("When in the day do I actually manage to learn things?")
     assert not is_pattern_question("How much do I pay to use the oven on Saturdays?")  # one fact
     assert not is_pattern_question("Did I ever pay Rui back?")
+    assert is_pattern_question("what time of day should I be doing the fiddly guitar work?")  # advice: my lessons
 
 
 def test_the_pronoun_i_is_not_a_name_a_question_shares_with_notes():

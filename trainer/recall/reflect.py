@@ -42,12 +42,13 @@ PATTERN = re.compile(
     r"|\b(?:what (?:happens|do I do)|how do I (?:deal|cope|react|handle))\b[^?]*\bwhen\b"
     r"|\bo que (?:é que )?(?:me )?acontece\b[^?]*\bquando\b"
     r"|^\s*(?:do|am) I\b|\bhow (?:good|bad|consistent|reliable) am I\b|\bdo I (?:actually|really|ever|normally|generally)\b"
-    r"|^\s*(?:será que )?(?:sou|costumo)\b",
+    r"|^\s*(?:será que )?(?:sou|costumo)\b|\bshould I\b",
     re.IGNORECASE)
 """Also a question about what I do in a kind of situation ("what happens to my nights when I'm
 anxious about cash?"): present tense and "when" ask for what recurs; and one that asks what I am
 like ("Do I undercharge people I like?", "Am I any good at asking for help?", "How consistent am
-I with my back exercises?"): the answer is in many notes, none of which says it."""
+I with my back exercises?") or what I should do ("what time of day should I do the fiddly work?"):
+the answer is in many notes, none of which says it."""
 ACROSS = re.compile(r"\b(mistakes|lessons|decisions|choices|learned|learnt|erros|lições|decisões|escolhas|aprendi)(?!\w)",
                     re.IGNORECASE)
 """Plural or summing words make a pattern question too ("what have I learned about…"), except in a
