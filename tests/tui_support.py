@@ -87,7 +87,11 @@ async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float =
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or condition}")
+            workers = ", ".join(f"{w.name}/{w.group}: {w.state.name}{f' ({w.error!r})' if w.error else ''}"
+                                for w in pilot.app.workers)
+            notes = "; ".join(str(n.message) for n in pilot.app._notifications)
+            raise AssertionError(f"timed out waiting for {what or condition} (workers: {workers or 'none'}; "
+                                 f"notifications: {notes or 'none'})")
         await pilot.pause(0.02)
 
 
