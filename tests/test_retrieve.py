@@ -32,7 +32,8 @@ def test_terms_join_word_forms_and_split_chinese_into_pairs():
 
 
 def test_a_number_is_one_term_whatever_its_thousands_separator():
-    assert terms("os 4000 euros") == terms("4.000€") == terms("€4,000") == ["4000"]
+    assert terms("os 4000 euros") == terms("4.000€") == terms("€4,000") == terms("4k") == ["4000"]
+    assert terms("€2.5k, 5km") == ["2500", "5km"]
     assert terms("2.5x") == ["2", "5x"] and terms("2025-03-08") == ["2025", "03", "08"]  # decimals, dates stay
 
 
@@ -112,3 +113,43 @@ def test_embeddings_fuse_with_bm25_and_are_cached(tmp_path):
     assert cached == index.count()
     retriever.close()
     index.close()
+
+
+CHINESE_NOTES = {
+    "decisions/2025-03-02 爸爸不搬来.md": "---\ndate: 2025-03-02\n---\n# 爸爸不搬来广州\n\n"
+    "跟爸爸商量了一晚上，最后决定他不搬来广州跟我住。他在老家有一帮下棋的朋友，广州夏天太热，"
+    "我的房子只有一个房间，我上夜班他一个人在家更孤单。\n",
+    "journal/2025-03-20.md": "# 2025-03-20\n\n下班后去江边跑步，配速慢了，膝盖有点疼。\n",
+    "money/2024-11-05 借给哥哥.md": "---\ndate: 2024-11-05\n---\n# 借给哥哥 ¥6,000\n\n"
+    "哥哥的店要交房租，先借他¥6,000，说好过年前还。\n",
+}
+
+
+@pytest.fixture
+def chinese(tmp_path):
+    from reflect_support import bm25_over
+
+    yield from bm25_over(CHINESE_NOTES, tmp_path)
+
+
+def test_a_chinese_question_in_other_words_finds_the_note(chinese):
+    # "老爸" where the note says "爸爸"; "没让" and "起住" straddle words and are in no note
+    _, retriever = chinese
+    found = retriever.retrieve("为什么没让老爸搬来广州一起住？")
+    assert paths(found)[:1] == ["decisions/2025-03-02 爸爸不搬来.md"]
+    assert retriever.retrieve("为什么我决定搬到上海？").nothing_found  # 上海 is in no note: still a subject
+
+
+def test_an_english_question_finds_the_chinese_note_by_everyday_words_and_numbers(chinese):
+    _, retriever = chinese
+    for question in ("Why did I lend my brother the 6,000?", "why did I lend my brother 6k back in 2024?"):
+        assert paths(retriever.retrieve(question))[:1] == ["money/2024-11-05 借给哥哥.md"]  # 2024: its date
+
+
+def test_chinese_pairs_that_straddle_two_words_are_seams():
+    from trainer.recall.retrieve import cjk_seams
+
+    asked = query_terms("没让老爸搬来广州一起住")
+    held = {"老爸", "搬来", "来广", "广州", "一起"}
+    assert cjk_seams(asked, held) == {"让老", "爸搬", "州一", "起住"}
+    assert cjk_seams(query_terms("搬到上海"), {"搬到"}) == {"到上"}  # 上海 overlaps no held pair: a subject

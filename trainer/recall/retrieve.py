@@ -30,7 +30,7 @@ from trainer.vault.parse import prose
 from trainer.recall.terms import (ASKING_TERMS, fold, forms, held, is_cjk, is_frame, names,
                                    query_terms, terms, text_language, themes, translations)
 
-VERSION = 11  # bump whenever terms or columns change: the term table is then rebuilt
+VERSION = 12  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
 CREATE TABLE retrieval_docs (
     id INTEGER PRIMARY KEY,
@@ -51,6 +51,9 @@ MIN_COVERAGE = 0.5  # share of the question's (IDF-weighted) terms a note must h
 MIN_COSINE = 0.5  # all-MiniLM-L6-v2 cosine at which a chunk is about the question
 NAMED_COVERAGE = 0.3  # a note titled with the question's name needs this much of the rest
 WEAK_SHARE = 0.4  # a hit holding under 40% of what the best hit holds is noise ("move" alone)
+YEAR = re.compile(r"(?:19|20)\d\d")
+ABSENT_PAIR = 0.25  # a Chinese pair no note holds is mostly a seam between words or a synonym of
+# one the notes use ("当初", "为啥"), not a missing subject as an English word is: it weighs a quarter
 EXCERPT_CHARS = 600
 
 EXPANSIONS = {
@@ -254,21 +257,25 @@ class Retriever:
     def _across_languages(self, question: str, hits: list[Hit]) -> list[Hit]:
         """A question in one language over notes in the other shares only names and numbers
         with them: the notes in the other language that hold every one of them (at least one
-        name) are relevant, the question's other words being untranslated, not absent. A word
-        the glossary does translate must then be there in one language or the other: "Como se
-        chama o cão da Joana?" is not answered by a note on Joana that never mentions a dog."""
-        wanted = names(question)
-        if not any(not t.isdigit() for t in wanted):
+        name, or a number other than a year: "the 8k I lent my brother" finds "借给林涛 ¥8,000") are
+        relevant, the question's other words being untranslated, not absent. A year may be the
+        note's date instead. A word the glossary does translate must then be there in one
+        language or the other: "Como se chama o cão da Joana?" is not answered by a note on Joana
+        that never mentions a dog."""
+        asked = names(question)
+        wanted = [t for t in asked if not YEAR.fullmatch(t)]
+        if not wanted:
             return []
-        lang = text_language(question)
-        known = [t for t in query_terms(question) if t not in wanted and not is_frame(t) and forms(t)]
+        lang = language(question)
+        known = [t for t in query_terms(question) if t not in asked and not is_frame(t) and forms(t)]
         out = []
         for h in hits:
             note = self.index.get(h.path)
-            if note is None or text_language(f"{note.title}\n{note.body}") == lang:
+            if note is None or language(f"{note.title}\n{note.body}") == lang:
                 continue
             have = self.doc_terms(h.path)
-            if set(wanted) <= have and (not known or any(held(t, have) for t in known)):
+            dated = all(y in have or (note.date or "").startswith(y) for y in asked if y not in wanted)
+            if set(wanted) <= have and dated and (not known or any(held(t, have) for t in known)):
                 out.append(replace(h, coverage=max(h.coverage, self.min_coverage)))
         return out
 
@@ -378,11 +385,10 @@ class Retriever:
         marks = ",".join("?" * len(every))
         df = dict(self.conn.execute(f"SELECT term, doc FROM retrieval_vocab WHERE term IN ({marks})", every)
                   ) if every else {}
-        weights = {}
-        for t in qterms:
-            n = max([df.get(t, 0)] + [df.get(f, 0) for f in forms(t)])  # "comprar" counts as "buy"
-            weights[t] = 0.0 if is_frame(t) else math.log(1 + (total - n + 0.5) / (n + 0.5))
-        return weights
+        held_by = {t: max([df.get(t, 0)] + [df.get(f, 0) for f in forms(t)]) for t in qterms}  # "comprar" is "buy"
+        seams = cjk_seams(qterms, {t for t, n in held_by.items() if n})
+        return {t: 0.0 if is_frame(t) or t in seams else math.log(1 + (total - n + 0.5) / (n + 0.5))
+                * (ABSENT_PAIR if not n and is_cjk(t) else 1.0) for t, n in held_by.items()}
 
     def doc_terms(self, path: str) -> set[str]:
         row = self.conn.execute(
@@ -449,6 +455,16 @@ def expand(qterms: list[str], forms_of: list[str] | None = None) -> list[str]:
     extra = terms(" ".join(e for t in qterms for e in EXPANSIONS.get(t, [])))
     alts = [f for t in (qterms if forms_of is None else forms_of) for f in sorted(forms(t))]
     return list(dict.fromkeys(qterms + extra + alts))
+
+
+def cjk_seams(qterms: list[str], held: set[str]) -> set[str]:
+    """Chinese pairs that straddle two words: no note holds them, and they overlap a pair that a
+    note does hold. "没把老爸接来深圳一起住" yields "起住" beside "一起"; weighed like a missing
+    subject, such a pair would sink the note that answers. A pair beside no held pair ("上海" in
+    "搬到上海") may be a subject no note has, and keeps its weight."""
+    pairs = [t for t in qterms if len(t) == 2 and is_cjk(t)]
+    ends, starts = {p[1] for p in pairs if p in held}, {p[0] for p in pairs if p in held}
+    return {p for p in pairs if p not in held and (p[0] in ends or p[1] in starts)}
 
 
 def open_dense(db_path: Path, mode: str = "auto"):
@@ -560,6 +576,11 @@ def shorten(text: str, weights: dict[str, float], budget: int) -> str:
 
 def split_sentences(text: str) -> list[str]:
     return [u.strip() for u in re.split(r"(?<=[.!?])\s+|(?<=[。！？])", text) if u.strip()]
+
+
+def language(text: str) -> str:
+    """"zh", "pt" or "en": what a question or note is written in, for matching across languages."""
+    return "zh" if mostly_cjk(text) else text_language(text)
 
 
 def mostly_cjk(text: str) -> bool:

@@ -115,11 +115,21 @@ THOUSANDS = re.compile(r"(?<=\d)[.,\u00a0\u202f ](?=\d{3}(?:[.,\u00a0\u202f ]\d{
 """The separator in "4.000", "€4,000", "4 000": one number, so "os 4000 euros" finds "4.000€"."""
 
 
+THOUSAND_K = re.compile(r"(?<![\w.,])(\d{1,3})(?:[.,](\d))?[kK](?![\w])")
+"""A sum written "8k" or "2.5k": the same number as "8,000" and "2500"."""
+
+
+def plain_numbers(text: str) -> str:
+    """Numbers written one way: "4.000", "4,000" and "4k" all become "4000"."""
+    text = THOUSAND_K.sub(lambda m: str(int(m.group(1)) * 1000 + int(m.group(2) or 0) * 100), text)
+    return THOUSANDS.sub("", text)
+
+
 def terms(text: str, keep_stopwords: bool = False) -> list[str]:
     """Index terms in order: stemmed English words (stopwords dropped) and CJK character pairs;
-    a number is one term whatever its thousands separator."""
+    a number is one term however it is written (plain_numbers)."""
     out: list[str] = []
-    for token in words(THOUSANDS.sub("", text)):
+    for token in words(plain_numbers(text)):
         if CJK.match(token):
             out.extend(cjk_pairs(token))
         elif keep_stopwords or not stopword(token):
@@ -163,126 +173,135 @@ STOPWORDS = STOPWORDS | {fold(w) for w in STOPWORDS}  # "nao" typed for "não"
 
 
 GLOSSARY = """
-buy bought purchase | comprar comprei compra
-sell sold | vender vendi venda
-flat apartment | apartamento
-house home | casa
-rent | renda aluguer arrendar
-money | dinheiro
-cost costs price | custo custou preço custa
-expensive | caro cara
-cheap | barato barata
-work job | trabalho emprego
-client customer | cliente
-salary pay | salário ordenado
-car | carro
-bike bicycle | bicicleta
-city | cidade
-friend | amigo amiga
-sister | irmã
-brother | irmão
-mother mum mom | mãe
-father dad | pai
-family | família
-wife | mulher esposa
-husband | marido
-child children kids | filho filha filhos
-doctor | médico médica
-lesson lessons class classes | aula aulas lição lições
-learn learned learnt | aprender aprendi
-mistake mistakes wrong error | erro erros errado
-always | sempre
-never | nunca
-week weekly | semana semanal
-month monthly | mês mensal meses
-year | ano anos
-weekend | fim-de-semana
-birthday | aniversário anos
-music song | música canção
-book books reading | livro livros leitura
-trip travel holiday holidays | viagem férias
-health | saúde
-sleep | dormir sono
-decision decisions decide decided deciding | decisão decisões decidir decidi decido
+buy bought purchase | comprar comprei compra | 购买 买了 买的
+sell sold | vender vendi venda | 卖掉 卖了 出售
+flat apartment | apartamento | 公寓
+house home | casa | 房子 家里
+rent | renda aluguer arrendar aluguel alugar | 房租 租金 租房
+money | dinheiro grana | 花钱 存钱 赚钱 省钱
+cost costs price | custo custou preço custa | 花了 价格 费用
+expensive | caro cara | 太贵 很贵
+cheap | barato barata | 便宜
+work job | trabalho emprego | 工作 上班
+client customer | cliente | 客户
+salary pay | salário ordenado | 工资 薪水 收入
+car | carro | 汽车 车子 买车
+bike bicycle | bicicleta | 单车 自行
+city | cidade | 城市
+friend | amigo amiga | 朋友
+sister | irmã | 姐姐 妹妹
+brother | irmão | 哥哥 弟弟 我哥
+mother mum mom | mãe | 妈妈 母亲 老妈
+father dad | pai | 爸爸 父亲 老爸
+family | família | 家人 家里
+wife | mulher esposa | 老婆 妻子
+husband | marido | 老公 丈夫
+child children kids | filho filha filhos | 孩子 儿子 女儿
+doctor | médico médica | 医生
+lesson lessons class classes | aula aulas lição lições | 上课 课程
+learn learned learnt | aprender aprendi | 学习 学会
+mistake mistakes wrong error | erro erros errado | 错误 犯错
+always | sempre | 总是 每次
+never | nunca | 从来 从不
+week weekly | semana semanal | 每周 星期
+month monthly | mês mensal meses | 每月 个月
+year | ano anos | 今年 去年
+weekend | fim-de-semana | 周末
+birthday | aniversário anos | 生日
+music song | música canção | 音乐
+book books reading | livro livros leitura | 读书 看书
+trip travel holiday holidays | viagem férias | 旅行 旅游 出差
+health | saúde | 健康 身体
+sleep | dormir sono | 睡觉 睡眠 失眠
+decision decisions decide decided deciding | decisão decisões decidir decidi decido | 决定
 big large | grande
 small little | pequeno pequena
 new | novo nova
 old | velho velha antigo
-reason reasons | razão razões motivo motivos
-garden | jardim horta
-dog | cão cadela
-cat | gato gata
-school | escola
-quote quotes estimate estimates budget | orçamento orçamentos estimativa estimativas
-plan plans planned | plano planos planear
-talk talked talking conversation | falar falei conversa conversar
-people person | pessoas pessoa gente
-user users | utilizador utilizadores
-build built building | construir construí
-walk walked walking | caminhada caminhar passeio andar
-time | tempo
-late | tarde atraso atrasado
-early | cedo
+reason reasons | razão razões motivo motivos | 原因 理由
+garden | jardim horta | 花园
+dog | cão cadela cachorro | 狗狗
+cat | gato gata | 猫咪
+school | escola colégio | 学校
+quote quotes estimate estimates budget | orçamento orçamentos estimativa estimativas | 报价 预算
+plan plans planned | plano planos planear | 计划
+talk talked talking conversation | falar falei conversa conversar | 聊天 谈话
+people person | pessoas pessoa gente | 别人
+user users | utilizador utilizadores usuário usuários | 用户
+build built building | construir construí | 建造
+walk walked walking | caminhada caminhar passeio andar | 散步 走路
+time | tempo | 时间
+late | tarde atraso atrasado | 迟到
+early | cedo | 提前
 fast quick quickly | rápido depressa
 slow slowly | devagar lento
-pay paid payment | pagar paguei pagamento
-save saved savings | poupar poupei poupança
-debt | dívida
-loan mortgage | empréstimo crédito
-tax taxes | imposto impostos
-bank | banco
-invoice invoices | fatura faturas recibo
-contract | contrato
-boss manager | chefe
-colleague colleagues | colega colegas
-team | equipa
-meeting meetings | reunião reuniões
-project projects | projeto projetos
-idea ideas | ideia ideias
-kitchen | cozinha
-renovation works builder | obras empreiteiro
-bathroom | casa de banho
-neighbour neighbor neighbours | vizinho vizinha vizinhos
-partner girlfriend boyfriend | namorada namorado companheira companheiro
-wedding | casamento
-food meal | comida refeição
-cook cooking | cozinhar
-run running | correr corrida
-sport exercise | desporto exercício
-train | comboio
-bus | autocarro
-plane flight | avião voo
-move moved moving | mudança mudar mudei
-job offer | proposta
-interview | entrevista
-freelance freelancer | freelancer independente
-fear afraid scared | medo
-happy | feliz contente
-tired | cansado cansada
-stress stressed | stress stressado
-regret regrets | arrependo arrependimento
-advice | conselho conselhos
-rule rules | regra regras
-habit habits | hábito hábitos
-problem problems | problema problemas
+pay paid payment | pagar paguei pagamento | 付钱 支付
+save saved savings | poupar poupei poupança | 存钱 省钱 存款
+debt | dívida | 欠钱 债务
+lend borrow borrowed | emprestar emprestei emprestou emprestado | 借给 借钱 借了
+loan mortgage | empréstimo crédito financiamento parcela parcelas parcelado | 贷款 借钱 分期
+tax taxes | imposto impostos | 交税
+bank | banco | 银行
+invoice invoices | fatura faturas recibo | 发票
+contract | contrato | 合同
+boss manager | chefe | 老板 领导
+colleague colleagues | colega colegas | 同事
+team | equipa | 团队
+meeting meetings | reunião reuniões | 开会
+project projects | projeto projetos | 项目
+idea ideas | ideia ideias | 想法 主意
+kitchen | cozinha | 厨房
+renovation works builder | obras empreiteiro reforma | 装修
+bathroom | casa de banho banheiro
+neighbour neighbor neighbours | vizinho vizinha vizinhos | 邻居
+partner girlfriend boyfriend | namorada namorado companheira companheiro | 男友 女友 对象
+wedding | casamento | 婚礼 结婚
+food meal | comida refeição | 吃饭
+cook cooking | cozinhar | 做饭
+run running | correr corrida | 跑步
+sport exercise | desporto exercício | 运动 锻炼
+train | comboio trem | 火车 高铁
+bus | autocarro ônibus | 公交
+plane flight | avião voo | 飞机 航班
+move moved moving | mudança mudar mudei | 搬家
+job offer | proposta | 工作
+interview | entrevista | 面试
+freelance freelancer | freelancer independente autônomo
+fear afraid scared | medo | 害怕
+happy | feliz contente | 开心 高兴
+tired | cansado cansada | 很累 疲惫
+stress stressed | stress stressado estressado estressada | 压力
+regret regrets | arrependo arrependimento | 后悔
+advice | conselho conselhos | 建议
+rule rules | regra regras | 规则 规矩
+habit habits | hábito hábitos | 习惯
+problem problems | problema problemas | 问题
 question questions | pergunta perguntas
-answer | resposta
-first | primeiro primeira
-second | segundo segunda
-three | três
-half | metade
-double | dobro
-university | universidade faculdade
+answer | resposta | 回答
+first | primeiro primeira | 第一
+second | segundo segunda | 第二
+three | três | 三个
+half | metade | 一半
+double | dobro | 两倍
+university | universidade faculdade | 大学
 """
-"""Everyday words in English and Portuguese, one meaning a line: a question in one language still
-matches notes in the other by the words of ordinary life, beside the names and numbers both share.
-Not a dictionary: a note is still found by its own words first."""
+"""Everyday words in English | Portuguese (European and Brazilian) | Chinese, one meaning a line:
+a question in one language still matches notes in another by the words of ordinary life, beside
+the names and numbers they share, and a Chinese pair no note uses finds the one it does (老爸 ->
+爸爸). Chinese words are two characters: the index holds Chinese as character pairs. Not a
+dictionary: a note is still found by its own words first."""
+
+
+def _side_terms(side: str) -> set[str]:
+    """A glossary side's terms as the index holds them: stemmed words, Chinese words as pairs."""
+    return {t for w in TOKEN.findall(side) if fold(w) not in STOPWORDS
+            for t in (cjk_pairs(w) if CJK.match(w) else [stem(w)])}
 
 
 def _glossary(other_side_only: bool) -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
     for line in GLOSSARY.strip().splitlines():
-        sides = [{stem(w) for w in TOKEN.findall(side) if fold(w) not in STOPWORDS} for side in line.split("|")]
+        sides = [_side_terms(side) for side in line.split("|")]
         for i, side in enumerate(sides):
             alts = set().union(*(o for j, o in enumerate(sides) if j != i or not other_side_only))
             for t in side:
@@ -418,7 +437,7 @@ def names(question: str) -> list[str]:
     hsk, 3): capitalised words after the first, acronyms, numbers. They are the same in every
     language, so they are what a question in one language shares with a note in another."""
     out = []
-    for i, token in enumerate(TOKEN.findall(question)):
+    for i, token in enumerate(TOKEN.findall(plain_numbers(question))):
         if CJK.match(token) or fold(token) in QUESTION_WORDS or fold(token) in STOPWORDS:
             continue  # "I" is no name
         if token.isdigit() or (token[:1].isupper() and (i > 0 or token.isupper())):
