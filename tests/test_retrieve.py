@@ -153,3 +153,27 @@ def test_chinese_pairs_that_straddle_two_words_are_seams():
     held = {"老爸", "搬来", "来广", "广州", "一起"}
     assert cjk_seams(asked, held) == {"让老", "爸搬", "州一", "起住"}
     assert cjk_seams(query_terms("搬到上海"), {"搬到"}) == {"到上"}  # 上海 overlaps no held pair: a subject
+
+
+BRAZILIAN_NOTES = {
+    "dinheiro/forno.md": "---\ndate: 2024-08-10\n---\n# Forno novo\n\nComprei o forno elétrico em 12 parcelas "
+    "de R$ 380. A loja entrega em setembro.\n",
+    "vendas/2024-12-15 feira.md": "# Feira de Natal\n\nVendi 23 canecas na feira de Natal da praça em dezembro, "
+    "R$ 1.610 no total.\n",
+    "diario/2025-02-03.md": "# 2025-02-03\n\nCorri 8 km de manhã, joelho bem.\n",
+}
+
+
+@pytest.fixture
+def brazilian(tmp_path):
+    from reflect_support import bm25_over
+
+    yield from bm25_over(BRAZILIAN_NOTES, tmp_path)
+
+
+def test_informal_brazilian_portuguese_and_english_find_portuguese_notes(brazilian):
+    _, retriever = brazilian
+    # "tá", "mesmo", "pra" are function words; "prestação" is what the note calls "parcelas"
+    assert paths(retriever.retrieve("quanto tá saindo cada prestação do forno mesmo?"))[:1] == ["dinheiro/forno.md"]
+    assert paths(retriever.retrieve("how much did I make at the Christmas fair in December?"))[:1] == \
+        ["vendas/2024-12-15 feira.md"]

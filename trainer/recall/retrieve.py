@@ -358,8 +358,9 @@ class Retriever:
         qterms = query_terms(CONVERSE.sub(lambda m: CONVERSES[m.group(1).lower()], question))
         if text_language(question) != "pt":
             return qterms
-        found = self.df(qterms)  # how it is asked stays as asked ("volto", "decidi")
-        return list(dict.fromkeys(t if found.get(t) or t in ASKING_TERMS else self.same_root(t) for t in qterms))
+        found = self.df(list(dict.fromkeys(qterms + [f for t in qterms for f in forms(t)])))
+        kept = [t for t in qterms if t in ASKING_TERMS or held(t, found)]  # as asked ("volto", "prestação")
+        return list(dict.fromkeys(t if t in kept else self.same_root(t) for t in qterms))
 
     def same_root(self, term: str) -> str:
         root = pt_root(term)

@@ -26,7 +26,7 @@ so some such than that the their theirs them themselves then there these they th
 too under until up very was we were what when where which while who whom why will with would you your
 yours yourself yourselves also ever still much many get got make made let lets ll ve re s t d m im
 one want wanted really actually something anything thing things way
-someone somebody anyone anybody everyone everybody onto upon euro euros
+someone somebody anyone anybody everyone everybody onto upon euro euros whenever wherever whatever
 """.split())
 """Function words, dropped from questions and notes alike. ("own" is kept: "own the files".)"""
 STOPWORDS = STOPWORDS - {"own"}  # ("again" is kept too: it is how a pattern is written)
@@ -37,6 +37,7 @@ este esta aquele qual quais quando onde como quanto quanta quantos quantas foi f
 tenho tem ter há já não sim mais menos muito sobre entre até ao aos à às lhe vez quem lá cá
 qualquer quaisquer cada todo toda todos todas tudo nada outro outra outros outras algum alguma alguns
 algumas nenhum nenhuma ainda depois antes também bem só aqui ali então assim pois nem num numa
+mesmo mesma pra pro pras pros tá tô né vc pq tb tbm
 """.split())
 """Portuguese function words: a question in Portuguese is searched by its subject words alone."""
 STOPWORDS = STOPWORDS | PORTUGUESE_STOPWORDS
@@ -45,13 +46,14 @@ FRAME_WORDS = frozenset("""
 decide decided deciding decision choose chose chosen choosing pick picked think thought feel felt
 tell know say said reason reasons usually often always keep kept note notes wrote write name named
 making doing getting go goes going went gone move moved moving start started stop stopped quit
-leave left come came happen happens happened remind end ended ending
+leave left come came happen happens happened remind end ended ending tend tends
 decidi escolhi decisão decisões motivo razão razões acho pensei quis fiz fazer sair saí fui ir mudar mudei
 deixei deixar comecei começar parei parar
 decidimos decidiu decidiram decidir decidido decidida escolhemos escolheu escolher escolhido mudámos mudamos
-mudou mudaram saímos saiu fomos deixámos deixamos deixou começámos começamos começou parámos paramos parou
+mudou mudaram saímos saiu saindo fomos deixámos deixamos deixou começámos começamos começou parámos paramos parou
 achei achamos pensámos pensamos quisemos fizemos passei passámos passamos passou passar
 acontece acontecem aconteceu sentir sinto sente senti faz fez fazem fizeram fizemos
+costumo costuma costumam costumava sempre
 """.split()) | {"决定", "选择", "觉得", "认为", "原因", "理由"}
 """Words that frame a question ("why did I decide…") rather than name its subject: they still
 rank notes, but a note need not contain them to count as relevant."""
@@ -239,7 +241,7 @@ pay paid payment | pagar paguei pagamento | 付钱 支付
 save saved savings | poupar poupei poupança | 存钱 省钱 存款
 debt | dívida | 欠钱 债务
 lend borrow borrowed | emprestar emprestei emprestou emprestado | 借给 借钱 借了
-loan mortgage | empréstimo crédito financiamento parcela parcelas parcelado | 贷款 借钱 分期
+loan mortgage installment installments | empréstimo crédito financiamento parcela parcelas parcelado prestação prestações | 贷款 借钱 分期
 tax taxes | imposto impostos | 交税
 bank | banco | 银行
 invoice invoices | fatura faturas recibo | 发票
@@ -251,7 +253,7 @@ meeting meetings | reunião reuniões | 开会
 project projects | projeto projetos | 项目
 idea ideas | ideia ideias | 想法 主意
 kitchen | cozinha | 厨房
-renovation works builder | obras empreiteiro reforma | 装修
+renovation reno works builder | obras empreiteiro reforma reformar | 装修
 bathroom | casa de banho banheiro
 neighbour neighbor neighbours | vizinho vizinha vizinhos | 邻居
 partner girlfriend boyfriend | namorada namorado companheira companheiro | 男友 女友 对象
@@ -281,9 +283,74 @@ answer | resposta | 回答
 first | primeiro primeira | 第一
 second | segundo segunda | 第二
 three | três | 三个
-half | metade | 一半
+half | metade meia | 一半
 double | dobro | 两倍
 university | universidade faculdade | 大学
+january | janeiro | 一月
+february | fevereiro | 二月
+march | março | 三月
+april | abril | 四月
+may | maio | 五月
+june | junho | 六月
+july | julho | 七月
+august | agosto | 八月
+september | setembro | 九月
+october | outubro | 十月
+november | novembro
+december | dezembro
+christmas | natal | 圣诞
+easter | páscoa | 复活
+morning mornings | manhã manhãs | 早上 上午
+night nights evening | noite noites | 晚上 夜里
+fair | feira | 集市
+shop store | loja | 商店 网店
+finish finished | terminar terminei terminou acabar acabei acabou | 完成 结束 做完
+teacher | professor professora | 老师
+student students pupil pupils | aluno aluna alunos alunas | 学生
+exchange | intercâmbio | 交换
+apply application | candidatar candidatura inscrição inscrever | 申请
+custody | guarda | 抚养
+near close | perto próximo próxima | 附近
+far | longe | 很远
+marathon | maratona | 马拉
+race | prova | 比赛
+coach | treinador treinadora | 教练
+swim swimming | nadar natação | 游泳
+knee knees | joelho joelhos | 膝盖
+injury injured | lesão lesionado | 受伤
+accident | acidente | 事故 车祸
+insurance | seguro | 保险
+hospital | hospital | 医院
+nurse | enfermeira enfermeiro | 护士
+insomnia | insónia insônia | 失眠
+ex | ex | 前夫 前妻
+divorce divorced | divórcio divorciada divorciado | 离婚
+pet pets | animal | 宠物
+vet | veterinário veterinária | 兽医
+phone | telemóvel celular telefone | 手机 电话
+card | cartão | 信用
+stock stocks shares | ações | 股票 个股
+fund funds index | fundo fundos índice | 基金 指数
+invest investing investment | investir investimento | 投资 理财
+church | igreja | 教会
+choir | coral coro | 合唱
+exam exams | exame exames concurso | 考试
+study studying studied | estudar estudei estudo | 复习
+course | curso | 课程
+driver | motorista | 司机
+shift shifts | turno turnos plantão | 班次 夜班
+emigrate emigration | emigrar emigração | 移民
+baby | bebé bebê | 宝宝
+pregnant pregnancy | grávida gravidez | 怀孕
+worry worried | preocupado preocupada preocupação | 担心 焦虑
+angry | irritado irritada raiva bravo brava | 生气
+argue argument fight | discussão briga brigar discutir | 吵架
+sad | triste | 难过 伤心
+lonely | sozinho sozinha solidão | 孤独 孤单
+promotion | promoção | 升职
+raise | aumento | 加薪
+pottery ceramics clay | cerâmica argila barro | 陶瓷 陶土
+kiln oven | forno | 烤箱
 """
 """Everyday words in English | Portuguese (European and Brazilian) | Chinese, one meaning a line:
 a question in one language still matches notes in another by the words of ordinary life, beside
