@@ -161,6 +161,7 @@ BRAZILIAN_NOTES = {
     "vendas/2024-12-15 feira.md": "# Feira de Natal\n\nVendi 23 canecas na feira de Natal da praça em dezembro, "
     "R$ 1.610 no total.\n",
     "diario/2025-02-03.md": "# 2025-02-03\n\nCorri 8 km de manhã, joelho bem.\n",
+    "diario/2025-03-12.md": "# 2025-03-12\n\nLarguei o coral: os ensaios de quinta batiam com o cursinho.\n",
 }
 
 
@@ -177,3 +178,5 @@ def test_informal_brazilian_portuguese_and_english_find_portuguese_notes(brazili
     assert paths(retriever.retrieve("quanto tá saindo cada prestação do forno mesmo?"))[:1] == ["dinheiro/forno.md"]
     assert paths(retriever.retrieve("how much did I make at the Christmas fair in December?"))[:1] == \
         ["vendas/2024-12-15 feira.md"]
+    assert paths(retriever.retrieve("pq eu larguei o coral aquela vez? foi msm pelo cursinho?"))[:1] == \
+        ["diario/2025-03-12.md"]  # "pq", "msm", "aquela" as typed in a hurry

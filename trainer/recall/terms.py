@@ -37,7 +37,9 @@ este esta aquele qual quais quando onde como quanto quanta quantos quantas foi f
 tenho tem ter há já não sim mais menos muito sobre entre até ao aos à às lhe vez quem lá cá
 qualquer quaisquer cada todo toda todos todas tudo nada outro outra outros outras algum alguma alguns
 algumas nenhum nenhuma ainda depois antes também bem só aqui ali então assim pois nem num numa
-mesmo mesma pra pro pras pros tá tô né vc pq tb tbm
+mesmo mesma pra pro pras pros tá tô né vc vcs pq tb tbm msm q qto qdo qnd cmg afinal
+aquela aquele aquilo aquelas aqueles comigo contigo alguém ninguém coisa coisas jeito
+sou és somos eram estou está estava estão estive tive teve tinha temos vou vai vamos ia seria
 """.split())
 """Portuguese function words: a question in Portuguese is searched by its subject words alone."""
 STOPWORDS = STOPWORDS | PORTUGUESE_STOPWORDS
