@@ -141,3 +141,26 @@ def test_what_something_cost_needs_a_sum_in_a_sentence_about_it():
     assert answers(expected(porto), porto, "Voo de última hora para o Porto: €312.", "Abril")
     oven = "How much do I pay to use the oven on Saturdays?"
     assert answers(expected(oven), oven, "Deixa-me usar o forno aos sábados por 40€/mês.", "Sr. Albano")  # a day is no name
+
+
+DAD = """---
+date: 2025-04-20
+---
+# 爸爸
+
+爸爸今年退休了，每天下午去公园下棋。他不爱打电话，有事都是王阿姨告诉我。
+"""
+
+
+def test_chinese_questions_of_a_plain_shape_need_a_sentence_of_that_shape(tmp_path):
+    assert expected("老爸生日是几月几号来着？").kind == "birthday"
+    assert expected("豆花看病花了多少钱？").kind == "cost"
+    assert expected("我哥女朋友叫啥名字").kind == "called"
+    got = ask({"people/爸爸.md": DAD}, "爸爸生日是几月几号？", tmp_path / "a")
+    assert got.nothing_found, got.text  # his note, but no birthday in it
+    known = {"people/爸爸.md": DAD + "\n爸爸的生日是9月12日，每年我都请假回家。\n"}
+    got = ask(known, "爸爸生日是几月几号？", tmp_path / "b")
+    assert "9月12日" in got.text, got.text
+    called = expected("王阿姨的儿子叫什么名字？")
+    assert not answers(called, "王阿姨的儿子叫什么名字？", "王阿姨和她儿子把爸送到医院。", "2025-07-13")
+    assert answers(called, "王阿姨的儿子叫什么名字？", "王阿姨的儿子叫刘强，在医院上班。", "2025-07-13")

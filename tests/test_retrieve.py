@@ -180,3 +180,9 @@ def test_informal_brazilian_portuguese_and_english_find_portuguese_notes(brazili
         ["vendas/2024-12-15 feira.md"]
     assert paths(retriever.retrieve("pq eu larguei o coral aquela vez? foi msm pelo cursinho?"))[:1] == \
         ["diario/2025-03-12.md"]  # "pq", "msm", "aquela" as typed in a hurry
+
+
+def test_chinese_words_that_frame_a_question_need_not_be_in_the_note(chinese):
+    _, retriever = chinese
+    found = retriever.retrieve("当初跑步的时候膝盖一般是啥情况？")  # 当初, 时候, 一般, 啥: how it is asked
+    assert paths(found)[:1] == ["journal/2025-03-20.md"]

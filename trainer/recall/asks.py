@@ -23,10 +23,10 @@ MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug
           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|janeiro|fevereiro|março|abril|maio|junho|julho|agosto|"
           r"setembro|outubro|novembro|dezembro")
 DAY_MONTH = rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?: of| de)? (?:{MONTHS})\b|\b(?:{MONTHS}) \d{{1,2}}(?:st|nd|rd|th)?\b|" \
-            r"\b\d{1,2}/\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b"
+            r"\b\d{1,2}/\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|[正一二三四五六七八九十冬腊]+月[初十廿][一二三四五六七八九十]"
 ORDINAL = r"(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)\b"
 """A place in a race is said with its verb or its field ("finished 14th", "3rd overall"): "the 19th" is a date."""
-MONEY = r"[€$£¥₹]\s?\d|\d[\d.,]*\s?(?:€|euros?|pounds?|dollars?|reais|k\b)"
+MONEY = r"[€$£¥￥₹]\s?\d|\d[\d.,]*\s?(?:€|euros?|pounds?|dollars?|reais|k\b)|\d[\d.,]*\s?(?:元|块|万)"
 
 
 @dataclass(frozen=True)
@@ -39,12 +39,13 @@ class Ask:
 ASKS = (
     Ask("birthday",
         re.compile(r"\bwhen(?:'s| is| was)\b.*\bbirthday\b|\bquando\b.*\b(?:anos d[aoe]|aniversário)\b|"
-                   r"\bfaz(?:em)? anos\b|\bdata de nascimento\b|\bdate of birth\b", I),
-        (re.compile(r"\b(?:birthday|born|b\.|aniversário|anos|nasceu|nascid[oa]|faz anos)\b", I), re.compile(DAY_MONTH, I))),
+                   r"\bfaz(?:em)? anos\b|\bdata de nascimento\b|\bdate of birth\b|生日|出生日期|哪天出生", I),
+        (re.compile(r"\b(?:birthday|born|b\.|aniversário|anos|nasceu|nascid[oa]|faz anos)\b|生日|出生|生于", I),
+         re.compile(DAY_MONTH, I))),
     Ask("age",
-        re.compile(r"\bhow old\b|\bque idade\b|\bqual (?:é )?a idade\b|'s age\b", I),
+        re.compile(r"\bhow old\b|\bque idade\b|\bqual (?:é )?a idade\b|'s age\b|几岁|多大了|多少岁", I),
         (re.compile(r"\b\d{1,3}\s*(?:years? old|yo|y/o|anos(?: de idade)?)\b|\baged? \d{1,3}\b|\bborn in \d{4}\b|"
-                    r"\bnasceu em \d{4}\b|\bturn(?:s|ed)? \d{1,3}\b|\bfez \d{1,3} anos\b", I),)),
+                    r"\bnasceu em \d{4}\b|\bturn(?:s|ed)? \d{1,3}\b|\bfez \d{1,3} anos\b|\d{1,3}\s*岁|\d{4}\s*年生", I),)),
     Ask("gift",
         re.compile(r"\bwhat did (?:I|we) (?:give|get|buy)\b.*\bfor (?:\w+ )?(?:birthday|christmas|anniversary|wedding)\b|"
                    r"\bo que (?:é que )?(?:lhe |lhes )?(?:dei|ofereci|oferecemos|demos)\b|\b(?:gift|present) for\b", I),
@@ -53,23 +54,26 @@ ASKS = (
     Ask("earnings",
         re.compile(r"\bhow much (?:do|did|does|will|would) (?:I|we) (?:earn|make|get paid)\b|\b(?:was|were) (?:I|we) paid\b|"
                    r"\bmy (?:salary|wage|wages|pay)\b|\bquanto (?:é que )?(?:ganho|ganhei|ganhamos|recebo|recebi)\b|"
-                   r"\bo meu (?:salário|ordenado)\b", I),
+                   r"\bo meu (?:salário|ordenado)\b|工资|月薪|年薪|(?:挣|赚|收入)多少", I),
         (re.compile(MONEY, I), re.compile(r"\b(?:earn|earns|earned|salary|wage|wages|paid me|pays me|pay me|paid|"
                                           r"get paid|got paid|ganho|ganhei|ganhamos|recebo|recebi|salário|ordenado|"
-                                          r"pagam-me|pagaram-me)\b", I))),
+                                          r"pagam-me|pagaram-me)\b|工资|月薪|年薪|收入|到手", I))),
     Ask("phone",
-        re.compile(r"\b(?:phone|mobile|cell) number\b|\bnúmero de (?:telefone|telemóvel)\b", I),
+        re.compile(r"\b(?:phone|mobile|cell) number\b|\bnúmero de (?:telefone|telemóvel)\b|电话号码|手机号", I),
         (re.compile(r"(?<![\d-])\+?\d(?:[ ().-]{0,2}\d){8,}|<REDACTED>", I),)),  # nine digits or more: not a date
     Ask("cost",
         re.compile(r"\bhow much (?:did|does|do|will|would|is|was)\b[^?]*\b(?:charge|charged|cost|costs|costing|pay|paid|"
                    r"spend|spent)\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|pagou|pagar|gastei|"
-                   r"gasto)\b", I),
+                   r"gasto)\b|多少钱|花了多少", I),
         (re.compile(MONEY, I),)),
     Ask("placing",
         re.compile(r"\bwhat (?:position|place)\b|\bwhich place\b|\bwhere did (?:I|we) (?:finish|place|come)\b|"
-                   r"\b(?:em )?que lugar\b|\bem que posição\b", I),
+                   r"\b(?:em )?que lugar\b|\bem que posição\b|第几名|名次", I),
         (re.compile(rf"\b(?:finish(?:ed)?|came|placed|ended(?: up)?|was) {ORDINAL}|{ORDINAL} (?:place|overall|out of|of \d)|"
-                    r"\bposition \d+|\b\d+(?:º|ª)? lugar\b|\bclassifiquei\b|\bfiquei em \d", I),)),
+                    r"\bposition \d+|\b\d+(?:º|ª)? lugar\b|\bclassifiquei\b|\bfiquei em \d|第\s*[\d一二三四五六七八九十]+\s*名", I),)),
+    Ask("called",  # in Chinese: a sentence that gives a name ("她叫小雨。", "名叫…")
+        re.compile(r"叫(?:什么|啥)|什么名字|名字是什么"),
+        (re.compile(r"名叫|叫做|名字(?:叫|是)|叫[\u4e00-\u9fff]{2,3}(?=[，。、；,.;!?！？\s]|$)"),)),
 )
 
 

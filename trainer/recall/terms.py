@@ -56,11 +56,12 @@ mudou mudaram saímos saiu saindo fomos deixámos deixamos deixou começámos co
 achei achamos pensámos pensamos quisemos fizemos passei passámos passamos passou passar
 acontece acontecem aconteceu sentir sinto sente senti faz fez fazem fizeram fizemos
 costumo costuma costumam costumava sempre
-""".split()) | {"决定", "选择", "觉得", "认为", "原因", "理由"}
+""".split()) | {"决定", "选择", "觉得", "认为", "原因", "理由", "一般", "通常", "总是", "经常", "每次", "老是",
+                  "当初", "当时", "真的", "到底", "后来", "时候", "发生"}
 """Words that frame a question ("why did I decide…") rather than name its subject: they still
 rank notes, but a note need not contain them to count as relevant."""
 
-CJK_STOP = frozenset("我你他她它的了是在吗呢吧啊么什为怎哪谁这那个和与就都也还又很几少")
+CJK_STOP = frozenset("我你他她它的了是在吗呢吧啊么什为怎哪谁这那个和与就都也还又很几少啥咋嘛")
 """Characters that make a Chinese pair a question word or particle (什么, 为什, 我的), not a subject."""
 
 
@@ -190,6 +191,7 @@ work job | trabalho emprego | 工作 上班
 client customer | cliente | 客户
 salary pay | salário ordenado | 工资 薪水 收入
 car | carro | 汽车 车子 买车
+scooter | scooter lambreta | 电动 电瓶
 bike bicycle | bicicleta | 单车 自行
 city | cidade | 城市
 friend | amigo amiga | 朋友
@@ -264,9 +266,9 @@ food meal | comida refeição | 吃饭
 cook cooking | cozinhar | 做饭
 run running | correr corrida | 跑步
 sport exercise | desporto exercício | 运动 锻炼
-train | comboio trem | 火车 高铁
+train | comboio trem | 火车 高铁 动车
 bus | autocarro ônibus | 公交
-plane flight | avião voo | 飞机 航班
+plane flight fly flying | avião voo voar | 飞机 航班 坐飞
 move moved moving | mudança mudar mudei | 搬家
 job offer | proposta | 工作
 interview | entrevista | 面试
@@ -319,7 +321,7 @@ race | prova | 比赛
 coach | treinador treinadora | 教练
 swim swimming | nadar natação | 游泳
 knee knees | joelho joelhos | 膝盖
-injury injured | lesão lesionado | 受伤
+injury injured hurt | lesão lesionado machucado machuquei | 受伤
 accident | acidente | 事故 车祸
 insurance | seguro | 保险
 hospital | hospital | 医院
