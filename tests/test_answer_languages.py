@@ -325,3 +325,23 @@ def test_a_portuguese_question_in_the_plural_we_finds_our_decision(tmp_path):
     for index, retriever in bm25_over(notes, tmp_path):
         got = answer(index, "Porque é que decidimos mudar para Almada?", retriever=retriever)  # "decidimos": how it is asked
         assert "1.180€" in got.text and "890€" in got.text, got.text
+
+
+CHINESE_PATTERN = {
+    "journal/2025-01-12.md": "# 2025-01-12\n\n又跟妈吵架了，她又提相亲的事。挂了电话我下楼跑了五公里，回来才冷静。\n",
+    "journal/2025-04-03.md": "# 2025-04-03\n\n今天开会跟领导争吵，很生气。下班后没回家，去江边跑到天黑才冷静。\n",
+    "journal/2025-06-20.md": "# 2025-06-20\n\n搬家公司把柜子摔坏了。晚饭吃了一碗面，早点睡。\n",
+    "money/2025-02.md": "# 二月开销\n\n房租 ¥3,200，饭钱 ¥1,500。\n",
+}
+
+
+def test_a_chinese_pattern_question_gathers_what_recurs_across_notes(tmp_path):
+    """"一般" asks what I usually do; "发火" is in no note, the notes say it in words of the same
+    part of life ("吵架", "争吵"): both notes are found. (Only the "又" sentence is quoted: the
+    sentence after it, what I did, is not near the question's words; see notes/reflect-eval.md.)"""
+    assert is_pattern_question("我生气的时候一般会干嘛？") and is_pattern_question("一吵架我就会去干嘛")
+    vault = bm25_over(CHINESE_PATTERN, tmp_path)
+    got = ask(next(vault), "我发火以后一般会干嘛？")
+    shown = [s.path for s in got.sources]
+    assert got.pattern and {"journal/2025-01-12.md", "journal/2025-04-03.md"} <= set(shown), got.text
+    assert "journal/2025-01-12.md" in cited_paths(got) and "money/2025-02.md" not in cited_paths(got)

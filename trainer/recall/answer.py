@@ -141,8 +141,9 @@ def with_decision_stories(index: Index, reflection: Reflection, question: str) -
 
 
 EVIDENCE_WORDS = ("again wrong lesson lessons mistake mistakes learned hindsight regret lição lições aprendi erro "
-                  "erros errado voltei outra novo")
-"""Where a person writes down what recurs: "what I got wrong", "again", "o que aprendi", "voltei a"."""
+                  "erros errado voltei outra novo 再次 又一 每次 每回 教训 犯错 错误 后悔 反思 复盘 毛病 总是 老是")
+"""Where a person writes down what recurs: "what I got wrong", "again", "o que aprendi", "voltei a",
+"又一次", "教训", "复盘"."""
 
 
 def with_evidence(index: Index, retriever: Retriever, reflection: Reflection, question: str) -> Reflection:

@@ -383,68 +383,92 @@ def _glossary(other_side_only: bool) -> dict[str, frozenset[str]]:
 THEMES = """
 money: money cash finances financial savings saving afford bills debt debts sums spreadsheet budget
   expenses overdraft salary wages income rent euros pounds dollars | dinheiro poupança poupanças poupar contas
-  despesas dívida dívidas salário ordenado rendimento renda euros
+  despesas dívida dívidas salário ordenado rendimento renda euros |
+  花钱 存钱 省钱 工资 房租 账单 欠钱 借钱 存款 预算 开销 理财 收入
 sleep: sleep slept sleeping asleep sleepless insomnia awake woke wake waking night nights bed bedtime alarm nap |
   dormir dormi durmo sono insónia insônia acordar acordei acordo acordado noite noites madrugada cama
-  despertador adormeci adormecer
+  despertador adormeci adormecer |
+  睡觉 睡眠 失眠 熬夜 半夜 凌晨 夜里 起床 闹钟 醒来 早醒
 tired: tired tiredness exhausted exhaustion burnout drained fatigue energy | cansado cansada cansaço exausto
-  exausta esgotado esgotada energia
+  exausta esgotado esgotada energia |
+  很累 疲惫 累了 没劲 精力
 body: body pain painful hurt hurts hurting sore ache aches aching wrist wrists neck shoulder shoulders knee
   knees hip tendon tendons injury injured strain headache headaches migraine stomach physio physiotherapist |
   corpo dor dores dói doer doía pulso pulsos costas pescoço ombro ombros joelho joelhos anca tendão tendões
-  lesão cabeça enxaqueca estômago fisioterapeuta fisio
+  lesão cabeça enxaqueca estômago fisioterapeuta fisio |
+  身体 疼痛 腰疼 头疼 膝盖 受伤 扭伤 拉伤 胃疼 理疗
 health: health ill sick illness doctor hospital medication medicine fever flu therapist therapy | saúde doente
-  doença médico médica hospital medicamento medicamentos febre gripe terapia terapeuta psicóloga psicólogo
+  doença médico médica hospital medicamento medicamentos febre gripe terapia terapeuta psicóloga psicólogo |
+  健康 生病 医生 医院 吃药 发烧 感冒 体检
 worry: anxious anxiety worry worried worrying worries stress stressed nervous panic panicked afraid fear scared
   dread overwhelmed tense stressful awful terrible horrible | ansioso ansiosa ansiedade preocupado preocupada preocupação preocupações stressado
-  stressada nervoso nervosa pânico medo assustado assustada tenso tensa angústia
+  stressada nervoso nervosa pânico medo assustado assustada tenso tensa angústia |
+  焦虑 担心 紧张 压力 害怕 恐慌 崩溃 心慌
 conflict: clash clashes clashing argue argued arguing argument arguments fight fights fought quarrel
   disagree disagreed disagreement tension tensions upset angry annoyed furious shouting shouted snapped |
   discussão discussões discutir discutimos discuti zanga zangado zangada chateado chateada briga brigas
-  gritar gritou gritei irritado irritada tensão
+  gritar gritou gritei irritado irritada tensão |
+  吵架 争吵 冲突 生气 发火 闹别 冷战 不爽 顶嘴
 mood: sad sadness lonely loneliness depressed cried crying miserable guilty guilt ashamed | triste tristeza
-  sozinho sozinha deprimido deprimida chorei chorar culpa culpado culpada vergonha
+  sozinho sozinha deprimido deprimida chorei chorar culpa culpado culpada vergonha |
+  难过 伤心 孤独 孤单 哭了 委屈 内疚 抑郁
 calm: calm calmer calming quiet quieter relax relaxed relaxing peace peaceful breathe unwind clear | calma
-  calmo calmante sossego sossegado relaxar relaxado descansar paz respirar
+  calmo calmante sossego sossegado relaxar relaxado descansar paz respirar |
+  冷静 平静 放松 安静 散步 深呼
 joy: happy happiness glad proud joy excited grateful | feliz felicidade contente orgulhoso orgulhosa alegria grato
-  grata
+  grata |
+  开心 高兴 快乐 满足 骄傲
 yes: yes agreed agree agreeing promised promise favour favor cover covered extra volunteered volunteer overcommit
-  overcommitted | sim aceitei aceitar aceito prometi prometer favor cobrir extra
+  overcommitted | sim aceitei aceitar aceito prometi prometer favor cobrir extra |
+  答应 同意 帮忙 顶班 加班
 delay: procrastinate procrastinating procrastination postpone postponed delay delayed late overdue deadline
   deadlines avoid avoided avoiding | adiar adiei adio adiado atraso atrasado atrasada prazo prazos evitar evito
-  evitei
+  evitei |
+  拖延 推迟 拖到 迟到 截止 逃避
 food: eat eating ate food meal meals snack snacks dinner lunch breakfast takeaway sugar | comer comi comida
-  refeição refeições jantar almoço lanche doces açúcar
+  refeição refeições jantar almoço lanche doces açúcar |
+  吃饭 外卖 零食 宵夜 早饭 午饭 晚饭 甜食
 drink: alcohol drink drinking drank wine beer beers drunk hangover | álcool beber bebi vinho cerveja cervejas
-  bêbedo bêbeda ressaca
+  bêbedo bêbeda ressaca |
+  喝酒 啤酒 红酒 宿醉
 exercise: exercise workout gym run running ran swim swimming climbing cycling yoga fitness sport | exercício
-  treino ginásio correr corrida nadar natação escalada escalar ioga desporto
+  treino ginásio correr corrida nadar natação escalada escalar ioga desporto |
+  运动 锻炼 跑步 游泳 攀岩 健身 骑车 瑜伽
 family: family mum mom mother dad father parents sister brother son daughter kids children grandmother grandma
-  grandfather | família mãe pai pais irmã irmão filho filha filhos avó avô
+  grandfather | família mãe pai pais irmã irmão filho filha filhos avó avô |
+  家人 爸爸 妈妈 哥哥 姐姐 弟弟 妹妹 奶奶 爷爷 外婆 阿嬷
 friends: friend friends friendship party parties invited invite | amigo amiga amigos amigas amizade festa convite
-  convidou
+  convidou |
+  朋友 聚会 约饭
 partner: partner girlfriend boyfriend wife husband relationship couple dating | namorada namorado companheira
-  companheiro mulher marido relação casal
+  companheiro mulher marido relação casal |
+  男友 女友 对象 老公 老婆 恋爱 异地
 job: job boss manager colleague colleagues office shift shifts overtime workload promotion career meeting meetings
   busy hectic swamped | emprego chefe colega colegas escritório turno turnos promoção carreira reunião reuniões
-  ocupado ocupada correria sobrecarregado sobrecarregada
+  ocupado ocupada correria sobrecarregado sobrecarregada |
+  工作 上班 老板 领导 同事 加班 开会 升职 夜班
 customers: user users customer customers client clients buyer buyers audience interview interviews interviewed
   feedback survey | utilizador utilizadores cliente clientes comprador compradores público entrevista entrevistas
-  inquérito
+  inquérito |
+  客户 用户 顾客 买家
 school: grading grade grades marking essays homework exam exams pupils students teaching teach | corrigir correção
   exames alunos alunas ensinar ensino testes
 price: price prices pricing quote quoted quotes charge charged charging undercharge undercharged undercharging
-  discount cheap | preço preços orçamento orçamentos cobrar cobrei cobro desconto barato
+  discount cheap | preço preços orçamento orçamentos cobrar cobrei cobro desconto barato |
+  价格 报价 便宜 太贵 打折
 weekend: weekend weekends saturday saturdays sunday sundays holiday holidays | fim-de-semana sábado sábados
-  domingo domingos folga folgas férias
+  domingo domingos folga folgas férias |
+  周末 假期 休息 放假
 screen: phone screen scrolling instagram tiktok youtube netflix tv television | telemóvel telefone ecrã
-  televisão
+  televisão |
+  手机 刷手 抖音 视频
 works: builder builders tradesman tradesmen tradespeople trades plumber electrician contractor roofer carpenter
   joiner decorator renovation rewiring damp joists | empreiteiro empreiteiros pedreiro canalizador eletricista
   obras remodelação telhado
-travel: travel trip trips flight flights airport abroad | viagem viagens voo voos aeroporto estrangeiro
+travel: travel trip trips flight flights airport abroad | viagem viagens voo voos aeroporto estrangeiro |
+  旅行 旅游 机票 出差 航班
 """
-"""Families of everyday words that mean one part of a life, in English and Portuguese (a small
+"""Families of everyday words that mean one part of a life, in English, Portuguese and Chinese (a small
 LIWC): a pattern is written in other words than the question's, so "what happens to my nights
 when I'm anxious about cash?" must reach "Woke up at 2:40 doing the savings in my head". Used
 for pattern questions only, and weaker than the words themselves."""
@@ -454,7 +478,8 @@ def _themes() -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
     for family in re.split(r"\n(?=\w+:)", THEMES.strip()):
         _, _, body = family.partition(":")
-        members = {stem(w) for w in TOKEN.findall(body) if fold(w) not in STOPWORDS and len(w) > 2}
+        members = {t for w in TOKEN.findall(body) if fold(w) not in STOPWORDS and (len(w) > 2 or CJK.match(w))
+                   for t in (cjk_pairs(w) if CJK.match(w) else [stem(w)])}
         for t in members:
             out.setdefault(t, set()).update(members - {t})
     return {t: frozenset(v) for t, v in out.items()}
