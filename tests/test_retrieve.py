@@ -186,3 +186,10 @@ def test_chinese_words_that_frame_a_question_need_not_be_in_the_note(chinese):
     _, retriever = chinese
     found = retriever.retrieve("当初跑步的时候膝盖一般是啥情况？")  # 当初, 时候, 一般, 啥: how it is asked
     assert paths(found)[:1] == ["journal/2025-03-20.md"]
+
+
+def test_glossary_words_that_stem_alike_stay_apart():
+    from trainer.recall.terms import forms
+
+    assert "aviao" not in forms("plan") and "plano" in forms("plan")  # "plane" stems to "plan"
+    assert "aviao" in forms("flight")

@@ -268,7 +268,7 @@ run running | correr corrida | 跑步
 sport exercise | desporto exercício | 运动 锻炼
 train | comboio trem | 火车 高铁 动车
 bus | autocarro ônibus | 公交
-plane flight fly flying | avião voo voar | 飞机 航班 坐飞
+airplane aeroplane flight flights | avião voo voos | 飞机 航班
 move moved moving | mudança mudar mudei | 搬家
 job offer | proposta | 工作
 interview | entrevista | 面试
