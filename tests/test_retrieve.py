@@ -193,3 +193,4 @@ def test_glossary_words_that_stem_alike_stay_apart():
 
     assert "aviao" not in forms("plan") and "plano" in forms("plan")  # "plane" stems to "plan"
     assert "aviao" in forms("flight")
+    assert "obra" not in forms("work") and "bathroom" not in forms("casa")  # "works", "casa de banho"

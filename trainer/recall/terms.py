@@ -257,8 +257,8 @@ meeting meetings | reunião reuniões | 开会
 project projects | projeto projetos | 项目
 idea ideas | ideia ideias | 想法 主意
 kitchen | cozinha | 厨房
-renovation reno works builder | obras empreiteiro reforma reformar | 装修
-bathroom | casa de banho banheiro
+renovation reno builder | obras empreiteiro reforma reformar | 装修
+bathroom | banho banheiro
 neighbour neighbor neighbours | vizinho vizinha vizinhos | 邻居
 partner girlfriend boyfriend | namorada namorado companheira companheiro | 男友 女友 对象
 wedding | casamento | 婚礼 结婚
