@@ -162,6 +162,7 @@ BRAZILIAN_NOTES = {
     "R$ 1.610 no total.\n",
     "diario/2025-02-03.md": "# 2025-02-03\n\nCorri 8 km de manhã, joelho bem.\n",
     "diario/2025-03-12.md": "# 2025-03-12\n\nLarguei o coral: os ensaios de quinta batiam com o cursinho.\n",
+    "pessoas/thiago.md": "# Thiago\n\nMeu irmão mora em Braga. Diz que motorista lá ganha 1.400 euros e que eu devia ir.\n",
 }
 
 
@@ -180,6 +181,8 @@ def test_informal_brazilian_portuguese_and_english_find_portuguese_notes(brazili
         ["vendas/2024-12-15 feira.md"]
     assert paths(retriever.retrieve("pq eu larguei o coral aquela vez? foi msm pelo cursinho?"))[:1] == \
         ["diario/2025-03-12.md"]  # "pq", "msm", "aquela" as typed in a hurry
+    assert paths(retriever.retrieve("How much did my brother say I'd earn driving over there?"))[:1] == \
+        ["pessoas/thiago.md"]
 
 
 def test_chinese_words_that_frame_a_question_need_not_be_in_the_note(chinese):

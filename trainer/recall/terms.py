@@ -48,7 +48,7 @@ FRAME_WORDS = frozenset("""
 decide decided deciding decision choose chose chosen choosing pick picked think thought feel felt
 tell know say said reason reasons usually often always keep kept note notes wrote write name named
 making doing getting go goes going went gone move moved moving start started stop stopped quit
-leave left come came happen happens happened remind end ended ending tend tends
+leave left come came happen happens happened remind end ended ending tend tends switch switched
 decidi escolhi decisão decisões motivo razão razões acho pensei quis fiz fazer sair saí fui ir mudar mudei
 deixei deixar comecei começar parei parar
 decidimos decidiu decidiram decidir decidido decidida escolhemos escolheu escolher escolhido mudámos mudamos
@@ -189,6 +189,7 @@ expensive | caro cara | 太贵 很贵
 cheap | barato barata | 便宜
 work job | trabalho emprego | 工作 上班
 client customer | cliente | 客户
+earn earned earnings | ganhar ganhei ganho ganha | 挣钱 赚钱
 salary pay | salário ordenado | 工资 薪水 收入
 car | carro | 汽车 车子 买车
 scooter | scooter lambreta | 电动 电瓶
@@ -341,7 +342,7 @@ choir | coral coro | 合唱
 exam exams | exame exames concurso | 考试
 study studying studied | estudar estudei estudo | 复习
 course | curso | 课程
-driver | motorista | 司机
+driver drive driving | motorista dirigir conduzir | 司机 开车
 shift shifts | turno turnos plantão | 班次 夜班
 emigrate emigration | emigrar emigração | 移民
 baby | bebé bebê | 宝宝
