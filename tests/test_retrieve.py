@@ -197,3 +197,14 @@ def test_glossary_words_that_stem_alike_stay_apart():
     assert "aviao" not in forms("plan") and "plano" in forms("plan")  # "plane" stems to "plan"
     assert "aviao" in forms("flight")
     assert "obra" not in forms("work") and "bathroom" not in forms("casa")  # "works", "casa de banho"
+
+
+def test_everyday_paraphrases_find_the_note(tmp_path):
+    from reflect_support import bm25_over
+
+    notes = {"decisions/2025-06-20-selling.md": "# Selling\n\nSold it to Marta from the bakery: eleven drives "
+             "since January and about €190 a month in insurance and parking.\n",
+             "journal/2025-03-02.md": "# 2025-03-02\n\nThe bike needs new brakes; the shop says two weeks.\n"}
+    for _, retriever in bm25_over(notes, tmp_path):
+        # "got rid of" is how I sold it; "exactly" only frames the question
+        assert paths(retriever.retrieve("why exactly did I get rid of it?"))[:1] == ["decisions/2025-06-20-selling.md"]

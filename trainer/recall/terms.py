@@ -49,6 +49,7 @@ decide decided deciding decision choose chose chosen choosing pick picked think 
 tell know say said reason reasons usually often always keep kept note notes wrote write name named
 making doing getting go goes going went gone move moved moving start started stop stopped quit
 leave left come came happen happens happened remind end ended ending tend tends switch switched
+exactly truly
 decidi escolhi decisão decisões motivo razão razões acho pensei quis fiz fazer sair saí fui ir mudar mudei
 deixei deixar comecei começar parei parar
 decidimos decidiu decidiram decidir decidido decidida escolhemos escolheu escolher escolhido mudámos mudamos
@@ -179,7 +180,7 @@ STOPWORDS = STOPWORDS | {fold(w) for w in STOPWORDS}  # "nao" typed for "não"
 
 GLOSSARY = """
 buy bought purchase | comprar comprei compra | 购买 买了 买的
-sell sold | vender vendi venda | 卖掉 卖了 出售
+sell sold rid | vender vendi venda | 卖掉 卖了 出售
 flat apartment | apartamento | 公寓
 house home | casa | 房子 家里
 rent | renda aluguer arrendar aluguel alugar | 房租 租金 租房
@@ -267,7 +268,7 @@ food meal | comida refeição | 吃饭
 cook cooking | cozinhar | 做饭
 run running | correr corrida | 跑步
 sport exercise | desporto exercício | 运动 锻炼
-train | comboio trem | 火车 高铁 动车
+train rail railway | comboio trem | 火车 高铁 动车
 bus | autocarro ônibus | 公交
 airplane aeroplane flight flights | avião voo voos | 飞机 航班
 move moved moving | mudança mudar mudei | 搬家
@@ -323,7 +324,7 @@ coach | treinador treinadora | 教练
 swim swimming | nadar natação | 游泳
 knee knees | joelho joelhos | 膝盖
 injury injured hurt | lesão lesionado machucado machuquei | 受伤
-accident | acidente | 事故 车祸
+accident crash crashed | acidente batida | 事故 车祸
 insurance | seguro | 保险
 hospital | hospital | 医院
 nurse | enfermeira enfermeiro | 护士
