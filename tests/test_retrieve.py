@@ -208,3 +208,14 @@ def test_everyday_paraphrases_find_the_note(tmp_path):
     for _, retriever in bm25_over(notes, tmp_path):
         # "got rid of" is how I sold it; "exactly" only frames the question
         assert paths(retriever.retrieve("why exactly did I get rid of it?"))[:1] == ["decisions/2025-06-20-selling.md"]
+
+
+def test_a_portuguese_question_over_english_notes_by_everyday_words(tmp_path):
+    from reflect_support import bm25_over
+
+    notes = {"journal/2025-02-09.md": "# 2025-02-09\n\nWe adopted Bran today, a retired greyhound and our first dog. "
+             "The rescue asked €250.\n",
+             "journal/2025-02-10.md": "# 2025-02-10\n\nBread again: the rye starter is finally lively.\n"}
+    for _, retriever in bm25_over(notes, tmp_path):
+        found = retriever.retrieve("Quanto custou adotar a cadela e de onde é que ela veio?")  # "veio": how it is asked
+        assert paths(found)[:1] == ["journal/2025-02-09.md"]

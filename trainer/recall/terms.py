@@ -49,7 +49,8 @@ decide decided deciding decision choose chose chosen choosing pick picked think 
 tell know say said reason reasons usually often always keep kept note notes wrote write name named
 making doing getting go goes going went gone move moved moving start started stop stopped quit
 leave left come came happen happens happened remind end ended ending tend tends switch switched
-exactly truly
+exactly truly behind
+acabámos acabamos veio vem vieram vim continuo continua continuar
 decidi escolhi decisão decisões motivo razão razões acho pensei quis fiz fazer sair saí fui ir mudar mudei
 deixei deixar comecei começar parei parar
 decidimos decidiu decidiram decidir decidido decidida escolhemos escolheu escolher escolhido mudámos mudamos
@@ -231,9 +232,9 @@ garden | jardim horta | 花园
 dog | cão cadela cachorro | 狗狗
 cat | gato gata | 猫咪
 school | escola colégio | 学校
-quote quotes estimate estimates budget | orçamento orçamentos estimativa estimativas | 报价 预算
+quote quotes estimate estimates budget guess guessed guessing | orçamento orçamentos estimativa estimativas | 报价 预算
 plan plans planned | plano planos planear | 计划
-talk talked talking conversation | falar falei conversa conversar | 聊天 谈话
+talk talked talking conversation | falar falei falo fala conversa conversar | 聊天 谈话
 people person | pessoas pessoa gente | 别人
 user users | utilizador utilizadores usuário usuários | 用户
 build built building | construir construí | 建造
@@ -357,6 +358,10 @@ promotion | promoção | 升职
 raise | aumento | 加薪
 pottery ceramics clay | cerâmica argila barro | 陶瓷 陶土
 kiln oven | forno | 烤箱
+adopt adopted adoption | adotar adotei adoptar adoptei adoção | 领养 收养
+deposit | sinal caução | 押金 定金
+north northern | norte | 北方
+south southern | sul | 南方
 """
 """Everyday words in English | Portuguese (European and Brazilian) | Chinese, one meaning a line:
 a question in one language still matches notes in another by the words of ordinary life, beside
