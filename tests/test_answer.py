@@ -243,3 +243,20 @@ def test_invented_facts_are_counted(vault):
     result = score(Question("Why did I sell the van?", ("decisions/2025-06-20-sell-the-van.md",), ""),
                    made_up, [], vault_text(index))
     assert result.invented == ["4000", "Barcelona", "Jack"]
+
+
+def test_an_answer_gathered_from_many_notes_stays_short(tmp_path):
+    """Each note adds its "On … I wrote:"; the weakest sentences go until the answer is about the
+    default length again (a pattern still cites two notes or more)."""
+    from reflect_support import bm25_over
+
+    from trainer.recall.answer import WORDS
+    from trainer.recall.compose import FIT_SLACK, count_words
+
+    notes = {f"journal/2025-0{m}-1{d}.md": f"# 2025-0{m}-1{d}\n\nSpent too much on takeaway again, about €{20 + m + d} "
+             f"this week, because I got home late from the workshop and could not face the cooking at all.\n"
+             for m in range(1, 7) for d in range(2)}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "What mistake do I keep making with money and takeaway?", retriever=retriever)
+        assert got.pattern and len(set(got.cited)) >= 2
+        assert count_words(got.text) <= WORDS + FIT_SLACK, got.text

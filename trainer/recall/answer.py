@@ -64,7 +64,9 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
         reflection = with_evidence(index, retriever, reflection, query)
         if reflection.nothing_found or not asked_fact_present(index, question, reflection):
             return emit(GroundedAnswer(compose.nothing_found(lang), [], True, style=style, language=lang), on_text)
-        pieces, sources = compose.select(index, retriever, reflection, query, LONG_WORDS if long else WORDS)
+        budget = LONG_WORDS if long else WORDS
+        pieces, sources = compose.select(index, retriever, reflection, query, budget)
+        pieces = compose.fit(pieces, lang, reflection.pattern, sources, budget)
         if style == "prose":
             return prose_answer(question, reflection, pieces, sources, stream, opts, lang, on_text)
         text = compose.render(pieces, lang, reflection.pattern, sources)

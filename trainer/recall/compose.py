@@ -666,6 +666,23 @@ def cite(text: str, n: int) -> str:
     return f"{text} [{n}]." if not CJK.search(text[-1:]) else f"{text}[{n}]。"
 
 
+FIT_SLACK = 25  # words over the budget an answer may run before its weakest sentence goes
+
+
+def fit(pieces: list[Piece], lang: str, pattern: bool, sources: Sequence[Source], budget: int) -> list[Piece]:
+    """The answer as rendered (its "On … I wrote:" lead-ins and what recurs count too) within about
+    `budget` words: the weakest of my sentences goes first, never a later note's revision, and a
+    pattern keeps two notes."""
+    pieces = list(pieces)
+    while count_words(render(pieces, lang, pattern, sources)) > budget + FIT_SLACK:
+        notes = Counter(p.n for p in pieces)
+        can_go = [p for p in pieces if not p.change and (not pattern or notes[p.n] > 1 or len(notes) > 2)]
+        if len(pieces) <= 1 or not can_go:
+            break
+        pieces.remove(min(can_go, key=lambda p: p.score))
+    return pieces
+
+
 def render(pieces: list[Piece], lang: str, pattern: bool, sources: Sequence[Source] = ()) -> str:
     """The pieces as paragraphs, one per note and date; an undated note is named by its title (the
     reader cannot place "an undated note", and "my note “Inês”" says whose words these are)."""
