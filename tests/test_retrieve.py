@@ -219,3 +219,14 @@ def test_a_portuguese_question_over_english_notes_by_everyday_words(tmp_path):
     for _, retriever in bm25_over(notes, tmp_path):
         found = retriever.retrieve("Quanto custou adotar a cadela e de onde é que ela veio?")  # "veio": how it is asked
         assert paths(found)[:1] == ["journal/2025-02-09.md"]
+
+
+def test_casual_english_finds_the_note(tmp_path):
+    from reflect_support import bm25_over
+
+    notes = {"money/2025-04-11.md": "# 2025-04-11\n\nSold the house on Poplar Street for $182,000; closing on May 2.\n",
+             "health/2025-01-20.md": "# 2025-01-20\n\nThe doctor says my A1C is 7.4. Started walking after dinner.\n",
+             "journal/2025-02-01.md": "# 2025-02-01\n\nRehearsal ran late again; the drumline was short two kids.\n"}
+    for _, retriever in bm25_over(notes, tmp_path):
+        assert paths(retriever.retrieve("what did I unload the Poplar St place for?"))[:1] == ["money/2025-04-11.md"]
+        assert paths(retriever.retrieve("what did the doc say when I started walking?"))[:1] == ["health/2025-01-20.md"]

@@ -36,7 +36,7 @@ CHAT_INSTRUCTIONS = (
     "Some excerpts from my notes follow; they may help with the next message. Use them when they are "
     "relevant, cite them as [1], [2], and never invent what they do not say.")
 PATTERN = re.compile(
-    r"\b(keeps?|kept|keeping|always|usually|often|again|pattern|patterns|habit|habits|tends? to|every time|"
+    r"\b(keeps?|kept|keeping|always|usually|usual|often|again|pattern|patterns|habit|habits|tends? to|every time|"
     r"recurring|repeatedly|sempre|costum\w*|de novo|outra vez|volto a|normalmente|geralmente|padrão|padrões|"
     r"hábito|hábitos|repetidamente|tendência)(?!\w)|总是|经常|老是|习惯|每次|每回|一般|通常|往往|平时|一.{1,4}就"
     r"|\b(?:what (?:happens|do I do)|how do I (?:deal|cope|react|handle))\b[^?]*\bwhen\b"

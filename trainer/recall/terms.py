@@ -49,7 +49,7 @@ decide decided deciding decision choose chose chosen choosing pick picked think 
 tell know say said reason reasons usually often always keep kept note notes wrote write name named
 making doing getting go goes going went gone move moved moving start started stop stopped quit
 leave left come came happen happens happened remind end ended ending tend tends switch switched
-exactly truly behind
+exactly truly behind kill killed trigger usual
 acabámos acabamos veio vem vieram vim continuo continua continuar
 decidi escolhi decisão decisões motivo razão razões acho pensei quis fiz fazer sair saí fui ir mudar mudei
 deixei deixar comecei começar parei parar
@@ -181,7 +181,7 @@ STOPWORDS = STOPWORDS | {fold(w) for w in STOPWORDS}  # "nao" typed for "não"
 
 GLOSSARY = """
 buy bought purchase | comprar comprei compra | 购买 买了 买的
-sell sold rid | vender vendi venda | 卖掉 卖了 出售
+sell sold rid unload unloaded offload | vender vendi venda | 卖掉 卖了 出售
 flat apartment | apartamento | 公寓
 house home | casa | 房子 家里
 rent | renda aluguer arrendar aluguel alugar | 房租 租金 租房
@@ -206,7 +206,7 @@ family | família | 家人 家里
 wife | mulher esposa | 老婆 妻子
 husband | marido | 老公 丈夫
 child children kids | filho filha filhos | 孩子 儿子 女儿
-doctor | médico médica | 医生
+doctor doc gp | médico médica | 医生
 lesson lessons class classes | aula aulas lição lições | 上课 课程
 learn learned learnt | aprender aprendi | 学习 学会
 mistake mistakes wrong error | erro erros errado | 错误 犯错
@@ -358,6 +358,8 @@ promotion | promoção | 升职
 raise | aumento | 加薪
 pottery ceramics clay | cerâmica argila barro | 陶瓷 陶土
 kiln oven | forno | 烤箱
+camper caravan trailer motorhome rv | caravana autocaravana trailer | 房车
+street st | rua | 街道
 adopt adopted adoption | adotar adotei adoptar adoptei adoção | 领养 收养
 deposit | sinal caução | 押金 定金
 north northern | norte | 北方
@@ -564,7 +566,7 @@ def rouge_tokens(text: str) -> list[str]:
     return out
 
 
-PATTERN_WORDS = frozenset(terms("keep kept always usually often again pattern patterns habit habits tend mistake "
+PATTERN_WORDS = frozenset(terms("keep kept always usually usual often again pattern patterns habit habits tend mistake "
                                 "mistakes lesson lessons learned learn wrong repeatedly recurring sempre costumo "
                                 "erro erros volto cometer aprendi", keep_stopwords=True))
 """A pattern question's own words: they say a pattern is asked for, not what it is about."""
