@@ -164,3 +164,14 @@ def test_chinese_questions_of_a_plain_shape_need_a_sentence_of_that_shape(tmp_pa
     called = expected("王阿姨的儿子叫什么名字？")
     assert not answers(called, "王阿姨的儿子叫什么名字？", "王阿姨和她儿子把爸送到医院。", "2025-07-13")
     assert answers(called, "王阿姨的儿子叫什么名字？", "王阿姨的儿子叫刘强，在医院上班。", "2025-07-13")
+
+
+def test_what_someone_earns_and_in_what_year_need_a_sentence_of_that_shape():
+    earns = expected("quanto é que o Nuno tira por mês da tasca?")
+    assert earns.kind == "earnings" and expected("How much does Tom make at the depot?").kind == "earnings"
+    assert not answers(earns, "quanto é que o Nuno tira por mês da tasca?", "O Nuno faz as compras ao sábado.", "Nuno")
+    assert answers(earns, "quanto é que o Nuno tira por mês da tasca?", "O Nuno tira 1.400 € por mês.", "Nuno")
+    year = expected("em que ano é que o Rui foi viver para Lisboa?")
+    assert year.kind == "year" and expected("What year did I start climbing?").kind == "year"
+    assert not answers(year, "em que ano é que o Rui foi viver para Lisboa?", "O Rui vive em Lisboa, perto do rio.", "Rui")
+    assert answers(year, "em que ano é que o Rui foi viver para Lisboa?", "O Rui mudou-se para Lisboa em 2019.", "Rui")

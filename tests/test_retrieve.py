@@ -230,3 +230,18 @@ def test_casual_english_finds_the_note(tmp_path):
     for _, retriever in bm25_over(notes, tmp_path):
         assert paths(retriever.retrieve("what did I unload the Poplar St place for?"))[:1] == ["money/2025-04-11.md"]
         assert paths(retriever.retrieve("what did the doc say when I started walking?"))[:1] == ["health/2025-01-20.md"]
+
+
+def test_european_portuguese_as_spoken_finds_the_note(tmp_path):
+    from reflect_support import bm25_over
+
+    notes = {"decisoes/2024-10-02-fechar-segundas.md": "# Fechar às segundas\n\nA partir de novembro a tasca fecha "
+             "às segundas. As segundas faturavam 180 € e eu estava a trabalhar doze dias seguidos.\n",
+             "diario/2025-03-04.md": "# 2025-03-04\n\nQueimei o braço no forno ao tirar o cabrito. Três semanas "
+             "fora da cozinha.\n"}
+    for _, retriever in bm25_over(notes, tmp_path):
+        # "acabei por", "dar", "foram", "pouco" are how it is said, not what it is about
+        assert paths(retriever.retrieve("porque é que acabei por fechar às segundas? foram mesmo por dar pouco?"))[:1] \
+            == ["decisoes/2024-10-02-fechar-segundas.md"]
+        assert paths(retriever.retrieve("when did I burn my arm, and how long was I out of the kitchen?"))[:1] == \
+            ["diario/2025-03-04.md"]

@@ -54,10 +54,15 @@ ASKS = (
     Ask("earnings",
         re.compile(r"\bhow much (?:do|did|does|will|would) (?:I|we) (?:earn|make|get paid)\b|\b(?:was|were) (?:I|we) paid\b|"
                    r"\bmy (?:salary|wage|wages|pay)\b|\bquanto (?:é que )?(?:ganho|ganhei|ganhamos|recebo|recebi)\b|"
+                   r"\bquanto (?:é que )?(?:o|a) \w+ (?:ganha|recebe|tira|leva)\b|"
+                   r"\bhow much (?:does|did) \w+ (?:earn|make|take home)\b|"
                    r"\bo meu (?:salário|ordenado)\b|工资|月薪|年薪|(?:挣|赚|收入)多少", I),
         (re.compile(MONEY, I), re.compile(r"\b(?:earn|earns|earned|salary|wage|wages|paid me|pays me|pay me|paid|"
                                           r"get paid|got paid|ganho|ganhei|ganhamos|recebo|recebi|salário|ordenado|"
-                                          r"pagam-me|pagaram-me)\b|工资|月薪|年薪|收入|到手", I))),
+                                          r"pagam-me|pagaram-me|ganha|recebe|tira|tiro|take home|takes home)\b|工资|月薪|年薪|收入|到手", I))),
+    Ask("year",
+        re.compile(r"\b(?:em|no) que ano\b|\bwhat year\b|\bwhich year\b|哪年|哪一年", I),
+        (re.compile(r"\b(?:19|20)\d\d\b|\blast year\b|\bano passado\b|去年|前年|今年", I),)),
     Ask("phone",
         re.compile(r"\b(?:phone|mobile|cell) number\b|\bnúmero de (?:telefone|telemóvel)\b|电话号码|手机号", I),
         (re.compile(r"(?<![\d-])\+?\d(?:[ ().-]{0,2}\d){8,}|<REDACTED>", I),)),  # nine digits or more: not a date

@@ -39,7 +39,8 @@ qualquer quaisquer cada todo toda todos todas tudo nada outro outra outros outra
 algumas nenhum nenhuma ainda depois antes também bem só aqui ali então assim pois nem num numa
 mesmo mesma pra pro pras pros tá tô né vc vcs pq tb tbm msm q qto qdo qnd cmg afinal
 aquela aquele aquilo aquelas aqueles comigo contigo alguém ninguém coisa coisas jeito
-sou és somos eram estou está estava estão estive tive teve tinha temos vou vai vamos ia seria
+sou és somos eram estou está estava estão estive tive teve tinha temos vou vai vamos ia seria foram
+pouco pouca poucos poucas
 """.split())
 """Portuguese function words: a question in Portuguese is searched by its subject words alone."""
 STOPWORDS = STOPWORDS | PORTUGUESE_STOPWORDS
@@ -50,6 +51,7 @@ tell know say said reason reasons usually often always keep kept note notes wrot
 making doing getting go goes going went gone move moved moving start started stop stopped quit
 leave left come came happen happens happened remind end ended ending tend tends switch switched
 exactly truly behind kill killed trigger usual
+dar dava dá deu pôr pus acabei acabou
 acabámos acabamos veio vem vieram vim continuo continua continuar
 decidi escolhi decisão decisões motivo razão razões acho pensei quis fiz fazer sair saí fui ir mudar mudei
 deixei deixar comecei começar parei parar
@@ -311,7 +313,7 @@ morning mornings | manhã manhãs | 早上 上午
 night nights evening | noite noites | 晚上 夜里
 fair | feira | 集市
 shop store | loja | 商店 网店
-finish finished | terminar terminei terminou acabar acabei acabou | 完成 结束 做完
+finish finished | terminar terminei terminou acabar | 完成 结束 做完
 teacher | professor professora | 老师
 student students pupil pupils | aluno aluna alunos alunas | 学生
 exchange | intercâmbio | 交换
@@ -358,6 +360,13 @@ promotion | promoção | 升职
 raise | aumento | 加薪
 pottery ceramics clay | cerâmica argila barro | 陶瓷 陶土
 kiln oven | forno | 烤箱
+viver vive vivo | morar mora moro | 住在 居住
+burn burned burnt | queimadura queimei queimou | 烫伤 烧伤
+arm arms | braço braços | 胳膊 手臂
+hand hands | mão mãos | 手指
+leg legs | perna pernas | 腿疼
+sign signed | assinar assinei assinou | 签字 签了
+breakdown breakdowns | avaria avarias avariou | 故障 坏了
 camper caravan trailer motorhome rv | caravana autocaravana trailer | 房车
 street st | rua | 街道
 adopt adopted adoption | adotar adotei adoptar adoptei adoção | 领养 收养
