@@ -230,6 +230,8 @@ def test_casual_english_finds_the_note(tmp_path):
     for _, retriever in bm25_over(notes, tmp_path):
         assert paths(retriever.retrieve("what did I unload the Poplar St place for?"))[:1] == ["money/2025-04-11.md"]
         assert paths(retriever.retrieve("what did the doc say when I started walking?"))[:1] == ["health/2025-01-20.md"]
+        assert paths(retriever.retrieve("what stuff did I get for the place when I unloaded it?"))[:1] == \
+            ["money/2025-04-11.md"]  # a place is a house; "stuff" says nothing
 
 
 def test_european_portuguese_as_spoken_finds_the_note(tmp_path):

@@ -26,7 +26,7 @@ so some such than that the their theirs them themselves then there these they th
 too under until up very was we were what when where which while who whom why will with would you your
 yours yourself yourselves also ever still much many get got make made let lets ll ve re s t d m im
 one want wanted really actually something anything thing things way
-someone somebody anyone anybody everyone everybody onto upon euro euros whenever wherever whatever
+someone somebody anyone anybody everyone everybody onto upon euro euros whenever wherever whatever stuff
 """.split())
 """Function words, dropped from questions and notes alike. ("own" is kept: "own the files".)"""
 STOPWORDS = STOPWORDS - {"own"}  # ("again" is kept too: it is how a pattern is written)
@@ -185,7 +185,7 @@ GLOSSARY = """
 buy bought purchase | comprar comprei compra | 购买 买了 买的
 sell sold rid unload unloaded offload | vender vendi venda | 卖掉 卖了 出售
 flat apartment | apartamento | 公寓
-house home | casa | 房子 家里
+house home place | casa | 房子 家里
 rent | renda aluguer arrendar aluguel alugar | 房租 租金 租房
 money | dinheiro grana | 花钱 存钱 赚钱 省钱
 cost costs price | custo custou preço custa | 花了 价格 费用
