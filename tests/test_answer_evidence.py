@@ -527,3 +527,25 @@ def test_a_question_in_other_words_than_the_note_still_finds_it(tmp_path):
     assert "paperwork would eat the engine room time" in got.text, got.text
     got = ask_over(LOAN, "quando é que a mãe caiu e o que é que ela fez?", tmp_path / "c")
     assert "Partiu o pulso esquerdo" in got.text, got.text  # "fez" asks; no note need say it
+
+
+def test_a_note_on_the_subject_outranks_lessons_on_anything_else(tmp_path):
+    """Many notes say "again" or "mistake"; the note on talking to people says neither. Among the
+    notes gathered for a pattern question about talking to users, it comes first."""
+    from dataclasses import replace
+
+    from reflect_support import bm25_over
+
+    from trainer.recall.answer import reflect_for, with_evidence
+
+    notes = {f"journal/2025-01-{d:02d}.md": f"# 2025-01-{d:02d}\n\nSame mistake again with the {thing}: I learned "
+             f"nothing, wrong again.\n" for d, thing in enumerate(
+                 "shed gutter budget oven fence bike boiler tyres printer garden roof van taxes clock".split(), 1)}
+    notes["reading/interviews.md"] = "# Interviews\n\nTalk to people about their last week, not about your idea.\n"
+    notes["projects/app.md"] = "# The app\n\nI talked to two users after building the app for a month.\n"
+    question = "What have I learned about talking to users before building?"
+    for index, retriever in bm25_over(notes, tmp_path):
+        found = reflect_for(index, question, retriever)
+        gathered = with_evidence(index, retriever, replace(found, sources=[]), question)
+        assert found.pattern
+        assert {s.path for s in gathered.sources[:2]} == {"projects/app.md", "reading/interviews.md"}

@@ -142,6 +142,7 @@ def with_decision_stories(index: Index, reflection: Reflection, question: str) -
     return replace(reflection, sources=sources, timelines=reflection.timelines + added)
 
 
+SUBJECT_WEIGHT = 2.0  # a note holding the pattern's subject outranks one holding lesson words alone
 EVIDENCE_WORDS = ("again wrong lesson lessons mistake mistakes learned hindsight regret lição lições aprendi erro "
                   "erros errado voltei outra novo 再次 又一 每次 每回 教训 犯错 错误 后悔 反思 复盘 毛病 总是 老是")
 """Where a person writes down what recurs: "what I got wrong", "again", "o que aprendi", "voltei a",
@@ -158,15 +159,15 @@ def with_evidence(index: Index, retriever: Retriever, reflection: Reflection, qu
     if not reflection.pattern:
         return reflection
     subject = [t for t in retriever.terms_of(question) if t not in PATTERN_WORDS and not is_frame(t)]
-    lists = [retriever.bm25(terms(EVIDENCE_WORDS), limit=PATTERN_SOURCES * 2)]
+    lists = [(1.0, retriever.bm25(terms(EVIDENCE_WORDS), limit=PATTERN_SOURCES * 2))]
     if subject:
-        lists.append(retriever.bm25(retriever.expand(subject), limit=PATTERN_SOURCES * 2))
+        lists.append((SUBJECT_WEIGHT, retriever.bm25(retriever.expand(subject), limit=PATTERN_SOURCES * 2)))
         akin = sorted({m for mates in retriever.akin(subject).values() for m in mates})
-        lists.append(retriever.bm25(akin, limit=PATTERN_SOURCES * 2))  # "cash": savings, sums, contas
+        lists.append((1.0, retriever.bm25(akin, limit=PATTERN_SOURCES * 2)))  # "cash": savings, sums, contas
     fused: dict[str, float] = {}
-    for ranked in lists:
+    for weight, ranked in lists:
         for rank, (path, _) in enumerate(ranked, start=1):
-            fused[path] = fused.get(path, 0.0) + 1.0 / (60 + rank)
+            fused[path] = fused.get(path, 0.0) + weight / (60 + rank)
     sources = list(reflection.sources)
     known = {s.path for s in sources}
     for path in sorted(fused, key=lambda p: -fused[p]):
