@@ -46,7 +46,7 @@ class VaultIndexer:
         if not self.vault.is_dir():
             return IndexState(0, f"vault not found: {self.vault}")
         try:
-            with self._lock, Index.open(self.db) as index:
+            with self.scanning(), Index.open(self.db) as index:
                 self._scan(index, progress)
                 return IndexState(index.count())
         except (IndexUnavailable, OSError, ValueError) as exc:
@@ -54,6 +54,12 @@ class VaultIndexer:
         except Exception as exc:  # noqa: BLE001 - a bug in a parser must not leave "indexing…" forever
             log.exception("indexing %s failed", self.vault)
             return IndexState(0, f"cannot index the vault ({type(exc).__name__}: {exc})")
+
+    @contextmanager
+    def scanning(self) -> Iterator[None]:
+        """Hold the scan lock: what a scan does, for a caller that must not race one."""
+        with self._lock:
+            yield
 
     @contextmanager
     def current(self) -> Iterator:
@@ -64,7 +70,7 @@ class VaultIndexer:
 
         with Index.open(self.db) as index:
             if self.vault.is_dir():
-                with self._lock, contextlib.suppress(VaultUnavailable):  # unplugged: answer from the index as it was
+                with self.scanning(), contextlib.suppress(VaultUnavailable):  # unplugged: answer from the index as it was
                     self._scan(index, None)
             yield index
 

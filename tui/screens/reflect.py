@@ -127,19 +127,14 @@ class ReflectScreen(Screen[None]):
         """Thread: retrieve and build the timeline, then the grounded answer: my own sentences by
         default, or ([chat] answer_style = "prose") the model's prose with every sentence its cited
         note does not support removed. The model is waited for only in the prose style."""
-        from trainer.data.scrub_settings import index_scrub
-        from trainer.paths import index_db
         from trainer.recall.answer import answer
         from trainer.recall.reflect import reflect, reflect_opts
         from trainer.recall.retrieve import Retriever
-        from trainer.vault.index import Index
-        from trainer.vault.scan import scan_vault
 
         worker = get_current_worker()
         cfg = self.brain.cfg
         style = cfg.chat.answer_style
-        with Index.open(index_db(cfg.vault_path)) as index:
-            scan_vault(cfg.vault_path, index, scrub=index_scrub(cfg.vault_path))
+        with self.brain.indexer.current() as index:  # one scan at a time with the app's own (indexer.py)
             retriever = Retriever.open(index, self.dense)
             try:
                 reflection = reflect(index, question, retriever, system_prompt=cfg.chat.system_prompt)
