@@ -175,3 +175,11 @@ def test_what_someone_earns_and_in_what_year_need_a_sentence_of_that_shape():
     assert year.kind == "year" and expected("What year did I start climbing?").kind == "year"
     assert not answers(year, "em que ano é que o Rui foi viver para Lisboa?", "O Rui vive em Lisboa, perto do rio.", "Rui")
     assert answers(year, "em que ano é que o Rui foi viver para Lisboa?", "O Rui mudou-se para Lisboa em 2019.", "Rui")
+
+
+def test_more_ways_of_asking_what_something_costs_or_what_i_earn():
+    assert expected("how much is the insurance on the Honda?").kind == "cost"
+    assert expected("how much child support does Marcelo pay me each month?").kind == "cost"
+    assert expected("what was my annual salary before I went part-time?").kind == "earnings"
+    assert expected("quanto é meu salário na Clínica Vida?").kind == "earnings"
+    assert expected("how much was sitting in the house fund in September?") is None  # a balance, not a price

@@ -53,10 +53,10 @@ ASKS = (
                     r"oferecemos|dei-lhe|demos-lhe|prenda|presente)\b", I),)),
     Ask("earnings",
         re.compile(r"\bhow much (?:do|did|does|will|would) (?:I|we) (?:earn|make|get paid)\b|\b(?:was|were) (?:I|we) paid\b|"
-                   r"\bmy (?:salary|wage|wages|pay)\b|\bquanto (?:é que )?(?:ganho|ganhei|ganhamos|recebo|recebi)\b|"
+                   r"\bmy (?:\w+ )?(?:salary|wage|wages|pay)\b|\bquanto (?:é que )?(?:ganho|ganhei|ganhamos|recebo|recebi)\b|"
                    r"\bquanto (?:é que )?(?:o|a) \w+ (?:ganha|recebe|tira|leva)\b|"
                    r"\bhow much (?:does|did) \w+ (?:earn|make|take home)\b|"
-                   r"\bo meu (?:salário|ordenado)\b|工资|月薪|年薪|(?:挣|赚|收入)多少", I),
+                   r"\b(?:o )?meu (?:salário|ordenado)\b|工资|月薪|年薪|(?:挣|赚|收入)多少", I),
         (re.compile(MONEY, I), re.compile(r"\b(?:earn|earns|earned|salary|wage|wages|paid me|pays me|pay me|paid|"
                                           r"get paid|got paid|ganho|ganhei|ganhamos|recebo|recebi|salário|ordenado|"
                                           r"pagam-me|pagaram-me|ganha|recebe|tira|tiro|take home|takes home)\b|工资|月薪|年薪|收入|到手", I))),
@@ -67,8 +67,8 @@ ASKS = (
         re.compile(r"\b(?:phone|mobile|cell) number\b|\bnúmero de (?:telefone|telemóvel)\b|电话号码|手机号", I),
         (re.compile(r"(?<![\d-])\+?\d(?:[ ().-]{0,2}\d){8,}|<REDACTED>", I),)),  # nine digits or more: not a date
     Ask("cost",
-        re.compile(r"\bhow much (?:did|does|do|will|would|is|was)\b[^?]*\b(?:charge|charged|cost|costs|costing|pay|paid|"
-                   r"spend|spent)\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|pagou|pagar|gastei|"
+        re.compile(r"\bhow much\b[^?]*\b(?:charge|charges|charged|cost|costs|costing|pay|pays|paid|"
+                   r"spend|spent)\b|\bhow much is (?:the|my|our) \w+|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|pagou|pagar|gastei|"
                    r"gasto)\b|多少钱|花了多少", I),
         (re.compile(MONEY, I),)),
     Ask("placing",
