@@ -247,3 +247,14 @@ def test_european_portuguese_as_spoken_finds_the_note(tmp_path):
             == ["decisoes/2024-10-02-fechar-segundas.md"]
         assert paths(retriever.retrieve("when did I burn my arm, and how long was I out of the kitchen?"))[:1] == \
             ["diario/2025-03-04.md"]
+
+
+def test_weekdays_and_seasons_cross_languages(tmp_path):
+    from reflect_support import bm25_over
+
+    notes = {"work/2025-01-10.md": "# 2025-01-10\n\nThird Friday off work since I went to four days. Spent it at the "
+             "allotment.\n",
+             "journal/2024-10-02.md": "# 2024-10-02\n\nAutumn already: the bike commute is dark both ways.\n"}
+    for _, retriever in bm25_over(notes, tmp_path):
+        found = retriever.retrieve("Eu tenho conseguido mesmo não trabalhar às sextas desde que passei a quatro dias?")
+        assert paths(found)[:1] == ["work/2025-01-10.md"]

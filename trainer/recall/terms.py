@@ -37,7 +37,7 @@ este esta aquele qual quais quando onde como quanto quanta quantos quantas foi f
 tenho tem ter há já não sim mais menos muito sobre entre até ao aos à às lhe vez quem lá cá
 qualquer quaisquer cada todo toda todos todas tudo nada outro outra outros outras algum alguma alguns
 algumas nenhum nenhuma ainda depois antes também bem só aqui ali então assim pois nem num numa
-mesmo mesma pra pro pras pros tá tô né vc vcs pq tb tbm msm q qto qdo qnd cmg afinal
+mesmo mesma pra pro pras pros tá tô né vc vcs pq tb tbm msm q qto qdo qnd cmg afinal desde logo
 aquela aquele aquilo aquelas aqueles comigo contigo alguém ninguém coisa coisas jeito
 sou és somos eram estou está estava estão estive tive teve tinha temos vou vai vamos ia seria foram
 pouco pouca poucos poucas
@@ -50,7 +50,7 @@ decide decided deciding decision choose chose chosen choosing pick picked think 
 tell know say said reason reasons usually often always keep kept note notes wrote write name named
 making doing getting go goes going went gone move moved moving start started stop stopped quit
 leave left come came happen happens happened remind end ended ending tend tends switch switched
-exactly truly behind kill killed trigger usual
+exactly truly behind kill killed trigger usual conseguir consegui conseguido conseguiu
 dar dava dá deu pôr pus acabei acabou
 acabámos acabamos veio vem vieram vim continuo continua continuar
 decidi escolhi decisão decisões motivo razão razões acho pensei quis fiz fazer sair saí fui ir mudar mudei
@@ -191,7 +191,7 @@ money | dinheiro grana | 花钱 存钱 赚钱 省钱
 cost costs price | custo custou preço custa | 花了 价格 费用
 expensive | caro cara | 太贵 很贵
 cheap | barato barata | 便宜
-work job | trabalho emprego | 工作 上班
+work job | trabalho trabalhar emprego | 工作 上班
 client customer | cliente | 客户
 earn earned earnings | ganhar ganhei ganho ganha | 挣钱 赚钱
 salary pay | salário ordenado | 工资 薪水 收入
@@ -360,6 +360,21 @@ promotion | promoção | 升职
 raise | aumento | 加薪
 pottery ceramics clay | cerâmica argila barro | 陶瓷 陶土
 kiln oven | forno | 烤箱
+monday mondays | segunda segundas | 周一
+tuesday tuesdays | terça terças | 周二
+wednesday wednesdays | quarta quartas | 周三
+thursday thursdays | quinta quintas | 周四
+friday fridays | sexta sextas | 周五
+saturday saturdays | sábado sábados | 周六
+sunday sundays | domingo domingos | 周日
+spring | primavera | 春天
+summer | verão | 夏天
+autumn | outono | 秋天
+winter | inverno | 冬天
+four | quatro
+five | cinco
+six | seis
+news | notícia notícias | 消息 新闻
 viver vive vivo | morar mora moro | 住在 居住
 burn burned burnt | queimadura queimei queimou | 烫伤 烧伤
 arm arms | braço braços | 胳膊 手臂
