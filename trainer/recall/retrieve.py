@@ -388,8 +388,15 @@ class Retriever:
                   ) if every else {}
         held_by = {t: max([df.get(t, 0)] + [df.get(f, 0) for f in forms(t)]) for t in qterms}  # "comprar" is "buy"
         seams = cjk_seams(qterms, {t for t, n in held_by.items() if n})
-        return {t: 0.0 if is_frame(t) or t in seams else math.log(1 + (total - n + 0.5) / (n + 0.5))
-                * (ABSENT_PAIR if not n and is_cjk(t) else 1.0) for t, n in held_by.items()}
+        weights = {}
+        for t, n in held_by.items():
+            if is_frame(t) or t in seams:
+                weights[t] = 0.0
+                continue
+            weights[t] = math.log(1 + (total - n + 0.5) / (n + 0.5))
+            if not n and is_cjk(t):
+                weights[t] *= ABSENT_PAIR
+        return weights
 
     def doc_terms(self, path: str) -> set[str]:
         row = self.conn.execute(
