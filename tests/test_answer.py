@@ -260,3 +260,31 @@ def test_an_answer_gathered_from_many_notes_stays_short(tmp_path):
         got = answer(index, "What mistake do I keep making with money and takeaway?", retriever=retriever)
         assert got.pattern and len(set(got.cited)) >= 2
         assert count_words(got.text) <= WORDS + FIT_SLACK, got.text
+
+
+def test_why_answers_quote_the_reasons_not_the_merits_of_an_option_not_taken(tmp_path):
+    from reflect_support import bm25_over
+
+    note = """---
+date: 2024-06-03
+---
+# Leaving Ferrol Labs
+
+Decided on 2024-06-03: accept the offer from Quayside and leave Ferrol Labs after two years.
+
+## Options
+
+- **Stay at Ferrol.** Six people, kind founders, the work is mine.
+- **Quayside.** A real data team of eight, routing problems, an office by the river.
+- **The remote offer from Brightwater.** More money than Quayside. Fraud models.
+
+## The reasons
+
+1. I had been the only data person for a year and a half. Nobody reviewed my work.
+2. The runway was eight months.
+3. The salary is 30% higher.
+"""
+    for index, retriever in bm25_over({"decisions/2024-06-leaving.md": note}, tmp_path):
+        got = answer(index, "Why did I leave Ferrol Labs for Quayside?", retriever=retriever)
+        assert "nobody reviewed my work" in got.text.lower() and "30%" in got.text, got.text
+        assert "More money than Quayside" not in got.text, got.text

@@ -277,6 +277,7 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
     previous_rel = 0.0
     echoes = subject_words(cands, weights, subject_of or {}, lessons) if pattern else set()
     in_item = 0  # the sentence's place in its paragraph or list item
+    reasoned = {c.n for c in cands if WHY_HEADING.search(c.heading) and not WHY_NOT.search(c.heading)}
     for c in cands:
         have = set(terms(c.text))
         rel = sum(w for t, w in weights.items() if held(t, have)) / total
@@ -318,8 +319,8 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s += 0.2  # "how do I …?" is answered by my steps
         if c.table and not numeric and not TOTAL_ROW.match(c.text):
             s -= 0.1  # a table row reads badly out of its table (but its total sums it up)
-        if why and OPTIONS_HEADING.search(c.heading):
-            s -= 0.2  # the options weighed are not the reasons
+        if why and OPTIONS_HEADING.search(c.heading):  # the options weighed are not the reasons, and where the
+            s -= 1.0 if c.n in reasoned else 0.2  # note has a reasons section, not quoted: "More money than Tarang"
         if why and AGAINST.match(c.text):
             s -= 0.2  # a cons column argues the other side
         if len(words(c.text)) < 4 and not CJK.search(c.text):

@@ -535,7 +535,7 @@ def blocks(body: str) -> list[Block]:
 
 WHY_QUESTION = re.compile(r"^\s*(why|what made me|how come)\b|\bpor ?qu[eê]\b|为什么|为何|\b(what was the reason|what were the reasons|the reasons? for|qual (?:foi|é|era) (?:o motivo|a razão)|o que me (?:levou|fez)|por que razão)\b",
                           re.IGNORECASE)
-WHY_HEADING = re.compile(r"^(why|reasons?|because|porqu[eê]|por ?que|razões|razão|motivos?)(?!\w)|理由|原因|为什么",
+WHY_HEADING = re.compile(r"^(?:the |my |real |os |as |a |o |meus |minhas )*(why|reasons?|because|porqu[eê]|por ?que|razões|razão|motivos?)(?!\w)|理由|原因|为什么",
                          re.IGNORECASE)
 
 
