@@ -340,6 +340,7 @@ def test_a_chinese_pattern_question_gathers_what_recurs_across_notes(tmp_path):
     part of life ("吵架", "争吵"): both notes are found. (Only the "又" sentence is quoted: the
     sentence after it, what I did, is not near the question's words; see notes/reflect-eval.md.)"""
     assert is_pattern_question("我生气的时候一般会干嘛？") and is_pattern_question("一吵架我就会去干嘛")
+    assert not is_pattern_question("我一个月就花了多少钱？")  # "一个月就": one month, not "whenever"
     vault = bm25_over(CHINESE_PATTERN, tmp_path)
     got = ask(next(vault), "我发火以后一般会干嘛？")
     shown = [s.path for s in got.sources]
