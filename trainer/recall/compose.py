@@ -319,8 +319,10 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s += 0.2  # "how do I …?" is answered by my steps
         if c.table and not numeric and not TOTAL_ROW.match(c.text):
             s -= 0.1  # a table row reads badly out of its table (but its total sums it up)
-        if why and OPTIONS_HEADING.search(c.heading):  # the options weighed are not the reasons, and where the
-            s -= 1.0 if c.n in reasoned else 0.2  # note has a reasons section, not quoted: "More money than Tarang"
+        if why and OPTIONS_HEADING.search(c.heading):
+            # the options weighed are not the reasons; beside a reasons section they are not quoted at
+            # all ("More money than Tarang" was an option not taken, read out as a reason)
+            s -= 1.0 if c.n in reasoned else 0.2
         if why and AGAINST.match(c.text):
             s -= 0.2  # a cons column argues the other side
         if len(words(c.text)) < 4 and not CJK.search(c.text):

@@ -266,12 +266,12 @@ class Retriever:
         wanted = [t for t in asked if not YEAR.fullmatch(t)]
         if not wanted:
             return []
-        lang = language(question)
+        lang = text_language(question)
         known = [t for t in query_terms(question) if t not in asked and not is_frame(t) and forms(t)]
         out = []
         for h in hits:
             note = self.index.get(h.path)
-            if note is None or language(f"{note.title}\n{note.body}") == lang:
+            if note is None or text_language(f"{note.title}\n{note.body}") == lang:
                 continue
             have = self.doc_terms(h.path)
             dated = all(y in have or (note.date or "").startswith(y) for y in asked if y not in wanted)
@@ -584,11 +584,6 @@ def shorten(text: str, weights: dict[str, float], budget: int) -> str:
 
 def split_sentences(text: str) -> list[str]:
     return [u.strip() for u in re.split(r"(?<=[.!?])\s+|(?<=[。！？])", text) if u.strip()]
-
-
-def language(text: str) -> str:
-    """"zh", "pt" or "en": what a question or note is written in, for matching across languages."""
-    return "zh" if mostly_cjk(text) else text_language(text)
 
 
 def mostly_cjk(text: str) -> bool:

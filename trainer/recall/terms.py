@@ -554,7 +554,11 @@ QUESTION_WORDS = frozenset(fold(w) for w in "what who why how when where which d
 
 
 def text_language(text: str) -> str:
-    """"pt" or "en", by their commonest little words (a note, a question); "en" when unsure."""
+    """"zh" when most of its letters are Chinese, else "pt" or "en" by their commonest little words
+    (a note, a question); "en" when unsure."""
+    letters = [c for c in text[:4000] if c.isalpha()]
+    if letters and sum(1 for c in letters if CJK.match(c)) / len(letters) > 0.3:
+        return "zh"
     tokens = [t.lower() for t in TOKEN.findall(text[:4000])]
     pt = sum(1 for t in tokens if t in PT_MARKS)
     en = sum(1 for t in tokens if t in EN_MARKS)
