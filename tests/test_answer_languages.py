@@ -298,6 +298,22 @@ def test_what_i_do_in_a_kind_of_situation_is_a_pattern_question():
     assert not is_pattern_question("What did I do when the bank changed its CSV?")
 
 
+def test_everyday_ways_of_asking_about_a_habit_are_pattern_questions():
+    """Asked as people type them ("what wrecks my sleep?", "o que eu vivo fazendo quando…"), these
+    were searched as one fact: a word no note holds ("wreck") then meant "nothing found"."""
+    for question in ("what wrecks my sleep?", "what happens to my sleep whenever there's a deadline?",
+                     "what happens to me after I DJ a wedding?", "what actually works when I'm stuck on a layout?",
+                     "what's the trick for getting Owen to open up?", "what does my sleep look like before a deadline?",
+                     "o que eu vivo fazendo quando alguém me pede um favor?", "o q acontece comigo qdo eu durmo pouco?",
+                     "o que eu faço pra esfriar a cabeça depois de uma discussão?", "eu sou de deixar tudo pra última hora?",
+                     "qual jeito de estudar funciona melhor pra mim?", "o que acontece com a glicose toda vez que há festa?",
+                     "tenho conseguido não trabalhar às sextas?", "心里有事的时候，我晚上睡得咋样？"):
+        assert is_pattern_question(question), question
+    for question in ("what did I buy in May?", "What does Jonas do?", "o que eu fiz em maio?",
+                     "what time does the market open?", "你什么时候去的上海？"):
+        assert not is_pattern_question(question), question
+
+
 def test_a_question_about_what_i_am_like_is_a_pattern_question():
     """Before, these were searched like a fact and, sharing few words with any one note, got
     "nothing found"."""

@@ -42,7 +42,13 @@ PATTERN = re.compile(
     r"|\b(?:what (?:happens|do I do)|how do I (?:deal|cope|react|handle))\b[^?]*\bwhen\b"
     r"|\bo que (?:é que )?(?:me )?acontece\b[^?]*\bquando\b"
     r"|^\s*(?:do|am) I\b|\bhow (?:good|bad|consistent|reliable) am I\b|\bdo I (?:actually|really|ever|normally|generally)\b"
-    r"|^\s*(?:será que )?(?:sou|costumo)\b|\bshould I\b",
+    r"|^\s*(?:será que )?(?:sou|costumo)\b|\bshould I\b"
+    r"|\b(?:whenever|toda vez que|sempre que|cada vez que)\b|\bwhat happens to (?:me|my)\b"
+    r"|\bwhat (?:actually |really )?works(?: best)? (?:when|for me)\b|\bwhat'?s the trick\b"
+    r"|\bwhat (?:\w+s|messes up|throws off) my \w+\s*\??$|\bwhat does my \w+ look like\b"
+    r"|\bo q(?:ue)? (?:é que )?(?:me )?acontece (?:comigo|com)\b|\bo q(?:ue)? (?:é que )?(?:eu )?(?:faço|vivo \w+ndo)\b"
+    r"|\b(?:funciona|resulta)(?: melhor)? (?:pra|para) mim\b|\b(?:eu )?sou de \w+r\b|\btenho conseguido\b"
+    r"|的时候[^？?]*(?:咋样|怎么样|会怎样)",
     re.IGNORECASE)
 """Also a question about what I do in a kind of situation ("what happens to my nights when I'm
 anxious about cash?"): present tense and "when" ask for what recurs; and one that asks what I am
