@@ -549,3 +549,32 @@ def test_a_note_on_the_subject_outranks_lessons_on_anything_else(tmp_path):
         gathered = with_evidence(index, retriever, replace(found, sources=[]), question)
         assert found.pattern
         assert {s.path for s in gathered.sources[:2]} == {"projects/app.md", "reading/interviews.md"}
+
+
+CARE_HOME = """---
+date: 2025-02-16
+---
+# A minha mãe vai para um lar
+
+**Decisão:** a minha mãe entra no Lar Quinta da Ribeira, em Repeses, a 3 de março de 2025. Quarto
+individual, com janela para o jardim.
+
+**Custo:** €1.280 por mês, tudo incluído menos farmácia. Eu pago €780, o Rui paga €500. A casa da
+Rua Direita fica como está por agora, com a luz e a água a €60 por mês.
+
+**Razões:**
+1. Duas quedas em três semanas, a 9 e a 30 de janeiro.
+2. A Dona Amélia sai no fim de março e não há substituta que a minha mãe aceite.
+3. A médica recomenda vigilância de 24 horas.
+
+Visitei três lares no sábado. O terceiro tinha um gato no jardim. Foi esse.
+"""
+
+
+def test_a_bold_reasons_label_over_a_list_heads_the_reasons(tmp_path):
+    """"**Razões:**" on its own line names the list under it as "Razões:" does: the why answer
+    gives the reasons, not the costs paragraph's sums."""
+    for index, retriever in bm25_over({"decisoes/lar-da-mae.md": CARE_HOME}, tmp_path):
+        got = answer(index, "Porque é que pus a minha mãe num lar?", retriever=retriever)
+        for reason in ("Duas quedas", "Dona Amélia sai", "vigilância de 24 horas"):
+            assert reason in got.text, got.text

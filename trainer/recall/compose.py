@@ -113,6 +113,8 @@ def note_sentences(note: Note, n: int, rank: int) -> list[Candidate]:
         block_heading = heading
         if label:  # "Reasons:" over a list names the list, as a heading would
             block_heading, parts = label.group(1), parts[1:]
+        elif lead := BOLD_LEAD.match(parts[0]):  # "**Porquê:** 1. A segunda não dá." names its paragraph
+            block_heading = lead.group(1)
         header: list[str] = []
         for item in parts:
             items += 1
@@ -136,8 +138,10 @@ def note_sentences(note: Note, n: int, rank: int) -> list[Candidate]:
     return out
 
 
-LABEL = re.compile(r"^\s*([^\n:]{1,60}):\s*$")
-"""A line like "Reasons:" or "Razões:" that heads the list under it."""
+LABEL = re.compile(r"^\s*(?:\*\*|__)?([^\n:*_]{1,60}?)(?:\*\*|__)?\s*[:：](?:\*\*|__)?\s*$")
+"""A line like "Reasons:", "**Razões:**" or "**理由**：" that heads the list under it."""
+BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)([^\n:*_]{1,60}?)\s*(?:[:：](?:\*\*|__)|(?:\*\*|__)[:：])\s*\S")
+"""A paragraph that opens with a bold label ("**Why:** the van is…"): the label heads it."""
 SEE_ALSO = re.compile(r"^(see|cf\.?|related|more in)\b[^.]{0,60}\.?$", re.IGNORECASE)
 
 
