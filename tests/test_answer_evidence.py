@@ -578,3 +578,37 @@ def test_a_bold_reasons_label_over_a_list_heads_the_reasons(tmp_path):
         got = answer(index, "Porque é que pus a minha mãe num lar?", retriever=retriever)
         for reason in ("Duas quedas", "Dona Amélia sai", "vigilância de 24 horas"):
             assert reason in got.text, got.text
+
+
+CARE_HOME_EN = """---
+date: 2025-02-16
+---
+# Mum goes into a care home
+
+Decided: Mum moves into Quinta da Ribeira on 3 March 2025. Single room, garden window, £1,280 a month.
+
+Reasons: two falls in three weeks, in January. The second one needed stitches. Her carer Amelia
+leaves at the end of March and Mum has refused both replacements.
+"""
+FIRST_DAY = """---
+date: 2025-03-04
+---
+# First day at Quinta da Ribeira
+
+Dropped Mum off yesterday. She thought it was a hotel and asked if breakfast was included. The
+director said yes and Mum was delighted. Hung her coat, put Dad's photo on the bedside table.
+
+To my brother, to the aunts, to everyone at work I said the same: it was the falls, she couldn't be
+alone any more. The falls were the reason I gave out loud, and it's true. But that wasn't what made me
+pick up the phone. I couldn't answer calls at three in the morning and be at the hospital by nine.
+I chose sleep.
+"""
+
+
+def test_what_follows_a_turn_from_the_given_reason_is_quoted_as_the_real_one(tmp_path):
+    """"But that wasn't what made me pick up the phone." says the real reason comes next: the
+    sentences after it are quoted, not only the turn itself."""
+    notes = {"decisions/mum-care-home.md": CARE_HOME_EN, "journal/2025-03-04.md": FIRST_DAY}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "Why did I put Mum in a care home?", retriever=retriever)
+        assert "three in the morning" in got.text and "I chose sleep" in got.text, got.text

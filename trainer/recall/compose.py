@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from trainer.recall.decisions import CHANGES, DECIDED, Timeline
+from trainer.recall.decisions import CHANGES, DECIDED, REAL_REASON, Timeline
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, expand, plain
 from trainer.vault.parse import prose
@@ -281,6 +281,7 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
     previous_rel = 0.0
     echoes = subject_words(cands, weights, subject_of or {}, lessons) if pattern else set()
     in_item = 0  # the sentence's place in its paragraph or list item
+    turn = -1  # where in this paragraph I said the stated reason was not it, or what the real one was
     reasoned = {c.n for c in cands if WHY_HEADING.search(c.heading) and not WHY_NOT.search(c.heading)}
     for c in cands:
         have = set(terms(c.text))
@@ -292,6 +293,12 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
         in_item = in_item + 1 if previous_same_item else 0
         if previous_same_item:
             s += NEIGHBOUR_SHARE * previous_rel  # "HSK 3 passed in December. 251 out of 300."
+        if why and previous_same_item and turn >= 0 and in_item - turn <= TURN_REACH:
+            s += TURN_SHARE  # "But that wasn't what made me call. I couldn't answer the phone at 3am …"
+        if not previous_same_item:
+            turn = -1
+        if why and TURN.search(c.text):
+            turn = in_item
         previous, previous_rel = c, rel
         title = TITLE_SHARE * sum(w for t, w in weights.items() if held(t, titles.get(c.n, ())) and not held(t, have)) / total
         s += 0.5 * title if pattern else title
@@ -335,6 +342,15 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s -= 0.2  # a question, or a lead-in whose list is not quoted ("Reasons, as I gave them to him:")
         scored.append((s, c))
     return scored
+
+
+TURN = re.compile(REAL_REASON.pattern.replace("|其实", "") + r"|\b(?:but|mas) (?:that|it|isso|não foi isso)\b[^.!?]{0,30}\b(?:wasn'?t|was not|não)\b|"
+                  r"\b(?:but|mas) não foi isso\b|\bo que me fez \w+(?: \w+)? foi\b|\bwhat (?:actually |really )?made me \w+(?: \w+)? was\b|"
+                  r"\bwas (?:just )?the excuse\b|\bfoi (?:só )?a desculpa\b",
+                  re.IGNORECASE)
+"""Where I turn from the reason I gave to the one that was: the sentences after it say the real one."""
+TURN_SHARE = 0.4  # 0.25 and 0.15 moved fewer facts on the 26 sets
+TURN_REACH = 3  # sentences after the turn that it lifts
 
 
 RECURS = re.compile(r"\b(again|every time|each time|once more|the same|same mistake|never again|as usual|"
