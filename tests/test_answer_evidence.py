@@ -612,3 +612,28 @@ def test_what_follows_a_turn_from_the_given_reason_is_quoted_as_the_real_one(tmp
     for index, retriever in bm25_over(notes, tmp_path):
         got = answer(index, "Why did I put Mum in a care home?", retriever=retriever)
         assert "three in the morning" in got.text and "I chose sleep" in got.text, got.text
+
+
+@pytest.mark.parametrize("question", ["pq eu pus a minha mãe num lar afinal?",
+                                      "foi mesmo pelas quedas que a minha mãe foi para um lar?"])
+def test_a_why_asked_in_everyday_words_gets_the_reasons(tmp_path, question):
+    """"pq", "foi mesmo pelas…", "remind me why", "what was really behind", "为啥" ask for reasons
+    as "porque é que" does: the answer gives the reasons section, not the costs."""
+    for index, retriever in bm25_over({"decisoes/lar-da-mae.md": CARE_HOME}, tmp_path):
+        got = answer(index, question, retriever=retriever)
+        for reason in ("Duas quedas", "Dona Amélia sai", "vigilância de 24 horas"):
+            assert reason in got.text, got.text
+
+
+def test_questions_that_ask_for_my_reasons_in_other_words_are_why_questions():
+    from trainer.recall.retrieve import WHY_QUESTION
+    for question in ("remind me why I ditched Adobe for Affinity?", "What was my reasoning for the day rate?",
+                     "what was really behind selling Maria Lua?", "what actually made me kill off the podcast?",
+                     "was the roof honestly the reason I sold dad's place?", "was it really the pay?",
+                     "what was the actual point of taking a table at the fair?", "pq eu larguei o coral?",
+                     "o que é que me fez ir para o curso?", "escolhi o pedreiro só por causa do preço?",
+                     "当初为啥要领养土豆？", "把个股全卖了,当时到底是怎么想的", "真的是为了老伴的腿吗？"):
+        assert WHY_QUESTION.search(question), question
+    for question in ("when did I first top a V5?", "quanto eu paguei no torno?", "What is my HSK 3 score?",
+                     "阿嬷是哪天摔的？"):
+        assert not WHY_QUESTION.search(question), question

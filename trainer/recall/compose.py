@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from trainer.recall.decisions import CHANGES, DECIDED, REAL_REASON, Timeline
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question
-from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, expand, plain
+from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, WHY_QUESTION, expand, plain
 from trainer.vault.parse import prose
 from trainer.recall.terms import (PATTERN_WORDS, STOPWORDS, held, is_frame, query_terms, stem, terms,
                                   text_language, words)
@@ -224,8 +224,7 @@ def quotable(sentence: str) -> bool:
 
 # --- ranking ------------------------------------------------------------------------------------
 
-WHY = re.compile(r"^\s*(why|what made me|how come)\b|\bpor ?que\b|\bporquê\b|为什么|为何|原因|\b(what was the reason|what were the reasons|the reasons? for|qual (?:foi|é|era) (?:o motivo|a razão)|o que me (?:levou|fez)|por que razão)\b",
-                 re.IGNORECASE)
+WHY = WHY_QUESTION
 REASON_CUE = re.compile(
     r"\b(because|so that|so I|since|the real reason|real reason|I wanted|I want|I needed|in order to|"
     r"which (?:is|was) why|that is why|mattered|porque|pois|para que|queria|quero|por causa)\b|因为|所以|决定|为了|原因",

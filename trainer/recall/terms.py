@@ -31,7 +31,7 @@ someone somebody anyone anybody everyone everybody onto upon euro euros whenever
 """Function words, dropped from questions and notes alike. ("own" is kept: "own the files".)"""
 STOPWORDS = STOPWORDS - {"own"}  # ("again" is kept too: it is how a pattern is written)
 PORTUGUESE_STOPWORDS = frozenset("""
-o a os as um uma uns umas de do da dos das em no na nos nas por pelo pela para com sem que quê porque
+o a os as um uma uns umas de do da dos das em no na nos nas por pelo pela pelos pelas dum duma nuns numas para com sem que quê porque
 porquê e ou mas se eu me mim meu minha meus minhas tu te você ele ela nós eles elas isso isto esse essa
 este esta aquele qual quais quando onde como quanto quanta quantos quantas foi fui era é são ser estar
 tenho tem ter há já não sim mais menos muito sobre entre até ao aos à às lhe vez quem lá cá
