@@ -608,10 +608,20 @@ I chose sleep.
 def test_what_follows_a_turn_from_the_given_reason_is_quoted_as_the_real_one(tmp_path):
     """"But that wasn't what made me pick up the phone." says the real reason comes next: the
     sentences after it are quoted, not only the turn itself."""
-    notes = {"decisions/mum-care-home.md": CARE_HOME_EN, "journal/2025-03-04.md": FIRST_DAY}
+    notes = {"family/mum-care-home.md": CARE_HOME_EN, "journal/2025-03-04.md": FIRST_DAY}
     for index, retriever in bm25_over(notes, tmp_path):
         got = answer(index, "Why did I put Mum in a care home?", retriever=retriever)
         assert "three in the morning" in got.text and "I chose sleep" in got.text, got.text
+
+
+def test_a_later_note_saying_the_reason_given_was_not_what_made_me_is_an_admission(tmp_path):
+    """Linked to the decision, "But that wasn't what made me pick up the phone. I couldn't answer
+    calls at three in the morning…" takes the stated reason back: it is told as "I admitted"."""
+    linked = FIRST_DAY.replace("Dropped Mum off yesterday.", "Dropped Mum off yesterday ([[mum-care-home]]).")
+    notes = {"decisions/mum-care-home.md": CARE_HOME_EN, "journal/2025-03-04.md": linked}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "Why did I put Mum in a care home?", retriever=retriever)
+        assert "On 2025-03-04 I admitted" in got.text and "three in the morning" in got.text, got.text
 
 
 @pytest.mark.parametrize("question", ["pq eu pus a minha mãe num lar afinal?",
@@ -637,3 +647,41 @@ def test_questions_that_ask_for_my_reasons_in_other_words_are_why_questions():
     for question in ("when did I first top a V5?", "quanto eu paguei no torno?", "What is my HSK 3 score?",
                      "阿嬷是哪天摔的？"):
         assert not WHY_QUESTION.search(question), question
+
+
+HALF = """---
+date: 2025-02-02
+---
+# Signing up for the Porto half marathon
+
+Decided: I'm running the Porto half marathon on 4 May.
+
+Reasons: Marta has asked me three years in a row, and the club bus is €15 return. My knee has held
+up for six weeks of 10 km runs.
+"""
+VAN = """---
+date: 2024-11-02
+---
+# Buying the van
+
+Decided: I'm buying the Transit van from Rui for €6,500, because the bike trailer can't carry the
+market stall.
+"""
+SATURDAY = """---
+date: 2025-03-01
+---
+# Saturday
+
+Long run by the river, 14 km. Marta says the half will be hot.
+"""
+
+
+def test_a_why_question_in_words_my_notes_lack_is_answered_by_the_decision_it_names(tmp_path):
+    """"how come I caved and entered…" shares only "half marathon" with the note; words no note
+    holds had sunk it to "nothing found". A decision's subject words find it; a verb of deciding
+    alone ("buy") does not."""
+    notes = {"decisions/porto-half.md": HALF, "decisions/van.md": VAN, "journal/2025-03-01.md": SATURDAY}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "how come I caved and entered that half marathon eventually?", retriever=retriever)
+        assert not got.nothing_found and "three years in a row" in got.text, got.text
+        assert answer(index, "Why did I buy a boat?", retriever=retriever).nothing_found

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from trainer.vault import derived
 from trainer.db import transaction
@@ -117,8 +118,16 @@ class Section:
 
 
 def is_decision_note(note: Note) -> bool:
+    """Typed or tagged a decision, or kept in a folder of decisions ("decisions/", "decisões/", "决定/"):
+    a vault that files its decisions together rarely tags them as well."""
     kind = str(note.frontmatter.get("type", "")).strip().lower()
-    return kind in ("decision", "decisão", "decisao") or bool({"decision", "decisão", "decisao"} & {t.lower() for t in note.tags})
+    folders = {part.lower() for part in PurePosixPath(note.path).parts[:-1]}
+    return (kind in DECISION_NAMES or bool(DECISION_NAMES & {t.lower() for t in note.tags})
+            or bool(DECISION_FOLDERS & folders))
+
+
+DECISION_NAMES = frozenset({"decision", "decisão", "decisao"})
+DECISION_FOLDERS = frozenset({"decision", "decisions", "decisão", "decisao", "decisões", "decisoes", "决定", "决策"})
 
 
 def extract(note: Note) -> list[Decision]:
@@ -350,7 +359,8 @@ def cross_revisions(decision: Decision, later: Note, elsewhere=None) -> list[Rev
 REAL_REASON = re.compile(r"\b(the real reason|the truth is|the honest reason|a verdadeira razão|a razão verdadeira|"
                          r"na verdade|a verdade é|the true ones?|the true reason|i (?:didn'?t|did not) \w+ because|"
                          r"it was really (?:about|because)|acho que foi|foi mais por|afinal foi|foi por mim|"
-                         r"that'?s why I (?:picked|chose|did|went|said)|underneath)(?!\w)|真正的原因|其实",
+                         r"that'?s why I (?:picked|chose|did|went|said)|underneath|what (?:really |actually )?made me|"
+                         r"o que me (?:fez|levou))(?!\w)|真正的原因|其实",
                          re.IGNORECASE)
 
 
@@ -438,7 +448,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 10  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 11  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from backends.base import GenOpts, Message
 from trainer.recall.decisions import DecisionStore, Timeline
 from trainer.vault.index import Index
-from trainer.recall.retrieve import EXCERPT_CHARS, Hit, Retrieval, Retriever
-from trainer.recall.terms import ASKING_TERMS, rouge_tokens
+from trainer.recall.retrieve import EXCERPT_CHARS, WHY_QUESTION, Hit, Retrieval, Retriever
+from trainer.recall.terms import ASKING_TERMS, DECISION_VERBS, rouge_tokens
 
 NOTHING_FOUND = ("I couldn't find anything in my notes about that, so I won't guess. "
                  "Try other words, or check that the note is in the vault and indexed.")
@@ -152,6 +152,9 @@ def reflect(index: Index, question: str, retriever: Retriever | None = None, k: 
         pattern = is_pattern_question(question)
         retrieval = retriever.retrieve(question, k or (PATTERN_K if pattern else K),
                                        drop=ASKING_TERMS if pattern else frozenset())
+        if retrieval.nothing_found and not pattern and WHY_QUESTION.search(question):
+            store.sync()
+            retrieval = decision_asked_about(retriever, store, retrieval)
         if retrieval.nothing_found:
             return Reflection(question, [], [], [], pattern, [], retrieval)
         store.sync()
@@ -160,6 +163,26 @@ def reflect(index: Index, question: str, retriever: Retriever | None = None, k: 
         store.close()
         if own:
             retriever.close()
+
+
+def decision_asked_about(retriever: Retriever, store: DecisionStore, retrieval: Retrieval) -> Retrieval:
+    """A why question asked in words my notes do not use ("pq eu topei correr a meia maratona?")
+    holds too little of any note to pass as answered; the decision note among the best candidates
+    that holds what the question is about (a word other than a verb of deciding: "maratona", not
+    "topar" or "buy") is its answer. "Why did I buy a boat?" names nothing a decision holds but
+    "buy", and stays unanswered."""
+    weights = retriever.idf(retrieval.terms)
+    subject = {t for t, w in weights.items() if w > 0 and t not in DECISION_VERBS}
+    for hit in retrieval.candidates[:DECISION_CANDIDATES]:
+        if (hit.coverage >= DECISION_COVERAGE and subject & retriever.doc_terms(hit.path)
+                and store.timeline(hit.path) is not None):
+            found = replace(hit, excerpt=retriever.excerpt(hit.path, weights, why=True))
+            return replace(retrieval, hits=[found])
+    return retrieval
+
+
+DECISION_CANDIDATES = 3
+DECISION_COVERAGE = 0.15  # below this the note shares a stray word with the question, no more
 
 
 def assemble(question: str, retrieval: Retrieval, store: DecisionStore, pattern: bool,

@@ -598,5 +598,14 @@ PATTERN_WORDS = frozenset(terms("keep kept always usually usual often again patt
                                 "mistakes lesson lessons learned learn wrong repeatedly recurring sempre costumo "
                                 "erro erros volto cometer aprendi", keep_stopwords=True))
 """A pattern question's own words: they say a pattern is asked for, not what it is about."""
+DECISION_VERBS = frozenset(terms(
+    "buy bought sell sold switch switched move moved quit stop stopped start started leave left join joined take took "
+    "give gave decide decided choose chose pick picked drop dropped get got go went keep kept make made use used try "
+    "tried change changed put pay paid spend spent cost learn learning say said tell told do did have had stay stayed "
+    "sign signed accept accepted turn turned actually really real reason honestly comprar comprei vender vendi mudar "
+    "mudei sair saí deixar deixei parar parei começar comecei decidir decidi escolher escolhi pagar paguei gastar gastei "
+    "ficar fiquei aceitar aceitei recusar recusei tirar tirei ir fui fazer fiz dar dei usar usei ter tive passar passei",
+    keep_stopwords=True))
+"""What any decision does ("buy", "quit", "deixei"), not what it is about ("boat", "concurso")."""
 ASKING_TERMS = PATTERN_WORDS | FRAME_TERMS
 """How a pattern question is asked, not what it asks about: left out of its search while a subject remains."""
