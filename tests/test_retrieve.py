@@ -115,6 +115,23 @@ def test_embeddings_fuse_with_bm25_and_are_cached(tmp_path):
     index.close()
 
 
+@pytest.mark.slow
+def test_a_place_no_note_names_is_not_found_by_meaning_alone(tmp_path):
+    """Every trip with Owen is close in meaning to "the Gatlinburg trip with Owen"; no note names
+    Gatlinburg, so the answer is "nothing found", while the trip the notes do name is found."""
+    pytest.importorskip("sentence_transformers")
+    from trainer.recall import embed
+
+    if not embed.available():
+        pytest.skip("the embedding model package (second-brain[embed]) is not installed")
+    index = indexed(FIXTURE_VAULT.parent / "answer-vault-19", tmp_path)
+    retriever = Retriever.open(index, "on")
+    assert retriever.retrieve("How did the Gatlinburg trip with Owen go?").nothing_found
+    assert not retriever.retrieve("How did the Hocking Hills trip with Owen go?").nothing_found
+    retriever.close()
+    index.close()
+
+
 CHINESE_NOTES = {
     "decisions/2025-03-02 爸爸不搬来.md": "---\ndate: 2025-03-02\n---\n# 爸爸不搬来广州\n\n"
     "跟爸爸商量了一晚上，最后决定他不搬来广州跟我住。他在老家有一帮下棋的朋友，广州夏天太热，"

@@ -179,7 +179,7 @@ class Retriever:
         relevant = [h for h in candidates if self._relevant(h)]
         english = text_language(question) == "en"  # the bundled embedding model reads English only
         named = self._named(question, relevant)
-        if not any(self._strong(h, english) or h.path in named for h in relevant):
+        if not any(self._strong(h, english, wanted) or h.path in named for h in relevant):
             relevant = self._across_languages(question, relevant)
         best = max((h.coverage for h in relevant), default=0.0)
         relevant = [h for h in relevant if h.coverage >= WEAK_SHARE * best or self._close(h)
@@ -307,12 +307,15 @@ class Retriever:
     def _close(self, hit: Hit) -> bool:
         return hit.cosine is not None and hit.cosine >= self.min_cosine
 
-    def _strong(self, hit: Hit, by_meaning: bool = True) -> bool:
+    def _strong(self, hit: Hit, by_meaning: bool = True, wanted: frozenset[str] = frozenset()) -> bool:
         """Good enough that the question counts as answered by the notes at all. Meaning counts
         only for an English question: the English embedding model puts any two Portuguese texts
-        close ("Quanto custou o carro novo?" and a note saying "Custou 9.400 €")."""
+        close ("Quanto custou o carro novo?" and a note saying "Custou 9.400 €"). Nor does it
+        stand for a name the note lacks: "How did the Gatlinburg trip with Owen go?" is close in
+        meaning to every trip with Owen, and no note has Gatlinburg."""
         return hit.coverage >= self.min_coverage or (by_meaning and hit.cosine is not None
-                                                     and hit.cosine >= self.min_cosine)
+                                                     and hit.cosine >= self.min_cosine
+                                                     and wanted <= self.doc_terms(hit.path))
 
     # --- BM25 and term statistics -----------------------------------------------------------
 
