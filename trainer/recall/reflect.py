@@ -181,7 +181,7 @@ def decision_asked_about(retriever: Retriever, store: DecisionStore, retrieval: 
     return retrieval
 
 
-DECISION_CANDIDATES = 3
+DECISION_CANDIDATES = 5
 DECISION_COVERAGE = 0.15  # below this the note shares a stray word with the question, no more
 
 
