@@ -664,8 +664,8 @@ date: 2024-11-02
 ---
 # Buying the van
 
-Decided: I'm buying the Transit van from Rui for €6,500, because the bike trailer can't carry the
-market stall.
+Decided: I'm buying the Transit van from Rui for €6,500 in November 2024, because the bike trailer
+can't carry the market stall.
 """
 SATURDAY = """---
 date: 2025-03-01
@@ -685,3 +685,4 @@ def test_a_why_question_in_words_my_notes_lack_is_answered_by_the_decision_it_na
         got = answer(index, "how come I caved and entered that half marathon eventually?", retriever=retriever)
         assert not got.nothing_found and "three years in a row" in got.text, got.text
         assert answer(index, "Why did I buy a boat?", retriever=retriever).nothing_found
+        assert answer(index, "Why did I buy a boat in 2024?", retriever=retriever).nothing_found

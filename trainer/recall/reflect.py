@@ -172,7 +172,7 @@ def decision_asked_about(retriever: Retriever, store: DecisionStore, retrieval: 
     "topar" or "buy") is its answer. "Why did I buy a boat?" names nothing a decision holds but
     "buy", and stays unanswered."""
     weights = retriever.idf(retrieval.terms)
-    subject = {t for t, w in weights.items() if w > 0 and t not in DECISION_VERBS}
+    subject = {t for t, w in weights.items() if w > 0 and t not in DECISION_VERBS and not t.isdigit()}  # nor a year
     for hit in retrieval.candidates[:DECISION_CANDIDATES]:
         if (hit.coverage >= DECISION_COVERAGE and subject & retriever.doc_terms(hit.path)
                 and store.timeline(hit.path) is not None):
