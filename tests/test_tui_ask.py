@@ -40,3 +40,14 @@ def test_an_empty_vault_answers_that_nothing_was_found(capsys, tmp_path):
 def test_a_missing_vault_is_a_clear_error(capsys, tmp_path):
     code, _, err = ask(capsys, "--vault", str(tmp_path / "nowhere"), "Why?")
     assert code == 2 and "vault not found" in err and "--no-notes" in err
+
+
+def test_the_notes_list_names_only_the_notes_the_answer_cites(capsys, tmp_path):
+    """A pattern question looks at many notes; the list under the answer names those it quotes."""
+    code, out, _ = ask(capsys, "--vault", str(DEMO_VAULT), "--model", str(tmp_path / "missing.gguf"),
+                       "What do I keep getting wrong?")
+    answer, _, listed = out.partition("\nNotes:\n")
+    assert code == 0 and listed
+    for line in listed.strip().splitlines():
+        number = line.split("]")[0].strip(" [")
+        assert f"[{number}]" in answer, line

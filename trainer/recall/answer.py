@@ -46,6 +46,12 @@ class GroundedAnswer:
     pattern: bool = False  # answered as a pattern question (evidence across notes)
     language: str = "en"
 
+    def cited_sources(self) -> list[Source]:
+        """The sources the answer cites, in number order: the notes list under an answer names
+        what it rests on, not every note the search looked at (a pattern question looks at 12)."""
+        cited = set(self.cited)
+        return [s for s in self.sources if s.n in cited] or list(self.sources)
+
 
 def answer(index: Index, question: str, *, retriever: Retriever | None = None, style: str = "words",
            stream: StreamFn | None = None, opts: GenOpts | None = None, history: Sequence[Message] = (),

@@ -384,7 +384,7 @@ class ChatService:
                             stream=self.replier.stream, opts=opts, history=messages[:-1], on_text=parts.append)
         yield from parts
         if result.sources and not result.nothing_found:
-            yield "\n\nNotes: " + "; ".join(f"[{s.n}] {s.title} ({s.date or 'undated'})" for s in result.sources)
+            yield "\n\nNotes: " + "; ".join(f"[{s.n}] {s.title} ({s.date or 'undated'})" for s in result.cited_sources())
 
     def remember(self, messages: list[Message], user: str | None, header: str | None) -> list[Message]:
         """The contact's earlier messages into the system prompt; this one into their memory."""

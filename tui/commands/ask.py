@@ -71,7 +71,7 @@ def from_notes(cfg, question: str, opts, long: bool) -> int:
     write("\n")
     if result.sources and not result.nothing_found:
         write("\nNotes:\n" + "".join(f"  [{s.n}] {s.date or 'undated'} · {s.title} — {s.path}\n"
-                                     for s in result.sources))
+                                     for s in result.cited_sources()))
     if result.removed:
         print(f"({result.removed} sentence(s) of the model's were removed: no note supports them)", file=sys.stderr)
     return 0

@@ -246,7 +246,7 @@ class ChatScreen(Screen[None]):
         if not shown:
             on_text(result.text)
         if result.sources and not result.nothing_found and "*Notes:*" not in result.text:
-            on_text(sources_footer(result.sources))
+            on_text(sources_footer(result.cited_sources()))
 
     def on_reply_started(self, event: ReplyStarted) -> None:
         if self.reply and self.reply.id == event.reply_id:
