@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from trainer.recall.decisions import CHANGES, DECIDED, REAL_REASON, Timeline
+from trainer.recall.decisions import CHANGES, DECIDED, REAL_REASON_WORDS, Timeline
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, WHY_QUESTION, expand, plain
 from trainer.vault.parse import prose
@@ -224,7 +224,6 @@ def quotable(sentence: str) -> bool:
 
 # --- ranking ------------------------------------------------------------------------------------
 
-WHY = WHY_QUESTION
 REASON_CUE = re.compile(
     r"\b(because|so that|so I|since|the real reason|real reason|I wanted|I want|I needed|in order to|"
     r"which (?:is|was) why|that is why|mattered|porque|pois|para que|queria|quero|por causa)\b|因为|所以|决定|为了|原因",
@@ -272,7 +271,7 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
     """Each candidate's score: see the module docstring for the parts."""
     titles = titles or {}
     total = sum(weights.values()) or 1.0
-    why, numeric = bool(WHY.search(question)), bool(ASKS_NUMBER.search(question))
+    why, numeric = bool(WHY_QUESTION.search(question)), bool(ASKS_NUMBER.search(question))
     how = bool(HOW.search(question))
     unit = asked_unit(question)
     scored = []
@@ -343,7 +342,7 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
     return scored
 
 
-TURN = re.compile(REAL_REASON.pattern.replace("|其实", "") + r"|\b(?:but|mas) (?:that|it|isso|não foi isso)\b[^.!?]{0,30}\b(?:wasn'?t|was not|não)\b|"
+TURN = re.compile(REAL_REASON_WORDS + r"|\b(?:but|mas) (?:that|it|isso|não foi isso)\b[^.!?]{0,30}\b(?:wasn'?t|was not|não)\b|"
                   r"\b(?:but|mas) não foi isso\b|\bo que me fez \w+(?: \w+)? foi\b|\bwhat (?:actually |really )?made me \w+(?: \w+)? was\b|"
                   r"\bwas (?:just )?the excuse\b|\bfoi (?:só )?a desculpa\b",
                   re.IGNORECASE)
@@ -456,7 +455,7 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     sources = reflection.sources
     by_path = {s.path: s.n for s in sources}
     stories = reflection.timelines
-    if not reflection.pattern and not WHY.search(question):  # "what did the bank change?" is not about a
+    if not reflection.pattern and not WHY_QUESTION.search(question):  # "what did the bank change?" is not about a
         stories = [t for t in stories if sources and t.path == sources[0].path]  # decision it merely found
     changes = change_pieces(stories, by_path, reflection.pattern)
     said = {normal(p.text) for p in changes}

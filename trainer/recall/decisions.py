@@ -356,12 +356,14 @@ def cross_revisions(decision: Decision, later: Note, elsewhere=None) -> list[Rev
     return out or admitted(later, sections, lambda para: _links_to(para, decision.path), elsewhere=elsewhere)
 
 
-REAL_REASON = re.compile(r"\b(the real reason|the truth is|the honest reason|a verdadeira razão|a razão verdadeira|"
-                         r"na verdade|a verdade é|the true ones?|the true reason|i (?:didn'?t|did not) \w+ because|"
-                         r"it was really (?:about|because)|acho que foi|foi mais por|afinal foi|foi por mim|"
-                         r"that'?s why I (?:picked|chose|did|went|said)|underneath|what (?:really |actually )?made me|"
-                         r"o que me (?:fez|levou))(?!\w)|真正的原因|其实",
-                         re.IGNORECASE)
+REAL_REASON_WORDS = (r"\b(the real reason|the truth is|the honest reason|a verdadeira razão|a razão verdadeira|"
+                     r"na verdade|a verdade é|the true ones?|the true reason|i (?:didn'?t|did not) \w+ because|"
+                     r"it was really (?:about|because)|acho que foi|foi mais por|afinal foi|foi por mim|"
+                     r"that'?s why I (?:picked|chose|did|went|said)|underneath|what (?:really |actually )?made me|"
+                     r"o que me (?:fez|levou))(?!\w)|真正的原因")
+REAL_REASON = re.compile(REAL_REASON_WORDS + "|其实", re.IGNORECASE)
+"""The real reason named, in a later note about a decision. There "其实" (actually) names it too;
+inside one note it is only "actually" ("这个决定其实是2月5日做的")."""
 
 
 def admitted(later: Note, sections: list[Section], refers, named: bool = False, elsewhere=None) -> list[Revision]:

@@ -606,6 +606,7 @@ DECISION_VERBS = frozenset(terms(
     "mudei sair saí deixar deixei parar parei começar comecei decidir decidi escolher escolhi pagar paguei gastar gastei "
     "ficar fiquei aceitar aceitei recusar recusei tirar tirei ir fui fazer fiz dar dei usar usei ter tive passar passei",
     keep_stopwords=True))
-"""What any decision does ("buy", "quit", "deixei"), not what it is about ("boat", "concurso")."""
+"""What any decision does ("buy", "quit", "deixei") and how a why question doubts it ("really",
+"honestly"), not what it is about ("boat", "concurso")."""
 ASKING_TERMS = PATTERN_WORDS | FRAME_TERMS
 """How a pattern question is asked, not what it asks about: left out of its search while a subject remains."""
