@@ -686,3 +686,41 @@ def test_a_why_question_in_words_my_notes_lack_is_answered_by_the_decision_it_na
         assert not got.nothing_found and "three years in a row" in got.text, got.text
         assert answer(index, "Why did I buy a boat?", retriever=retriever).nothing_found
         assert answer(index, "Why did I buy a boat in 2024?", retriever=retriever).nothing_found
+
+
+LEAVING = """---
+type: decision
+date: 2024-06-03
+---
+# Leaving Kettle AI
+
+Decided on 2024-06-03: I leave Kettle AI for Tarang Logistics.
+
+## Why
+I had been the only ML person for eighteen months, and nobody reviewed my code. The runway was nine
+months. The salary is 40% higher, which matters for the flat deposit.
+"""
+POSTGRES = """---
+type: decision
+date: 2024-02-18
+---
+# Postgres for the finance dashboard
+
+Decided on 2024-02-18: Postgres. A friend from Kettle AI swore by MongoDB.
+
+## Why
+My questions are all sums, and that is what SQL is for.
+
+## Later
+2025-06: In hindsight SQLite would have been fine. Two writers that write a few hundred rows a month
+do not need a database server.
+"""
+
+
+def test_a_why_answer_tells_only_the_story_of_the_decision_asked_about(tmp_path):
+    """"pq eu saí da Kettle AI?" finds the Postgres note too (it names Kettle AI); what I later took
+    back about Postgres is no part of why I left."""
+    notes = {"decisions/leaving-kettle.md": LEAVING, "decisions/postgres.md": POSTGRES}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "pq eu saí da Kettle AI afinal?", retriever=retriever)
+        assert "eighteen months" in got.text and "database server" not in got.text, got.text
