@@ -455,9 +455,12 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     sources = reflection.sources
     by_path = {s.path: s.n for s in sources}
     stories = reflection.timelines
-    if not reflection.pattern and sources:  # "what did the bank change?" is not about a decision it merely found,
-        top = sources[0].path  # nor is "why did I leave Kettle AI?" about the Postgres decision that mentions Kettle;
-        told = {top, *retriever.neighbours(top)} if WHY_QUESTION.search(question) else {top}  # the one it reverses is
+    if not reflection.pattern and sources:
+        # "What did the bank change?" is not about a decision it merely found, nor is "why did I leave
+        # Kettle AI?" about the Postgres decision whose note names Kettle; a why answer also tells the
+        # story of a decision the asked one links (the one it reverses).
+        top = sources[0].path
+        told = {top, *retriever.neighbours(top)} if WHY_QUESTION.search(question) else {top}
         stories = [t for t in stories if t.path in told]
     changes = change_pieces(stories, by_path, reflection.pattern)
     said = {normal(p.text) for p in changes}
