@@ -245,6 +245,23 @@ def test_invented_facts_are_counted(vault):
     assert result.invented == ["4000", "Barcelona", "Jack"]
 
 
+def test_a_date_read_from_a_heading_is_no_invented_number(tmp_path):
+    """"## 8 Jan 2025" dates the note 2025-01-08, and the answer says "On 2025-01-08 I wrote:": the
+    eval counted "08" as a number no note holds (seen on a blind vault)."""
+    from reflect_support import bm25_over
+
+    from trainer.recall.qa_eval import Question, score
+
+    notes = {"decisions/drop-course.md": "# Course: stop\n\n## 8 Jan 2025\n\nI stopped the evening course because "
+             "the twenty hours a week were eating every weekend.\n"}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "Why did I stop the evening course?", retriever=retriever)
+        assert "2025-01-08" in got.text
+        result = score(Question("Why did I stop the evening course?", ("decisions/drop-course.md",), ""),
+                       got, [], vault_text(index))
+        assert result.invented == []
+
+
 def test_an_answer_gathered_from_many_notes_stays_short(tmp_path):
     """Each note adds its "On … I wrote:"; the weakest sentences go until the answer is about the
     default length again (a pattern still cites two notes or more)."""

@@ -116,8 +116,10 @@ def load_questions(path: Path) -> list[Question]:
 
 
 def vault_text(index: Index) -> str:
-    """Everything the notes hold, for the invented-facts check: paths, titles, frontmatter, bodies."""
-    return "\n".join(f"{n.path}\n{n.title}\n{json.dumps(n.frontmatter, ensure_ascii=False, default=str)}\n{n.body}"
+    """Everything the notes hold, for the invented-facts check: paths, titles, frontmatter, bodies,
+    and each note's date as the answer writes it ("## 8 Jan 2025" is "On 2025-01-08 I wrote:")."""
+    return "\n".join(f"{n.path}\n{n.title}\n{n.date or ''}\n"
+                     f"{json.dumps(n.frontmatter, ensure_ascii=False, default=str)}\n{n.body}"
                      for n in index.notes())
 
 
