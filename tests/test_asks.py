@@ -183,3 +183,49 @@ def test_more_ways_of_asking_what_something_costs_or_what_i_earn():
     assert expected("what was my annual salary before I went part-time?").kind == "earnings"
     assert expected("quanto é meu salário na Clínica Vida?").kind == "earnings"
     assert expected("how much was sitting in the house fund in September?") is None  # a balance, not a price
+
+
+BIKE = """---
+date: 2025-02-03
+---
+# Motorbike
+
+I bought a used Honda CB500F from a guy in Seixal, €3,900. On the bike the commute is 8 minutes.
+"""
+
+
+def test_a_cost_is_of_the_thing_asked_not_of_whatever_the_question_names(tmp_path):
+    """The Honda's price is not its insurance; nor is a 2025 price what I paid back in 2013. The
+    other clause of a question ("and who sold her to me?") is not what the cost is of."""
+    bike = {"decisions/2025-02-03-motorbike.md": BIKE,  # insurance is a word of the vault, not of the Honda's note
+            "journal/2025-03-01.md": "# 1 March\n\nRang the insurance people about the flat's boiler.\n",
+            "journal/2025-04-01.md": "# 1 April\n\nSummer in 2013 was the last time we went to Porto.\n"}
+    got = ask(bike, "how much is the insurance on the Honda?", tmp_path / "a")
+    assert got.nothing_found, got.text
+    got = ask(bike, "how much did I originally pay for the Honda back in 2013?", tmp_path / "b")
+    assert got.nothing_found, got.text
+    got = ask(bike, "how much did I pay for the Honda?", tmp_path / "c")
+    assert "€3,900" in got.text, got.text
+    got = ask(bike, "how much did I pay for the Honda and who sold it to me?", tmp_path / "d")
+    assert "€3,900" in got.text, got.text
+    waiting = BIKE + "\nInsurance: still waiting on the quote from the broker.\n"
+    got = ask({**bike, "decisions/2025-02-03-motorbike.md": waiting}, "how much is the insurance on the Honda?",
+              tmp_path / "f")
+    assert got.nothing_found, got.text  # the note speaks of it, and has no sum for it
+    insured = BIKE.replace("8 minutes.", "8 minutes. Insurance on the Honda is €210 a year.")
+    got = ask({**bike, "decisions/2025-02-03-motorbike.md": insured}, "how much is the insurance on the Honda?", tmp_path / "e")
+    assert "€210" in got.text, got.text
+
+
+def test_asks_as_people_type_them():
+    assert expected("qual é a data do aniversário da Mariana?").kind == "birthday"
+    assert expected("como é que se chama a namorada do Rui?").kind == "name"
+    assert expected("who was our realtor when we sold the house?").kind == "name"
+    assert expected("who is Jonas?") is None  # about a person, not a name to give
+
+
+def test_a_sentences_first_word_is_no_name_beside_the_word_asked_for():
+    question = "como é que se chama a namorada do Rui?"
+    name = expected(question)
+    assert not answers(name, question, "Ex-marido. Casados de 2007 a 2021.", "Rui")  # "marido" is a mate of "namorada"
+    assert answers(name, question, "A namorada dele, a Carla, é de Braga.", "Rui")

@@ -96,7 +96,8 @@ def asked_fact_present(index: Index, question: str, reflection: Reflection) -> b
         paragraphs: dict[int, str] = {}
         for c in sentences:
             paragraphs[c.item] = f"{paragraphs.get(c.item, '')} {c.text}"
-        if any(asks.answers(ask, question, c.text, note.title, paragraphs[c.item], c.table) for c in sentences):
+        if any(asks.answers(ask, question, c.text, note.title, paragraphs[c.item], c.table, c.date or "", note.body)
+               for c in sentences):
             return True
     return False
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from trainer.recall.terms import TOKEN, held, names, stem, terms, themes
+from trainer.recall.terms import TOKEN, held, is_frame, names, stem, terms, themes
 
 I = re.IGNORECASE
 MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -39,6 +39,7 @@ class Ask:
 ASKS = (
     Ask("birthday",
         re.compile(r"\bwhen(?:'s| is| was)\b.*\bbirthday\b|\bquando\b.*\b(?:anos d[aoe]|aniversário)\b|"
+                   r"\b(?:data|dia) d[oe] aniversário\b|\bwhat (?:date|day) is\b.*\bbirthday\b|"
                    r"\bfaz(?:em)? anos\b|\bdata de nascimento\b|\bdate of birth\b|生日|出生日期|哪天出生", I),
         (re.compile(r"\b(?:birthday|born|b\.|aniversário|anos|nasceu|nascid[oa]|faz anos)\b|生日|出生|生于", I),
          re.compile(DAY_MONTH, I))),
@@ -82,9 +83,11 @@ ASKS = (
 )
 
 
+ASKS_BY_KIND = {a.kind: a for a in ASKS}
 NAME_ASK = re.compile(r"\bwhat(?:'s| is| was) the name of (?:the |my |our |his |her |their )?(?:\w+['’]s )?(\w+)|"
                       r"\bwhat(?:'s| is| was| are) (?:\w+['’]s |my |the |our )(\w+) called\b|"
-                      r"\bcomo se chama(?:m)? (?:o|a|os|as) (\w+)|\bqual (?:é|era) o nome d[oa] (\w+)", I)
+                      r"\bwho (?:is|was|were) (?:my|our) (\w+)\b|"
+                      r"\bcomo (?:é que )?se chama(?:m|va)? (?:o|a|os|as) (\w+)|\bqual (?:é|era|foi) o nome d[oa] (\w+)", I)
 NAMED = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)*|\b[A-Z]{2,}\b")
 """Capitalised words or an acronym: how a name is written ("The", "A" are not: no terms)."""
 
@@ -112,6 +115,8 @@ def answers_name(question: str, sentence: str) -> bool:
     for m in NAMED.finditer(sentence):
         if set(terms(m.group(0))) <= given:
             continue  # a name the question gives, or a capitalised "The"
+        if OPENS.search(sentence[: m.start()]) and not sentence[m.end():].startswith(","):
+            continue  # "Ex-marido. Casados de 2007 a 2021.": a sentence's first word ("Rui, her husband" is a name)
         first = next(i for i, (a, b, _) in enumerate(tokens) if b > m.start())
         last = max(i for i, (a, b, _) in enumerate(tokens) if a < m.end())
         if any(0 < first - i <= NAME_AFTER or 0 < i - last <= NAME_BEFORE for i in at):
@@ -119,6 +124,7 @@ def answers_name(question: str, sentence: str) -> bool:
     return False
 
 
+OPENS = re.compile(r"(?:^|[.!?:;]\s+)\W*$")
 NAME_AFTER, NAME_BEFORE = 4, 2  # tokens from the asked word to the name: "o marido, o Rui"; "Rui, her husband"
 
 
@@ -127,22 +133,70 @@ CALENDAR = frozenset(terms("monday tuesday wednesday thursday friday saturday su
 """Capitalised but no one's name: "in April" does not name what a sum is for."""
 
 
-def answers_cost(question: str, sentence: str, title: str, table: bool) -> bool:
+COST_FRAME = frozenset(terms(
+    "how much many pay pays paid paying paguei pago pagou pagar pagamos pagámos cost costs costed costing custa "
+    "custou custar custaram charge charges charged charging cobra cobrou cobram spend spent gastei gasto gastou "
+    "gastamos gente month monthly per each week year mês mes semana ano again back originally total all in us "
+    "end up still now"))
+"""What asks for a cost, not what the cost is of: "how much is the insurance on the Honda?" is about
+the insurance."""
+
+
+def answers_cost(question: str, sentence: str, title: str, table: bool, paragraph: str = "", note: str = "",
+                 date: str = "") -> bool:
     """"How much did Mudanças Ribeiro charge me?": a sum in a sentence (or a number in a table row:
     the "£" is in its header) that names everything the question names, or sits in their note.
-    The paragraph does not count: beside "Helen wants the receipts" a "£640" is another job's."""
+    The paragraph does not count for a name: beside "Helen wants the receipts" a "£640" is another
+    job's. What the cost is of ("the insurance on the Honda") must be in the sentence, its
+    paragraph, or what the note is about (its title and first paragraph: Priya's note opens "My
+    accountant since February"): the Honda's price is not its insurance, and a note that says
+    "Insurance: still waiting on the quote" further down does not make it so. A year the question
+    gives ("back in 2013") must be there too, or be the note's."""
     if not (re.search(MONEY, sentence, I) or (table and re.search(r"\d", sentence))):
         return False
-    wanted = {t for t in names(question) if not t.isdigit()} - CALENDAR
-    return wanted <= set(terms(sentence)) | set(terms(title))
+    given = names(question)
+    wanted = {t for t in given if not t.isdigit()} - CALENDAR
+    near = set(terms(sentence)) | set(terms(title))
+    if not wanted <= near:
+        return False
+    around = near | set(terms(paragraph))
+    years = [t for t in given if YEAR.fullmatch(t)]
+    if any(y not in around and not date.startswith(y) for y in years):
+        return False
+    around |= set(terms(lead(note)))
+    subject = [t for t in terms(cost_clause(question)) if t not in given and not is_frame(t) and t not in COST_FRAME]
+    return not subject or any(held(t, around) for t in subject)
 
 
-def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str = "", table: bool = False) -> bool:
+def cost_clause(question: str) -> str:
+    """The part of the question that asks the cost: in "How much did I pay for the Gaivota and who
+    sold her to me?" the selling is another question."""
+    cost = ASKS_BY_KIND["cost"].question
+    return next((part for part in CLAUSES.split(question) if part and cost.search(part)), question)
+
+
+CLAUSES = re.compile(r"\s(?:and|e)\s|[,;，；]", I)
+
+
+YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def lead(body: str) -> str:
+    """A note's first paragraph of text, past its headings: what the note says it is about."""
+    for block in re.split(r"\n\s*\n", body):
+        text = "\n".join(line for line in block.splitlines() if not line.lstrip().startswith("#")).strip()
+        if text and text != "---":
+            return text
+    return ""
+
+
+def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str = "", table: bool = False,
+            date: str = "", note: str = "") -> bool:
     """`sentence` (of the note titled `title`) has the asked shape and is about whom or what the
     question names: it or its paragraph names them ("The Breakwater swim, yesterday. … I finished
     14th of 80."), or it sits in their note ("Anos: 9 de novembro" in "Beatriz")."""
     if ask.kind == "cost":
-        return answers_cost(question, sentence, title, table)
+        return answers_cost(question, sentence, title, table, paragraph, note, date)
     if ask.kind == "name":
         if not answers_name(question, sentence):
             return False
