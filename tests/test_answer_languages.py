@@ -362,3 +362,13 @@ def test_a_chinese_pattern_question_gathers_what_recurs_across_notes(tmp_path):
     shown = [s.path for s in got.sources]
     assert got.pattern and {"journal/2025-01-12.md", "journal/2025-04-03.md"} <= set(shown), got.text
     assert "journal/2025-01-12.md" in cited_paths(got) and "money/2025-02.md" not in cited_paths(got)
+
+
+def test_chinese_words_in_an_english_question_are_its_names():
+    """"How much does 林涛 still owe me?" shares only 林涛 with the Chinese note that answers it: the
+    name is what retrieval across languages requires a note to hold."""
+    from trainer.recall.terms import names
+
+    assert "林涛" in names("How much does 林涛 still owe me?")
+    assert {"小满"} <= set(names("What time was 小满 born, and how much did she weigh?"))
+    assert names("林涛还欠我多少钱？") == []  # in a Chinese question they are its words, not its names

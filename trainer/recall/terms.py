@@ -567,11 +567,17 @@ def text_language(text: str) -> str:
 
 def names(question: str) -> list[str]:
     """The names and numbers a question holds, as terms ("Qual foi a minha nota no HSK 3?" ->
-    hsk, 3): capitalised words after the first, acronyms, numbers. They are the same in every
-    language, so they are what a question in one language shares with a note in another."""
+    hsk, 3): capitalised words after the first, acronyms, numbers, and Chinese words in a question
+    in another language. They are the same in every language, so they are what a question in one
+    language shares with a note in another."""
     out = []
+    latin = text_language(question) != "zh"
     for i, token in enumerate(TOKEN.findall(plain_numbers(question))):
-        if CJK.match(token) or fold(token) in QUESTION_WORDS or fold(token) in STOPWORDS:
+        if CJK.match(token):
+            if latin:  # "What time was 小满 born?": Chinese in an English question is a name
+                out.extend(cjk_pairs(token))
+            continue
+        if fold(token) in QUESTION_WORDS or fold(token) in STOPWORDS:
             continue  # "I" is no name
         if token.isdigit() or (token[:1].isupper() and (i > 0 or token.isupper())):
             out.append(stem(token))
