@@ -724,3 +724,27 @@ def test_a_why_answer_tells_only_the_story_of_the_decision_asked_about(tmp_path)
     for index, retriever in bm25_over(notes, tmp_path):
         got = answer(index, "pq eu saí da Kettle AI afinal?", retriever=retriever)
         assert "eighteen months" in got.text and "database server" not in got.text, got.text
+
+
+HOURS = {
+    "decisions/2024-05-29-new-job.md": "---\ndate: 2024-05-29\ntype: decision\n---\n# Taking the Tessera offer\n\n"
+    "The equity is real and the team ships. Priya is the best manager I have met. I finished the one-pager at "
+    "12:50am after everyone went to bed.\n",
+    "decisions/2024-10-04-move.md": "---\ndate: 2024-10-04\ntype: decision\n---\n# Moving to Park Hill\n\n"
+    "The yard is smaller but the school is a walk away. Sent the offer at 11:58pm, an hour before it expired.\n",
+    "decisions/2025-04-21-sabbatical.md": "---\ndate: 2025-04-21\ntype: decision\n---\n# Three months in Brazil\n\n"
+    "The 1:1 notes all said tired. I decided around 2am, after a bad night, and told Lucas at breakfast.\n",
+    "people/cida.md": "# Cida\n\nLucas's mother. Does her exercises at 6am every day, no exceptions.\n",
+    "journal/2025-06-01.md": "---\ndate: 2025-06-01\n---\n# Sunday\n\nLong lunch with Cida and the kids. Rain later.\n",
+}
+
+
+def test_when_i_make_big_decisions_is_answered_by_the_hours_in_the_decisions_themselves(tmp_path):
+    """"When do I tend to make my big decisions?" names no hour; the decisions' own notes do, each in
+    other words ("finished the one-pager at 12:50am", "sent the offer at 11:58pm"). Another hour
+    in a note about something else (her exercises at 6am) is not one of them."""
+    got = ask_over(HOURS, "when do I tend to make my big decisions?", tmp_path)
+    assert got.pattern and not got.nothing_found, got.text
+    found = [hour for hour in ("12:50am", "11:58pm", "around 2am") if hour in got.text]
+    assert len(found) >= 2, got.text
+    assert "6am" not in got.text, got.text

@@ -117,7 +117,8 @@ def reflect_for(index: Index, question: str, retriever: Retriever) -> Reflection
         retriever.min_coverage = before
 
 
-DECISION_PATTERN = re.compile(r"decid|decision|reason|choice|choose|chose|decis|escolh|决定|选择", re.IGNORECASE)
+DECISION_PATTERN = re.compile(r"decid|decision|reason|choice|choose|chose|decis|escolh|pull the trigger|"
+                              r"\bbig (?:life )?calls?\b|bater o martelo|决定|选择|拍板", re.IGNORECASE)
 PATTERN_SOURCES = 12
 
 
@@ -141,10 +142,13 @@ def with_decision_stories(index: Index, reflection: Reflection, question: str) -
         if t is None or t.path in known or len(sources) >= PATTERN_SOURCES:
             continue
         e = (t.changes or t.events)[0]
-        if e.path not in paths:
-            note = index.get(e.path)
-            sources.append(Source(len(sources) + 1, e.path, e.title, note.date if note else e.date, e.text, "decision"))
-            paths.add(e.path)
+        for path in (e.path, t.path) if compose.ASKS_HOUR.search(question) else (e.path,):
+            # "when do I make my big calls?": the hour is in the decision's own note ("sent it at 00:40")
+            if path not in paths:
+                note = index.get(path)
+                title, date = (note.title, note.date) if note else (e.title, e.date)
+                sources.append(Source(len(sources) + 1, path, title, date, e.text if path == e.path else "", "decision"))
+                paths.add(path)
         added.append(t)
     return replace(reflection, sources=sources, timelines=reflection.timelines + added)
 

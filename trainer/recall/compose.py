@@ -251,6 +251,16 @@ NUMBER_WORDS = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|t
 RANK_PRIOR = (0.3, 0.18, 0.1, 0.06)
 MONEY = re.compile(r"[€$£¥₹]\s?\d|\d[\d.,]*\s?(?:€|%|percent|por cento|euros?|dollars?|reais)|\d\s?[kK]\b")
 MONEY_SHARE = 0.4
+ASKS_HOUR = re.compile(r"^\s*when (?:do|did|does|should) I\b|\bwhat time\b|\btime of (?:the )?day\b|\bat what hour\b|"
+                       r"\ba que horas?\b|\bque horas\b|\bem que (?:momento|hora|altura)\b|"
+                       r"^\s*quando (?:é que )?(?:eu )?(?:costumo|tendo|acabo)\b|什么时候|几点", re.IGNORECASE)
+"""A pattern question that asks when in the day (or at what moment) I do a thing."""
+CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[:h]\d\d\b|\b\d{1,2}\s?h\b|"
+                   r"\b(?:midnight|meia-noite|madrugada|noon|meio-dia|in the small hours)\b|"
+                   r"\b(?:one|two|three|four|five|uma|duas|três|quatro|cinco) (?:in the morning|da manhã|da madrugada)\b|"
+                   r"凌晨|半夜|深夜|夜里|\d{1,2}\s?点", re.IGNORECASE)
+"""A time of day as people write it: "12:50am", "00:40", "às 2h", "à uma da manhã", "midnight", "凌晨"."""
+HOUR_SHARE = 0.4
 TOTAL_ROW = re.compile(r"^\W*(total|sum|totals|soma|合计|总计)\W*:", re.IGNORECASE)
 PATTERN_PRIOR = 0.12
 PATTERN_ROOM = 0.7  # share of the word budget for a pattern's sentences: one "On … I wrote:" per note
@@ -267,13 +277,15 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
               decision_notes: set[int] = frozenset(),
               subject_of: dict[int, float] | None = None,
               lessons: set[int] = frozenset(),
-              akin: dict[str, frozenset[str]] | None = None) -> list[tuple[float, Candidate]]:
+              akin: dict[str, frozenset[str]] | None = None,
+              decided: set[int] = frozenset()) -> list[tuple[float, Candidate]]:
     """Each candidate's score: see the module docstring for the parts."""
     titles = titles or {}
     total = sum(weights.values()) or 1.0
     why, numeric = bool(WHY_QUESTION.search(question)), bool(ASKS_NUMBER.search(question))
     how = bool(HOW.search(question))
     unit = asked_unit(question)
+    hour = pattern and bool(ASKS_HOUR.search(question))
     scored = []
     previous: Candidate | None = None
     previous_rel = 0.0
@@ -304,8 +316,11 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s += 0.25  # every sentence of the decision asked about may be one of its reasons
         s += PATTERN_PRIOR if pattern else RANK_PRIOR[min(c.rank, len(RANK_PRIOR) - 1)]
         if pattern:
-            near = rel > 0 or (subject_of or {}).get(c.n, 0.0) >= 0.5 or bool(echoes & set(terms(c.text)))
-            s += pattern_score(c, near, bool(weights), c.n in lessons)
+            # "when do I make my big calls?" is answered by "sent the offer at 11:58pm" in a decision's
+            # note, whatever its words (and not by "her exercises at 6am")
+            timed = hour and bool(CLOCK.search(c.text)) and (not decided or c.n in decided)
+            near = rel > 0 or (subject_of or {}).get(c.n, 0.0) >= 0.5 or bool(echoes & set(terms(c.text))) or timed
+            s += pattern_score(c, near, bool(weights), c.n in lessons) + (HOUR_SHARE if timed else 0.0)
         if REASON_CUE.search(c.text):
             s += 0.2 if why else 0.05
         if why and WHY_HEADING.search(c.heading):
@@ -486,8 +501,9 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     top = {t.path for t in reflection.timelines[:1]}
     decision_notes = {s.n for s in sources[:1] if s.path in top}
     akin = retriever.akin(list(weights)) if reflection.pattern else {}
+    decided = {by_path[t.path] for t in reflection.timelines if t.path in by_path} if reflection.pattern else set()
     scored = score_all(cands, question, weights, reasons, reflection.pattern, titles, decision_notes, subject_of,
-                       lessons, akin)
+                       lessons, akin, decided)
     about = note_about(question, sources, weights)
     if about is not None:  # "who is Jonas?": the Jonas note speaks first, and no decision's story
         changes = []
