@@ -736,6 +736,8 @@ HOURS = {
     "The 1:1 notes all said tired. I decided around 2am, after a bad night, and told Lucas at breakfast.\n",
     "people/cida.md": "# Cida\n\nLucas's mother. Does her exercises at 6am every day, no exceptions.\n",
     "journal/2025-06-01.md": "---\ndate: 2025-06-01\n---\n# Sunday\n\nLong lunch with Cida and the kids. Rain later.\n",
+    "reviews/2025-12-30.md": "---\ndate: 2025-12-30\n---\n# Year review\n\nLooking back at [[2024-05-29-new-job]]: the "
+    "real reason was that I wanted out of the commute, not the equity.\n",
 }
 
 
@@ -748,3 +750,13 @@ def test_when_i_make_big_decisions_is_answered_by_the_hours_in_the_decisions_the
     found = [hour for hour in ("12:50am", "11:58pm", "around 2am") if hour in got.text]
     assert len(found) >= 2, got.text
     assert "6am" not in got.text, got.text
+    assert "commute" not in got.text, got.text  # how a reason changed is not when I decide
+
+
+def test_when_i_make_big_decisions_in_chinese_hours_in_words():
+    from trainer.recall.compose import ASKS_HOUR, CLOCK
+
+    assert ASKS_HOUR.search("我拍板大事一般都是在什么时候？")
+    for said in ("凌晨一点躺在床上决定的", "半夜十二点多", "à uma da manhã", "1 in the morning", "almost 1 a.m."):
+        assert CLOCK.search(said), said
+    assert not CLOCK.search("在公司楼下等车")

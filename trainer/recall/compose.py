@@ -251,14 +251,15 @@ NUMBER_WORDS = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|t
 RANK_PRIOR = (0.3, 0.18, 0.1, 0.06)
 MONEY = re.compile(r"[€$£¥₹]\s?\d|\d[\d.,]*\s?(?:€|%|percent|por cento|euros?|dollars?|reais)|\d\s?[kK]\b")
 MONEY_SHARE = 0.4
-ASKS_HOUR = re.compile(r"^\s*when (?:do|did|does|should) I\b|\bwhat time\b|\btime of (?:the )?day\b|\bat what hour\b|"
+ASKS_HOUR = re.compile(r"^\s*when (?:do|did|does|should) (?:I|my)\b|\bwhat time\b|\btime of (?:the )?day\b|\bat what hour\b|"
                        r"\ba que horas?\b|\bque horas\b|\bem que (?:momento|hora|altura)\b|"
                        r"^\s*quando (?:é que )?(?:eu )?(?:costumo|tendo|acabo)\b|什么时候|几点", re.IGNORECASE)
 """A pattern question that asks when in the day (or at what moment) I do a thing."""
 CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[:h]\d\d\b|\b\d{1,2}\s?h\b|"
                    r"\b(?:midnight|meia-noite|madrugada|noon|meio-dia|in the small hours)\b|"
                    r"\b(?:one|two|three|four|five|uma|duas|três|quatro|cinco) (?:in the morning|da manhã|da madrugada)\b|"
-                   r"凌晨|半夜|深夜|夜里|\d{1,2}\s?点", re.IGNORECASE)
+                   r"\b\d{1,2} (?:in the morning|at night|da manhã|da madrugada|da noite)\b|"
+                   r"凌晨|半夜|深夜|夜里|\d{1,2}\s?点|[一二两三四五六七八九十]{1,3}点(?:多|半|钟|一刻)?", re.IGNORECASE)
 """A time of day as people write it: "12:50am", "00:40", "às 2h", "à uma da manhã", "midnight", "凌晨"."""
 HOUR_SHARE = 0.4
 TOTAL_ROW = re.compile(r"^\W*(total|sum|totals|soma|合计|总计)\W*:", re.IGNORECASE)
@@ -477,6 +478,8 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
         top = sources[0].path
         told = {top, *retriever.neighbours(top)} if WHY_QUESTION.search(question) else {top}
         stories = [t for t in stories if t.path in told]
+    if reflection.pattern and ASKS_HOUR.search(question):
+        stories = []  # "when do I make my big calls?" asks the hour, not how my reasons changed
     changes = change_pieces(stories, by_path, reflection.pattern)
     said = {normal(p.text) for p in changes}
     cands = []
