@@ -7,11 +7,15 @@ fixtures.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from reflect_support import bm25_over
 
 from trainer.recall.answer import answer
+from trainer.recall.decisions import DecisionStore
+from trainer.recall.reflect import decision_asked_about
 
 STUDIO = """---
 type: decision
@@ -686,6 +690,48 @@ def test_a_why_question_in_words_my_notes_lack_is_answered_by_the_decision_it_na
         assert not got.nothing_found and "three years in a row" in got.text, got.text
         assert answer(index, "Why did I buy a boat?", retriever=retriever).nothing_found
         assert answer(index, "Why did I buy a boat in 2024?", retriever=retriever).nothing_found
+
+
+CNC = """---
+date: 2024-09-17
+type: decision
+---
+# CNC router: the price and the financing
+
+Said no to the CNC router. The price was $28,500 for the 4x8 table, and the price of the financing
+was 9.9% over five years. The price list of the dealer keeps changing. Because handwork is what people
+pay me for. Revisit the price in January 2025.
+"""
+PRICES = """---
+date: 2025-01-12
+type: decision
+---
+# Raising prices
+
+Starting February 1, 2025, everything on the list goes up 18%. Cutting boards and spoons stay put: those
+are fair stock. Anybody already on the waitlist keeps the old list, that is nine people, and I am not
+going back on a handshake. Because walnut went up 22% at the mill.
+"""
+
+
+def test_a_why_question_that_gives_a_year_is_answered_by_that_years_decision(tmp_path):
+    """"…bumped my prices up at the start of 2025?" names nothing but prices and a year; the 2024
+    decision that names a price three times is not the one asked about."""
+    notes = {"decisions/cnc.md": CNC, "decisions/prices.md": PRICES, "journal/2025-03-01.md": SATURDAY,
+             **{f"journal/2025-0{m}-02.md": f"# Day\n\nIn the shop all day on the {m} chairs of the Lin order. "
+                f"{'Real progress.' if m == 4 else ''}\n" for m in (4, 5, 6, 7)}}
+    question = "what was the real reason I bumped my prices up at the start of 2025?"
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, question, retriever=retriever)
+        assert "walnut went up 22%" in got.text and "28,500" not in got.text, got.text
+        store = DecisionStore(index)
+        store.sync()
+        found = retriever.retrieve(question)
+        assert not found.hits  # "bump" is in no note: the rescue answers, in whichever order it meets them
+        for candidates in (found.candidates, found.candidates[::-1]):
+            rescued = decision_asked_about(retriever, store, replace(found, candidates=candidates))
+            assert [h.path for h in rescued.hits] == ["decisions/prices.md"]
+        store.close()
 
 
 LEAVING = """---

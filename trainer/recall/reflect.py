@@ -19,7 +19,7 @@ from backends.base import GenOpts, Message
 from trainer.recall.decisions import DecisionStore, Timeline
 from trainer.vault.index import Index
 from trainer.recall.retrieve import EXCERPT_CHARS, WHY_QUESTION, Hit, Retrieval, Retriever
-from trainer.recall.terms import ASKING_TERMS, DECISION_VERBS, rouge_tokens
+from trainer.recall.terms import ASKING_TERMS, DECISION_VERBS, held, rouge_tokens, terms
 
 NOTHING_FOUND = ("I couldn't find anything in my notes about that, so I won't guess. "
                  "Try other words, or check that the note is in the vault and indexed.")
@@ -173,15 +173,32 @@ def decision_asked_about(retriever: Retriever, store: DecisionStore, retrieval: 
     "buy", and stays unanswered."""
     weights = retriever.idf(retrieval.terms)
     subject = {t for t, w in weights.items() if w > 0 and t not in DECISION_VERBS and not t.isdigit()}  # nor a year
-    for hit in retrieval.candidates[:DECISION_CANDIDATES]:
-        if (hit.coverage >= DECISION_COVERAGE and subject & retriever.doc_terms(hit.path)
-                and store.timeline(hit.path) is not None):
-            found = replace(hit, excerpt=retriever.excerpt(hit.path, weights, why=True))
-            return replace(retrieval, hits=[found])
-    return retrieval
+    years = [t for t in retrieval.terms if YEAR.fullmatch(t)]
+    fits = [(fit(hit, subject, weights, years, retriever), -i, hit)
+            for i, hit in enumerate(retrieval.candidates[:DECISION_CANDIDATES])
+            if hit.coverage >= DECISION_COVERAGE and subject & retriever.doc_terms(hit.path)
+            and store.timeline(hit.path) is not None]
+    if not fits:
+        return retrieval
+    hit = max(fits, key=lambda f: f[:2])[2]
+    return replace(retrieval, hits=[replace(hit, excerpt=retriever.excerpt(hit.path, weights, why=True))])
 
 
-DECISION_CANDIDATES = 5
+def fit(hit: Hit, subject: set[str], weights: dict[str, float], years: list[str],
+        retriever: Retriever) -> tuple[bool, float]:
+    """How well a decision note fits a why question it shares few words with: first, a year the
+    question gives being its own ("why did I bump my prices at the start of 2025?" is the January
+    2025 decision, not the 2024 one whose quote names a price); then the weight of the subject
+    words it holds, twice over in its title."""
+    have, title = retriever.doc_terms(hit.path), set(terms(hit.title))
+    held_weight = sum(weights[t] for t in subject if t in have) + sum(weights[t] for t in subject if held(t, title))
+    return any((hit.date or "").startswith(y) for y in years), held_weight
+
+
+YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+DECISION_CANDIDATES = 8
 DECISION_COVERAGE = 0.15  # below this the note shares a stray word with the question, no more
 
 
