@@ -806,3 +806,24 @@ def test_when_i_make_big_decisions_in_chinese_hours_in_words():
     for said in ("凌晨一点躺在床上决定的", "半夜十二点多", "à uma da manhã", "1 in the morning", "almost 1 a.m."):
         assert CLOCK.search(said), said
     assert not CLOCK.search("在公司楼下等车")
+
+
+BOAT = {
+    "decisions/2025-01-18-sell-the-boat.md": "---\ndate: 2025-01-18\ntype: decision\n---\n# Selling the boat, Maria Lua\n\n"
+    "I sailed her four times in 2024. She costs about €2,300 a year between mooring, insurance and the lift-out. "
+    "I bought her in 2013 and sailed her down myself. Asking €11,500. The mooring alone is €1,450. The lift-out "
+    "in October was €380 and the antifouling another €210. The survey in 2022 found 3 small blisters. The engine "
+    "had 1,200 hours on it. Winter storage at the yard would be €90 a month. The sails are 8 years old and the "
+    "jib needs €600 of work. I spent €4,000 on her in the last two years for 4 days of sailing.\n",
+    "projects/boat-sale.md": "# Maria Lua: the boat sale\n\n- DoneDeal ad, €11,500, and a card in the window at the chandlery\n"
+    "- three viewings, one of them a time-waster who wanted a trailer thrown in\n"
+    "- sold on 22 March to Niamh and Pádraig Keane from Kilrush, €9,800\n- knocked €1,700 off for the blisters\n",
+    "journal/2025-08-16.md": "---\ndate: 2025-08-16\n---\n# Saturday\n\nWalked the pier. Not buying another boat.\n",
+}
+
+
+def test_who_did_it_is_answered_by_the_sentence_that_names_someone(tmp_path):
+    """"…and who bought her?" asks for a person: the sentence naming the buyers answers it, though
+    it shares no word with the question ("sold … to Niamh and Pádraig Keane", not "bought")."""
+    got = ask_over(BOAT, "how much did the boat go for in the end and who bought her?", tmp_path)
+    assert "Keane" in got.text, got.text

@@ -262,6 +262,11 @@ CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[:h]
                    r"凌晨|半夜|深夜|夜里|\d{1,2}\s?点|[一二两三四五六七八九十]{1,3}点(?:多|半|钟|一刻)?", re.IGNORECASE)
 """A time of day as people write it: "12:50am", "00:40", "às 2h", "à uma da manhã", "midnight", "凌晨"."""
 HOUR_SHARE = 0.4
+ASKS_WHO = re.compile(r"\bwho(?:'s|’s)? (?!is\b|was\b|are\b)\w+|\bquem (?:é que )?(?!é\b|era\b|são\b)\w+", re.IGNORECASE)
+"""A question asking who did a thing ("who bought her?", "quem dava o curso?"), not who someone is."""
+PERSON = re.compile(r"(?<=[a-zà-ÿ,;:(] )[A-ZÀ-Ý][a-zà-ÿ]+(?: [A-ZÀ-Ý][a-zà-ÿ]+)*")
+"""A capitalised name inside a sentence (not its first word)."""
+WHO_SHARE = 0.2
 TOTAL_ROW = re.compile(r"^\W*(total|sum|totals|soma|合计|总计)\W*:", re.IGNORECASE)
 PATTERN_PRIOR = 0.12
 PATTERN_ROOM = 0.7  # share of the word budget for a pattern's sentences: one "On … I wrote:" per note
@@ -287,6 +292,8 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
     how = bool(HOW.search(question))
     unit = asked_unit(question)
     hour = pattern and bool(ASKS_HOUR.search(question))
+    who = not pattern and bool(ASKS_WHO.search(question))
+    given = set(terms(question))
     scored = []
     previous: Candidate | None = None
     previous_rel = 0.0
@@ -340,6 +347,8 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s += MONEY_SHARE  # a sum or a share is a reason's evidence, and the table's conclusion
         elif why and re.search(r"\d", c.text):
             s += 0.08  # a figure is usually a reason's evidence ("about €190 a month")
+        if who and any(not set(terms(m.group(0))) <= given for m in PERSON.finditer(c.text)):
+            s += WHO_SHARE  # "who bought her?": "sold to Niamh and Pádraig Keane from Kilrush"
         if how and c.step:
             s += 0.2  # "how do I …?" is answered by my steps
         if c.table and not numeric and not TOTAL_ROW.match(c.text):
