@@ -372,3 +372,20 @@ def test_chinese_words_in_an_english_question_are_its_names():
     assert "林涛" in names("How much does 林涛 still owe me?")
     assert {"小满"} <= set(names("What time was 小满 born, and how much did she weigh?"))
     assert names("林涛还欠我多少钱？") == []  # in a Chinese question they are its words, not its names
+
+
+def test_how_long_in_chinese_asks_for_a_number(tmp_path):
+    """"广马我最后跑了多久来着？" asks a duration (多久), and "最后" (in the end) and "来着" frame
+    it: they name nothing a note must hold (an OKR note's "最后折中" is no race)."""
+    from trainer.recall.compose import ASKS_NUMBER
+    from trainer.recall.terms import is_frame
+
+    assert ASKS_NUMBER.search("广马我最后跑了多久来着？")
+    assert is_frame("最后") and is_frame("来着")
+    notes = {"running/2024-12-08 广马.md": "---\ndate: 2024-12-08\n---\n# 广马\n\n早上五点起床，地铁到天河体育中心。"
+             "前半程配速很稳，跟着 4:30 的兔子。30 公里以后开始抽筋，最后 5 公里基本是跑走结合。净成绩 4:41:27，"
+             "枪声成绩 4:48:03。终点拿了奖牌就去吃早茶。\n",
+             "work/okr.md": "# Q3 OKR\n\n付费会员渗透率最后折中到 10.5%。会员页改版他问多久，我说两周够了。\n"}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "广马我最后跑了多久来着？", retriever=retriever)
+        assert "4:41:27" in got.text, got.text

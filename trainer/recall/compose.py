@@ -233,7 +233,7 @@ HOW = re.compile(r"^\s*(how (?:do|did|should|can) I|what (?:are|is) my (?:rules?
 WHY_NOT = re.compile(r"^why not\b|^por ?qu[eê] não|为什么不", re.IGNORECASE)
 ASKS_NUMBER = re.compile(r"\b(how many|how much|how long|how often|how fast|how far|what (?:was|is) my .*(?:score|grade)|"
                          r"what (?:was|is|were) (?:my|the) (?:\w+ )?(?:time|pace|price|cost|rent|salary|weight|distance|"
-                         r"total|budget)|score|quant[oa]s?|quanto tempo|nota|pontuação|resultado)\b|多少|几[个次天年]|分数",
+                         r"total|budget)|score|quant[oa]s?|quanto tempo|nota|pontuação|resultado)\b|多少|多久|多长时间|几[个次天年]|分数",
                          re.IGNORECASE)
 UNITS = (
     (re.compile(r"\b(?:my|the|a) (?:\w+ )?(?:time|pace)\b|\bhow long\b|\bquanto tempo\b|多久", re.IGNORECASE),
