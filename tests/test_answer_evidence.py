@@ -7,6 +7,7 @@ fixtures.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -797,6 +798,16 @@ def test_when_i_make_big_decisions_is_answered_by_the_hours_in_the_decisions_the
     assert len(found) >= 2, got.text
     assert "6am" not in got.text, got.text
     assert "commute" not in got.text, got.text  # how a reason changed is not when I decide
+
+
+def test_when_i_make_big_decisions_over_decisions_that_record_no_hour_says_nothing_found(tmp_path):
+    """Without an hour in any decision, sentences about something else are no answer to "when"; nor
+    is an hour in what I learned ("Learn Rust on a toy, not on something people depend on every
+    Sunday at 6 a.m", seen on the sample vault)."""
+    untimed = {path: re.sub(r" (?:at|around) \d{1,2}(?::\d\d)?(?:am|pm)", "", text) for path, text in HOURS.items()}
+    untimed["decisions/2024-10-04-move.md"] += "\n## What I learned\n\nNever sign anything at 6 a.m. on a Sunday.\n"
+    got = ask_over(untimed, "when do I tend to make my big decisions?", tmp_path)
+    assert got.nothing_found, got.text
 
 
 def test_when_i_make_big_decisions_in_chinese_hours_in_words():

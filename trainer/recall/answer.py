@@ -72,6 +72,8 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
             return emit(GroundedAnswer(compose.nothing_found(lang), [], True, style=style, language=lang), on_text)
         budget = LONG_WORDS if long else WORDS
         pieces, sources = compose.select(index, retriever, reflection, query, budget)
+        if not pieces:  # "when do I make my big calls?" over decisions that record no hour
+            return emit(GroundedAnswer(compose.nothing_found(lang), [], True, style=style, language=lang), on_text)
         pieces = compose.fit(pieces, lang, reflection.pattern, sources, budget)
         if style == "prose":
             return prose_answer(question, reflection, pieces, sources, stream, opts, lang, on_text)

@@ -326,7 +326,7 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
         if pattern:
             # "when do I make my big calls?" is answered by "sent the offer at 11:58pm" in a decision's
             # note, whatever its words (and not by "her exercises at 6am")
-            timed = hour and bool(CLOCK.search(c.text)) and (not decided or c.n in decided)
+            timed = hour and timed_by_me(c, decided)
             near = rel > 0 or (subject_of or {}).get(c.n, 0.0) >= 0.5 or bool(echoes & set(terms(c.text))) or timed
             s += pattern_score(c, near, bool(weights), c.n in lessons) + (HOUR_SHARE if timed else 0.0)
         if REASON_CUE.search(c.text):
@@ -396,6 +396,15 @@ def pattern_score(c: Candidate, near: bool, has_subject: bool, lesson_note: bool
     if not has_subject or near:
         return cues
     return 0.5 * cues - 0.3  # a lesson about something else
+
+
+def timed_by_me(c: Candidate, decided: set[int]) -> bool:
+    """An hour at which I did something, in a decision's note when the question is about decisions
+    ("Offer submitted 11:58pm", "凌晨一点躺在床上决定的"); not someone else's hour ("She calls at 9pm")
+    nor a rule in what I learned ("Learn Rust on a toy, not on something people depend on every
+    Sunday at 6 a.m")."""
+    return (bool(CLOCK.search(c.text)) and (not decided or c.n in decided) and not SOMEONE_ELSE.match(c.text)
+            and not LESSON_HEADING.search(c.heading))
 
 
 SOMEONE_ELSE = re.compile(r"^\W*(she|he|they|ela|ele|eles|elas|他|她|他们)\b", re.IGNORECASE)
@@ -516,6 +525,8 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     decided = {by_path[t.path] for t in reflection.timelines if t.path in by_path} if reflection.pattern else set()
     scored = score_all(cands, question, weights, reasons, reflection.pattern, titles, decision_notes, subject_of,
                        lessons, akin, decided)
+    if reflection.pattern and ASKS_HOUR.search(question):  # the hours, or nothing: not sentences about else
+        scored = [(s, c) for s, c in scored if timed_by_me(c, decided)]
     about = note_about(question, sources, weights)
     if about is not None:  # "who is Jonas?": the Jonas note speaks first, and no decision's story
         changes = []
