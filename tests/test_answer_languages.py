@@ -389,3 +389,17 @@ def test_how_long_in_chinese_asks_for_a_number(tmp_path):
     for index, retriever in bm25_over(notes, tmp_path):
         got = answer(index, "广马我最后跑了多久来着？", retriever=retriever)
         assert "4:41:27" in got.text, got.text
+
+
+def test_what_recurs_keeps_a_name_capitalised():
+    from collections import Counter
+
+    from trainer.recall.compose import Piece, recurring_line
+
+    pieces = [Piece("Argued with Renee about the garage again.", 1, "2025-03-01"),
+              Piece("Renee wanted the trailer gone, again.", 2, "2025-05-01"),
+              Piece("Since the fight I sleep in the trailer. I have slept badly since March.", 3, "2025-06-01"),
+              Piece("Since then the trailer is my office.", 4, "2025-07-01")]
+    line = recurring_line(pieces, "en")
+    assert "“Renee”" in line and "“renee”" not in line, line
+    assert "“trailer”" in line, line

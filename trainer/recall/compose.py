@@ -795,15 +795,22 @@ def recurring_line(pieces: list[Piece], lang: str) -> str:
             if key in CUE_TERMS or is_frame(key) or NUMBER_WORDS.fullmatch(w):
                 continue  # "again", "never", "started", "five": how a pattern is told, not what it is
             seen.setdefault(key, set()).add(p.n)
-            surface.setdefault(key, Counter())[w.lower()] += 1
+            surface.setdefault(key, Counter())[w] += 1
     common = sorted((k for k, ns in seen.items() if len(ns) >= 2), key=lambda k: (-len(seen[k]), k))[:4]
     t = TEMPLATES[lang]
     if not common:
         return t["recurs_bare"].format(n=len(notes))
     quote = "“{}”" if lang != "zh" else "“{}”"
     sep = "、" if lang == "zh" else ", "
-    what = sep.join(quote.format(surface[k].most_common(1)[0][0]) for k in common)
+    what = sep.join(quote.format(as_written(surface[k])) for k in common)
     return t["recurs"].format(n=len(notes), what=what)
+
+
+def as_written(forms: Counter) -> str:
+    """A word as my notes write it: lower case if it is ever written so ("Since" opens a sentence),
+    else capitalised, as a name is ("Renee", never "renee")."""
+    lower = Counter({w.lower(): n for w, n in forms.items() if w == w.lower()})
+    return (lower or forms).most_common(1)[0][0]
 
 
 def with_changes_only(pieces: list[Piece]) -> list[Piece]:
