@@ -403,3 +403,4 @@ def test_what_recurs_keeps_a_name_capitalised():
     line = recurring_line(pieces, "en")
     assert "“Renee”" in line and "“renee”" not in line, line
     assert "“trailer”" in line, line
+    assert "“since”" not in line, line  # in two notes, and says nothing of what recurs

@@ -778,6 +778,11 @@ def render_group(group: list[Piece], t: dict[str, str], lang: str, title: str = 
 
 CUE_TERMS = PATTERN_WORDS | frozenset(terms("again never always every time same once more next rule now "
                                           "nunca sempre vez mesmo mesma outra regra agora", keep_stopwords=True))
+BLAND = frozenset(terms("since like just still really real last good take took look looking thing things way "
+                        "lot much many day days week weeks month months year years long ainda muito coisa coisas "
+                        "dia dias semana semanas mês meses ano anos bem novo", keep_stopwords=True))
+"""Words that come back in any two notes and say nothing of what recurs ("since", "like", "dias",
+"novo" of "de novo")."""
 
 
 def recurring_line(pieces: list[Piece], lang: str) -> str:
@@ -792,7 +797,7 @@ def recurring_line(pieces: list[Piece], lang: str) -> str:
             if CJK.match(w) or w.lower() in STOPWORDS or len(w) < 4 or w.isdigit():
                 continue
             key = stem(w)
-            if key in CUE_TERMS or is_frame(key) or NUMBER_WORDS.fullmatch(w):
+            if key in CUE_TERMS or key in BLAND or is_frame(key) or NUMBER_WORDS.fullmatch(w):
                 continue  # "again", "never", "started", "five": how a pattern is told, not what it is
             seen.setdefault(key, set()).add(p.n)
             surface.setdefault(key, Counter())[w] += 1
