@@ -838,3 +838,27 @@ def test_who_did_it_is_answered_by_the_sentence_that_names_someone(tmp_path):
     it shares no word with the question ("sold … to Niamh and Pádraig Keane", not "bought")."""
     got = ask_over(BOAT, "how much did the boat go for in the end and who bought her?", tmp_path)
     assert "Keane" in got.text, got.text
+
+
+LEAVING_ASIDES = LEAVING + """I had stopped learning from anyone and started learning only from my own mistakes, which is
+slow and a bit lonely. The pivot talk had started again at the last all-hands. I have done one
+pivot. I do not want to do another. I would like to say the money mattered least. It mattered third,
+which is not least.
+
+## What I will miss
+Shipping something on the day I think of it. Knowing everyone's chai order.
+
+## What scares me
+Meetings. Jira.
+
+## Reflection, 2025-01
+The learning part turned out true. Two senior people review my code now.
+"""
+
+
+def test_a_why_answer_leaves_out_the_asides_beside_a_reasons_section(tmp_path):
+    """A decision note with a "Why" section: what I will miss, what scares me are asides, not its
+    reasons ("Knowing everyone's chai order" was read out as one); a dated later section is kept."""
+    notes = {"decisions/leaving.md": LEAVING_ASIDES, "journal/2025-03-01.md": SATURDAY}
+    got = ask_over(notes, "pq eu saí da Kettle AI afinal?", tmp_path)
+    assert "nobody reviewed my code" in got.text.lower() and "chai" not in got.text, got.text

@@ -262,6 +262,7 @@ CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[:h]
                    r"凌晨|半夜|深夜|夜里|\d{1,2}\s?点|[一二两三四五六七八九十]{1,3}点(?:多|半|钟|一刻)?", re.IGNORECASE)
 """A time of day as people write it: "12:50am", "00:40", "às 2h", "à uma da manhã", "midnight", "凌晨"."""
 HOUR_SHARE = 0.4
+ASIDE_SHARE = 0.15  # 0.1: same figures; 0.25: why sum -0.10
 ASKS_WHO = re.compile(r"\bwho(?:'s|’s)? (?!is\b|was\b|are\b)\w+|\bquem (?:é que )?(?!é\b|era\b|são\b)\w+", re.IGNORECASE)
 """A question asking who did a thing ("who bought her?", "quem dava o curso?"), not who someone is."""
 PERSON = re.compile(r"(?<=[a-zà-ÿ,;:(] )[A-ZÀ-Ý][a-zà-ÿ]+(?: [A-ZÀ-Ý][a-zà-ÿ]+)*")
@@ -357,6 +358,8 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             # the options weighed are not the reasons; beside a reasons section they are not quoted at
             # all ("More money than Tarang" was an option not taken, read out as a reason)
             s -= 1.0 if c.n in reasoned else 0.2
+        elif why and c.n in reasoned and c.heading and not WHY_HEADING.search(c.heading) and not DATE.search(c.heading):
+            s -= ASIDE_SHARE  # beside its reasons section, "What I will miss: … everyone's chai order" is an aside
         if why and AGAINST.match(c.text):
             s -= 0.2  # a cons column argues the other side
         if len(words(c.text)) < 4 and not CJK.search(c.text):
