@@ -118,6 +118,21 @@ def test_a_follow_up_without_a_subject_is_searched_with_the_last_question(vault)
     assert "€170 a month" in got.text
 
 
+def test_a_question_that_names_someone_is_not_searched_with_the_last_one(tmp_path):
+    """In the TUI, "Who is Jonas and how do I know him?" after "Why did I sell the car?" got the
+    car's answer again: "Jonas" is one subject word, and one was taken for a follow-up's."""
+    index = open_index(DEMO, tmp_path)
+    retriever = Retriever(index)
+    try:
+        history = [Message("user", "Why did I sell the car?"), Message("assistant", "…")]
+        got = answer(index, "Who is Jonas and how do I know him?", retriever=retriever, history=history)
+        assert "people/jonas.md" in {s.path for s in got.cited_sources()}, got.text
+        assert "cargo bike" not in got.text, got.text
+    finally:
+        retriever.close()
+        index.close()
+
+
 def test_bad_style_is_refused_clearly(vault):
     with pytest.raises(ValueError, match="'words' or 'prose'"):
         ask(vault, "Why did I sell the van?", style="poetry")

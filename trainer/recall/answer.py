@@ -26,7 +26,7 @@ from trainer.recall.reflect import (K, PATTERN_K, Reflection, Source, StreamFn, 
 from trainer.recall.decisions import DecisionStore
 from trainer.recall.retrieve import Retriever
 from trainer.recall.support import supported
-from trainer.recall.terms import PATTERN_WORDS, is_frame, query_terms, terms
+from trainer.recall.terms import PATTERN_WORDS, is_frame, names, query_terms, terms
 from trainer.vault.index import Index
 
 STYLES = ("words", "prose")
@@ -201,10 +201,12 @@ def emit(result: GroundedAnswer, on_text: Callable[[str], None] | None) -> Groun
 
 
 def search_text(question: str, history: Sequence[Message]) -> str:
-    """A follow-up with no subject of its own ("and why?") is searched with the last question."""
+    """A follow-up with no subject of its own ("and why?") is searched with the last question. A
+    question that names someone or something ("Who is Jonas and how do I know him?") has its own,
+    however few its other words: searched with "Why did I sell the car?" it got the car's answer."""
     subject = [t for t in query_terms(question) if not is_frame(t)]
     previous = [m.content for m in history if m.role == "user" and m.content.strip() != question.strip()]
-    if len(subject) >= 2 or not previous:
+    if len(subject) >= 2 or not previous or any(not t.isdigit() for t in names(question)):
         return question
     return f"{previous[-1]} {question}"
 
