@@ -528,7 +528,7 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     decided = {by_path[t.path] for t in reflection.timelines if t.path in by_path} if reflection.pattern else set()
     scored = score_all(cands, question, weights, reasons, reflection.pattern, titles, decision_notes, subject_of,
                        lessons, akin, decided)
-    if reflection.pattern and ASKS_HOUR.search(question):  # the hours, or nothing: not sentences about else
+    if reflection.pattern and ASKS_HOUR.search(question):  # the hours, or nothing: not sentences on other things
         scored = [(s, c) for s, c in scored if timed_by_me(c, decided)]
     about = note_about(question, sources, weights)
     if about is not None:  # "who is Jonas?": the Jonas note speaks first, and no decision's story
