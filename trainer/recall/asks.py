@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from trainer.recall.terms import TOKEN, held, is_frame, names, stem, terms, themes
+from trainer.recall.terms import TOKEN, YEAR, held, is_frame, names, stem, terms, themes
 
 I = re.IGNORECASE
 MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -176,9 +176,6 @@ def cost_clause(question: str) -> str:
 
 
 CLAUSES = re.compile(r"\s(?:and|e)\s|[,;，；]", I)
-
-
-YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def lead(body: str) -> str:

@@ -19,7 +19,7 @@ from backends.base import GenOpts, Message
 from trainer.recall.decisions import DecisionStore, Timeline
 from trainer.vault.index import Index
 from trainer.recall.retrieve import EXCERPT_CHARS, WHY_QUESTION, Hit, Retrieval, Retriever
-from trainer.recall.terms import ASKING_TERMS, DECISION_VERBS, held, rouge_tokens, terms
+from trainer.recall.terms import ASKING_TERMS, DECISION_VERBS, YEAR, held, rouge_tokens, terms
 
 NOTHING_FOUND = ("I couldn't find anything in my notes about that, so I won't guess. "
                  "Try other words, or check that the note is in the vault and indexed.")
@@ -194,8 +194,6 @@ def fit(hit: Hit, subject: set[str], weights: dict[str, float], years: list[str]
     held_weight = sum(weights[t] for t in subject if t in have) + sum(weights[t] for t in subject if held(t, title))
     return any((hit.date or "").startswith(y) for y in years), held_weight
 
-
-YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 DECISION_CANDIDATES = 8

@@ -27,7 +27,7 @@ from trainer.db import transaction
 from trainer.vault.index import Index
 from trainer.vault.note import Note
 from trainer.vault.parse import prose
-from trainer.recall.terms import (ASKING_TERMS, fold, forms, held, is_cjk, is_frame, names,
+from trainer.recall.terms import (ASKING_TERMS, YEAR, fold, forms, held, is_cjk, is_frame, names,
                                    query_terms, terms, text_language, themes, translations)
 
 VERSION = 13  # bump whenever terms or columns change: the term table is then rebuilt
@@ -51,7 +51,6 @@ MIN_COVERAGE = 0.5  # share of the question's (IDF-weighted) terms a note must h
 MIN_COSINE = 0.5  # all-MiniLM-L6-v2 cosine at which a chunk is about the question
 NAMED_COVERAGE = 0.3  # a note titled with the question's name needs this much of the rest
 WEAK_SHARE = 0.4  # a hit holding under 40% of what the best hit holds is noise ("move" alone)
-YEAR = re.compile(r"(?:19|20)\d\d")
 ABSENT_PAIR = 0.25  # a Chinese pair no note holds is mostly a seam between words or a synonym of
 # one the notes use ("当初", "为啥"), not a missing subject as an English word is: it weighs a quarter
 EXCERPT_CHARS = 600

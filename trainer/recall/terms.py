@@ -565,6 +565,10 @@ def text_language(text: str) -> str:
     return "pt" if pt > en else "en"
 
 
+YEAR = re.compile(r"(?:19|20)\d\d")
+"""A year as a term: a question's year may be a note's date rather than one of its words."""
+
+
 def names(question: str) -> list[str]:
     """The names and numbers a question holds, as terms ("Qual foi a minha nota no HSK 3?" ->
     hsk, 3): capitalised words after the first, acronyms, numbers, and Chinese words in a question
