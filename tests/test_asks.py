@@ -229,3 +229,39 @@ def test_a_sentences_first_word_is_no_name_beside_the_word_asked_for():
     name = expected(question)
     assert not answers(name, question, "Ex-marido. Casados de 2007 a 2021.", "Rui")  # "marido" is a mate of "namorada"
     assert answers(name, question, "A namorada dele, a Carla, é de Braga.", "Rui")
+
+
+CAR = """---
+date: 2024-12-03
+---
+# The Corolla
+
+Mechanic: $1,400, compressor's gone. For a 2008 Corolla. I bought it in 2019 for $9,500.
+"""
+
+
+def test_what_a_thing_sold_for_needs_a_sum_beside_the_sale(tmp_path):
+    """"How much did I end up selling the Corolla for?" is a price asked, and the repair bill and
+    what I paid for it are not what it sold for."""
+    got = ask({"money/corolla.md": CAR}, "how much did I end up selling the Corolla for?", tmp_path / "a")
+    assert got.nothing_found, got.text
+    sold = CAR + "\nSold the Corolla to a neighbour for $2,100 in March.\n"
+    got = ask({"money/corolla.md": sold}, "how much did I end up selling the Corolla for?", tmp_path / "b")
+    assert "$2,100" in got.text, got.text
+    assert expected("how much did Fort Street sell for in the end?").kind == "cost"
+    assert expected("how much was my adicional noturno at the Santa Amélia?").kind == "cost"
+    assert expected("quanto é que o Kiko passou a ganhar depois do aumento?").kind == "earnings"
+    assert expected("qual o nome do proprietário do apê das Graças?").kind == "name"
+
+
+def test_again_before_the_rest_of_a_message_still_asks_to_be_reminded():
+    from trainer.recall.reflect import is_pattern_question
+    assert not is_pattern_question("when's Tiago's birthday again? tenho de marcar mesa")
+    assert is_pattern_question("why do I end up broke again and again?")
+
+
+def test_a_holiday_beside_the_word_asked_for_is_no_name():
+    question = "what's Alasdair's wife called again?"
+    name = expected(question)
+    assert not answers(name, question, "Dislikes: Alasdair's wife's Christmas cards with the dog on.", "Mum")
+    assert answers(name, question, "Alasdair's wife, Fiona, rang on Sunday.", "Mum")

@@ -55,7 +55,7 @@ ASKS = (
     Ask("earnings",
         re.compile(r"\bhow much (?:do|did|does|will|would) (?:I|we) (?:earn|make|get paid)\b|\b(?:was|were) (?:I|we) paid\b|"
                    r"\bmy (?:\w+ )?(?:salary|wage|wages|pay)\b|\bquanto (?:é que )?(?:ganho|ganhei|ganhamos|recebo|recebi)\b|"
-                   r"\bquanto (?:é que )?(?:o|a) \w+ (?:ganha|recebe|tira|leva)\b|"
+                   r"\bquanto (?:é que )?(?:o|a) \w+ (?:(?:passou|começou|vai|foi) a )?(?:ganha|recebe|tira|leva|ganhar|receber)\b|"
                    r"\bhow much (?:does|did) \w+ (?:earn|make|take home)\b|"
                    r"\b(?:o )?meu (?:salário|ordenado)\b|工资|月薪|年薪|(?:挣|赚|收入)多少", I),
         (re.compile(MONEY, I), re.compile(r"\b(?:earn|earns|earned|salary|wage|wages|paid me|pays me|pay me|paid|"
@@ -69,7 +69,7 @@ ASKS = (
         (re.compile(r"(?<![\d-])\+?\d(?:[ ().-]{0,2}\d){8,}|<REDACTED>", I),)),  # nine digits or more: not a date
     Ask("cost",
         re.compile(r"\bhow much\b[^?]*\b(?:charge|charges|charged|cost|costs|costing|pay|pays|paid|"
-                   r"spend|spent)\b|\bhow much is (?:the|my|our) \w+|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|pagou|pagar|gastei|"
+                   r"spend|spent|sell|sells|sold|selling|go for|went for)\b|\bhow much (?:is|was|are|were) (?:the|my|our) \w+|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|pagou|pagar|gastei|"
                    r"gasto)\b|多少钱|花了多少", I),
         (re.compile(MONEY, I),)),
     Ask("placing",
@@ -87,7 +87,7 @@ ASKS_BY_KIND = {a.kind: a for a in ASKS}
 NAME_ASK = re.compile(r"\bwhat(?:'s| is| was) the name of (?:the |my |our |his |her |their )?(?:\w+['’]s )?(\w+)|"
                       r"\bwhat(?:'s| is| was| are) (?:\w+['’]s |my |the |our )(\w+) called\b|"
                       r"\bwho (?:is|was|were) (?:my|our) (\w+)\b|"
-                      r"\bcomo (?:é que )?se chama(?:m|va)? (?:o|a|os|as) (\w+)|\bqual (?:é|era|foi) o nome d[oa] (\w+)", I)
+                      r"\bcomo (?:é que )?se chama(?:m|va)? (?:o|a|os|as) (\w+)|\bqual (?:é |era |foi )?o nome d[oa] (\w+)", I)
 NAMED = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)*|\b[A-Z]{2,}\b")
 """Capitalised words or an acronym: how a name is written ("The", "A" are not: no terms)."""
 
@@ -113,8 +113,8 @@ def answers_name(question: str, sentence: str) -> bool:
         return False
     given = set(names(question))
     for m in NAMED.finditer(sentence):
-        if set(terms(m.group(0))) <= given:
-            continue  # a name the question gives, or a capitalised "The"
+        if set(terms(m.group(0))) <= given | CALENDAR:
+            continue  # a name the question gives, a capitalised "The", "Christmas cards"
         if OPENS.search(sentence[: m.start()]) and not sentence[m.end():].startswith(","):
             continue  # "Ex-marido. Casados de 2007 a 2021.": a sentence's first word ("Rui, her husband" is a name)
         first = next(i for i, (a, b, _) in enumerate(tokens) if b > m.start())
@@ -129,8 +129,10 @@ NAME_AFTER, NAME_BEFORE = 4, 2  # tokens from the asked word to the name: "o mar
 
 
 CALENDAR = frozenset(terms("monday tuesday wednesday thursday friday saturday sunday january february march april may "
-                           "june july august september october november december"))
-"""Capitalised but no one's name: "in April" does not name what a sum is for."""
+                           "june july august september october november december christmas easter xmas natal páscoa "
+                           "carnaval carnival halloween thanksgiving hanukkah diwali ramadan eid"))
+"""Capitalised but no one's name: "in April" does not name what a sum is for, nor "Alasdair's
+wife's Christmas cards" what she is called."""
 
 
 COST_FRAME = frozenset(terms(

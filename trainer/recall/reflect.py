@@ -135,11 +135,11 @@ class Answer:
 
 
 def is_pattern_question(question: str) -> bool:
-    question = REMIND_AGAIN.sub("", question)  # "what's Graça's husband called again?" asks to be reminded
+    question = REMIND_AGAIN.sub("", question)  # "when's Tiago's birthday again? …" asks to be reminded
     return bool(PATTERN.search(question)) or bool(ACROSS.search(question) and not ONE_THING.search(question))
 
 
-REMIND_AGAIN = re.compile(r"\s+again(?=\W*$)", re.IGNORECASE)
+REMIND_AGAIN = re.compile(r"\s+again(?=\W*$|\s*[?!.])", re.IGNORECASE)
 
 
 def reflect(index: Index, question: str, retriever: Retriever | None = None, k: int | None = None,
