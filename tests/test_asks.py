@@ -265,3 +265,13 @@ def test_a_holiday_beside_the_word_asked_for_is_no_name():
     name = expected(question)
     assert not answers(name, question, "Dislikes: Alasdair's wife's Christmas cards with the dog on.", "Mum")
     assert answers(name, question, "Alasdair's wife, Fiona, rang on Sunday.", "Mum")
+
+
+def test_a_salary_is_of_the_employer_the_sentence_names_not_its_paragraphs():
+    """The new job's "Salário em euro. €3.200 bruto" sits beside "more than I have now at Conecta
+    Sistemas"; it is not what Conecta paid."""
+    question = "what was my salary at Conecta Sistemas before I moved?"
+    earns = expected(question)
+    paragraph = "Salário em euro. €3.200 bruto x14. Mesmo com aluguel caro, sobra mais do que hoje na Conecta Sistemas."
+    assert not answers(earns, question, "Salário em euro. €3.200 bruto x14.", "Mudança para Lisboa", paragraph)
+    assert answers(earns, question, "Na Conecta Sistemas o salário era R$ 9.800.", "Mudança", paragraph)
