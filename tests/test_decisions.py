@@ -280,3 +280,53 @@ def test_a_later_note_naming_level_4_takes_back_the_pause_not_the_course_that_sh
         pause = store.timeline("decisions/2025-07-06-pause.md").changes
         assert [(e.date, e.kind) for e in pause] == [("2025-10-05", "retracted")] and "scared" in pause[0].text
         assert store.timeline("decisions/2025-02-03-aat-online.md").changes == []
+
+
+MOVE_RIO_TINTO = """---
+type: decision
+date: 2025-01-28
+---
+# Mudamos para Rio Tinto
+
+Ficamos com o T2 a 5 minutos da estação de metro. Senhorio Sr. Albano, entrada a 1 de março.
+
+## Porquê
+- Renda: 640€ em vez dos 750€ de Costa Cabral, são 110€ por mês.
+- O quarto do Duarte: lá tem 11 m² e janela para as traseiras.
+"""
+
+CAR = """---
+type: decision
+date: 2025-02-10
+---
+# Comprar o Clio
+
+Decidi comprar o Clio usado ao Sr. Paulo, 9.800€, prestação de 180€.
+
+## Porquê
+- segurança à noite a caminho do hospital
+"""
+
+YEAR_REVIEW = """---
+date: 2025-12-30
+---
+# Balanço de 2025
+
+**A mudança.** Na nota de janeiro pus que era pelos 110€ de renda e pelo quarto do Duarte, com os 11 m². Tretas.
+Foi pela mãe: depois da queda eu precisava de estar a 7 minutos a pé dela.
+
+**Trabalho.** O Sr. Albano continua simpático e o Clio continua a dar jeito.
+"""
+
+
+def test_a_later_note_that_speaks_of_a_decision_in_its_own_words_can_take_its_reason_back(tmp_path):
+    """"A mudança. Na nota de janeiro pus que era pelos 110€ … Tretas. Foi pela mãe." neither links
+    nor names the move: it shares the move note's rare words (110€, 11 m², Duarte's room) and says
+    the reason given was not it. A paragraph that only shares a name or two is no word on it."""
+    notes = {"decisoes/mudar-rio-tinto.md": MOVE_RIO_TINTO, "decisoes/clio.md": CAR,
+             "revisoes/2025-balanco.md": YEAR_REVIEW}
+    with store_over(notes, tmp_path) as store:
+        move = store.timeline("decisoes/mudar-rio-tinto.md")
+        assert [(e.date, e.path) for e in move.changes] == [("2025-12-30", "revisoes/2025-balanco.md")]
+        assert move.changes[0].kind == "retracted" and "Foi pela mãe" in move.changes[0].text
+        assert store.timeline("decisoes/clio.md").changes == []

@@ -13,7 +13,9 @@ A revision is tied to the reason it talks about (by the reason's key words, or "
 reason"), and classed by what it says: retracted ("It was not one", "never measured"), revised
 ("half true"), confirmed ("still holds"). A later note that links to a decision note and takes
 one of its reasons back ("forty phones … is four requests a second. That is nothing.") is a
-revision too, and a later decision that reverses an earlier one is linked to it. Extraction is
+revision too, and so is one that neither links nor names it but speaks of it in its rare words
+and takes it back in everyday ones ("…pus que era pelos 110€ de renda… Tretas. Foi pela mãe.").
+A later decision that reverses an earlier one is linked to it. Extraction is
 rules, not a model: it runs on every scan and its output can be shown and checked.
 """
 
@@ -49,7 +51,7 @@ ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
             "fifth": 5, "5th": 5}
 CONFIRMED = re.compile(r"\b(still holds?|still true|turned out (true|right)|the real one|real reason|"
-                       r"close second|still happy|no regrets?|holds up|was right|continua a valer|ainda vale|"
+                       r"close second|still happy|no regrets?|holds up|was right|continua a valer|ainda vale|continua a ser verdade|"
                        r"verdadeira razão|razão verdadeira)(?!\w)|仍然|还是对的", re.IGNORECASE)
 RETRACTED = re.compile(
     r"\b(was not|wasn'?t|was never|were not|weren'?t|is not|isn'?t|not one|never measured|never real|"
@@ -417,6 +419,58 @@ def named_revisions(decision: Decision, later: Note, groups: list[list[str]], el
     return admitted(later, split_sections(later.body), refers, named=True, elsewhere=elsewhere)
 
 
+ECHO_CUE = re.compile(
+    r"\b(honestly|to be honest|if I'?m honest|truth is|the truth|looking back|in hindsight|I told myself|"
+    r"I told (?:everyone|people|myself)|I wrote (?:that|it was)|I said it was|what I wrote|kidding myself|rubbish|nonsense|"
+    r"an? excuse|(?:it|that) was really|was really about|was more about|admit|confess|pretend(?:ed|ing)?|"
+    r"na verdade|sinceramente|a verdade|confesso|admito|assumo|olhando para trás|pensando bem|tretas?|mentira|"
+    r"desculpa|enganei-me|disse a mim mesm[oa]|escrevi que|pus que|foi pel[oa]|no fundo|o que pesou|pesou mesmo|"
+    r"a sério|foi mais)(?!\w)|说白了|回头看|其实|老实说|坦白|说实话|真正|借口|骗自己|嘴上说|现在想来|后来想想|说到底|归根结底",
+    re.IGNORECASE)
+"""How a later note takes back or qualifies what an earlier one said, in everyday words: "Tretas.
+Foi pela mãe.", "说白了就是不想…", "honestly it was more about …"."""
+ECHO_RETRACTS = re.compile(r"\b(tretas?|rubbish|nonsense|an? excuse|a lie|mentira|desculpa|kidding myself)(?!\w)|借口|骗自己",
+                           re.IGNORECASE)
+ECHO_TERMS = 3  # rare words of a decision a later paragraph must share to be about it
+ECHO_RARE = 3  # a word held by at most this many notes is rare enough to tell a decision apart
+ECHO_SENTENCES = 3
+
+
+def echoed_revisions(decision: Decision, later: Note, rare: set[str], rivals: list[set[str]]) -> list[Revision]:
+    """A later note (not itself a decision) that neither links nor names the decision, but whose
+    paragraph speaks of it in its rare words ("Na nota de janeiro pus que era pelos 110€ de renda
+    e pelo quarto do Duarte. Tretas. Foi pela mãe." about the move whose note gave 110€ and
+    Duarte's room), more of them than of any other decision's (`rivals`), and takes it back or
+    qualifies it (ECHO_CUE). The first such paragraph counts, from its cue on."""
+    if (not later.date or not decision.date or later.date[:10] <= decision.date[:10] or not rare
+            or is_decision_note(later)):
+        return []
+    for section in split_sections(later.body):
+        for para in section.paragraphs:
+            have = set(terms(para))
+            shared = echo_weight(rare & have)
+            if (shared < ECHO_TERMS or not rare & have & set(names(para))
+                    or any(echo_weight(other & have) >= shared for other in rivals)):
+                continue
+            parts = sentences(para)
+            at = next((i for i, sentence in enumerate(parts) if ECHO_CUE.search(sentence)), None)
+            if at is None:
+                continue
+            cue = clean(" ".join(parts[at:at + ECHO_SENTENCES]))
+            relation = ("retracted" if RETRACTED.search(para) or REAL_REASON.search(para) or ECHO_RETRACTS.search(para)
+                        else "confirmed" if CONFIRMED.search(para) else "revised")
+            return [Revision(later.path, later.date, section.heading, clean(para), relation, None, cue)]
+    return []
+
+
+def echo_weight(shared: set[str]) -> float:
+    """Shared words, a Chinese pair counting half: "金牛区" is two pairs of one word."""
+    return sum(0.5 if CJK_PAIR.match(t) else 1.0 for t in shared)
+
+
+CJK_PAIR = re.compile(r"[\u3400-\u9fff]")
+
+
 def title_names(title: str, digits: bool = False) -> list[str]:
     """The names in a decision's title ("No to the Azores" -> azores): what a later note calls it.
     Numbers only when asked: "Level 4" is a name, a bare "4" is not."""
@@ -426,6 +480,31 @@ def title_names(title: str, digits: bool = False) -> list[str]:
 def _links_to(text: str, path: str) -> bool:
     stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0].casefold()
     return any(m.group(1).strip().casefold().rsplit("/", 1)[-1] == stem for m in WIKILINK.finditer(text))
+
+
+@dataclass
+class Vocabulary:
+    """Each dated note's terms and how many notes hold each term, for one relink."""
+
+    notes: dict[str, Note]
+    terms: dict[str, set[str]]
+    df: dict[str, int]
+
+    @classmethod
+    def of(cls, index) -> Vocabulary:
+        notes, held_by, df = {}, {}, {}
+        for note in index.notes():
+            held_by[note.path] = set(terms(f"{note.title}\n{note.body}"))
+            for t in held_by[note.path]:
+                df[t] = df.get(t, 0) + 1
+            if note.date:
+                notes[note.path] = note
+        return cls(notes, held_by, df)
+
+    def rare(self, path: str) -> set[str]:
+        """A note's words that few other notes use: what a later note that speaks of it without
+        its name or link shares with it."""
+        return {t for t in self.terms.get(path, ()) if self.df[t] <= ECHO_RARE and not is_frame(t)}
 
 
 # --- text helpers -------------------------------------------------------------------------------
@@ -450,7 +529,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 11  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 12  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
@@ -568,6 +647,8 @@ class DecisionStore:
             self.conn.execute("UPDATE decisions SET target = ? WHERE id = ?",
                               (self._mention_target(path, decision_id, notes), decision_id))
         naming, named = self._naming_notes(notes)
+        vocabulary = Vocabulary.of(self.index)
+        rare_of = {path: vocabulary.rare(path) for path in notes}
         for path, decision_id in notes.items():
             note = self.index.get(path)
             decision = note_decision(note) if note else None
@@ -582,10 +663,17 @@ class DecisionStore:
                 later = self.index.get(later_path)
                 if later is not None:
                     self._revisions(decision_id, cross_revisions(decision, later, elsewhere), other_note=True)
+            named_by = {n.path for n in naming.get(path, [])}
             for later in naming.get(path, []) if decision else []:
                 if later.path not in linking:
                     self._revisions(decision_id, named_revisions(decision, later, named[path], elsewhere),
                                     other_note=True)
+            rare = rare_of.get(path, set())
+            rivals = [other for p, other in rare_of.items() if p != path]
+            for later_path, later in vocabulary.notes.items() if rare else ():
+                if (later_path != path and later_path not in linking and later_path not in named_by
+                        and echo_weight(rare & vocabulary.terms[later_path]) >= ECHO_TERMS):  # most notes: a set's look
+                    self._revisions(decision_id, echoed_revisions(decision, later, rare, rivals), other_note=True)
 
     def _naming_notes(self, notes: dict[str, int]) -> tuple[dict[str, list[Note]], dict[str, list[list[str]]]]:
         """For each decision note whose title holds a name, the other notes that use it, and the
