@@ -862,3 +862,36 @@ def test_a_why_answer_leaves_out_the_asides_beside_a_reasons_section(tmp_path):
     notes = {"decisions/leaving.md": LEAVING_ASIDES, "journal/2025-03-01.md": SATURDAY}
     got = ask_over(notes, "pq eu saí da Kettle AI afinal?", tmp_path)
     assert "nobody reviewed my code" in got.text.lower() and "chai" not in got.text, got.text
+
+
+PIANO = """---
+type: decision
+date: 2025-03-01
+---
+# Selling the piano
+
+Decided to sell the piano to a family in Ranelagh for €900.
+
+## Why
+- it takes up half the living room
+- nobody plays it
+"""
+
+PIANO_LATER = """---
+date: 2025-09-10
+---
+# 10 September
+
+The piano family sent a photo of it in their hall, with the kids on the stool. The living room looks
+bigger now and the rug finally fits. Honestly it was more about the piano lessons I never took. Every time I
+saw the piano I felt I had failed at something. Tuned the guitar instead and played until midnight.
+Bought new strings for the guitar at the shop on Camden Street. The cat slept on the amp.
+"""
+
+
+def test_a_later_note_saying_honestly_what_it_was_about_is_quoted_in_a_why_answer(tmp_path):
+    """"Honestly it was more about the piano lessons I never took" in a later journal is the reason as I
+    came to see it: it and the sentences after it are lifted over the day's other news."""
+    got = ask_over({"decisions/2025-03-01-sell-the-piano.md": PIANO, "journal/2025-09-10.md": PIANO_LATER},
+                   "Why did I sell the piano?", tmp_path)
+    assert "piano lessons I never took" in got.text, got.text

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from trainer.recall.decisions import CHANGES, DECIDED, REAL_REASON_WORDS, Timeline
+from trainer.recall.decisions import CHANGES, DECIDED, ECHO_CUE, REAL_REASON_WORDS, Timeline
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, WHY_QUESTION, expand, plain
 from trainer.vault.parse import prose
@@ -316,8 +316,9 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s += TURN_SHARE  # "But that wasn't what made me call. I couldn't answer the phone at 3am …"
         if not previous_same_item:
             turn = -1
-        if why and TURN.search(c.text):
-            turn = in_item
+        if why and (TURN.search(c.text) or (c.n not in decision_notes and ECHO_CUE.search(c.text))):
+            turn = in_item  # outside a decision's own note, "honestly", "说白了", "tretas" turn too (ECHO_CUE)
+            s += TURN_SHARE  # and the turn often says it: "Honestly it was more about the piano lessons I never took."
         previous, previous_rel = c, rel
         title = TITLE_SHARE * sum(w for t, w in weights.items() if held(t, titles.get(c.n, ())) and not held(t, have)) / total
         s += 0.5 * title if pattern else title
