@@ -404,3 +404,25 @@ def test_what_recurs_keeps_a_name_capitalised():
     assert "“Renee”" in line and "“renee”" not in line, line
     assert "“trailer”" in line, line
     assert "“since”" not in line, line  # in two notes, and says nothing of what recurs
+
+
+TAIPEI = {
+    "decisions/2025-03-02 辭掉外包.md": "---\ndate: 2025-03-02\ntype: decision\n---\n# 辭掉外包的工作\n\n"
+    "決定三月底離職，不再做外包的測試案子。\n\n## 為什麼\n- 每天通勤兩個半小時，回到家已經十點。\n"
+    "- 薪水三年沒有調，月薪還是 42,000。\n- 爸爸住院以後，我需要白天能請假。\n",
+    "journal/2025-09-14.md": "---\ndate: 2025-09-14\n---\n# 9月14日\n\n"
+    "回頭看辭掉外包那件事，說白了不是通勤，是我怕被主管看不起。月薪 42,000 只是藉口。\n",
+    "journal/2025-05-01.md": "---\ndate: 2025-05-01\n---\n# 5月1日\n\n帶爸爸去台大醫院回診，排了三個小時。\n",
+}
+
+
+def test_a_vault_in_traditional_characters_answers_in_them(tmp_path):
+    """A note written in Taipei says 決定, 為什麼, 說白了; the same cues in simplified characters read
+    them (one table: OpenCC's), a question in either script finds the note, and the connecting words
+    follow the question's script (我寫道, not 我写道). The quotes stay as I wrote them."""
+    for index, retriever in bm25_over(TAIPEI, tmp_path):
+        got = answer(index, "我為什麼辭掉外包的工作？", retriever=retriever)
+        assert "通勤兩個半小時" in got.text and "寫道" in got.text and "写道" not in got.text, got.text
+        assert "說白了不是通勤" in got.text, got.text  # the later note's turn, read by the simplified cue
+        simple = answer(index, "我为什么辞掉外包的工作？", retriever=retriever)
+        assert "通勤兩個半小時" in simple.text and "写道" in simple.text, simple.text

@@ -275,3 +275,12 @@ def test_a_salary_is_of_the_employer_the_sentence_names_not_its_paragraphs():
     paragraph = "Salário em euro. €3.200 bruto x14. Mesmo com aluguel caro, sobra mais do que hoje na Conecta Sistemas."
     assert not answers(earns, question, "Salário em euro. €3.200 bruto x14.", "Mudança para Lisboa", paragraph)
     assert answers(earns, question, "Na Conecta Sistemas o salário era R$ 9.800.", "Mudança", paragraph)
+
+
+def test_a_name_in_latin_letters_after_jiao_is_what_someone_is_called():
+    """"阿嬤的看護叫什麼名字？" in traditional characters is the same ask, and "看護叫 Siti" answers it."""
+    question = "阿嬤的看護叫什麼名字？"
+    called = expected(question)
+    assert called.kind == "called"
+    assert answers(called, question, "看護叫 Siti，從印尼來的，March 20 開始。", "阿嬤")
+    assert not answers(called, question, "家裡決定請外籍看護 full-time。", "阿嬤")

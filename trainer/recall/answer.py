@@ -26,7 +26,7 @@ from trainer.recall.reflect import (K, PATTERN_K, Reflection, Source, StreamFn, 
 from trainer.recall.decisions import DecisionStore
 from trainer.recall.retrieve import Retriever
 from trainer.recall.support import supported
-from trainer.recall.terms import PATTERN_WORDS, is_frame, names, query_terms, terms
+from trainer.recall.terms import PATTERN_WORDS, both_scripts, is_frame, names, query_terms, terms
 from trainer.vault.index import Index
 
 STYLES = ("words", "prose")
@@ -119,8 +119,8 @@ def reflect_for(index: Index, question: str, retriever: Retriever) -> Reflection
         retriever.min_coverage = before
 
 
-DECISION_PATTERN = re.compile(r"decid|decision|reason|choice|choose|chose|decis|escolh|pull the trigger|"
-                              r"\bbig (?:life )?calls?\b|bater o martelo|决定|选择|拍板", re.IGNORECASE)
+DECISION_PATTERN = re.compile(both_scripts(r"decid|decision|reason|choice|choose|chose|decis|escolh|pull the trigger|"
+                              r"\bbig (?:life )?calls?\b|bater o martelo|决定|选择|拍板"), re.IGNORECASE)
 PATTERN_SOURCES = 12
 
 
@@ -230,6 +230,8 @@ PROSE_INSTRUCTIONS = {
           "cada frase com o número do excerto, como [1]. Não acrescentes nada que os excertos não digam.",
     "zh": "你就是我，根据我自己的笔记回答关于我生活的问题。只用编号的摘录。用第一人称、中文回答，最多{n}个字。"
           "每句话后面写出摘录的编号，比如[1]。不要添加摘录里没有的内容。",
+    "zh-hant": "你就是我，根據我自己的筆記回答關於我生活的問題。只用編號的摘錄。用第一人稱、中文回答，最多{n}個字。"
+               "每句話後面寫出摘錄的編號，比如[1]。不要添加摘錄裡沒有的內容。",
 }
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from trainer.recall.terms import TOKEN, YEAR, held, is_frame, names, stem, terms, themes
+from trainer.recall.terms import TOKEN, YEAR, both_scripts, held, is_frame, names, stem, terms, themes
 
 I = re.IGNORECASE
 MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -38,48 +38,49 @@ class Ask:
 
 ASKS = (
     Ask("birthday",
-        re.compile(r"\bwhen(?:'s| is| was)\b.*\bbirthday\b|\bquando\b.*\b(?:anos d[aoe]|aniversário)\b|"
+        re.compile(both_scripts(r"\bwhen(?:'s| is| was)\b.*\bbirthday\b|\bquando\b.*\b(?:anos d[aoe]|aniversário)\b|"
                    r"\b(?:data|dia) d[oe] aniversário\b|\bwhat (?:date|day) is\b.*\bbirthday\b|"
-                   r"\bfaz(?:em)? anos\b|\bdata de nascimento\b|\bdate of birth\b|生日|出生日期|哪天出生", I),
-        (re.compile(r"\b(?:birthday|born|b\.|aniversário|anos|nasceu|nascid[oa]|faz anos)\b|生日|出生|生于", I),
-         re.compile(DAY_MONTH, I))),
+                   r"\bfaz(?:em)? anos\b|\bdata de nascimento\b|\bdate of birth\b|生日|出生日期|哪天出生"), I),
+        (re.compile(both_scripts(r"\b(?:birthday|born|b\.|aniversário|anos|nasceu|nascid[oa]|faz anos)\b|生日|出生|生于"), I),
+         re.compile(both_scripts(DAY_MONTH), I))),
     Ask("age",
-        re.compile(r"\bhow old\b|\bque idade\b|\bqual (?:é )?a idade\b|'s age\b|几岁|多大了|多少岁", I),
-        (re.compile(r"\b\d{1,3}\s*(?:years? old|yo|y/o|anos(?: de idade)?)\b|\baged? \d{1,3}\b|\bborn in \d{4}\b|"
-                    r"\bnasceu em \d{4}\b|\bturn(?:s|ed)? \d{1,3}\b|\bfez \d{1,3} anos\b|\d{1,3}\s*岁|\d{4}\s*年生", I),)),
+        re.compile(both_scripts(r"\bhow old\b|\bque idade\b|\bqual (?:é )?a idade\b|'s age\b|几岁|多大了|多少岁"), I),
+        (re.compile(both_scripts(r"\b\d{1,3}\s*(?:years? old|yo|y/o|anos(?: de idade)?)\b|\baged? \d{1,3}\b|\bborn in \d{4}\b|"
+                    r"\bnasceu em \d{4}\b|\bturn(?:s|ed)? \d{1,3}\b|\bfez \d{1,3} anos\b|\d{1,3}\s*岁|\d{4}\s*年生"), I),)),
     Ask("gift",
         re.compile(r"\bwhat did (?:I|we) (?:give|get|buy)\b.*\bfor (?:\w+ )?(?:birthday|christmas|anniversary|wedding)\b|"
                    r"\bo que (?:é que )?(?:lhe |lhes )?(?:dei|ofereci|oferecemos|demos)\b|\b(?:gift|present) for\b", I),
         (re.compile(r"\b(?:gave|give|given|gift|present|bought (?:him|her|them)|got (?:him|her|them)|ofereci|"
                     r"oferecemos|dei-lhe|demos-lhe|prenda|presente)\b", I),)),
     Ask("earnings",
-        re.compile(r"\bhow much (?:do|did|does|will|would) (?:I|we) (?:earn|make|get paid)\b|\b(?:was|were) (?:I|we) paid\b|"
+        re.compile(both_scripts(r"\bhow much (?:do|did|does|will|would) (?:I|we) (?:earn|make|get paid)\b|\b(?:was|were) (?:I|we) paid\b|"
                    r"\bmy (?:\w+ )?(?:salary|wage|wages|pay)\b|\bquanto (?:é que )?(?:ganho|ganhei|ganhamos|recebo|recebi)\b|"
                    r"\bquanto (?:é que )?(?:o|a) \w+ (?:(?:passou|começou|vai|foi) a )?(?:ganha|recebe|tira|leva|ganhar|receber)\b|"
                    r"\bhow much (?:does|did) \w+ (?:earn|make|take home)\b|"
-                   r"\b(?:o )?meu (?:salário|ordenado)\b|工资|月薪|年薪|(?:挣|赚|收入)多少", I),
-        (re.compile(MONEY, I), re.compile(r"\b(?:earn|earns|earned|salary|wage|wages|paid me|pays me|pay me|paid|"
+                   r"\b(?:o )?meu (?:salário|ordenado)\b|工资|月薪|年薪|(?:挣|赚|收入)多少"), I),
+        (re.compile(both_scripts(MONEY), I), re.compile(both_scripts(r"\b(?:earn|earns|earned|salary|wage|wages|paid me|pays me|pay me|paid|"
                                           r"get paid|got paid|ganho|ganhei|ganhamos|recebo|recebi|salário|ordenado|"
-                                          r"pagam-me|pagaram-me|ganha|recebe|tira|tiro|take home|takes home)\b|工资|月薪|年薪|收入|到手", I))),
+                                          r"pagam-me|pagaram-me|ganha|recebe|tira|tiro|take home|takes home)\b|工资|月薪|年薪|收入|到手"), I))),
     Ask("year",
         re.compile(r"\b(?:em|no) que ano\b|\bwhat year\b|\bwhich year\b|哪年|哪一年", I),
         (re.compile(r"\b(?:19|20)\d\d\b|\blast year\b|\bano passado\b|去年|前年|今年", I),)),
     Ask("phone",
-        re.compile(r"\b(?:phone|mobile|cell) number\b|\bnúmero de (?:telefone|telemóvel)\b|电话号码|手机号", I),
+        re.compile(both_scripts(r"\b(?:phone|mobile|cell) number\b|\bnúmero de (?:telefone|telemóvel)\b|电话号码|手机号"), I),
         (re.compile(r"(?<![\d-])\+?\d(?:[ ().-]{0,2}\d){8,}|<REDACTED>", I),)),  # nine digits or more: not a date
     Ask("cost",
-        re.compile(r"\bhow much\b[^?]*\b(?:charge|charges|charged|cost|costs|costing|pay|pays|paid|"
+        re.compile(both_scripts(r"\bhow much\b[^?]*\b(?:charge|charges|charged|cost|costs|costing|pay|pays|paid|"
                    r"spend|spent|sell|sells|sold|selling|go for|went for)\b|\bhow much (?:is|was|are|were) (?:the|my|our) \w+|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|pagou|pagar|gastei|"
-                   r"gasto)\b|多少钱|花了多少", I),
-        (re.compile(MONEY, I),)),
+                   r"gasto)\b|多少钱|花了多少"), I),
+        (re.compile(both_scripts(MONEY), I),)),
     Ask("placing",
-        re.compile(r"\bwhat (?:position|place)\b|\bwhich place\b|\bwhere did (?:I|we) (?:finish|place|come)\b|"
-                   r"\b(?:em )?que lugar\b|\bem que posição\b|第几名|名次", I),
+        re.compile(both_scripts(r"\bwhat (?:position|place)\b|\bwhich place\b|\bwhere did (?:I|we) (?:finish|place|come)\b|"
+                   r"\b(?:em )?que lugar\b|\bem que posição\b|第几名|名次"), I),
         (re.compile(rf"\b(?:finish(?:ed)?|came|placed|ended(?: up)?|was) {ORDINAL}|{ORDINAL} (?:place|overall|out of|of \d)|"
                     r"\bposition \d+|\b\d+(?:º|ª)? lugar\b|\bclassifiquei\b|\bfiquei em \d|第\s*[\d一二三四五六七八九十]+\s*名", I),)),
     Ask("called",  # in Chinese: a sentence that gives a name ("她叫小雨。", "名叫…")
-        re.compile(r"叫(?:什么|啥)|什么名字|名字是什么"),
-        (re.compile(r"名叫|叫做|名字(?:叫|是)|叫[\u4e00-\u9fff]{2,3}(?=[，。、；,.;!?！？\s]|$)"),)),
+        re.compile(both_scripts(r"叫(?:什么|啥)|什么名字|名字是什么")),
+        (re.compile(r"名叫|叫做|名字(?:叫|是)|叫[\u4e00-\u9fff]{2,3}(?=[，。、；,.;!?！？\s]|$)|"
+                    r"叫\s?[A-Z][a-z]+"),)),  # "看護叫 Siti"
 )
 
 

@@ -22,8 +22,8 @@ from trainer.recall.decisions import CHANGES, DECIDED, ECHO_CUE, REAL_REASON_WOR
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, WHY_QUESTION, expand, plain
 from trainer.vault.parse import prose
-from trainer.recall.terms import (PATTERN_WORDS, STOPWORDS, held, is_frame, query_terms, stem, terms,
-                                  text_language, words)
+from trainer.recall.terms import (PATTERN_WORDS, STOPWORDS, both_scripts, held, is_frame, query_terms, simplified,
+                                  stem, terms, text_language, words)
 from trainer.vault.index import Index
 from trainer.vault.note import Note
 
@@ -51,13 +51,19 @@ TEMPLATES = {
            "confirmed": "{date}，我确认", "recurs": "这些笔记里反复出现：{what}。",
            "recurs_bare": "这在不止一篇笔记里反复出现。",
            "nothing": "我的笔记里没有找到相关的内容，所以我不猜。"},
+    "zh-hant": {"wrote": "{date}，我寫道", "undated": "在一篇沒有日期的筆記裡，我寫道", "titled": "在筆記《{title}》裡，我寫道",
+                "retracted": "{date}，我承認", "revised": "{date}，我修正了", "reversed": "{date}，我改變了決定",
+                "confirmed": "{date}，我確認", "recurs": "這些筆記裡反覆出現：{what}。",
+                "recurs_bare": "這在不止一篇筆記裡反覆出現。",
+                "nothing": "我的筆記裡沒有找到相關的內容，所以我不猜。"},
 }
 
 
 def language(question: str) -> str:
-    """"zh" for a question with Chinese characters, "pt" for Portuguese, else "en"."""
+    """"zh" for a question with Chinese characters ("zh-hant" when some are traditional: a user in
+    Taipei reads 我寫道, not 我写道), "pt" for Portuguese, else "en"."""
     if CJK.search(question):
-        return "zh"
+        return "zh-hant" if simplified(question) != question else "zh"
     return "pt" if PORTUGUESE.search(question) else "en"
 
 
@@ -225,41 +231,41 @@ def quotable(sentence: str) -> bool:
 # --- ranking ------------------------------------------------------------------------------------
 
 REASON_CUE = re.compile(
-    r"\b(because|so that|so I|since|the real reason|real reason|I wanted|I want|I needed|in order to|"
-    r"which (?:is|was) why|that is why|mattered|porque|pois|para que|queria|quero|por causa)\b|因为|所以|决定|为了|原因",
+    both_scripts(r"\b(because|so that|so I|since|the real reason|real reason|I wanted|I want|I needed|in order to|"
+    r"which (?:is|was) why|that is why|mattered|porque|pois|para que|queria|quero|por causa)\b|因为|所以|决定|为了|原因"),
     re.IGNORECASE)
-HOW = re.compile(r"^\s*(how (?:do|did|should|can) I|what (?:are|is) my (?:rules?|steps?|process))\b|"
-                 r"^\s*como (?:é que )?(?:eu )?\w+|怎么|如何", re.IGNORECASE)
-WHY_NOT = re.compile(r"^why not\b|^por ?qu[eê] não|为什么不", re.IGNORECASE)
-ASKS_NUMBER = re.compile(r"\b(how many|how much|how long|how often|how fast|how far|what (?:was|is) my .*(?:score|grade)|"
+HOW = re.compile(both_scripts(r"^\s*(how (?:do|did|should|can) I|what (?:are|is) my (?:rules?|steps?|process))\b|"
+                 r"^\s*como (?:é que )?(?:eu )?\w+|怎么|如何"), re.IGNORECASE)
+WHY_NOT = re.compile(both_scripts(r"^why not\b|^por ?qu[eê] não|为什么不"), re.IGNORECASE)
+ASKS_NUMBER = re.compile(both_scripts(r"\b(how many|how much|how long|how often|how fast|how far|what (?:was|is) my .*(?:score|grade)|"
                          r"what (?:was|is|were) (?:my|the) (?:\w+ )?(?:time|pace|price|cost|rent|salary|weight|distance|"
-                         r"total|budget)|score|quant[oa]s?|quanto tempo|nota|pontuação|resultado)\b|多少|多久|多长时间|几[个次天年]|分数",
+                         r"total|budget)|score|quant[oa]s?|quanto tempo|nota|pontuação|resultado)\b|多少|多久|多长时间|几[个次天年]|分数"),
                          re.IGNORECASE)
 UNITS = (
     (re.compile(r"\b(?:my|the|a) (?:\w+ )?(?:time|pace)\b|\bhow long\b|\bquanto tempo\b|多久", re.IGNORECASE),
-     re.compile(r"\d:\d\d|\d\s*(?:h|hrs?|hours?|min|mins|minutes?|secs?|seconds?|days?|weeks?|months?|years?|"
-                r"horas?|minutos?|dias|semanas|meses|anos)\b|小时|分钟|天", re.IGNORECASE)),
+     re.compile(both_scripts(r"\d:\d\d|\d\s*(?:h|hrs?|hours?|min|mins|minutes?|secs?|seconds?|days?|weeks?|months?|years?|"
+                r"horas?|minutos?|dias|semanas|meses|anos)\b|小时|分钟|天"), re.IGNORECASE)),
     (re.compile(r"\bhow far\b|\bdistance\b|\bdistância\b", re.IGNORECASE),
-     re.compile(r"\d\s*(?:km|kms|m|metres?|meters?|miles?|quilómetros?)\b|公里", re.IGNORECASE)),
-    (re.compile(r"\b(?:how much|price|cost|rent|salary|paid|pay|quanto (?:custou|paguei|pago|ganho|custa)|preço)\b|多少钱",
+     re.compile(both_scripts(r"\d\s*(?:km|kms|m|metres?|meters?|miles?|quilómetros?)\b|公里"), re.IGNORECASE)),
+    (re.compile(both_scripts(r"\b(?:how much|price|cost|rent|salary|paid|pay|quanto (?:custou|paguei|pago|ganho|custa)|preço)\b|多少钱"),
                 re.IGNORECASE), None),
 )
 UNIT_SHARE = 0.2
-NUMBER_WORDS = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+NUMBER_WORDS = re.compile(both_scripts(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
                           r"thirty|forty|fifty|hundred|thousand|half|twice|dois|duas|três|quatro|cinco|dez|"
-                          r"cem|mil)\b|[一二三四五六七八九十百千万两]", re.IGNORECASE)
+                          r"cem|mil)\b|[一二三四五六七八九十百千万两]"), re.IGNORECASE)
 RANK_PRIOR = (0.3, 0.18, 0.1, 0.06)
 MONEY = re.compile(r"[€$£¥₹]\s?\d|\d[\d.,]*\s?(?:€|%|percent|por cento|euros?|dollars?|reais)|\d\s?[kK]\b")
 MONEY_SHARE = 0.4
-ASKS_HOUR = re.compile(r"^\s*when (?:do|did|does|should) (?:I|my)\b|\bwhat time\b|\btime of (?:the )?day\b|\bat what hour\b|"
+ASKS_HOUR = re.compile(both_scripts(r"^\s*when (?:do|did|does|should) (?:I|my)\b|\bwhat time\b|\btime of (?:the )?day\b|\bat what hour\b|"
                        r"\ba que horas?\b|\bque horas\b|\bem que (?:momento|hora|altura)\b|"
-                       r"^\s*quando (?:é que )?(?:eu )?(?:costumo|tendo|acabo)\b|什么时候|几点", re.IGNORECASE)
+                       r"^\s*quando (?:é que )?(?:eu )?(?:costumo|tendo|acabo)\b|什么时候|几点"), re.IGNORECASE)
 """A pattern question that asks when in the day (or at what moment) I do a thing."""
-CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[:h]\d\d\b|\b\d{1,2}\s?h\b|"
+CLOCK = re.compile(both_scripts(r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[:h]\d\d\b|\b\d{1,2}\s?h\b|"
                    r"\b(?:midnight|meia-noite|madrugada|noon|meio-dia|in the small hours)\b|"
                    r"\b(?:one|two|three|four|five|uma|duas|três|quatro|cinco) (?:in the morning|da manhã|da madrugada)\b|"
                    r"\b\d{1,2} (?:in the morning|at night|da manhã|da madrugada|da noite)\b|"
-                   r"凌晨|半夜|深夜|夜里|\d{1,2}\s?点|[一二两三四五六七八九十]{1,3}点(?:多|半|钟|一刻)?", re.IGNORECASE)
+                   r"凌晨|半夜|深夜|夜里|\d{1,2}\s?点|[一二两三四五六七八九十]{1,3}点(?:多|半|钟|一刻)?"), re.IGNORECASE)
 """A time of day as people write it: "12:50am", "00:40", "às 2h", "à uma da manhã", "midnight", "凌晨"."""
 HOUR_SHARE = 0.4
 ASIDE_SHARE = 0.15  # 0.1: same figures; 0.25: why sum -0.10
@@ -268,11 +274,11 @@ ASKS_WHO = re.compile(r"\bwho(?:'s|’s)? (?!is\b|was\b|are\b)\w+|\bquem (?:é q
 PERSON = re.compile(r"(?<=[a-zà-ÿ,;:(] )[A-ZÀ-Ý][a-zà-ÿ]+(?: [A-ZÀ-Ý][a-zà-ÿ]+)*")
 """A capitalised name inside a sentence (not its first word)."""
 WHO_SHARE = 0.2
-TOTAL_ROW = re.compile(r"^\W*(total|sum|totals|soma|合计|总计)\W*:", re.IGNORECASE)
+TOTAL_ROW = re.compile(both_scripts(r"^\W*(total|sum|totals|soma|合计|总计)\W*:"), re.IGNORECASE)
 PATTERN_PRIOR = 0.12
 PATTERN_ROOM = 0.7  # share of the word budget for a pattern's sentences: one "On … I wrote:" per note
 MIN_SHARE = 0.45  # a sentence scoring under this share of the best one is not chosen
-OPTIONS_HEADING = re.compile(r"\b(options?|alternatives?|considered|opções|alternativas)\b|选项", re.IGNORECASE)
+OPTIONS_HEADING = re.compile(both_scripts(r"\b(options?|alternatives?|considered|opções|alternativas)\b|选项"), re.IGNORECASE)
 TITLE_SHARE = 0.6
 AGAINST = re.compile(r"^(cons|contras?|against|downsides?|minus|desvantagens)\s*:", re.IGNORECASE)
 THEME_SHARE = 0.5  # in a pattern answer, a word of the part of life of a subject word no note uses
@@ -380,11 +386,11 @@ TURN_SHARE = 0.4  # 0.25 and 0.15 moved fewer facts on the 26 sets
 TURN_REACH = 3  # sentences after the turn that it lifts
 
 
-RECURS = re.compile(r"\b(again|every time|each time|once more|the same|same mistake|never again|as usual|"
-                    r"de novo|outra vez|voltei a|volto a|o mesmo|a mesma|foi igual|como sempre)(?!\w)|又|再次|总是",
+RECURS = re.compile(both_scripts(r"\b(again|every time|each time|once more|the same|same mistake|never again|as usual|"
+                    r"de novo|outra vez|voltei a|volto a|o mesmo|a mesma|foi igual|como sempre)(?!\w)|又|再次|总是"),
                     re.IGNORECASE)
-LESSON_HEADING = re.compile(r"\b(wrong|lessons?|learn(?:ed|t)?|mistakes?|hindsight|regrets?|went badly|"
-                            r"aprendi|lições|lição|erros?|correu mal)(?!\w)|教训|错误", re.IGNORECASE)
+LESSON_HEADING = re.compile(both_scripts(r"\b(wrong|lessons?|learn(?:ed|t)?|mistakes?|hindsight|regrets?|went badly|"
+                            r"aprendi|lições|lição|erros?|correu mal)(?!\w)|教训|错误"), re.IGNORECASE)
 RULE = re.compile(r"\b(now I|from now on|rule|next time|never|always|nunca|agora|regra|da próxima vez)(?!\w)",
                   re.IGNORECASE)
 
@@ -411,7 +417,7 @@ def timed_by_me(c: Candidate, decided: set[int]) -> bool:
             and not LESSON_HEADING.search(c.heading))
 
 
-SOMEONE_ELSE = re.compile(r"^\W*(she|he|they|ela|ele|eles|elas|他|她|他们)\b", re.IGNORECASE)
+SOMEONE_ELSE = re.compile(both_scripts(r"^\W*(she|he|they|ela|ele|eles|elas|他|她|他们)\b"), re.IGNORECASE)
 
 
 def about_me(text: str) -> bool:
@@ -544,8 +550,8 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     return pieces, sources
 
 
-WHO = re.compile(r"^\s*(who(?:'s| is| was| are)|tell me about|what do I know about|quem (?:é|e|era|são)|"
-                 r"o que sei (?:sobre|d[oae]))\b|是谁|谁是", re.IGNORECASE)
+WHO = re.compile(both_scripts(r"^\s*(who(?:'s| is| was| are)|tell me about|what do I know about|quem (?:é|e|era|são)|"
+                 r"o que sei (?:sobre|d[oae]))\b|是谁|谁是"), re.IGNORECASE)
 ABOUT_SHARE = 0.4
 
 
@@ -639,7 +645,7 @@ def change_text(text: str) -> str:
     """The words of a revision worth quoting: no leading date ("2024-08: reversed."), no "See …",
     at most two sentences."""
     text = LEADING_DATE.sub("", plain(text))
-    text = re.sub(r"^(reversed|update[d]?|later|revisado|更新)[.:：]\s*", "", text, flags=re.IGNORECASE)
+    text = re.sub(both_scripts(r"^(reversed|update[d]?|later|revisado|更新)[.:：]\s*"), "", text, flags=re.IGNORECASE)
     parts = join_short([p for p in SENTENCE_SPLIT.split(text) if not SEE_ALSO.match(p.strip())])
     return " ".join(parts[:CHANGE_SENTENCES]).strip()
 
@@ -776,8 +782,8 @@ def render_group(group: list[Piece], t: dict[str, str], lang: str, title: str = 
     key = head.change or "wrote"
     lead = t[key].format(date=head.date) if head.date else t["titled"].format(title=title) if title else t["undated"]
     body = " ".join(cite(first_person(p.text, lang), p.n) for p in group)
-    colon = "：" if lang == "zh" else ":"
-    return f"{lead}{colon} {body}" if lang != "zh" else f"{lead}{colon}{body}"
+    colon = "：" if lang.startswith("zh") else ":"
+    return f"{lead}{colon}{body}" if lang.startswith("zh") else f"{lead}{colon} {body}"
 
 
 CUE_TERMS = PATTERN_WORDS | frozenset(terms("again never always every time same once more next rule now "
@@ -809,8 +815,8 @@ def recurring_line(pieces: list[Piece], lang: str) -> str:
     t = TEMPLATES[lang]
     if not common:
         return t["recurs_bare"].format(n=len(notes))
-    quote = "“{}”" if lang != "zh" else "“{}”"
-    sep = "、" if lang == "zh" else ", "
+    quote = "“{}”"
+    sep = "、" if lang.startswith("zh") else ", "
     what = sep.join(quote.format(as_written(surface[k])) for k in common)
     return t["recurs"].format(n=len(notes), what=what)
 

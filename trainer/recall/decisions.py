@@ -29,41 +29,41 @@ from trainer.vault import derived
 from trainer.db import transaction
 from trainer.vault.note import Note
 from trainer.vault.parse import prose
-from trainer.recall.terms import fold, is_frame, names, terms
+from trainer.recall.terms import both_scripts, fold, is_frame, names, terms
 
 # --- patterns -----------------------------------------------------------------------------------
 
 DATE = r"(\d{4}-\d{2}(?:-\d{2})?)"
 DECIDED = re.compile(
-    r"\b(?:decided|decide to|decided to|chose|choose to|going with|go with|switched to|switch to|"
-    r"settled on|opted for|i picked|we picked|decidi|decidimos|escolhi|optei)\b|决定|选择了|选了", re.IGNORECASE)
-REASONS_HEADING = re.compile(r"^(why|reasons?|because|the reasons?|porqu[eê]|por ?que|razões|razão|motivos?)(?!\w)"
-                             r"|理由|原因|为什么", re.IGNORECASE)
-AGAINST_HEADING = re.compile(r"^(why not|porqu[eê] não|por ?que não)\b|为什么不", re.IGNORECASE)
+    both_scripts(r"\b(?:decided|decide to|decided to|chose|choose to|going with|go with|switched to|switch to|"
+    r"settled on|opted for|i picked|we picked|decidi|decidimos|escolhi|optei)\b|决定|选择了|选了"), re.IGNORECASE)
+REASONS_HEADING = re.compile(both_scripts(r"^(why|reasons?|because|the reasons?|porqu[eê]|por ?que|razões|razão|motivos?)(?!\w)"
+                             r"|理由|原因|为什么"), re.IGNORECASE)
+AGAINST_HEADING = re.compile(both_scripts(r"^(why not|porqu[eê] não|por ?que não)\b|为什么不"), re.IGNORECASE)
 REVISION_HEADING = re.compile(
-    r"\b(update[sd]?|later|reflection|in hindsight|hindsight|honest version|looking back|postscript|"
+    both_scripts(r"\b(update[sd]?|later|reflection|in hindsight|hindsight|honest version|looking back|postscript|"
     r"addendum|afterwards|retrospective|atualização|actualização|mais tarde|depois|revisão|em retrospetiva)(?!\w)"
-    r"|更新|后记|回顾|反思", re.IGNORECASE)
+    r"|更新|后记|回顾|反思"), re.IGNORECASE)
 SAME_NIGHT = re.compile(r"same (night|day|evening)", re.IGNORECASE)
 LEADING_DATE = re.compile(rf"^\s*(?:update\s+)?{DATE}\s*[:：.\-–—]\s*", re.IGNORECASE)
 ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+reason|\breason\s+#?([1-9])\b|"
                      r"\b(?:razão|motivo)\s+(?:n\.?º\s*)?([1-9])\b", re.IGNORECASE)
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
             "fifth": 5, "5th": 5}
-CONFIRMED = re.compile(r"\b(still holds?|still true|turned out (true|right)|the real one|real reason|"
+CONFIRMED = re.compile(both_scripts(r"\b(still holds?|still true|turned out (true|right)|the real one|real reason|"
                        r"close second|still happy|no regrets?|holds up|was right|continua a valer|ainda vale|continua a ser verdade|"
-                       r"verdadeira razão|razão verdadeira)(?!\w)|仍然|还是对的", re.IGNORECASE)
+                       r"verdadeira razão|razão verdadeira)(?!\w)|仍然|还是对的"), re.IGNORECASE)
 RETRACTED = re.compile(
-    r"\b(was not|wasn'?t|was never|were not|weren'?t|is not|isn'?t|not one|never measured|never real|"
+    both_scripts(r"\b(was not|wasn'?t|was never|were not|weren'?t|is not|isn'?t|not one|never measured|never real|"
     r"wrong|did not need|didn'?t need|do not need|don'?t need|not true|no longer|not a reason|sounded (better|like)|"
     r"that is nothing|would have been fine|i did not test|never tested|não era|nunca foi|não foi|afinal não|"
     r"estava errad[oa]|razões errad[oa]s|never about|an excuse|crossing (?:that|it)(?: reason)? out|"
     r"i told \w+(?:,? and everyone,?)? (?:that )?it was|uma desculpa|don'?t think (?:that|it|this) was)(?!\w)"
-    r"|不是|错了|其实没有", re.IGNORECASE)
-REVISED = re.compile(r"\b(half true|partly|partially|half right|turned out|in hindsight|actually)\b|"
-                     r"其实|后来", re.IGNORECASE)
+    r"|不是|错了|其实没有"), re.IGNORECASE)
+REVISED = re.compile(both_scripts(r"\b(half true|partly|partially|half right|turned out|in hindsight|actually)\b|"
+                     r"其实|后来"), re.IGNORECASE)
 REVERSES = re.compile(r"\b(revers(?:e|es|ed|ing)|undo(?:ing)?|going back on|instead of)\b", re.IGNORECASE)
-BECAUSE = re.compile(r"\b(?:because|since|as)\b\s+(.*)|因为(.*)", re.IGNORECASE)
+BECAUSE = re.compile(both_scripts(r"\b(?:because|since|as)\b\s+(.*)|因为(.*)"), re.IGNORECASE)
 SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")
 WIKILINK = re.compile(r"!?\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
 BOLD_LEAD = re.compile(r"^\*\*(.+?)\*\*")
@@ -363,7 +363,7 @@ REAL_REASON_WORDS = (r"\b(the real reason|the truth is|the honest reason|a verda
                      r"it was really (?:about|because)|acho que foi|foi mais por|afinal foi|foi por mim|"
                      r"that'?s why I (?:picked|chose|did|went|said)|underneath|what (?:really |actually )?made me|"
                      r"o que me (?:fez|levou))(?!\w)|真正的原因")
-REAL_REASON = re.compile(REAL_REASON_WORDS + "|其实", re.IGNORECASE)
+REAL_REASON = re.compile(both_scripts(REAL_REASON_WORDS + "|其实"), re.IGNORECASE)
 """The real reason named, in a later note about a decision. There "其实" (actually) names it too;
 inside one note it is only "actually" ("这个决定其实是2月5日做的")."""
 
@@ -420,16 +420,16 @@ def named_revisions(decision: Decision, later: Note, groups: list[list[str]], el
 
 
 ECHO_CUE = re.compile(
-    r"\b(honestly|to be honest|if I'?m honest|truth is|the truth|looking back|in hindsight|I told myself|"
+    both_scripts(r"\b(honestly|to be honest|if I'?m honest|truth is|the truth|looking back|in hindsight|I told myself|"
     r"I told (?:everyone|people|myself)|I wrote (?:that|it was)|I said it was|what I wrote|kidding myself|rubbish|nonsense|"
     r"an? excuse|(?:it|that) was really|was really about|was more about|admit|confess|pretend(?:ed|ing)?|"
     r"na verdade|sinceramente|a verdade|confesso|admito|assumo|olhando para trás|pensando bem|tretas?|mentira|"
     r"desculpa|enganei-me|disse a mim mesm[oa]|escrevi que|pus que|foi pel[oa]|no fundo|o que pesou|pesou mesmo|"
-    r"a sério|foi mais)(?!\w)|说白了|回头看|其实|老实说|坦白|说实话|真正|借口|骗自己|嘴上说|现在想来|后来想想|说到底|归根结底",
+    r"a sério|foi mais)(?!\w)|说白了|回头看|其实|老实说|坦白|说实话|真正|借口|骗自己|嘴上说|现在想来|后来想想|说到底|归根结底"),
     re.IGNORECASE)
 """How a later note takes back or qualifies what an earlier one said, in everyday words: "Tretas.
 Foi pela mãe.", "说白了就是不想…", "honestly it was more about …"."""
-ECHO_RETRACTS = re.compile(r"\b(tretas?|rubbish|nonsense|an? excuse|a lie|mentira|desculpa|kidding myself)(?!\w)|借口|骗自己",
+ECHO_RETRACTS = re.compile(both_scripts(r"\b(tretas?|rubbish|nonsense|an? excuse|a lie|mentira|desculpa|kidding myself)(?!\w)|借口|骗自己"),
                            re.IGNORECASE)
 ECHO_TERMS = 3  # rare words of a decision a later paragraph must share to be about it
 ECHO_RARE = 3  # a word held by at most this many notes is rare enough to tell a decision apart
@@ -529,7 +529,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 12  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 13  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (

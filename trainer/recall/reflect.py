@@ -19,7 +19,7 @@ from backends.base import GenOpts, Message
 from trainer.recall.decisions import DecisionStore, Timeline
 from trainer.vault.index import Index
 from trainer.recall.retrieve import EXCERPT_CHARS, WHY_QUESTION, Hit, Retrieval, Retriever
-from trainer.recall.terms import ASKING_TERMS, DECISION_VERBS, YEAR, held, rouge_tokens, terms
+from trainer.recall.terms import ASKING_TERMS, DECISION_VERBS, YEAR, both_scripts, held, rouge_tokens, terms
 
 NOTHING_FOUND = ("I couldn't find anything in my notes about that, so I won't guess. "
                  "Try other words, or check that the note is in the vault and indexed.")
@@ -36,7 +36,7 @@ CHAT_INSTRUCTIONS = (
     "Some excerpts from my notes follow; they may help with the next message. Use them when they are "
     "relevant, cite them as [1], [2], and never invent what they do not say.")
 PATTERN = re.compile(
-    r"\b(keeps?|kept|keeping|always|usually|usual|often|again|pattern|patterns|habit|habits|tends? to|every time|"
+    both_scripts(r"\b(keeps?|kept|keeping|always|usually|usual|often|again|pattern|patterns|habit|habits|tends? to|every time|"
     r"recurring|repeatedly|sempre|costum\w*|de novo|outra vez|volto a|normalmente|geralmente|padrão|padrões|"
     r"hábito|hábitos|repetidamente|tendência)(?!\w)|总是|经常|老是|习惯|每次|每回|一般|通常|往往|平时|一(?![个次月年天周件点些])\S{1,4}就"
     r"|\b(?:what (?:happens|do I do)|how do I (?:deal|cope|react|handle))\b[^?]*\bwhen\b"
@@ -48,7 +48,7 @@ PATTERN = re.compile(
     r"|\bwhat (?:\w+s|messes up|throws off) my \w+\s*\??$|\bwhat does my \w+ look like\b"
     r"|\bo q(?:ue)? (?:é que )?(?:me )?acontece (?:comigo|com)\b|\bo q(?:ue)? (?:é que )?(?:eu )?(?:faço|vivo \w+ndo)\b"
     r"|\b(?:funciona|resulta)(?: melhor)? (?:pra|para) mim\b|\b(?:eu )?sou de \w+r\b|\btenho conseguido\b"
-    r"|的时候[^？?]*(?:咋样|怎么样|会怎样)",
+    r"|的时候[^？?]*(?:咋样|怎么样|会怎样)"),
     re.IGNORECASE)
 """Also a question about what I do in a kind of situation ("what happens to my nights when I'm
 anxious about cash?"): present tense and "when" ask for what recurs; and one that asks what I am

@@ -27,10 +27,10 @@ from trainer.db import transaction
 from trainer.vault.index import Index
 from trainer.vault.note import Note
 from trainer.vault.parse import prose
-from trainer.recall.terms import (ASKING_TERMS, YEAR, fold, forms, held, is_cjk, is_frame, names,
+from trainer.recall.terms import (ASKING_TERMS, YEAR, both_scripts, fold, forms, held, is_cjk, is_frame, names,
                                    query_terms, terms, text_language, themes, translations)
 
-VERSION = 13  # bump whenever terms or columns change: the term table is then rebuilt
+VERSION = 14  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
 CREATE TABLE retrieval_docs (
     id INTEGER PRIMARY KEY,
@@ -536,17 +536,17 @@ def blocks(body: str) -> list[Block]:
 
 
 WHY_QUESTION = re.compile(
-    r"\b(?:why|how come)\b|\bwhat (?:actually |really |honestly )?made me\b|\bwhat was (?:really |actually )?behind\b|"
+    both_scripts(r"\b(?:why|how come)\b|\bwhat (?:actually |really |honestly )?made me\b|\bwhat was (?:really |actually )?behind\b|"
     r"\b(?:the|my) (?:actual |real |true )?(?:reasons?|reasoning|point) (?:for|of|behind)\b|"
     r"\bwhat (?:was|were|is|'s) (?:the|my) (?:actual |real |true )?(?:reasons?|reasoning|point)\b|"
     r"\b(?:really|honestly|actually|just) (?:why|the reason|because)\b|\bwas it (?:really|honestly|actually)\b|"
     r"\bpor ?qu[eê]\b|\bpq\b|\bo que (?:é que )?me (?:levou|fez)\b|\bpor que razão\b|\bqual (?:foi|é|era) (?:o motivo|a razão)\b|"
     r"\bsó por causa\b|\bfoi (?:mesmo|msm|só) (?:por|pel[ao]s?)\b|"
-    r"为什么|为何|为啥|原因|怎么想的|咋考虑|咋就|真(?:的)?(?:就|只)?是(?:为了|因为)|真是这么回事|真的是[^？?]*吗",
+    r"为什么|为何|为啥|原因|怎么想的|咋考虑|咋就|真(?:的)?(?:就|只)?是(?:为了|因为)|真是这么回事|真的是[^？?]*吗"),
     re.IGNORECASE)
 """A question that asks for my reasons, as people ask it: "why", "remind me why", "what was really
 behind…", "was the roof honestly the reason…", "pq", "o que me fez", "为啥", "真的是为了…吗"."""
-WHY_HEADING = re.compile(r"^(?:the |my |real |os |as |a |o |meus |minhas )*(why|reasons?|because|porqu[eê]|por ?que|razões|razão|motivos?)(?!\w)|理由|原因|为什么",
+WHY_HEADING = re.compile(both_scripts(r"^(?:the |my |real |os |as |a |o |meus |minhas )*(why|reasons?|because|porqu[eê]|por ?que|razões|razão|motivos?)(?!\w)|理由|原因|为什么"),
                          re.IGNORECASE)
 
 

@@ -3,19 +3,77 @@
 English words are lower-cased and lightly stemmed ("moved", "moving", "move" -> "mov"), so a
 question need not use the note's word form. Chinese has no spaces, so a run of CJK characters
 becomes its overlapping character pairs ("学习日记" -> 学习 习日 日记): the usual segmenter-free
-choice, and it needs no dictionary. Retrieval (BM25), passage picking, decision matching and the
-eval's ROUGE all tokenize here, so a term means the same thing everywhere.
+choice, and it needs no dictionary. Traditional characters are read as simplified ("決定" is
+"决定"), so a vault written in Taiwan or Hong Kong matches the same words, glossary and cues.
+Retrieval (BM25), passage picking, decision matching and the eval's ROUGE all tokenize here, so a
+term means the same thing everywhere.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import unicodedata
+from pathlib import Path
 
 LATIN = "A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 TOKEN = re.compile(rf"[{LATIN}]+(?:['’][{LATIN}]+)?|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 """Words of any Latin script ("Inês", "orçamento", "saí": one token each) and runs of CJK."""
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _traditional_table() -> dict[str, str]:
+    """Traditional character -> simplified, one for one, from OpenCC's table (the
+    opencc-python-reimplemented package, read without importing it); empty without the package."""
+    spec = importlib.util.find_spec("opencc")
+    folder = Path(next(iter(spec.submodule_search_locations))) if spec and spec.submodule_search_locations else None
+    table = folder / "dictionary" / "TSCharacters.txt" if folder else None
+    if table is None or not table.is_file():
+        return {}
+    out = {}
+    for line in table.read_text(encoding="utf-8").splitlines():
+        traditional, _, simple = line.partition("\t")
+        simple = simple.split()[0] if simple.split() else ""
+        if len(traditional) == 1 and len(simple) == 1 and traditional != simple:
+            out[traditional] = simple
+    return out
+
+
+TO_SIMPLIFIED = _traditional_table()
+TRADITIONAL_OF: dict[str, str] = {}
+for _t, _s in TO_SIMPLIFIED.items():
+    TRADITIONAL_OF[_s] = TRADITIONAL_OF.get(_s, "") + _t
+_FOLD_CJK = str.maketrans(TO_SIMPLIFIED)
+
+
+def simplified(text: str) -> str:
+    """Traditional characters as simplified, one for one: the text keeps its length."""
+    return text.translate(_FOLD_CJK) if CJK.search(text) else text  # most text has none: no per-letter lookup
+
+
+def both_scripts(pattern: str) -> str:
+    """A regex written in simplified characters that matches traditional ones too: "决定" becomes
+    "[决決]定", and inside a class ("[个次]") the traditional forms join it ("[个個次]")."""
+    out: list[str] = []
+    in_class, i = False, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        alts = TRADITIONAL_OF.get(c, "")
+        if in_class:
+            ranged = pattern[i + 1:i + 2] == "-" or pattern[i - 1:i] == "-"
+            out.append(c + ("" if ranged else alts))
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            out.append(c)
+        else:
+            out.append(f"[{c}{alts}]" if alts else c)
+        i += 1
+    return "".join(out)
 
 STOPWORDS = frozenset("""
 a about above after against all am an and any are as at be because been before being below
@@ -138,7 +196,7 @@ def terms(text: str, keep_stopwords: bool = False) -> list[str]:
     """Index terms in order: stemmed English words (stopwords dropped) and CJK character pairs;
     a number is one term however it is written (plain_numbers)."""
     out: list[str] = []
-    for token in words(plain_numbers(text)):
+    for token in words(plain_numbers(simplified(text))):
         if CJK.match(token):
             out.extend(cjk_pairs(token))
         elif keep_stopwords or not stopword(token):
