@@ -284,3 +284,28 @@ def test_a_name_in_latin_letters_after_jiao_is_what_someone_is_called():
     assert called.kind == "called"
     assert answers(called, question, "看護叫 Siti，從印尼來的，March 20 開始。", "阿嬤")
     assert not answers(called, question, "家裡決定請外籍看護 full-time。", "阿嬤")
+
+
+OVEN = """---
+date: 2025-02-10
+type: decision
+---
+# Forno combinado
+
+Rational usado, 10 tabuleiros, de 2019. Vem do Maré Alta, em Cascais. 6.800€. Novo custava 14.500€ + IVA.
+
+Porquê: sem combi não consigo fazer o cachaço a baixa temperatura.
+
+O Rui quer 900€ pela bancada nova.
+"""
+
+
+def test_a_sum_in_the_notes_opening_paragraph_is_of_what_it_opens_with():
+    """"6.800€." names nothing, but it sits in the paragraph the note opens with, which names the
+    Rational; the Rui's 900€ further down is not the oven's price."""
+    question = "quanto é que paguei pelo Rational?"
+    cost = expected(question)
+    opening = "Rational usado, 10 tabuleiros, de 2019. Vem do Maré Alta, em Cascais. 6.800€. Novo custava 14.500€ + IVA."
+    assert answers(cost, question, "6.800€.", "Forno combinado", opening, note=OVEN.split("---")[2])
+    assert not answers(cost, question, "O Rui quer 900€ pela bancada nova.", "Forno combinado",
+                       "O Rui quer 900€ pela bancada nova.", note=OVEN.split("---")[2])

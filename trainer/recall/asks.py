@@ -150,7 +150,8 @@ def answers_cost(question: str, sentence: str, title: str, table: bool, paragrap
     """"How much did Mudanças Ribeiro charge me?": a sum in a sentence (or a number in a table row:
     the "£" is in its header) that names everything the question names, or sits in their note.
     The paragraph does not count for a name: beside "Helen wants the receipts" a "£640" is another
-    job's. What the cost is of ("the insurance on the Honda") must be in the sentence, its
+    job's; but the note's opening paragraph does, for a sum in it ("Rational usado, de 2019. … 6.800€.":
+    what the note opens with is what it is about). What the cost is of ("the insurance on the Honda") must be in the sentence, its
     paragraph, or what the note is about (its title and first paragraph: Priya's note opens "My
     accountant since February"): the Honda's price is not its insurance, and a note that says
     "Insurance: still waiting on the quote" further down does not make it so. A year the question
@@ -160,6 +161,9 @@ def answers_cost(question: str, sentence: str, title: str, table: bool, paragrap
     given = names(question)
     wanted = {t for t in given if not t.isdigit()} - CALENDAR
     near = set(terms(sentence)) | set(terms(title))
+    opening = set(terms(lead(note)))
+    if paragraph and set(terms(paragraph)) <= opening:
+        near |= opening  # the sum in the note's opening paragraph: "Rational usado, de 2019. … 6.800€."
     if not wanted <= near:
         return False
     around = near | set(terms(paragraph))
