@@ -426,3 +426,20 @@ def test_a_vault_in_traditional_characters_answers_in_them(tmp_path):
         assert "說白了不是通勤" in got.text, got.text  # the later note's turn, read by the simplified cue
         simple = answer(index, "我为什么辞掉外包的工作？", retriever=retriever)
         assert "通勤兩個半小時" in simple.text and "写道" in simple.text, simple.text
+
+
+def test_habits_asked_by_what_i_end_up_doing_or_how_i_fare_are_pattern_questions():
+    """"What do I end up doing when…", "how do I sleep before…", "what's my routine…", "do my
+    plans ever…", "ando a…?", "quando eu faço X, …?", "…的时候，我会…吗？" ask what recurs across
+    notes; as single-fact questions they found no one note holding enough of them."""
+    for question in ["what do I end up doing with my evenings when work is bad?",
+                     "what do I do about lunch after a night shift?", "what goes wrong with my budget in December?",
+                     "how do I sleep the night before a big exam?", "what's my routine before a match?",
+                     "do my savings plans ever last past March?", "which bill blows out every single time?",
+                     "ando a dormir o suficiente antes dos plantões?", "como é que eu como nos dias de folga?",
+                     "quando eu peço um orçamento, o preço final fica perto?", "跟同事吵架的时候，我会先道歉吗？",
+                     "一压力大我都吃什么？"]:
+        assert is_pattern_question(question), question
+    for question in ["what did I do after the interview at Tidewell?", "quando eu fui a Braga, onde fiquei?",
+                     "how do I get to the clinic?", "what did I pay for the routine service on the car?"]:
+        assert not is_pattern_question(question), question

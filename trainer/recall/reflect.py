@@ -48,7 +48,12 @@ PATTERN = re.compile(
     r"|\bwhat (?:\w+s|messes up|throws off) my \w+\s*\??$|\bwhat does my \w+ look like\b"
     r"|\bo q(?:ue)? (?:é que )?(?:me )?acontece (?:comigo|com)\b|\bo q(?:ue)? (?:é que )?(?:eu )?(?:faço|vivo \w+ndo)\b"
     r"|\b(?:funciona|resulta)(?: melhor)? (?:pra|para) mim\b|\b(?:eu )?sou de \w+r\b|\btenho conseguido\b"
-    r"|的时候[^？?]*(?:咋样|怎么样|会怎样)"),
+    r"|的时候[^？?]*(?:咋样|怎么样|会怎样)"
+    r"|\bwhat do I (?:end up |usually |tend to )?(?:do|doing)\b[^?]*\b(?:when|after|before|once)\b|\bwhat goes wrong\b"
+    r"|\bhow do I \w+\b[^?]*\b(?:when|after|before|once)\b|\b(?:my|a) routine\b|\bevery single time\b"
+    r"|^\s*do my \w+\b[^?]*\bever\b|\bcomo (?:é que )?eu \w+\b[^?]*\b(?:quando|nos dias|antes d|depois d)"
+    r"|^\s*(?:eu )?(?:consigo|ando a|ando)\b[^?]*\?|^\s*quando eu (?!\w+ei\b|\w+ou\b|fui\b|fiz\b)\w+\b[^?]*,"
+    r"|的时候[^？?]*我会|一\S{1,3}大[^？?]*都"),
     re.IGNORECASE)
 """Also a question about what I do in a kind of situation ("what happens to my nights when I'm
 anxious about cash?"): present tense and "when" ask for what recurs; and one that asks what I am
