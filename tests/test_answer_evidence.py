@@ -895,3 +895,12 @@ def test_a_later_note_saying_honestly_what_it_was_about_is_quoted_in_a_why_answe
     got = ask_over({"decisions/2025-03-01-sell-the-piano.md": PIANO, "journal/2025-09-10.md": PIANO_LATER},
                    "Why did I sell the piano?", tmp_path)
     assert "piano lessons I never took" in got.text, got.text
+
+
+def test_a_revisions_re_line_is_not_quoted_as_one_of_its_sentences():
+    """"Re: sell-dads-house." heads a journal entry about the decision; quoted, it would take one of
+    the two sentences a revision gets, and say nothing."""
+    from trainer.recall.compose import change_text
+
+    text = change_text("Re: sell-dads-house. I told Dana and myself it was the roof. But that's not why.")
+    assert text == "I told Dana and myself it was the roof. But that's not why.", text

@@ -646,6 +646,7 @@ def change_text(text: str) -> str:
     at most two sentences."""
     text = LEADING_DATE.sub("", plain(text))
     text = re.sub(both_scripts(r"^(reversed|update[d]?|later|revisado|更新)[.:：]\s*"), "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^re:\s*\S+\.\s+", "", text, flags=re.IGNORECASE)  # "Re: sell-dads-house. I told Dana…"
     parts = join_short([p for p in SENTENCE_SPLIT.split(text) if not SEE_ALSO.match(p.strip())])
     return " ".join(parts[:CHANGE_SENTENCES]).strip()
 
