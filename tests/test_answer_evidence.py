@@ -904,3 +904,20 @@ def test_a_revisions_re_line_is_not_quoted_as_one_of_its_sentences():
 
     text = change_text("Re: sell-dads-house. I told Dana and myself it was the roof. But that's not why.")
     assert text == "I told Dana and myself it was the roof. But that's not why.", text
+
+
+DIAGNOSIS = """---
+date: 2024-09-21
+---
+# Diagnosis
+
+Dr. Okafor called with the bloods: type 2 diabetes. A1C 8.1, fasting glucose 162.
+"""
+
+
+def test_a_word_the_notes_hold_in_another_derived_form_still_finds_them(tmp_path):
+    """"diabetic" is in no note, "diabetes" is: one root (retrieve.en_root), so the question is
+    answered, not met with nothing found."""
+    got = ask_over({"health/diagnosis.md": DIAGNOSIS, "journal/2024-10-01.md": "# 1 Oct\n\nWalked 40 minutes.\n"},
+                   "what was my A1C as a diabetic?", tmp_path)
+    assert "A1C 8.1" in got.text, got.text

@@ -358,19 +358,22 @@ class Retriever:
         form of the same root the notes do use ("passar", "trabalho"): the stemmer is English, and
         Portuguese inflects more."""
         qterms = query_terms(CONVERSE.sub(lambda m: CONVERSES[m.group(1).lower()], question))
-        if text_language(question) != "pt":
+        lang = text_language(question)
+        if lang == "zh":
             return qterms
+        root_of = pt_root if lang == "pt" else en_root
         found = self.df(list(dict.fromkeys(qterms + [f for t in qterms for f in forms(t)])))
         kept = [t for t in qterms if t in ASKING_TERMS or held(t, found)]  # as asked ("volto", "prestação")
-        return list(dict.fromkeys(t if t in kept else self.same_root(t) for t in qterms))
+        return list(dict.fromkeys(t if t in kept else self.same_root(t, root_of) for t in qterms))
 
-    def same_root(self, term: str) -> str:
-        root = pt_root(term)
-        if root == term:
+    def same_root(self, term: str, root_of=None) -> str:
+        root_of = root_of or pt_root
+        root = root_of(term)
+        if root == term and root_of is pt_root:
             return term
         rows = self.conn.execute("SELECT term, doc FROM retrieval_vocab WHERE term >= ? AND term < ?",
                                  (root, root + "\uffff")).fetchall()
-        found = [(doc, t) for t, doc in rows if pt_root(t) == root]
+        found = [(doc, t) for t, doc in rows if t != term and root_of(t) == root]
         return max(found)[1] if found else term
 
     def df(self, qterms: list[str]) -> dict[str, int]:
@@ -448,6 +451,21 @@ CONVERSE = re.compile(r"\b(sold|sell|lent|lend|taught|teach)\b(?=(?:\s+\w+)?\s+(
 PT_ENDINGS = sorted("""aram eram iram amos emos imos avam ava ando endo indo ados adas ado ada idos idas ido ida
 ações ação ei ou eu iu ar er ir as os es am em o a e""".split(), key=len, reverse=True)
 PT_ENDINGS = [fold(e) for e in PT_ENDINGS]  # terms are accent-folded
+
+
+EN_ENDINGS = ("ation", "ition", "ness", "ment", "ical", "ity", "ion", "ive", "ous", "ic", "al", "er", "or", "y")
+"""Derivational endings of English (the stemmer strips only inflection): "diabetic" and "diabetes",
+"driver" and "driving", "interviewer" and "interview" share a root."""
+
+
+def en_root(term: str) -> str:
+    """An English term without its derivational endings, kept at five letters or more."""
+    for _ in range(2):  # "professional" -> "profession" -> "profess"
+        ending = next((e for e in EN_ENDINGS if term.endswith(e) and len(term) - len(e) >= 5), None)
+        if ending is None:
+            break
+        term = term[: -len(ending)]
+    return term
 
 
 def pt_root(term: str) -> str:
