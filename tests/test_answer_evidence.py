@@ -921,3 +921,34 @@ def test_a_word_the_notes_hold_in_another_derived_form_still_finds_them(tmp_path
     got = ask_over({"health/diagnosis.md": DIAGNOSIS, "journal/2024-10-01.md": "# 1 Oct\n\nWalked 40 minutes.\n"},
                    "what was my A1C as a diabetic?", tmp_path)
     assert "A1C 8.1" in got.text, got.text
+
+
+HOUSE = """---
+type: decision
+date: 2024-09-08
+---
+# Sell Dad's house
+
+Decided to list 412 Poplar Street.
+
+## Why
+- The roof: Buckeye Roofing quoted $14,200 for a full tear-off.
+- Taxes and insurance run about $2,900 a year on a house nobody lives in.
+"""
+
+HOUSE_LATER = """---
+date: 2025-01-19
+---
+# 19 January
+
+Re: [[sell-dads-house]]. I told Dana, I told Pam, I told myself: it was the roof. $14,200, the taxes, the
+drive. All true. But that's not why, it was his recliner and the shape of him still in it.
+"""
+
+
+def test_a_why_answer_quotes_the_revision_far_enough_to_reach_the_real_reason(tmp_path):
+    """The revision's cue ("I told Dana… it was the roof") is followed by what I repeated, then by
+    the real reason: a why answer quotes three of its sentences, not two."""
+    got = ask_over({"decisions/sell-dads-house.md": HOUSE, "journal/2025-01-19.md": HOUSE_LATER},
+                   "Why did I sell Dad's house?", tmp_path)
+    assert "recliner" in got.text, got.text

@@ -508,7 +508,8 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
         stories = [t for t in stories if t.path in told]
     if reflection.pattern and ASKS_HOUR.search(question):
         stories = []  # "when do I make my big calls?" asks the hour, not how my reasons changed
-    changes = change_pieces(stories, by_path, reflection.pattern)
+    why = not reflection.pattern and bool(WHY_QUESTION.search(question))
+    changes = change_pieces(stories, by_path, reflection.pattern, WHY_CHANGE_SENTENCES if why else CHANGE_SENTENCES)
     said = {normal(p.text) for p in changes}
     cands = []
     for rank, s in enumerate(reflection.sources):
@@ -610,7 +611,8 @@ def overlaps(sentence: str, said: set[str]) -> bool:
     return any(sentence in s or s in sentence for s in said if s and sentence)
 
 
-def change_pieces(timelines: list[Timeline], by_path: dict[str, int], pattern: bool = False) -> list[Piece]:
+def change_pieces(timelines: list[Timeline], by_path: dict[str, int], pattern: bool = False,
+                  sentences: int = 2) -> list[Piece]:
     """Later words on a decision's reasons: what was taken back, qualified, reversed (and what
     still held, beside a change)."""
     out: list[Piece] = []
@@ -620,7 +622,7 @@ def change_pieces(timelines: list[Timeline], by_path: dict[str, int], pattern: b
                 continue
             if e.kind == "confirmed" and not t.changes:
                 continue
-            text = change_text(e.text)
+            text = change_text(e.text, sentences)
             if text and e.reason and ORDINAL_REASON.search(text) and normal(e.reason) not in normal(text):
                 text = f"{text.rstrip('.')} (“{e.reason}”)."  # "the first reason" says which one
             if text and not any(normal(text) == normal(p.text) for p in out):
@@ -639,16 +641,17 @@ MAX_CHANGES = 3
 MAX_PATTERN_CHANGES = 5
 ORDINAL_REASON = re.compile(r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+reason", re.IGNORECASE)
 CHANGE_SENTENCES = 2
+WHY_CHANGE_SENTENCES = 3  # asked why, the real reason often comes a sentence after "But that wasn't why."
 
 
-def change_text(text: str) -> str:
+def change_text(text: str, sentences: int = 2) -> str:
     """The words of a revision worth quoting: no leading date ("2024-08: reversed."), no "See …",
     at most two sentences."""
     text = LEADING_DATE.sub("", plain(text))
     text = re.sub(both_scripts(r"^(reversed|update[d]?|later|revisado|更新)[.:：]\s*"), "", text, flags=re.IGNORECASE)
     text = re.sub(r"^re:\s*\S+\.\s+", "", text, flags=re.IGNORECASE)  # "Re: sell-dads-house. I told Dana…"
     parts = join_short([p for p in SENTENCE_SPLIT.split(text) if not SEE_ALSO.match(p.strip())])
-    return " ".join(parts[:CHANGE_SENTENCES]).strip()
+    return " ".join(parts[:sentences]).strip()
 
 
 def choose(scored: list[tuple[float, Candidate]], budget: int, pattern: bool, lead: int | None = None) -> list[Piece]:

@@ -429,11 +429,11 @@ ECHO_CUE = re.compile(
     re.IGNORECASE)
 """How a later note takes back or qualifies what an earlier one said, in everyday words: "Tretas.
 Foi pela mãe.", "说白了就是不想…", "honestly it was more about …"."""
-ECHO_RETRACTS = re.compile(both_scripts(r"\b(tretas?|rubbish|nonsense|an? excuse|a lie|mentira|desculpa|kidding myself)(?!\w)|借口|骗自己"),
+ECHO_RETRACTS = re.compile(both_scripts(r"\b(tretas?|rubbish|nonsense|an? excuse|a lie|mentira|desculpa|kidding myself|not why)(?!\w)|借口|骗自己"),
                            re.IGNORECASE)
 ECHO_TERMS = 3  # rare words of a decision a later paragraph must share to be about it
 ECHO_RARE = 3  # a word held by at most this many notes is rare enough to tell a decision apart
-ECHO_SENTENCES = 3
+ECHO_SENTENCES = 4
 
 
 def echoed_revisions(decision: Decision, later: Note, rare: set[str], rivals: list[set[str]]) -> list[Revision]:
@@ -529,7 +529,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 13  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 14  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
@@ -658,18 +658,19 @@ class DecisionStore:
             def elsewhere(para: str, path: str = path) -> bool:  # another decision's link or name
                 return bool(others & set(terms(para))) or any(_links_to(para, p) for p in notes if p != path)
 
+            rare = rare_of.get(path, set())
+            rivals = [other for p, other in rare_of.items() if p != path]
             linking = self.index.backlinks(path) if decision else []
             for later_path in linking:
                 later = self.index.get(later_path)
-                if later is not None:
-                    self._revisions(decision_id, cross_revisions(decision, later, elsewhere), other_note=True)
+                if later is not None:  # a linking note may take it back in everyday words too
+                    found = cross_revisions(decision, later, elsewhere) or echoed_revisions(decision, later, rare, rivals)
+                    self._revisions(decision_id, found, other_note=True)
             named_by = {n.path for n in naming.get(path, [])}
             for later in naming.get(path, []) if decision else []:
                 if later.path not in linking:
                     self._revisions(decision_id, named_revisions(decision, later, named[path], elsewhere),
                                     other_note=True)
-            rare = rare_of.get(path, set())
-            rivals = [other for p, other in rare_of.items() if p != path]
             for later_path, later in vocabulary.notes.items() if rare else ():
                 if (later_path != path and later_path not in linking and later_path not in named_by
                         and echo_weight(rare & vocabulary.terms[later_path]) >= ECHO_TERMS):  # most notes: a set's look
