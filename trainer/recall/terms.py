@@ -39,10 +39,16 @@ def _traditional_table() -> dict[str, str]:
     return out
 
 
+def _inverse(table: dict[str, str]) -> dict[str, str]:
+    """Simplified character -> its traditional forms, joined ("发" -> "發髮")."""
+    out: dict[str, str] = {}
+    for traditional, simple in table.items():
+        out[simple] = out.get(simple, "") + traditional
+    return out
+
+
 TO_SIMPLIFIED = _traditional_table()
-TRADITIONAL_OF: dict[str, str] = {}
-for _t, _s in TO_SIMPLIFIED.items():
-    TRADITIONAL_OF[_s] = TRADITIONAL_OF.get(_s, "") + _t
+TRADITIONAL_OF = _inverse(TO_SIMPLIFIED)
 _FOLD_CJK = str.maketrans(TO_SIMPLIFIED)
 
 
