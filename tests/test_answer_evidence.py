@@ -952,3 +952,18 @@ def test_a_why_answer_quotes_the_revision_far_enough_to_reach_the_real_reason(tm
     got = ask_over({"decisions/sell-dads-house.md": HOUSE, "journal/2025-01-19.md": HOUSE_LATER},
                    "Why did I sell Dad's house?", tmp_path)
     assert "recliner" in got.text, got.text
+
+
+def test_room_a_reason_did_not_fit_in_is_not_filled_with_a_weak_aside():
+    """With room for five more words, "I want to own the files." (six) does not fit; "Git on the
+    laptop." (four, from the Sync section) would, but it is no reason: the answer ends instead."""
+    from trainer.recall.compose import Candidate, choose
+
+    def cand(text: str, pos: int, heading: str = "Why") -> Candidate:
+        return Candidate(text, 1, "2025-03-09", heading, pos, 0, item=pos)
+
+    scored = [(2.0, cand("Offline: on the train home there is no network for long stretches.", 1)),
+              (1.9, cand("I want to own the files.", 2)),
+              (1.0, cand("Git on the laptop.", 3, "Sync"))]
+    chosen = [p.text for p in choose(scored, budget=17, pattern=False)]
+    assert chosen == ["Offline: on the train home there is no network for long stretches."], chosen

@@ -673,7 +673,7 @@ def choose(scored: list[tuple[float, Candidate]], budget: int, pattern: bool, le
         ranked = leading + list(firsts.values()) + [sc for sc in ranked if sc not in firsts.values()]
     per_note: Counter[int] = Counter()
     out: list[Piece] = []
-    used = 0
+    used, missed = 0, 0.0  # the best score a sentence had that did not fit
     before = {(c.n, c.pos): c for _, c in scored}
     for cap in ((PATTERN_PER_NOTE, None) if pattern else (None,)):
         for s, c in ranked:
@@ -687,7 +687,10 @@ def choose(scored: list[tuple[float, Candidate]], budget: int, pattern: bool, le
                 group = [prior, c]  # "It worked for the Campanhã flat" needs what "it" was
             n_words = sum(count_words(g.text) for g in group)
             if out and used + n_words > budget:
+                missed = max(missed, s)
                 continue
+            if missed and s < FILL_SHARE * missed:
+                continue  # no room for "I want to own the files.": then none for "Git on the laptop." either
             out += [Piece(g.text, g.n, g.date, g.pos, "", s) for g in group]
             per_note[c.n] += len(group)
             used += n_words
@@ -695,6 +698,7 @@ def choose(scored: list[tuple[float, Candidate]], budget: int, pattern: bool, le
 
 
 PATTERN_PER_NOTE = 2
+FILL_SHARE = 0.75  # the room left is filled only by sentences nearly as good as the best that did not fit
 LEAD_SENTENCES = 4  # 3 to 5 gave the same figures on the three fixture sets; 6 crowds out other notes
 
 
