@@ -150,9 +150,9 @@ def answers_cost(question: str, sentence: str, title: str, table: bool, paragrap
     """"How much did Mudanças Ribeiro charge me?": a sum in a sentence (or a number in a table row:
     the "£" is in its header) that names everything the question names, or sits in their note.
     The paragraph does not count for a name: beside "Helen wants the receipts" a "£640" is another
-    job's; but the note's opening paragraph does, for a sum in it ("Rational usado, de 2019. … 6.800€.":
-    what the note opens with is what it is about). What the cost is of ("the insurance on the Honda") must be in the sentence, its
-    paragraph, or what the note is about (its title and first paragraph: Priya's note opens "My
+    job's; but the note's opening paragraph does, for a sum in it ("Rational usado, de 2019. …
+    6.800€.": what the note opens with is what it is about). What the cost is of ("the insurance on
+    the Honda") must be in the sentence, its paragraph, or what the note is about (its title and first paragraph: Priya's note opens "My
     accountant since February"): the Honda's price is not its insurance, and a note that says
     "Insurance: still waiting on the quote" further down does not make it so. A year the question
     gives ("back in 2013") must be there too, or be the note's."""
@@ -170,7 +170,7 @@ def answers_cost(question: str, sentence: str, title: str, table: bool, paragrap
     years = [t for t in given if YEAR.fullmatch(t)]
     if any(y not in around and not date.startswith(y) for y in years):
         return False
-    around |= set(terms(lead(note)))
+    around |= opening
     subject = [t for t in terms(cost_clause(question)) if t not in given and not is_frame(t) and t not in COST_FRAME]
     return not subject or any(held(t, around) for t in subject)
 

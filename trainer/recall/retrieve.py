@@ -366,11 +366,9 @@ class Retriever:
         kept = [t for t in qterms if t in ASKING_TERMS or held(t, found)]  # as asked ("volto", "prestação")
         return list(dict.fromkeys(t if t in kept else self.same_root(t, root_of) for t in qterms))
 
-    def same_root(self, term: str, root_of=None) -> str:
-        root_of = root_of or pt_root
+    def same_root(self, term: str, root_of) -> str:
+        """The vault's commonest term sharing `term`'s root (`root_of`: pt_root or en_root)."""
         root = root_of(term)
-        if root == term and root_of is pt_root:
-            return term
         rows = self.conn.execute("SELECT term, doc FROM retrieval_vocab WHERE term >= ? AND term < ?",
                                  (root, root + "\uffff")).fetchall()
         found = [(doc, t) for t, doc in rows if t != term and root_of(t) == root]
