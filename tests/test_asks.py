@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from reflect_support import bm25_over
 
+from trainer.data.scrub import IndexScrub
 from trainer.recall.answer import answer
-from trainer.recall.asks import answers, expected
+from trainer.recall.asks import answers, expected, one_thing
+from trainer.vault.index import Index
+from trainer.vault.scan import scan_vault
 
 JOANA = """# Joana Ribeiro
 
@@ -103,6 +106,7 @@ def test_a_phone_number_is_digits_or_the_scrubbers_mark_where_one_was():
     phone = expected("What's Priya Shah's phone number?")
     assert answers(phone, "What's Priya Shah's phone number?", "Mobile: 07700 900123.", "Priya Shah")
     assert answers(phone, "What's Priya Shah's phone number?", "Mobile: <REDACTED>.", "Priya Shah")
+    assert answers(phone, "What's Priya Shah's phone number?", IndexScrub()("Mobile: 07700 900123"), "Priya Shah")
     assert not answers(phone, "What's Priya Shah's phone number?", "£95/month bookkeeping + VAT.", "Priya Shah")
     assert not answers(phone, "What's Priya Shah's phone number?", "Hired her (see 2025-02-10-hire).", "Priya Shah")
 
@@ -309,3 +313,34 @@ def test_a_sum_in_the_notes_opening_paragraph_is_of_what_it_opens_with():
     assert answers(cost, question, "6.800€.", "Forno combinado", opening, note=OVEN.split("---")[2])
     assert not answers(cost, question, "O Rui quer 900€ pela bancada nova.", "Forno combinado",
                        "O Rui quer 900€ pela bancada nova.", note=OVEN.split("---")[2])
+
+
+def test_a_scrubbed_phone_number_is_answered_by_where_it_was_and_nothing_else(tmp_path):
+    """The index holds "Mobile: <PHONE>" (the number never reaches brain.db). Asked for it, the
+    answer is that line, cited, and says the number was scrubbed: not "nothing found", not her
+    whole note, and not every note that says "again"."""
+    notes = {"people/shona.md": "# Shona Baird\n\nBox player in the band. Known her since college.\n\n"
+                                "- Mobile: 07700 900461\n- Lives in Partick.\n- Teaches accordion on Saturdays.\n",
+             "journal/2025-03-14.md": "# 2025-03-14\n\nPhysio again on the 28th. Shona says hi.\n",
+             "journal/2026-01-11.md": "# 2026-01-11\n\nHogmanay at the Trades Hall again. Shona played.\n"}
+    root = tmp_path / "vault"
+    for path, text in notes.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    index = Index.open(tmp_path / "brain.db")
+    scan_vault(root, index, scrub=IndexScrub())
+    try:
+        got = answer(index, "what's Shona's mobile number again?")
+    finally:
+        index.close()
+    assert not got.nothing_found
+    assert "Mobile: [phone scrubbed] [" in got.text
+    assert [s.path for s in got.cited_sources()] == ["people/shona.md"]
+    assert "900461" not in got.text and "<PHONE>" not in got.text
+    assert "Physio" not in got.text and "Hogmanay" not in got.text and "accordion" not in got.text
+
+
+def test_one_thing_asked_and_two():
+    assert one_thing("what's Shona's mobile number again?")
+    assert not one_thing("quem é que dava o curso de harmonização e quanto é que paguei?")
+    assert not one_thing("蓉学堂当时开的月薪好多？是哪个面的我？")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from backends.base import GenOpts, Message
 from trainer.recall import asks, compose
 from trainer.recall.compose import Piece
-from trainer.recall.reflect import (K, PATTERN_K, Reflection, Source, StreamFn, is_pattern_question, reflect,
+from trainer.recall.reflect import (K, PATTERN_K, REMIND_AGAIN, Reflection, Source, StreamFn, is_pattern_question, reflect,
                                     reflect_opts)
 from trainer.recall.decisions import DecisionStore
 from trainer.recall.retrieve import Retriever
@@ -89,19 +89,9 @@ def asked_fact_present(index: Index, question: str, reflection: Reflection) -> b
     """False when the question asks for a fact of a plain shape (a birthday, an age, a gift, what I
     earn, a phone number, a placing, a name, a cost: `trainer.recall.asks`) and no sentence of the
     notes found has it: the notes about Joana are not an answer to when her birthday is."""
-    ask = asks.expected(question)
-    if ask is None or reflection.pattern:
+    if reflection.pattern or asks.expected(question) is None:
         return True
-    for s in reflection.sources:
-        note = index.get(s.path)
-        sentences = compose.note_sentences(note, s.n, 0) if note is not None else []
-        paragraphs: dict[int, str] = {}
-        for c in sentences:
-            paragraphs[c.item] = f"{paragraphs.get(c.item, '')} {c.text}"
-        if any(asks.answers(ask, question, c.text, note.title, paragraphs[c.item], c.table, c.date or "", note.body)
-               for c in sentences):
-            return True
-    return False
+    return bool(compose.answering_sentences(index, question, reflection.sources))
 
 
 PATTERN_COVERAGE = 0.3  # a pattern spreads over notes: no single one holds all of the question
@@ -203,7 +193,10 @@ def emit(result: GroundedAnswer, on_text: Callable[[str], None] | None) -> Groun
 def search_text(question: str, history: Sequence[Message]) -> str:
     """A follow-up with no subject of its own ("and why?") is searched with the last question. A
     question that names someone or something ("Who is Jonas and how do I know him?") has its own,
-    however few its other words: searched with "Why did I sell the car?" it got the car's answer."""
+    however few its other words: searched with "Why did I sell the car?" it got the car's answer.
+    "…again?" asks to be reminded, and is searched without it: "what's Shona's number again?" was
+    answered with "Physio again on the 28th."."""
+    question = REMIND_AGAIN.sub("", question)
     subject = [t for t in query_terms(question) if not is_frame(t)]
     previous = [m.content for m in history if m.role == "user" and m.content.strip() != question.strip()]
     if len(subject) >= 2 or not previous or any(not t.isdigit() for t in names(question)):

@@ -66,7 +66,7 @@ ASKS = (
         (re.compile(r"\b(?:19|20)\d\d\b|\blast year\b|\bano passado\b|去年|前年|今年", I),)),
     Ask("phone",
         re.compile(both_scripts(r"\b(?:phone|mobile|cell) number\b|\bnúmero de (?:telefone|telemóvel)\b|电话号码|手机号"), I),
-        (re.compile(r"(?<![\d-])\+?\d(?:[ ().-]{0,2}\d){8,}|<REDACTED>", I),)),  # nine digits or more: not a date
+        (re.compile(r"(?<![\d-])\+?\d(?:[ ().-]{0,2}\d){8,}|<PHONE>|<REDACTED>", I),)),  # nine digits or more: not a date
     Ask("cost",
         re.compile(both_scripts(r"\bhow much\b[^?]*\b(?:charge|charges|charged|cost|costs|costing|pay|pays|paid|"
                    r"spend|spent|sell|sells|sold|selling|go for|went for)\b|\bhow much (?:is|was|are|were) (?:the|my|our) \w+|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|pagou|pagar|gastei|"
@@ -99,6 +99,16 @@ def expected(question: str) -> Ask | None:
     if found is None and NAME_ASK.search(question):
         return Ask("name", NAME_ASK, ())
     return found
+
+
+INTERROGATIVE = re.compile(both_scripts(r"\b(?:who|whom|whose|what|when|where|which|how|quem|quando|onde|qual|quais|quanto|quanta|"
+                           r"quantos|quantas|como)\b|谁|什么|哪|多少|几|好多|怎么"), I)
+
+
+def one_thing(question: str) -> bool:
+    """The question asks for one thing: "who taught the course and how much did I pay?" asks two,
+    and the sentence with the sum is half its answer."""
+    return len(INTERROGATIVE.findall(question)) <= 1
 
 
 def answers_name(question: str, sentence: str) -> bool:

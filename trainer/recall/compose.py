@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from trainer.recall import asks
 from trainer.recall.decisions import CHANGES, DECIDED, ECHO_CUE, REAL_REASON_WORDS, Timeline
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, WHY_QUESTION, expand, plain
@@ -40,22 +41,24 @@ TEMPLATES = {
            "retracted": "On {date} I admitted", "revised": "On {date} I qualified it",
            "reversed": "On {date} I reversed it", "confirmed": "On {date} I confirmed",
            "recurs": "What comes back across these notes: {what}.", "recurs_bare": "This comes back in more than one note.",
-           "nothing": "I couldn't find anything in my notes about that, so I won't guess."},
+           "nothing": "I couldn't find anything in my notes about that, so I won't guess.",
+           "scrubbed": "[{kind} scrubbed]"},
     "pt": {"wrote": "Em {date} escrevi", "undated": "Numa nota sem data escrevi", "titled": "Na nota “{title}” escrevi",
            "retracted": "Em {date} admiti", "revised": "Em {date} corrigi",
            "reversed": "Em {date} voltei atrás", "confirmed": "Em {date} confirmei",
            "recurs": "O que se repete nestas notas: {what}.", "recurs_bare": "Isto repete-se em mais de uma nota.",
-           "nothing": "Não encontrei nada nas minhas notas sobre isso, por isso não vou adivinhar."},
+           "nothing": "Não encontrei nada nas minhas notas sobre isso, por isso não vou adivinhar.",
+           "scrubbed": "[{kind} removido]"},
     "zh": {"wrote": "{date}，我写道", "undated": "在一篇没有日期的笔记里，我写道", "titled": "在笔记《{title}》里，我写道",
            "retracted": "{date}，我承认", "revised": "{date}，我修正了", "reversed": "{date}，我改变了决定",
            "confirmed": "{date}，我确认", "recurs": "这些笔记里反复出现：{what}。",
            "recurs_bare": "这在不止一篇笔记里反复出现。",
-           "nothing": "我的笔记里没有找到相关的内容，所以我不猜。"},
+           "nothing": "我的笔记里没有找到相关的内容，所以我不猜。", "scrubbed": "[{kind} 已隐去]"},
     "zh-hant": {"wrote": "{date}，我寫道", "undated": "在一篇沒有日期的筆記裡，我寫道", "titled": "在筆記《{title}》裡，我寫道",
                 "retracted": "{date}，我承認", "revised": "{date}，我修正了", "reversed": "{date}，我改變了決定",
                 "confirmed": "{date}，我確認", "recurs": "這些筆記裡反覆出現：{what}。",
                 "recurs_bare": "這在不止一篇筆記裡反覆出現。",
-                "nothing": "我的筆記裡沒有找到相關的內容，所以我不猜。"},
+                "nothing": "我的筆記裡沒有找到相關的內容，所以我不猜。", "scrubbed": "[{kind} 已隱去]"},
 }
 
 
@@ -220,12 +223,17 @@ def raw_blocks(body: str) -> list[str]:
     return out
 
 
+SCRUBBED = re.compile(r"<([A-Z_]+)>")
+"""The index's placeholder for a private value ("Mobile: <PHONE>", trainer.data.scrub): the value
+never reached the index, but that the note holds one is itself an answer."""
+
+
 def quotable(sentence: str) -> bool:
     if re.fullmatch(r"(#[^\s#]+\s*)+", sentence):
         return False
     if CJK.search(sentence):
         return len(CJK.findall(sentence)) >= 5
-    return len(words(sentence)) >= 3
+    return len(words(sentence)) + len(SCRUBBED.findall(sentence)) >= 3  # "Mobile: <PHONE>" was a number
 
 
 # --- ranking ------------------------------------------------------------------------------------
@@ -538,6 +546,9 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
                        lessons, akin, decided)
     if reflection.pattern and ASKS_HOUR.search(question):  # the hours, or nothing: not sentences on other things
         scored = [(s, c) for s, c in scored if timed_by_me(c, decided)]
+    if not reflection.pattern and asks.one_thing(question) and (answering := answering_sentences(index, question, sources)):
+        # "what's Shona's number?" is answered by "Mobile: <PHONE>", not by the rest of her note
+        scored = [(s + ASK_SHARE if (c.n, c.pos) in answering else s, c) for s, c in scored]
     about = note_about(question, sources, weights)
     if about is not None:  # "who is Jonas?": the Jonas note speaks first, and no decision's story
         changes = []
@@ -549,6 +560,27 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     first = about if about is not None else lead
     pieces = sorted(chosen + changes, key=lambda p: (p.n != first, order(p)))
     return pieces, sources
+
+
+ASK_SHARE = 0.4
+
+
+def answering_sentences(index: Index, question: str, sources: Sequence[Source]) -> set[tuple[int, int]]:
+    """(source, position) of each sentence that has the plain shape of the fact asked for (a
+    birthday, a phone number, a cost: `trainer.recall.asks`); empty when the question asks for none."""
+    ask = asks.expected(question)
+    if ask is None:
+        return set()
+    out = set()
+    for s in sources:
+        note = index.get(s.path)
+        sentences = note_sentences(note, s.n, 0) if note is not None else []
+        paragraphs: dict[int, str] = {}
+        for c in sentences:
+            paragraphs[c.item] = f"{paragraphs.get(c.item, '')} {c.text}"
+        out |= {(c.n, c.pos) for c in sentences
+                if asks.answers(ask, question, c.text, note.title, paragraphs[c.item], c.table, c.date or "", note.body)}
+    return out
 
 
 WHO = re.compile(both_scripts(r"^\s*(who(?:'s| is| was| are)|tell me about|what do I know about|quem (?:é|e|era|são)|"
@@ -732,6 +764,12 @@ STARTS_WITH_VERB = re.compile(
     r"Need|Want|Think|Thought)(?=\s)")
 
 
+def unscrubbed(text: str, t: dict[str, str]) -> str:
+    """"Mobile: <PHONE>" reads "Mobile: [phone scrubbed]": a bare <PHONE> is markup to a markdown
+    view, which would show "Mobile:" and nothing after it."""
+    return SCRUBBED.sub(lambda m: t["scrubbed"].format(kind=m.group(1).lower().replace("_", " ")), text)
+
+
 def first_person(text: str, lang: str) -> str:
     """"Decided to sell …" reads as "I decided to sell …" (English notes drop the I)."""
     if lang == "en" and STARTS_WITH_VERB.match(text):
@@ -789,7 +827,7 @@ def render_group(group: list[Piece], t: dict[str, str], lang: str, title: str = 
     head = group[0]
     key = head.change or "wrote"
     lead = t[key].format(date=head.date) if head.date else t["titled"].format(title=title) if title else t["undated"]
-    body = " ".join(cite(first_person(p.text, lang), p.n) for p in group)
+    body = " ".join(cite(first_person(unscrubbed(p.text, t), lang), p.n) for p in group)
     colon = "：" if lang.startswith("zh") else ":"
     return f"{lead}{colon}{body}" if lang.startswith("zh") else f"{lead}{colon} {body}"
 
