@@ -344,3 +344,21 @@ def test_one_thing_asked_and_two():
     assert one_thing("what's Shona's mobile number again?")
     assert not one_thing("quem é que dava o curso de harmonização e quanto é que paguei?")
     assert not one_thing("蓉学堂当时开的月薪好多？是哪个面的我？")
+
+
+def test_a_score_needs_a_mark_about_what_was_asked():
+    """"What grade did I get in CS 6400?" is not answered by the note on the course that never
+    gives one; "251 out of 300" or "81%" or "nota 16 valores" is a mark."""
+    hsk = "What was my HSK 3 score?"
+    assert expected(hsk).kind == "score"
+    assert answers(expected(hsk), hsk, "HSK 3 passed in December: 251 out of 300.", "HSK")
+    assert not answers(expected(hsk), hsk, "HSK 3 exam booked for 7 December in Lisbon.", "HSK")
+    cs = "what grade did I get in CS 6400?"
+    assert answers(expected(cs), cs, "CS 6400 came back: got an A-.", "Courses")
+    assert not answers(expected(cs), cs, "CS 6400 final project was brutal, 40 hours in a week.", "Courses")
+    assert not answers(expected(cs), cs, "Got 92% on the ML quiz.", "Courses")  # a mark, of something else
+    goethe = "Goethe B1 考试我考了多少分？"
+    assert expected(goethe).kind == "score"
+    assert answers(expected(goethe), goethe, "Goethe B1 成绩出来了：考了78分，过了。", "Deutsch")
+    assert expected("qual foi minha nota na prova do código?").kind == "score"
+    assert expected("Why did I quit the course?") is None

@@ -77,6 +77,13 @@ ASKS = (
                    r"\b(?:em )?que lugar\b|\bem que posição\b|第几名|名次"), I),
         (re.compile(rf"\b(?:finish(?:ed)?|came|placed|ended(?: up)?|was) {ORDINAL}|{ORDINAL} (?:place|overall|out of|of \d)|"
                     r"\bposition \d+|\b\d+(?:º|ª)? lugar\b|\bclassifiquei\b|\bfiquei em \d|第\s*[\d一二三四五六七八九十]+\s*名", I),)),
+    Ask("score",  # a mark is a number out of something, a percentage, or a letter beside its word
+        re.compile(both_scripts(r"\bwhat (?:score|grade|mark|result)\b|\b(?:score|grade|mark) did (?:I|we|\w+) get\b|"
+                   r"\bwhat did (?:I|we) score\b|\bwhat (?:was|is) my (?:[\w-]+ ){0,3}?(?:score|grade|mark)\b|\b(?:a|minha|qual a) (?:nota|média)\b|\bcom que (?:nota|média)\b|"
+                   r"(?:考|得)了(?:多少|几|好多)分|多少分|几分"), I),
+        (re.compile(both_scripts(r"\d+(?:[.,]\d+)?\s*(?:%|/\s*\d+|out of \d+|em \d+|de \d+ (?:pontos|valores)|分|pontos|valores|"
+                    r"acertos|points?|marks?)|\b(?:grade|nota|média|score[ds]?|got an?|passed with an?)\b[^.]{0,20}?\b[A-F][+-]?(?!\w)|"
+                    r"\b(?:score[ds]?|nota|média|grade)\b[^.]{0,20}?\d"), I),)),
     Ask("called",  # in Chinese: a sentence that gives a name ("她叫小雨。", "名叫…")
         re.compile(both_scripts(r"叫(?:什么|啥)|什么名字|名字是什么")),
         (re.compile(r"名叫|叫做|名字(?:叫|是)|叫[\u4e00-\u9fff]{2,3}(?=[，。、；,.;!?！？\s]|$)|"
