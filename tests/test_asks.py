@@ -362,3 +362,15 @@ def test_a_score_needs_a_mark_about_what_was_asked():
     assert answers(expected(goethe), goethe, "Goethe B1 成绩出来了：考了78分，过了。", "Deutsch")
     assert expected("qual foi minha nota na prova do código?").kind == "score"
     assert expected("Why did I quit the course?") is None
+
+
+def test_what_someone_does_for_a_living_needs_a_sentence_about_their_work():
+    question = "what did Dad do for a living?"
+    work = expected(question)
+    assert work.kind == "work"
+    assert answers(work, question, "Dad worked thirty years at the Timex factory.", "Dad")
+    assert answers(work, question, "Dad was a welder, then a foreman.", "Dad")
+    assert not answers(work, question, "Dad loved the allotment and the racing on a Saturday.", "Dad")
+    assert expected("o que é que a Inês faz da vida?").kind == "work"
+    assert expected("我爸是做什么工作的？").kind == "work"
+    assert expected("What did Dad do when I told him?") is None

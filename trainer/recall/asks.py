@@ -84,6 +84,15 @@ ASKS = (
         (re.compile(both_scripts(r"\d+(?:[.,]\d+)?\s*(?:%|/\s*\d+|out of \d+|em \d+|de \d+ (?:pontos|valores)|分|pontos|valores|"
                     r"acertos|points?|marks?)|\b(?:grade|nota|média|score[ds]?|got an?|passed with an?)\b[^.]{0,20}?\b[A-F][+-]?(?!\w)|"
                     r"\b(?:score[ds]?|nota|média|grade)\b[^.]{0,20}?\d"), I),)),
+    Ask("work",  # what someone does for a living: a sentence about a job, or one naming what they are
+        re.compile(both_scripts(r"\bdo(?:es)? for (?:a living|work)\b|\bwhat (?:is|was) (?:his|her|their|\w+['’]s) (?:job|work|profession)\b|"
+                   r"\bo que (?:é que )?(?:o|a) \w+ faz(?:ia)? (?:da vida|profissionalmente)\b|\bem que (?:é que )?(?:o|a) \w+ trabalha(?:va)?\b|"
+                   r"做什么工作|干什么工作|做什么的|什么工作|干哪行|做哪行"), I),
+        (re.compile(both_scripts(r"\b(?:works?|worked|working|job|career|profession|employed|retired|trade|business|shifts?|"
+                    r"trabalha|trabalhava|trabalhou|profissão|emprego|reformad[oa]|aposentad[oa]|turnos?)\b|"
+                    r"\b(?:is|was|became|é|era) (?:an? |um |uma )?(?:\w+ )?(?:\w+(?:er|or|ist|ian|ant|ent)|nurse|chef|cook|"
+                    r"doctor|vet|enfermeir[oa]|professor[a]?|médic[oa]|engenheir[oa]|motorista)\b|"
+                    r"工作|上班|职业|退休|当老师|当医生|当护士|开店|开车|老师|医生|护士|工程师|会计|司机|厨师"), I),)),
     Ask("called",  # in Chinese: a sentence that gives a name ("她叫小雨。", "名叫…")
         re.compile(both_scripts(r"叫(?:什么|啥)|什么名字|名字是什么")),
         (re.compile(r"名叫|叫做|名字(?:叫|是)|叫[\u4e00-\u9fff]{2,3}(?=[，。、；,.;!?！？\s]|$)|"
