@@ -53,12 +53,20 @@ def test_why_answer_quotes_my_reasons_dated_and_cited(vault):
         assert fact in got.text
     numbers = {s.number: s.path for s in got.sources}
     assert numbers[got.cited[0]] == "decisions/2025-06-20-sell-the-van.md"
-    assert "I decided to sell the old Transit" in got.text  # first person
+    assert "I wanted the space in the yard for the workshop" in got.text  # the real reason, said after "not the real reason"
+
+
+def test_a_note_that_drops_the_i_is_quoted_in_the_first_person():
+    from trainer.recall.compose import first_person
+
+    assert first_person("Decided to sell the old Transit and buy a cargo bike instead.", "en").startswith(
+        "I decided to sell the old Transit")
+    assert first_person("Decidi vender a carrinha.", "pt") == "Decidi vender a carrinha."
 
 
 def test_a_later_note_taking_a_reason_back_is_said_with_its_date(vault):
     got = ask(vault, "Why did I sell the van?")
-    admitted = re.search(r"On 2025-06-27 I admitted: .*not the real reason \[(\d)\]", got.text)
+    admitted = re.search(r"On 2025-06-27 I admitted: .*not the real reason\. I wanted the space .* \[(\d)\]", got.text)
     assert admitted, got.text
     source = next(s for s in got.sources if s.number == int(admitted.group(1)))
     assert source.path == "journal/2025-06-27.md" and source.date == "2025-06-27"

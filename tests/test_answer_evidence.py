@@ -906,6 +906,16 @@ def test_a_revisions_re_line_is_not_quoted_as_one_of_its_sentences():
     assert text == "I told Dana and myself it was the roof. But that's not why.", text
 
 
+def test_asked_why_a_revision_quoted_up_to_but_thats_not_why_goes_on_to_what_was():
+    from trainer.recall.compose import change_text
+
+    said = ("I told Dana, I told Renee, I told myself: it was the roof. $14,200, the taxes, the drive. All true. "
+            "But that's not why. Every time I walked into that living room his recliner still had the shape of him "
+            "in it. A house you can't stand in isn't a house you can keep.")
+    assert "recliner" in change_text(said, 3, why=True)
+    assert "recliner" not in change_text(said, 3)  # not asked why: the quote keeps its length
+
+
 DIAGNOSIS = """---
 date: 2024-09-21
 ---

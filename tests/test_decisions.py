@@ -330,3 +330,39 @@ def test_a_later_note_that_speaks_of_a_decision_in_its_own_words_can_take_its_re
         assert [(e.date, e.path) for e in move.changes] == [("2025-12-30", "revisoes/2025-balanco.md")]
         assert move.changes[0].kind == "retracted" and "Foi pela mãe" in move.changes[0].text
         assert store.timeline("decisoes/clio.md").changes == []
+
+
+ETF = """---
+date: 2024-07-14
+tags: [decision, money]
+---
+# 决定：开始投 ETF
+
+**决定**：Trade Republic 开户，15,000 € 一次性买入 VWCE，之后每月 500 € Sparplan。
+
+## 理由
+1. Altersvorsorge —— 博士合同一年一签，能交的 gesetzliche Rente 就几年，几乎等于没有。
+2. 通胀。去年 Inflation 快 6%，Sparkasse Tagesgeld 只给 0.5%，等于每年在亏钱。
+3. 全球指数，长期拿着，不用天天看。
+
+写于 01:20。睡不着，干脆把户开了。
+"""
+
+ETF_LATER = """---
+date: 2025-12-28
+---
+# 2025 年终回顾
+
+## ETF
+[[decisions/ETF-Sparplan]] 里写的 Altersvorsorge、通胀、0.5% 那些都没错，但都不是那天半夜开户的原因。
+说白了就是 Felix 那顿午饭，他讲 +18% 的时候我眼红了。纯 FOMO。
+"""
+
+
+def test_a_reason_said_not_to_be_it_is_followed_by_the_one_that_was(tmp_path):
+    """"…都不是那天半夜开户的原因。" takes the reasons back; the sentence after it says what was."""
+    notes = {"decisions/ETF-Sparplan.md": ETF, "reviews/2025.md": ETF_LATER}
+    with store_over(notes, tmp_path) as store:
+        changes = store.timeline("decisions/ETF-Sparplan.md").changes
+        assert changes and changes[0].kind == "retracted"
+        assert "Felix" in changes[0].text and "+18%" in changes[0].text, changes

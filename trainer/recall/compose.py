@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from trainer.recall import asks
-from trainer.recall.decisions import CHANGES, DECIDED, ECHO_CUE, REAL_REASON_WORDS, Timeline
+from trainer.recall.decisions import CHANGES, DECIDED, ECHO_CUE, NOT_WHY, REAL_REASON_WORDS, Timeline
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, WHY_QUESTION, expand, plain
 from trainer.vault.parse import prose
@@ -517,7 +517,7 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     if reflection.pattern and ASKS_HOUR.search(question):
         stories = []  # "when do I make my big calls?" asks the hour, not how my reasons changed
     why = not reflection.pattern and bool(WHY_QUESTION.search(question))
-    changes = change_pieces(stories, by_path, reflection.pattern, WHY_CHANGE_SENTENCES if why else CHANGE_SENTENCES)
+    changes = change_pieces(stories, by_path, reflection.pattern, why)
     said = {normal(p.text) for p in changes}
     cands = []
     for rank, s in enumerate(reflection.sources):
@@ -644,9 +644,10 @@ def overlaps(sentence: str, said: set[str]) -> bool:
 
 
 def change_pieces(timelines: list[Timeline], by_path: dict[str, int], pattern: bool = False,
-                  sentences: int = 2) -> list[Piece]:
+                  why: bool = False) -> list[Piece]:
     """Later words on a decision's reasons: what was taken back, qualified, reversed (and what
-    still held, beside a change)."""
+    still held, beside a change); longer when asked why."""
+    sentences = WHY_CHANGE_SENTENCES if why else CHANGE_SENTENCES
     out: list[Piece] = []
     for t in timelines:
         for e in t.events:
@@ -654,7 +655,7 @@ def change_pieces(timelines: list[Timeline], by_path: dict[str, int], pattern: b
                 continue
             if e.kind == "confirmed" and not t.changes:
                 continue
-            text = change_text(e.text, sentences)
+            text = change_text(e.text, sentences, why)
             if text and e.reason and ORDINAL_REASON.search(text) and normal(e.reason) not in normal(text):
                 text = f"{text.rstrip('.')} (“{e.reason}”)."  # "the first reason" says which one
             if text and not any(normal(text) == normal(p.text) for p in out):
@@ -676,13 +677,16 @@ CHANGE_SENTENCES = 2
 WHY_CHANGE_SENTENCES = 3  # asked why, the real reason often comes a sentence after "But that wasn't why."
 
 
-def change_text(text: str, sentences: int = 2) -> str:
+def change_text(text: str, sentences: int = 2, why: bool = False) -> str:
     """The words of a revision worth quoting: no leading date ("2024-08: reversed."), no "See …",
-    at most two sentences."""
+    at most two sentences; asked why, one more after "But that's not why." (it says what was)."""
     text = LEADING_DATE.sub("", plain(text))
     text = re.sub(both_scripts(r"^(reversed|update[d]?|later|revisado|更新)[.:：]\s*"), "", text, flags=re.IGNORECASE)
     text = re.sub(r"^re:\s*\S+\.\s+", "", text, flags=re.IGNORECASE)  # "Re: sell-dads-house. I told Dana…"
     parts = join_short([p for p in SENTENCE_SPLIT.split(text) if not SEE_ALSO.match(p.strip())])
+    turn = next((i for i, p in enumerate(parts[:sentences]) if NOT_WHY.search(p)), None)
+    if why and turn is not None:
+        sentences = max(sentences, turn + 2)
     return " ".join(parts[:sentences]).strip()
 
 

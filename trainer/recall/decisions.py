@@ -262,6 +262,8 @@ def revisions_of(path: str, date: str | None, heading: str, para: str, reasons: 
                 and not any(mentions_reason(parts[i - 1], r, strict) for r in reasons)):
             span.add(i - 1)  # "the money was never the real reason. I spend €48 a month on coffee…"; but
             # "Não era bem isso: … A verdadeira razão era estar perto da Beatriz" names the one that held
+        if NOT_WHY.search(sentence) and i + 1 < len(parts):
+            span.add(i + 1)  # "… 那些都没错，但都不是那天半夜开户的原因。" is followed by the one that was
         cue = " ".join(parts[j] for j in sorted(span))
         for reason in reasons:
             if mentions_reason(sentence, reason, strict) and (not strict or RETRACTED.search(cue)):
@@ -298,6 +300,11 @@ def mentions_reason(sentence: str, reason: Reason, strict: bool) -> bool:
     return hits >= need
 
 
+NOT_WHY = re.compile(both_scripts(r"\bnot why\b|\b(?:wasn'?t|was not|isn'?t|is not|not) (?:the|my|a) (?:real |main |actual )?reason\b|"
+                     r"\bnão (?:foi|era) (?:bem )?(?:por isso|isso|essa a razão|a razão|o motivo)\b|"
+                     r"不是[^。！？!?]{0,30}(?:原因|理由)"), re.IGNORECASE)
+"""A sentence that says the stated reason was not it; the real one comes in the next sentence:
+"All true. But that's not why. Every time I walked into that living room …"."""
 NOT_THE_REASON = re.compile(r"\b(not|never|wasn'?t|isn'?t) (the|a|my) real reason|não era (bem )?(isso|a razão)",
                             re.IGNORECASE)
 
