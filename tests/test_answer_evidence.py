@@ -647,10 +647,15 @@ def test_questions_that_ask_for_my_reasons_in_other_words_are_why_questions():
                      "was the roof honestly the reason I sold dad's place?", "was it really the pay?",
                      "what was the actual point of taking a table at the fair?", "pq eu larguei o coral?",
                      "o que é que me fez ir para o curso?", "escolhi o pedreiro só por causa do preço?",
-                     "当初为啥要领养土豆？", "把个股全卖了,当时到底是怎么想的", "真的是为了老伴的腿吗？"):
+                     "当初为啥要领养土豆？", "把个股全卖了,当时到底是怎么想的", "真的是为了老伴的腿吗？",
+                     "was going half time honestly about the extra cash?", "was moving schools really my call?",
+                     "whit was the thinking behind paying off the car first?", "o que tava realmente por trás da venda?",
+                     "fechámos às quintas por causa dos números, não foi?", "fui ao médico por causa do sono ou houve outra coisa?",
+                     "o que pesou de verdade pra eu aceitar?", "借钱那回，到底是咋个想的？", "买房说是为了小孩读书，是真的吗",
+                     "當初去看醫生，到底是為了什麼？"):
         assert WHY_QUESTION.search(question), question
     for question in ("when did I first top a V5?", "quanto eu paguei no torno?", "What is my HSK 3 score?",
-                     "阿嬷是哪天摔的？"):
+                     "阿嬷是哪天摔的？", "was the trip to Porto in May?", "o que tava na caixa?"):
         assert not WHY_QUESTION.search(question), question
 
 
