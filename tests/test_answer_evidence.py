@@ -805,6 +805,17 @@ def test_when_i_make_big_decisions_is_answered_by_the_hours_in_the_decisions_the
     assert "commute" not in got.text, got.text  # how a reason changed is not when I decide
 
 
+def test_an_hour_i_acted_at_in_a_journal_counts_beside_the_decisions(tmp_path):
+    """"Hit submit at 1:15am" on a job application is in a journal, not a decision note: an act that
+    settles something (submitted, texted yes, emailed) at an hour is when I decide. Lunch at 1pm is not."""
+    notes = dict(HOURS)
+    notes["journal/2024-04-29.md"] = ("---\ndate: 2024-04-29\n---\n# Monday\n\nCan't sleep. Applied for the Ashgrove job. "
+                                      "Hit submit at 1:15am without reading my cover letter again.\n")
+    notes["journal/2024-08-03.md"] = "---\ndate: 2024-08-03\n---\n# Saturday\n\nLunch with Liam at 1pm, then the beach.\n"
+    got = ask_over(notes, "what time of day do I tend to make the big calls?", tmp_path)
+    assert "1:15am" in got.text and "1pm" not in got.text, got.text
+
+
 def test_when_i_make_big_decisions_over_decisions_that_record_no_hour_says_nothing_found(tmp_path):
     """Without an hour in any decision, sentences about something else are no answer to "when"; nor
     is an hour in what I learned ("Learn Rust on a toy, not on something people depend on every

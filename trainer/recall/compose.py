@@ -421,8 +421,16 @@ def timed_by_me(c: Candidate, decided: set[int]) -> bool:
     ("Offer submitted 11:58pm", "凌晨一点躺在床上决定的"); not someone else's hour ("She calls at 9pm")
     nor a rule in what I learned ("Learn Rust on a toy, not on something people depend on every
     Sunday at 6 a.m")."""
-    return (bool(CLOCK.search(c.text)) and (not decided or c.n in decided) and not SOMEONE_ELSE.match(c.text)
-            and not LESSON_HEADING.search(c.heading))
+    return (bool(CLOCK.search(c.text)) and (not decided or c.n in decided or bool(ACTED.search(c.text)))
+            and not SOMEONE_ELSE.match(c.text) and not LESSON_HEADING.search(c.heading))
+
+
+ACTED = re.compile(both_scripts(r"\b(?:decided|applied|submitted|hit submit|signed|accepted|said yes|agreed|booked|ordered|"
+                                r"emailed|texted|messaged|resigned|handed in|pulled the trigger|put in an offer|"
+                                r"decidi|candidatei-me|assinei|aceitei|encomendei|reservei|mandei|enviei|disse que sim)\b|"
+                                r"决定|拍板|下单|报名|提交|签了|答应"), re.IGNORECASE)
+"""An act that settles a decision, in a journal as much as a decision note: "Hit submit at 1:15am",
+"Texted Liam at 11:40pm: ok I'll do it", "12:50am now. Just emailed Bec to say I'm not coming"."""
 
 
 SOMEONE_ELSE = re.compile(both_scripts(r"^\W*(she|he|they|ela|ele|eles|elas|他|她|他们)\b"), re.IGNORECASE)
