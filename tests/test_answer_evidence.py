@@ -993,3 +993,23 @@ def test_room_a_reason_did_not_fit_in_is_not_filled_with_a_weak_aside():
               (1.0, cand("Git on the laptop.", 3, "Sync"))]
     chosen = [p.text for p in choose(scored, budget=17, pattern=False)]
     assert chosen == ["Offline: on the train home there is no network for long stretches."], chosen
+
+
+MOVE = {
+    "decisions/2024-09-03-move-to-sendling.md": "---\ndate: 2024-09-03\ntype: decision\n---\n# Moving to Sendling\n\n"
+    "Leaving the Garching flatshare after three years. I need a quiet place to write the thesis. The U6 goes "
+    "straight to the institute in 40 minutes.\n",
+    "decisions/2024-07-14-etf.md": "---\ndate: 2024-07-14\ntype: decision\n---\n# Starting an ETF plan\n\n"
+    "Opened the broker account: 15,000 into VWCE, then 500 a month. Inflation eats the savings account.\n",
+    "reviews/2025-12-28.md": "---\ndate: 2025-12-28\n---\n# Year review\n\n## ETF\n\n[[2024-07-14-etf]]: inflation and "
+    "pensions were all true. Honestly it was Felix's lunch, when he said +18% and I got jealous.\n\n## The move\n\n"
+    "[[2024-09-03-move-to-sendling]] said it was for quiet. The thesis did not get written any faster in Sendling. "
+    "It was the Garching flatshare dishes in the sink.\n",
+}
+
+
+def test_a_turn_in_a_reviews_section_on_another_decision_is_no_turn_of_this_one(tmp_path):
+    """A year review takes several decisions back, one section each; "Honestly it was Felix's lunch"
+    turns the ETF section and says nothing about why I moved."""
+    got = ask_over(MOVE, "why did I move out of the Garching flatshare?", tmp_path)
+    assert "dishes in the sink" in got.text and "Felix" not in got.text, got.text

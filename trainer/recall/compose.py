@@ -316,6 +316,9 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
     in_item = 0  # the sentence's place in its paragraph or list item
     turn = -1  # where in this paragraph I said the stated reason was not it, or what the real one was
     reasoned = {c.n for c in cands if WHY_HEADING.search(c.heading) and not WHY_NOT.search(c.heading)}
+    # "说白了就是 Felix 那顿午饭" turns in a review's section on another decision: no turn of this one
+    on_subject = {(c.n, c.item) for c in cands
+                  if any(w > 0 and held(t, set(terms(f"{c.heading} {c.text}"))) for t, w in weights.items())}
     for c in cands:
         have = set(terms(c.text))
         rel = sum(w for t, w in weights.items() if held(t, have)) / total
@@ -330,7 +333,8 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s += TURN_SHARE  # "But that wasn't what made me call. I couldn't answer the phone at 3am …"
         if not previous_same_item:
             turn = -1
-        if why and (TURN.search(c.text) or (c.n not in decision_notes and ECHO_CUE.search(c.text))):
+        if why and (TURN.search(c.text) or (c.n not in decision_notes and ECHO_CUE.search(c.text)
+                                            and (c.n, c.item) in on_subject)):
             turn = in_item  # outside a decision's own note, "honestly", "说白了", "tretas" turn too (ECHO_CUE)
             s += TURN_SHARE  # and the turn often says it: "Honestly it was more about the piano lessons I never took."
         previous, previous_rel = c, rel
