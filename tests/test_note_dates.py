@@ -25,3 +25,15 @@ def test_a_date_written_in_the_text_still_counts():
 def test_demo_vault_ideas_and_jonas_are_undated():
     for path in ("inbox/ideas.md", "people/jonas.md"):
         assert parse_note(path, (DEMO / path).read_bytes()).note.date is None, path
+
+
+def test_a_paragraph_opening_with_a_link_to_a_dated_note_keeps_its_notes_date():
+    """"[[2024-07-14-etf]]: inflation and pensions were true." in the 2025 review is said in 2025: the
+    linked note's name is not a dated entry ("2024-07-14: sold it." is)."""
+    from trainer.recall.compose import note_sentences
+
+    note = parse_note("reviews/2025-12-28.md", "---\ndate: 2025-12-28\n---\n# Review\n\n[[2024-07-14-etf]]: inflation and "
+                      "pensions were all true. Honestly it was Felix's lunch.\n\n2024-03-02: sold the old bike to Ana.\n".encode()).note
+    dated = {c.text: c.date for c in note_sentences(note, 1, 0)}
+    assert dated["Honestly it was Felix's lunch."] == "2025-12-28", dated
+    assert dated["sold the old bike to Ana."] == "2024-03-02", dated

@@ -81,7 +81,7 @@ def k_for(question: str) -> int:
 # --- sentences of a note ------------------------------------------------------------------------
 
 DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}(?:-\d{2})?)(?!\d)")
-LEADING_DATE = re.compile(r"^\s*(?:•\s*)?(\d{4}-\d{2}(?:-\d{2})?)\s*[:：.\-–—]\s*")
+LEADING_DATE = re.compile(r"^\s*(?:•\s*)?(\d{4}-\d{2}(?:-\d{2})?)(?!-\w)\s*[:：.\-–—]\s*")
 LINK_LINE = re.compile(r"^\s*(related|see also|see|mentioned in|links?|tags?)\b\s*:?", re.IGNORECASE)
 POINTER = re.compile(r"(?:(?<=[.!?])|^)\s*[\w ]{1,20}:\s*(?:!?\[\[[^\]]*\]\][,\s]*)+\.?(?=\s|$)"
                      r"|(?<=[.!?])\s*(?:!?\[\[[^\]]*\]\][,\s]*)+\.?\s*$")
