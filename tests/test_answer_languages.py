@@ -443,3 +443,18 @@ def test_habits_asked_by_what_i_end_up_doing_or_how_i_fare_are_pattern_questions
     for question in ["what did I do after the interview at Tidewell?", "quando eu fui a Braga, onde fiquei?",
                      "how do I get to the clinic?", "what did I pay for the routine service on the car?"]:
         assert not is_pattern_question(question), question
+
+
+def test_a_short_chinese_sentence_with_a_sum_joins_its_neighbour_instead_of_being_dropped():
+    """"¥2,800/月,我出。" has three characters: too short to quote alone, and it is the sum. It joins
+    the sentence after it; at a paragraph's end, the one before it."""
+    from trainer.recall.compose import note_sentences
+    from trainer.vault.parse import parse_note
+
+    body = ("# 爸不来深圳\n\n**替代方案:** 王阿姨介绍了一个钟点工刘姐,周一到周五上午来三个小时。¥2,800/月,我出。从五月开始。\n\n"
+            "请了保姆以后，爸的饭按时了。每月¥3,000。\n\nSold it. Insurance was €170 a month.\n")
+    note = parse_note("decisions/爸.md", ("---\ndate: 2025-04-20\n---\n" + body).encode()).note
+    said = [c.text for c in note_sentences(note, 1, 0)]
+    assert "¥2,800/月,我出。从五月开始。" in said, said
+    assert "请了保姆以后，爸的饭按时了。每月¥3,000。" in said, said
+    assert "Sold it. Insurance was €170 a month." in said, said  # English as before

@@ -169,15 +169,29 @@ def join_short(parts: list[str]) -> list[str]:
         if out and not carry and BACK_REFERENCE.match(part) and len(words(part)) <= 5:
             out[-1] = f"{out[-1]} {part}"  # "It took five." says nothing without what "it" was
             continue
-        part = f"{carry} {part}".strip() if carry else part
-        if len(words(part)) < 4 and not CJK.search(part):
+        part = joined(carry, part) if carry else part
+        if short(part):
             carry = part
             continue
         out.append(part)
         carry = ""
-    if carry:
+    if carry and out and CJK.search(carry):
+        out[-1] = joined(out[-1], carry)  # "…菜市场。 ¥2,800/月,我出。" ends its paragraph: it joins what it adds to
+    elif carry:
         out.append(carry)
     return out
+
+
+def short(part: str) -> bool:
+    """Too short to quote alone: under four words, or in Chinese under five characters ("¥2,800/月,我出。")."""
+    if CJK.search(part):
+        return len(CJK.findall(part)) < 5
+    return len(words(part)) < 4
+
+
+def joined(first: str, second: str) -> str:
+    """Two sentences as one: Chinese ones with no space between."""
+    return f"{first}{second}" if CJK.search(first[-1:] + second[:1]) or first.endswith(("。", "！", "？")) else f"{first} {second}"
 
 
 def table_cells(text: str) -> list[str]:
