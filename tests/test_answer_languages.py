@@ -458,3 +458,20 @@ def test_a_short_chinese_sentence_with_a_sum_joins_its_neighbour_instead_of_bein
     assert "¥2,800/月,我出。从五月开始。" in said, said
     assert "请了保姆以后，爸的饭按时了。每月¥3,000。" in said, said
     assert "Sold it. Insurance was €170 a month." in said, said  # English as before
+
+
+def test_everyday_words_of_health_and_home_find_notes_in_the_other_language(tmp_path):
+    """"stitches" is 缝针, "flood" inundação, "shoulder" ombro: a question in English over notes in
+    Chinese or Portuguese finds them by these words, not only by names."""
+    notes = {
+        "journal/2024-12-09.md": "---\ndate: 2024-12-09\n---\n# 摔车\n\n下班骑电瓶车回家出了车祸，在文一西路前轮压到井盖一滑，摔出去了。"
+                                 "去医院缝针，左手肘缝了六针，花了¥380。\n",
+        "diario/2025-02-03.md": "---\ndate: 2025-02-03\n---\n# Cheia\n\nA inundação da cave estragou o secador e a arca. "
+                                "Estivemos fechados onze dias.\n",
+        "journal/2025-03-01.md": "---\ndate: 2025-03-01\n---\n# Saturday\n\nLong walk by the river, then soup.\n",
+    }
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "how many stitches did I get after the scooter crash?", retriever=retriever)
+        assert not got.nothing_found and "六针" in got.text, got.text
+        got = answer(index, "tell me about the flood", retriever=retriever)
+        assert not got.nothing_found and "secador" in got.text, got.text

@@ -394,6 +394,19 @@ injury injured hurt | lesão lesionado machucado machuquei | 受伤
 accident crash crashed | acidente batida | 事故 车祸
 insurance | seguro | 保险
 hospital | hospital | 医院
+shoulder shoulders | ombro ombros | 肩膀
+appointment appointments | consulta consultas marcação | 预约 门诊
+surgery operation | cirurgia operação | 手术
+dentist | dentista | 牙医
+stitches | pontos | 缝针
+flood flooded flooding | inundação inundado cheia | 淹水 水灾
+dryer | secador secadora | 烘干机
+funeral | funeral enterro velório | 葬礼
+grandmother grandma gran nan granny | avó | 奶奶 外婆 阿嬷 姥姥
+grandfather grandpa grandad | avô | 爷爷 外公 阿公 姥爷
+ticket tickets | bilhete bilhetes passagem passagens | 机票 车票 门票
+visa | visto | 签证
+passport | passaporte | 护照
 nurse | enfermeira enfermeiro | 护士
 insomnia | insónia insônia | 失眠
 ex | ex | 前夫 前妻
