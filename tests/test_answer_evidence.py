@@ -1013,3 +1013,22 @@ def test_a_turn_in_a_reviews_section_on_another_decision_is_no_turn_of_this_one(
     turns the ETF section and says nothing about why I moved."""
     got = ask_over(MOVE, "why did I move out of the Garching flatshare?", tmp_path)
     assert "dishes in the sink" in got.text and "Felix" not in got.text, got.text
+
+
+WORK_FOLK = {
+    "people/work-folk.md": "# Work folk\n\n**Fiona Rennie** — PT Music. Seconded to the council for 2025.\n\n"
+    "**Priya Sandhu** — from the music dept at St Roch's originally. Ended up acting PT after I said no. Started as "
+    "acting PT on 17 February 2025. Honestly doing a better job than I would have.\n\n"
+    "**Mr Donnelly** — DHT, timetabling.\n",
+    "decisions/2025-01-acting-pt.md": "---\ndate: 2025-01-20\n---\n# Acting PT: said no\n\nMr Donnelly asked me first. "
+    "Decided to say no: I want to be home at tea time for Callum.\n",
+}
+
+
+def test_a_sentence_under_someones_name_is_theirs_not_mine(tmp_path):
+    """"Started as acting PT on 17 February 2025" under **Priya Sandhu** is what she did: quoted as
+    "I started as acting PT" it would say the opposite of the note, which has me saying no."""
+    got = ask_over(WORK_FOLK, "who ended up as acting PT when I said no, and when did she start?", tmp_path)
+    assert "I started as acting PT" not in got.text, got.text
+    assert "Priya Sandhu: " in got.text and "17 February 2025" in got.text, got.text
+    assert got.text.count("Priya Sandhu") == 1, got.text

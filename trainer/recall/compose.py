@@ -103,6 +103,7 @@ class Candidate:
     item: int = 0  # the paragraph or list item it is in: a sentence continues the one before it
     table: bool = False  # a table row, flattened
     step: bool = False  # an item of a numbered list: a procedure's step
+    someone: str = ""  # the person's name it sits under ("**Priya Sandhu** — … Started as acting PT …"): hers, not mine
 
 
 def note_sentences(note: Note, n: int, rank: int) -> list[Candidate]:
@@ -143,13 +144,23 @@ def note_sentences(note: Note, n: int, rank: int) -> list[Candidate]:
                 text = " ".join(side_by_side(cells, header)) if is_prose_row(cells) else table_row(cells)
             for sentence in join_short(SENTENCE_SPLIT.split(text)):
                 if quotable(sentence) and not SEE_ALSO.match(sentence):
-                    out.append(Candidate(sentence, n, date, block_heading, len(out), rank, items, table, step))
+                    out.append(Candidate(sentence, n, date, block_heading, len(out), rank, items, table, step,
+                                         someone_named(block_heading, note.title)))
     return out
 
 
+PERSON_NAME = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ'’]+(?:[ -][A-ZÀ-Ý][a-zà-ÿ'’]+){1,2}$")
+"""A heading that is someone's name ("Priya Sandhu", "Kev Bouchard"): a sentence under it that drops
+its subject ("Started as acting PT on 17 February") is theirs."""
+
+
+def someone_named(heading: str, title: str) -> str:
+    """The person a sentence is said of, when its heading (or, under none, its note) is a name."""
+    name = heading or title
+    return name if PERSON_NAME.match(name) else ""
 LABEL = re.compile(r"^\s*(?:\*\*|__)?([^\n:*_]{1,60}?)(?:\*\*|__)?\s*[:：](?:\*\*|__)?\s*$")
 """A line like "Reasons:", "**Razões:**" or "**理由**：" that heads the list under it."""
-BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)([^\n:*_]{1,60}?)\s*(?:[:：](?:\*\*|__)|(?:\*\*|__)[:：])\s*\S")
+BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)([^\n:*_]{1,60}?)\s*(?:[:：](?:\*\*|__)|(?:\*\*|__)\s*[:：—–])\s*\S")
 """A paragraph that opens with a bold label ("**Why:** the van is…"): the label heads it."""
 SEE_ALSO = re.compile(r"^(see|cf\.?|related|more in)\b[^.]{0,60}\.?$", re.IGNORECASE)
 
@@ -525,6 +536,7 @@ class Piece:
     pos: int = 0
     change: str = ""  # "", or how a later note spoke of a reason: retracted, revised, reversed, confirmed
     score: float = 0.0
+    someone: str = ""  # said of someone else, by name: no "I" is put before its verb
 
 
 def select(index: Index, retriever: Retriever, reflection: Reflection, question: str,
@@ -753,7 +765,7 @@ def choose(scored: list[tuple[float, Candidate]], budget: int, pattern: bool, le
                 continue
             if missed and s < FILL_SHARE * missed:
                 continue  # no room for "I want to own the files.": then none for "Git on the laptop." either
-            out += [Piece(g.text, g.n, g.date, g.pos, "", s) for g in group]
+            out += [Piece(g.text, g.n, g.date, g.pos, "", s, g.someone) for g in group]
             per_note[c.n] += len(group)
             used += n_words
     return out
@@ -853,11 +865,23 @@ def render(pieces: list[Piece], lang: str, pattern: bool, sources: Sequence[Sour
     return "\n\n".join(x for x in paragraphs if x)
 
 
+def said(p: Piece, t: dict[str, str], lang: str, title: str, named: str = "") -> str:
+    """The sentence as quoted: in the first person when it is mine; under the name of the person it
+    is about when the answer would not otherwise say whose it is ("Priya Sandhu: Started as acting PT…"),
+    once for a run of sentences about them (`named`: whom the one before was under)."""
+    text = unscrubbed(p.text, t)
+    if not p.someone:
+        return first_person(text, lang)
+    if p.someone in (title, named) or p.someone.split()[0] in text:
+        return text
+    return f"{p.someone}: {text}"
+
+
 def render_group(group: list[Piece], t: dict[str, str], lang: str, title: str = "") -> str:
     head = group[0]
     key = head.change or "wrote"
     lead = t[key].format(date=head.date) if head.date else t["titled"].format(title=title) if title else t["undated"]
-    body = " ".join(cite(first_person(unscrubbed(p.text, t), lang), p.n) for p in group)
+    body = " ".join(cite(said(p, t, lang, title, group[i - 1].someone if i else ""), p.n) for i, p in enumerate(group))
     colon = "：" if lang.startswith("zh") else ":"
     return f"{lead}{colon}{body}" if lang.startswith("zh") else f"{lead}{colon} {body}"
 
