@@ -1032,3 +1032,22 @@ def test_a_sentence_under_someones_name_is_theirs_not_mine(tmp_path):
     assert "I started as acting PT" not in got.text, got.text
     assert "Priya Sandhu: " in got.text and "17 February 2025" in got.text, got.text
     assert got.text.count("Priya Sandhu") == 1, got.text
+
+
+def test_frontmatter_left_unclosed_is_not_quoted_as_my_words(tmp_path):
+    """A note whose frontmatter was never closed is indexed as text (the parser says so); its
+    "date: … tags: [mum, money" lines are not something I wrote about the flat."""
+    notes = {"money/mum-flat.md": "---\ndate: 2025-02-10\ntags: [mum, money\ntitle: Mum's flat — setting up Craigie Court\n\n"
+                                  "# Setting up flat 12\n\nBudget agreed with Alasdair: £500 for Mum's flat at Craigie Court, "
+                                  "split 50/50. Curtains made to measure, £96.\n"}
+    got = ask_over(notes, "what was the budget for Mum's flat at Craigie Court?", tmp_path)
+    assert "£500" in got.text and "tags:" not in got.text and "date: 2025" not in got.text, got.text
+
+
+def test_vs_and_a_title_do_not_end_a_sentence():
+    from trainer.recall.compose import SENTENCE_SPLIT
+
+    assert SENTENCE_SPLIT.split('F-150 all in vs. "under 35". Over by a lot.') == ['F-150 all in vs. "under 35".',
+                                                                                  "Over by a lot."]
+    assert SENTENCE_SPLIT.split("A Dra. Helena diz que é tendinite. Fisioterapia.") == [
+        "A Dra. Helena diz que é tendinite.", "Fisioterapia."]
