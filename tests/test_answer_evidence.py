@@ -1051,3 +1051,22 @@ def test_vs_and_a_title_do_not_end_a_sentence():
                                                                                   "Over by a lot."]
     assert SENTENCE_SPLIT.split("A Dra. Helena diz que é tendinite. Fisioterapia.") == [
         "A Dra. Helena diz que é tendinite.", "Fisioterapia."]
+
+
+LEAD_INS = {
+    "decisions/2025-03-01-no-more-favours.md": "---\ndate: 2025-03-01\n---\n# Saying no to favours\n\n"
+    "Third weekend in a row lost to someone else's move. List, so I stop pretending it's a one-off about favours:\n\n"
+    "- January: Shona's flit, the whole Saturday.\n- February: Davie's van, both days.\n\n"
+    "Rule from now on: 24 hours before any yes to a favour.\n",
+    "journal/2025-03-02.md": "---\ndate: 2025-03-02\n---\n# Sunday\n\n决定不接。理由:\n\n1. 房子太小。\n2. 爸不愿意。\n",
+}
+
+
+def test_a_lead_in_ending_with_a_colon_is_not_quoted_without_its_list(tmp_path):
+    got = ask_over(LEAD_INS, "why did I decide to stop saying yes to favours?", tmp_path)
+    assert "24 hours" in got.text and "one-off about favours:" not in got.text, got.text
+    from trainer.recall.compose import note_sentences
+    from trainer.vault.parse import parse_note
+
+    note = parse_note("journal/2025-03-02.md", LEAD_INS["journal/2025-03-02.md"].encode()).note
+    assert not any(c.text.endswith(("理由:", "理由：")) for c in note_sentences(note, 1, 0))

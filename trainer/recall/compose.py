@@ -184,6 +184,8 @@ def join_short(parts: list[str]) -> list[str]:
         if out and not carry and BACK_REFERENCE.match(part) and len(words(part)) <= 5:
             out[-1] = f"{out[-1]} {part}"  # "It took five." says nothing without what "it" was
             continue
+        if short(part) and part.endswith((":", "：")) and CJK.search(part):
+            continue  # "理由:" leads a list that is quoted on its own
         part = joined(carry, part) if carry else part
         if short(part):
             carry = part
@@ -309,6 +311,7 @@ CLOCK = re.compile(both_scripts(r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|
                    r"凌晨|半夜|深夜|夜里|\d{1,2}\s?点|[一二两三四五六七八九十]{1,3}点(?:多|半|钟|一刻)?"), re.IGNORECASE)
 """A time of day as people write it: "12:50am", "00:40", "às 2h", "à uma da manhã", "midnight", "凌晨"."""
 HOUR_SHARE = 0.4
+LEAD_IN = 0.6  # 0.2: "List, so I stop pretending it's a one-off: [10]." quoted in 4 dev answers
 ASIDE_SHARE = 0.15  # 0.1: same figures; 0.25: why sum -0.10
 ASKS_WHO = re.compile(r"\bwho(?:'s|’s)? (?!is\b|was\b|are\b)\w+|\bquem (?:é que )?(?!é\b|era\b|são\b)\w+", re.IGNORECASE)
 """A question asking who did a thing ("who bought her?", "quem dava o curso?"), not who someone is."""
@@ -416,8 +419,10 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s -= 0.2  # a cons column argues the other side
         if len(words(c.text)) < 4 and not CJK.search(c.text):
             s -= 0.15
-        if c.text.rstrip().endswith(("?", "？", ":", "：")):
-            s -= 0.2  # a question, or a lead-in whose list is not quoted ("Reasons, as I gave them to him:")
+        if c.text.rstrip().endswith(("?", "？")):
+            s -= 0.2  # a question
+        elif c.text.rstrip().endswith((":", "：")):
+            s -= LEAD_IN  # a lead-in whose list is not quoted ("Reasons, as I gave them to him:")
         scored.append((s, c))
     return scored
 
