@@ -374,3 +374,14 @@ def test_what_someone_does_for_a_living_needs_a_sentence_about_their_work():
     assert expected("o que é que a Inês faz da vida?").kind == "work"
     assert expected("我爸是做什么工作的？").kind == "work"
     assert expected("What did Dad do when I told him?") is None
+
+
+def test_i_with_its_ending_is_no_name_a_cost_must_be_about():
+    """"…compared to what I'd budgeted?" named "I'd", and no sum in the notes named it: nothing found."""
+    from trainer.recall.asks import answers_cost
+    from trainer.recall.terms import names
+
+    question = "how much did moving into the flat actually cost compared to what I'd budgeted?"
+    assert names(question) == []
+    assert answers_cost(question, "Total: £1,200, £1,865", "Flat move — costs", True)
+    assert names("What's Tiago's number, and didn't he move?") == ["tiago"]

@@ -220,6 +220,12 @@ def stopword(token: str) -> bool:
     return bool(apostrophe) and head in CONTRACTED
 
 
+def contraction(token: str) -> bool:
+    """"I'd", "I'm", "what's", "don't": a function word with its ending, not "O'Brien"."""
+    head, apostrophe, tail = fold(token).replace("’", "'").partition("'")
+    return bool(apostrophe) and head in CONTRACTED and tail in ("s", "d", "m", "ve", "ll", "re", "t")
+
+
 CONTRACTED = STOPWORDS | frozenset("don doesn didn isn wasn aren weren haven hasn hadn won wouldn couldn shouldn "
                                    "can".split())
 
@@ -658,8 +664,8 @@ def names(question: str) -> list[str]:
             if latin:  # "What time was 小满 born?": Chinese in an English question is a name
                 out.extend(cjk_pairs(token))
             continue
-        if fold(token) in QUESTION_WORDS or fold(token) in STOPWORDS:
-            continue  # "I" is no name
+        if fold(token) in QUESTION_WORDS or fold(token) in STOPWORDS or contraction(token):
+            continue  # "I" is no name, nor "I'd" ("…compared to what I'd budgeted?")
         if token.isdigit() or (token[:1].isupper() and (i > 0 or token.isupper())):
             out.append(stem(token))
     return list(dict.fromkeys(out))
