@@ -68,9 +68,9 @@ ASKS = (
         re.compile(both_scripts(r"\b(?:phone|mobile|cell) number\b|\bnúmero de (?:telefone|telemóvel)\b|电话号码|手机号"), I),
         (re.compile(r"(?<![\d-])\+?\d(?:[ ().-]{0,2}\d){8,}|<PHONE>|<REDACTED>", I),)),  # nine digits or more: not a date
     Ask("cost",
-        re.compile(both_scripts(r"\bhow much\b[^?]*\b(?:charge|charges|charged|cost|costs|costing|pay|pays|paid|"
+        re.compile(both_scripts(r"\bhow much\b[^?]*\b(?:charge|charges|charged|charging|cost|costs|costing|pay|pays|paid|paying|"
                    r"spend|spent|sell|sells|sold|selling|go for|went for)\b|\bhow much (?:is|was|are|were) (?:the|my|our) \w+|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|pagou|pagar|gastei|"
-                   r"gasto)\b|多少钱|花了多少"), I),
+                   r"gasto|paga|pagam|pagamos|pagava|pagavam)\b|多少钱|花了多少"), I),
         (re.compile(both_scripts(MONEY), I),)),
     Ask("placing",
         re.compile(both_scripts(r"\bwhat (?:position|place)\b|\bwhich place\b|\bwhere did (?:I|we) (?:finish|place|come)\b|"
