@@ -69,7 +69,7 @@ ASKS = (
         (re.compile(r"(?<![\d-])\+?\d(?:[ ().-]{0,2}\d){8,}|<PHONE>|<REDACTED>", I),)),  # nine digits or more: not a date
     Ask("cost",
         re.compile(both_scripts(r"\bhow much\b[^?]*\b(?:charge|charges|charged|charging|cost|costs|costing|pay|pays|paid|paying|"
-                   r"spend|spent|sell|sells|sold|selling|go for|went for)\b|\bhow much (?:is|was|are|were) (?:the|my|our) \w+|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|pagou|pagar|gastei|"
+                   r"spend|spent|sell|sells|sold|selling|go for|went for)\b|\bhow much (?:is|was|are|were) (?:the|my|our) \w+|\bhow much did (?:I|we) (?:\w+ )?(?:get|got) for\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|pagou|pagar|gastei|"
                    r"gasto|paga|pagam|pagamos|pagava|pagavam)\b|多少钱|花了多少"), I),
         (re.compile(both_scripts(MONEY), I),)),
     Ask("placing",
@@ -93,6 +93,11 @@ ASKS = (
                     r"\b(?:is|was|became|é|era) (?:an? |um |uma )?(?:\w+ )?(?:\w+(?:er|or|ist|ian|ant|ent)|nurse|chef|cook|"
                     r"doctor|vet|enfermeir[oa]|professor[a]?|médic[oa]|engenheir[oa]|motorista)\b|"
                     r"工作|上班|职业|退休|当老师|当医生|当护士|开店|开车|老师|医生|护士|工程师|会计|司机|厨师"), I),)),
+    Ask("time",  # a race or a run's time is on a clock: "1:07:40", "2:07:45", "58 minutes"
+        re.compile(both_scripts(r"\b(?:what was|what's) my (?:\w+ )?time\b|\bfinish(?:ing)? time\b|\bmy (?:official|chip|race) time\b|"
+                   r"\bem quanto tempo (?:fiz|corri|acabei)\b|用时多少|跑了多久|跑了多少时间"), I),
+        (re.compile(both_scripts(r"\b\d{1,2}:\d{2}(?::\d{2})?\b|\b(?:in|em|took|levei|fiz)\s+\d+\s?(?:min|mins|minutes|minutos)\b|"
+                                 r"\d+\s*小时\s*\d+\s*分|\d+\s*分\s*\d+\s*秒"), I),)),  # not "a runner who sleeps 5 horas"
     Ask("called",  # in Chinese: a sentence that gives a name ("她叫小雨。", "名叫…")
         re.compile(both_scripts(r"叫(?:什么|啥)|什么名字|名字是什么")),
         (re.compile(r"名叫|叫做|名字(?:叫|是)|叫[\u4e00-\u9fff]{2,3}(?=[，。、；,.;!?！？\s]|$)|"
