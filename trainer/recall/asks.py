@@ -70,7 +70,7 @@ ASKS = (
     Ask("cost",
         re.compile(both_scripts(r"\bhow much\b[^?]*\b(?:charge|charges|charged|charging|cost|costs|costing|pay|pays|paid|paying|"
                    r"spend|spent|sell|sells|sold|selling|go for|went for)\b|\bhow much (?:is|was|are|were) (?:the|my|our) \w+|\bhow much did (?:I|we) (?:\w+ )?(?:get|got) for\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|pagou|pagar|gastei|"
-                   r"gasto|paga|pagam|pagamos|pagava|pagavam)\b|多少钱|花了多少"), I),
+                   r"gasto)\b|多少钱|花了多少"), I),
         (re.compile(both_scripts(MONEY), I),)),
     Ask("placing",
         re.compile(both_scripts(r"\bwhat (?:position|place)\b|\bwhich place\b|\bwhere did (?:I|we) (?:finish|place|come)\b|"
