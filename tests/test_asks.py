@@ -398,3 +398,11 @@ def test_a_race_time_is_on_a_clock_and_a_sale_is_what_i_got_for_it():
     assert expected("深马那个半马我最后用时多少?").kind == "time"
     assert expected("how much did we finally get for the Caravan?").kind == "cost"
     assert expected("What time did I leave?") is None
+
+
+def test_more_ways_of_asking_for_someones_number():
+    for question in ("qual é o número da Joana?", "what's Bruno's WhatsApp number?", "what's Lena's cell and her studio?",
+                     "qual o celular da Priscila?", "Winnie 電話幾號？"):
+        assert expected(question).kind == "phone", question
+    for question in ("qual o número da porta?", "what cell did they put him in?"):
+        assert expected(question) is None, question
