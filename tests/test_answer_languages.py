@@ -468,6 +468,7 @@ def test_everyday_words_of_health_and_home_find_notes_in_the_other_language(tmp_
                                  "去医院缝针，左手肘缝了六针，花了¥380。\n",
         "diario/2025-02-03.md": "---\ndate: 2025-02-03\n---\n# Cheia\n\nA inundação da cave estragou o secador e a arca. "
                                 "Estivemos fechados onze dias.\n",
+        "diario/2025-05-10.md": "---\ndate: 2025-05-10\n---\n# Feira\n\nFeira de artesanato em Tavira. Vendi onze taças.\n",
         "journal/2025-03-01.md": "---\ndate: 2025-03-01\n---\n# Saturday\n\nLong walk by the river, then soup.\n",
     }
     for index, retriever in bm25_over(notes, tmp_path):
@@ -475,3 +476,5 @@ def test_everyday_words_of_health_and_home_find_notes_in_the_other_language(tmp_
         assert not got.nothing_found and "六针" in got.text, got.text
         got = answer(index, "tell me about the flood", retriever=retriever)
         assert not got.nothing_found and "secador" in got.text, got.text
+        got = answer(index, "what happened at the craft fair?", retriever=retriever)
+        assert not got.nothing_found and "Vendi" in got.text, got.text

@@ -266,6 +266,7 @@ client customer | cliente | 客户
 earn earned earnings | ganhar ganhei ganho ganha | 挣钱 赚钱
 salary pay | salário ordenado | 工资 薪水 收入
 car | carro | 汽车 车子 买车
+motorbike motorbikes motorcycle | mota moto motocicleta | 摩托 摩托车
 scooter | scooter lambreta | 电动 电瓶
 bike bicycle | bicicleta | 单车 自行
 city | cidade | 城市
@@ -320,7 +321,7 @@ pay paid payment | pagar paguei pagamento | 付钱 支付
 save saved savings | poupar poupei poupança | 存钱 省钱 存款
 debt | dívida | 欠钱 债务
 lend borrow borrowed | emprestar emprestei emprestou emprestado | 借给 借钱 借了
-loan mortgage installment installments | empréstimo crédito financiamento parcela parcelas parcelado prestação prestações | 贷款 借钱 分期
+loan mortgage installment installments financing financed | empréstimo crédito financiamento parcela parcelas parcelado prestação prestações | 贷款 借钱 分期
 tax taxes | imposto impostos | 交税
 bank | banco | 银行
 invoice invoices | fatura faturas recibo | 发票
@@ -400,6 +401,7 @@ injury injured hurt | lesão lesionado machucado machuquei | 受伤
 accident crash crashed | acidente batida | 事故 车祸
 insurance | seguro | 保险
 hospital | hospital | 医院
+craft crafts handmade | artesanato | 手工
 shoulder shoulders | ombro ombros | 肩膀
 appointment appointments | consulta consultas marcação | 预约 门诊
 surgery operation | cirurgia operação | 手术
