@@ -406,3 +406,8 @@ def test_more_ways_of_asking_for_someones_number():
         assert expected(question).kind == "phone", question
     for question in ("qual o número da porta?", "what cell did they put him in?"):
         assert expected(question) is None, question
+
+
+def test_a_receipt_or_an_average_is_no_mark():
+    for question in ("onde guardei a nota fiscal do secador?", "qual foi a nota fiscal da TV?", "qual a média de gasto por mês?"):
+        assert expected(question) is None, question

@@ -81,7 +81,7 @@ ASKS = (
                     r"\bposition \d+|\b\d+(?:º|ª)? lugar\b|\bclassifiquei\b|\bfiquei em \d|第\s*[\d一二三四五六七八九十]+\s*名", I),)),
     Ask("score",  # a mark is a number out of something, a percentage, or a letter beside its word
         re.compile(both_scripts(r"\bwhat (?:score|grade|mark|result)\b|\b(?:score|grade|mark) did (?:I|we|\w+) get\b|"
-                   r"\bwhat did (?:I|we) score\b|\bwhat (?:was|is) my (?:[\w-]+ ){0,3}?(?:score|grade|mark)\b|\b(?:a|minha|qual a) (?:nota|média)\b|\bcom que (?:nota|média)\b|"
+                   r"\bwhat did (?:I|we) score\b|\bwhat (?:was|is) my (?:[\w-]+ ){0,3}?(?:score|grade|mark)\b|\b(?:minha|qual (?:foi |é |era )?a) nota\b(?! fiscal)|\b(?:minha|com que) (?:nota|média)\b|\bmédia final\b|"
                    r"(?:考|得)了(?:多少|几|好多)分|多少分|几分"), I),
         (re.compile(both_scripts(r"\d+(?:[.,]\d+)?\s*(?:%|/\s*\d+|out of \d+|em \d+|de \d+ (?:pontos|valores)|分|pontos|valores|"
                     r"acertos|points?|marks?)|\b(?:grade|nota|média|score[ds]?|got an?|passed with an?)\b[^.]{0,20}?\b[A-F][+-]?(?!\w)|"

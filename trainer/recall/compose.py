@@ -162,6 +162,8 @@ def someone_named(heading: str, title: str) -> str:
     """The person a sentence is said of, when its heading (or, under none, its note) is a name."""
     name = heading or title
     return name if PERSON_NAME.match(name) else ""
+
+
 LABEL = re.compile(r"^\s*(?:\*\*|__)?([^\n:*_]{1,60}?)(?:\*\*|__)?\s*[:：](?:\*\*|__)?\s*$")
 """A line like "Reasons:", "**Razões:**" or "**理由**：" that heads the list under it."""
 BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)([^\n:*_]{1,60}?)\s*(?:[:：](?:\*\*|__)|(?:\*\*|__)\s*[:：—–])\s*\S")
@@ -311,7 +313,7 @@ CLOCK = re.compile(both_scripts(r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|
                    r"凌晨|半夜|深夜|夜里|\d{1,2}\s?点|[一二两三四五六七八九十]{1,3}点(?:多|半|钟|一刻)?"), re.IGNORECASE)
 """A time of day as people write it: "12:50am", "00:40", "às 2h", "à uma da manhã", "midnight", "凌晨"."""
 HOUR_SHARE = 0.4
-LEAD_IN = 0.6  # 0.2: "List, so I stop pretending it's a one-off: [10]." quoted in 4 dev answers
+LEAD_IN = 0.6  # 0.2: two dev answers ended a sentence with ": [n]" ("List, so I stop pretending it's a one-off:")
 ASIDE_SHARE = 0.15  # 0.1: same figures; 0.25: why sum -0.10
 ASKS_WHO = re.compile(r"\bwho(?:'s|’s)? (?!is\b|was\b|are\b)\w+|\bquem (?:é que )?(?!é\b|era\b|são\b)\w+", re.IGNORECASE)
 """A question asking who did a thing ("who bought her?", "quem dava o curso?"), not who someone is."""
