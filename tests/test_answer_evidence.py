@@ -1070,3 +1070,35 @@ def test_a_lead_in_ending_with_a_colon_is_not_quoted_without_its_list(tmp_path):
 
     note = parse_note("journal/2025-03-02.md", LEAD_INS["journal/2025-03-02.md"].encode()).note
     assert not any(c.text.endswith(("理由:", "理由：")) for c in note_sentences(note, 1, 0))
+
+
+CALLS = {
+    "decisions/physio-not-injection.md": "---\ndate: 2024-11-20\ntype: decision\n---\n# Physio, not the injection\n\n"
+    "Going with physio. Benefits pay $1,500 a year and Marnie says 70-80% of people improve without the needle.\n",
+    "reviews/2025-year-end.md": "---\ndate: 2025-12-31\n---\n# 2025, the big calls\n\n"
+    "| Call | What I said at the time | Looking back |\n|---|---|---|\n"
+    "| Desk job (Jun 2024) | back, kids, steady money | see below |\n"
+    "| Physio not the needle (Nov 2024) | benefits, 70-80% improve | it was the probation, see [[physio-not-injection]] |\n"
+    "| F-150 (Mar 2025) | Caravan dying, towing | wanted a truck. 0 tows. |\n",
+}
+
+
+def test_a_revision_in_a_table_row_is_quoted_as_that_row(tmp_path):
+    """A year review's table of calls takes the physio decision back in one row: that row is quoted,
+    each cell under its column, not the whole table (the desk job and the truck are other decisions)."""
+    from reflect_support import indexed, written_vault
+
+    from trainer.recall.compose import change_pieces
+
+    index = indexed(written_vault(tmp_path / "vault", CALLS), tmp_path)
+    store = DecisionStore(index)
+    try:
+        store.sync()
+        t = store.timeline("decisions/physio-not-injection.md")
+        pieces = change_pieces([t], {"decisions/physio-not-injection.md": 1, "reviews/2025-year-end.md": 2}, why=True)
+    finally:
+        store.close()
+        index.close()
+    said = " ".join(p.text for p in pieces)
+    assert "Looking back: it was the probation" in said, said
+    assert "Desk job" not in said and "F-150" not in said and "|" not in said, said

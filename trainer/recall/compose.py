@@ -708,7 +708,7 @@ def change_pieces(timelines: list[Timeline], by_path: dict[str, int], pattern: b
                 continue
             if e.kind == "confirmed" and not t.changes:
                 continue
-            text = change_text(e.text, sentences, why)
+            text = change_text(table_revision(e.text, t) if e.text.lstrip().startswith("|") else e.text, sentences, why)
             if text and e.reason and ORDINAL_REASON.search(text) and normal(e.reason) not in normal(text):
                 text = f"{text.rstrip('.')} (“{e.reason}”)."  # "the first reason" says which one
             if text and not any(normal(text) == normal(p.text) for p in out):
@@ -721,6 +721,19 @@ def change_pieces(timelines: list[Timeline], by_path: dict[str, int], pattern: b
         return sorted(firsts.values(), key=lambda p: p.pos)[:MAX_PATTERN_CHANGES]
     kept = sorted(out, key=lambda p: (p.n, weight[p.change]))[:MAX_CHANGES]  # the best source's story first
     return sorted(kept, key=lambda p: p.pos)
+
+
+def table_revision(text: str, t: Timeline) -> str:
+    """A later word written as a table row ("| Physio not the needle (Nov 2024) | benefits | it was the
+    probation |" in a year review's table of calls): the rows naming the decision, each cell under its
+    column's name, not the whole table (97 words of a why answer were one such table)."""
+    chunks = [[c.strip() for c in chunk.split("|")] for chunk in re.split(r"\|\s+\|", text.strip().strip("|"))]
+    rows = [cells for cells in chunks if not all(re.fullmatch(r":?-{2,}:?", c) or not c for c in cells)]
+    if len(rows) < 2:
+        return text
+    header, about = rows[0], set(terms(f"{t.subject} {t.path.rpartition('/')[2]}"))
+    named = [cells for cells in rows[1:] if about & set(terms(" ".join(cells[:1])))]
+    return " ".join(" ".join(side_by_side(cells, header)) for cells in named)
 
 
 MAX_CHANGES = 3
