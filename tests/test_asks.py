@@ -125,9 +125,12 @@ def test_what_someone_is_called_needs_a_name_beside_the_word_asked_for():
 
 
 def test_a_question_ending_in_again_asks_to_be_reminded_not_for_a_pattern():
+    """Also with the rest of the message after it ("…again? tenho de marcar mesa")."""
     from trainer.recall.reflect import is_pattern_question
     assert not is_pattern_question("what's Graça's husband called again?")
+    assert not is_pattern_question("when's Tiago's birthday again? tenho de marcar mesa")
     assert is_pattern_question("Why do I get sick again every winter?")
+    assert is_pattern_question("why do I end up broke again and again?")
 
 
 def test_what_something_cost_needs_a_sum_in_a_sentence_about_it():
@@ -257,12 +260,6 @@ def test_what_a_thing_sold_for_needs_a_sum_beside_the_sale(tmp_path):
     assert expected("how much was my adicional noturno at the Santa Amélia?").kind == "cost"
     assert expected("quanto é que o Kiko passou a ganhar depois do aumento?").kind == "earnings"
     assert expected("qual o nome do proprietário do apê das Graças?").kind == "name"
-
-
-def test_again_before_the_rest_of_a_message_still_asks_to_be_reminded():
-    from trainer.recall.reflect import is_pattern_question
-    assert not is_pattern_question("when's Tiago's birthday again? tenho de marcar mesa")
-    assert is_pattern_question("why do I end up broke again and again?")
 
 
 def test_a_holiday_beside_the_word_asked_for_is_no_name():
