@@ -1102,3 +1102,49 @@ def test_a_revision_in_a_table_row_is_quoted_as_that_row(tmp_path):
     said = " ".join(p.text for p in pieces)
     assert "Looking back: it was the probation" in said, said
     assert "Desk job" not in said and "F-150" not in said and "|" not in said, said
+
+
+LENT = """---
+date: 2025-05-12
+---
+# Lending Rui €3,000 for the café
+
+Decided: I lend my brother Rui €3,000 for the café's new espresso machine.
+
+## Why
+- Without the machine the café closes. The café is his family's income.
+- He paid back the last loan, €800, within two months.
+"""
+
+LENT_LATER = """---
+date: 2025-06-14
+---
+# 14 June
+
+Thinking about [[2025-05-12-loan-to-rui]] again. Honestly I lent it because I feel guilty: when Dad died I
+got the van and Rui got the garage's debts, and we never talked about it.
+"""
+
+RUI_NOTE = """# Rui
+
+Younger brother, 34. Runs the café O Cais in Barreiro, next to the ferry, since November 2023.
+"""
+
+
+@pytest.fixture
+def loan(tmp_path):
+    yield from bm25_over({"decisions/2025-05-12-loan-to-rui.md": LENT, "journal/2025-06-14.md": LENT_LATER,
+                          "people/rui.md": RUI_NOTE, "decisions/2025-01-08-studio.md": STUDIO,
+                          "journal/2025-05-10.md": SHOP, "lessons/bread.md": BREAD}, tmp_path)
+
+
+def test_what_i_later_admitted_answers_why_and_does_not_crowd_out_a_plain_fact(loan):
+    """Asked why, the answer says what I admitted in June; asked what the café is called, the
+    story of the loan is no answer and its admission took the room of "O Cais in Barreiro" (and
+    "called" is the shape of the question, not a word the note must hold: no note says "call")."""
+    index, retriever = loan
+    why = answer(index, "Why did I lend Rui the money for the café?", retriever=retriever)
+    assert "feel guilty" in why.text and "2025-06-14" in why.text
+    what = answer(index, "what's my brother's café called and where is it?", retriever=retriever)
+    assert "O Cais" in what.text and "Barreiro" in what.text
+    assert "guilty" not in what.text

@@ -366,3 +366,51 @@ def test_a_reason_said_not_to_be_it_is_followed_by_the_one_that_was(tmp_path):
         changes = store.timeline("decisions/ETF-Sparplan.md").changes
         assert changes and changes[0].kind == "retracted"
         assert "Felix" in changes[0].text and "+18%" in changes[0].text, changes
+
+
+SUNDAY = """---
+date: 2025-10-05
+---
+# Dropping the Sunday market
+
+## Why
+- Sunday booth fee: $65, average sales ~$130.
+- Under $5/hr once gas and clay are in.
+"""
+
+STELARA = """---
+date: 2025-01-28
+---
+# Switching from Humira to Stelara
+
+## Why
+- Calprotectin 480, up from 90 last summer.
+- Stelara is every 8 weeks instead of every other week.
+"""
+
+LATER_WORDS = """---
+date: 2025-12-30
+---
+# 2025 in review
+
+## markets
+Dropped it in October ([[2025-10-05-drop-sunday]]). I made the whole decision sound like a spreadsheet.
+What actually decided it was that Sunday was the one day a week nobody needed me. I wanted one day back.
+
+## health
+Been thinking about the Stelara decision. If I'm being straight with myself, the calprotectin number was
+the excuse. What tipped it was shot Thursdays. I wanted my weekends back.
+"""
+
+
+def test_a_later_note_that_links_or_names_a_decision_takes_it_back_in_everyday_words(tmp_path):
+    """"What actually decided it was …" beside the link, and "if I'm being straight with myself, …
+    was the excuse" beside the name, are later words on the decision, whatever reason they touch:
+    neither is "the real reason", and in the 2025 review both were missed."""
+    notes = {"decisions/2025-10-05-drop-sunday.md": SUNDAY, "decisions/2025-01-28-stelara.md": STELARA,
+             "reviews/2025.md": LATER_WORDS}
+    with store_over(notes, tmp_path) as store:
+        [sunday] = store.timeline("decisions/2025-10-05-drop-sunday.md").changes
+        assert sunday.date == "2025-12-30" and "one day back" in sunday.text and "Stelara" not in sunday.text
+        [stelara] = store.timeline("decisions/2025-01-28-stelara.md").changes
+        assert stelara.kind == "retracted" and "shot Thursdays" in stelara.text and "Sunday" not in stelara.text

@@ -109,8 +109,6 @@ def reflect_for(index: Index, question: str, retriever: Retriever) -> Reflection
         retriever.min_coverage = before
 
 
-DECISION_PATTERN = re.compile(both_scripts(r"decid|decision|reason|choice|choose|chose|decis|escolh|pull the trigger|"
-                              r"\bbig (?:life )?calls?\b|bater o martelo|决定|选择|拍板"), re.IGNORECASE)
 PATTERN_SOURCES = 12
 
 
@@ -118,7 +116,7 @@ def with_decision_stories(index: Index, reflection: Reflection, question: str) -
     """A pattern question about my decisions gets every decision, dated, and where a later note
     took a stated reason back or qualified it, that note: stated vs later reasons across
     decisions are the pattern, whatever words the question used ("how do I time big decisions?")."""
-    if not reflection.pattern or not DECISION_PATTERN.search(question):
+    if not reflection.pattern or not compose.DECISION_PATTERN.search(question):
         return reflection
     store = DecisionStore(index)
     try:

@@ -321,6 +321,12 @@ PERSON = re.compile(r"(?<=[a-zà-ÿ,;:(] )[A-ZÀ-Ý][a-zà-ÿ]+(?: [A-ZÀ-Ý][a-
 """A capitalised name inside a sentence (not its first word)."""
 WHO_SHARE = 0.2
 TOTAL_ROW = re.compile(both_scripts(r"^\W*(total|sum|totals|soma|合计|总计)\W*:"), re.IGNORECASE)
+DECISION_PATTERN = re.compile(both_scripts(r"decid|decision|reason|choice|choose|chose|decis|escolh|pull the trigger|"
+                              r"\bbig (?:life )?calls?\b|bater o martelo|决定|选择|拍板"), re.IGNORECASE)
+PLAIN_FACT = re.compile(r"^\s*(?:what(?:['’]s|\s+(?:is|was|are|were))|where|when|who|how (?:much|many|long|old))\b"
+                        r"(?!.*\b(?:behind|reasons?|really|honestly|actually)\b)|^\s*(?:qual|quanto|quantos|quantas|onde|quando|quem)\b",
+                        re.IGNORECASE)
+"""A question after a fact ("what's my brother's café called?"), not after my reasons."""
 PATTERN_PRIOR = 0.12
 PATTERN_ROOM = 0.7  # share of the word budget for a pattern's sentences: one "On … I wrote:" per note
 MIN_SHARE = 0.45  # a sentence scoring under this share of the best one is not chosen
@@ -570,7 +576,11 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     if reflection.pattern and ASKS_HOUR.search(question):
         stories = []  # "when do I make my big calls?" asks the hour, not how my reasons changed
     why = not reflection.pattern and bool(WHY_QUESTION.search(question))
-    changes = change_pieces(stories, by_path, reflection.pattern, why)
+    # a revision answers why, or a pattern in my decisions; not "what's my brother's café called?"
+    # (the story of the loan to him) nor "how do I handle Dad saying he's fine?"
+    asks_reasons = (bool(DECISION_PATTERN.search(question)) if reflection.pattern
+                    else why or not PLAIN_FACT.search(question))
+    changes = change_pieces(stories, by_path, reflection.pattern, why) if asks_reasons else []
     said = {normal(p.text) for p in changes}
     cands = []
     for rank, s in enumerate(reflection.sources):

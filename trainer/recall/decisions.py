@@ -409,7 +409,24 @@ def admitted(later: Note, sections: list[Section], refers, named: bool = False, 
     heading, para = paras[first]
     if taken_back and not named:
         return [Revision(later.path, later.date, heading, clean(para), "retracted", None, clean(para))]
+    for heading, para in paras:  # "Dropped it in October ([[drop-sunday-market]]). … What actually decided it was …"
+        if refers(para) and not (elsewhere is not None and elsewhere(para)):
+            if found := cue_revision(later, heading, para):
+                return found
     return []
+
+
+def cue_revision(later: Note, heading: str, para: str) -> list[Revision]:
+    """The paragraph from its everyday cue on (ECHO_CUE: "honestly", "looking back", "说白了"), as a
+    revision: retracted when it calls the stated reason an excuse or names the real one."""
+    parts = sentences(para)
+    at = next((i for i, sentence in enumerate(parts) if ECHO_CUE.search(sentence)), None)
+    if at is None:
+        return []
+    cue = clean(" ".join(parts[at:at + ECHO_SENTENCES]))
+    relation = ("retracted" if RETRACTED.search(para) or REAL_REASON.search(para) or ECHO_RETRACTS.search(para)
+                else "confirmed" if CONFIRMED.search(para) else "revised")
+    return [Revision(later.path, later.date, heading, clean(para), relation, None, cue)]
 
 
 def named_revisions(decision: Decision, later: Note, groups: list[list[str]], elsewhere=None) -> list[Revision]:
@@ -429,14 +446,15 @@ def named_revisions(decision: Decision, later: Note, groups: list[list[str]], el
 ECHO_CUE = re.compile(
     both_scripts(r"\b(honestly|to be honest|if I'?m honest|truth is|the truth|looking back|in hindsight|I told myself|"
     r"I told (?:everyone|people|myself)|I wrote (?:that|it was)|I said it was|what I wrote|kidding myself|rubbish|nonsense|"
-    r"an? excuse|(?:it|that) was really|was really about|was more about|admit|confess|pretend(?:ed|ing)?|"
+    r"an? excuse|the excuse|(?:it|that) was really|was really about|was more about|admit|confess|pretend(?:ed|ing)?|"
+    r"being (?:honest|straight|real)(?: with myself)?|what (?:actually |really )?(?:decided|tipped|swung|clinched) it|"
     r"na verdade|sinceramente|a verdade|confesso|admito|assumo|olhando para trás|pensando bem|tretas?|mentira|"
     r"desculpa|enganei-me|disse a mim mesm[oa]|escrevi que|pus que|foi pel[oa]|no fundo|o que pesou|pesou mesmo|"
     r"a sério|foi mais)(?!\w)|说白了|回头看|其实|老实说|坦白|说实话|真正|借口|骗自己|嘴上说|现在想来|后来想想|说到底|归根结底"),
     re.IGNORECASE)
 """How a later note takes back or qualifies what an earlier one said, in everyday words: "Tretas.
 Foi pela mãe.", "说白了就是不想…", "honestly it was more about …"."""
-ECHO_RETRACTS = re.compile(both_scripts(r"\b(tretas?|rubbish|nonsense|an? excuse|a lie|mentira|desculpa|kidding myself|not why)(?!\w)|借口|骗自己"),
+ECHO_RETRACTS = re.compile(both_scripts(r"\b(tretas?|rubbish|nonsense|an? excuse|the excuse|a lie|mentira|desculpa|kidding myself|not why)(?!\w)|借口|骗自己"),
                            re.IGNORECASE)
 ECHO_TERMS = 3  # rare words of a decision a later paragraph must share to be about it
 ECHO_RARE = 3  # a word held by at most this many notes is rare enough to tell a decision apart
@@ -459,14 +477,8 @@ def echoed_revisions(decision: Decision, later: Note, rare: set[str], rivals: li
             if (shared < ECHO_TERMS or not rare & have & set(names(para))
                     or any(echo_weight(other & have) >= shared for other in rivals)):
                 continue
-            parts = sentences(para)
-            at = next((i for i, sentence in enumerate(parts) if ECHO_CUE.search(sentence)), None)
-            if at is None:
-                continue
-            cue = clean(" ".join(parts[at:at + ECHO_SENTENCES]))
-            relation = ("retracted" if RETRACTED.search(para) or REAL_REASON.search(para) or ECHO_RETRACTS.search(para)
-                        else "confirmed" if CONFIRMED.search(para) else "revised")
-            return [Revision(later.path, later.date, section.heading, clean(para), relation, None, cue)]
+            if found := cue_revision(later, section.heading, para):
+                return found
     return []
 
 
@@ -536,7 +548,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 15  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 16  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (

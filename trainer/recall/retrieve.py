@@ -357,7 +357,7 @@ class Retriever:
         Portuguese question, a verb or noun form no note uses ("passei", "trabalhar") becomes the
         form of the same root the notes do use ("passar", "trabalho"): the stemmer is English, and
         Portuguese inflects more."""
-        qterms = query_terms(CONVERSE.sub(lambda m: CONVERSES[m.group(1).lower()], question))
+        qterms = query_terms(CONVERSE.sub(lambda m: CONVERSES[m.group(1).lower()], CALLED.sub(r"\1", question)))
         lang = text_language(question)
         if lang == "zh":
             return qterms
@@ -444,6 +444,8 @@ CONVERSES = {"sold": "bought", "sell": "buy", "lent": "borrowed", "lend": "borro
              "teach": "learn"}
 CONVERSE = re.compile(r"\b(sold|sell|lent|lend|taught|teach)\b(?=(?:\s+\w+)?\s+(?:to\s+)?me\b)", re.IGNORECASE)
 """"Who sold her to me?" is "who did I buy her from?": my notes say what I bought, borrowed, learned."""
+CALLED = re.compile(r"^(\s*what(?:['’]s|\s+(?:is|was|are|were))\s.*\w)\s+called\b(?=\W*$|\s+(?:and|again|now|then)\b)", re.IGNORECASE)
+""""What's my brother's café called?" asks for a name: "called" is no word the note must hold."""
 
 
 PT_ENDINGS = sorted("""aram eram iram amos emos imos avam ava ando endo indo ados adas ado ada idos idas ido ida
