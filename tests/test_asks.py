@@ -315,10 +315,11 @@ def test_a_sum_in_the_notes_opening_paragraph_is_of_what_it_opens_with():
 
 def test_a_scrubbed_phone_number_is_answered_by_where_it_was_and_nothing_else(tmp_path):
     """The index holds "Mobile: <PHONE>" (the number never reaches brain.db). Asked for it, the
-    answer is that line, cited, and says the number was scrubbed: not "nothing found", not her
-    whole note, and not every note that says "again"."""
+    answer is that line, cited, with the number read back from the note in the vault: not
+    "nothing found", not her whole note, and not every note that says "again"."""
     notes = {"people/shona.md": "# Shona Baird\n\nBox player in the band. Known her since college.\n\n"
-                                "- Mobile: 07700 900461\n- Lives in Partick.\n- Teaches accordion on Saturdays.\n",
+                                "- Mobile: 07700 900461\n- Home: 0141 496 0732\n- Lives in Partick.\n"
+                                "- Teaches accordion on Saturdays.\n",
              "journal/2025-03-14.md": "# 2025-03-14\n\nPhysio again on the 28th. Shona says hi.\n",
              "journal/2026-01-11.md": "# 2026-01-11\n\nHogmanay at the Trades Hall again. Shona played.\n"}
     root = tmp_path / "vault"
@@ -329,13 +330,16 @@ def test_a_scrubbed_phone_number_is_answered_by_where_it_was_and_nothing_else(tm
     scan_vault(root, index, scrub=IndexScrub())
     try:
         got = answer(index, "what's Shona's mobile number again?")
+        (root / "people/shona.md").unlink()  # gone since the scan: the answer can only say it was there
+        gone = answer(index, "what's Shona's mobile number again?")
     finally:
         index.close()
     assert not got.nothing_found
-    assert "Mobile: [phone scrubbed] [" in got.text
+    assert "Mobile: 07700 900461 [" in got.text  # the mobile's number, not the home one
     assert [s.path for s in got.cited_sources()] == ["people/shona.md"]
-    assert "900461" not in got.text and "<PHONE>" not in got.text
     assert "Physio" not in got.text and "Hogmanay" not in got.text and "accordion" not in got.text
+    assert b"900461" not in b"".join(f.read_bytes() for f in tmp_path.glob("brain.db*"))
+    assert "Mobile: [phone scrubbed] [" in gone.text and "<PHONE>" not in gone.text
 
 
 def test_one_thing_asked_and_two():

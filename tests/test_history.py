@@ -128,3 +128,22 @@ def test_chats_from_before_the_notes_setting_answer_from_notes(db):
     raw.close()
     history = ChatHistory(db)
     assert [(c.title, c.grounded) for c in history.conversations()] == [("old chat", True)]
+
+
+def test_a_number_an_answer_showed_is_kept_scrubbed(db):
+    """An answer may show a phone number read from a note (trainer.recall.private); chats.db keeps
+    it scrubbed, as the note index does, in words a markdown view shows ("[phone scrubbed]", not
+    a bare <PHONE> tag it would hide); a number typed in a question and its title too."""
+    from trainer.data.scrub import IndexScrub
+    from trainer.recall.private import for_history
+
+    history = ChatHistory(db, scrub=for_history(IndexScrub()))
+    chat = history.create("is 07700 900461 Shona's?")
+    history.add_message(chat.id, "user", "is 07700 900461 Shona's?")
+    history.add_message(chat.id, "assistant", "In my note “Shona Baird” I wrote: Mobile: 07700 900461 [1].")
+    history.close()
+    stored = b"".join(f.read_bytes() for f in db.parent.glob("chats.db*"))
+    assert b"900461" not in stored
+    reopened = ChatHistory(db)
+    assert [m.content for m in reopened.messages(chat.id)] == [
+        "is [phone scrubbed] Shona's?", "In my note “Shona Baird” I wrote: Mobile: [phone scrubbed] [1]."]

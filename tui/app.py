@@ -27,7 +27,9 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from backends import BackendError, BackendInfo
+from trainer.data.scrub_settings import index_scrub
 from trainer.paths import chats_db
+from trainer.recall.private import for_history
 from tui.config import Config
 from tui.history import ChatHistory
 from tui.screens.chat import ChatScreen
@@ -111,7 +113,7 @@ class BrainApp(App[None]):
         super().__init__()
         self.cfg = cfg
         self.session_factory = session_factory
-        self.history = ChatHistory(chats_db(cfg.vault_path))
+        self.history = ChatHistory(chats_db(cfg.vault_path), scrub=for_history(index_scrub(cfg.vault_path)))
         self.loading = Loading(session_factory(cfg))
         self.indexer = VaultIndexer(cfg.vault_path)
         self._index_queued = False

@@ -9,6 +9,7 @@ The schema is versioned with `PRAGMA user_version`; each step in MIGRATIONS upgr
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,9 +75,12 @@ def title_from(text: str) -> str:
 class ChatHistory:
     """Owns one connection; use it from one thread (the TUI's event loop)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, scrub: Callable[[str], str] | None = None) -> None:
+        """`scrub`: what is kept of a title or a message (`trainer.recall.private.for_history`:
+        an answer may show a phone number read from a note; the history keeps it scrubbed)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.scrub = scrub or (lambda text: text)
         self._db = sqlite3.connect(path, isolation_level=None)  # explicit BEGIN/COMMIT below
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode = WAL")
@@ -121,7 +125,7 @@ class ChatHistory:
         return _conversation(row) if row else None
 
     def create(self, title: str, grounded: bool = True) -> Conversation:
-        stamp = now()
+        stamp, title = now(), self.scrub(title)
         cur = self._write("INSERT INTO conversations (title, created, updated, grounded) VALUES (?, ?, ?, ?)",
                           (title, stamp, stamp, int(grounded)))
         return Conversation(cur.lastrowid, title, stamp, stamp, grounded)
@@ -130,7 +134,7 @@ class ChatHistory:
         self._write("UPDATE conversations SET grounded = ? WHERE id = ?", (int(grounded), conversation_id))
 
     def rename(self, conversation_id: int, title: str) -> None:
-        self._write("UPDATE conversations SET title = ? WHERE id = ?", (title.strip() or "Untitled", conversation_id))
+        self._write("UPDATE conversations SET title = ? WHERE id = ?", (self.scrub(title.strip()) or "Untitled", conversation_id))
 
     def delete(self, conversation_id: int) -> None:
         """Deletes the conversation and, by cascade, its messages, in one transaction."""
@@ -138,7 +142,7 @@ class ChatHistory:
 
     def add_message(self, conversation_id: int, role: str, content: str) -> StoredMessage:
         """Saves one completed message and touches the conversation, atomically."""
-        stamp = now()
+        stamp, content = now(), self.scrub(content)
         with self._transaction():
             cur = self._db.execute(
                 "INSERT INTO messages (conversation_id, role, content, created) VALUES (?, ?, ?, ?)",

@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from backends.base import GenOpts, Message
-from trainer.recall import asks, compose
+from trainer.recall import asks, compose, private
 from trainer.recall.compose import Piece
 from trainer.recall.reflect import (K, PATTERN_K, REMIND_AGAIN, Reflection, Source, StreamFn, is_pattern_question, reflect,
                                     reflect_opts)
@@ -77,7 +78,7 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
         pieces = compose.fit(pieces, lang, reflection.pattern, sources, budget)
         if style == "prose":
             return prose_answer(question, reflection, pieces, sources, stream, opts, lang, on_text)
-        text = compose.render(pieces, lang, reflection.pattern, sources)
+        text = compose.render(shown_private(index, pieces, sources), lang, reflection.pattern, sources)
         return emit(GroundedAnswer(text, sources, False, 0, "words", cited_of(text), reflection.pattern, lang),
                     on_text)
     finally:
@@ -92,6 +93,17 @@ def asked_fact_present(index: Index, question: str, reflection: Reflection) -> b
     if reflection.pattern or asks.expected(question) is None:
         return True
     return bool(compose.answering_sentences(index, question, reflection.sources))
+
+
+def shown_private(index: Index, pieces: list[Piece], sources: list[Source]) -> list[Piece]:
+    """"what's Bruno's WhatsApp number?" gets the number, read from his note in the vault the
+    index was scanned from (`trainer.recall.private`), not "[phone scrubbed]"."""
+    vault = index.get_meta("vault")
+    if not vault or not any(private.PLACEHOLDER.search(p.text) for p in pieces):
+        return pieces
+    from trainer.data.scrub_settings import index_scrub
+
+    return private.shown(pieces, sources, vault, index_scrub(Path(vault)))
 
 
 PATTERN_COVERAGE = 0.3  # a pattern spreads over notes: no single one holds all of the question

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from backends.base import GenOpts
 from trainer.recall.answer import GroundedAnswer, answer
+from trainer.recall import private
 from trainer.recall.compose import count_words
 from trainer.recall.reflect import StreamFn, is_pattern_question
 from trainer.recall.retrieve import Retriever
@@ -118,9 +119,29 @@ def load_questions(path: Path) -> list[Question]:
 def vault_text(index: Index) -> str:
     """Everything the notes hold, for the invented-facts check: paths, titles, frontmatter, bodies,
     and each note's date as the answer writes it ("## 8 Jan 2025" is "On 2025-01-08 I wrote:")."""
-    return "\n".join(f"{n.path}\n{n.title}\n{n.date or ''}\n"
-                     f"{json.dumps(n.frontmatter, ensure_ascii=False, default=str)}\n{n.body}"
-                     for n in index.notes())
+    indexed = "\n".join(f"{n.path}\n{n.title}\n{n.date or ''}\n"
+                        f"{json.dumps(n.frontmatter, ensure_ascii=False, default=str)}\n{n.body}"
+                        for n in index.notes())
+    return indexed + "\n" + shown_values(index)
+
+
+def shown_values(index: Index) -> str:
+    """The phones and e-mails an answer reads back from the notes (`trainer.recall.private`):
+    held by a note, though not by the scrubbed index."""
+    vault = index.get_meta("vault")
+    if not vault:
+        return ""
+    from trainer.data.scrub_settings import index_scrub
+
+    scrub, out = index_scrub(Path(vault)), []
+    for n in index.notes():
+        if private.PLACEHOLDER.search(n.body):
+            try:
+                raw = (Path(vault) / n.path).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            out += [value for _, _, value in private.line_values(raw, scrub)]
+    return "\n".join(out)
 
 
 def evaluate(index: Index, questions: list[Question], retriever: Retriever, stream: StreamFn | None = None,

@@ -107,6 +107,7 @@ def scan_vault(vault: Path, index: Index, progress: Progress | None = None,
                                "nothing was removed from the index")
     with index.transaction():
         scan.finish()
+    index.set_meta("vault", str(vault.resolve()))  # where an answer reads a phone number asked for
     if progress:
         progress(len(candidates), len(candidates), "")
     scan.report.warnings = [Skip(*w) for w in index.warnings()]
