@@ -414,3 +414,49 @@ def test_a_later_note_that_links_or_names_a_decision_takes_it_back_in_everyday_w
         assert sunday.date == "2025-12-30" and "one day back" in sunday.text and "Stelara" not in sunday.text
         [stelara] = store.timeline("decisions/2025-01-28-stelara.md").changes
         assert stelara.kind == "retracted" and "shot Thursdays" in stelara.text and "Sunday" not in stelara.text
+
+
+HERD = """---
+date: 2024-10-08
+---
+# Cutting the herd back to 50
+
+## Reasons
+- The derogation: 220 kg N/ha now and we're over it at 72.
+- Milk price: 38c/l in July.
+"""
+
+BARN = """---
+date: 2024-11-02
+---
+# The Haggard: converting the old barn
+
+Going ahead. The cubicle end is empty now since the cows went, see [[2024-10-08-herd]].
+
+## Reasons
+- Income to replace the milk from the 22 cows.
+- Walkers, and nowhere to stay that isn't a B&B with a carpet in the bathroom.
+"""
+
+BARN_LATER = """---
+date: 2025-09-20
+---
+# 20 September
+
+Was thinking about the Haggard. I told everyone it was about replacing the milk from the cows. I told the
+credit union that, I wrote it down in [[2024-11-02-barn]]. If I'm being straight with myself it was about
+having a reason to keep the place going that didn't need Cathal. So the place doesn't stop with me.
+"""
+
+
+def test_a_later_decision_that_links_an_earlier_one_tells_its_own_story_and_a_take_back_says_what_instead(tmp_path):
+    """The barn note links the herd cut ("since the cows went") and its reasons say "isn't a B&B":
+    that is the barn's story, not a take-back of the herd cut (it was quoted, 40 words, as "I
+    admitted: Going ahead…"). The September note takes back "replacing the milk", and what it was
+    instead comes two sentences on: the take-back carries it."""
+    notes = {"decisions/2024-10-08-herd.md": HERD, "decisions/2024-11-02-barn.md": BARN,
+             "journal/2025-09-20.md": BARN_LATER}
+    with store_over(notes, tmp_path) as store:
+        assert store.timeline("decisions/2024-10-08-herd.md").changes == []
+        [barn] = store.timeline("decisions/2024-11-02-barn.md").changes
+        assert barn.kind == "retracted" and "didn't need Cathal" in barn.text

@@ -270,11 +270,23 @@ def revisions_of(path: str, date: str | None, heading: str, para: str, reasons: 
                 matched.setdefault(reason.n, set()).update(span)
     out = []
     for n, span in matched.items():
+        if strict:
+            span = span | said_instead(parts, max(span))
         cue = " ".join(parts[j] for j in sorted(span))
         out.append(Revision(path, date, heading, text, relation_of(cue), n, clean(cue)))
     if not out and not strict:
         out.append(Revision(path, date, heading, text, paragraph_relation(para)))
     return out
+
+
+def said_instead(parts: list[str], last: int) -> set[int]:
+    """The sentences after a taken-back reason up to the one that says what it was instead: "I
+    told everyone it was about diversifying, replacing the milk. I told the credit union that. If
+    I'm being straight with myself it was about having a reason to keep the place going …"."""
+    for j in range(last + 1, min(len(parts), last + ECHO_SENTENCES)):
+        if REAL_REASON.search(parts[j]) or ECHO_CUE.search(parts[j]):
+            return set(range(last + 1, j + 1))
+    return set()
 
 
 def paragraph_relation(para: str) -> str:
@@ -362,7 +374,9 @@ def cross_revisions(decision: Decision, later: Note, elsewhere=None) -> list[Rev
             out.extend(revisions_of(later.path, later.date, section.heading, para, decision.reasons, strict=True))
             if REVERSES.search(para) and _links_to(para, decision.path):
                 out.append(Revision(later.path, later.date, section.heading, clean(para), "reversed"))
-    return out or admitted(later, sections, lambda para: _links_to(para, decision.path), elsewhere=elsewhere)
+    if out or is_decision_note(later):  # a later decision that links this one tells its own story
+        return out
+    return admitted(later, sections, lambda para: _links_to(para, decision.path), elsewhere=elsewhere)
 
 
 REAL_REASON_WORDS = (r"\b(the real reason|the truth is|the honest reason|a verdadeira razão|a razão verdadeira|"
@@ -548,7 +562,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 16  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 17  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
