@@ -460,3 +460,15 @@ def test_a_later_decision_that_links_an_earlier_one_tells_its_own_story_and_a_ta
         assert store.timeline("decisions/2024-10-08-herd.md").changes == []
         [barn] = store.timeline("decisions/2024-11-02-barn.md").changes
         assert barn.kind == "retracted" and "didn't need Cathal" in barn.text
+
+
+def test_a_reasons_heading_written_por_que_with_its_accent_or_pq_or_wei_sha_gives_the_reasons():
+    """"## Por quê" (Brazilian, with the circumflex), "## Pq" and "## 为啥子" head the reasons as
+    "## Why" does; "## Pq não" argues the other side. Seven reasons under "Por quê" in the dev
+    vaults were never read as reasons."""
+    for heading in ("Por quê", "Pq", "为啥子"):
+        text = f"---\ndate: 2025-03-01\n---\n# Vender a moto\n\nDecidi vender.\n\n## {heading}\n" \
+               "- A parcela da moto é R$ 640.\n- Quase não uso desde que mudei.\n\n## Pq não\n- Gosto dela.\n"
+        [d] = extract(note("decisoes/moto.md", text))
+        assert [(r.text, r.against) for r in d.reasons] == [
+            ("A parcela da moto é R$ 640.", False), ("Quase não uso desde que mudei.", False), ("Gosto dela.", True)], heading

@@ -281,7 +281,7 @@ REASON_CUE = re.compile(
     re.IGNORECASE)
 HOW = re.compile(both_scripts(r"^\s*(how (?:do|did|should|can) I|what (?:are|is) my (?:rules?|steps?|process))\b|"
                  r"^\s*como (?:é que )?(?:eu )?\w+|怎么|如何"), re.IGNORECASE)
-WHY_NOT = re.compile(both_scripts(r"^why not\b|^por ?qu[eê] não|为什么不"), re.IGNORECASE)
+WHY_NOT = re.compile(both_scripts(r"^why not\b|^por ?qu[eê] não|^pq não|为什么不|为啥不"), re.IGNORECASE)
 ASKS_NUMBER = re.compile(both_scripts(r"\b(how many|how much|how long|how often|how fast|how far|what (?:was|is) my .*(?:score|grade)|"
                          r"what (?:was|is|were) (?:my|the) (?:\w+ )?(?:time|pace|price|cost|rent|salary|weight|distance|"
                          r"total|budget)|score|quant[oa]s?|quanto tempo|nota|pontuação|resultado)\b|多少|多久|多长时间|几[个次天年]|分数"),

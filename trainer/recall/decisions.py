@@ -37,9 +37,9 @@ DATE = r"(\d{4}-\d{2}(?:-\d{2})?)"
 DECIDED = re.compile(
     both_scripts(r"\b(?:decided|decide to|decided to|chose|choose to|going with|go with|switched to|switch to|"
     r"settled on|opted for|i picked|we picked|decidi|decidimos|escolhi|optei)\b|决定|选择了|选了"), re.IGNORECASE)
-REASONS_HEADING = re.compile(both_scripts(r"^(why|reasons?|because|the reasons?|porqu[eê]|por ?que|razões|razão|motivos?)(?!\w)"
-                             r"|理由|原因|为什么"), re.IGNORECASE)
-AGAINST_HEADING = re.compile(both_scripts(r"^(why not|porqu[eê] não|por ?que não)\b|为什么不"), re.IGNORECASE)
+REASONS_HEADING = re.compile(both_scripts(r"^(why|reasons?|because|the reasons?|other reasons?|porqu[eê]|por ?qu[eê]|pq|razões|"
+                             r"razão|motivos?)(?!\w)|理由|原因|为什么|为啥"), re.IGNORECASE)
+AGAINST_HEADING = re.compile(both_scripts(r"^(why not|porqu[eê] não|por ?qu[eê] não|pq não)\b|为什么不|为啥不"), re.IGNORECASE)
 REVISION_HEADING = re.compile(
     both_scripts(r"\b(update[sd]?|later|reflection|in hindsight|hindsight|honest version|looking back|postscript|"
     r"addendum|afterwards|retrospective|atualização|actualização|mais tarde|depois|revisão|em retrospetiva)(?!\w)"
@@ -562,7 +562,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 17  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 18  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (

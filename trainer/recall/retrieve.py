@@ -569,7 +569,8 @@ WHY_QUESTION = re.compile(
     re.IGNORECASE)
 """A question that asks for my reasons, as people ask it: "why", "remind me why", "what was really
 behind…", "was the roof honestly the reason…", "pq", "o que me fez", "为啥", "真的是为了…吗"."""
-WHY_HEADING = re.compile(both_scripts(r"^(?:the |my |real |os |as |a |o |meus |minhas )*(why|reasons?|because|porqu[eê]|por ?que|razões|razão|motivos?)(?!\w)|理由|原因|为什么"),
+WHY_HEADING = re.compile(both_scripts(r"^(?:the |my |real |other |os |as |a |o |meus |minhas )*(why|reasons?|because|porqu[eê]|por ?qu[eê]|pq|"
+                                      r"razões|razão|motivos?)(?!\w)|理由|原因|为什么|为啥"),
                          re.IGNORECASE)
 
 
