@@ -472,3 +472,14 @@ def test_a_reasons_heading_written_por_que_with_its_accent_or_pq_or_wei_sha_give
         [d] = extract(note("decisoes/moto.md", text))
         assert [(r.text, r.against) for r in d.reasons] == [
             ("A parcela da moto é R$ 640.", False), ("Quase não uso desde que mudei.", False), ("Gosto dela.", True)], heading
+
+
+def test_everyday_portuguese_and_cantonese_ways_of_owning_up_are_cues():
+    """"a gente admitiu", "para ser sincera", "tenho de ser honesta", "老实讲", "讲真" take a stated
+    reason back as "honestly" does."""
+    from trainer.recall.decisions import ECHO_CUE
+
+    for said in ("Na volta a gente admitiu uma coisa.", "Para ser sincera, foi pela mãe.",
+                 "Tenho de ser honesta com isto.", "老实讲，系怕跟唔上。", "讲真，唔系因为自由。"):
+        assert ECHO_CUE.search(said), said
+    assert not ECHO_CUE.search("Acho que o bolo ficou bom.")

@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from trainer.recall import asks
-from trainer.recall.decisions import CHANGES, DECIDED, ECHO_CUE, NOT_WHY, REAL_REASON_WORDS, Timeline
+from trainer.recall.decisions import (CHANGES, DECIDED, ECHO_CUE, NOT_WHY, REAL_REASON_WORDS, Timeline, cue_revision,
+                                      is_decision_note, split_sections)
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, WHY_QUESTION, expand, plain
 from trainer.vault.parse import prose
@@ -581,15 +582,18 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     asks_reasons = (bool(DECISION_PATTERN.search(question)) if reflection.pattern
                     else why or not PLAIN_FACT.search(question))
     changes = change_pieces(stories, by_path, reflection.pattern, why) if asks_reasons else []
+    qterms = retriever.terms_of(question)
+    weights = retriever.idf(qterms)
+    weights = {t: w for t, w in weights.items() if not is_frame(t)} or weights
+    asked = stories[:1] or [t for t in reflection.timelines if by_path.get(t.path, LATER_RANK + 1) <= LATER_RANK][:1]
+    if why and asked and not any(p.n != by_path.get(asked[0].path) for p in changes):
+        changes += said_later(index, sources, asked[0], weights, len(changes))
     said = {normal(p.text) for p in changes}
     cands = []
     for rank, s in enumerate(reflection.sources):
         note = index.get(s.path)
         if note is not None:
             cands += [c for c in note_sentences(note, s.n, rank) if not overlaps(normal(c.text), said)]
-    qterms = retriever.terms_of(question)
-    weights = retriever.idf(qterms)
-    weights = {t: w for t, w in weights.items() if not is_frame(t)} or weights
     subject_of: dict[int, float] = {}
     if reflection.pattern:  # the subject alone ranks ("projects"); the pattern is in the cues
         weights = {t: max(w, 1.0) for t, w in retriever.idf(qterms).items() if t not in PATTERN_WORDS}
@@ -626,6 +630,39 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
 
 
 ASK_SHARE = 0.4
+LATER_SHARE = 0.3  # of the words the question and the decision share, in a later paragraph on the decision
+LATER_RANK = 3  # the decision asked about, when the best note found is not one, is among the first three
+
+
+def said_later(index: Index, sources: Sequence[Source], story: Timeline, weights: dict[str, float],
+               at: int) -> list[Piece]:
+    """Asked why, what a later note among those found says of the decision in everyday words
+    ("a gente admitiu uma coisa: a coluna foi o motivo que dava pra dizer … O que pesou mesmo foi
+    …") when it neither links nor names the decision, so the store never tied it (two in three
+    such later words were not, on the dev vaults): the question names what the paragraph is
+    about. The first such paragraph, from its cue on."""
+    decided = story.events[0].date if story.events else None
+    asked = index.get(story.path)
+    own = set(terms(f"{asked.title} {asked.body}")) if asked else set()
+    weights = {t: w for t, w in weights.items() if held(t, own)}  # the words the question and the decision share
+    total = sum(weights.values())
+    if not total:
+        return []
+    for s in sources:
+        note = index.get(s.path)
+        if (note is None or s.path == story.path or is_decision_note(note) or not note.date or not decided
+                or note.date[:10] <= decided[:10]):
+            continue
+        for section in split_sections(note.body):
+            for para in section.paragraphs:
+                have = set(terms(para))
+                if sum(w for t, w in weights.items() if held(t, have)) / total < LATER_SHARE:
+                    continue
+                for found in cue_revision(note, section.heading, para):
+                    text = change_text(found.cue, WHY_CHANGE_SENTENCES, why=True)
+                    if text:
+                        return [Piece(text, s.n, note.date, 10_000 + at, found.relation, 1.0)]
+    return []
 
 
 def answering_sentences(index: Index, question: str, sources: Sequence[Source]) -> set[tuple[int, int]]:
