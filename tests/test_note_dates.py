@@ -37,3 +37,20 @@ def test_a_paragraph_opening_with_a_link_to_a_dated_note_keeps_its_notes_date():
     dated = {c.text: c.date for c in note_sentences(note, 1, 0)}
     assert dated["Honestly it was Felix's lunch."] == "2025-12-28", dated
     assert dated["sold the old bike to Ana."] == "2024-03-02", dated
+
+
+def test_a_portuguese_dated_heading_dates_the_note_and_its_sections():
+    """"# 15 Fev 2026 — um ano depois" and "## 3 de março de 2025" are dates as "## 14 Mar 2025" is:
+    the review was undated, so no later word in it could follow the decision it takes back, and
+    each journal section was quoted under the note's first date. An English "set 3 2025" is no
+    date ("set" is September only written day first, in Portuguese)."""
+    from trainer.recall.compose import note_sentences
+
+    review = parse_note("revisoes/olhar-para-tras.md", "# 15 Fev 2026 — um ano depois\n\nFui reler.\n".encode()).note
+    assert review.date == "2026-02-15"
+    raw = "# Março\n\n## 3 de março de 2025\nCorri 12 km sem dor.\n\n## 20 mar 2025\nParei outra vez.\n"
+    journal = parse_note("diario/marco.md", raw.encode()).note
+    assert journal.date == "2025-03-03"
+    assert [(c.date, c.text) for c in note_sentences(journal, 1, 0)] == [
+        ("2025-03-03", "Corri 12 km sem dor."), ("2025-03-20", "Parei outra vez.")]
+    assert parse_note("inbox/goals.md", b"# Goals\n\nI set 3 2025 goals.\n").note.date is None

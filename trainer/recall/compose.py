@@ -23,7 +23,7 @@ from trainer.recall.decisions import (CHANGES, DECIDED, ECHO_CUE, NOT_WHY, REAL_
                                       is_decision_note, split_sections)
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, WHY_QUESTION, expand, plain
-from trainer.vault.parse import prose
+from trainer.vault.parse import first_date, prose
 from trainer.recall.terms import (PATTERN_WORDS, STOPWORDS, both_scripts, held, is_frame, query_terms, simplified,
                                   stem, terms, text_language, words)
 from trainer.vault.index import Index
@@ -121,7 +121,7 @@ def note_sentences(note: Note, n: int, rank: int) -> list[Candidate]:
         if match:
             heading = match.group(2).strip()
             found = DATE.search(heading)
-            heading_date = found.group(1) if found else None
+            heading_date = found.group(1) if found else first_date(heading)  # "## 14 Mar 2025", "## 3 fev 2025"
             continue
         parts = ITEM_SPLIT.split(block)
         label = LABEL.match(parts[0]) if len(parts) > 1 else None

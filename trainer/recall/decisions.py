@@ -28,7 +28,7 @@ from pathlib import PurePosixPath
 from trainer.vault import derived
 from trainer.db import transaction
 from trainer.vault.note import Note
-from trainer.vault.parse import prose
+from trainer.vault.parse import first_date, prose
 from trainer.recall.terms import both_scripts, fold, is_frame, names, terms
 
 # --- patterns -----------------------------------------------------------------------------------
@@ -239,7 +239,8 @@ def key_terms(reason: Reason) -> list[str]:
 
 def section_revisions(note: Note, section: Section, reasons: tuple[Reason, ...]) -> list[Revision]:
     heading_date = re.search(DATE, section.heading)
-    date = heading_date.group(1) if heading_date else (note.date if SAME_NIGHT.search(section.heading) else None)
+    date = (heading_date.group(1) if heading_date else first_date(section.heading)
+            or (note.date if SAME_NIGHT.search(section.heading) else None))
     out: list[Revision] = []
     for para in section.paragraphs:
         lead = LEADING_DATE.match(para)
@@ -563,7 +564,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 19  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 21  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (

@@ -31,6 +31,7 @@ from trainer.recall.retrieve import Retriever
 from trainer.recall.support import unknown_facts
 from trainer.recall.terms import ASKING_TERMS, rouge_tokens
 from trainer.vault.index import Index
+from trainer.vault.parse import first_date
 
 MARKERS = re.compile(r"\s*\[\d{1,3}(?:\s*,\s*\d{1,3})*\]")
 
@@ -118,11 +119,16 @@ def load_questions(path: Path) -> list[Question]:
 
 def vault_text(index: Index) -> str:
     """Everything the notes hold, for the invented-facts check: paths, titles, frontmatter, bodies,
-    and each note's date as the answer writes it ("## 8 Jan 2025" is "On 2025-01-08 I wrote:")."""
-    indexed = "\n".join(f"{n.path}\n{n.title}\n{n.date or ''}\n"
+    and each note's and dated section's date as the answer writes it ("## 8 Jan 2025" is "On
+    2025-01-08 I wrote:")."""
+    indexed = "\n".join(f"{n.path}\n{n.title}\n{n.date or ''}\n{section_dates(n.body)}\n"
                         f"{json.dumps(n.frontmatter, ensure_ascii=False, default=str)}\n{n.body}"
                         for n in index.notes())
     return indexed + "\n" + shown_values(index)
+
+
+def section_dates(body: str) -> str:
+    return " ".join(d for line in body.splitlines() if line.startswith("#") and (d := first_date(line)))
 
 
 def shown_values(index: Index) -> str:

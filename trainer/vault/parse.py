@@ -522,11 +522,16 @@ MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "
                "october", "november", "december")
 MONTHS = {name: n for n, name in enumerate(MONTH_NAMES, 1)} | {name[:3]: n for n, name in enumerate(MONTH_NAMES, 1)}
 MONTHS["sept"] = 9
+ENGLISH_MONTHS = dict(MONTHS)  # "May 3, 2025"; Portuguese writes the day first ("3 de maio de 2025")
+MESES = ("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro",
+         "novembro", "dezembro")
+MONTHS |= {name: n for n, name in enumerate(MESES, 1)} | {name[:3]: n for n, name in enumerate(MESES, 1)}
+MONTHS["marco"] = 3  # "## 3 fev 2025", "# 15 de março de 2026": a Portuguese note's dated heading
 DATE_FORMS = [
     (re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)"), "ymd"),
     (re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]"), "ymd"),
-    (re.compile(r"\b(?P<m>[A-Za-z]{3,9})\.? (?P<d>\d{1,2})(?:st|nd|rd|th)?,? (?P<y>\d{4})\b"), "name"),
-    (re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)? (?P<m>[A-Za-z]{3,9})\.?,? (?P<y>\d{4})\b"), "name"),
+    (re.compile(r"\b(?P<m>[A-Za-z]{3,9})\.? (?P<d>\d{1,2})(?:st|nd|rd|th)?,? (?P<y>\d{4})\b"), "english"),
+    (re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th|º)?(?: de)? (?P<m>[^\W\d_]{3,9})\.?,?(?: de)? (?P<y>\d{4})\b"), "name"),
 ]
 
 
@@ -618,7 +623,8 @@ def first_date(text: str, iso_only: bool = False) -> str | None:
 
 
 def _date(match: re.Match, kind: str) -> str | None:
-    month = MONTHS.get(match["m"].lower()) if kind == "name" else int(match["m"])
+    names = ENGLISH_MONTHS if kind == "english" else MONTHS
+    month = names.get(match["m"].lower()) if kind in ("name", "english") else int(match["m"])
     try:
         return dt.date(int(match["y"]), month or 0, int(match["d"])).isoformat()
     except ValueError:
