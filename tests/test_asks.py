@@ -404,3 +404,20 @@ def test_a_race_time_is_on_a_clock_and_a_sale_is_what_i_got_for_it():
 def test_a_receipt_or_an_average_is_no_mark():
     for question in ("onde guardei a nota fiscal do secador?", "qual foi a nota fiscal da TV?", "qual a média de gasto por mês?"):
         assert expected(question) is None, question
+
+
+def test_an_interest_rate_a_cantonese_name_and_a_salary_with_its_words_are_plain_asks():
+    """"qual é a taxa de juro do empréstimo da Caixa?" over a loan note with its sums and no rate was
+    answered with the sums; "小洲村個房東叫咩名？" with "房東係本地阿伯"; "班主任 Miss Halloran"
+    is a name given; "my base teaching salary" asks what I earn."""
+    rate_q = "qual é a taxa de juro do empréstimo da Caixa?"
+    rate = expected(rate_q)
+    assert rate.kind == "rate"
+    assert not answers(rate, rate_q, "Aprovado: 25.000€, 7 anos, prestação ~340€/mês.", "Empréstimo da Caixa")
+    assert answers(rate, rate_q, "Taxa fixa de 4,2% nos primeiros 3 anos.", "Empréstimo da Caixa")
+    name_q = "晴晴讀 Year 2 嗰年個班主任叫咩名？"
+    called = expected(name_q)
+    assert called.kind == "called"
+    assert answers(called, name_q, "2024-25 Wardle Lane, Year 2，班主任 Miss Halloran（愛爾蘭人）。", "晴晴 Chloe")
+    assert not answers(called, "小洲村個房東叫咩名？", "小洲村：30 平方，房東係本地阿伯。", "租工作室")
+    assert expected("what was my base teaching salary before the coaching stipend?").kind == "earnings"

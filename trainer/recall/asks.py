@@ -54,7 +54,7 @@ ASKS = (
                     r"oferecemos|dei-lhe|demos-lhe|prenda|presente)\b", I),)),
     Ask("earnings",
         re.compile(both_scripts(r"\bhow much (?:do|did|does|will|would) (?:I|we) (?:earn|make|get paid)\b|\b(?:was|were) (?:I|we) paid\b|"
-                   r"\bmy (?:\w+ )?(?:salary|wage|wages|pay)\b|\bquanto (?:é que )?(?:ganho|ganhei|ganhamos|recebo|recebi)\b|"
+                   r"\bmy (?:\w+ ){0,2}(?:salary|wage|wages|pay)\b|\bquanto (?:é que )?(?:ganho|ganhei|ganhamos|recebo|recebi)\b|"
                    r"\bquanto (?:é que )?(?:o|a) \w+ (?:(?:passou|começou|vai|foi) a )?(?:ganha|recebe|tira|leva|ganhar|receber)\b|"
                    r"\bhow much (?:does|did) \w+ (?:earn|make|take home)\b|"
                    r"\b(?:o )?meu (?:salário|ordenado)\b|工资|月薪|年薪|(?:挣|赚|收入)多少"), I),
@@ -98,10 +98,13 @@ ASKS = (
                    r"\bem quanto tempo (?:fiz|corri|acabei)\b|用时多少|跑了多久|跑了多少时间"), I),
         (re.compile(both_scripts(r"\b\d{1,2}:\d{2}(?::\d{2})?\b|\b(?:in|em|took|levei|fiz)\s+\d+\s?(?:min|mins|minutes|minutos)\b|"
                                  r"\d+\s*小时\s*\d+\s*分|\d+\s*分\s*\d+\s*秒"), I),)),  # not "a runner who sleeps 5 horas"
+    Ask("rate",  # an interest rate is a percentage: "taxa de juro" over a loan note that gives only its sums
+        re.compile(both_scripts(r"\binterest rate\b|\b(?:what|which) rate\b|\btaxa(?: de juros?)?\b|\bjuros?\b|利率|利息多少|几厘"), I),
+        (re.compile(both_scripts(r"\d+(?:[.,]\d+)?\s*%|\bpercent\b|\bpor cento\b|厘"), I),)),
     Ask("called",  # in Chinese: a sentence that gives a name ("她叫小雨。", "名叫…")
-        re.compile(both_scripts(r"叫(?:什么|啥)|什么名字|名字是什么")),
+        re.compile(both_scripts(r"叫(?:什么|啥|咩|乜)|什么名字|名字是什么|咩名|乜名")),
         (re.compile(r"名叫|叫做|名字(?:叫|是)|叫[\u4e00-\u9fff]{2,3}(?=[，。、；,.;!?！？\s]|$)|"
-                    r"叫\s?[A-Z][a-z]+"),)),  # "看護叫 Siti"
+                    r"叫\s?[A-Z][a-z]+|(?:Miss|Mr|Mrs|Ms|Dr|Sr|Sra)\.? [A-Z][a-z]+"),)),  # "看護叫 Siti", "班主任 Miss Halloran"
 )
 
 
