@@ -29,6 +29,9 @@ def test_terms_join_word_forms_and_split_chinese_into_pairs():
     assert stem("decides") == stem("decided")
     assert terms("学习日记") == ["学习", "习日", "日记"]
     assert query_terms("我为什么决定读书？") == ["决定", "定读", "读书"]  # 什么 dropped
+    # Cantonese particles make no subject either: "佢住", "住咗" are seams, as "我的" is
+    assert "佢住" not in query_terms("Winnie 電話幾號？佢住邊區？")
+    assert query_terms("阿媽 2025 嚟探我哋住咗幾耐？") == ["阿妈", "2025"]
 
 
 def test_a_number_is_one_term_whatever_its_thousands_separator():
