@@ -478,3 +478,38 @@ def test_everyday_words_of_health_and_home_find_notes_in_the_other_language(tmp_
         assert not got.nothing_found and "secador" in got.text, got.text
         got = answer(index, "what happened at the craft fair?", retriever=retriever)
         assert not got.nothing_found and "Vendi" in got.text, got.text
+
+
+MARATONA = """---
+date: 2025-09-08
+---
+# Desistir da maratona de Lisboa
+
+Decidi não correr a maratona de Lisboa em outubro.
+
+## Porquê
+- O tendão de Aquiles ainda dói depois de 15 km.
+- Faltam seis semanas e perdi três de treino.
+"""
+
+MUDANCA = """---
+date: 2024-03-10
+---
+# Mudança para Santa Clara
+
+Decidi mudar para Santa Clara: a renda é 180€ mais barata.
+"""
+
+
+def test_a_why_question_in_english_finds_the_decision_written_in_portuguese_by_its_word_starts(tmp_path):
+    """"What was really behind pulling out of the Lisbon marathon?" shares no word with "Desistir
+    da maratona de Lisboa", only word starts (lisbo-n/a, marat-hon/ona): the one decision holding
+    two such is its answer, quoted; a question whose words start like no decision's gets nothing."""
+    from reflect_support import bm25_over
+    from trainer.recall.answer import answer
+
+    notes = {"decisoes/desistir-maratona-lisboa.md": MARATONA, "decisoes/mudanca-santa-clara.md": MUDANCA}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "what was really behind pulling out of the Lisbon marathon?", retriever=retriever)
+        assert not got.nothing_found and "tendão de Aquiles" in got.text, got.text
+        assert answer(index, "why did I quit the Berlin triathlon?", retriever=retriever).nothing_found

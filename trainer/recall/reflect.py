@@ -12,6 +12,7 @@ retrieval finds nothing relevant the answer says so, and the model is not called
 from __future__ import annotations
 
 import re
+from pathlib import PurePosixPath
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -19,7 +20,8 @@ from backends.base import GenOpts, Message
 from trainer.recall.decisions import DecisionStore, Timeline
 from trainer.vault.index import Index
 from trainer.recall.retrieve import EXCERPT_CHARS, WHY_QUESTION, Hit, Retrieval, Retriever
-from trainer.recall.terms import ASKING_TERMS, DECISION_VERBS, YEAR, both_scripts, held, rouge_tokens, terms
+from trainer.recall.terms import (ASKING_TERMS, DECISION_VERBS, YEAR, both_scripts, held, is_cjk, is_frame, rouge_tokens,
+                                  terms)
 
 NOTHING_FOUND = ("I couldn't find anything in my notes about that, so I won't guess. "
                  "Try other words, or check that the note is in the vault and indexed.")
@@ -160,6 +162,8 @@ def reflect(index: Index, question: str, retriever: Retriever | None = None, k: 
         if retrieval.nothing_found and not pattern and WHY_QUESTION.search(question):
             store.sync()
             retrieval = decision_asked_about(retriever, store, retrieval)
+            if retrieval.nothing_found:
+                retrieval = decision_in_other_words(retriever, store, retrieval)
         if retrieval.nothing_found:
             return Reflection(question, [], [], [], pattern, [], retrieval)
         store.sync()
@@ -187,6 +191,37 @@ def decision_asked_about(retriever: Retriever, store: DecisionStore, retrieval: 
         return retrieval
     hit = max(fits, key=lambda f: f[:2])[2]
     return replace(retrieval, hits=[replace(hit, excerpt=retriever.excerpt(hit.path, weights, why=True))])
+
+
+COGNATE = 5  # letters two words share at their start to be the same word in the other language
+
+
+def decision_in_other_words(retriever: Retriever, store: DecisionStore, retrieval: Retrieval) -> Retrieval:
+    """"What was really behind pulling out of the Lisbon marathon?" over a note written in
+    Portuguese ("Desistir da maratona de Lisboa") shares no word with it, only word starts:
+    lisbo-n/a, marat-hon/ona. The one decision note whose title and file name hold two of the
+    question's subject words that way (and no other decision note as many) is its answer."""
+    subject = [t for t in retrieval.terms if len(t) >= COGNATE and not is_cjk(t) and t not in DECISION_VERBS
+               and not is_frame(t) and not t.isdigit()]
+    if len(subject) < 2:
+        return retrieval
+    scored = []
+    for d in store.decisions():
+        if d.kind != "note":
+            continue
+        note = retriever.index.get(d.path)
+        if note is None:
+            continue
+        words = set(terms(f"{note.title} {PurePosixPath(d.path).stem.replace('-', ' ')}"))
+        shared = sum(1 for t in subject if any(w[:COGNATE] == t[:COGNATE] for w in words if len(w) >= COGNATE))
+        scored.append((shared, d.path, note))
+    scored.sort(key=lambda x: -x[0])
+    if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return retrieval
+    _, path, note = scored[0]
+    weights = retriever.idf(retrieval.terms)
+    hit = Hit(path, note.title, note.date, 1.0, 0.0, "cognate", retriever.excerpt(path, weights, why=True))
+    return replace(retrieval, hits=[hit])
 
 
 def fit(hit: Hit, subject: set[str], weights: dict[str, float], years: list[str],
