@@ -480,6 +480,7 @@ def test_everyday_portuguese_and_cantonese_ways_of_owning_up_are_cues():
     from trainer.recall.decisions import ECHO_CUE
 
     for said in ("Na volta a gente admitiu uma coisa.", "Para ser sincera, foi pela mãe.",
-                 "Tenho de ser honesta com isto.", "老实讲，系怕跟唔上。", "讲真，唔系因为自由。"):
+                 "Tenho de ser honesta com isto.", "老实讲，系怕跟唔上。", "讲真，唔系因为自由。",
+                 "Sendo bem sincero comigo mesmo, foi o carro.", "Eu me convenci q era conta de juros."):
         assert ECHO_CUE.search(said), said
     assert not ECHO_CUE.search("Acho que o bolo ficou bom.")

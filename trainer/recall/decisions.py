@@ -465,7 +465,7 @@ ECHO_CUE = re.compile(
     r"being (?:honest|straight|real)(?: with myself)?|what (?:actually |really )?(?:decided|tipped|swung|clinched) it|"
     r"na verdade|sinceramente|a verdade|confesso|admito|assumo|olhando para trás|pensando bem|tretas?|mentira|"
     r"desculpa|enganei-me|disse a mim mesm[oa]|escrevi que|pus que|foi pel[oa]|no fundo|o que pesou|pesou mesmo|"
-    r"a sério|foi mais|admiti|admitiu|admitimos|ser honest[ao]|sendo honest[ao]|para ser sincer[ao])(?!\w)|"
+    r"a sério|foi mais|admiti|admitiu|admitimos|(?:ser|sendo) (?:bem |muito )?(?:honest|sincer)[ao]|me convenci|convenci-me)(?!\w)|"
     r"说白了|回头看|其实|老实说|老实讲|讲真|坦白|说实话|真正|借口|骗自己|嘴上说|现在想来|后来想想|说到底|归根结底"),
     re.IGNORECASE)
 """How a later note takes back or qualifies what an earlier one said, in everyday words: "Tretas.
@@ -564,7 +564,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 21  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 22  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
