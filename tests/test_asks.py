@@ -421,3 +421,20 @@ def test_an_interest_rate_a_cantonese_name_and_a_salary_with_its_words_are_plain
     assert answers(called, name_q, "2024-25 Wardle Lane, Year 2，班主任 Miss Halloran（愛爾蘭人）。", "晴晴 Chloe")
     assert not answers(called, "小洲村個房東叫咩名？", "小洲村：30 平方，房東係本地阿伯。", "租工作室")
     assert expected("what was my base teaching salary before the coaching stipend?").kind == "earnings"
+
+
+def test_a_note_that_became_a_link_outside_the_vault_is_not_read_for_a_number(tmp_path):
+    """The number is read back from the note at answer time; a note swapped since the scan for a
+    link to a file outside the vault is not read (brain never reads outside the vault)."""
+    from trainer.recall.private import read_note
+
+    vault = tmp_path / "vault"
+    (vault / "people").mkdir(parents=True)
+    outside = tmp_path / "outside.md"
+    outside.write_text("Mobile: 07700 900999\n", encoding="utf-8")
+    (vault / "people/shona.md").write_text("Mobile: 07700 900461\n", encoding="utf-8")
+    assert "900461" in read_note(str(vault), "people/shona.md")
+    (vault / "people/shona.md").unlink()
+    (vault / "people/shona.md").symlink_to(outside)
+    assert read_note(str(vault), "people/shona.md") is None
+    assert read_note(str(vault), "../outside.md") is None

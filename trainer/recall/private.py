@@ -40,6 +40,19 @@ def line_values(raw: str, scrub: Callable[[str], str]) -> list[tuple[str, str, s
     return out
 
 
+def read_note(vault: str, path: str) -> str | None:
+    """The note's text as it is in the vault now; None when it is gone, unreadable, or has become
+    a link that leads outside the vault (brain never reads outside it)."""
+    root = Path(vault).resolve()
+    target = (root / path).resolve()
+    if not target.is_relative_to(root):
+        return None
+    try:
+        return target.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
 def key(text: str) -> str:
     """Words and placeholders only, lower case: "**WhatsApp:** <PHONE>" and "WhatsApp: <PHONE>" agree."""
     return " ".join(re.findall(r"<[a-z_]+>|\w+", text.lower()))
@@ -77,10 +90,7 @@ def shown(pieces: Sequence, sources: Sequence, vault: str | None, scrub: Callabl
     for p in pieces:
         if PLACEHOLDER.search(p.text) and p.n in paths:
             if p.n not in raws:
-                try:
-                    raws[p.n] = (Path(vault) / paths[p.n]).read_text(encoding="utf-8", errors="replace")
-                except OSError:
-                    raws[p.n] = None
+                raws[p.n] = read_note(vault, paths[p.n])
             if raws[p.n]:
                 p = replace(p, text=restore(p.text, raws[p.n], scrub))
         out.append(p)

@@ -141,11 +141,7 @@ def shown_values(index: Index) -> str:
 
     scrub, out = index_scrub(Path(vault)), []
     for n in index.notes():
-        if private.PLACEHOLDER.search(n.body):
-            try:
-                raw = (Path(vault) / n.path).read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
+        if private.PLACEHOLDER.search(n.body) and (raw := private.read_note(vault, n.path)):
             out += [value for _, _, value in private.line_values(raw, scrub)]
     return "\n".join(out)
 
