@@ -513,3 +513,19 @@ def test_a_why_question_in_english_finds_the_decision_written_in_portuguese_by_i
         got = answer(index, "what was really behind pulling out of the Lisbon marathon?", retriever=retriever)
         assert not got.nothing_found and "tendão de Aquiles" in got.text, got.text
         assert answer(index, "why did I quit the Berlin triathlon?", retriever=retriever).nothing_found
+
+
+def test_a_why_question_naming_the_decision_as_its_file_does_finds_it(tmp_path):
+    """"Why did I leave the startup?": the note is `decisions/2024-06-leaving-the-startup.md`,
+    titled "Leaving Kettle AI for a bigger company", and "startup" is in no note's text. Typed in
+    the TUI on the sample vault, it said "nothing found"."""
+    from reflect_support import bm25_over
+    from trainer.recall.answer import answer
+
+    startup = ("---\ndate: 2024-06-03\n---\n# Leaving Kettle AI for a bigger company\n\n"
+               "Decided on 2024-06-03: accept the offer from Tarang and leave Kettle AI.\n\n"
+               "## Why\n- I had been the only ML person for eighteen months.\n- The runway was nine months.\n")
+    notes = {"decisions/2024-06-leaving-the-startup.md": startup, "decisoes/mudanca-santa-clara.md": MUDANCA}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "Why did I leave the startup?", retriever=retriever)
+        assert not got.nothing_found and "only ML person" in got.text, got.text

@@ -200,10 +200,12 @@ def decision_in_other_words(retriever: Retriever, store: DecisionStore, retrieva
     """"What was really behind pulling out of the Lisbon marathon?" over a note written in
     Portuguese ("Desistir da maratona de Lisboa") shares no word with it, only word starts:
     lisbo-n/a, marat-hon/ona. The one decision note whose title and file name hold two of the
-    question's subject words that way (and no other decision note as many) is its answer."""
+    question's subject words that way (and no other decision note as many) is its answer; one, when
+    the question has one ("Why did I leave the startup?": `decisions/2024-06-leaving-the-startup.md`,
+    whose text says "Kettle AI", never "startup")."""
     subject = [t for t in retrieval.terms if len(t) >= COGNATE and not is_cjk(t) and t not in DECISION_VERBS
                and not is_frame(t) and not t.isdigit()]
-    if len(subject) < 2:
+    if not subject:
         return retrieval
     scored = []
     for d in store.decisions():
@@ -216,7 +218,7 @@ def decision_in_other_words(retriever: Retriever, store: DecisionStore, retrieva
         shared = sum(1 for t in subject if any(w[:COGNATE] == t[:COGNATE] for w in words if len(w) >= COGNATE))
         scored.append((shared, d.path, note))
     scored.sort(key=lambda x: -x[0])
-    if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+    if not scored or scored[0][0] < min(2, len(subject)) or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return retrieval
     _, path, note = scored[0]
     weights = retriever.idf(retrieval.terms)
