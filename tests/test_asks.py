@@ -438,3 +438,15 @@ def test_a_note_that_became_a_link_outside_the_vault_is_not_read_for_a_number(tm
     (vault / "people/shona.md").symlink_to(outside)
     assert read_note(str(vault), "people/shona.md") is None
     assert read_note(str(vault), "../outside.md") is None
+
+
+def test_a_fifo_swapped_in_for_a_note_does_not_hang_the_answer(tmp_path):
+    """Read as the scan reads a note: a FIFO in its place gives no text rather than a worker that
+    waits forever for a writer."""
+    import os
+
+    from trainer.recall.private import read_note
+
+    (tmp_path / "people").mkdir()
+    os.mkfifo(tmp_path / "people/shona.md")
+    assert read_note(str(tmp_path), "people/shona.md") in (None, "")

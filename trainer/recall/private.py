@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from trainer.vault.scan import DEFAULT_MAX_BYTES, read_bytes
+
 SHOWN = ("PHONE", "EMAIL")
 PLACEHOLDER = re.compile(r"<(PHONE|EMAIL)>")
 CONTEXT_WORDS = 2  # the words before a placeholder that find its line ("whatsapp" in "WhatsApp: <PHONE>")
@@ -41,16 +43,18 @@ def line_values(raw: str, scrub: Callable[[str], str]) -> list[tuple[str, str, s
 
 
 def read_note(vault: str, path: str) -> str | None:
-    """The note's text as it is in the vault now; None when it is gone, unreadable, or has become
-    a link that leads outside the vault (brain never reads outside it)."""
+    """The note's text as it is in the vault now, read as the scan reads it (`read_bytes`: read-only,
+    never following a link swapped in since, never waiting on a FIFO, capped); None when it is gone,
+    unreadable, too large, or outside the vault (brain never reads outside it)."""
     root = Path(vault).resolve()
-    target = (root / path).resolve()
-    if not target.is_relative_to(root):
+    target = root / path
+    if not target.resolve().is_relative_to(root):
         return None
     try:
-        return target.read_text(encoding="utf-8", errors="replace")
+        raw = read_bytes(target, DEFAULT_MAX_BYTES)
     except OSError:
         return None
+    return raw.decode("utf-8", errors="replace") if len(raw) <= DEFAULT_MAX_BYTES else None
 
 
 def key(text: str) -> str:
