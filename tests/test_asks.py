@@ -450,3 +450,48 @@ def test_a_fifo_swapped_in_for_a_note_does_not_hang_the_answer(tmp_path):
     (tmp_path / "people").mkdir()
     os.mkfifo(tmp_path / "people/shona.md")
     assert read_note(str(tmp_path), "people/shona.md") in (None, "")
+
+
+def vault_of(tmp_path, notes: dict[str, str]) -> Index:
+    root = tmp_path / "vault"
+    for path, text in notes.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    index = Index.open(tmp_path / "brain.db")
+    scan_vault(root, index, scrub=IndexScrub())
+    return index
+
+
+def test_a_chinese_contact_card_answers_whose_it_is_and_no_one_else(tmp_path):
+    """"手机：186 …" was too short a line to quote (two Chinese characters), so "Lulu 的手机号和微信号？"
+    said nothing found over her own note; a WeChat ID is read back like a number; "刘姐的手机号？" is
+    not answered by Lulu's phone, though no capital marks 刘姐 as a name; "6,800/月" is a salary."""
+    index = vault_of(tmp_path, {
+        "people/Lulu.md": "# Lulu（陆璐）\n\n大学室友，现在在苏州做设计。\n\n- 手机：139 1234 5678\n- 微信：lulu_sz_88\n"
+                          "- 住在园区，养了两只猫。\n",
+        "people/刘姐.md": "# 刘姐\n\n- 2025-04-01 上岗，做饭打扫。\n- 工资：一开始 6,800/月，每月 10 号转账。\n"
+                         "- 她女儿在南京读大学。\n"})
+    try:
+        card = answer(index, "Lulu 的手机号和微信号是多少来着")
+        hers = answer(index, "刘姐的手机号是多少？")
+        pay = answer(index, "刘姐的工资多少？")
+    finally:
+        index.close()
+    assert "139 1234 5678" in card.text and "lulu_sz_88" in card.text
+    assert hers.nothing_found
+    assert "6,800/月" in pay.text
+
+
+def test_someones_number_is_the_phone_on_their_note(tmp_path):
+    """"what's Dazza's number again?": the journal says "Dazza" more often, but only his note holds a
+    number, and "number" is a word no note uses."""
+    journal = {f"journal/2025-0{i}-10.md": f"# 2025-0{i}-10\n\nDazza came round again, talked vans and the number of jobs.\n"
+               for i in range(1, 5)}
+    index = vault_of(tmp_path, journal | {"people/dazza.md": "# Dazza\n\nDarren Holt, sparky.\n\nPhone: 07700 900123\n"})
+    try:
+        got = answer(index, "what's Dazza's number again?")
+    finally:
+        index.close()
+    assert not got.nothing_found
+    assert "07700 900123" in got.text
+    assert [s.path for s in got.cited_sources()] == ["people/dazza.md"]

@@ -141,9 +141,11 @@ def test_a_number_an_answer_showed_is_kept_scrubbed(db):
     chat = history.create("is 07700 900461 Shona's?")
     history.add_message(chat.id, "user", "is 07700 900461 Shona's?")
     history.add_message(chat.id, "assistant", "In my note “Shona Baird” I wrote: Mobile: 07700 900461 [1].")
+    history.add_message(chat.id, "assistant", "在笔记《Lulu》里，我写道：微信：lulu_sz_88 [1].")
     history.close()
     stored = b"".join(f.read_bytes() for f in db.parent.glob("chats.db*"))
-    assert b"900461" not in stored
+    assert b"900461" not in stored and b"lulu_sz_88" not in stored
     reopened = ChatHistory(db)
     assert [m.content for m in reopened.messages(chat.id)] == [
-        "is [phone scrubbed] Shona's?", "In my note “Shona Baird” I wrote: Mobile: [phone scrubbed] [1]."]
+        "is [phone scrubbed] Shona's?", "In my note “Shona Baird” I wrote: Mobile: [phone scrubbed] [1].",
+        "在笔记《Lulu》里，我写道：微信：[im id scrubbed] [1]."]

@@ -32,6 +32,8 @@ def test_terms_join_word_forms_and_split_chinese_into_pairs():
     # Cantonese particles make no subject either: "佢住", "住咗" are seams, as "我的" is
     assert "佢住" not in query_terms("Winnie 電話幾號？佢住邊區？")
     assert query_terms("阿媽 2025 嚟探我哋住咗幾耐？") == ["阿妈", "2025"]
+    # a question word is cut out whole: "哪天上岗" asks when 上岗 was, and "天上" is in a note on an opera
+    assert query_terms("哪天上岗的？月租多少？") == ["上岗", "月租"]
 
 
 def test_a_number_is_one_term_whatever_its_thousands_separator():

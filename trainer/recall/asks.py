@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from trainer.recall.terms import TOKEN, YEAR, both_scripts, held, is_frame, names, stem, terms, themes
+from trainer.recall.terms import (TOKEN, YEAR, both_scripts, held, is_cjk, is_frame, names, query_terms, stem, terms,
+                                  themes)
 
 I = re.IGNORECASE
 MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -26,7 +27,9 @@ DAY_MONTH = rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?: of| de)? (?:{MONTHS})\b|\b(?:{MONT
             r"\b\d{1,2}/\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|[正一二三四五六七八九十冬腊]+月[初十廿][一二三四五六七八九十]"
 ORDINAL = r"(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)\b"
 """A place in a race is said with its verb or its field ("finished 14th", "3rd overall"): "the 19th" is a date."""
-MONEY = r"[€$£¥￥₹]\s?\d|\d[\d.,]*\s?(?:€|euros?|pounds?|dollars?|reais|k\b)|\d[\d.,]*\s?(?:元|块|万)"
+MONEY = r"[€$£¥￥₹]\s?\d|\d[\d.,]*\s?(?:€|euros?|pounds?|dollars?|reais|k\b)|\d[\d.,]*\s?(?:元|块|万)|" \
+        r"\d[\d.,]*\s?/\s?(?:月|年|周|天|小时|hour|hr|h|day|week|month|mo|year|yr|mês|dia|semana|ano)(?![a-z])"
+"""A sum with its currency, or a rate with its unit of time: "工资：一开始 6,500/月" names no currency."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,8 @@ ASKS = (
         re.compile(r"\b(?:em|no) que ano\b|\bwhat year\b|\bwhich year\b|哪年|哪一年", I),
         (re.compile(r"\b(?:19|20)\d\d\b|\blast year\b|\bano passado\b|去年|前年|今年", I),)),
     Ask("phone",
-        re.compile(both_scripts(r"\b(?:phone|mobile|cell) number\b|\bnúmero de (?:telefone|telemóvel)\b|电话号码|手机号"), I),
+        re.compile(both_scripts(r"\b(?:phone|mobile|cell) number\b|\bnúmero de (?:telefone|telemóvel)\b|电话号码|手机号|"
+                                r"\b[A-Z]\w+['’]s number\b|\b(?:sel|foon)nommer\b"), I),
         (re.compile(r"(?<![\d-])\+?\d(?:[ ().-]{0,2}\d){8,}|<PHONE>|<REDACTED>", I),)),  # nine digits or more: not a date
     Ask("cost",
         re.compile(both_scripts(r"\bhow much\b[^?]*\b(?:charge|charges|charged|charging|cost|costs|costing|pay|pays|paid|paying|"
@@ -243,4 +247,20 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
     wanted = {t for t in names(question) if not t.isdigit()}
     if ask.kind == "earnings":  # "Salário em euro. €3.200" beside "mais do que hoje na Conecta" is the new job's
         paragraph = ""
-    return not wanted or bool(wanted & (set(terms(f"{sentence} {paragraph}")) | set(terms(title))))
+    near = set(terms(f"{sentence} {paragraph}")) | set(terms(title))
+    whose = possessor(ask, question)
+    if whose and not whose & near:
+        return False
+    return not wanted or bool(wanted & near)
+
+
+def possessor(ask: Ask, question: str) -> set[str]:
+    """Whose fact a Chinese question asks for, in the words before it: "王阿姨的手机号是多少？" asks for
+    王阿姨's number, and the phone on Mia's note is no answer (a Chinese name has no capital to find)."""
+    match = ask.question.search(question)
+    owner = POSSESSIVE.search(question[:match.start()]) if match else None
+    return {t for t in query_terms(owner.group(1)) if is_cjk(t) and not is_frame(t)} if owner else set()
+
+
+POSSESSIVE = re.compile(r"([\u3400-\u9fff]+)\s*[的嘅]\s*$")
+""""王阿姨的" right before what is asked: whose it is."""

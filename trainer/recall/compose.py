@@ -269,8 +269,9 @@ never reached the index, but that the note holds one is itself an answer."""
 def quotable(sentence: str) -> bool:
     if re.fullmatch(r"(#[^\s#]+\s*)+", sentence):
         return False
-    if CJK.search(sentence):
-        return len(CJK.findall(sentence)) >= 5
+    if CJK.search(sentence):  # "手机：<PHONE>", "月租 3,300": a label and its value are a fact; "阿峰 said no" too
+        latin = [w for w in words(sentence) if not CJK.match(w)]
+        return len(CJK.findall(sentence)) + 2 * len(latin) + len(SCRUBBED.findall(sentence)) >= 5
     return len(words(sentence)) + len(SCRUBBED.findall(sentence)) >= 3  # "Mobile: <PHONE>" was a number
 
 
@@ -614,8 +615,11 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     if reflection.pattern and ASKS_HOUR.search(question):  # the hours, or nothing: not sentences on other things
         scored = [(s, c) for s, c in scored if timed_by_me(c, decided)]
     if not reflection.pattern and asks.one_thing(question) and (answering := answering_sentences(index, question, sources)):
-        # "what's Shona's number?" is answered by "Mobile: <PHONE>", not by the rest of her note
-        scored = [(s + ASK_SHARE if (c.n, c.pos) in answering else s, c) for s, c in scored]
+        # "what's Shona's number?" is answered by "Mobile: <PHONE>", not by the rest of her note, nor
+        # by the journal that says "Dazza" more often and holds no number
+        # (a sum may have moved on since, in a note that does not name him: "He paid $500 more")
+        holding = {n for n, _ in answering} if asks.expected(question).kind in FIXED else {c.n for _, c in scored}
+        scored = [(s + ASK_SHARE if (c.n, c.pos) in answering else s, c) for s, c in scored if c.n in holding]
     about = note_about(question, sources, weights)
     if about is not None:  # "who is Jonas?": the Jonas note speaks first, and no decision's story
         changes = []
@@ -630,6 +634,7 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
 
 
 ASK_SHARE = 0.4
+FIXED = ("phone", "birthday", "age")  # asked facts that stay put: only the notes holding them answer
 LATER_SHARE = 0.3  # of the words the question and the decision share, in a later paragraph on the decision
 LATER_RANK = 3  # the decision asked about, when the best note found is not one, is among the first three
 

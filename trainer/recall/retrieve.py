@@ -420,7 +420,14 @@ class Retriever:
         if (any(t in MONEY_TERMS for t in weights if t not in found) and wanted <= present
                 and self._has_amount(path)):
             found |= MONEY_TERMS & set(weights)
+        if (wanted and any(t in PHONE_TERMS for t in weights if t not in found) and wanted <= present
+                and self._has_phone(path)):
+            found |= PHONE_TERMS & set(weights)
         return sum(weights[t] for t in found) / total
+
+    def _has_phone(self, path: str) -> bool:
+        note = self.index.get(path)
+        return bool(note and "<PHONE>" in note.body)
 
     def _has_amount(self, path: str) -> bool:
         note = self.index.get(path)
@@ -434,6 +441,10 @@ class Retriever:
 MONEY_TERMS = frozenset(terms("charge charges charged cost costs price fee fees pay paid spend spent cobra cobrar "
                               "cobrou custa custou custar paguei pagar pagou gastei gastar"))
 """Words asking what something costs: a note that gives an amount holds them, whatever its verb."""
+PHONE_TERMS = frozenset(terms("number phone mobile cell contact telefone telemóvel celular contacto contato "
+                              "selnommer foonnommer 电话 手机 号码"))
+"""Words asking for someone's number: their note holds them when it holds a number (the index keeps
+its placeholder, trainer.data.scrub): "what's Dazza's number again?" is answered by "Phone: 07700 …"."""
 AMOUNT = re.compile(r"[€$£¥₹]\s?\d|\d[\d.,]*\s?(?:euros?|pounds?|dollars?|reais)\b")
 """A sum with its currency written before it or in words ("£95/month", "300 euros"). Not "4.000€":
 counting those too answered "Quanto custou o carro novo?" from the old car's price (held-out

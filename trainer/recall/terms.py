@@ -238,10 +238,16 @@ def cjk_pairs(run: str) -> list[str]:
     return [run[i:i + 2] for i in range(len(run) - 1)]
 
 
+CJK_QUESTION_WORDS = re.compile("哪一?[天个個年月里裡儿兒家位]|多少[钱錢]?|什[么麼]时候|什[么麼]時候|[为為]什[么麼]|什[么麼]|[为為]啥|"
+                            "怎[么麼][样樣]|怎[么麼]|[几幾][个個天年月次号號]|[谁誰]|幾時|邊個|邊度")
+"""Chinese question words, cut out of a question whole: in "哪天上岗" and "月租多少" the pairs across
+their edge ("天上", "租多") are no words of the question, and "天上" is in a note about an opera."""
+
+
 def query_terms(question: str) -> list[str]:
     """A question's distinct content terms, in order: no stopwords, no Chinese question pairs."""
     seen: dict[str, None] = {}
-    for term in terms(question):
+    for term in terms(CJK_QUESTION_WORDS.sub(" ", question)):
         if CJK.match(term) and any(ch in CJK_STOP for ch in term):
             continue
         seen.setdefault(term, None)
