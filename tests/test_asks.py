@@ -495,3 +495,40 @@ def test_someones_number_is_the_phone_on_their_note(tmp_path):
     assert not got.nothing_found
     assert "07700 900123" in got.text
     assert [s.path for s in got.cited_sources()] == ["people/dazza.md"]
+
+
+def test_which_thing_and_how_many_need_the_thing_beside_its_name_or_number():
+    """Unanswerable questions the notes were quoted for: "which Christchurch clinic offered me a job?"
+    over a note about leaving a clinic; "what's the name of Lo Bak's vet clinic?" over "Lo Bak has a
+    YARD."; "how many guitars has Albano built?" over his age."""
+    clinic = "which Christchurch clinic offered me a job?"
+    assert expected(clinic).kind == "name"
+    assert answers(expected(clinic), clinic, "The offer came from Riverside Physio, a clinic in Christchurch.", "Jobs")
+    assert not answers(expected(clinic), clinic, "Told Bec at Northside I'd be leaving in June.", "Leaving")
+    vet = "what's the name of Lo Bak's vet clinic?"
+    assert not answers(expected(vet), vet, "Lo Bak has a YARD.", "Lo Bak")
+    bank = "em que banco fizemos a simulação do crédito?"
+    assert expected(bank).kind == "name"
+    assert not answers(expected(bank), bank, "A simulação deu 780€ por mês a 30 anos.", "Crédito")
+    assert expected("Which book did I finish in April, and who wrote it?") is None  # the title stands alone
+    guitars = "how many guitars has Albano built?"
+    assert expected(guitars).kind == "count"
+    assert answers(expected(guitars), guitars, "He has built 12 guitars since 1990.", "Albano")
+    assert not answers(expected(guitars), guitars, "Albano is 71 and still builds guitars.", "Albano")
+
+
+def test_what_i_paid_and_was_making_are_plain_asks_and_a_rows_date_is_no_sum():
+    paid = "what did we originally pay for Lourens Road when we bought it?"
+    assert expected(paid).kind == "cost"
+    assert not answers(expected(paid), paid, "Agent says Lourens Road should list at R4.8 million.", "Lourens Road")
+    assert expected("how much was I making at Parcelly before I left?").kind == "earnings"
+    sail = "how much did the new mainsail for Windswael cost?"
+    assert not answers(expected(sail), sail, "2024-11-25: + new lifelines & stanchion bases, Lindiwe, —",
+                       "Windswael log", table=True)
+    assert answers(expected(sail), sail, "2025-02-03: new mainsail, R18,400", "Windswael log", table=True)
+
+
+def test_a_chinese_question_asks_whose_fact_it_is():
+    work = "我爸是做什么工作的？"
+    assert not answers(expected(work), work, "晚上跟妈妈视频说了换工作的事。", "2025-09-20")
+    assert answers(expected(work), work, "老爸退休前在纺织厂上班，做了三十年。", "家里")

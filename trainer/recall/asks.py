@@ -16,8 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from trainer.recall.terms import (TOKEN, YEAR, both_scripts, held, is_cjk, is_frame, names, query_terms, stem, terms,
-                                  themes)
+from trainer.recall.terms import TOKEN, YEAR, both_scripts, held, is_frame, names, simplified, stem, terms, themes
 
 I = re.IGNORECASE
 MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -59,7 +58,7 @@ ASKS = (
         re.compile(both_scripts(r"\bhow much (?:do|did|does|will|would) (?:I|we) (?:earn|make|get paid)\b|\b(?:was|were) (?:I|we) paid\b|"
                    r"\bmy (?:\w+ ){0,2}(?:salary|wage|wages|pay)\b|\bquanto (?:é que )?(?:ganho|ganhei|ganhamos|recebo|recebi)\b|"
                    r"\bquanto (?:é que )?(?:o|a) \w+ (?:(?:passou|começou|vai|foi) a )?(?:ganha|recebe|tira|leva|ganhar|receber)\b|"
-                   r"\bhow much (?:does|did) \w+ (?:earn|make|take home)\b|"
+                   r"\bhow much (?:does|did) \w+ (?:earn|make|take home)\b|\b(?:how much|what) (?:was|am|were|are) (?:I|we) (?:making|earning|on)\b|"
                    r"\b(?:o )?meu (?:salário|ordenado)\b|工资|月薪|年薪|(?:挣|赚|收入)多少"), I),
         (re.compile(both_scripts(MONEY), I), re.compile(both_scripts(r"\b(?:earn|earns|earned|salary|wage|wages|paid me|pays me|pay me|paid|"
                                           r"get paid|got paid|ganho|ganhei|ganhamos|recebo|recebi|salário|ordenado|"
@@ -73,7 +72,7 @@ ASKS = (
         (re.compile(r"(?<![\d-])\+?\d(?:[ ().-]{0,2}\d){8,}|<PHONE>|<REDACTED>", I),)),  # nine digits or more: not a date
     Ask("cost",
         re.compile(both_scripts(r"\bhow much\b[^?]*\b(?:charge|charges|charged|charging|cost|costs|costing|pay|pays|paid|paying|"
-                   r"spend|spent|sell|sells|sold|selling|go for|went for)\b|\bhow much (?:is|was|are|were) (?:the|my|our) \w+|\bhow much did (?:I|we) (?:\w+ )?(?:get|got) for\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|pagou|pagar|gastei|"
+                   r"spend|spent|sell|sells|sold|selling|go for|went for)\b|\bhow much (?:is|was|are|were) (?:the|my|our) \w+|\bhow much did (?:I|we) (?:\w+ )?(?:get|got) for\b|\bwhat did (?:I|we) (?:\w+ )?(?:pay|spend)\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|pagou|pagar|gastei|"
                    r"gasto)\b|多少钱|花了多少"), I),
         (re.compile(both_scripts(MONEY), I),)),
     Ask("placing",
@@ -113,10 +112,13 @@ ASKS = (
 
 
 ASKS_BY_KIND = {a.kind: a for a in ASKS}
-NAME_ASK = re.compile(r"\bwhat(?:'s| is| was) the name of (?:the |my |our |his |her |their )?(?:\w+['’]s )?(\w+)|"
+NAME_ASK = re.compile(r"\bwhat(?:'s| is| was) the name of (?:the |my |our |his |her |their )?(?:(?:\w+ ){0,2}\w+['’]s )?(\w+)|"
                       r"\bwhat(?:'s| is| was| are) (?:\w+['’]s |my |the |our )(\w+) called\b|"
                       r"\bwho (?:is|was|were) (?:my|our) (\w+)\b|"
-                      r"\bcomo (?:é que )?se chama(?:m|va)? (?:o|a|os|as) (\w+)|\bqual (?:é |era |foi )?o nome d[oa] (\w+)", I)
+                      r"\bcomo (?:é que )?se chama(?:m|va)? (?:o|a|os|as) (\w+)|\bqual (?:é |era |foi )?o nome d[oa] (\w+)|"
+                      r"\bwhich (?:(?-i:[A-Z])\w+ )?(?!(?:day|week|month|year|time|hour|one|ones|of|way|part|side)\b)(\w+)|"
+                      r"\bem que (?!(?:dia|mês|mes|ano|hora|altura|semana|data|momento|medida|sentido)\b)(\w+)|"
+                      r"\bqual (?:foi |é |era )?(?:o|a) (\w+) (?:que|onde|em que)\b", I)
 NAMED = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)*|\b[A-Z]{2,}\b")
 """Capitalised words or an acronym: how a name is written ("The", "A" are not: no terms)."""
 
@@ -124,13 +126,46 @@ NAMED = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)*|\b[A-Z
 def expected(question: str) -> Ask | None:
     """The kind of fact the question asks for, when its shape is plain; None otherwise."""
     found = next((a for a in ASKS if a.question.search(question)), None)
-    if found is None and NAME_ASK.search(question):
+    named = NAME_ASK.search(question)
+    if found is None and named and (named.lastindex < WHICH or one_thing(question)):
         return Ask("name", NAME_ASK, ())
+    if found is None and COUNT_ASK.search(question) and one_thing(question):  # "where did I fall and how many stitches?"
+        return Ask("count", COUNT_ASK, ())
     return found
 
 
+COUNT_ASK = re.compile(r"\bhow many (\w+)|\bquant[oa]s (\w+)", I)
+NUMBER = re.compile(r"\d+|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+                    r"fifty|hundred|dozen|um|uma|dois|duas|três|tres|quatro|cinco|seis|sete|oito|nove|dez|doze|vinte|"
+                    r"trinta|cem|mil)$", I)
+
+
+def answers_count(question: str, sentence: str) -> bool:
+    """"How many guitars has Albano built?": a number beside the guitars ("12 guitarras", "guitars: 12"),
+    not any number in his note. A sentence in Chinese ("左手肘缝了六针") is not judged: its count is a
+    character inside a word."""
+    if CJK_CHAR.search(sentence):
+        return True
+    match = COUNT_ASK.search(question)
+    noun = stem(next(g for g in match.groups() if g))
+    tokens = [stem(m.group(0)) for m in TOKEN.finditer(sentence)]
+    at = [i for i, t in enumerate(tokens) if held(noun, {t}) or t in themes(noun)]
+    numbers = [i for i, t in enumerate(tokens) if NUMBER.match(t)]
+    return any(0 < a - n <= COUNT_BEFORE or 0 < n - a <= COUNT_AFTER for a in at for n in numbers)
+
+
+CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+COUNT_BEFORE, COUNT_AFTER = 3, 2  # "12 nylon guitars", "guitars built: 12"
+
+
+WHICH = 6
+"""NAME_ASK's groups from here ask "which clinic", "em que banco": alone, a name beside the clinic
+answers; in "how many miles were on it, and from which dealer?" the dealer's name stands alone
+("Lynnwood Subaru, $21,500 sticker") and the sentence is half of the answer."""
+
+
 INTERROGATIVE = re.compile(both_scripts(r"\b(?:who|whom|whose|what|when|where|which|how|quem|quando|onde|qual|quais|quanto|quanta|"
-                           r"quantos|quantas|como)\b|谁|什么|哪|多少|几|好多|怎么"), I)
+                           r"quantos|quantas|como|qto|qta|qtos|qtas|qnto)\b|谁|什么|哪|多少|几|好多|怎么"), I)
 
 
 def one_thing(question: str) -> bool:
@@ -178,7 +213,7 @@ COST_FRAME = frozenset(terms(
     "how much many pay pays paid paying paguei pago pagou pagar pagamos pagámos cost costs costed costing custa "
     "custou custar custaram charge charges charged charging cobra cobrou cobram spend spent gastei gasto gastou "
     "gastamos gente month monthly per each week year mês mes semana ano again back originally total all in us "
-    "end up still now"))
+    "end up still now new novo nova"))
 """What asks for a cost, not what the cost is of: "how much is the insurance on the Honda?" is about
 the insurance."""
 
@@ -194,8 +229,8 @@ def answers_cost(question: str, sentence: str, title: str, table: bool, paragrap
     accountant since February"): the Honda's price is not its insurance, and a note that says
     "Insurance: still waiting on the quote" further down does not make it so. A year the question
     gives ("back in 2013") must be there too, or be the note's."""
-    if not (re.search(MONEY, sentence, I) or (table and re.search(r"\d", sentence))):
-        return False
+    if not (re.search(MONEY, sentence, I) or (table and re.search(r"\d", DATES.sub("", sentence)))):
+        return False  # "2024-11-25: + new lifelines, Lindiwe, —" is a row without a sum
     given = names(question)
     wanted = {t for t in given if not t.isdigit()} - CALENDAR
     near = set(terms(sentence)) | set(terms(title))
@@ -220,6 +255,7 @@ def cost_clause(question: str) -> str:
     return next((part for part in CLAUSES.split(question) if part and cost.search(part)), question)
 
 
+DATES = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b")
 CLAUSES = re.compile(r"\s(?:and|e)\s|[,;，；]", I)
 
 
@@ -239,8 +275,8 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
     14th of 80."), or it sits in their note ("Anos: 9 de novembro" in "Beatriz")."""
     if ask.kind == "cost":
         return answers_cost(question, sentence, title, table, paragraph, note, date)
-    if ask.kind == "name":
-        if not answers_name(question, sentence):
+    if ask.kind in ("name", "count"):
+        if not (answers_name if ask.kind == "name" else answers_count)(question, sentence):
             return False
     elif not all(shape.search(sentence) for shape in ask.shapes):
         return False
@@ -249,18 +285,22 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
         paragraph = ""
     near = set(terms(f"{sentence} {paragraph}")) | set(terms(title))
     whose = possessor(ask, question)
-    if whose and not whose & near:
+    if whose and not any(w in simplified(f"{title} {paragraph} {sentence}") for w in whose):
         return False
     return not wanted or bool(wanted & near)
 
 
-def possessor(ask: Ask, question: str) -> set[str]:
+def possessor(ask: Ask, question: str) -> list[str]:
     """Whose fact a Chinese question asks for, in the words before it: "王阿姨的手机号是多少？" asks for
-    王阿姨's number, and the phone on Mia's note is no answer (a Chinese name has no capital to find)."""
+    王阿姨's number, and the phone on Mia's note is no answer (a Chinese name has no capital to find);
+    "我爸是做什么工作的？" asks about 爸 (written 爸爸 or 老爸), and 妈妈's work is no answer."""
     match = ask.question.search(question)
     owner = POSSESSIVE.search(question[:match.start()]) if match else None
-    return {t for t in query_terms(owner.group(1)) if is_cjk(t) and not is_frame(t)} if owner else set()
+    if owner is None:
+        return []
+    who = simplified(owner.group(1)).removeprefix("我的").removeprefix("我")
+    return [who[i:i + 2] for i in range(len(who) - 1)] or [who] if who else []
 
 
-POSSESSIVE = re.compile(r"([\u3400-\u9fff]+)\s*[的嘅]\s*$")
-""""王阿姨的" right before what is asked: whose it is."""
+POSSESSIVE = re.compile(r"([\u3400-\u9fff]+)\s*[的嘅是係]\s*$")
+""""王阿姨的", "我爸是" right before what is asked: whose it is."""
