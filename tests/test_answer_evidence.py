@@ -1195,3 +1195,21 @@ def test_a_later_note_found_for_a_why_question_is_told_as_what_i_admitted_though
         assert piece.n == 2 and piece.date == "2025-11-23" and piece.change in ("revised", "retracted")
         assert piece.text.startswith("O que pesou mesmo foi que a Lúcia dava palpite")
         assert said_later(index, sources[:1], story, weights, 0) == []  # not found: nothing told
+
+
+def test_a_why_question_answers_with_the_decision_it_names_though_reviews_rank_first(tmp_path):
+    """"o que é que me fez mesmo decidir ir para o Luxemburgo com a Inês?": reviews that say Luxemburgo
+    and Inês more often ranked first and the decision note fifth, so its reasons were never told;
+    the decision whose title names the question's subject is the one asked about."""
+    chatter = {f"journal/2025-0{i}-02.md": f"---\ndate: 2025-0{i}-02\n---\n# Dia {i}\n\nA Inês ligou outra vez, "
+                                           f"está feliz com o trabalho novo. O Luxemburgo é caro mas bonito, diz "
+                                           f"ela. A Inês manda beijos à mãe. No Luxemburgo já faz frio. A Inês "
+                                           f"comprou um casaco. O Luxemburgo tem comboios a horas. A Inês quer um "
+                                           f"gato. Do Luxemburgo vêm postais.\n"
+               for i in range(1, 5)}
+    decision = ("---\ndate: 2025-11-20\n---\n# Luxemburgo — sim\n\nDecidido na madrugada de 19 para 20.\n\n"
+                "## Razões\n1. **Salário.** 2.600 € brutos na adega, contra os meus 1.250 líquidos.\n"
+                "2. **A Inês não vai sozinha.**\n3. **Aqui não saio da cepa torta.**\n")
+    for index, retriever in bm25_over(chatter | {"decisoes/luxemburgo.md": decision}, tmp_path):
+        got = answer(index, "o que é que me fez mesmo decidir ir para o Luxemburgo com a Inês?", retriever=retriever)
+        assert "2.600 €" in got.text and "cepa torta" in got.text, got.text

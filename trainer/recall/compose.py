@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
 
 from trainer.recall import asks
 from trainer.recall.decisions import (CHANGES, DECIDED, ECHO_CUE, NOT_WHY, REAL_REASON_WORDS, Timeline, cue_revision,
@@ -568,12 +569,16 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     sources = reflection.sources
     by_path = {s.path: s.n for s in sources}
     stories = reflection.timelines
+    qterms = retriever.terms_of(question)
+    weights = retriever.idf(qterms)
+    weights = {t: w for t, w in weights.items() if not is_frame(t)} or weights
+    named = decision_named(sources, stories, weights) if WHY_QUESTION.search(question) else None
+    asked_path = named or (sources[0].path if sources else "")
     if not reflection.pattern and sources:
         # "What did the bank change?" is not about a decision it merely found, nor is "why did I leave
         # Kettle AI?" about the Postgres decision whose note names Kettle; a why answer also tells the
         # story of a decision the asked one links (the one it reverses).
-        top = sources[0].path
-        told = {top, *retriever.neighbours(top)} if WHY_QUESTION.search(question) else {top}
+        told = {asked_path, *retriever.neighbours(asked_path)} if WHY_QUESTION.search(question) else {asked_path}
         stories = [t for t in stories if t.path in told]
     if reflection.pattern and ASKS_HOUR.search(question):
         stories = []  # "when do I make my big calls?" asks the hour, not how my reasons changed
@@ -583,15 +588,12 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     asks_reasons = (bool(DECISION_PATTERN.search(question)) if reflection.pattern
                     else why or not PLAIN_FACT.search(question))
     changes = change_pieces(stories, by_path, reflection.pattern, why) if asks_reasons else []
-    qterms = retriever.terms_of(question)
-    weights = retriever.idf(qterms)
-    weights = {t: w for t, w in weights.items() if not is_frame(t)} or weights
     asked = stories[:1] or [t for t in reflection.timelines if by_path.get(t.path, LATER_RANK + 1) <= LATER_RANK][:1]
     if why and asked and not any(p.n != by_path.get(asked[0].path) for p in changes):
         changes += said_later(index, sources, asked[0], weights, len(changes))
     said = {normal(p.text) for p in changes}
     cands = []
-    for rank, s in enumerate(reflection.sources):
+    for rank, s in enumerate(sorted(reflection.sources, key=lambda s: s.path != asked_path)):
         note = index.get(s.path)
         if note is not None:
             cands += [c for c in note_sentences(note, s.n, rank) if not overlaps(normal(c.text), said)]
@@ -607,7 +609,7 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     reasons = {normal(r.text) for t in reflection.timelines for r in t.reasons}
     titles = {s.n: set(terms(s.title)) for s in sources}
     top = {t.path for t in reflection.timelines[:1]}
-    decision_notes = {s.n for s in sources[:1] if s.path in top}
+    decision_notes = {by_path[named]} if named else {s.n for s in sources[:1] if s.path in top}
     akin = retriever.akin(list(weights)) if reflection.pattern else {}
     decided = {by_path[t.path] for t in reflection.timelines if t.path in by_path} if reflection.pattern else set()
     scored = score_all(cands, question, weights, reasons, reflection.pattern, titles, decision_notes, subject_of,
@@ -631,6 +633,25 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     first = about if about is not None else lead
     pieces = sorted(chosen + changes, key=lambda p: (p.n != first, order(p)))
     return pieces, sources
+
+
+def decision_named(sources: Sequence[Source], stories: Sequence[Timeline], weights: dict[str, float]) -> str | None:
+    """The decision a why question names, when the best note found is not a decision: "o que é que
+    me fez mesmo decidir ir para o Luxemburgo com a Inês?" ranks the 2024 review first (it says
+    Luxemburgo and Inês more often), and "Luxemburgo — sim", fifth, is the decision asked about:
+    the one decision found whose title or file name holds the most of the question's words."""
+    found = {s.path for s in sources}
+    if not sources or any(t.path == sources[0].path for t in stories):
+        return None
+    scored = sorted(((sum(w for t, w in weights.items() if t in named_by(story)), story.path)
+                     for story in stories if story.path in found), reverse=True)
+    if not scored or scored[0][0] <= 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0][1]
+
+
+def named_by(story: Timeline) -> set[str]:
+    return set(terms(f"{story.subject} {PurePosixPath(story.path).stem.replace('-', ' ')}"))
 
 
 ASK_SHARE = 0.4

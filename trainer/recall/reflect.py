@@ -245,6 +245,8 @@ DECISION_COVERAGE = 0.15  # below this the note shares a stray word with the que
 def assemble(question: str, retrieval: Retrieval, store: DecisionStore, pattern: bool,
              system_prompt: str) -> Reflection:
     timelines = decision_timelines(store, retrieval.hits)
+    if not pattern and WHY_QUESTION.search(question):
+        timelines += named_decision(store, retrieval, timelines)
     sources = number_sources(retrieval.hits, timelines)
     by_path = {s.path: s.n for s in sources}
     changes = [entry for t in timelines for entry in change_entries(t, by_path)]
@@ -264,6 +266,25 @@ def decision_timelines(store: DecisionStore, hits: Sequence[Hit], top: int = 3) 
         paths += [p for p in store.revised_by(hits[0].path) if p in {h.path for h in hits}]
     timelines = (store.timeline(p) for p in dict.fromkeys(paths))
     return [t for t in timelines if t is not None]
+
+
+def named_decision(store: DecisionStore, retrieval: Retrieval, found: Sequence[Timeline]) -> list[Timeline]:
+    """Asked why, the decision note among all the hits whose title or file name holds the most of
+    the question's subject words, when no decision ranks among the best: "o que é que me fez mesmo
+    decidir ir para o Luxemburgo com a Inês?" ranks a review first and "Luxemburgo — sim" fifth."""
+    if any(t.path == h.path for t in found for h in retrieval.hits[:1]):
+        return []
+    subject = {t for t in retrieval.terms if not is_frame(t) and t not in DECISION_VERBS}
+    known = {t.path for t in found}
+    scored = []
+    for h in retrieval.hits:
+        story = store.timeline(h.path) if h.path not in known else None
+        if story is not None:
+            scored.append((len(subject & set(terms(f"{story.subject} {PurePosixPath(h.path).stem.replace('-', ' ')}"))), story))
+    scored.sort(key=lambda x: -x[0])
+    if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return []
+    return [scored[0][1]]
 
 
 def number_sources(hits: Sequence[Hit], timelines: Sequence[Timeline]) -> list[Source]:
