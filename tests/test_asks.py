@@ -532,3 +532,13 @@ def test_a_chinese_question_asks_whose_fact_it_is():
     work = "我爸是做什么工作的？"
     assert not answers(expected(work), work, "晚上跟妈妈视频说了换工作的事。", "2025-09-20")
     assert answers(expected(work), work, "老爸退休前在纺织厂上班，做了三十年。", "家里")
+
+
+def test_a_chinese_cost_question_is_about_its_own_clause_not_its_seams():
+    """"那台 Sienta 最後多少錢買的？幾年的車、在哪裡買？" judged the sum by pairs across its seams
+    ("后多", "少钱", "钱买") and by the other clauses ("几年", "哪里"): no sentence held them, so
+    "NT$ 528,000" was no answer and nothing was found."""
+    question = "那台 Altis 最後多少錢買的？幾年的車、在哪裡買？"
+    sentence = "看上的是 板橋 車行 一台 2018 Toyota Altis，開價 NT$ 418,000，殺到 NT$ 399,000。"
+    assert answers(expected(question), question, sentence, "買車")
+    assert not answers(expected(question), question, "保險 + 過戶 實際花了 NT$ 34,600。", "買車")

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from trainer.recall.terms import TOKEN, YEAR, both_scripts, held, is_frame, names, simplified, stem, terms, themes
+from trainer.recall.terms import (TOKEN, YEAR, both_scripts, held, is_frame, names, query_terms, simplified, stem, terms,
+                                  themes)
 
 I = re.IGNORECASE
 MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -213,7 +214,7 @@ COST_FRAME = frozenset(terms(
     "how much many pay pays paid paying paguei pago pagou pagar pagamos pagámos cost costs costed costing custa "
     "custou custar custaram charge charges charged charging cobra cobrou cobram spend spent gastei gasto gastou "
     "gastamos gente month monthly per each week year mês mes semana ano again back originally total all in us "
-    "end up still now new novo nova"))
+    "end up still now new novo nova 买 花 付 买的 花了 付了"))
 """What asks for a cost, not what the cost is of: "how much is the insurance on the Honda?" is about
 the insurance."""
 
@@ -244,7 +245,7 @@ def answers_cost(question: str, sentence: str, title: str, table: bool, paragrap
     if any(y not in around and not date.startswith(y) for y in years):
         return False
     around |= opening
-    subject = [t for t in terms(cost_clause(question)) if t not in given and not is_frame(t) and t not in COST_FRAME]
+    subject = [t for t in query_terms(cost_clause(question)) if t not in given and not is_frame(t) and t not in COST_FRAME]
     return not subject or any(held(t, around) for t in subject)
 
 
@@ -256,7 +257,7 @@ def cost_clause(question: str) -> str:
 
 
 DATES = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b")
-CLAUSES = re.compile(r"\s(?:and|e)\s|[,;，；]", I)
+CLAUSES = re.compile(r"\s(?:and|e)\s|[,;，；？?、]", I)
 
 
 def lead(body: str) -> str:
