@@ -542,3 +542,7 @@ def test_a_chinese_cost_question_is_about_its_own_clause_not_its_seams():
     sentence = "看上的是 板橋 車行 一台 2018 Toyota Altis，開價 NT$ 418,000，殺到 NT$ 399,000。"
     assert answers(expected(question), question, sentence, "買車")
     assert not answers(expected(question), question, "保險 + 過戶 實際花了 NT$ 34,600。", "買車")
+    bonus = "冠宇去年年終領了多少？"  # a bonus is what he earns: his mortgage line is no answer
+    assert expected(bonus).kind == "earnings"
+    assert not answers(expected(bonus), bonus, "安平房貸: 18,500, 冠宇, 剩 7 年", "2025 預算")
+    assert answers(expected(bonus), bonus, "冠宇年終領了 NT$ 120,000，比去年多。", "冠宇")

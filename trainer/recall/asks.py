@@ -60,10 +60,10 @@ ASKS = (
                    r"\bmy (?:\w+ ){0,2}(?:salary|wage|wages|pay)\b|\bquanto (?:é que )?(?:ganho|ganhei|ganhamos|recebo|recebi)\b|"
                    r"\bquanto (?:é que )?(?:o|a) \w+ (?:(?:passou|começou|vai|foi) a )?(?:ganha|recebe|tira|leva|ganhar|receber)\b|"
                    r"\bhow much (?:does|did) \w+ (?:earn|make|take home)\b|\b(?:how much|what) (?:was|am|were|are) (?:I|we) (?:making|earning|on)\b|"
-                   r"\b(?:o )?meu (?:salário|ordenado)\b|工资|月薪|年薪|(?:挣|赚|收入)多少"), I),
+                   r"\b(?:o )?meu (?:salário|ordenado)\b|工资|月薪|年薪|(?:挣|赚|收入)多少|年终|奖金|(?:领|拿)了多少"), I),
         (re.compile(both_scripts(MONEY), I), re.compile(both_scripts(r"\b(?:earn|earns|earned|salary|wage|wages|paid me|pays me|pay me|paid|"
                                           r"get paid|got paid|ganho|ganhei|ganhamos|recebo|recebi|salário|ordenado|"
-                                          r"pagam-me|pagaram-me|ganha|recebe|tira|tiro|take home|takes home)\b|工资|月薪|年薪|收入|到手"), I))),
+                                          r"pagam-me|pagaram-me|ganha|recebe|tira|tiro|take home|takes home)\b|工资|月薪|年薪|收入|到手|年终|奖金"), I))),
     Ask("year",
         re.compile(r"\b(?:em|no) que ano\b|\bwhat year\b|\bwhich year\b|哪年|哪一年", I),
         (re.compile(r"\b(?:19|20)\d\d\b|\blast year\b|\bano passado\b|去年|前年|今年", I),)),
