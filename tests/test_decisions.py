@@ -484,3 +484,24 @@ def test_everyday_portuguese_and_cantonese_ways_of_owning_up_are_cues():
                  "Sendo bem sincero comigo mesmo, foi o carro.", "Eu me convenci q era conta de juros."):
         assert ECHO_CUE.search(said), said
     assert not ECHO_CUE.search("Acho que o bolo ficou bom.")
+
+
+def test_a_take_back_carries_on_into_the_paragraph_that_says_what_it_was(tmp_path):
+    """"每一条都是真的，但都不是决定性的。" is half a take-back; the next paragraph of the same section,
+    "说到底，是…", says what decided it, and the story tells both."""
+    from reflect_support import decision_story
+
+    notes = {
+        "decisions/选科.md": "---\ndate: 2025-06-19\n---\n# 定科：眼科 vs 急诊\n\n决定报眼科。\n\n## 理由\n"
+                             "1. 作息规律一点\n2. 名额多，留下来把握大\n",
+        "reviews/年终.md": "---\ndate: 2026-01-04\n---\n# 年终复盘\n\n## 定科（眼科）\n"
+                           "当时在 [[选科]] 里列的理由：作息、名额。每一条都是真的，但都不是决定性的。\n\n"
+                           "说到底，是那次抢救没救回来的张阿姨。那之后我一进抢救室手就抖。\n",
+    }
+    index = indexed(written_vault(tmp_path / "vault", notes), tmp_path)
+    try:
+        story = decision_story(index, "decisions/选科.md")
+    finally:
+        index.close()
+    later = [e for e in story.changes if e.path == "reviews/年终.md"]
+    assert later and "张阿姨" in later[0].text, [e.text for e in story.events]

@@ -22,7 +22,7 @@ rules, not a model: it runs on every scan and its output can be shown and checke
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from trainer.vault import derived
@@ -444,6 +444,31 @@ def cue_revision(later: Note, heading: str, para: str) -> list[Revision]:
     return [Revision(later.path, later.date, heading, clean(para), relation, None, cue)]
 
 
+def carried_on(revision: Revision, later: Note | None) -> Revision:
+    """A take-back whose next paragraph, in the same section, goes on to say what it was:
+    "当时列的理由：作息、名额、何主任、收入。每一条都是真的，但都不是决定性的。" and then "说到底，是…
+    那个 STEMI 的王大爷。…选麻醉，是选了一个我能控制的地方。" The revision told the first alone."""
+    if later is None or revision.relation not in ("retracted", "revised") or REAL_REASON.search(revision.cue):
+        return revision
+    for section in split_sections(later.body):
+        if section.heading != revision.heading:
+            continue
+        paras = [clean(para) for para in section.paragraphs]
+        cue = re.sub(r"\s+", "", revision.cue)  # sentences were joined with a space, Chinese ones were not
+        at = next((i for i, para in enumerate(paras) if cue and cue in re.sub(r"\s+", "", para)), None)
+        if at is None or at + 1 >= len(paras):
+            return revision
+        after = sentences(paras[at + 1])
+        if after and (ECHO_CUE.match(after[0]) or REAL_REASON.match(after[0])):
+            said = " ".join(after[:CARRIED_SENTENCES])
+            return replace(revision, cue=f"{revision.cue} {said}", text=f"{revision.text} {said}")
+        return revision
+    return revision
+
+
+CARRIED_SENTENCES = 3
+
+
 def named_revisions(decision: Decision, later: Note, groups: list[list[str]], elsewhere=None) -> list[Revision]:
     """What a later note that names the decision ("The Azores.", "bought the Gaivota") without
     linking it admits about its reasons: people write "the Azores" more often than a link. A
@@ -564,7 +589,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 22  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 23  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
@@ -668,6 +693,8 @@ class DecisionStore:
                               [(decision_id, r.n, r.text, r.key, int(r.against)) for r in reasons])
 
     def _revisions(self, decision_id: int, revisions, other_note: bool) -> None:
+        if other_note:
+            revisions = [carried_on(v, self.index.get(v.path)) for v in revisions]
         self.conn.executemany(
             "INSERT INTO decision_revisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(decision_id, v.path, v.date, v.heading, v.text, v.relation, v.reason, v.cue, int(other_note))
