@@ -529,3 +529,14 @@ def test_a_why_question_naming_the_decision_as_its_file_does_finds_it(tmp_path):
     for index, retriever in bm25_over(notes, tmp_path):
         got = answer(index, "Why did I leave the startup?", retriever=retriever)
         assert not got.nothing_found and "only ML person" in got.text, got.text
+
+
+def test_what_was_it_for_is_a_why_question_and_back_then_no_subject(tmp_path):
+    """"买秦PLUS那会儿到底是为了啥？" said nothing found ("会儿" of 那会儿 was a word the note must
+    hold), then, once found, quoted the car's model and not why: "为了啥" asks why."""
+    notes = {"decisions/买车.md": "---\ndate: 2025-03-14\n---\n# 买车\n\n## 选的\n比亚迪 秦PLUS，2025款。插混。\n\n"
+                                  "## 为什么买\n- 下夜班早上打车难，一个月打车 800 多\n- 周末要去黄冈看她爸妈，大巴来回五个小时\n",
+             "journal/2025-05-01.md": "---\ndate: 2025-05-01\n---\n# 五一\n\n等了一会儿才到，路上堵。\n"}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "买秦PLUS那会儿到底是为了啥？", retriever=retriever)
+        assert not got.nothing_found and "打车难" in got.text and "黄冈" in got.text, got.text

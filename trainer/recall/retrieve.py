@@ -576,7 +576,7 @@ WHY_QUESTION = re.compile(
     r"\bo que (?:tava|estava|esteve|está|tá) (?:realmente |mesmo |de verdade )?por trás\b|"
     r"\bo que pesou (?:mesmo|de verdade|realmente)\b|\bou houve outra coisa\b|"
     r"为什么|为何|为啥|点解|为咩|原因|怎么想的|咋个想的|咋考虑|咋就|真(?:的)?(?:就|只)?是(?:为了|因为)|真是这么回事|真的是[^？?]*吗|"
-    r"说是为了[^？?]*(?:真的|是真的|到底)|到底是为了什么|到底是什么推了我|老实说是这样吗"),
+    r"说是为了[^？?]*(?:真的|是真的|到底)|到底是为了什么|到底是什么推了我|老实说是这样吗|为了(?:啥|什么|甚么)|图(?:啥|什么)"),
     re.IGNORECASE)
 """A question that asks for my reasons, as people ask it: "why", "remind me why", "what was really
 behind…", "was the roof honestly the reason…", "pq", "o que me fez", "为啥", "真的是为了…吗"."""

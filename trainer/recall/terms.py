@@ -125,7 +125,7 @@ achei achamos pensámos pensamos quisemos fizemos passei passámos passamos pass
 acontece acontecem aconteceu sentir sinto sente senti faz fez fazem fizeram fizemos
 costumo costuma costumam costumava sempre
 """.split()) | {"决定", "选择", "觉得", "认为", "原因", "理由", "一般", "通常", "总是", "经常", "每次", "老是",
-                  "当初", "当时", "真的", "到底", "后来", "时候", "发生", "最后", "来着"}
+                  "当初", "当时", "真的", "到底", "后来", "时候", "发生", "最后", "来着", "会儿", "主要", "老实", "说实"}
 """Words that frame a question ("why did I decide…") rather than name its subject: they still
 rank notes, but a note need not contain them to count as relevant."""
 
