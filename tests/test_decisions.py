@@ -505,3 +505,24 @@ def test_a_take_back_carries_on_into_the_paragraph_that_says_what_it_was(tmp_pat
         index.close()
     later = [e for e in story.changes if e.path == "reviews/年终.md"]
     assert later and "张阿姨" in later[0].text, [e.text for e in story.events]
+
+
+def test_a_chinese_note_takes_back_a_decision_in_its_words_without_naming_it(tmp_path):
+    """A later paragraph that shares a decision's rare words and takes it back ("说白了") is a later
+    word on it; in English it must also share a name or a number, but Chinese writes no capitals:
+    "盘下巷口那家豆花店" and "王阿伯" are its names."""
+    from reflect_support import decision_story
+
+    notes = {
+        "decisions/盘店.md": "---\ndate: 2024-05-01\n---\n# 决定盘下巷口的豆花店\n\n决定：盘下巷口那家豆花店，转让费 12 万。\n\n"
+                            "## 理由\n- 王阿伯要退休，老客人多\n- 豆花店早上六点开到中午，下午可以陪小孩\n",
+        "journal/2025-02-01.md": "---\ndate: 2025-02-01\n---\n# 二月\n\n说白了，盘下巷口那家豆花店不是为了陪小孩。"
+                                 "王阿伯退休那天我就想，我不想再回公司上班了。\n",
+        "journal/2024-08-01.md": "---\ndate: 2024-08-01\n---\n# 八月\n\n今天下雨，生意普通。\n",
+    }
+    index = indexed(written_vault(tmp_path / "vault", notes), tmp_path)
+    try:
+        story = decision_story(index, "decisions/盘店.md")
+    finally:
+        index.close()
+    assert [e.path for e in story.changes] == ["journal/2025-02-01.md"], [(e.path, e.text) for e in story.events]

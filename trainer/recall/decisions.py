@@ -29,7 +29,7 @@ from trainer.vault import derived
 from trainer.db import transaction
 from trainer.vault.note import Note
 from trainer.vault.parse import first_date, prose
-from trainer.recall.terms import both_scripts, fold, is_frame, names, terms
+from trainer.recall.terms import both_scripts, fold, is_cjk, is_frame, names, terms, text_language
 
 # --- patterns -----------------------------------------------------------------------------------
 
@@ -515,12 +515,20 @@ def echoed_revisions(decision: Decision, later: Note, rare: set[str], rivals: li
         for para in section.paragraphs:
             have = set(terms(para))
             shared = echo_weight(rare & have)
-            if (shared < ECHO_TERMS or not rare & have & set(names(para))
+            if (shared < ECHO_TERMS or not rare & have & named_in(para, have)
                     or any(echo_weight(other & have) >= shared for other in rivals)):
                 continue
             if found := cue_revision(later, section.heading, para):
                 return found
     return []
+
+
+def named_in(para: str, have: set[str]) -> set[str]:
+    """The names of a paragraph: capitalised words and numbers; in Chinese, which writes no
+    capitals, every word ("当初留停写「侍亲」" names the leave by 侍亲, a word of its note)."""
+    if text_language(para) == "zh":
+        return {t for t in have if is_cjk(t)} | set(names(para))
+    return set(names(para))
 
 
 def echo_weight(shared: set[str]) -> float:
@@ -589,7 +597,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 23  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 24  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
