@@ -313,6 +313,16 @@ def test_a_sum_in_the_notes_opening_paragraph_is_of_what_it_opens_with():
                        "O Rui quer 900€ pela bancada nova.", note=OVEN.split("---")[2])
 
 
+def vault_of(tmp_path, notes: dict[str, str]) -> Index:
+    root = tmp_path / "vault"
+    for path, text in notes.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    index = Index.open(tmp_path / "brain.db")
+    scan_vault(root, index, scrub=IndexScrub())
+    return index
+
+
 def test_a_scrubbed_phone_number_is_answered_by_where_it_was_and_nothing_else(tmp_path):
     """The index holds "Mobile: <PHONE>" (the number never reaches brain.db). Asked for it, the
     answer is that line, cited, with the number read back from the note in the vault: not
@@ -322,12 +332,8 @@ def test_a_scrubbed_phone_number_is_answered_by_where_it_was_and_nothing_else(tm
                                 "- Teaches accordion on Saturdays.\n",
              "journal/2025-03-14.md": "# 2025-03-14\n\nPhysio again on the 28th. Shona says hi.\n",
              "journal/2026-01-11.md": "# 2026-01-11\n\nHogmanay at the Trades Hall again. Shona played.\n"}
+    index = vault_of(tmp_path, notes)
     root = tmp_path / "vault"
-    for path, text in notes.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text, encoding="utf-8")
-    index = Index.open(tmp_path / "brain.db")
-    scan_vault(root, index, scrub=IndexScrub())
     try:
         got = answer(index, "what's Shona's mobile number again?")
         (root / "people/shona.md").unlink()  # gone since the scan: the answer can only say it was there
@@ -450,16 +456,6 @@ def test_a_fifo_swapped_in_for_a_note_does_not_hang_the_answer(tmp_path):
     (tmp_path / "people").mkdir()
     os.mkfifo(tmp_path / "people/shona.md")
     assert read_note(str(tmp_path), "people/shona.md") in (None, "")
-
-
-def vault_of(tmp_path, notes: dict[str, str]) -> Index:
-    root = tmp_path / "vault"
-    for path, text in notes.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text, encoding="utf-8")
-    index = Index.open(tmp_path / "brain.db")
-    scan_vault(root, index, scrub=IndexScrub())
-    return index
 
 
 def test_a_chinese_contact_card_answers_whose_it_is_and_no_one_else(tmp_path):
