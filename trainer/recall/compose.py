@@ -17,12 +17,11 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import PurePosixPath
 
 from trainer.recall import asks
 from trainer.recall.decisions import (CHANGES, DECIDED, ECHO_CUE, NOT_WHY, REAL_REASON_WORDS, Timeline, cue_revision,
                                       is_decision_note, split_sections)
-from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question
+from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question, named_by
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, WHY_QUESTION, expand, plain
 from trainer.vault.parse import first_date, prose
 from trainer.recall.terms import (PATTERN_WORDS, STOPWORDS, both_scripts, held, is_frame, query_terms, simplified,
@@ -648,10 +647,6 @@ def decision_named(sources: Sequence[Source], stories: Sequence[Timeline], weigh
     if not scored or scored[0][0] <= 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
     return scored[0][1]
-
-
-def named_by(story: Timeline) -> set[str]:
-    return set(terms(f"{story.subject} {PurePosixPath(story.path).stem.replace('-', ' ')}"))
 
 
 ASK_SHARE = 0.4

@@ -269,22 +269,25 @@ def decision_timelines(store: DecisionStore, hits: Sequence[Hit], top: int = 3) 
 
 
 def named_decision(store: DecisionStore, retrieval: Retrieval, found: Sequence[Timeline]) -> list[Timeline]:
-    """Asked why, the decision note among all the hits whose title or file name holds the most of
-    the question's subject words, when no decision ranks among the best: "o que é que me fez mesmo
-    decidir ir para o Luxemburgo com a Inês?" ranks a review first and "Luxemburgo — sim" fifth."""
+    """Asked why, when the best hit is not a decision, the decision note among all the hits whose
+    title or file name holds the most of the question's subject words: "o que é que me fez mesmo
+    decidir ir para o Luxemburgo com a Inês?" ranks a review first and "Luxemburgo — sim" fifth
+    (only the first three hits' stories are told otherwise)."""
     if any(t.path == h.path for t in found for h in retrieval.hits[:1]):
         return []
     subject = {t for t in retrieval.terms if not is_frame(t) and t not in DECISION_VERBS}
     known = {t.path for t in found}
-    scored = []
-    for h in retrieval.hits:
-        story = store.timeline(h.path) if h.path not in known else None
-        if story is not None:
-            scored.append((len(subject & set(terms(f"{story.subject} {PurePosixPath(h.path).stem.replace('-', ' ')}"))), story))
-    scored.sort(key=lambda x: -x[0])
+    stories = (store.timeline(h.path) for h in retrieval.hits if h.path not in known)
+    scored = sorted(((len(subject & named_by(story)), story) for story in stories if story is not None),
+                    key=lambda x: -x[0])
     if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return []
     return [scored[0][1]]
+
+
+def named_by(story: Timeline) -> set[str]:
+    """The words a decision goes by: its subject (title) and its file name."""
+    return set(terms(f"{story.subject} {PurePosixPath(story.path).stem.replace('-', ' ')}"))
 
 
 def number_sources(hits: Sequence[Hit], timelines: Sequence[Timeline]) -> list[Source]:
