@@ -328,3 +328,21 @@ Decided on 2024-06-03: accept the offer from Quayside and leave Ferrol Labs afte
         got = answer(index, "Why did I leave Ferrol Labs for Quayside?", retriever=retriever)
         assert "nobody reviewed my work" in got.text.lower() and "30%" in got.text, got.text
         assert "More money than Quayside" not in got.text, got.text
+
+
+
+def test_a_question_with_a_subject_of_its_own_is_not_searched_with_the_last_one(tmp_path):
+    """In the TUI, "Why did I leave the startup?" after "what's Rohan's number again?" said nothing
+    found: one subject word ("startup") was taken for a follow-up's, and the two questions were
+    searched as one. A follow-up leans on the last question in words ("and", "it", "that")."""
+    from reflect_support import bm25_over
+
+    notes = {"decisions/2024-06-leaving-the-startup.md": "---\ndate: 2024-06-03\n---\n# Leaving Kettle AI\n\n"
+                                                         "Decided to leave Kettle AI. Nobody reviewed my code.\n",
+             "people/rohan.md": "# Rohan\n\nSponsor contact for the meetup. Wants the slot in March.\n"}
+    for index, retriever in bm25_over(notes, tmp_path):
+        history = [Message("user", "when does Rohan want the slot?"), Message("assistant", "…")]
+        got = answer(index, "Why did I leave the startup?", retriever=retriever, history=history)
+        assert "Nobody reviewed my code" in got.text, got.text
+        followed = answer(index, "and what does he sponsor?", retriever=retriever, history=history)
+        assert "meetup" in followed.text, followed.text

@@ -211,7 +211,15 @@ def search_text(question: str, history: Sequence[Message]) -> str:
     previous = [m.content for m in history if m.role == "user" and m.content.strip() != question.strip()]
     if len(subject) >= 2 or not previous or any(not t.isdigit() for t in names(question)):
         return question
+    if subject and not FOLLOWS_ON.search(question):
+        return question  # "Why did I leave the startup?" after "what's Rohan's number?" is its own question
     return f"{previous[-1]} {question}"
+
+
+FOLLOWS_ON = re.compile(both_scripts(r"^\W*(?:and|but|so|or|also|what about|how about|e|mas|então|ou)\b|"
+                                     r"\b(?:it|that|this|these|those|he|she|him|her|they|them|isso|ele|ela|eles|elas)\b|"
+                                     r"^\W*(?:还有|那|那么|而且)|[他她它]"), re.IGNORECASE)
+"""What a question says to lean on the one before: "and the real reason?", "how much was it?"."""
 
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
