@@ -1,12 +1,13 @@
-"""A phone number, an e-mail or a messaging ID the user asks their own notes for, read from the note at answer time.
+"""A phone number, an e-mail or a messaging ID the user asks their notes for, read at answer time.
 
 The index keeps private values out of brain.db (trainer.data.scrub): the line "WhatsApp: +1 (416)
 555-0187" is stored as "WhatsApp: <PHONE>". Asked "what's Bruno's WhatsApp number?", the user wants
-the number, not "[phone scrubbed]": so when an answer in my own words is shown, each phone or
-e-mail placeholder in it is read back from the note in the vault (read, never written), matched by
-the words before it on the same line. Only these kinds (a WeChat or Telegram ID too:
-"微信：mia_zh_en"): they are what one asks a notebook for; keys, passwords, cards and official IDs
-stay scrubbed. The value is shown, not kept: the chat history saves answers scrubbed again (tui.history), and a model never sees it (the prose style is left alone).
+the number, not "[phone scrubbed]": so when an answer in my own words is shown, each such
+placeholder in it is read back from the note in the vault (read, never written), matched by the
+words before it on the same line. Only these kinds (a WeChat or Telegram ID too: "微信：mia_zh_en"):
+they are what one asks a notebook for; keys, passwords, cards and official IDs stay scrubbed. The
+value is shown, not kept: the chat history saves answers scrubbed again (tui.history), and a model
+never sees it (the prose style is left alone).
 """
 
 from __future__ import annotations
