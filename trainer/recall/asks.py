@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from trainer.recall.terms import (TOKEN, YEAR, both_scripts, held, is_frame, names, query_terms, simplified, stem, terms,
-                                  themes)
+from trainer.recall.terms import (CJK, TOKEN, YEAR, both_scripts, held, is_frame, names, query_terms, simplified, stem,
+                                  terms, themes)
 
 I = re.IGNORECASE
 MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -145,7 +145,7 @@ def answers_count(question: str, sentence: str) -> bool:
     """"How many guitars has Albano built?": a number beside the guitars ("12 guitarras", "guitars: 12"),
     not any number in his note. A sentence in Chinese ("左手肘缝了六针") is not judged: its count is a
     character inside a word."""
-    if CJK_CHAR.search(sentence):
+    if CJK.search(sentence):
         return True
     match = COUNT_ASK.search(question)
     noun = stem(next(g for g in match.groups() if g))
@@ -155,7 +155,6 @@ def answers_count(question: str, sentence: str) -> bool:
     return any(0 < a - n <= COUNT_BEFORE or 0 < n - a <= COUNT_AFTER for a in at for n in numbers)
 
 
-CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 COUNT_BEFORE, COUNT_AFTER = 3, 2  # "12 nylon guitars", "guitars built: 12"
 
 
