@@ -542,3 +542,36 @@ def test_a_chinese_cost_question_is_about_its_own_clause_not_its_seams():
     assert expected(bonus).kind == "earnings"
     assert not answers(expected(bonus), bonus, "安平房貸: 18,500, 冠宇, 剩 7 年", "2025 預算")
     assert answers(expected(bonus), bonus, "冠宇年終領了 NT$ 120,000，比去年多。", "冠宇")
+
+
+def test_which_one_in_chinese_needs_the_kind_of_thing_asked_for():
+    """"飛 Brisbane 的機票訂的是哪家航空？" over notes about the move, none naming an airline, was
+    answered with the visa steps: the airline is what a sentence must speak of."""
+    airline = "飛 Brisbane 的機票訂的是哪家航空？"
+    assert expected(airline).kind == "which"
+    assert not answers(expected(airline), airline, "目標 2026 年飛 Brisbane，簽證下來就訂機票。", "澳洲")
+    assert answers(expected(airline), airline, "飛 Brisbane 的機票訂了長榮航空，4 月 2 號。", "澳洲")
+    movers = "搬回杭州那次找的是哪家搬家公司？"
+    assert not answers(expected(movers), movers, "把 decisions/搬回杭州 那张表又填了一遍。", "2025-09-18")
+    assert answers(expected(movers), movers, "找的蚂蚁搬家，报价 1,200。", "2025-09-18")
+
+
+def test_more_plain_asks_a_surgeon_a_quote_a_phone_and_rent():
+    surgeon = "quem foi o cirurgião que me operou o joelho?"
+    assert expected(surgeon).kind == "name"
+    assert not answers(expected(surgeon), surgeon, "Decisão: operar na Clínica de São Lázaro, dia 20 de março.", "Joelho")
+    assert answers(expected(surgeon), surgeon, "O cirurgião, o Dr. Paulo Reis, disse seis semanas.", "Joelho")
+    assert expected("what did I end up quoting the Pryces for their EV charger?").kind == "cost"
+    assert expected("老周电话多少来着").kind == "phone"
+    rent = "我在布里斯本租的公寓一週房租多少？"
+    assert expected(rent).kind == "cost"
+    assert not one_thing("Sendling 那套房子暖租多少？多大来着")  # the size is half the answer
+
+
+def test_a_rows_count_of_days_is_no_sum():
+    """"一班的夜班津貼是多少錢？" was answered with a shift-swap row, "連上 6 天": days, not money."""
+    question = "以前上大夜，一班的夜班津貼是多少錢？"
+    row = "2025-01-28: 阿哲、小玟、佳穎, 我幫他們, 春節，連上 6 天"
+    table = "換班都記在這裡，大夜的夜班津貼照算。"
+    assert not answers(expected(question), question, row, "換班紀錄", table, table=True)
+    assert answers(expected(question), question, "2024-05: 夜班津貼, 650", "換班紀錄", table, table=True)

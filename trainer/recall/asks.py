@@ -68,13 +68,13 @@ ASKS = (
         re.compile(r"\b(?:em|no) que ano\b|\bwhat year\b|\bwhich year\b|哪年|哪一年", I),
         (re.compile(r"\b(?:19|20)\d\d\b|\blast year\b|\bano passado\b|去年|前年|今年", I),)),
     Ask("phone",
-        re.compile(both_scripts(r"\b(?:phone|mobile|cell) number\b|\bnúmero de (?:telefone|telemóvel)\b|电话号码|手机号|"
+        re.compile(both_scripts(r"\b(?:phone|mobile|cell) number\b|\bnúmero de (?:telefone|telemóvel)\b|电话号码|手机号|(?:电话|手机|号码)(?:是)?多少|"
                                 r"\b[A-Z]\w+['’]s number\b|\b(?:sel|foon)nommer\b"), I),
         (re.compile(r"(?<![\d-])\+?\d(?:[ ().-]{0,2}\d){8,}|<PHONE>|<REDACTED>", I),)),  # nine digits or more: not a date
     Ask("cost",
         re.compile(both_scripts(r"\bhow much\b[^?]*\b(?:charge|charges|charged|charging|cost|costs|costing|pay|pays|paid|paying|"
-                   r"spend|spent|sell|sells|sold|selling|go for|went for)\b|\bhow much (?:is|was|are|were) (?:the|my|our) \w+|\bhow much did (?:I|we) (?:\w+ )?(?:get|got) for\b|\bwhat did (?:I|we) (?:\w+ )?(?:pay|spend)\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|pagou|pagar|gastei|"
-                   r"gasto)\b|多少钱|花了多少"), I),
+                   r"spend|spent|sell|sells|sold|selling|go for|went for)\b|\bhow much (?:is|was|are|were) (?:the|my|our) \w+|\bhow much did (?:I|we) (?:\w+ )?(?:get|got) for\b|\bwhat did (?:I|we) (?:\w+ ){0,2}(?:pay|spend|quote|quoting|charge|charging)\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|pagou|pagar|gastei|"
+                   r"gasto)\b|多少钱|花了多少|(?:租|租金|费|价|价格)(?:是|要)?多少"), I),
         (re.compile(both_scripts(MONEY), I),)),
     Ask("placing",
         re.compile(both_scripts(r"\bwhat (?:position|place)\b|\bwhich place\b|\bwhere did (?:I|we) (?:finish|place|come)\b|"
@@ -116,6 +116,7 @@ ASKS_BY_KIND = {a.kind: a for a in ASKS}
 NAME_ASK = re.compile(r"\bwhat(?:'s| is| was) the name of (?:the |my |our |his |her |their )?(?:(?:\w+ ){0,2}\w+['’]s )?(\w+)|"
                       r"\bwhat(?:'s| is| was| are) (?:\w+['’]s |my |the |our )(\w+) called\b|"
                       r"\bwho (?:is|was|were) (?:my|our) (\w+)\b|"
+                      r"\bwho (?:is|was) the (\w+) (?:that|who)\b|\bquem (?:foi|é|era) (?:o|a) (\w+) que\b|"
                       r"\bcomo (?:é que )?se chama(?:m|va)? (?:o|a|os|as) (\w+)|\bqual (?:é |era |foi )?o nome d[oa] (\w+)|"
                       r"\bwhich (?:(?-i:[A-Z])\w+ )?(?!(?:day|week|month|year|time|hour|one|ones|of|way|part|side)\b)(\w+)|"
                       r"\bem que (?!(?:dia|mês|mes|ano|hora|altura|semana|data|momento|medida|sentido)\b)(\w+)|"
@@ -132,7 +133,23 @@ def expected(question: str) -> Ask | None:
         return Ask("name", NAME_ASK, ())
     if found is None and COUNT_ASK.search(question) and one_thing(question):  # "where did I fall and how many stitches?"
         return Ask("count", COUNT_ASK, ())
+    if found is None and WHICH_ZH.search(question) and one_thing(question):
+        return Ask("which", WHICH_ZH, ())
     return found
+
+
+WHICH_ZH = re.compile(both_scripts(r"哪一?\s*[家个间所位款种辆条台部]\s*([\u4e00-\u9fff]{2,4})"))
+""""住的哪家酒店？", "找的是哪家搬家公司？": the kind of thing whose name is asked (up to 的, 了 …)."""
+AFTER_NOUN = re.compile(r"[的了是在做住去呢吗嗎啊吧呀]")
+
+
+def answers_which(question: str, sentence: str) -> bool:
+    """"飛 Brisbane 的機票訂的是哪家航空？": a sentence that speaks of the airline (two characters of
+    航空, or of 搬家公司: 搬家, 公司), not any sentence about the flight. A Chinese name has no capital
+    to find, so the thing asked for is the most a sentence can be held to."""
+    noun = AFTER_NOUN.split(simplified(WHICH_ZH.search(question).group(1)))[0]
+    text = simplified(sentence)
+    return any(noun[i:i + 2] in text for i in range(max(len(noun) - 1, 1)))
 
 
 COUNT_ASK = re.compile(r"\bhow many (\w+)|\bquant[oa]s (\w+)", I)
@@ -158,14 +175,14 @@ def answers_count(question: str, sentence: str) -> bool:
 COUNT_BEFORE, COUNT_AFTER = 3, 2  # "12 nylon guitars", "guitars built: 12"
 
 
-WHICH = 6
+WHICH = 8
 """NAME_ASK's groups from here ask "which clinic", "em que banco": alone, a name beside the clinic
 answers; in "how many miles were on it, and from which dealer?" the dealer's name stands alone
 ("Lynnwood Subaru, $21,500 sticker") and the sentence is half of the answer."""
 
 
 INTERROGATIVE = re.compile(both_scripts(r"\b(?:who|whom|whose|what|when|where|which|how|quem|quando|onde|qual|quais|quanto|quanta|"
-                           r"quantos|quantas|como|qto|qta|qtos|qtas|qnto)\b|谁|什么|哪|多少|几|好多|怎么"), I)
+                           r"quantos|quantas|como|qto|qta|qtos|qtas|qnto)\b|谁|什么|哪|多少|几|好多|怎么|多大|多久|多长|多远"), I)
 
 
 def one_thing(question: str) -> bool:
@@ -213,7 +230,7 @@ COST_FRAME = frozenset(terms(
     "how much many pay pays paid paying paguei pago pagou pagar pagamos pagámos cost costs costed costing custa "
     "custou custar custaram charge charges charged charging cobra cobrou cobram spend spent gastei gasto gastou "
     "gastamos gente month monthly per each week year mês mes semana ano again back originally total all in us "
-    "end up still now new novo nova 买 花 付 买的 花了 付了"))
+    "end up still now new novo nova 买 花 付 买的 花了 付了 租 月租 房租 租金"))
 """What asks for a cost, not what the cost is of: "how much is the insurance on the Honda?" is about
 the insurance."""
 
@@ -229,8 +246,8 @@ def answers_cost(question: str, sentence: str, title: str, table: bool, paragrap
     accountant since February"): the Honda's price is not its insurance, and a note that says
     "Insurance: still waiting on the quote" further down does not make it so. A year the question
     gives ("back in 2013") must be there too, or be the note's."""
-    if not (re.search(MONEY, sentence, I) or (table and re.search(r"\d", DATES.sub("", sentence)))):
-        return False  # "2024-11-25: + new lifelines, Lindiwe, —" is a row without a sum
+    if not (re.search(MONEY, sentence, I) or (table and re.search(r"\d", COUNTED.sub("", DATES.sub("", sentence))))):
+        return False  # "2024-11-25: + new lifelines, Lindiwe, —" is a row without a sum, "連上 6 天" too
     given = names(question)
     wanted = {t for t in given if not t.isdigit()} - CALENDAR
     near = set(terms(sentence)) | set(terms(title))
@@ -256,6 +273,9 @@ def cost_clause(question: str) -> str:
 
 
 DATES = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b")
+COUNTED = re.compile(both_scripts(r"\d+\s*(?:天|日|次|个|人|晚|小时|分钟|周|km|kg|days?|nights?|hours?|hrs?|mins?|"
+                                 r"minutes|times|dias|horas|vezes|noites)(?!\w)"), I)
+"""A number of days, times or people in a table row: no sum."""
 CLAUSES = re.compile(r"\s(?:and|e)\s|[,;，；？?、]", I)
 
 
@@ -275,8 +295,8 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
     14th of 80."), or it sits in their note ("Anos: 9 de novembro" in "Beatriz")."""
     if ask.kind == "cost":
         return answers_cost(question, sentence, title, table, paragraph, note, date)
-    if ask.kind in ("name", "count"):
-        if not (answers_name if ask.kind == "name" else answers_count)(question, sentence):
+    if ask.kind in ("name", "count", "which"):
+        if not {"name": answers_name, "count": answers_count, "which": answers_which}[ask.kind](question, sentence):
             return False
     elif not all(shape.search(sentence) for shape in ask.shapes):
         return False
