@@ -490,8 +490,10 @@ ECHO_CUE = re.compile(
     r"being (?:honest|straight|real)(?: with myself)?|what (?:actually |really )?(?:decided|tipped|swung|clinched) it|"
     r"na verdade|sinceramente|a verdade|confesso|admito|assumo|olhando para trás|pensando bem|tretas?|mentira|"
     r"desculpa|enganei-me|disse a mim mesm[oa]|escrevi que|pus que|foi pel[oa]|no fundo|o que pesou|pesou mesmo|"
-    r"a sério|foi mais|admiti|admitiu|admitimos|(?:ser|sendo) (?:bem |muito )?(?:honest|sincer)[ao]|me convenci|convenci-me)(?!\w)|"
-    r"说白了|回头看|其实|老实说|老实讲|讲真|坦白|说实话|真正|借口|骗自己|嘴上说|现在想来|后来想想|说到底|归根结底"),
+    r"a sério|foi mais|admiti|admitiu|admitimos|(?:ser|sendo|for|fosse) (?:bem |muito )?(?:honest|sincer|franc)[ao]|"
+    r"falando (?:\w+ )?claro|me convenci|convenci-me|let'?s be (?:honest|real)|if I'?m being (?:honest|straight))(?!\w)|"
+    r"说白了|说穿了|讲白了|回头看|其实|老实说|老实讲|讲真|坦白|说实话|说句实话|扪心自问|真正|借口|骗自己|嘴上说|现在想来|"
+    r"后来想想|说到底|归根结底"),
     re.IGNORECASE)
 """How a later note takes back or qualifies what an earlier one said, in everyday words: "Tretas.
 Foi pela mãe.", "说白了就是不想…", "honestly it was more about …"."""
