@@ -133,6 +133,14 @@ def test_a_pattern_answer_uses_its_room_for_more_of_the_lesson_note_when_other_n
 
 
 
+def test_again_before_a_comma_asks_to_be_reminded():
+    """"what was the credit union loan again, how much and what rate?" was answered as a pattern
+    ("What comes back across these notes: …") and lost the loan's sum and rate."""
+    from trainer.recall.reflect import is_pattern_question
+    assert not is_pattern_question("what was the credit union loan again, how much and what rate?")
+    assert is_pattern_question("why do I keep lending money again and again?")
+
+
 def test_an_again_about_someone_else_is_not_a_recurrence_of_mine():
     from trainer.recall.compose import about_me
     assert about_me("I said yes again, on the spot.")

@@ -528,3 +528,26 @@ def test_a_chinese_note_takes_back_a_decision_in_its_words_without_naming_it(tmp
     finally:
         index.close()
     assert [e.path for e in story.changes] == ["journal/2025-02-01.md"], [(e.path, e.text) for e in story.events]
+
+
+def test_the_take_back_after_the_link_is_told_not_the_link(tmp_path):
+    """"I wrote in [[track-saw]] all the sensible reasons … They hold up." then "Let's be real
+    though: I bought it because Col and Jonno both run Festools …": the story told the first
+    paragraph, which takes nothing back, and cut the second."""
+    from reflect_support import decision_story
+
+    notes = {
+        "decisions/track-saw.md": "---\ndate: 2025-05-10\n---\n# Track saw\n\nDecided: the Festool.\n\n## Why\n"
+                                  "- dust extraction\n- accuracy for the cabinetry\n- resale\n",
+        "reviews/2026-02.md": "---\ndate: 2026-02-15\n---\n# February\n\n## The track saw\n"
+                              "Used it every day. I wrote in [[track-saw]] all the sensible reasons. They hold up.\n\n"
+                              "Let's be real though: I bought it because Col runs one and I felt like the wrong one "
+                              "in the shed. It was about the same green box.\n",
+    }
+    index = indexed(written_vault(tmp_path / "vault", notes), tmp_path)
+    try:
+        story = decision_story(index, "decisions/track-saw.md")
+    finally:
+        index.close()
+    [later] = [e for e in story.changes if e.path == "reviews/2026-02.md"]
+    assert later.text.startswith("Let's be real though: I bought it because Col"), later.text

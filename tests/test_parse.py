@@ -88,9 +88,19 @@ def test_broken_frontmatter_is_reported_and_the_note_kept(block, detail):
     if detail or parsed.problems:
         assert reasons(parsed) == ["broken frontmatter"]
         assert detail in parsed.problems[0].detail
-        assert parsed.note.frontmatter == {}
+        assert parsed.note.frontmatter == ({"a": 1} if block.startswith("a: 1") else {})  # a line that reads alone
     assert parsed.note.title == "Kept"
     assert "body text" in parsed.note.body
+
+
+def test_broken_frontmatter_keeps_the_date_line_that_reads_alone():
+    """"tags: [tools, money" left open cost a decision its date, and with it every later note that
+    took its reasons back: the lines that read alone are kept, and the problem still reported."""
+    parsed = parse("---\ndate: 2025-05-10\ntitle: Track saw\ntags: [tools, money, purchase\n---\n# Track saw\n\nNeed one.\n")
+    assert reasons(parsed) == ["broken frontmatter"] and "kept the lines that read alone" in parsed.problems[0].detail
+    assert parsed.note.date == "2025-05-10" and parsed.note.frontmatter == {"date": "2025-05-10", "title": "Track saw"}
+    unclosed = parse("---\ndate: 2024-03-02\ntags: [x\n\nThe real text.\n")
+    assert unclosed.note.date == "2024-03-02" and "The real text." in unclosed.note.body
 
 
 def test_unclosed_frontmatter_keeps_all_the_text():

@@ -423,6 +423,9 @@ def admitted(later: Note, sections: list[Section], refers, named: bool = False, 
                 return [Revision(later.path, later.date, heading, clean(para), "retracted", None, cue)]
     heading, para = paras[first]
     if taken_back and not named:
+        for h, p in paras[first + 1:first + 2]:  # the take-back after the link, from its cue ("I wrote in
+            if RETRACTED.search(p) and h == heading and (found := cue_revision(later, h, p)):  # [[track-saw]] …" / "Let's be real though: …")
+                return [replace(found[0], relation="retracted")]
         return [Revision(later.path, later.date, heading, clean(para), "retracted", None, clean(para))]
     for heading, para in paras:  # "Dropped it in October ([[drop-sunday-market]]). … What actually decided it was …"
         if refers(para) and not (elsewhere is not None and elsewhere(para)):

@@ -146,7 +146,7 @@ def is_pattern_question(question: str) -> bool:
     return bool(PATTERN.search(question)) or bool(ACROSS.search(question) and not ONE_THING.search(question))
 
 
-REMIND_AGAIN = re.compile(r"\s+again(?=\W*$|\s*[?!.])", re.IGNORECASE)
+REMIND_AGAIN = re.compile(r"\s+again(?=\W*$|\s*[?!.,;])", re.IGNORECASE)
 
 
 def reflect(index: Index, question: str, retriever: Retriever | None = None, k: int | None = None,

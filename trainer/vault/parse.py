@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
+import itertools
 import posixpath
 import re
 import time
@@ -178,8 +179,10 @@ def split_frontmatter(text: str) -> tuple[dict, str, Problem | None]:
         return {}, text, None
     closing = CLOSE_FENCE.search(text, opening.end())
     if not closing:
-        detail = "opened with '---' but never closed; the whole note is read as text"
-        return {}, text[opening.end():], Problem("broken frontmatter", detail)
+        lines = list(itertools.takewhile(KEY_LINE.match, text[opening.end():].split("\n")))
+        meta = salvage(lines)
+        detail = "opened with '---' but never closed; the whole note is read as text" + kept(meta)
+        return meta, text[opening.end():], Problem("broken frontmatter", detail)
     block = text[opening.end():closing.start()]
     if len(block) > FRONTMATTER_MAX_CHARS:
         detail = f"the block is {len(block):,} characters, over the {FRONTMATTER_MAX_CHARS:,} limit; not read"
@@ -205,7 +208,8 @@ def load_frontmatter(block: str) -> tuple[dict, Problem | None]:
     try:
         data = yaml.safe_load(block)
     except yaml.YAMLError as exc:
-        return {}, Problem("broken frontmatter", _yaml_error(exc))
+        meta = salvage(block.split("\n"))
+        return meta, Problem("broken frontmatter", _yaml_error(exc) + kept(meta))
     except (ValueError, TypeError, RecursionError) as exc:  # e.g. "date: 2025-02-30"
         return {}, Problem("broken frontmatter", f"bad value: {exc}")
     if data is None:
@@ -216,6 +220,31 @@ def load_frontmatter(block: str) -> tuple[dict, Problem | None]:
         return _plain(data, [FRONTMATTER_NODES], 0), None
     except (ValueError, RecursionError):
         return {}, Problem("broken frontmatter", "too large or self-referencing")
+
+
+KEY_LINE = re.compile(r"[A-Za-z_][\w-]*[ \t]*:(?:[ \t]+\S.*)?$")
+
+
+def salvage(lines: list[str]) -> dict:
+    """The top-level `key: value` lines of a block YAML refused, each read alone: an unclosed
+    "tags: [tools, money" should not cost the note its "date: 2025-05-10" (a decision without a
+    date has no later note to revise it). A line that does not read alone is left out."""
+    meta: dict = {}
+    for line in lines:
+        if not KEY_LINE.match(line):
+            continue
+        try:
+            data = yaml.safe_load(line)
+        except (yaml.YAMLError, ValueError, TypeError):
+            continue
+        if isinstance(data, dict):
+            meta.update({str(k): _plain(v, [FRONTMATTER_NODES], 0) for k, v in data.items()
+                         if v is not None and not isinstance(v, (dict, list))})
+    return meta
+
+
+def kept(meta: dict) -> str:
+    return f"; kept the lines that read alone ({', '.join(meta)})" if meta else ""
 
 
 def _yaml_error(exc: yaml.YAMLError) -> str:
