@@ -23,8 +23,8 @@ import yaml
 
 from trainer.vault.note import Heading, Link, Note
 
-PARSER_VERSION = 4  # 2: dates inside links no longer date the note; 3: CommonMark code spans, frontmatter cap;
-# 4: a date in the folder path (daily/2025/03/04.md) dates the note
+PARSER_VERSION = 5  # 2: dates inside links no longer date the note; 3: CommonMark code spans, frontmatter cap;
+# 4: a date in the folder path (daily/2025/03/04.md) dates the note; 5: broken frontmatter keeps its readable lines
 """Bump when parsing changes: the next scan then re-parses notes whose bytes did not change."""
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt")
