@@ -551,3 +551,28 @@ def test_the_take_back_after_the_link_is_told_not_the_link(tmp_path):
         index.close()
     [later] = [e for e in story.changes if e.path == "reviews/2026-02.md"]
     assert later.text.startswith("Let's be real though: I bought it because Col"), later.text
+
+
+def test_a_note_closed_by_a_line_of_links_is_about_them_above_it(tmp_path):
+    """The journal says "Se eu for honesta comigo: larguei porque travei em Farmacologia Clínica
+    II …" and links the decision only in its last line, "[[largar-pos]] [[thiago]]": that line
+    says what the note is about, so the take-back above it is a later word on the decision. A
+    line of links under another heading is not about this section."""
+    from reflect_support import decision_story
+
+    notes = {
+        "decisoes/largar-pos.md": "---\ndate: 2025-06-22\n---\n# Largar a pós\n\nDecidi largar a pós.\n\n"
+                                  "## Porquê\n- Falta de tempo\n- R$ 890 por mês\n",
+        "journal/2025-11-28.md": "---\ndate: 2025-11-28\n---\nEncontrei a Profa. Sandra no mercado.\n\n"
+                                 "Se eu for honesta comigo: larguei porque travei em Farmacologia Clínica II. "
+                                 "Tempo e dinheiro eram verdade, mas não eram o motivo.\n\n[[largar-pos]] [[thiago]]\n",
+        "journal/2025-12-30.md": "---\ndate: 2025-12-30\n---\n# Fim de ano\n\n## Carro\nSe eu for honesta comigo: "
+                                 "foi pela cor.\n\n## Estudos\n[[largar-pos]]\n",
+    }
+    index = indexed(written_vault(tmp_path / "vault", notes), tmp_path)
+    try:
+        story = decision_story(index, "decisoes/largar-pos.md")
+    finally:
+        index.close()
+    assert [(e.path, "Farmacologia" in e.text) for e in story.changes] == [("journal/2025-11-28.md", True)], \
+        [(e.path, e.text) for e in story.events]

@@ -431,7 +431,17 @@ def admitted(later: Note, sections: list[Section], refers, named: bool = False, 
         if refers(para) and not (elsewhere is not None and elsewhere(para)):
             if found := cue_revision(later, heading, para):
                 return found
+    if not named and footer(paras[first][1]):  # "[[2025-06-largar-pos]] [[thiago]]" closing the note: all of it
+        for heading, para in paras[:first]:   # of its section refers: "Se eu for honesta comigo: larguei porque …"
+            if (heading == paras[first][0] and not (elsewhere is not None and elsewhere(para))
+                    and (found := cue_revision(later, heading, para))):
+                return found
     return []
+
+
+def footer(para: str) -> bool:
+    """A paragraph of links alone ("[[a]] [[b]]", "Related: [[a]]"): what the whole note is about."""
+    return not re.sub(r"^\W*(?:related|see(?: also)?|links?|ver|veja)\b\W*|\W", "", WIKILINK.sub("", para), flags=re.I)
 
 
 def cue_revision(later: Note, heading: str, para: str) -> list[Revision]:
@@ -602,7 +612,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 25  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 26  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
