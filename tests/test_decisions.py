@@ -483,7 +483,7 @@ def test_everyday_portuguese_and_cantonese_ways_of_owning_up_are_cues():
                  "Tenho de ser honesta com isto.", "老实讲，系怕跟唔上。", "讲真，唔系因为自由。",
                  "Sendo bem sincero comigo mesmo, foi o carro.", "Eu me convenci q era conta de juros.",
                  "Se eu for honesta comigo: larguei porque travei.", "Mas falando português claro: não vendi.",
-                 "說穿了 it's guilt money.", "Let's be real, it was the photos."):
+                 "說穿了 it's guilt money.", "Let's be real, it was the photos.", "Mas olhando pra trás, eu comprei a loja."):
         assert ECHO_CUE.search(said), said
     assert not ECHO_CUE.search("Acho que o bolo ficou bom.")
 
@@ -575,4 +575,28 @@ def test_a_note_closed_by_a_line_of_links_is_about_them_above_it(tmp_path):
     finally:
         index.close()
     assert [(e.path, "Farmacologia" in e.text) for e in story.changes] == [("journal/2025-11-28.md", True)], \
+        [(e.path, e.text) for e in story.events]
+
+
+def test_a_section_that_names_the_decision_above_a_closing_link_takes_it_back(tmp_path):
+    """A year's review links the decision only at its end, under "Pra 2025"; the section "São Braz,
+    oito meses depois" says "olhando pra trás, eu comprei a São Braz pelo Thiago": a paragraph that
+    names the decision is about it, though it names another one's "Braz" too."""
+    from reflect_support import decision_story
+
+    notes = {
+        "decisoes/compra-sao-braz.md": "---\ndate: 2024-04-02\n---\n# Comprar a Drogaria São Braz (com o Thiago)\n\n"
+                                       "Decidido: vamos comprar.\n\n## Porquê\n- Ponto bom\n- Faturamento real\n",
+        "dinheiro/reforma-sao-braz.md": "---\ndate: 2024-06-01\n---\n# Reforma da Drogaria São Braz 2024\n\nDecidimos reformar.\n",
+        "revisoes/2024.md": "---\ndate: 2024-12-29\n---\n# Revisão 2024\n\n## São Braz, oito meses depois\n"
+                            "O ponto é bom, ok. Mas olhando pra trás, eu comprei a São Braz pelo Thiago. "
+                            "Ele estava sem chão desde a demissão da Volvo.\n\n## Pra 2025\n- dormir\n\n"
+                            "[[compra-sao-braz]]\n",
+    }
+    index = indexed(written_vault(tmp_path / "vault", notes), tmp_path)
+    try:
+        story = decision_story(index, "decisoes/compra-sao-braz.md")
+    finally:
+        index.close()
+    assert [(e.path, "pelo Thiago" in e.text) for e in story.changes] == [("revisoes/2024.md", True)], \
         [(e.path, e.text) for e in story.events]

@@ -377,7 +377,9 @@ def cross_revisions(decision: Decision, later: Note, elsewhere=None) -> list[Rev
                 out.append(Revision(later.path, later.date, section.heading, clean(para), "reversed"))
     if out or is_decision_note(later):  # a later decision that links this one tells its own story
         return out
-    return admitted(later, sections, lambda para: _links_to(para, decision.path), elsewhere=elsewhere)
+    names_it = set(title_names(decision.subject))
+    return admitted(later, sections, lambda para: _links_to(para, decision.path), elsewhere=elsewhere,
+                    about=lambda para: bool(names_it & set(terms(para))))
 
 
 REAL_REASON_WORDS = (r"\b(the real reason|the truth is|the honest reason|a verdadeira razão|a razão verdadeira|"
@@ -390,7 +392,8 @@ REAL_REASON = re.compile(both_scripts(REAL_REASON_WORDS + "|其实"), re.IGNOREC
 inside one note it is only "actually" ("这个决定其实是2月5日做的")."""
 
 
-def admitted(later: Note, sections: list[Section], refers, named: bool = False, elsewhere=None) -> list[Revision]:
+def admitted(later: Note, sections: list[Section], refers, named: bool = False, elsewhere=None,
+             about=None) -> list[Revision]:
     """A later note that speaks of the decision (`refers`: links it, or, `named`, names it), says
     the stated reason was not it ("I wrote that the house was the reason. It wasn't") and gives
     the real one: a retraction of the decision as a whole, told by the sentences that name the
@@ -432,10 +435,10 @@ def admitted(later: Note, sections: list[Section], refers, named: bool = False, 
             if found := cue_revision(later, heading, para):
                 return found
     if not named and footer(paras[first][1]):  # "[[2025-06-largar-pos]] [[thiago]]" closing the note: all of it
-        for heading, para in paras[:first]:   # of its section refers: "Se eu for honesta comigo: larguei porque …"
-            if (heading == paras[first][0] and not (elsewhere is not None and elsewhere(para))
-                    and (found := cue_revision(later, heading, para))):
-                return found
+        for heading, para in paras[:first]:   # of its section refers: "Se eu for honesta comigo: larguei porque …",
+            mine = heading == paras[first][0] and not (elsewhere is not None and elsewhere(para))
+            if (mine or (about is not None and about(para))) and (found := cue_revision(later, heading, para)):
+                return found                  # and so does a paragraph of the note that names the decision
     return []
 
 
@@ -501,7 +504,7 @@ ECHO_CUE = re.compile(
     r"I told (?:everyone|people|myself)|I wrote (?:that|it was)|I said it was|what I wrote|kidding myself|rubbish|nonsense|"
     r"an? excuse|the excuse|(?:it|that) was really|was really about|was more about|admit|confess|pretend(?:ed|ing)?|"
     r"being (?:honest|straight|real)(?: with myself)?|what (?:actually |really )?(?:decided|tipped|swung|clinched) it|"
-    r"na verdade|sinceramente|a verdade|confesso|admito|assumo|olhando para trás|pensando bem|tretas?|mentira|"
+    r"na verdade|sinceramente|a verdade|confesso|admito|assumo|olhando (?:pra|para) trás|pensando bem|tretas?|mentira|"
     r"desculpa|enganei-me|disse a mim mesm[oa]|escrevi que|pus que|foi pel[oa]|no fundo|o que pesou|pesou mesmo|"
     r"a sério|foi mais|admiti|admitiu|admitimos|(?:ser|sendo|for|fosse) (?:bem |muito )?(?:honest|sincer|franc)[ao]|"
     r"falando (?:\w+ )?claro|me convenci|convenci-me|let'?s be (?:honest|real)|if I'?m being (?:honest|straight))(?!\w)|"
@@ -612,7 +615,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 26  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 27  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
