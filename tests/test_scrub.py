@@ -18,6 +18,12 @@ FOUND = [
     ("李伟的电话是+86 138 0013 8000，有事找他。", "phone", "138 0013 8000"),
     ("新号码13800138000，别告诉别人。", "phone", "13800138000"),
     ("Indian mobile 9822045671 in the sheet.", "phone", "9822045671"),
+    ("- Cel: (81) 98812-4470 (o número antigo ela não usa mais)", "phone", "98812-4470"),  # Brazil, no +55
+    ("Tlm Zé Mário: 912 345 678", "phone", "912 345 678"),  # Portugal
+    ("手機：0912-345-678", "phone", "0912-345-678"),  # Taiwan
+    ("- Mobile: 0491 570 156", "phone", "0491 570 156"),  # Australia
+    ("Cell: 082 555 0147", "phone", "082 555 0147"),  # South Africa
+    ("Phone: 086 555 0193 (the landline)", "phone", "086 555 0193"),  # Ireland
     ("身份证号11010519491231002X已经登记。", "cn_id", "11010519491231002X"),
     ("ID 310115198511204566 on the form.", "cn_id", "310115198511204566"),
     ("Paid with 4111 1111 1111 1111 at the shop.", "card", "4111 1111 1111 1111"),
@@ -79,6 +85,7 @@ ORDINARY = [
     "The secret: consistency. My tokens: patience and sleep. Password managers are good.",
     "这个月我用自己做的闪卡机器人复习，比 Anki 方便多了。HSK 三级考试在十二月，我认识差不多六百个词。",
     "I chose the tunnel. We rode 112 km on 2 June, 19 riders, average 24.5 km/h.",
+    "Abgabe: 30.01.2026, Dekanat. Capital em dívida: ~168.000 €, R$ 130.000 das economias, pressão 164/100.",
 ]
 
 

@@ -25,6 +25,10 @@ import phonenumbers
 
 from trainer.data import scrub_detectors as more
 
+PHONE_REGIONS = ("CN", "TW", "HK", "SG", "IN", "US", "CA", "GB", "IE", "AU", "NZ", "ZA", "BR", "PT", "ES", "FR", "DE")
+"""Where a number written without "+country" may be from: the languages brain reads (English,
+Portuguese, Chinese) and their neighbours. With "CN", "IN", "US" alone, "Cel: (81) 98812-4470",
+"Tlm: 912 345 678" and "手機：0912-345-678" reached the index as written."""
 KINDS = ("email", "phone", "cn_id", "card", "ip", "secret", "url_credentials", "iban", "ssn", "passport",
          "address", "dob", "im_id", "seed_phrase")
 DENY = "deny"  # the user's own list: always on, whatever `enabled_kinds` says
@@ -39,7 +43,7 @@ class ScrubConfig:
     allow: tuple = ()  # never scrubbed, e.g. the user's own public e-mail or site
     deny: tuple = ()  # always scrubbed (case-insensitive literals), e.g. a friend's name
     enabled_kinds: frozenset[str] = frozenset(KINDS)
-    phone_regions: tuple[str, ...] = ("CN", "IN", "US")  # numbers written without "+country"
+    phone_regions: tuple[str, ...] = PHONE_REGIONS  # numbers written without "+country"
     entropy_threshold: float = 3.5  # bits per character, gitleaks' generic-key threshold
     pseudonyms: bool = True  # chat senders become stable pseudonyms (trainer/data/chats/pseudonyms.py)
     names: tuple[tuple[str, str], ...] = ()  # the user's own pseudonym for a person: (name, pseudonym)
@@ -79,7 +83,7 @@ class IndexScrub:
         return hashlib.sha256(settings.encode()).hexdigest()[:16]
 
 
-SCRUB_VERSION = 1  # bump when a detector changes what it finds: indexes are scrubbed again
+SCRUB_VERSION = 2  # bump when a detector changes what it finds: indexes are scrubbed again
 
 
 @dataclass
@@ -251,12 +255,21 @@ def _phones(text: str, config: ScrubConfig) -> Found:
 
 def _plausible_phone(match: phonenumbers.PhoneNumberMatch) -> bool:
     """A bare run of digits (no "+", no separators, no trunk "0") is a phone number only if it
-    is a mobile number: "1725184800" is a Unix time, not a landline in Chandigarh."""
+    is a mobile number: "1725184800" is a Unix time, not a landline in Chandigarh. Without a "+",
+    a date ("30.01.2026"), a sum ("168.000", "R$ 130.000") or a reading ("164/100") is none,
+    whichever country's plan it fits."""
     raw = match.raw_string
-    if raw.startswith(("+", "0")) or not raw.isdigit():
+    if raw.startswith("+"):
+        return True
+    if NOT_A_PHONE.fullmatch(raw) or sum(c.isdigit() for c in raw) < 8:
+        return False
+    if raw.startswith("0") or not raw.isdigit():
         return True
     mobile = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
     return phonenumbers.number_type(match.number) in mobile
+
+
+NOT_A_PHONE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,3}(?:\.\d{3})+(?:,\d+)?|.*/.*")
 
 
 def _keyword_values(text: str, config: ScrubConfig) -> Found:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from trainer.data.scrub import IndexScrub, ScrubConfig
+from trainer.data.scrub import PHONE_REGIONS, IndexScrub, ScrubConfig
 
 
 @dataclass
@@ -22,7 +22,7 @@ class ScrubSettings:
     Write "re:PATTERN" for a regular expression."""
     allow: list[str] = field(default_factory=list)
     """Never scrubbed: your own public e-mail address or site ("re:PATTERN" for a regex)."""
-    phone_regions: list[str] = field(default_factory=lambda: ["CN", "IN", "US"])
+    phone_regions: list[str] = field(default_factory=lambda: list(PHONE_REGIONS))
     """Countries (ISO codes) whose phone numbers may be written without "+country"."""
     pseudonyms: bool = True
     """Chat senders and chat names become stable pseudonyms ("Person-3f9a2c") in imports and
@@ -99,7 +99,7 @@ def index_scrub(vault: Path) -> IndexScrub:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         settings = ScrubSettings(deny=list(data.get("deny", [])), allow=list(data.get("allow", [])),
-                                 phone_regions=list(data.get("phone_regions", ["CN", "IN", "US"])))
+                                 phone_regions=list(data.get("phone_regions", PHONE_REGIONS)))
         if settings.problems():
             raise ValueError("; ".join(settings.problems()))
     except FileNotFoundError:
