@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from backends.base import GenOpts, Message
-from trainer.recall import asks, compose, private
+from trainer.recall import asks, compose, hours, private
 from trainer.recall.compose import Piece
 from trainer.recall.reflect import (K, PATTERN_K, REMIND_AGAIN, Reflection, Source, StreamFn, is_pattern_question, reflect,
                                     reflect_opts)
@@ -68,7 +68,7 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
         lang = compose.language(question)
         query = search_text(question, history)
         reflection = with_decision_stories(index, reflect_for(index, query, retriever), query)
-        reflection = with_evidence(index, retriever, reflection, query)
+        reflection = with_timed_acts(index, with_evidence(index, retriever, reflection, query), query)
         if reflection.nothing_found or not asked_fact_present(index, question, reflection):
             return emit(GroundedAnswer(compose.nothing_found(lang), [], True, style=style, language=lang), on_text)
         budget = LONG_WORDS if long else WORDS
@@ -144,7 +144,7 @@ def with_decision_stories(index: Index, reflection: Reflection, question: str) -
         if t is None or t.path in known or len(sources) >= PATTERN_SOURCES:
             continue
         e = (t.changes or t.events)[0]
-        for path in (e.path, t.path) if compose.ASKS_HOUR.search(question) else (e.path,):
+        for path in (e.path, t.path) if hours.ASKS_HOUR.search(question) else (e.path,):
             # "when do I make my big calls?": the hour is in the decision's own note ("sent it at 00:40")
             if path not in paths:
                 note = index.get(path)
@@ -153,6 +153,20 @@ def with_decision_stories(index: Index, reflection: Reflection, question: str) -
                 paths.add(path)
         added.append(t)
     return replace(reflection, sources=sources, timelines=reflection.timelines + added)
+
+
+def with_timed_acts(index: Index, reflection: Reflection, question: str) -> Reflection:
+    """"What time of day do my big calls get made?" gets the notes that hold an hour I settled
+    something at ("Signed the offer at 1.47am"), which share no word with it (`hours`)."""
+    if not reflection.pattern or not hours.ASKS_HOUR.search(question):
+        return reflection
+    sources = list(reflection.sources)
+    paths = {s.path for s in sources}
+    for note in hours.timed_notes(index):  # beyond the decisions already there: they are the evidence
+        if note.path not in paths:
+            sources.append(Source(len(sources) + 1, note.path, note.title, note.date, "", "hour"))
+            paths.add(note.path)
+    return replace(reflection, sources=sources)
 
 
 SUBJECT_WEIGHT = 2.0  # a note holding the pattern's subject outranks one holding lesson words alone

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from trainer.recall import asks
+from trainer.recall.hours import ACTED, ASKS_HOUR, CLOCK
 from trainer.recall.decisions import (CHANGES, DECIDED, ECHO_CUE, NOT_WHY, REAL_REASON_WORDS, Timeline, cue_revision,
                                       is_decision_note, split_sections)
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question, named_by
@@ -304,17 +305,8 @@ NUMBER_WORDS = re.compile(both_scripts(r"\d|\b(one|two|three|four|five|six|seven
 RANK_PRIOR = (0.3, 0.18, 0.1, 0.06)
 MONEY = re.compile(r"[€$£¥₹]\s?\d|\d[\d.,]*\s?(?:€|%|percent|por cento|euros?|dollars?|reais)|\d\s?[kK]\b")
 MONEY_SHARE = 0.4
-ASKS_HOUR = re.compile(both_scripts(r"^\s*when (?:do|did|does|should) (?:I|my)\b|\bwhat time\b|\btime of (?:the )?day\b|\bat what hour\b|"
-                       r"\ba que horas?\b|\bque horas\b|\bem que (?:momento|hora|altura)\b|"
-                       r"^\s*quando (?:é que )?(?:eu )?(?:costumo|tendo|acabo)\b|什么时候|几点"), re.IGNORECASE)
-"""A pattern question that asks when in the day (or at what moment) I do a thing."""
-CLOCK = re.compile(both_scripts(r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[:h]\d\d\b|\b\d{1,2}\s?h\b|"
-                   r"\b(?:midnight|meia-noite|madrugada|noon|meio-dia|in the small hours)\b|"
-                   r"\b(?:one|two|three|four|five|uma|duas|três|quatro|cinco) (?:in the morning|da manhã|da madrugada)\b|"
-                   r"\b\d{1,2} (?:in the morning|at night|da manhã|da madrugada|da noite)\b|"
-                   r"凌晨|半夜|深夜|夜里|\d{1,2}\s?点|[一二两三四五六七八九十]{1,3}点(?:多|半|钟|一刻)?"), re.IGNORECASE)
-"""A time of day as people write it: "12:50am", "00:40", "às 2h", "à uma da manhã", "midnight", "凌晨"."""
 HOUR_SHARE = 0.4
+ACT_SHARE = 0.2
 LEAD_IN = 0.6  # 0.2: two dev answers ended a sentence with ": [n]" ("List, so I stop pretending it's a one-off:")
 ASIDE_SHARE = 0.15  # 0.1: same figures; 0.25: why sum -0.10
 ASKS_WHO = re.compile(r"\bwho(?:'s|’s)? (?!is\b|was\b|are\b)\w+|\bquem (?:é que )?(?!é\b|era\b|são\b)\w+", re.IGNORECASE)
@@ -395,6 +387,8 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             timed = hour and timed_by_me(c, decided)
             near = rel > 0 or (subject_of or {}).get(c.n, 0.0) >= 0.5 or bool(echoes & set(terms(c.text))) or timed
             s += pattern_score(c, near, bool(weights), c.n in lessons) + (HOUR_SHARE if timed else 0.0)
+            if timed and ACTED.search(c.text):
+                s += ACT_SHARE  # "Replied to Thabo at 00:40" settles something; "the scans are at 8am" does not
         if REASON_CUE.search(c.text):
             s += 0.2 if why else 0.05
         if why and WHY_HEADING.search(c.heading):
@@ -475,14 +469,6 @@ def timed_by_me(c: Candidate, decided: set[int]) -> bool:
     Sunday at 6 a.m")."""
     return (bool(CLOCK.search(c.text)) and (not decided or c.n in decided or bool(ACTED.search(c.text)))
             and not SOMEONE_ELSE.match(c.text) and not LESSON_HEADING.search(c.heading))
-
-
-ACTED = re.compile(both_scripts(r"\b(?:decided|applied|submitted|hit submit|signed|accepted|said yes|agreed|booked|ordered|"
-                                r"emailed|texted|messaged|resigned|handed in|pulled the trigger|put in an offer|"
-                                r"decidi|candidatei-me|assinei|aceitei|encomendei|reservei|mandei|enviei|disse que sim)\b|"
-                                r"决定|拍板|下单|报名|提交|签了|答应"), re.IGNORECASE)
-"""An act that settles a decision, in a journal as much as a decision note: "Hit submit at 1:15am",
-"Texted Liam at 11:40pm: ok I'll do it", "12:50am now. Just emailed Bec to say I'm not coming"."""
 
 
 SOMEONE_ELSE = re.compile(both_scripts(r"^\W*(she|he|they|ela|ele|eles|elas|他|她|他们)\b"), re.IGNORECASE)
@@ -915,9 +901,14 @@ def first_person(text: str, lang: str) -> str:
     return text
 
 
+ABBREVIATED = re.compile(r"(?:\b[ap]\.m|\betc|\be\.g|\bi\.e|\bvs|\bapprox)\.$", re.IGNORECASE)
+
+
 def cite(text: str, n: int) -> str:
     """The marker goes before the sentence's closing stop: "… a month [1]."."""
     text = text.rstrip()
+    if ABBREVIATED.search(text):  # "at 12:40 a.m." keeps its dot: "12:40 a.m [1]." is no hour
+        return f"{text} [{n}]"
     m = re.search(r"([.!?。！？…]+[\"”’)]*)$", text)
     if m:
         return f"{text[:m.start()]} [{n}]{m.group(1)}" if not CJK.search(text[-2:]) else \
@@ -1000,8 +991,8 @@ def recurring_line(pieces: list[Piece], lang: str) -> str:
     surface: dict[str, Counter] = {}
     for p in pieces:
         for w in words(p.text):
-            if CJK.match(w) or w.lower() in STOPWORDS or len(w) < 4 or w.isdigit():
-                continue
+            if CJK.match(w) or w.lower() in STOPWORDS or len(w) < 4 or any(ch.isdigit() for ch in w):
+                continue  # "47am" is half of "1.47am", not a word that recurs
             key = stem(w)
             if key in CUE_TERMS or key in BLAND or is_frame(key) or NUMBER_WORDS.fullmatch(w):
                 continue  # "again", "never", "started", "five": how a pattern is told, not what it is

@@ -1,0 +1,48 @@
+""""What time of day do my big decisions get made?" is answered by the hours I settled things at,
+in notes that share no word with the question (`trainer.recall.hours`)."""
+
+from __future__ import annotations
+
+from reflect_support import bm25_over
+
+from trainer.recall.answer import answer
+from trainer.recall.compose import cite, recurring_line, Piece
+from trainer.recall.hours import timed_notes
+
+FILLER = {f"journal/2024-0{m}-0{d}.md": f"---\ndate: 2024-0{m}-0{d}\n---\n# Day\n\nBig decisions about the garden "
+                                          f"and the time of day the light is best for it, {m}{d}.\n"
+          for m in range(1, 8) for d in range(1, 3)}
+"""Fourteen notes that share the question's words ("big decisions", "time of day") and hold no hour."""
+NOTES = {
+    **FILLER,
+    "journal/2025-02-11.md": "---\ndate: 2025-02-11\n---\n# Tuesday\n\nCouldn't sleep. Half past midnight last night "
+                             "I WhatsApped Dewald: \"Ma and I will do it.\" No going back.\n",
+    "work/hme.md": "---\ndate: 2025-03-02\n---\n# HME review\n\nReplied to Thabo at 00:40 — \"OK, I'm in, two days a "
+                   "week.\" Had been going back and forth all evening.\n",
+    "journal/2024-09-06.md": "---\ndate: 2024-09-06\n---\n# Clinic\n\nThe monitoring scans are at 8am on weekdays.\n",
+}
+
+
+def test_the_notes_that_hold_an_hour_i_acted_at(tmp_path):
+    for index, _ in bm25_over(NOTES, tmp_path):
+        found = {n.path for n in timed_notes(index)}
+    assert found == {"journal/2025-02-11.md", "work/hme.md"}  # not the scans at 8am: nothing I settled
+
+
+def test_an_hour_question_quotes_the_hours_from_notes_it_shares_no_word_with(tmp_path):
+    for index, retriever in bm25_over(NOTES, tmp_path):
+        got = answer(index, "what time of day do my big decisions actually get made?", retriever=retriever)
+    assert not got.nothing_found
+    assert "Half past midnight" in got.text and "00:40" in got.text, got.text
+
+
+def test_an_abbreviation_keeps_its_dot_beside_the_citation():
+    assert cite("Did the withdrawal request online at 12:40 a.m.", 3) == "Did the withdrawal request online at 12:40 a.m. [3]"
+    assert cite("Sold it in May.", 2) == "Sold it in May [2]."
+
+
+def test_half_an_hour_is_no_word_that_recurs():
+    pieces = [Piece("I signed the offer at 1.47am.", 1, "2025-05-02", 0), Piece("I signed at 1.47am again.", 2,
+                                                                                    "2025-05-03", 0)]
+    line = recurring_line(pieces, "en")
+    assert "47am" not in line and "signed" in line, line

@@ -1,0 +1,54 @@
+"""When in the day I act: "what time of day do my big calls get made?" asks for hours.
+
+Such a question shares no word with its evidence: "Signed the offer on DocuSign at 1.47am",
+"PayNow'd 15 Jan (technically 12.15am)", "texted Sheila 'I'm in' at 11:48 pm" sit in journals and
+decision notes about other things, and the search finds notes about "calls" and "time" instead.
+The evidence has a plain shape, though: an hour beside an act that settles something (or an hour
+in a decision's own note). This module owns that shape and finds the notes that hold it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trainer.recall.decisions import is_decision_note
+from trainer.recall.terms import both_scripts
+from trainer.vault.index import Index
+from trainer.vault.note import Note
+
+ASKS_HOUR = re.compile(both_scripts(r"^\s*when (?:do|did|does|should) (?:I|my)\b|\bwhat time\b|\btime of (?:the )?day\b|\bat what hour\b|"
+                       r"\ba que horas?\b|\bque horas\b|\bem que (?:momento|hora|altura)\b|"
+                       r"^\s*quando (?:é que )?(?:eu )?(?:costumo|tendo|acabo)\b|什么时候|几点"), re.IGNORECASE)
+"""A pattern question that asks when in the day (or at what moment) I do a thing."""
+CLOCK = re.compile(both_scripts(r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[:h]\d\d\b|\b\d{1,2}\s?h\b|"
+                   r"\b(?:midnight|meia-noite|madrugada|noon|meio-dia|in the small hours)\b|"
+                   r"\b(?:one|two|three|four|five|uma|duas|três|quatro|cinco) (?:in the morning|da manhã|da madrugada)\b|"
+                   r"\b\d{1,2} (?:in the morning|at night|da manhã|da madrugada|da noite)\b|"
+                   r"凌晨|半夜|深夜|夜里|\d{1,2}\s?点|[一二两三四五六七八九十]{1,3}点(?:多|半|钟|一刻)?"), re.IGNORECASE)
+"""A time of day as people write it: "12:50am", "00:40", "às 2h", "à uma da manhã", "midnight", "凌晨"."""
+ACTED = re.compile(both_scripts(r"\b(?:decided|applied|submitted|hit submit|hit send|signed|accepted|said yes|agreed|booked|ordered|"
+                                r"emailed|texted|messaged|whatsapp(?:ed|'d)|replied|sent|paid|transferred|committed|"
+                                r"put (?:down )?(?:a |the )?deposit|resigned|handed in|pulled the trigger|put in an offer|"
+                                r"decidi|candidatei-me|assinei|aceitei|encomendei|reservei|mandei|enviei|respondi|paguei|"
+                                r"transferi|fechei|fechamos|bati o martelo|disse que sim)\b|决定|拍板|下单|报名|提交|签了|答应|回复|付了|转了|定金"), re.IGNORECASE)
+"""An act that settles a decision, in a journal as much as a decision note: "Hit submit at 1:15am",
+"Texted Liam at 11:40pm: ok I'll do it", "12:50am now. Just emailed Bec to say I'm not coming"."""
+SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|\n+")
+TIMED_NOTES = 12  # as many as a pattern answer looks at (answer.PATTERN_SOURCES)
+
+
+def timed(note: Note) -> bool:
+    """The note holds an hour at which I settled something: beside an act, or in a decision's note."""
+    if not CLOCK.search(note.body):
+        return False
+    decision = is_decision_note(note)
+    parts = SENTENCE.split(note.body)  # "1:20 am." alone, after the sentence that says what I did
+    return any(CLOCK.search(s) and (decision or ACTED.search(s) or (i and ACTED.search(parts[i - 1])))
+               for i, s in enumerate(parts))
+
+
+def timed_notes(index: Index, limit: int = TIMED_NOTES) -> list[Note]:
+    """The notes that hold an hour I acted at, the latest first: the evidence for "when do I make
+    my big calls?", whatever words the question used."""
+    found = [note for note in index.notes() if timed(note)]
+    return sorted(found, key=lambda n: n.date or "", reverse=True)[:limit]
