@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from trainer.recall import asks
+from trainer.recall import asks, budgets
 from trainer.recall.hours import ACTED, ASKS_HOUR, CLOCK
 from trainer.recall.decisions import (CHANGES, DECIDED, ECHO_CUE, NOT_WHY, REAL_REASON_WORDS, Timeline, cue_revision,
                                       is_decision_note, split_sections)
@@ -307,6 +307,7 @@ MONEY = re.compile(r"[€$£¥₹]\s?\d|\d[\d.,]*\s?(?:€|%|percent|por cento|e
 MONEY_SHARE = 0.4
 HOUR_SHARE = 0.4
 ACT_SHARE = 0.2
+PLANNED_SHARE = 0.6
 LEAD_IN = 0.6  # 0.2: two dev answers ended a sentence with ": [n]" ("List, so I stop pretending it's a one-off:")
 ASIDE_SHARE = 0.15  # 0.1: same figures; 0.25: why sum -0.10
 ASKS_WHO = re.compile(r"\bwho(?:'s|’s)? (?!is\b|was\b|are\b)\w+|\bquem (?:é que )?(?!é\b|era\b|são\b)\w+", re.IGNORECASE)
@@ -345,6 +346,7 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
     how = bool(HOW.search(question))
     unit = asked_unit(question)
     hour = pattern and bool(ASKS_HOUR.search(question))
+    money = pattern and not hour and bool(budgets.ASKS.search(question))
     who = not pattern and bool(ASKS_WHO.search(question))
     given = set(terms(question))
     scored = []
@@ -375,6 +377,7 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
                                             and (c.n, c.item) in on_subject)):
             turn = in_item  # outside a decision's own note, "honestly", "说白了", "tretas" turn too (ECHO_CUE)
             s += TURN_SHARE  # and the turn often says it: "Honestly it was more about the piano lessons I never took."
+        previous_text = previous.text if previous is not None else ""
         previous, previous_rel = c, rel
         title = TITLE_SHARE * sum(w for t, w in weights.items() if held(t, titles.get(c.n, ())) and not held(t, have)) / total
         s += 0.5 * title if pattern else title
@@ -389,6 +392,8 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s += pattern_score(c, near, bool(weights), c.n in lessons) + (HOUR_SHARE if timed else 0.0)
             if timed and ACTED.search(c.text):
                 s += ACT_SHARE  # "Replied to Thabo at 00:40" settles something; "the scans are at 8am" does not
+            if money and budgets.holds(c.text, previous_text if previous_same_item else ""):
+                s += PLANNED_SHARE  # "do my budgets hold?": "Budget €4,000, came to €5,600"
         if REASON_CUE.search(c.text):
             s += 0.2 if why else 0.05
         if why and WHY_HEADING.search(c.heading):

@@ -1,0 +1,61 @@
+"""What I planned to spend against what I spent: "do my budgets ever hold?" asks for both sums.
+
+Such a question shares few words with its evidence: "Budget €4,000, came to €5,600", "quoted
+$3,800 for both eyes … Final bill $4,200", "previsto 150 €, gastei 310 €", "预算 2,000，总共
+3,700" sit in notes about a deck, an eye operation, a move. The evidence has a plain shape: a sum
+beside a word of planning and a word of outcome (or two sums), or a sum that says it ran over.
+This module owns that shape and finds the notes that hold it, as `hours` does for hours.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trainer.recall.terms import both_scripts
+from trainer.vault.index import Index
+from trainer.vault.note import Note
+
+I = re.IGNORECASE
+ASKS = re.compile(both_scripts(
+    r"\b(?:budgets?|budgeted|estimat\w*|quotes?|costs?|spending|spend|money plans?|numbers?|orçament\w*|previst\w*|"
+    r"planead\w*|planejad\w*|estim\w*|gastos?|custos?|valor|contas)\b|预算|估|花费|花的|实际花|上限|定的数"), I)
+"""A pattern question about money planned: "do my budgets ever hold?", "os números costumam bater certo?"."""
+AMOUNT = re.compile(both_scripts(r"[€$£¥￥₹]\s?\d[\d.,]*\s?[kK]?|R\$\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|euros?|reais|dollars?|[kK]\b|元|块|万)|"
+                                 r"\b\d{1,3}(?:[.,]\d{3})+\b|\b(?!(?:19|20)\d\d\b)\d{3,}\b"), I)  # not a year
+PLAN = re.compile(both_scripts(
+    r"\b(?:budget\w*|estimat\w*|quot(?:e|ed|es)|planned|plan|expected|set aside|working number|was meant|supposed to|"
+    r"orçament\w*|orçad[oa]|previst[oa]s?|planead[oa]|planejad[oa]|estimad[oa]|contava|reservei|teto)\b|"
+    r"预算|计划|预计|估计|本来|报价|原本|定的|上限"), I)
+OUTCOME = re.compile(both_scripts(
+    r"\b(?:actual(?:ly)?|final|finally|ended|came to|came in|total(?:led)?|in the end|spent|bill|blew|blown|over|"
+    r"real|no fim|acabou|acabei|gastei|gastamos|saiu|ficou|deu|estourou|estourei|passei)\b|"
+    r"实际|最后|结果|一共|总共|超|花了|多花"), I)
+OVER = re.compile(both_scripts(r"\bover budget\b|\bblew (?:out|past|through)\b|\bestour\w+|\bpassei \d|超支|超预算|超了"), I)
+SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|\n+")
+BUDGET_NOTES = 12  # as many as a pattern answer looks at (answer.PATTERN_SOURCES)
+
+
+def holds(sentence: str, before: str = "") -> bool:
+    """A sentence (or table row) that sets a plan against what was spent: a sum with a word of
+    planning and one of outcome, a plan word with two sums, or a sum that ran over. The sentence
+    before counts too: "Materials budget $4,000. Came to $5,600 with the new bearers." """
+    if not AMOUNT.search(sentence):
+        return False
+    both = f"{before} {sentence}"
+    if OVER.search(sentence):
+        return True
+    return bool(PLAN.search(both)) and (bool(OUTCOME.search(both)) or len(AMOUNT.findall(both)) >= 2)
+
+
+def planned(note: Note) -> bool:
+    if not AMOUNT.search(note.body):
+        return False
+    parts = SENTENCE.split(note.body)
+    return any(holds(s, parts[i - 1] if i else "") for i, s in enumerate(parts))
+
+
+def budget_notes(index: Index, limit: int = BUDGET_NOTES) -> list[Note]:
+    """The notes where I set what I planned against what I spent, the latest first: the evidence
+    for "do my budgets ever hold?", whatever words the question used."""
+    found = [note for note in index.notes() if planned(note)]
+    return sorted(found, key=lambda n: n.date or "", reverse=True)[:limit]
