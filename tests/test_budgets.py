@@ -6,7 +6,8 @@ from __future__ import annotations
 from reflect_support import bm25_over
 
 from trainer.recall.answer import answer
-from trainer.recall.budgets import budget_notes, holds
+from trainer.recall.budgets import holds
+from trainer.recall.shapes import asked, shaped_notes
 
 FILLER = {f"journal/2024-0{m}-0{d}.md": f"---\ndate: 2024-0{m}-0{d}\n---\n# Day\n\nBudgets are boring, I hold my "
                                           f"breath and hold the baby, {m}{d}.\n"
@@ -34,7 +35,7 @@ def test_a_plan_set_against_what_was_spent():
 
 def test_the_notes_that_set_a_plan_against_a_sum(tmp_path):
     for index, _ in bm25_over(NOTES, tmp_path):
-        found = {n.path for n in budget_notes(index)}
+        found = {n.path for n in shaped_notes(index, asked("do my budgets ever hold?"))}
     assert found == {"house/deck.md", "journal/2024-07-03.md", "decisions/lasik.md"}
 
 

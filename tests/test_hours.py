@@ -7,7 +7,7 @@ from reflect_support import bm25_over
 
 from trainer.recall.answer import answer
 from trainer.recall.compose import cite, recurring_line, Piece
-from trainer.recall.hours import timed_notes
+from trainer.recall.shapes import asked, shaped_notes
 
 FILLER = {f"journal/2024-0{m}-0{d}.md": f"---\ndate: 2024-0{m}-0{d}\n---\n# Day\n\nBig decisions about the garden "
                                           f"and the time of day the light is best for it, {m}{d}.\n"
@@ -25,7 +25,7 @@ NOTES = {
 
 def test_the_notes_that_hold_an_hour_i_acted_at(tmp_path):
     for index, _ in bm25_over(NOTES, tmp_path):
-        found = {n.path for n in timed_notes(index)}
+        found = {n.path for n in shaped_notes(index, asked("what time of day do I make big calls?"))}
     assert found == {"journal/2025-02-11.md", "work/hme.md"}  # not the scans at 8am: nothing I settled
 
 

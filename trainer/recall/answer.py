@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from backends.base import GenOpts, Message
-from trainer.recall import asks, budgets, compose, hours, private
+from trainer.recall import asks, compose, hours, private, shapes
 from trainer.recall.compose import Piece
 from trainer.recall.reflect import (K, PATTERN_K, REMIND_AGAIN, Reflection, Source, StreamFn, is_pattern_question, reflect,
                                     reflect_opts)
@@ -155,26 +155,18 @@ def with_decision_stories(index: Index, reflection: Reflection, question: str) -
     return replace(reflection, sources=sources, timelines=reflection.timelines + added)
 
 
-SHAPED = ((hours.ASKS_HOUR, hours.timed_notes, "hour"), (budgets.ASKS, budgets.budget_notes, "budget"))
-"""Pattern questions whose evidence has a plain shape, and where to find it: the notes holding an
-hour I settled something at ("Signed the offer at 1.47am"), or a sum planned against one spent
-("Budget €4,000, came to €5,600"). They share few words with the question."""
-
-
 def with_shaped_evidence(index: Index, reflection: Reflection, question: str) -> Reflection:
     """"What time of day do my big calls get made?", "do my budgets ever hold?": the notes that
-    hold the evidence's shape join those the search found, beyond the cap (they are the evidence)."""
-    if not reflection.pattern:
+    hold the evidence's shape (`shapes`) join those the search found, beyond the cap (they are
+    the evidence, and share few words with the question)."""
+    shape = shapes.asked(question) if reflection.pattern else None
+    if shape is None:
         return reflection
-    found = next(((notes, via) for asks_it, notes, via in SHAPED if asks_it.search(question)), None)
-    if found is None:
-        return reflection
-    notes, via = found
     sources = list(reflection.sources)
     paths = {s.path for s in sources}
-    for note in notes(index):
+    for note in shapes.shaped_notes(index, shape):
         if note.path not in paths:
-            sources.append(Source(len(sources) + 1, note.path, note.title, note.date, "", via))
+            sources.append(Source(len(sources) + 1, note.path, note.title, note.date, "", shape.via))
             paths.add(note.path)
     return replace(reflection, sources=sources)
 

@@ -4,7 +4,7 @@ Such a question shares few words with its evidence: "Budget €4,000, came to �
 $3,800 for both eyes … Final bill $4,200", "previsto 150 €, gastei 310 €", "预算 2,000，总共
 3,700" sit in notes about a deck, an eye operation, a move. The evidence has a plain shape: a sum
 beside a word of planning and a word of outcome (or two sums), or a sum that says it ran over.
-This module owns that shape and finds the notes that hold it, as `hours` does for hours.
+This module owns that shape; `shapes` finds the notes that hold it.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 
 from trainer.recall.terms import both_scripts
-from trainer.vault.index import Index
-from trainer.vault.note import Note
 
 I = re.IGNORECASE
 ASKS = re.compile(both_scripts(
@@ -31,8 +29,6 @@ OUTCOME = re.compile(both_scripts(
     r"real|no fim|acabou|acabei|gastei|gastamos|saiu|ficou|deu|estourou|estourei|passei)\b|"
     r"实际|最后|结果|一共|总共|超|花了|多花"), I)
 OVER = re.compile(both_scripts(r"\bover budget\b|\bblew (?:out|past|through)\b|\bestour\w+|\bpassei \d|超支|超预算|超了"), I)
-SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|\n+")
-BUDGET_NOTES = 12  # as many as a pattern answer looks at (answer.PATTERN_SOURCES)
 
 
 def holds(sentence: str, before: str = "") -> bool:
@@ -45,17 +41,3 @@ def holds(sentence: str, before: str = "") -> bool:
     if OVER.search(sentence):
         return True
     return bool(PLAN.search(both)) and (bool(OUTCOME.search(both)) or len(AMOUNT.findall(both)) >= 2)
-
-
-def planned(note: Note) -> bool:
-    if not AMOUNT.search(note.body):
-        return False
-    parts = SENTENCE.split(note.body)
-    return any(holds(s, parts[i - 1] if i else "") for i, s in enumerate(parts))
-
-
-def budget_notes(index: Index, limit: int = BUDGET_NOTES) -> list[Note]:
-    """The notes where I set what I planned against what I spent, the latest first: the evidence
-    for "do my budgets ever hold?", whatever words the question used."""
-    found = [note for note in index.notes() if planned(note)]
-    return sorted(found, key=lambda n: n.date or "", reverse=True)[:limit]

@@ -4,7 +4,7 @@ Such a question shares no word with its evidence: "Signed the offer on DocuSign 
 "PayNow'd 15 Jan (technically 12.15am)", "texted Sheila 'I'm in' at 11:48 pm" sit in journals and
 decision notes about other things, and the search finds notes about "calls" and "time" instead.
 The evidence has a plain shape, though: an hour beside an act that settles something (or an hour
-in a decision's own note). This module owns that shape and finds the notes that hold it.
+in a decision's own note). This module owns that shape; `shapes` finds the notes that hold it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import re
 
 from trainer.recall.decisions import is_decision_note
 from trainer.recall.terms import both_scripts
-from trainer.vault.index import Index
 from trainer.vault.note import Note
 
 ASKS_HOUR = re.compile(both_scripts(r"^\s*when (?:do|did|does|should) (?:I|my)\b|\bwhat time\b|\btime of (?:the )?day\b|\bat what hour\b|"
@@ -34,7 +33,6 @@ ACTED = re.compile(both_scripts(r"\b(?:decided|applied|submitted|hit submit|hit 
 """An act that settles a decision, in a journal as much as a decision note: "Hit submit at 1:15am",
 "Texted Liam at 11:40pm: ok I'll do it", "12:50am now. Just emailed Bec to say I'm not coming"."""
 SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|\n+")
-TIMED_NOTES = 12  # as many as a pattern answer looks at (answer.PATTERN_SOURCES)
 
 
 def timed(note: Note) -> bool:
@@ -45,10 +43,3 @@ def timed(note: Note) -> bool:
     parts = SENTENCE.split(note.body)  # "1:20 am." alone, after the sentence that says what I did
     return any(CLOCK.search(s) and (decision or ACTED.search(s) or (i and ACTED.search(parts[i - 1])))
                for i, s in enumerate(parts))
-
-
-def timed_notes(index: Index, limit: int = TIMED_NOTES) -> list[Note]:
-    """The notes that hold an hour I acted at, the latest first: the evidence for "when do I make
-    my big calls?", whatever words the question used."""
-    found = [note for note in index.notes() if timed(note)]
-    return sorted(found, key=lambda n: n.date or "", reverse=True)[:limit]

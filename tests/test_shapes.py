@@ -1,0 +1,47 @@
+""""How do I sleep before a deadline?", "can I say no when someone asks a favour?": a pattern whose
+evidence has a plain shape is answered from the notes that hold it, whatever their words
+(`trainer.recall.shapes`)."""
+
+from __future__ import annotations
+
+from reflect_support import bm25_over
+
+from trainer.recall.answer import answer
+from trainer.recall.shapes import asked
+
+FILLER = {f"journal/2024-0{m}-0{d}.md": f"---\ndate: 2024-0{m}-0{d}\n---\n# Day\n\nA deadline at work and a favour "
+                                          f"for the garden club, day {m}{d}.\n"
+          for m in range(1, 8) for d in range(1, 3)}
+"""Fourteen notes that share the questions' words and show neither shape."""
+NOTES = {
+    **FILLER,
+    "journal/2025-03-06.md": "---\ndate: 2025-03-06\n---\n# CVPR week\n\nAverage 4.5 hours a night, slept in the "
+                             "lab on Thursday.\n",
+    "journal/2025-06-01.md": "---\ndate: 2025-06-01\n---\n# Before the hearing\n\nEczema on my knuckles again, "
+                             "cotton gloves to bed.\n",
+    "journal/2025-02-10.md": "---\ndate: 2025-02-10\n---\n# Tuesday\n\nMarcus wanted fourteen NDAs reviewed by Friday. "
+                             "Of course I said yes.\n",
+    "journal/2025-04-02.md": "---\ndate: 2025-04-02\n---\n# Mrs Kostas\n\nHer gate again. Agreed to rehang it on "
+                             "Saturday, our own skirting still primed against the wall.\n",
+}
+
+
+def test_a_question_asks_for_the_shape_of_its_evidence():
+    assert asked("what does my sleep look like in the run-up to a deadline?").via == "strain"
+    assert asked("o que meu corpo costuma aprontar quando tem prazo chegando?").via == "strain"
+    assert asked("am I any good at knocking back people who want help?").via == "favour"
+    assert asked("别人开口要我帮忙的时候，我通常怎么回？").via == "favour"
+    assert asked("what mistake do I keep making?") is None
+
+
+def test_sleep_and_the_body_before_a_deadline_come_from_notes_that_say_so(tmp_path):
+    for index, retriever in bm25_over(NOTES, tmp_path):
+        got = answer(index, "what does my sleep look like in the run-up to a deadline?", retriever=retriever)
+    assert "4.5 hours" in got.text and "Eczema" in got.text, got.text
+
+
+def test_favours_come_from_the_notes_where_i_said_yes(tmp_path):
+    for index, retriever in bm25_over(NOTES, tmp_path):
+        got = answer(index, "do I ever say no when someone asks me for a favour?", retriever=retriever)
+    assert "fourteen NDAs" in got.text or "said yes" in got.text, got.text
+    assert "rehang" in got.text, got.text

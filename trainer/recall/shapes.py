@@ -1,0 +1,94 @@
+"""Pattern questions whose evidence has a plain shape, whatever words the question uses.
+
+"What time of day do my big calls get made?" (`hours`), "do my budgets ever hold?" (`budgets`),
+"how do I sleep before a deadline?", "can I say no when someone asks a favour?": the evidence is
+scattered over notes about other things and shares few words with the question, but each piece
+has a shape a sentence shows: an hour beside an act, a sum planned against one spent, a night's
+sleep or the body acting up, a yes to someone's ask. A shape says how a question asks for it and
+what a sentence holding it looks like; `shaped_notes` finds the notes that hold it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from trainer.recall import budgets, hours
+from trainer.recall.terms import both_scripts
+from trainer.vault.index import Index
+from trainer.vault.note import Note
+
+I = re.IGNORECASE
+SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|\n+")
+SHAPED_NOTES = 12  # as many as a pattern answer looks at (answer.PATTERN_SOURCES)
+
+
+@dataclass(frozen=True)
+class Shape:
+    via: str  # how a source was found, as Source.via says it
+    asks: re.Pattern  # how a pattern question asks for it
+    holds: Callable[[str, str], bool]  # (sentence, the sentence before): it shows the shape
+    note_holds: Callable[[Note], bool] | None = None  # a whole-note test, where the sentences are not enough
+
+
+STRAIN_ASKS = re.compile(both_scripts(
+    r"\b(?:sleep\w*|slept|nights?|insomnia|body|physical(?:ly)?|health|tired|wrecked|sono|dormi\w*|noites?|insóni\w*|insôni\w*|"
+    r"corpo|saúde|cansad[oa])\b|睡|失眠|身体|健康|熬夜"), I)
+SLEPT = re.compile(both_scripts(
+    r"\b(?:slept|sleep(?:ing)? (?:badly|terribly|\d)|(?:didn'?t|couldn'?t|can'?t|barely|hardly) sleep|no sleep|lay awake|"
+    r"(?:awake|up) (?:at|until|till) \d\w*|awake (?:at|until|till)|woke (?:up )?(?:at|every)|in bed (?:at|by) \d\w*|"
+    r"insomnia|\d+ hours? (?:of )?sleep|all-nighter|dormi|não dormi|mal dormid[oa]|acordei|acordada|acordado|insóni\w*|"
+    r"insôni\w*|noite em claro|virei a noite|headaches?|migraines?|rash|eczema|hives|cold sores?|stomach|threw up|"
+    r"vomit\w*|jaw|grinding|back went|neck|flare\w*|dor de cabeça|enxaquecas?|dor de estômago|vomitei|gastrite|"
+    r"herpes|alergia|taquicardia|palpitaç\w+|crise de ansiedade)\b|"
+    r"没睡|睡不着|睡不著|失眠|只睡了|才睡|醒了|熬夜|通宵|头疼|头痛|偏头痛|胃疼|胃痛|吐了|湿疹|过敏|口腔溃疡|长痘|心悸|拉肚子"), I)
+"""A night's sleep or the body acting up, as a diary says it: "slept four hours", "awake at 3",
+"não dormi", "只睡了三个小时", "migraine", "eczema flared", "胃疼"."""
+
+FAVOUR_ASKS = re.compile(both_scripts(
+    r"\b(?:favou?rs?|help(?:ing)?|say no|saying no|turn(?:ing)? (?:\w+ )?down|knock(?:ing)? back|cover|push extra|ask(?:s|ed)? me|"
+    r"pedem|pede|pedir|ajud\w*|favor(?:es)?|recus\w*|dizer (?:que )?não|cobrir)\b|帮|拒绝|答应|开口|找我"), I)
+SAID_YES = re.compile(both_scripts(
+    r"\b(?:said yes|say yes|agreed to|of course I|couldn'?t say no|didn'?t say no|can'?t say no|volunteered|offered to|"
+    r"I'?ll do it|happy to help|covered (?:for|his|her|their)|took (?:it|them|her shift|his shift) on|"
+    r"disse que sim|claro que sim|não consegui dizer (?:que )?não|lá fui eu|aceitei|fiquei de|me ofereci|ofereci-me|cobri)\b|"
+    r"答应|帮了|帮他|帮她|帮忙|没好意思拒绝|不好意思拒绝|顶班|替班|替他|替她"), I)
+"""A yes to someone's ask, as a diary says it: "said yes on the spot", "of course I covered",
+"disse que sim", "lá fui eu", "答应了", "没好意思拒绝"."""
+
+
+def strained(sentence: str, before: str = "") -> bool:
+    return bool(SLEPT.search(sentence))
+
+
+def said_yes(sentence: str, before: str = "") -> bool:
+    return bool(SAID_YES.search(sentence))
+
+
+SHAPES = (
+    Shape("hour", hours.ASKS_HOUR, lambda s, b="": bool(hours.CLOCK.search(s) and (hours.ACTED.search(s) or hours.ACTED.search(b))),
+          hours.timed),
+    Shape("budget", budgets.ASKS, budgets.holds),
+    Shape("strain", STRAIN_ASKS, strained),
+    Shape("favour", FAVOUR_ASKS, said_yes),
+)
+
+
+def asked(question: str) -> Shape | None:
+    """The shape a pattern question asks for, the first that fits; None for most questions."""
+    return next((shape for shape in SHAPES if shape.asks.search(question)), None)
+
+
+def holds_shape(shape: Shape, note: Note) -> bool:
+    if shape.note_holds is not None:
+        return shape.note_holds(note)
+    parts = SENTENCE.split(note.body)
+    return any(shape.holds(s, parts[i - 1] if i else "") for i, s in enumerate(parts))
+
+
+def shaped_notes(index: Index, shape: Shape, limit: int = SHAPED_NOTES) -> list[Note]:
+    """The notes that hold the shape, the latest first: the evidence for the question, whatever
+    words it used."""
+    found = [note for note in index.notes() if holds_shape(shape, note)]
+    return sorted(found, key=lambda n: n.date or "", reverse=True)[:limit]
