@@ -23,6 +23,11 @@ NOTES = {
 }
 
 
+def test_an_hour_is_asked_in_chinese_as_a_time_or_a_stretch_of_the_day():
+    assert asked("我拍板大事一般都是在什么时间段？").via == "hour"
+    assert asked("我做大决定通常系一日边个时间？").via == "hour"
+
+
 def test_the_notes_that_hold_an_hour_i_acted_at(tmp_path):
     for index, _ in bm25_over(NOTES, tmp_path):
         found = {n.path for n in shaped_notes(index, asked("what time of day do I make big calls?"))}
