@@ -6,13 +6,13 @@ from __future__ import annotations
 from reflect_support import bm25_over
 
 from trainer.recall.answer import answer
-from trainer.recall.budgets import holds
+from trainer.recall.budgets import holds, row_holds
 from trainer.recall.shapes import asked, shaped_notes
 
-FILLER = {f"journal/2024-0{m}-0{d}.md": f"---\ndate: 2024-0{m}-0{d}\n---\n# Day\n\nBudgets are boring, I hold my "
-                                          f"breath and hold the baby, {m}{d}.\n"
+FILLER = {f"journal/2024-0{m}-0{d}.md": f"---\ndate: 2024-0{m}-0{d}\n---\n# Day\n\nI hold the baby while the "
+                                          f"soup is on, day {m}{d}.\n"
           for m in range(1, 8) for d in range(1, 3)}
-"""Fourteen notes that share the question's words and hold no sum."""
+"""Fourteen notes that share a word with the question and hold no sum."""
 NOTES = {
     **FILLER,
     "house/deck.md": "---\ndate: 2025-07-01\n---\n# Deck\n\nMaterials budget $4,000. Came to $5,600 with the new "
@@ -28,6 +28,8 @@ def test_a_plan_set_against_what_was_spent():
     assert holds("previsto 150 €, gastei 310 € com a carrinha")
     assert holds("晚上算了一下，总共 3,700。预算 2,000")
     assert holds("Blew through the food budget again: $365.")
+    assert holds("Over by $6,150 as of Feb 2026.") and holds("Bridal package went from $3,200 to $4,050.")
+    assert row_holds("Studio Kampung (ID): $45,000, $58,700, Darren loves their kitchen")
     assert not holds("Budget in money/wedding-budget.")  # a plan without a sum
     assert not holds("Paid $95 for the vet on 2025-03-02.")  # a sum without a plan
     assert not holds("Planned the trip for 2025.")  # a year is no sum
@@ -44,3 +46,4 @@ def test_a_budget_question_quotes_plans_and_sums_from_notes_it_shares_no_word_wi
         got = answer(index, "do my budgets ever actually hold?", retriever=retriever)
     assert not got.nothing_found
     assert "$5,600" in got.text and "$4,200" in got.text, got.text
+    assert "$3,800" in got.text, got.text  # the quote the final bill is set against, a sentence before it

@@ -28,7 +28,13 @@ OUTCOME = re.compile(both_scripts(
     r"\b(?:actual(?:ly)?|final|finally|ended|came to|came in|total(?:led)?|in the end|spent|bill|blew|blown|over|"
     r"real|no fim|acabou|acabei|gastei|gastamos|saiu|ficou|deu|estourou|estourei|passei)\b|"
     r"实际|最后|结果|一共|总共|超|花了|多花"), I)
-OVER = re.compile(both_scripts(r"\bover budget\b|\bblew (?:out|past|through)\b|\bestour\w+|\bpassei \d|超支|超预算|超了"), I)
+OVER = re.compile(both_scripts(r"\bover budget\b|\bover by\b|\bblew (?:out|past|through)\b|\bwent (?:up )?from\b[^.]*\bto\b|"
+                               r"\bnow at\b|\bestour\w+|\bpassei \d|\bpassou de\b[^.]*\bpara\b|超支|超预算|超了|超出"), I)
+
+
+def row_holds(row: str) -> bool:
+    """A table row with two sums or more: "Studio Kampung: $45,000, $58,700" under "Quote | Final"."""
+    return len(AMOUNT.findall(row)) >= 2
 
 
 def holds(sentence: str, before: str = "") -> bool:

@@ -392,8 +392,11 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s += pattern_score(c, near, bool(weights), c.n in lessons) + (HOUR_SHARE if timed else 0.0)
             if timed and ACTED.search(c.text):
                 s += ACT_SHARE  # "Replied to Thabo at 00:40" settles something; "the scans are at 8am" does not
-            if shape is not None and shape.holds(c.text, previous_text if previous_same_item else ""):
+            if shape is not None and (shape.holds(c.text, previous_text if previous_same_item else "")
+                                      or (c.table and shape.row_holds is not None and shape.row_holds(c.text))):
                 s += SHAPE_SHARE  # "do my budgets hold?": "Budget €4,000, came to €5,600"
+                if previous_same_item and not shape.holds(c.text) and scored:
+                    scored[-1] = (scored[-1][0] + SHAPE_SHARE, scored[-1][1])  # "Quoted $3,800." then "Final bill $4,200."
         if REASON_CUE.search(c.text):
             s += 0.2 if why else 0.05
         if why and WHY_HEADING.search(c.heading):

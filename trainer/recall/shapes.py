@@ -30,6 +30,7 @@ class Shape:
     asks: re.Pattern  # how a pattern question asks for it
     holds: Callable[[str, str], bool]  # (sentence, the sentence before): it shows the shape
     note_holds: Callable[[Note], bool] | None = None  # a whole-note test, where the sentences are not enough
+    row_holds: Callable[[str], bool] | None = None  # a table row shows it: its header says what the cells are
 
 
 STRAIN_ASKS = re.compile(both_scripts(
@@ -69,7 +70,7 @@ def said_yes(sentence: str, before: str = "") -> bool:
 SHAPES = (
     Shape("hour", hours.ASKS_HOUR, lambda s, b="": bool(hours.CLOCK.search(s) and (hours.ACTED.search(s) or hours.ACTED.search(b))),
           hours.timed),
-    Shape("budget", budgets.ASKS, budgets.holds),
+    Shape("budget", budgets.ASKS, budgets.holds, row_holds=budgets.row_holds),
     Shape("strain", STRAIN_ASKS, strained),
     Shape("favour", FAVOUR_ASKS, said_yes),
 )
