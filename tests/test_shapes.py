@@ -21,6 +21,8 @@ NOTES = {
                              "cotton gloves to bed.\n",
     "journal/2025-02-10.md": "---\ndate: 2025-02-10\n---\n# Tuesday\n\nMarcus wanted fourteen NDAs reviewed by Friday. "
                              "Of course I said yes.\n",
+    "journal/2024-09-03.md": "---\ndate: 2024-09-03\n---\n# Tuesday\n\nTom messaged asking for a hand with his "
+                             "pergola in Bundoora. Said yes.\n",
     "journal/2025-04-02.md": "---\ndate: 2025-04-02\n---\n# Mrs Kostas\n\nHer gate again. Agreed to rehang it on "
                              "Saturday, our own skirting still primed against the wall.\n",
 }
@@ -45,3 +47,14 @@ def test_favours_come_from_the_notes_where_i_said_yes(tmp_path):
         got = answer(index, "do I ever say no when someone asks me for a favour?", retriever=retriever)
     assert "fourteen NDAs" in got.text or "said yes" in got.text, got.text
     assert "rehang" in got.text, got.text
+    assert "pergola" in got.text, got.text  # "Said yes." alone does not say to what
+
+
+def test_a_short_yes_brings_the_ask_before_it_and_a_bill_its_quote(tmp_path):
+    from trainer.recall.compose import note_sentences, shaped_sentences
+
+    for index, _ in bm25_over(NOTES, tmp_path):
+        note = index.get("journal/2024-09-03.md")
+        cands = note_sentences(note, 1, 0)
+        shaped = shaped_sentences(cands, asked("can I say no when someone asks a favour?"))
+    assert {c.text[:10] for c in cands if (c.n, c.pos) in shaped} == {"Tom messag", "Said yes."}

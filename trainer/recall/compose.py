@@ -307,6 +307,7 @@ MONEY = re.compile(r"[€$£¥₹]\s?\d|\d[\d.,]*\s?(?:€|%|percent|por cento|e
 MONEY_SHARE = 0.4
 HOUR_SHARE = 0.4
 ACT_SHARE = 0.2
+SHORT_WORDS = 8  # a shaped sentence this short ("Said yes.") needs the one before it to say what
 SHAPE_SHARE = 0.6  # 0.2: pattern sum +0.20, 0.4: +0.38, 1.0: +0.23 (budgets, 64 dev sets)
 LEAD_IN = 0.6  # 0.2: two dev answers ended a sentence with ": [n]" ("List, so I stop pretending it's a one-off:")
 ASIDE_SHARE = 0.15  # 0.1: same figures; 0.25: why sum -0.10
@@ -347,6 +348,7 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
     unit = asked_unit(question)
     hour = pattern and bool(ASKS_HOUR.search(question))
     shape = shapes.asked(question) if pattern and not hour else None
+    shaped = shaped_sentences(cands, shape) if shape is not None else set()
     who = not pattern and bool(ASKS_WHO.search(question))
     given = set(terms(question))
     scored = []
@@ -377,7 +379,6 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
                                             and (c.n, c.item) in on_subject)):
             turn = in_item  # outside a decision's own note, "honestly", "说白了", "tretas" turn too (ECHO_CUE)
             s += TURN_SHARE  # and the turn often says it: "Honestly it was more about the piano lessons I never took."
-        previous_text = previous.text if previous is not None else ""
         previous, previous_rel = c, rel
         title = TITLE_SHARE * sum(w for t, w in weights.items() if held(t, titles.get(c.n, ())) and not held(t, have)) / total
         s += 0.5 * title if pattern else title
@@ -392,11 +393,8 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s += pattern_score(c, near, bool(weights), c.n in lessons) + (HOUR_SHARE if timed else 0.0)
             if timed and ACTED.search(c.text):
                 s += ACT_SHARE  # "Replied to Thabo at 00:40" settles something; "the scans are at 8am" does not
-            if shape is not None and (shape.holds(c.text, previous_text if previous_same_item else "")
-                                      or (c.table and shape.row_holds is not None and shape.row_holds(c.text))):
+            if (c.n, c.pos) in shaped:
                 s += SHAPE_SHARE  # "do my budgets hold?": "Budget €4,000, came to €5,600"
-                if previous_same_item and not shape.holds(c.text) and scored:
-                    scored[-1] = (scored[-1][0] + SHAPE_SHARE, scored[-1][1])  # "Quoted $3,800." then "Final bill $4,200."
         if REASON_CUE.search(c.text):
             s += 0.2 if why else 0.05
         if why and WHY_HEADING.search(c.heading):
@@ -437,6 +435,23 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s -= LEAD_IN  # a lead-in whose list is not quoted ("Reasons, as I gave them to him:")
         scored.append((s, c))
     return scored
+
+
+def shaped_sentences(cands: list[Candidate], shape: shapes.Shape) -> set[tuple[int, int]]:
+    """(source, position) of the sentences that show the shape a pattern question asks for, with
+    the one before where it says what: "Quoted $3,800." before "Final bill $4,200.", "Tom asked
+    for a hand with his pergola." before "Said yes."."""
+    out: set[tuple[int, int]] = set()
+    before: Candidate | None = None
+    for c in cands:
+        prior = before if before is not None and (before.n, before.item) == (c.n, c.item) else None
+        alone = shape.holds(c.text) or (c.table and shape.row_holds is not None and shape.row_holds(c.text))
+        if alone or (prior is not None and shape.holds(c.text, prior.text)):
+            out.add((c.n, c.pos))
+            if prior is not None and (not alone or len(words(c.text)) <= SHORT_WORDS):
+                out.add((prior.n, prior.pos))
+        before = c
+    return out
 
 
 TURN = re.compile(REAL_REASON_WORDS + r"|\b(?:but|mas) (?:that|it|isso|não foi isso)\b[^.!?]{0,30}\b(?:wasn'?t|was not|não)\b|"
