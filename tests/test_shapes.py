@@ -22,7 +22,7 @@ NOTES = {
     "journal/2025-02-10.md": "---\ndate: 2025-02-10\n---\n# Tuesday\n\nMarcus wanted fourteen NDAs reviewed by Friday. "
                              "Of course I said yes.\n",
     "journal/2024-09-03.md": "---\ndate: 2024-09-03\n---\n# Tuesday\n\nTom messaged asking for a hand with his "
-                             "pergola in Bundoora. Said yes.\n",
+                             "pergola in Bundoora. Of course I said yes, on the spot.\n",
     "journal/2025-04-02.md": "---\ndate: 2025-04-02\n---\n# Mrs Kostas\n\nHer gate again. Agreed to rehang it on "
                              "Saturday, our own skirting still primed against the wall.\n",
 }
@@ -47,7 +47,7 @@ def test_favours_come_from_the_notes_where_i_said_yes(tmp_path):
         got = answer(index, "do I ever say no when someone asks me for a favour?", retriever=retriever)
     assert "fourteen NDAs" in got.text or "said yes" in got.text, got.text
     assert "rehang" in got.text, got.text
-    assert "pergola" in got.text, got.text  # "Said yes." alone does not say to what
+    assert "pergola" in got.text, got.text  # "Of course I said yes" alone does not say to what
 
 
 def test_a_short_yes_brings_the_ask_before_it_and_a_bill_its_quote(tmp_path):
@@ -57,4 +57,4 @@ def test_a_short_yes_brings_the_ask_before_it_and_a_bill_its_quote(tmp_path):
         note = index.get("journal/2024-09-03.md")
         cands = note_sentences(note, 1, 0)
         shaped = shaped_sentences(cands, asked("can I say no when someone asks a favour?"))
-    assert {c.text[:10] for c in cands if (c.n, c.pos) in shaped} == {"Tom messag", "Said yes."}
+    assert {c.text[:10] for c in cands if (c.n, c.pos) in shaped} == {"Tom messag", "Of course "}

@@ -389,7 +389,8 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             # "when do I make my big calls?" is answered by "sent the offer at 11:58pm" in a decision's
             # note, whatever its words (and not by "her exercises at 6am")
             timed = hour and timed_by_me(c, decided)
-            near = rel > 0 or (subject_of or {}).get(c.n, 0.0) >= 0.5 or bool(echoes & set(terms(c.text))) or timed
+            near = (rel > 0 or (subject_of or {}).get(c.n, 0.0) >= 0.5 or bool(echoes & set(terms(c.text))) or timed
+                    or (c.n, c.pos) in shaped)
             s += pattern_score(c, near, bool(weights), c.n in lessons) + (HOUR_SHARE if timed else 0.0)
             if timed and ACTED.search(c.text):
                 s += ACT_SHARE  # "Replied to Thabo at 00:40" settles something; "the scans are at 8am" does not
