@@ -36,6 +36,18 @@ def test_a_question_asks_for_the_shape_of_its_evidence():
     assert asked("what mistake do I keep making?") is None
 
 
+def test_the_ways_a_diary_says_it_slept_badly_or_said_yes():
+    from trainer.recall.shapes import SAID_YES, SLEPT
+
+    for said in ("I'd been awake from 2am.", "Lots of 5-6h nights, coffee at 16h.", "The watch says I averaged 5h50 "
+                 "a night.", "Entrei hoje à noite com 3h30 de sono.", "昨晚三点还醒着。", "出發前一晚只睡兩個小時"):
+        assert SLEPT.search(said), said
+    for said in ("Told him sure before my brain caught up.", "Falei \"claro\" antes dela terminar a frase.",
+                 "eu me voluntariei pra montar o material.", "大家都在看筆電，我就說我來。", "我回「沒問題」。"):
+        assert SAID_YES.search(said), said
+    assert not SLEPT.search("Sold six loaves at the market.") and not SAID_YES.search("Sold six loaves at the market.")
+
+
 def test_sleep_and_the_body_before_a_deadline_come_from_notes_that_say_so(tmp_path):
     for index, retriever in bm25_over(NOTES, tmp_path):
         got = answer(index, "what does my sleep look like in the run-up to a deadline?", retriever=retriever)

@@ -32,6 +32,13 @@ OVER = re.compile(both_scripts(r"\bover budget\b|\bover by\b|\bblew (?:out|past|
                                r"\bnow at\b|\bestour\w+|\bpassei \d|\bpassou de\b[^.]*\bpara\b|超支|超预算|超了|超出"), I)
 
 
+SETTLED = re.compile(both_scripts(
+    r"\b(?:actual|final|came to|came in at|ended up (?:at|paying|costing)|in the end|out the door|all in|total spent|"
+    r"final tally|all told|against|no fim|no final|acabou por|ficou em|saiu por|gastei|gastamos)\b|"
+    r"实际|最后|总共|一共|合计|结果花"), I)
+"""What a thing came to, beside its sum: "Final paid to Mendez Build: $61,200", "实际花了 NT$ 34,600"."""
+
+
 def row_holds(row: str) -> bool:
     """A table row with two sums or more: "Studio Kampung: $45,000, $58,700" under "Quote | Final"."""
     return len(AMOUNT.findall(row)) >= 2
@@ -44,6 +51,6 @@ def holds(sentence: str, before: str = "") -> bool:
     if not AMOUNT.search(sentence):
         return False
     both = f"{before} {sentence}"
-    if OVER.search(sentence):
+    if OVER.search(sentence) or SETTLED.search(sentence):
         return True
     return bool(PLAN.search(both)) and (bool(OUTCOME.search(both)) or len(AMOUNT.findall(both)) >= 2)

@@ -42,8 +42,12 @@ SLEPT = re.compile(both_scripts(
     r"insomnia|\d+ hours? (?:of )?sleep|all-nighter|dormi|não dormi|mal dormid[oa]|acordei|acordada|acordado|insóni\w*|"
     r"insôni\w*|noite em claro|virei a noite|headaches?|migraines?|rash|eczema|hives|cold sores?|stomach|threw up|"
     r"vomit\w*|jaw|grinding|back went|neck|flare\w*|dor de cabeça|enxaquecas?|dor de estômago|vomitei|gastrite|"
-    r"herpes|alergia|taquicardia|palpitaç\w+|crise de ansiedade)\b|"
-    r"没睡|睡不着|睡不著|失眠|只睡了|才睡|醒了|熬夜|通宵|头疼|头痛|偏头痛|胃疼|胃痛|吐了|湿疹|过敏|口腔溃疡|长痘|心悸|拉肚子"), I)
+    r"herpes|alergia|taquicardia|palpitaç\w+|crise de ansiedade|kipped|(?:awake|up) (?:from|since) \d\w*|"
+    r"\d+(?:[.,]\d+)?(?:\s?-\s?\d+)?\s?(?:h|hrs?|hours?)(?:\d\d)? (?:of sleep|a night|sleep|nights?|de sono)|"
+    r"dormindo (?:umas? |só )?\d\w*|não preguei o olho|olho arregalado|cabeça (?:a )?latej\w+|dor (?:atrás|de cabeça|no|na)|"
+    r"a cold|the flu|fever|dizzy|blood pressure|febre|gripe|tontura|constipad[oa])\b|"
+    r"没睡|睡不着|睡不著|失眠|只睡|才睡|醒了|醒着|没合眼|睡满|整觉|熬夜|通宵|头疼|头痛|偏头痛|头晕|胃疼|胃痛|胃炎|胃在烧|吐了|湿疹|"
+    r"过敏|口腔溃疡|长痘|心悸|心咚咚|拉肚子|血压|发烧|感冒|急诊"), I)
 """A night's sleep or the body acting up, as a diary says it: "slept four hours", "awake at 3",
 "não dormi", "只睡了三个小时", "migraine", "eczema flared", "胃疼"."""
 
@@ -53,8 +57,13 @@ FAVOUR_ASKS = re.compile(both_scripts(
 SAID_YES = re.compile(both_scripts(
     r"\b(?:said yes|say yes|agreed to|of course I|couldn'?t say no|didn'?t say no|can'?t say no|volunteered|offered to|"
     r"I'?ll do it|happy to help|covered (?:for|his|her|their)|took (?:it|them|her shift|his shift) on|"
-    r"disse que sim|claro que sim|não consegui dizer (?:que )?não|lá fui eu|aceitei|fiquei de|me ofereci|ofereci-me|cobri)\b|"
-    r"答应|帮了|帮他|帮她|帮忙|没好意思拒绝|不好意思拒绝|顶班|替班|替他|替她"), I)
+    r"told (?:him|her|them) sure|said sure|(?:said )?no problem|I offered|covering (?:for|\w+['’]s)|"
+    r"asked (?:if|whether) I(?:'d| could| would)|asked me to|wanted me to|"
+    r"disse que sim|claro que sim|não consegui dizer (?:que )?não|lá fui eu|aceitei|fiquei de|me ofereci|ofereci-me|cobri|"
+    r"falei [\"“]?claro|me voluntariei|voluntariei-me|pediu (?:pra|para|que) eu|pediu-me|me pediu|ligou (?:a )?pedir|"
+    r"ligou pedindo|emprestei)\b|"
+    r"答应|应承|帮了|帮他|帮她|帮忙|没好意思拒绝|不好意思拒绝|没好意思|顶班|替班|替他|替她|我来|没问题|问我能不能|找我帮|"
+    r"拜托我|举手"), I)
 """A yes to someone's ask, as a diary says it: "said yes on the spot", "of course I covered",
 "disse que sim", "lá fui eu", "答应了", "没好意思拒绝"."""
 
