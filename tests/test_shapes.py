@@ -33,6 +33,10 @@ def test_a_question_asks_for_the_shape_of_its_evidence():
     assert asked("o que meu corpo costuma aprontar quando tem prazo chegando?").via == "strain"
     assert asked("am I any good at knocking back people who want help?").via == "favour"
     assert asked("别人开口要我帮忙的时候，我通常怎么回？").via == "favour"
+    assert asked("跟人闹了别扭，我一般是咋处理的？").via == "conflict"
+    assert asked("how do I usually handle it when I fall out with someone?").via == "conflict"
+    assert asked("where do I go off to when something's weighing on me?").via == "coping"
+    assert asked("quand ça va mal, onde é que eu vou parar?").via == "coping"
     assert asked("what mistake do I keep making?") is None
 
 
@@ -45,6 +49,9 @@ def test_the_ways_a_diary_says_it_slept_badly_or_said_yes():
     for said in ("Told him sure before my brain caught up.", "Falei \"claro\" antes dela terminar a frase.",
                  "eu me voluntariei pra montar o material.", "大家都在看筆電，我就說我來。", "我回「沒問題」。"):
         assert SAID_YES.search(said), said
+    from trainer.recall.shapes import REACTED, WENT
+    assert REACTED.search("Went quiet for two days, then said sorry.") and REACTED.search("我们冷战了三天。")
+    assert WENT.search("Walked down to the river at Santos and sat there.") and WENT.search("Desci até à Foz.")
     assert not SLEPT.search("Sold six loaves at the market.") and not SAID_YES.search("Sold six loaves at the market.")
 
 

@@ -68,6 +68,31 @@ SAID_YES = re.compile(both_scripts(
 "disse que sim", "lá fui eu", "答应了", "没好意思拒绝"."""
 
 
+CONFLICT_ASKS = re.compile(both_scripts(
+    r"\b(?:ticks? me off|fall(?:s|en)? out|fell out|fight\w*|argu\w+|rows?|have it out|had words|annoy\w*|angry|out of line|"
+    r"blowup|blow-up|chate(?:io|ad[oa]|ia)|discord\w*|brig\w+|discuss\w+|zang\w*|irrit\w+|pisa no meu calo)\b|"
+    r"闹别扭|吵架|冲突|生气|冷战|不爽|惹"), I)
+REACTED = re.compile(both_scripts(
+    r"\b(?:went quiet|silent treatment|didn'?t speak|stopped talking|not talking|slammed|stormed|walked out|apologi[sz]ed|"
+    r"said sorry|made up|cooled off|blew up|snapped|shouted|yelled|sulked|went for a (?:walk|drive|run)|drove|"
+    r"fiquei calad[oa]|não falei|não lhe falei|bati a porta|pedi desculpa|fizemos as pazes|explodi|gritei|respondi torto|"
+    r"saí de casa|fui dar uma volta|engoli)\b|冷战|不说话|不理|摔门|道歉|和好|发火|憋着|忍着|吼|出去走|没吭声"), I)
+"""What I did when it went wrong between us, as a diary says it: "went quiet for two days",
+"bati a porta", "pedi desculpa", "冷战", "憋着"."""
+
+COPING_ASKS = re.compile(both_scripts(
+    r"\b(?:where do I (?:end up )?go|go off to|end up going|clear my head|knocks? me sideways|shakes? me up|weighing on me|"
+    r"goes badly|bad day|onde (?:é que )?(?:eu )?(?:vou|acabo)|vou parar|corre mal|é uma bosta|ça va mal)\b|"
+    r"心烦|烦的时候|压力大|心情(?:差|不好|烂)|转头去|平下来"), I)
+WENT = re.compile(both_scripts(
+    r"\b(?:went (?:for a|to|down|up|out)|walked (?:to|down|up|along|round)|drove (?:to|out|the|round|around)|"
+    r"ended up (?:at|in|on|by)|headed (?:to|down|out)|sat (?:on|by|at) the|(?:a|the) long walk|went running|"
+    r"fui (?:até|para|ao|à|a|dar|correr|caminhar)|desci (?:até|para|a)|subi (?:até|ao|a)|andei|caminhei|"
+    r"acabei (?:em|no|na|por)|sentei-me|comprei|encomendei)\b|去了|走到|走去|开车去|跑步|散步|跑去|买了|下单"), I)
+"""Where I went or what I did to get through it: "walked down to the river at Santos", "fui até
+ao Molhe", "开车去江边", "comprei um teclado"."""
+
+
 def strained(sentence: str, before: str = "") -> bool:
     return bool(SLEPT.search(sentence))
 
@@ -82,6 +107,8 @@ SHAPES = (
     Shape("budget", budgets.ASKS, budgets.holds, row_holds=budgets.row_holds),
     Shape("strain", STRAIN_ASKS, strained),
     Shape("favour", FAVOUR_ASKS, said_yes),
+    Shape("conflict", CONFLICT_ASKS, lambda s, b="": bool(REACTED.search(s))),
+    Shape("coping", COPING_ASKS, lambda s, b="": bool(WENT.search(s))),
 )
 
 
