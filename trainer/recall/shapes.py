@@ -71,7 +71,7 @@ SAID_YES = re.compile(both_scripts(
 CONFLICT_ASKS = re.compile(both_scripts(
     r"\b(?:ticks? me off|fall(?:s|en)? out|fell out|fight\w*|argu\w+|rows?|have it out|had words|annoy\w*|angry|out of line|"
     r"blowup|blow-up|chate(?:io|ad[oa]|ia)|discord\w*|brig\w+|discuss\w+|zang\w*|irrit\w+|pisa no meu calo)\b|"
-    r"闹别扭|吵架|冲突|生气|冷战|不爽|惹"), I)
+    r"闹了?别扭|吵架|冲突|生气|冷战|不爽|惹"), I)
 REACTED = re.compile(both_scripts(
     r"\b(?:went quiet|silent treatment|didn'?t speak|stopped talking|not talking|slammed|stormed|walked out|apologi[sz]ed|"
     r"said sorry|made up|cooled off|blew up|snapped|shouted|yelled|sulked|went for a (?:walk|drive|run)|drove|"
