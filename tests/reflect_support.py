@@ -47,3 +47,10 @@ def decision_story(index: Index, path: str):
         return store.timeline(path)
     finally:
         store.close()
+
+
+def dated_notes(saying: str) -> dict[str, str]:
+    """Fourteen journal notes of early 2024, each `saying` one sentence (with its day): notes that
+    share a question's words and hold none of its evidence, for a search to rank first."""
+    return {f"journal/2024-0{m}-0{d}.md": f"---\ndate: 2024-0{m}-0{d}\n---\n# Day\n\n{saying}, day {m}{d}.\n"
+            for m in range(1, 8) for d in range(1, 3)}

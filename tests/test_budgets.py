@@ -3,16 +3,14 @@ about a deck, a move, an operation, whatever words they use (`trainer.recall.bud
 
 from __future__ import annotations
 
-from reflect_support import bm25_over
+from reflect_support import bm25_over, dated_notes
 
 from trainer.recall.answer import answer
 from trainer.recall.budgets import holds, row_holds
 from trainer.recall.shapes import asked, shaped_notes
 
-FILLER = {f"journal/2024-0{m}-0{d}.md": f"---\ndate: 2024-0{m}-0{d}\n---\n# Day\n\nI hold the baby while the "
-                                          f"soup is on, day {m}{d}.\n"
-          for m in range(1, 8) for d in range(1, 3)}
-"""Fourteen notes that share a word with the question and hold no sum."""
+FILLER = dated_notes("I hold the baby while the soup is on")
+"""Notes that share a word with the question and hold no sum."""
 NOTES = {
     **FILLER,
     "house/deck.md": "---\ndate: 2025-07-01\n---\n# Deck\n\nMaterials budget $4,000. Came to $5,600 with the new "

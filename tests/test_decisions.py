@@ -534,8 +534,6 @@ def test_the_take_back_after_the_link_is_told_not_the_link(tmp_path):
     """"I wrote in [[track-saw]] all the sensible reasons … They hold up." then "Let's be real
     though: I bought it because Col and Jonno both run Festools …": the story told the first
     paragraph, which takes nothing back, and cut the second."""
-    from reflect_support import decision_story
-
     notes = {
         "decisions/track-saw.md": "---\ndate: 2025-05-10\n---\n# Track saw\n\nDecided: the Festool.\n\n## Why\n"
                                   "- dust extraction\n- accuracy for the cabinetry\n- resale\n",
@@ -544,11 +542,8 @@ def test_the_take_back_after_the_link_is_told_not_the_link(tmp_path):
                               "Let's be real though: I bought it because Col runs one and I felt like the wrong one "
                               "in the shed. It was about the same green box.\n",
     }
-    index = indexed(written_vault(tmp_path / "vault", notes), tmp_path)
-    try:
-        story = decision_story(index, "decisions/track-saw.md")
-    finally:
-        index.close()
+    with store_over(notes, tmp_path) as store:
+        story = store.timeline("decisions/track-saw.md")
     [later] = [e for e in story.changes if e.path == "reviews/2026-02.md"]
     assert later.text.startswith("Let's be real though: I bought it because Col"), later.text
 
@@ -558,8 +553,6 @@ def test_a_note_closed_by_a_line_of_links_is_about_them_above_it(tmp_path):
     II …" and links the decision only in its last line, "[[largar-pos]] [[thiago]]": that line
     says what the note is about, so the take-back above it is a later word on the decision. A
     line of links under another heading is not about this section."""
-    from reflect_support import decision_story
-
     notes = {
         "decisoes/largar-pos.md": "---\ndate: 2025-06-22\n---\n# Largar a pós\n\nDecidi largar a pós.\n\n"
                                   "## Porquê\n- Falta de tempo\n- R$ 890 por mês\n",
@@ -569,11 +562,8 @@ def test_a_note_closed_by_a_line_of_links_is_about_them_above_it(tmp_path):
         "journal/2025-12-30.md": "---\ndate: 2025-12-30\n---\n# Fim de ano\n\n## Carro\nSe eu for honesta comigo: "
                                  "foi pela cor.\n\n## Estudos\n[[largar-pos]]\n",
     }
-    index = indexed(written_vault(tmp_path / "vault", notes), tmp_path)
-    try:
-        story = decision_story(index, "decisoes/largar-pos.md")
-    finally:
-        index.close()
+    with store_over(notes, tmp_path) as store:
+        story = store.timeline("decisoes/largar-pos.md")
     assert [(e.path, "Farmacologia" in e.text) for e in story.changes] == [("journal/2025-11-28.md", True)], \
         [(e.path, e.text) for e in story.events]
 
@@ -582,8 +572,6 @@ def test_a_section_that_names_the_decision_above_a_closing_link_takes_it_back(tm
     """A year's review links the decision only at its end, under "Pra 2025"; the section "São Braz,
     oito meses depois" says "olhando pra trás, eu comprei a São Braz pelo Thiago": a paragraph that
     names the decision is about it, though it names another one's "Braz" too."""
-    from reflect_support import decision_story
-
     notes = {
         "decisoes/compra-sao-braz.md": "---\ndate: 2024-04-02\n---\n# Comprar a Drogaria São Braz (com o Thiago)\n\n"
                                        "Decidido: vamos comprar.\n\n## Porquê\n- Ponto bom\n- Faturamento real\n",
@@ -593,10 +581,7 @@ def test_a_section_that_names_the_decision_above_a_closing_link_takes_it_back(tm
                             "Ele estava sem chão desde a demissão da Volvo.\n\n## Pra 2025\n- dormir\n\n"
                             "[[compra-sao-braz]]\n",
     }
-    index = indexed(written_vault(tmp_path / "vault", notes), tmp_path)
-    try:
-        story = decision_story(index, "decisoes/compra-sao-braz.md")
-    finally:
-        index.close()
+    with store_over(notes, tmp_path) as store:
+        story = store.timeline("decisoes/compra-sao-braz.md")
     assert [(e.path, "pelo Thiago" in e.text) for e in story.changes] == [("revisoes/2024.md", True)], \
         [(e.path, e.text) for e in story.events]

@@ -3,16 +3,14 @@ in notes that share no word with the question (`trainer.recall.hours`)."""
 
 from __future__ import annotations
 
-from reflect_support import bm25_over
+from reflect_support import bm25_over, dated_notes
 
 from trainer.recall.answer import answer
 from trainer.recall.compose import cite, recurring_line, Piece
 from trainer.recall.shapes import asked, shaped_notes
 
-FILLER = {f"journal/2024-0{m}-0{d}.md": f"---\ndate: 2024-0{m}-0{d}\n---\n# Day\n\nBig decisions about the garden "
-                                          f"and the time of day the light is best for it, {m}{d}.\n"
-          for m in range(1, 8) for d in range(1, 3)}
-"""Fourteen notes that share the question's words ("big decisions", "time of day") and hold no hour."""
+FILLER = dated_notes("Big decisions about the garden and the time of day the light is best for it")
+"""Notes that share the question's words ("big decisions", "time of day") and hold no hour."""
 NOTES = {
     **FILLER,
     "journal/2025-02-11.md": "---\ndate: 2025-02-11\n---\n# Tuesday\n\nCouldn't sleep. Half past midnight last night "

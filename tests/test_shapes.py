@@ -4,15 +4,13 @@ evidence has a plain shape is answered from the notes that hold it, whatever the
 
 from __future__ import annotations
 
-from reflect_support import bm25_over
+from reflect_support import bm25_over, dated_notes
 
 from trainer.recall.answer import answer
 from trainer.recall.shapes import asked
 
-FILLER = {f"journal/2024-0{m}-0{d}.md": f"---\ndate: 2024-0{m}-0{d}\n---\n# Day\n\nA deadline at work and a favour "
-                                          f"for the garden club, day {m}{d}.\n"
-          for m in range(1, 8) for d in range(1, 3)}
-"""Fourteen notes that share the questions' words and show neither shape."""
+FILLER = dated_notes("A deadline at work and a favour for the garden club")
+"""Notes that share the questions' words and show neither shape."""
 NOTES = {
     **FILLER,
     "journal/2025-03-06.md": "---\ndate: 2025-03-06\n---\n# CVPR week\n\nAverage 4.5 hours a night, slept in the "
