@@ -32,6 +32,8 @@ def test_a_plan_set_against_what_was_spent():
     assert not holds("Budget in money/wedding-budget.")  # a plan without a sum
     assert not holds("Paid $95 for the vet on 2025-03-02.")  # a sum without a plan
     assert not holds("Planned the trip for 2025.")  # a year is no sum
+    assert not holds("The Python backend is 640 lines against 2,900 in Rust.")  # found using the product
+    assert not holds("Lines of backend code went from 2,900 in the Rust version to 640 in Python.")
 
 
 def test_the_notes_that_set_a_plan_against_a_sum(tmp_path):

@@ -18,8 +18,12 @@ ASKS = re.compile(both_scripts(
     r"\b(?:budgets?|budgeted|estimat\w*|quotes?|costs?|spending|spend|money plans?|numbers?|orçament\w*|previst\w*|"
     r"planead\w*|planejad\w*|estim\w*|gastos?|custos?|valor|contas)\b|预算|估|花费|花的|实际花|上限|定的数"), I)
 """A pattern question about money planned: "do my budgets ever hold?", "os números costumam bater certo?"."""
-AMOUNT = re.compile(both_scripts(r"[€$£¥￥₹]\s?\d[\d.,]*\s?[kK]?|R\$\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|euros?|reais|dollars?|[kK]\b|元|块|万)|"
-                                 r"\b\d{1,3}(?:[.,]\d{3})+\b|\b(?!(?:19|20)\d\d\b)\d{3,}\b"), I)  # not a year
+MARKED = r"[€$£¥￥₹]\s?\d[\d.,]*\s?[kK]?|R\$\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|euros?|reais|dollars?|[kK]\b|元|块|万)"
+CURRENCY = re.compile(both_scripts(MARKED), I)
+AMOUNT = re.compile(both_scripts(MARKED + r"|(?:\b\d{1,3}(?:[.,]\d{3})+\b|\b(?!(?:19|20)\d\d\b)\d{3,}\b)(?!\s?(?:lines|words|pages|"
+                                 r"km|miles|people|steps|kcal|calories|followers|views))"), I)
+"""A sum: with its currency, or a bare number of three digits or more (a table's column says
+"€"; "预算 2,000" says none) that is not a year nor a count of lines, pages, kilometres."""
 PLAN = re.compile(both_scripts(
     r"\b(?:budget\w*|estimat\w*|quot(?:e|ed|es)|planned|plan|expected|set aside|working number|was meant|supposed to|"
     r"orçament\w*|orçad[oa]|previst[oa]s?|planead[oa]|planejad[oa]|estimad[oa]|contava|reservei|teto)\b|"
@@ -51,6 +55,6 @@ def holds(sentence: str, before: str = "") -> bool:
     if not AMOUNT.search(sentence):
         return False
     both = f"{before} {sentence}"
-    if OVER.search(sentence) or SETTLED.search(sentence):
-        return True
+    if (OVER.search(sentence) or SETTLED.search(sentence)) and CURRENCY.search(sentence):
+        return True  # "Final paid: $61,200"; not "640 lines against 2,900 in Rust"
     return bool(PLAN.search(both)) and (bool(OUTCOME.search(both)) or len(AMOUNT.findall(both)) >= 2)
