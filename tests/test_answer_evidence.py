@@ -1221,3 +1221,24 @@ def test_a_why_question_answers_with_the_decision_it_names_though_reviews_rank_f
     for index, retriever in bm25_over(chatter | {"decisoes/luxemburgo.md": decision}, tmp_path):
         got = answer(index, "o que é que me fez mesmo decidir ir para o Luxemburgo com a Inês?", retriever=retriever)
         assert "2.600 €" in got.text and "cepa torta" in got.text, got.text
+
+
+def test_a_why_question_finds_its_decision_in_the_other_language_and_what_made_us():
+    """"why did I take out that loan for the dryer, honestly?" over "Secador a prestações" held the
+    dryer only as "secador" (the glossary), and said nothing found; "what made us go for 23
+    Ashcroft Road" was not read as a why question at all."""
+    from trainer.recall.reflect import holds_subject
+    from trainer.recall.retrieve import WHY_QUESTION
+
+    assert holds_subject({"dryer"}, {"secador", "prestaco"}) and not holds_subject({"dryer"}, {"fogao"})
+    assert WHY_QUESTION.search("what made us go for 23 Ashcroft Road in the end?")
+
+
+def test_an_english_why_over_a_portuguese_decision_is_answered(tmp_path):
+    notes = {"decisoes/2025-02-secador.md": "---\ndate: 2025-02-10\ntags: [decisão]\n---\n# Secador a prestações\n\n"
+                                            "Decidi comprar o secador a prestações: 12 x 45€.\n\n## Porquê\n"
+                                            "- a roupa não seca no inverno\n- a Worten fazia sem juros\n",
+             "diario/2025-03-01.md": "---\ndate: 2025-03-01\n---\n# Sábado\n\nChoveu o dia todo. A roupa secou.\n",
+             "diario/2025-03-02.md": "---\ndate: 2025-03-02\n---\n# Domingo\n\nAlmoço na mãe, arroz de pato.\n"}
+    got = ask_over(notes, "why did I take out that loan for the dryer, honestly?", tmp_path)
+    assert not got.nothing_found and "sem juros" in got.text, got.text

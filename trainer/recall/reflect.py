@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from backends.base import GenOpts, Message
 from trainer.recall.decisions import DecisionStore, Timeline
 from trainer.vault.index import Index
-from trainer.recall.retrieve import EXCERPT_CHARS, WHY_QUESTION, Hit, Retrieval, Retriever
+from trainer.recall.retrieve import EXCERPT_CHARS, WHY_QUESTION, Hit, Retrieval, Retriever, expand
 from trainer.recall.terms import (ASKING_TERMS, DECISION_VERBS, YEAR, both_scripts, held, is_cjk, is_frame, rouge_tokens,
                                   terms)
 
@@ -185,12 +185,19 @@ def decision_asked_about(retriever: Retriever, store: DecisionStore, retrieval: 
     years = [t for t in retrieval.terms if YEAR.fullmatch(t)]
     fits = [(fit(hit, subject, weights, years, retriever), -i, hit)
             for i, hit in enumerate(retrieval.candidates[:DECISION_CANDIDATES])
-            if hit.coverage >= DECISION_COVERAGE and subject & retriever.doc_terms(hit.path)
+            if hit.coverage >= DECISION_COVERAGE and holds_subject(subject, retriever.doc_terms(hit.path))
             and store.timeline(hit.path) is not None]
     if not fits:
         return retrieval
     hit = max(fits, key=lambda f: f[:2])[2]
     return replace(retrieval, hits=[replace(hit, excerpt=retriever.excerpt(hit.path, weights, why=True))])
+
+
+def holds_subject(subject: set[str], have: set[str]) -> bool:
+    """The note holds a subject word, as written or in its other language ("dryer": "secador", the
+    glossary). Not as the tail of a compound: a motorbike is not the bike of "I cycle the rest"
+    (the sample vault's unanswerable "Why did I decide to buy a motorbike?" was answered)."""
+    return any(t in have or any(e in have for e in expand([t])[1:]) for t in subject)
 
 
 COGNATE = 5  # letters two words share at their start to be the same word in the other language

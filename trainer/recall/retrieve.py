@@ -565,7 +565,7 @@ def blocks(body: str) -> list[Block]:
 
 
 WHY_QUESTION = re.compile(
-    both_scripts(r"\b(?:why|how come)\b|\bwhat (?:actually |really |honestly )?made me\b|\bwhat was (?:really |actually )?behind\b|"
+    both_scripts(r"\b(?:why|how come)\b|\bwhat (?:actually |really |honestly )?made (?:me|us)\b|\bwhat was (?:really |actually )?behind\b|"
     r"\b(?:the|my) (?:actual |real |true )?(?:reasons?|reasoning|point) (?:for|of|behind)\b|"
     r"\bwhat (?:was|were|is|'s) (?:the|my) (?:actual |real |true )?(?:reasons?|reasoning|point)\b|"
     r"\b(?:really|honestly|actually|just) (?:why|the reason|because)\b|\bwas it (?:really|honestly|actually)\b|"
