@@ -1232,6 +1232,7 @@ def test_a_why_question_finds_its_decision_in_the_other_language_and_what_made_u
 
     assert holds_subject({"dryer"}, {"secador", "prestaco"}) and not holds_subject({"dryer"}, {"fogao"})
     assert WHY_QUESTION.search("what made us go for 23 Ashcroft Road in the end?")
+    assert WHY_QUESTION.search("去年決定回學校、不接店，what was actually the main reason?")
 
 
 def test_an_english_why_over_a_portuguese_decision_is_answered(tmp_path):
