@@ -575,3 +575,18 @@ def test_a_rows_count_of_days_is_no_sum():
     table = "換班都記在這裡，大夜的夜班津貼照算。"
     assert not answers(expected(question), question, row, "換班紀錄", table, table=True)
     assert answers(expected(question), question, "2024-05: 夜班津貼, 650", "換班紀錄", table, table=True)
+
+
+def test_a_mark_got_what_someone_is_on_and_what_a_friend_pays_are_plain_asks():
+    """"what did Callum get for his N5 music?" asks for a mark, "what's Priya on, pay-wise?" and
+    "…paid him how much a month?" for earnings, "quanto o Bruno paga de aluguel?" for a cost: each
+    was answered with whatever the notes said about Callum, Priya or Bruno."""
+    music = "what did Callum get for his N5 music?"
+    assert expected(music).kind == "score"
+    assert not answers(expected(music), music, "Callum has his N5 music exam in May.", "Callum")
+    assert answers(expected(music), music, "Callum got an A for his N5 music, 91%.", "Callum")
+    assert expected("what did I get T for our 20th anniversary?") is None or \
+        expected("what did I get T for our 20th anniversary?").kind != "score"
+    assert expected("what's Priya on, pay-wise, at the Northern?").kind == "earnings"
+    assert expected("Jun Wei's startup contract paid him how much a month?").kind == "earnings"
+    assert expected("quanto o Bruno paga de aluguel em Arroios?").kind == "cost"

@@ -60,6 +60,7 @@ ASKS = (
                    r"\bmy (?:\w+ ){0,2}(?:salary|wage|wages|pay)\b|\bquanto (?:é que )?(?:ganho|ganhei|ganhamos|recebo|recebi)\b|"
                    r"\bquanto (?:é que )?(?:o|a) \w+ (?:(?:passou|começou|vai|foi) a )?(?:ganha|recebe|tira|leva|ganhar|receber)\b|"
                    r"\bhow much (?:does|did) \w+ (?:earn|make|take home)\b|\b(?:how much|what) (?:was|am|were|are) (?:I|we) (?:making|earning|on)\b|"
+                   r"\bpay-?wise\b|\bpa(?:id|ys?) (?:him|her|them|me|us) how much\b|"
                    r"\b(?:o )?meu (?:salário|ordenado)\b|工资|月薪|年薪|(?:挣|赚|收入)多少|年终|奖金|(?:领|拿)了多少"), I),
         (re.compile(both_scripts(MONEY), I), re.compile(both_scripts(r"\b(?:earn|earns|earned|salary|wage|wages|paid me|pays me|pay me|paid|"
                                           r"get paid|got paid|ganho|ganhei|ganhamos|recebo|recebi|salário|ordenado|"
@@ -73,7 +74,7 @@ ASKS = (
         (re.compile(r"(?<![\d-])\+?\d(?:[ ().-]{0,2}\d){8,}|<PHONE>|<REDACTED>", I),)),  # nine digits or more: not a date
     Ask("cost",
         re.compile(both_scripts(r"\bhow much\b[^?]*\b(?:charge|charges|charged|charging|cost|costs|costing|pay|pays|paid|paying|"
-                   r"spend|spent|sell|sells|sold|selling|go for|went for)\b|\bhow much (?:is|was|are|were) (?:the|my|our) \w+|\bhow much did (?:I|we) (?:\w+ )?(?:get|got) for\b|\bwhat did (?:I|we) (?:\w+ ){0,2}(?:pay|spend|quote|quoting|charge|charging)\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|pagou|pagar|gastei|"
+                   r"spend|spent|sell|sells|sold|selling|go for|went for)\b|\bhow much (?:is|was|are|were) (?:the|my|our) \w+|\bhow much did (?:I|we) (?:\w+ )?(?:get|got) for\b|\bwhat did (?:I|we) (?:\w+ ){0,2}(?:pay|spend|quote|quoting|charge|charging)\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|paga|pagam|pagou|pagar|gastei|"
                    r"gasto)\b|多少钱|花了多少|(?:租|租金|费|价|价格)(?:是|要)?多少"), I),
         (re.compile(both_scripts(MONEY), I),)),
     Ask("placing",
@@ -83,6 +84,7 @@ ASKS = (
                     r"\bposition \d+|\b\d+(?:º|ª)? lugar\b|\bclassifiquei\b|\bfiquei em \d|第\s*[\d一二三四五六七八九十]+\s*名", I),)),
     Ask("score",  # a mark is a number out of something, a percentage, or a letter beside its word
         re.compile(both_scripts(r"\bwhat (?:score|grade|mark|result)\b|\b(?:score|grade|mark) did (?:I|we|\w+) get\b|"
+                   r"\bwhat did (?:I|\w+) get (?:in|for|on) (?:his |her |my |their |the )?(?!(?:birthday|christmas|anniversary)\b)\w+|"
                    r"\bwhat did (?:I|we) score\b|\bwhat (?:was|is) my (?:[\w-]+ ){0,3}?(?:score|grade|mark)\b|\b(?:minha|qual (?:foi |é |era )?a) nota\b(?! fiscal)|\b(?:minha|com que) (?:nota|média)\b|\bmédia final\b|"
                    r"(?:考|得)了(?:多少|几|好多)分|多少分|几分"), I),
         (re.compile(both_scripts(r"\d+(?:[.,]\d+)?\s*(?:%|/\s*\d+|out of \d+|em \d+|de \d+ (?:pontos|valores)|分|pontos|valores|"
