@@ -1243,3 +1243,18 @@ def test_an_english_why_over_a_portuguese_decision_is_answered(tmp_path):
              "diario/2025-03-02.md": "---\ndate: 2025-03-02\n---\n# Domingo\n\nAlmoço na mãe, arroz de pato.\n"}
     got = ask_over(notes, "why did I take out that loan for the dryer, honestly?", tmp_path)
     assert not got.nothing_found and "sem juros" in got.text, got.text
+
+
+def test_a_take_back_in_a_note_the_search_did_not_find_is_told(tmp_path):
+    """The later journal that owns up ("Honestly, selling the truck was about Dad") ranks below six
+    notes that say "truck" and "sell" more often; the why answer looked only at the notes found."""
+    notes = {"decisions/2025-03-01-sell-the-truck.md": "---\ndate: 2025-03-01\ntags: [decision]\n---\n# Sell the truck\n\n"
+                                                      "Decided to sell the truck.\n\n## Why\n- the payments, $610 a month\n"
+                                                      "- I barely drive it now\n",
+             "journal/2025-11-02.md": "---\ndate: 2025-11-02\n---\n# Sunday\n\nRaked leaves. Honestly, selling the truck "
+                                      "was never about the payments. It was Dad's old truck and I could not look at it.\n",
+             **{f"journal/2025-0{m}-10.md": f"---\ndate: 2025-0{m}-10\n---\n# Market\n\nTruck sale ads, truck prices, "
+                                             f"sell a truck, trucks for sale at the market, truck truck {m}.\n"
+                for m in range(4, 10)}}
+    got = ask_over(notes, "why did I sell the truck?", tmp_path)
+    assert "Dad's old truck" in got.text, got.text
