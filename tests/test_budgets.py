@@ -27,6 +27,9 @@ def test_a_plan_set_against_what_was_spent():
     assert holds("晚上算了一下，总共 3,700。预算 2,000")
     assert holds("Blew through the food budget again: $365.")
     assert holds("Final paid to Mendez Build: $61,200.") and holds("保險 + 過戶 實際花了 NT$ 34,600。")
+    assert holds("Contas da inauguração: tinha posto 800€ de lado, foram 1.350€.")
+    assert holds("Total: R$ 2.340.") and holds("na volta passei no Atacadão: lista de R$ 150 virou R$ 236.")
+    assert not holds("Budget I wrote down: $6,000 on top of the purchase price.")  # the plan alone: -0.57 on dev
     assert holds("Over by $6,150 as of Feb 2026.") and holds("Bridal package went from $3,200 to $4,050.")
     assert row_holds("Studio Kampung (ID): $45,000, $58,700, Darren loves their kitchen")
     assert not holds("Budget in money/wedding-budget.")  # a plan without a sum

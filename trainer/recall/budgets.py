@@ -26,7 +26,8 @@ AMOUNT = re.compile(both_scripts(MARKED + r"|(?:\b\d{1,3}(?:[.,]\d{3})+\b|\b(?!(
 "€"; "预算 2,000" says none) that is not a year nor a count of lines, pages, kilometres."""
 PLAN = re.compile(both_scripts(
     r"\b(?:budget\w*|estimat\w*|quot(?:e|ed|es)|planned|plan|expected|set aside|working number|was meant|supposed to|"
-    r"orçament\w*|orçad[oa]|previst[oa]s?|planead[oa]|planejad[oa]|estimad[oa]|contava|reservei|teto)\b|"
+    r"orçament\w*|orçad[oa]|previst[oa]s?|planead[oa]|planejad[oa]|estimad[oa]|contava|reservei|teto|"
+    r"(?:tinha )?(?:posto|pus) (?:\w+ )?de lado|(?:tinha )?separad[oa]|separei)\b|"
     r"预算|计划|预计|估计|本来|报价|原本|定的|上限"), I)
 OUTCOME = re.compile(both_scripts(
     r"\b(?:actual(?:ly)?|final|finally|ended|came to|came in|total(?:led)?|in the end|spent|bill|blew|blown|over|"
@@ -38,7 +39,8 @@ OVER = re.compile(both_scripts(r"\bover budget\b|\bover by\b|\bblew (?:out|past|
 
 SETTLED = re.compile(both_scripts(
     r"\b(?:actual|final|came to|came in at|ended up (?:at|paying|costing)|in the end|out the door|all in|total spent|"
-    r"final tally|all told|against|no fim|no final|acabou por|ficou em|saiu por|gastei|gastamos)\b|"
+    r"final tally|all told|against|total|receipts say|turned into|no fim|no final|acabou por|ficou em|saiu por|"
+    r"gastei|gastamos|paguei|pagamos|virou|viraram|foram)\b|"
     r"实际|最后|总共|一共|合计|结果花"), I)
 """What a thing came to, beside its sum: "Final paid to Mendez Build: $61,200", "实际花了 NT$ 34,600"."""
 
