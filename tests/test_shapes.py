@@ -50,6 +50,7 @@ def test_the_ways_a_diary_says_it_slept_badly_or_said_yes():
     from trainer.recall.shapes import REACTED, WENT
     assert REACTED.search("Went quiet for two days, then said sorry.") and REACTED.search("我们冷战了三天。")
     assert WENT.search("Walked down to the river at Santos and sat there.") and WENT.search("Desci até à Foz.")
+    assert not SLEPT.search("Macro-F1 is 0.76, up from 0.71 with the plain BiLSTM.")  # found using the product
     assert not SLEPT.search("Sold six loaves at the market.") and not SAID_YES.search("Sold six loaves at the market.")
 
 

@@ -42,7 +42,7 @@ SLEPT = re.compile(both_scripts(
     r"insomnia|\d+ hours? (?:of )?sleep|all-nighter|dormi|não dormi|mal dormid[oa]|acordei|acordada|acordado|insóni\w*|"
     r"insôni\w*|noite em claro|virei a noite|headaches?|migraines?|rash|eczema|hives|cold sores?|stomach|threw up|"
     r"vomit\w*|jaw|grinding|back went|neck|flare\w*|dor de cabeça|enxaquecas?|dor de estômago|vomitei|gastrite|"
-    r"herpes|alergia|taquicardia|palpitaç\w+|crise de ansiedade|kipped|(?:awake|up) (?:from|since) \d\w*|"
+    r"herpes|alergia|taquicardia|palpitaç\w+|crise de ansiedade|kipped|awake (?:from|since) \d\w*|up since \d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.)|"
     r"\d+(?:[.,]\d+)?(?:\s?-\s?\d+)?\s?(?:h|hrs?|hours?)(?:\d\d)? (?:of sleep|a night|sleep|nights?|de sono)|"
     r"dormindo (?:umas? |só )?\d\w*|não preguei o olho|olho arregalado|cabeça (?:a )?latej\w+|dor (?:atrás|de cabeça|no|na)|"
     r"a cold|the flu|fever|dizzy|blood pressure|febre|gripe|tontura|constipad[oa])\b|"
