@@ -1,11 +1,12 @@
 """Pattern questions whose evidence has a plain shape, whatever words the question uses.
 
 "What time of day do my big calls get made?" (`hours`), "do my budgets ever hold?" (`budgets`),
-"how do I sleep before a deadline?", "can I say no when someone asks a favour?": the evidence is
-scattered over notes about other things and shares few words with the question, but each piece
-has a shape a sentence shows: an hour beside an act, a sum planned against one spent, a night's
-sleep or the body acting up, a yes to someone's ask. A shape says how a question asks for it and
-what a sentence holding it looks like; `shaped_notes` finds the notes that hold it.
+"how do I sleep before a deadline?", "can I say no when someone asks a favour?", "what do I do
+when we fall out?", "where do I go when a day goes badly?": the evidence is scattered over notes
+about other things and shares few words with the question, but each piece has a shape a sentence
+shows: an hour beside an act, a sum planned against one spent, a night's sleep or the body acting
+up, a yes to someone's ask, what I did after a row, where I went. A shape says how a question asks
+for it and what a sentence holding it looks like; `shaped_notes` finds the notes that hold it.
 """
 
 from __future__ import annotations
@@ -93,22 +94,23 @@ WENT = re.compile(both_scripts(
 ao Molhe", "开车去江边", "comprei um teclado"."""
 
 
-def strained(sentence: str, before: str = "") -> bool:
-    return bool(SLEPT.search(sentence))
+def timed(sentence: str, before: str = "") -> bool:
+    """An hour beside an act, in the sentence or the one before ("Replied to Thabo." "00:40.")."""
+    return bool(hours.CLOCK.search(sentence) and (hours.ACTED.search(sentence) or hours.ACTED.search(before)))
 
 
-def said_yes(sentence: str, before: str = "") -> bool:
-    return bool(SAID_YES.search(sentence))
+def showing(pattern: re.Pattern) -> Callable[[str, str], bool]:
+    """A shape shown by the sentence alone."""
+    return lambda sentence, before="": bool(pattern.search(sentence))
 
 
 SHAPES = (
-    Shape("hour", hours.ASKS_HOUR, lambda s, b="": bool(hours.CLOCK.search(s) and (hours.ACTED.search(s) or hours.ACTED.search(b))),
-          hours.timed),
+    Shape("hour", hours.ASKS_HOUR, timed, note_holds=hours.timed),
     Shape("budget", budgets.ASKS, budgets.holds, row_holds=budgets.row_holds),
-    Shape("strain", STRAIN_ASKS, strained),
-    Shape("favour", FAVOUR_ASKS, said_yes),
-    Shape("conflict", CONFLICT_ASKS, lambda s, b="": bool(REACTED.search(s))),
-    Shape("coping", COPING_ASKS, lambda s, b="": bool(WENT.search(s))),
+    Shape("strain", STRAIN_ASKS, showing(SLEPT)),
+    Shape("favour", FAVOUR_ASKS, showing(SAID_YES)),
+    Shape("conflict", CONFLICT_ASKS, showing(REACTED)),
+    Shape("coping", COPING_ASKS, showing(WENT)),
 )
 
 
