@@ -41,6 +41,8 @@ HOSTILE: dict[str, tuple[bytes, str, str]] = {
     "fm-deep.md": (("---\na: " + "[" * 50000 + "\n---\n# Deep FM\n").encode(), "warn", "broken frontmatter"),
     "fm-aliases.md": (("---\n" + _deep_yaml_aliases() + "\n---\n# Alias bomb\n").encode(), "warn", "broken frontmatter"),
     "fm-unclosed.md": (b"---\ntitle: never closed\n\n# Body\n", "warn", "broken frontmatter"),
+    "fm-unclosed-deep.md": (("---\ndate: 2025-01-02\na: " + "[" * 50000 + "\n\n# Deep, never closed\n").encode(), "warn",
+                            "broken frontmatter"),
     "fm-tabs.md": (b"---\n\ttitle: tab-indented\n---\n# Tabs\n", "warn", "broken frontmatter"),
     "fm-python-tag.md": (b"---\nx: !!python/object/apply:os.system ['echo hi']\n---\n# Tag\n", "warn", "broken frontmatter"),
     # encodings and bytes

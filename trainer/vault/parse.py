@@ -231,11 +231,11 @@ def salvage(lines: list[str]) -> dict:
     date has no later note to revise it). A line that does not read alone is left out."""
     meta: dict = {}
     for line in lines:
-        if not KEY_LINE.match(line):
+        if not KEY_LINE.match(line) or flow_depth(line) > FRONTMATTER_MAX_DEPTH:
             continue
         try:
             data = yaml.safe_load(line)
-        except (yaml.YAMLError, ValueError, TypeError):
+        except (yaml.YAMLError, ValueError, TypeError, RecursionError):
             continue
         if isinstance(data, dict):
             meta.update({str(k): _plain(v, [FRONTMATTER_NODES], 0) for k, v in data.items()
