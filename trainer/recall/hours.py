@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import re
 
-from trainer.recall.decisions import is_decision_note
 from trainer.recall.terms import both_scripts
-from trainer.vault.note import Note
 
 ASKS_HOUR = re.compile(both_scripts(r"^\s*when (?:do|did|does|should) (?:I|my)\b|\bwhat time\b|\btime of (?:the )?day\b|\bat what hour\b|"
                        r"\ba que horas?\b|\bque horas\b|\bem que (?:momento|hora|altura)\b|"
@@ -32,14 +30,3 @@ ACTED = re.compile(both_scripts(r"\b(?:decided|applied|submitted|hit submit|hit 
                                 r"transferi|fechei|fechamos|bati o martelo|disse que sim)\b|决定|拍板|下单|报名|提交|签了|答应|回复|付了|转了|定金"), re.IGNORECASE)
 """An act that settles a decision, in a journal as much as a decision note: "Hit submit at 1:15am",
 "Texted Liam at 11:40pm: ok I'll do it", "12:50am now. Just emailed Bec to say I'm not coming"."""
-SENTENCE = re.compile(r"(?<=[.!?。！？])\s+|\n+")
-
-
-def timed(note: Note) -> bool:
-    """The note holds an hour at which I settled something: beside an act, or in a decision's note."""
-    if not CLOCK.search(note.body):
-        return False
-    decision = is_decision_note(note)
-    parts = SENTENCE.split(note.body)  # "1:20 am." alone, after the sentence that says what I did
-    return any(CLOCK.search(s) and (decision or ACTED.search(s) or (i and ACTED.search(parts[i - 1])))
-               for i, s in enumerate(parts))

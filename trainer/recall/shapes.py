@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from trainer.recall import budgets, hours
+from trainer.recall.decisions import is_decision_note
 from trainer.recall.terms import both_scripts
 from trainer.vault.index import Index
 from trainer.vault.note import Note
@@ -30,7 +31,7 @@ class Shape:
     via: str  # how a source was found, as Source.via says it
     asks: re.Pattern  # how a pattern question asks for it
     holds: Callable[[str, str], bool]  # (sentence, the sentence before): it shows the shape
-    note_holds: Callable[[Note], bool] | None = None  # a whole-note test, where the sentences are not enough
+    note_holds: Callable[[Note], bool] | None = None  # the whole note shows it, whatever its sentences say
     row_holds: Callable[[str], bool] | None = None  # a table row shows it: its header says what the cells are
 
 
@@ -99,13 +100,18 @@ def timed(sentence: str, before: str = "") -> bool:
     return bool(hours.CLOCK.search(sentence) and (hours.ACTED.search(sentence) or hours.ACTED.search(before)))
 
 
+def decided_at_an_hour(note: Note) -> bool:
+    """A decision's own note with an hour in it: "Sent it at 00:40" needs no act word there."""
+    return is_decision_note(note) and bool(hours.CLOCK.search(note.body))
+
+
 def showing(pattern: re.Pattern) -> Callable[[str, str], bool]:
     """A shape shown by the sentence alone."""
     return lambda sentence, before="": bool(pattern.search(sentence))
 
 
 SHAPES = (
-    Shape("hour", hours.ASKS_HOUR, timed, note_holds=hours.timed),
+    Shape("hour", hours.ASKS_HOUR, timed, note_holds=decided_at_an_hour),
     Shape("budget", budgets.ASKS, budgets.holds, row_holds=budgets.row_holds),
     Shape("strain", STRAIN_ASKS, showing(SLEPT)),
     Shape("favour", FAVOUR_ASKS, showing(SAID_YES)),
@@ -120,9 +126,9 @@ def asked(question: str) -> Shape | None:
 
 
 def holds_shape(shape: Shape, note: Note) -> bool:
-    if shape.note_holds is not None:
-        return shape.note_holds(note)
-    parts = SENTENCE.split(note.body)
+    if shape.note_holds is not None and shape.note_holds(note):
+        return True
+    parts = SENTENCE.split(note.body)  # "1:20 am." alone, after the sentence that says what I did
     return any(shape.holds(s, parts[i - 1] if i else "") for i, s in enumerate(parts))
 
 
