@@ -585,3 +585,69 @@ def test_a_section_that_names_the_decision_above_a_closing_link_takes_it_back(tm
         story = store.timeline("decisoes/compra-sao-braz.md")
     assert [(e.path, "pelo Thiago" in e.text) for e in story.changes] == [("revisoes/2024.md", True)], \
         [(e.path, e.text) for e in story.events]
+
+
+def test_a_take_back_naming_one_decision_in_passing_is_about_the_one_whose_rare_words_it_holds(tmp_path):
+    """The mid-year review's "## The bike" says the bus money was the sensible-sounding reason for
+    the £502 bike "along the Fallowfield Loop": it names Fallowfield, a name of the move out of
+    Fallowfield, but it holds the bike note's own words (192, £502, £84). It takes back the bike,
+    not the move."""
+    notes = {
+        "decisions/moving-out.md": "---\ndate: 2024-09-21\n---\n# Moving out of Fallowfield to Levenshulme\n\n"
+                                   "Decided: the studio in Levenshulme, £725/month.\n\n## Why\n"
+                                   "- Quiet to write.\n- The 192 bus goes straight to Oxford Road.\n",
+        "decisions/bike.md": "---\ndate: 2024-11-23\n---\n# Buying a bike\n\nDecided: a bike.\n\n## Why\n"
+                             "- The bus is about £84 a month; the bike pays for itself.\n"
+                             "- No waiting for the 192 in the rain.\n\nBudget £350, paid £502.\n",
+        "reviews/mid-year.md": "---\ndate: 2025-06-29\n---\n# Mid-year\n\n## The bike\nI bought it to save the £84 "
+                               "on the bus. I still take the 192 when it rains. I ride along the Fallowfield Loop "
+                               "most mornings. Looking back the bus money was the sensible-sounding reason I gave "
+                               "myself for spending £502. It was never about the bus fare.\n",
+    }
+    with store_over(notes, tmp_path) as store:
+        assert store.timeline("decisions/moving-out.md").changes == []
+        assert [e.path for e in store.timeline("decisions/bike.md").changes] == ["reviews/mid-year.md"]
+
+
+def test_a_title_opening_with_a_name_is_called_by_it_in_a_later_note(tmp_path):
+    """"Kestrel + interrupting the PhD": Kestrel opens the title and is a name (the note says
+    "the Kestrel offer"), so a journal that says "Kestrel arrived two weeks before the panel" and
+    "looking back, the money was the respectable reason" is a later word on it. "Buying a bike"
+    opens with a verb, which names nothing."""
+    notes = {
+        "decisions/kestrel.md": "---\ndate: 2025-07-08\n---\n# Kestrel + interrupting the thesis\n\n"
+                                "Decided: taking the Kestrel offer.\n\n## Why\n- Money. £1,603 vs £2,790.\n- Family.\n",
+        "journal/2026-03-02.md": "---\ndate: 2026-03-02\n---\nCould not sleep.\n\nI keep telling people I left for "
+                                 "the money. Looking back, the money was the respectable reason. Honestly it was "
+                                 "more about the model. Kestrel arrived two weeks before the panel, and I ran "
+                                 "through it.\n\nAlso it's 1.34am.\n",
+        "journal/2026-04-01.md": "---\ndate: 2026-04-01\n---\nBuying a kettle. Honestly it was more about the colour.\n",
+    }
+    with store_over(notes, tmp_path) as store:
+        story = store.timeline("decisions/kestrel.md")
+    assert [(e.path, "respectable reason" in e.text) for e in story.changes] == [("journal/2026-03-02.md", True)], \
+        [(e.path, e.text) for e in story.events]
+
+
+def test_a_table_of_calls_naming_several_decisions_takes_back_the_row_that_shares_its_words(tmp_path):
+    """A year's review lists its big calls in one table, "| Physio not the needle | benefits,
+    70-80% improve | it was the probation |" among rows naming other decisions (Baba, Brody): the
+    paragraph names several, so it is no one decision's by name, and it is the physio decision's
+    by its rare words (70-80%, improve, needle)."""
+    notes = {
+        "decisions/physio.md": "---\ndate: 2024-11-20\n---\n# Physio instead of the injection\n\n"
+                               "Going with Physio. The Physio route is covered.\n\n## Why\n"
+                               "- Benefits pay for it.\n- 70-80% of people improve without needles.\n",
+        "decisions/baba.md": "---\ndate: 2025-10-01\n---\n# Baba moving into the basement\n\nDecided: our Baba "
+                             "moves in.\n\n## Why\n- Care home $4,200/mo.\n",
+        "decisions/brody.md": "---\ndate: 2025-08-01\n---\n# Brody not doing AA\n\nDecided: no AA for our Brody.\n\n"
+                              "## Why\n- $7,000.\n- 5:45 ice.\n",
+        "reviews/2025.md": "---\ndate: 2025-12-31\n---\n# 2025\n\n## The big calls\n"
+                           "| Call | What I said at the time | Looking back |\n|---|---|---|\n"
+                           "| Physio not the needle (Nov 2024) | benefits, 70-80% improve | it was the probation |\n"
+                           "| Brody AA (Aug 2025) | ice time | Dueck |\n"
+                           "| Baba (Oct 2025) | the care home | still right |\n",
+    }
+    with store_over(notes, tmp_path) as store:
+        story = store.timeline("decisions/physio.md")
+    assert [e.path for e in story.changes] == ["reviews/2025.md"], [(e.path, e.text) for e in story.events]

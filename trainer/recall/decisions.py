@@ -557,10 +557,15 @@ def echo_weight(shared: set[str]) -> float:
 CJK_PAIR = re.compile(r"[\u3400-\u9fff]")
 
 
-def title_names(title: str, digits: bool = False) -> list[str]:
+def title_names(title: str, digits: bool = False, body: str = "") -> list[str]:
     """The names in a decision's title ("No to the Azores" -> azores): what a later note calls it.
-    Numbers only when asked: "Level 4" is a name, a bare "4" is not."""
-    return [t for t in names(title) if (digits or not t.isdigit()) and not is_frame(t)]
+    Numbers only when asked: "Level 4" is a name, a bare "4" is not. The title's first word is a
+    name when the note's `body` writes it capitalised inside a sentence ("Kestrel + interrupting
+    the PhD": "the Kestrel offer"), not a verb that opens the title ("Buying a bike")."""
+    first = re.match(r"\W*([A-ZÀ-Ý][\w'’-]*)", title)
+    lead = (terms(first.group(1))[:1] if first and body
+            and re.search(rf"(?<=[\w,;)] ){re.escape(first.group(1))}\b", body) else [])
+    return [t for t in dict.fromkeys(lead + names(title)) if (digits or not t.isdigit()) and not is_frame(t)]
 
 
 def _links_to(text: str, path: str) -> bool:
@@ -615,7 +620,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 27  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 28  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
@@ -743,11 +748,17 @@ class DecisionStore:
             others = {n for p, groups in named.items() if p != path for group in groups for n in group
                       if not n.isdigit()}
 
-            def elsewhere(para: str, path: str = path) -> bool:  # another decision's link or name
-                return bool(others & set(terms(para))) or any(_links_to(para, p) for p in notes if p != path)
-
             rare = rare_of.get(path, set())
             rivals = [other for p, other in rare_of.items() if p != path]
+
+            def elsewhere(para: str, path: str = path, rare: set[str] = rare, rivals: list[set[str]] = rivals) -> bool:
+                """Another decision's link or name, or its rare words, more of them than this one's:
+                "the bus money was the sensible-sounding reason … the Fallowfield Loop" is the bike's
+                (192, £502, £84), not the move out of Fallowfield's."""
+                have = set(terms(para))
+                mine = echo_weight(rare & have)
+                return (bool(others & have) or any(_links_to(para, p) for p in notes if p != path)
+                        or any(echo_weight(other & have) >= max(ECHO_TERMS, mine + 1) for other in rivals))
             linking = self.index.backlinks(path) if decision else []
             for later_path in linking:
                 later = self.index.get(later_path)
@@ -756,9 +767,9 @@ class DecisionStore:
                     self._revisions(decision_id, found, other_note=True)
             named_by = {n.path for n in naming.get(path, [])}
             for later in naming.get(path, []) if decision else []:
-                if later.path not in linking:
-                    self._revisions(decision_id, named_revisions(decision, later, named[path], elsewhere),
-                                    other_note=True)
+                if later.path not in linking:  # named, or else echoed: a table of calls names several
+                    self._revisions(decision_id, named_revisions(decision, later, named[path], elsewhere)
+                                    or echoed_revisions(decision, later, rare, rivals), other_note=True)
             for later_path, later in vocabulary.notes.items() if rare else ():
                 if (later_path != path and later_path not in linking and later_path not in named_by
                         and echo_weight(rare & vocabulary.terms[later_path]) >= ECHO_TERMS):  # most notes: a set's look
@@ -772,8 +783,8 @@ class DecisionStore:
         titled: dict[str, list[str]] = {}
         for path in notes:
             note = self.index.get(path)
-            if note is not None and title_names(note.title):
-                titled[path] = title_names(note.title, digits=True)
+            if note is not None and title_names(note.title, body=note.body):
+                titled[path] = title_names(note.title, digits=True, body=note.body)
         wanted: dict[str, list[list[str]]] = {}
         for path, found in titled.items():
             shared = {t for other, names_ in titled.items() if other != path for t in names_}
