@@ -1205,6 +1205,33 @@ def test_a_later_note_found_for_a_why_question_is_told_as_what_i_admitted_though
         assert said_later(index, sources[:1], story, weights, 0) == []  # not found: nothing told
 
 
+def test_a_later_section_headed_with_another_decision_is_not_this_ones_take_back(tmp_path):
+    """A mid-year review's "## The bike" says "I bought it … Looking back the bus money was the
+    sensible-sounding reason": it shares "bought" with "what was really behind buying the plot?",
+    and was told as what I admitted about the plot. Its heading names the bike decision, which the
+    plot's note never mentions; the "## The plot" section is the plot's."""
+    from trainer.recall.compose import said_later
+    from trainer.recall.reflect import Source
+
+    plot = ("---\ndate: 2025-05-27\n---\n# Kitengela plot (with Otieno)\n\nDecided: we're buying the plot in "
+            "Kitengela. Land doesn't lose value.\n")
+    bike = "---\ndate: 2024-11-23\n---\n# Buying a bike\n\nDecided: a bike. The bus is £84 a month.\n"
+    review = ("---\ndate: 2025-06-29\n---\n# Mid-year\n\n## The bike\nI bought it to save on the bus. Looking "
+              "back the bus money was the sensible-sounding reason I gave myself for buying it.\n")
+    notes = {"decisions/kitengela-plot.md": plot, "decisions/bike.md": bike, "reviews/mid-year.md": review}
+    sources = [Source(1, "decisions/kitengela-plot.md", "Kitengela plot", "2025-05-27", "", "hit"),
+               Source(2, "reviews/mid-year.md", "Mid-year", "2025-06-29", "", "hit")]
+    for index, retriever in bm25_over(notes, tmp_path):
+        story = decision_story(index, "decisions/kitengela-plot.md")
+        weights = retriever.idf(["buy", "plot"])
+        assert said_later(index, sources, story, weights, 0) == []
+    owned = review.replace("## The bike\nI bought it to save on the bus.", "## The plot\nWe bought it for the land.")
+    for index, retriever in bm25_over({**notes, "reviews/mid-year.md": owned}, tmp_path / "owned"):
+        story = decision_story(index, "decisions/kitengela-plot.md")
+        [piece] = said_later(index, sources, story, retriever.idf(["buy", "plot"]), 0)
+        assert piece.n == 2 and piece.text.startswith("Looking back")
+
+
 def test_a_why_question_answers_with_the_decision_it_names_though_reviews_rank_first(tmp_path):
     """"o que é que me fez mesmo decidir ir para o Luxemburgo com a Inês?": reviews that say Luxemburgo
     and Inês more often ranked first and the decision note fifth, so its reasons were never told;

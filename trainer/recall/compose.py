@@ -682,12 +682,16 @@ def said_later(index: Index, sources: Sequence[Source], story: Timeline, weights
     total = sum(weights.values())
     if not total:
         return []
+    others = other_decisions(index, story.path, own)
     for s in sources:
         note = index.get(s.path)
         if (note is None or s.path == story.path or is_decision_note(note) or not note.date or not decided
                 or note.date[:10] <= decided[:10]):
             continue
         for section in split_sections(note.body):
+            heading = set() if first_date(section.heading) else {t for t in terms(section.heading) if not is_frame(t)}
+            if heading & others and not heading & own:
+                continue  # "## The bike" in a review is the bike's, whatever its words share with the plot
             for para in section.paragraphs:
                 have = set(terms(para))
                 if sum(w for t, w in weights.items() if held(t, have)) / total < LATER_SHARE:
@@ -697,6 +701,13 @@ def said_later(index: Index, sources: Sequence[Source], story: Timeline, weights
                     if text:
                         return [Piece(text, s.n, note.date, 10_000 + at, found.relation, 1.0)]
     return []
+
+
+def other_decisions(index: Index, path: str, own: set[str]) -> set[str]:
+    """The words of other decisions' titles that this decision's note never uses: a heading holding
+    one is about that decision."""
+    return {t for n in index.notes() if n.path != path and is_decision_note(n)
+            for t in terms(n.title) if not is_frame(t) and not t.isdigit() and t not in own}
 
 
 def said_later_anywhere(index: Index, sources: list[Source], story: Timeline, weights: dict[str, float],
