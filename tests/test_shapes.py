@@ -38,6 +38,22 @@ def test_a_question_asks_for_the_shape_of_its_evidence():
     assert asked("what mistake do I keep making?") is None
 
 
+def test_everyday_ways_of_asking_for_a_shape():
+    """Asked in words the shapes did not know: "durmo" (not "dormi"), 瞓覺, a shift "covered",
+    "refusing", disagreeing, "a rough day", "where do my big calls get made", "what I figured"."""
+    assert asked("como é que eu durmo antes de uma entrega grande?").via == "strain"
+    assert asked("考試前我瞓覺點樣？").via == "strain"
+    assert asked("what do I do when a colleague needs a shift covered?").via == "favour"
+    assert asked("am I any good at refusing extra work?").via == "favour"
+    assert asked("when my sister and I disagree, what do I tend to do?").via == "conflict"
+    assert asked("同老公有矛盾嘅时候我点做？").via == "conflict"
+    assert asked("what do I end up doing after a rough day at work?").via == "coping"
+    assert asked("where do my big calls usually get made?").via == "hour"
+    assert asked("我一般啥时候拍板？").via == "hour"
+    assert asked("how do the garage bills compare to what I figured?").via == "budget"
+    assert asked("what do I keep getting wrong with my garden?") is None
+
+
 def test_the_ways_a_diary_says_it_slept_badly_or_said_yes():
     from trainer.recall.shapes import SAID_YES, SLEPT
 

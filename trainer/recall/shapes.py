@@ -37,7 +37,7 @@ class Shape:
 
 STRAIN_ASKS = re.compile(both_scripts(
     r"\b(?:sleep\w*|slept|nights?|insomnia|body|physical(?:ly)?|health|tired|wrecked|sono|dormi\w*|noites?|insóni\w*|insôni\w*|"
-    r"corpo|saúde|cansad[oa])\b|睡|失眠|身体|健康|熬夜"), I)
+    r"corpo|saúde|cansad[oa]|durm\w*)\b|睡|瞓|失眠|身体|健康|熬夜"), I)
 SLEPT = re.compile(both_scripts(
     r"\b(?:slept|sleep(?:ing)? (?:badly|terribly|\d)|(?:didn'?t|couldn'?t|can'?t|barely|hardly) sleep|no sleep|lay awake|"
     r"(?:awake|up) (?:at|until|till) \d\w*|awake (?:at|until|till)|woke (?:up )?(?:at|every)|in bed (?:at|by) \d\w*|"
@@ -54,7 +54,8 @@ SLEPT = re.compile(both_scripts(
 "não dormi", "只睡了三个小时", "migraine", "eczema flared", "胃疼"."""
 
 FAVOUR_ASKS = re.compile(both_scripts(
-    r"\b(?:favou?rs?|help(?:ing)?|say no|saying no|turn(?:ing)? (?:\w+ )?down|knock(?:ing)? back|cover|push extra|ask(?:s|ed)? me|"
+    r"\b(?:favou?rs?|help(?:ing)?|say no|saying no|turn(?:ing)? (?:\w+ )?down|knock(?:ing)? back|cover\w*|push extra|ask(?:s|ed)? me|"
+    r"refus\w*|tell(?:ing)? (?:\w+ )?no|pushover|volunteer\w*|pick(?:s|ing|ed)? up (?:\w+ ){0,2}(?:shifts?|slack|stuff|work)|"
     r"pedem|pede|pedir|ajud\w*|favor(?:es)?|recus\w*|dizer (?:que )?não|cobrir)\b|帮|拒绝|答应|开口|找我"), I)
 SAID_YES = re.compile(both_scripts(
     r"\b(?:said yes|say yes|agreed to|of course I|couldn'?t say no|didn'?t say no|can'?t say no|volunteered|offered to|"
@@ -72,8 +73,8 @@ SAID_YES = re.compile(both_scripts(
 
 CONFLICT_ASKS = re.compile(both_scripts(
     r"\b(?:ticks? me off|fall(?:s|en)? out|fell out|fight\w*|argu\w+|rows?|have it out|had words|annoy\w*|angry|out of line|"
-    r"blowup|blow-up|chate(?:io|ad[oa]|ia)|discord\w*|brig\w+|discuss\w+|zang\w*|irrit\w+|pisa no meu calo)\b|"
-    r"闹了?别扭|吵架|冲突|生气|冷战|不爽|惹"), I)
+    r"blowup|blow-up|chate(?:io|ad[oa]|ia)|discord\w*|brig\w+|discuss\w+|zang\w*|irrit\w+|pisa no meu calo|disagree\w*|clash\w*)\b|"
+    r"闹了?别扭|吵|冲突|矛盾|意见不一样|生气|冷战|不爽|惹"), I)
 REACTED = re.compile(both_scripts(
     r"\b(?:went quiet|silent treatment|didn'?t speak|stopped talking|not talking|slammed|stormed|walked out|apologi[sz]ed|"
     r"said sorry|made up|cooled off|blew up|snapped|shouted|yelled|sulked|went for a (?:walk|drive|run)|drove|"
@@ -84,7 +85,8 @@ REACTED = re.compile(both_scripts(
 
 COPING_ASKS = re.compile(both_scripts(
     r"\b(?:where do I (?:end up )?go|go off to|end up going|clear my head|knocks? me sideways|shakes? me up|weighing on me|"
-    r"goes badly|bad day|onde (?:é que )?(?:eu )?(?:vou|acabo)|vou parar|corre mal|é uma bosta|ça va mal)\b|"
+    r"goes badly|going badly|bad day|rough day|hard day|getting me down|bad news|onde (?:é que )?(?:eu )?(?:vou|acabo)|vou parar|"
+    r"corre mal|é uma bosta|ça va mal|má notícia|sufoc\w*)\b|"
     r"心烦|烦的时候|压力大|心情(?:差|不好|烂)|转头去|平下来"), I)
 WENT = re.compile(both_scripts(
     r"\b(?:went (?:for a|to|down|up|out)|walked (?:to|down|up|along|round)|drove (?:to|out|the|round|around)|"
