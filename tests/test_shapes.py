@@ -7,7 +7,7 @@ from __future__ import annotations
 from reflect_support import bm25_over, dated_notes
 
 from trainer.recall.answer import answer
-from trainer.recall.shapes import asked
+from trainer.recall.shapes import SHAPES, asked
 
 FILLER = dated_notes("A deadline at work and a favour for the garden club")
 """Notes that share the questions' words and show neither shape."""
@@ -52,6 +52,17 @@ def test_everyday_ways_of_asking_for_a_shape():
     assert asked("我一般啥时候拍板？").via == "hour"
     assert asked("how do the garage bills compare to what I figured?").via == "budget"
     assert asked("what do I keep getting wrong with my garden?") is None
+
+
+def test_a_stomach_acting_up_or_waking_at_four_is_the_body_under_strain():
+    """The stomach ("Azia a noite inteira", "胃从下午就开始烧", "heartburn"), waking at an hour
+    ("a acordar às 4h", "四點就醒"), Cantonese sleep ("瞓唔着") were not read as strain."""
+    strain = next(s for s in SHAPES if s.via == "strain")
+    for said in ("Azia a noite inteira, aquela que sobe até a garganta.", "Terceira noite seguida a acordar às 4h.",
+                 "胃从下午就开始烧，吃了两片胃乳片。", "這整個禮拜每天都四點就醒。", "瞓唔着。",
+                 "Heartburn all night before the hearing."):
+        assert strain.holds(said, ""), said
+    assert not strain.holds("Bought a new kettle for the office.", "")
 
 
 def test_the_ways_a_diary_says_it_slept_badly_or_said_yes():
