@@ -280,3 +280,19 @@ def test_weekdays_and_seasons_cross_languages(tmp_path):
     for _, retriever in bm25_over(notes, tmp_path):
         found = retriever.retrieve("Eu tenho conseguido mesmo não trabalhar às sextas desde que passei a quatro dias?")
         assert paths(found)[:1] == ["work/2025-01-10.md"]
+
+
+def test_a_question_asking_two_things_finds_the_note_that_answers_one(tmp_path):
+    """"quando o Rafa foi contratado e quanto ele ganha?": no note says "ganha" (the pay is in a sum), and
+    the word no note holds weighs the most, so no note held half the question and nothing was
+    found; Rafa's note holds all of its first part. A part naming no one the notes know is no
+    way in: "quando a Bia foi contratada e quanto ela ganha?" finds nothing."""
+    from reflect_support import bm25_over
+
+    notes = {"pessoas/rafa.md": "---\ndate: 2025-04-10\n---\n# Rafa\n\nO Rafa foi contratado para o café a 3 de março. "
+                                "R$ 1.800 por mês.\n",
+             "diario/2025-05-01.md": "---\ndate: 2025-05-01\n---\n# Feira\n\nFui à feira. O café está cheio.\n",
+             "diario/2025-05-02.md": "---\ndate: 2025-05-02\n---\n# Colheita\n\nComeçou a colheita no terreiro.\n"}
+    for _, retriever in bm25_over(notes, tmp_path):
+        assert paths(retriever.retrieve("quando o Rafa foi contratado e quanto ele ganha?"))[:1] == ["pessoas/rafa.md"]
+        assert retriever.retrieve("quando a Bia foi contratada e quanto ela ganha?").nothing_found

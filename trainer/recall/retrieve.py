@@ -47,6 +47,7 @@ RRF_K = 60
 LINK_WEIGHT = 0.5  # a linked note counts half as much as a direct hit of the same rank
 FORMS_WEIGHT = 0.5  # so does a note found by the question's words in the other language (GLOSSARY)
 CANDIDATES = 40
+CLAUSES = re.compile(r"\s(?:and|e)\s|[,;，；？?、]", re.IGNORECASE)  # the parts of a question that asks two things
 MIN_COVERAGE = 0.5  # share of the question's (IDF-weighted) terms a note must hold to be relevant
 MIN_COSINE = 0.5  # all-MiniLM-L6-v2 cosine at which a chunk is about the question
 NAMED_COVERAGE = 0.3  # a note titled with the question's name needs this much of the rest
@@ -178,6 +179,7 @@ class Retriever:
         relevant = [h for h in candidates if self._relevant(h)]
         english = text_language(question) == "en"  # the bundled embedding model reads English only
         named = self._named(question, relevant)
+        relevant = self._by_clause(question, relevant, wanted)
         if not any(self._strong(h, english, wanted) or h.path in named for h in relevant):
             relevant = self._across_languages(question, relevant)
         best = max((h.coverage for h in relevant), default=0.0)
@@ -276,6 +278,26 @@ class Retriever:
             dated = all(y in have or (note.date or "").startswith(y) for y in asked if y not in wanted)
             if set(wanted) <= have and dated and (not known or any(held(t, have) for t in known)):
                 out.append(replace(h, coverage=max(h.coverage, self.min_coverage)))
+        return out
+
+    def _by_clause(self, question: str, hits: list[Hit], wanted: frozenset[str]) -> list[Hit]:
+        """A question that asks two things ("quando o Rafa começou e quanto ele ganha?") is answered
+        by a note that holds one of them whole: its coverage is that of its best clause, when the
+        clause names whom or what the question does (a name), and the note holds every name.
+        "ganha" is in no note, and weighed the most; Rafa's note says when he started."""
+        parts = [part for part in CLAUSES.split(question) if part and part.strip()]
+        if len(parts) < 2 or WHY_QUESTION.search(question):  # a why asks one thing, however many its parts
+            return hits
+        clauses = []
+        for part in parts:
+            qterms = self.terms_of(part)
+            weights = self.idf(qterms)
+            if sum(1 for w in weights.values() if w > 0) >= 2 and (not wanted or wanted & set(names(part))):
+                clauses.append(weights)
+        out = []
+        for h in hits:
+            best = max((self.coverage(h.path, w, wanted) for w in clauses), default=0.0)
+            out.append(replace(h, coverage=best) if best > h.coverage and wanted <= self.doc_terms(h.path) else h)
         return out
 
     def _named(self, question: str, hits: list[Hit]) -> set[str]:
