@@ -296,3 +296,17 @@ def test_a_question_asking_two_things_finds_the_note_that_answers_one(tmp_path):
     for _, retriever in bm25_over(notes, tmp_path):
         assert paths(retriever.retrieve("quando o Rafa foi contratado e quanto ele ganha?"))[:1] == ["pessoas/rafa.md"]
         assert retriever.retrieve("quando a Bia foi contratada e quanto ela ganha?").nothing_found
+
+
+def test_what_i_owe_is_held_by_a_sum(tmp_path):
+    """"how much did I end up owing Revenue for 2024?": the note says "Revenue bill for 2024:
+    €1,240", never "owing"; a sum in a note naming Revenue holds what the question asks (as it
+    holds "cost" and "charge"). A note without a sum does not."""
+    from reflect_support import bm25_over
+
+    notes = {"money/tax-2024.md": "---\ndate: 2025-03-01\n---\n# Tax 2024\n\nRevenue bill for 2024 came in. €1,240, "
+                                  "paid by transfer.\n",
+             "money/tax-2023.md": "---\ndate: 2024-03-01\n---\n# Tax 2023\n\nRevenue letter for 2023 filed away.\n",
+             "journal/2025-05-01.md": "---\ndate: 2025-05-01\n---\n# Market\n\nBought eggs and bread at the market.\n"}
+    for _, retriever in bm25_over(notes, tmp_path):
+        assert paths(retriever.retrieve("how much did I end up owing Revenue for 2024?"))[:1] == ["money/tax-2024.md"]

@@ -461,7 +461,8 @@ class Retriever:
 
 
 MONEY_TERMS = frozenset(terms("charge charges charged cost costs price fee fees pay paid spend spent cobra cobrar "
-                              "cobrou custa custou custar paguei pagar pagou gastei gastar"))
+                              "cobrou custa custou custar paguei pagar pagou gastei gastar owe owes owed owing "
+                              "package raise deve devo dívida"))
 """Words asking what something costs: a note that gives an amount holds them, whatever its verb."""
 PHONE_TERMS = frozenset(terms("number phone mobile cell contact telefone telemóvel celular contacto contato "
                               "selnommer foonnommer 电话 手机 号码"))
