@@ -148,6 +148,11 @@ def test_what_something_cost_needs_a_sum_in_a_sentence_about_it():
     assert answers(expected(porto), porto, "Voo de última hora para o Porto: €312.", "Abril")
     oven = "How much do I pay to use the oven on Saturdays?"
     assert answers(expected(oven), oven, "Deixa-me usar o forno aos sábados por 40€/mês.", "Sr. Albano")  # a day is no name
+    daily = "how much is Lumina paying me per day?"  # "per day" says how the sum is given, not what it is of
+    assert answers(expected(daily), daily, "Fechado: €420/dia, não os 450 que queria.", "Lumina Seguros")
+    fine = "how much was the IVA fine?"  # the fine is a multa in the notes
+    assert answers(expected(fine), fine, "A multa do IVA do 2.º trimestre: 1.870 €.", "Contas 2024")
+    assert not answers(expected(fine), fine, "IVA do 2.º trimestre pago: 4.200 €.", "Contas 2024")
 
 
 DAD = """---

@@ -232,7 +232,7 @@ COST_FRAME = frozenset(terms(
     "how much many pay pays paid paying paguei pago pagou pagar pagamos pagámos cost costs costed costing custa "
     "custou custar custaram charge charges charged charging cobra cobrou cobram spend spent gastei gasto gastou "
     "gastamos gente month monthly per each week year mês mes semana ano again back originally total all in us "
-    "end up still now new novo nova 买 花 付 买的 花了 付了 租 月租 房租 租金"))
+    "end up still now new novo nova day days dia dias hour hourly hora 买 花 付 买的 花了 付了 租 月租 房租 租金"))
 """What asks for a cost, not what the cost is of: "how much is the insurance on the Honda?" is about
 the insurance."""
 

@@ -390,6 +390,7 @@ easter | páscoa | 复活
 morning mornings | manhã manhãs | 早上 上午
 night nights evening | noite noites | 晚上 夜里
 fair | feira | 集市
+fine fines | multa multas coima coimas | 罚款 罚单
 shop store | loja | 商店 网店
 finish finished | terminar terminei terminou acabar | 完成 结束 做完
 teacher | professor professora | 老师
