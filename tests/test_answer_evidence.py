@@ -940,6 +940,19 @@ def test_asked_why_a_revision_quoted_up_to_but_thats_not_why_goes_on_to_what_was
     assert "recliner" not in change_text(said, 3)  # not asked why: the quote keeps its length
 
 
+def test_asked_why_a_revision_that_ends_on_honestly_it_was_more_about_goes_on_to_say_it():
+    """"… the money was the respectable reason. It's the reason nobody argues with. Honestly it was
+    more about the model." stopped there; the sentence after it says what about the model."""
+    from trainer.recall.compose import change_text
+
+    said = ("Looking back, the money was the respectable reason. It's the reason nobody argues with. Honestly it "
+            "was more about the model. I couldn't face the progression panel with a chapter that didn't work. "
+            "Kestrel was a door.")
+    assert "progression panel" in change_text(said, 3, why=True)
+    assert "Kestrel was a door" not in change_text(said, 3, why=True)
+    assert "progression panel" not in change_text(said, 3)
+
+
 DIAGNOSIS = """---
 date: 2024-09-21
 ---

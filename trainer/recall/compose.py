@@ -861,6 +861,9 @@ def change_text(text: str, sentences: int = 2, why: bool = False) -> str:
     turn = next((i for i, p in enumerate(parts[:sentences]) if NOT_WHY.search(p)), None)
     if why and turn is not None:
         sentences = max(sentences, turn + 2)
+    last = max((i for i, p in enumerate(parts[:sentences]) if i and ECHO_CUE.search(p)), default=None)
+    if why and last == sentences - 1:  # "Honestly it was more about the model." is said by the next one
+        sentences += 1
     return " ".join(parts[:sentences]).strip()
 
 
