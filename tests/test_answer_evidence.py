@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import pytest
 
-from reflect_support import bm25_over, decision_story
+from reflect_support import bm25_over, decision_story, written_vault
 
 from trainer.recall.answer import answer
 from trainer.recall.decisions import DecisionStore
@@ -951,6 +951,33 @@ def test_asked_why_a_revision_that_ends_on_honestly_it_was_more_about_goes_on_to
     assert "progression panel" in change_text(said, 3, why=True)
     assert "Kestrel was a door" not in change_text(said, 3, why=True)
     assert "progression panel" not in change_text(said, 3)
+
+
+def test_a_question_asking_two_things_gets_the_number_under_a_persons_name(tmp_path):
+    """"what's Kelvin's number again, and where does he stay?": his note gives the number alone under
+    his name ("📱 07700 900482", scrubbed to its mark in the index), which was no sentence at all, and
+    a question asking two things never looked for a number; now each part's fact is looked for."""
+    kelvin = ("---\ndate: 2024-10-01\n---\n# Kelvin Mutua\n\n📱 07700 900482\n\n- Friend from Strathmore, now in "
+              "Manchester doing an MSc. Lives in Longsight, above the chemist.\n- Supports Arsenal, unbearable about "
+              "it.\n- Knows everyone with a van. Lent me £150 in May.\n- Kelvin's sister is a nurse in Nakuru.\n")
+    talk = ("---\ndate: 2025-01-10\n---\n# Saturday\n\nKelvin came round with chapati. Kelvin says Longsight rent "
+            "went up again. Kelvin wants to move nearer the university.\n")
+    from trainer.data.scrub import IndexScrub
+    from trainer.recall.retrieve import Retriever
+    from trainer.vault.index import Index
+    from trainer.vault.scan import scan_vault
+
+    vault = written_vault(tmp_path / "vault", {"people/kelvin.md": kelvin, "journal/2025-01-10.md": talk,
+                                               "journal/2025-02-01.md": MARKET})
+    index = Index.open(tmp_path / "brain.db")
+    scan_vault(vault, index, scrub=IndexScrub())
+    retriever = Retriever(index)
+    try:
+        got = answer(index, "what's Kelvin's number again, and where does he stay?", retriever=retriever)
+    finally:
+        retriever.close()
+        index.close()
+    assert ("07700 900482" in got.text or "phone scrubbed" in got.text) and "Longsight" in got.text, got.text
 
 
 DIAGNOSIS = """---

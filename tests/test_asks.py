@@ -109,6 +109,10 @@ def test_a_phone_number_is_digits_or_the_scrubbers_mark_where_one_was():
     assert answers(phone, "What's Priya Shah's phone number?", IndexScrub()("Mobile: 07700 900123"), "Priya Shah")
     assert not answers(phone, "What's Priya Shah's phone number?", "£95/month bookkeeping + VAT.", "Priya Shah")
     assert not answers(phone, "What's Priya Shah's phone number?", "Hired her (see 2025-02-10-hire).", "Priya Shah")
+    assert expected("what's Jason's cell again?").kind == "phone"
+    assert expected("qual é o número da Djeni?").kind == "phone"
+    assert expected("qual o zap da Jéssica mesmo?").kind == "phone"
+    assert expected("qual é o número de sessões?") is None or expected("qual é o número de sessões?").kind != "phone"
 
 
 def test_what_someone_is_called_needs_a_name_beside_the_word_asked_for():

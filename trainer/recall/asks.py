@@ -70,7 +70,8 @@ ASKS = (
         (re.compile(r"\b(?:19|20)\d\d\b|\blast year\b|\bano passado\b|去年|前年|今年", I),)),
     Ask("phone",
         re.compile(both_scripts(r"\b(?:phone|mobile|cell) number\b|\bnúmero de (?:telefone|telemóvel)\b|电话号码|手机号|(?:电话|手机|号码)(?:是)?多少|"
-                                r"\b[A-Z]\w+['’]s number\b|\b(?:sel|foon)nommer\b"), I),
+                                r"\b[A-Z]\w+['’]s (?:number|cell|mobile|phone)\b|\b(?:sel|foon)nommer\b|"
+                                r"\b(?:o )?(?:número|telefone|telemóvel|celular|zap|whats(?:app)?) d[aoe] (?-i:[A-ZÀ-Ý])"), I),
         (re.compile(r"(?<![\d-])\+?\d(?:[ ().-]{0,2}\d){8,}|<PHONE>|<REDACTED>", I),)),  # nine digits or more: not a date
     Ask("cost",
         re.compile(both_scripts(r"\bhow much\b[^?]*\b(?:charge|charges|charged|charging|cost|costs|costing|pay|pays|paid|paying|"
@@ -265,6 +266,16 @@ def answers_cost(question: str, sentence: str, title: str, table: bool, paragrap
     around |= opening
     subject = [t for t in query_terms(cost_clause(question)) if t not in given and not is_frame(t) and t not in COST_FRAME]
     return not subject or any(held(t, around) for t in subject)
+
+
+def subject_of(part: str) -> list[str]:
+    """What a part of a question is about, past how it asks: "quanto é que paguei" names nothing
+    (any sum would do), "what's Kelvin's number" names Kelvin."""
+    return [t for t in query_terms(part) if not is_frame(t) and t not in COST_FRAME and t not in ASKED_WORDS]
+
+
+ASKED_WORDS = frozenset(terms("number phone cell mobile name called when date day time year who whom which what "
+                              "número telefone telemóvel celular nome chama quando dia data ano quem qual"))
 
 
 def cost_clause(question: str) -> str:

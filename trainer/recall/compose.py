@@ -270,6 +270,8 @@ never reached the index, but that the note holds one is itself an answer."""
 def quotable(sentence: str) -> bool:
     if re.fullmatch(r"(#[^\s#]+\s*)+", sentence):
         return False
+    if SCRUBBED.search(sentence):  # "📱 <PHONE>" under a person's name is their number
+        return True
     if CJK.search(sentence):  # "手机：<PHONE>", "月租 3,300": a label and its value are a fact; "阿峰 said no" too
         latin = [w for w in words(sentence) if not CJK.match(w)]
         return len(CJK.findall(sentence)) + 2 * len(latin) + len(SCRUBBED.findall(sentence)) >= 5
@@ -634,6 +636,10 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
         # (a sum may have moved on since, in a note that does not name him: "He paid $500 more")
         holding = {n for n, _ in answering} if asks.expected(question).kind in FIXED else {c.n for _, c in scored}
         scored = [(s + ASK_SHARE if (c.n, c.pos) in answering else s, c) for s, c in scored if c.n in holding]
+    elif not reflection.pattern and not why:  # "what's Kelvin's number again, and where does he stay?": each part's fact
+        answering = {at for part in asks.CLAUSES.split(question) if part and asks.expected(part) and asks.one_thing(part)
+                     and asks.subject_of(part) for at in answering_sentences(index, part, sources)}
+        scored = [(s + ASK_SHARE if (c.n, c.pos) in answering else s, c) for s, c in scored]
     about = note_about(question, sources, weights)
     if about is not None:  # "who is Jonas?": the Jonas note speaks first, and no decision's story
         changes = []

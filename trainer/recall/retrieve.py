@@ -27,6 +27,7 @@ from trainer.db import transaction
 from trainer.vault.index import Index
 from trainer.vault.note import Note
 from trainer.vault.parse import prose
+from trainer.recall.asks import CLAUSES
 from trainer.recall.terms import (ASKING_TERMS, YEAR, both_scripts, fold, forms, held, is_cjk, is_frame, names,
                                    query_terms, terms, text_language, themes, translations)
 
@@ -47,7 +48,6 @@ RRF_K = 60
 LINK_WEIGHT = 0.5  # a linked note counts half as much as a direct hit of the same rank
 FORMS_WEIGHT = 0.5  # so does a note found by the question's words in the other language (GLOSSARY)
 CANDIDATES = 40
-CLAUSES = re.compile(r"\s(?:and|e)\s|[,;，；？?、]", re.IGNORECASE)  # the parts of a question that asks two things
 MIN_COVERAGE = 0.5  # share of the question's (IDF-weighted) terms a note must hold to be relevant
 MIN_COSINE = 0.5  # all-MiniLM-L6-v2 cosine at which a chunk is about the question
 NAMED_COVERAGE = 0.3  # a note titled with the question's name needs this much of the rest
