@@ -65,6 +65,17 @@ def test_a_stomach_acting_up_or_waking_at_four_is_the_body_under_strain():
     assert not strain.holds("Bought a new kettle for the office.", "")
 
 
+def test_a_hand_going_up_a_shift_picked_up_or_work_done_for_nothing_is_a_yes():
+    """A yes is also said by doing: "my hand went up", "Peguei o plantão extra do Diego", "put my
+    name down for two bank shifts", "Gave it to them for nothing", "帮 Kiki 画婚礼嘢 … 零收入"."""
+    favour = next(s for s in SHAPES if s.via == "favour")
+    for said in ("Helen asked if anyone could take extra Saturdays and my hand went up.",
+                 "Peguei o plantão extra do Diego na UTI domingo.", "Put my name down for two bank shifts.",
+                 "Gave it to them for nothing.", "Eu levantei a mão.", "30 几个钟，全部零收入。"):
+        assert favour.holds(said, ""), said
+    assert not favour.holds("The shift pattern changes in March.", "")
+
+
 def test_the_ways_a_diary_says_it_slept_badly_or_said_yes():
     from trainer.recall.shapes import SAID_YES, SLEPT
 

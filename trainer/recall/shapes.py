@@ -65,9 +65,11 @@ SAID_YES = re.compile(both_scripts(
     r"asked (?:if|whether) I(?:'d| could| would)|asked me to|wanted me to|"
     r"disse que sim|claro que sim|não consegui dizer (?:que )?não|lá fui eu|aceitei|fiquei de|me ofereci|ofereci-me|cobri|"
     r"falei [\"“]?claro|me voluntariei|voluntariei-me|pediu (?:pra|para|que) eu|pediu-me|me pediu|ligou (?:a )?pedir|"
-    r"ligou pedindo|emprestei)\b|"
+    r"ligou pedindo|emprestei|hand went up|put my name down|signed (?:myself )?up|picked up (?:an? |the |two |\w+['’]s )?"
+    r"(?:extra )?(?:shifts?|slack)|took (?:on )?(?:an? )?extra|extra shifts?|lent (?:him|her|them)|for nothing|for free|"
+    r"levantei a mão|peguei (?:o |os |mais |um |uns )?(?:plantão|plantões|turnos?|sábados?)|de graça|a preço de custo|sem cobrar)\b|"
     r"答应|应承|帮了|帮他|帮她|帮忙|没好意思拒绝|不好意思拒绝|没好意思|顶班|替班|替他|替她|我来|没问题|问我能不能|找我帮|"
-    r"拜托我|举手"), I)
+    r"拜托我|举手|免费|唔使钱|白帮|零收入|借给"), I)
 """A yes to someone's ask, as a diary says it: "said yes on the spot", "of course I covered",
 "disse que sim", "lá fui eu", "答应了", "没好意思拒绝"."""
 
