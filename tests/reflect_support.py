@@ -14,6 +14,20 @@ FIXTURE_VAULT = Path(__file__).parent / "fixtures" / "reflect-vault"
 QUESTIONS = Path(__file__).parent / "fixtures" / "questions-sample-vault.jsonl"
 
 
+def answered(vault: Path, question: str, tmp_path: Path, scrub=None):
+    """`question` answered in my words over `vault`, indexed afresh (scrubbed by `scrub`, if given)."""
+    from trainer.recall.answer import answer
+
+    index = Index.open(tmp_path / "answered.db")
+    scan_vault(vault, index, scrub=scrub)
+    retriever = Retriever(index)
+    try:
+        return answer(index, question, retriever=retriever)
+    finally:
+        retriever.close()
+        index.close()
+
+
 def indexed(vault: Path, tmp_path: Path) -> Index:
     index = Index.open(tmp_path / "brain.db")
     scan_vault(vault, index)

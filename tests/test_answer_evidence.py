@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import pytest
 
-from reflect_support import bm25_over, decision_story, written_vault
+from reflect_support import answered, bm25_over, decision_story, written_vault
 
 from trainer.recall.answer import answer
 from trainer.recall.decisions import DecisionStore
@@ -963,20 +963,10 @@ def test_a_question_asking_two_things_gets_the_number_under_a_persons_name(tmp_p
     talk = ("---\ndate: 2025-01-10\n---\n# Saturday\n\nKelvin came round with chapati. Kelvin says Longsight rent "
             "went up again. Kelvin wants to move nearer the university.\n")
     from trainer.data.scrub import IndexScrub
-    from trainer.recall.retrieve import Retriever
-    from trainer.vault.index import Index
-    from trainer.vault.scan import scan_vault
 
     vault = written_vault(tmp_path / "vault", {"people/kelvin.md": kelvin, "journal/2025-01-10.md": talk,
                                                "journal/2025-02-01.md": MARKET})
-    index = Index.open(tmp_path / "brain.db")
-    scan_vault(vault, index, scrub=IndexScrub())
-    retriever = Retriever(index)
-    try:
-        got = answer(index, "what's Kelvin's number again, and where does he stay?", retriever=retriever)
-    finally:
-        retriever.close()
-        index.close()
+    got = answered(vault, "what's Kelvin's number again, and where does he stay?", tmp_path, scrub=IndexScrub())
     assert ("07700 900482" in got.text or "phone scrubbed" in got.text) and "Longsight" in got.text, got.text
 
 

@@ -11,16 +11,13 @@ import re
 from pathlib import Path
 
 import pytest
-from reflect_support import bm25_over, decision_story
+from reflect_support import answered, bm25_over, decision_story
 
 from trainer.recall.answer import answer
 from trainer.recall.reflect import is_pattern_question
-from trainer.recall.retrieve import Retriever
 from trainer.recall.support import unknown_facts
 from trainer.recall.terms import terms
 from trainer.recall.qa_eval import vault_text
-from trainer.vault.index import Index
-from trainer.vault.scan import scan_vault
 
 DEMO = Path(__file__).resolve().parents[1] / "tui" / "demo-vault"
 
@@ -168,14 +165,7 @@ def test_who_is_answers_lead_with_the_persons_own_note(vault):
 
 
 def test_demo_vault_jonas_answer_starts_with_the_jonas_note(tmp_path):
-    index = Index.open(tmp_path / "demo.db")
-    scan_vault(DEMO, index)
-    retriever = Retriever(index)
-    try:
-        got = answer(index, "Who is Jonas and how do I know him?", retriever=retriever)
-    finally:
-        retriever.close()
-        index.close()
+    got = answered(DEMO, "Who is Jonas and how do I know him?", tmp_path)
     first = got.text.split("\n\n")[0]
     assert "ship's engineer" in first and "[1]" in first
     assert {s.number: s.path for s in got.sources}[got.cited[0]] == "people/jonas.md"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from reflect_support import FIXTURE_VAULT, indexed
+from reflect_support import FIXTURE_VAULT, bm25_over, indexed
 
 from trainer.recall.retrieve import Retriever
 from trainer.recall.terms import query_terms, stem, terms
@@ -149,7 +149,6 @@ CHINESE_NOTES = {
 
 @pytest.fixture
 def chinese(tmp_path):
-    from reflect_support import bm25_over
 
     yield from bm25_over(CHINESE_NOTES, tmp_path)
 
@@ -190,7 +189,6 @@ BRAZILIAN_NOTES = {
 
 @pytest.fixture
 def brazilian(tmp_path):
-    from reflect_support import bm25_over
 
     yield from bm25_over(BRAZILIAN_NOTES, tmp_path)
 
@@ -222,7 +220,6 @@ def test_glossary_words_that_stem_alike_stay_apart():
 
 
 def test_everyday_paraphrases_find_the_note(tmp_path):
-    from reflect_support import bm25_over
 
     notes = {"decisions/2025-06-20-selling.md": "# Selling\n\nSold it to Marta from the bakery: eleven drives "
              "since January and about €190 a month in insurance and parking.\n",
@@ -233,7 +230,6 @@ def test_everyday_paraphrases_find_the_note(tmp_path):
 
 
 def test_a_portuguese_question_over_english_notes_by_everyday_words(tmp_path):
-    from reflect_support import bm25_over
 
     notes = {"journal/2025-02-09.md": "# 2025-02-09\n\nWe adopted Bran today, a retired greyhound and our first dog. "
              "The rescue asked €250.\n",
@@ -244,7 +240,6 @@ def test_a_portuguese_question_over_english_notes_by_everyday_words(tmp_path):
 
 
 def test_casual_english_finds_the_note(tmp_path):
-    from reflect_support import bm25_over
 
     notes = {"money/2025-04-11.md": "# 2025-04-11\n\nSold the house on Poplar Street for $182,000; closing on May 2.\n",
              "health/2025-01-20.md": "# 2025-01-20\n\nThe doctor says my A1C is 7.4. Started walking after dinner.\n",
@@ -257,7 +252,6 @@ def test_casual_english_finds_the_note(tmp_path):
 
 
 def test_european_portuguese_as_spoken_finds_the_note(tmp_path):
-    from reflect_support import bm25_over
 
     notes = {"decisoes/2024-10-02-fechar-segundas.md": "# Fechar às segundas\n\nA partir de novembro a tasca fecha "
              "às segundas. As segundas faturavam 180 € e eu estava a trabalhar doze dias seguidos.\n",
@@ -272,7 +266,6 @@ def test_european_portuguese_as_spoken_finds_the_note(tmp_path):
 
 
 def test_weekdays_and_seasons_cross_languages(tmp_path):
-    from reflect_support import bm25_over
 
     notes = {"work/2025-01-10.md": "# 2025-01-10\n\nThird Friday off work since I went to four days. Spent it at the "
              "allotment.\n",
@@ -287,8 +280,6 @@ def test_a_question_asking_two_things_finds_the_note_that_answers_one(tmp_path):
     the word no note holds weighs the most, so no note held half the question and nothing was
     found; Rafa's note holds all of its first part. A part naming no one the notes know is no
     way in: "quando a Bia foi contratada e quanto ela ganha?" finds nothing."""
-    from reflect_support import bm25_over
-
     notes = {"pessoas/rafa.md": "---\ndate: 2025-04-10\n---\n# Rafa\n\nO Rafa foi contratado para o café a 3 de março. "
                                 "R$ 1.800 por mês.\n",
              "diario/2025-05-01.md": "---\ndate: 2025-05-01\n---\n# Feira\n\nFui à feira. O café está cheio.\n",
@@ -302,8 +293,6 @@ def test_what_i_owe_is_held_by_a_sum(tmp_path):
     """"how much did I end up owing Revenue for 2024?": the note says "Revenue bill for 2024:
     €1,240", never "owing"; a sum in a note naming Revenue holds what the question asks (as it
     holds "cost" and "charge"). A note without a sum does not."""
-    from reflect_support import bm25_over
-
     notes = {"money/tax-2024.md": "---\ndate: 2025-03-01\n---\n# Tax 2024\n\nRevenue bill for 2024 came in. €1,240, "
                                   "paid by transfer.\n",
              "money/tax-2023.md": "---\ndate: 2024-03-01\n---\n# Tax 2023\n\nRevenue letter for 2023 filed away.\n",

@@ -4,6 +4,7 @@ evidence has a plain shape is answered from the notes that hold it, whatever the
 
 from __future__ import annotations
 
+import pytest
 from reflect_support import bm25_over, dated_notes
 
 from trainer.recall.answer import answer
@@ -26,32 +27,37 @@ NOTES = {
 }
 
 
-def test_a_question_asks_for_the_shape_of_its_evidence():
-    assert asked("what does my sleep look like in the run-up to a deadline?").via == "strain"
-    assert asked("o que meu corpo costuma aprontar quando tem prazo chegando?").via == "strain"
-    assert asked("am I any good at knocking back people who want help?").via == "favour"
-    assert asked("别人开口要我帮忙的时候，我通常怎么回？").via == "favour"
-    assert asked("跟人闹了别扭，我一般是咋处理的？").via == "conflict"
-    assert asked("how do I usually handle it when I fall out with someone?").via == "conflict"
-    assert asked("where do I go off to when something's weighing on me?").via == "coping"
-    assert asked("quand ça va mal, onde é que eu vou parar?").via == "coping"
-    assert asked("what mistake do I keep making?") is None
+ASKED = [
+    ("what does my sleep look like in the run-up to a deadline?", "strain"),
+    ("o que meu corpo costuma aprontar quando tem prazo chegando?", "strain"),
+    ("am I any good at knocking back people who want help?", "favour"),
+    ("别人开口要我帮忙的时候，我通常怎么回？", "favour"),
+    ("跟人闹了别扭，我一般是咋处理的？", "conflict"),
+    ("how do I usually handle it when I fall out with someone?", "conflict"),
+    ("where do I go off to when something's weighing on me?", "coping"),
+    ("quand ça va mal, onde é que eu vou parar?", "coping"),
+    ("como é que eu durmo antes de uma entrega grande?", "strain"),
+    ("考試前我瞓覺點樣？", "strain"),
+    ("what do I do when a colleague needs a shift covered?", "favour"),
+    ("am I any good at refusing extra work?", "favour"),
+    ("when my sister and I disagree, what do I tend to do?", "conflict"),
+    ("同老公有矛盾嘅时候我点做？", "conflict"),
+    ("what do I end up doing after a rough day at work?", "coping"),
+    ("where do my big calls usually get made?", "hour"),
+    ("我一般啥时候拍板？", "hour"),
+    ("how do the garage bills compare to what I figured?", "budget"),
+    ("what mistake do I keep making?", None),
+    ("what do I keep getting wrong with my garden?", None),
+]
+"""How a pattern question asks for a shape, in the words people use ("durmo", 瞓覺, a shift
+"covered", "refusing", disagreeing, "a rough day", "where do my big calls get made", "what I
+figured"), and questions that ask for none."""
 
 
-def test_everyday_ways_of_asking_for_a_shape():
-    """Asked in words the shapes did not know: "durmo" (not "dormi"), 瞓覺, a shift "covered",
-    "refusing", disagreeing, "a rough day", "where do my big calls get made", "what I figured"."""
-    assert asked("como é que eu durmo antes de uma entrega grande?").via == "strain"
-    assert asked("考試前我瞓覺點樣？").via == "strain"
-    assert asked("what do I do when a colleague needs a shift covered?").via == "favour"
-    assert asked("am I any good at refusing extra work?").via == "favour"
-    assert asked("when my sister and I disagree, what do I tend to do?").via == "conflict"
-    assert asked("同老公有矛盾嘅时候我点做？").via == "conflict"
-    assert asked("what do I end up doing after a rough day at work?").via == "coping"
-    assert asked("where do my big calls usually get made?").via == "hour"
-    assert asked("我一般啥时候拍板？").via == "hour"
-    assert asked("how do the garage bills compare to what I figured?").via == "budget"
-    assert asked("what do I keep getting wrong with my garden?") is None
+@pytest.mark.parametrize(("question", "via"), ASKED)
+def test_a_question_asks_for_the_shape_of_its_evidence(question, via):
+    shape = asked(question)
+    assert (shape.via if shape else None) == via
 
 
 def test_a_stomach_acting_up_or_waking_at_four_is_the_body_under_strain():
