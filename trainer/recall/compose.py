@@ -675,20 +675,19 @@ LATER_RANK = 3  # the decision asked about, when the best note found is not one,
 
 
 def said_later(index: Index, sources: Sequence[Source], story: Timeline, weights: dict[str, float],
-               at: int) -> list[Piece]:
+               at: int, others: set[str] | None = None) -> list[Piece]:
     """Asked why, what a later note among those found says of the decision in everyday words
     ("a gente admitiu uma coisa: a coluna foi o motivo que dava pra dizer … O que pesou mesmo foi
     …") when it neither links nor names the decision, so the store never tied it (two in three
     such later words were not, on the dev vaults): the question names what the paragraph is
     about. The first such paragraph, from its cue on."""
     decided = story.events[0].date if story.events else None
-    asked = index.get(story.path)
-    own = set(terms(f"{asked.title} {asked.body}")) if asked else set()
+    own = decision_words(index, story.path)
     weights = {t: w for t, w in weights.items() if held(t, own)}  # the words the question and the decision share
     total = sum(weights.values())
     if not total:
         return []
-    others = other_decisions(index, story.path, own)
+    others = other_decisions(index, story.path, own) if others is None else others
     for s in sources:
         note = index.get(s.path)
         if (note is None or s.path == story.path or is_decision_note(note) or not note.date or not decided
@@ -709,6 +708,11 @@ def said_later(index: Index, sources: Sequence[Source], story: Timeline, weights
     return []
 
 
+def decision_words(index: Index, path: str) -> set[str]:
+    note = index.get(path)
+    return set(terms(f"{note.title} {note.body}")) if note else set()
+
+
 def other_decisions(index: Index, path: str, own: set[str]) -> set[str]:
     """The words of other decisions' titles that this decision's note never uses: a heading holding
     one is about that decision."""
@@ -725,8 +729,9 @@ def said_later_anywhere(index: Index, sources: list[Source], story: Timeline, we
     later = [Source(len(sources) + 1, n.path, n.title, n.date, "", "later") for n in index.notes()
              if n.path not in known and n.date and story.events and story.events[0].date
              and n.date[:10] > story.events[0].date[:10] and ECHO_CUE.search(n.body)]  # no cue: no owning up
+    others = other_decisions(index, story.path, decision_words(index, story.path)) if later else set()
     for candidate in sorted(later, key=lambda s: s.date or ""):
-        found = said_later(index, [candidate], story, weights, at)
+        found = said_later(index, [candidate], story, weights, at, others)
         if found:
             return [*sources, candidate], found
     return list(sources), []

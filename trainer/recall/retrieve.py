@@ -281,10 +281,11 @@ class Retriever:
         return out
 
     def _by_clause(self, question: str, hits: list[Hit], wanted: frozenset[str]) -> list[Hit]:
-        """A question that asks two things ("quando o Rafa começou e quanto ele ganha?") is answered
-        by a note that holds one of them whole: its coverage is that of its best clause, when the
-        clause names whom or what the question does (a name), and the note holds every name.
-        "ganha" is in no note, and weighed the most; Rafa's note says when he started."""
+        """A question that asks two things ("quando o Rafa foi contratado e quanto ele ganha?") is
+        answered by a note that holds one of them whole: its coverage is that of its best part, a
+        part of two weighed words or more that gives a name the question gives (when it gives any),
+        in a note that holds every name. "ganha" is in no note, and weighed the most; Rafa's note
+        says when he was hired. Not a why question: its parts ask one thing."""
         parts = [part for part in CLAUSES.split(question) if part and part.strip()]
         if len(parts) < 2 or WHY_QUESTION.search(question):  # a why asks one thing, however many its parts
             return hits
