@@ -69,6 +69,7 @@ def test_a_stomach_acting_up_or_waking_at_four_is_the_body_under_strain():
                  "Heartburn all night before the hearing."):
         assert strain.holds(said, ""), said
     assert not strain.holds("Bought a new kettle for the office.", "")
+    assert not strain.holds("提醒自己周五交报告。", "")  # a reminder wakes no one
 
 
 def test_a_hand_going_up_a_shift_picked_up_or_work_done_for_nothing_is_a_yes():

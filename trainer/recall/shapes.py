@@ -49,7 +49,7 @@ SLEPT = re.compile(both_scripts(
     r"dormindo (?:umas? |só )?\d\w*|não preguei o olho|olho arregalado|cabeça (?:a )?latej\w+|dor (?:atrás|de cabeça|no|na)|"
     r"a cold|the flu|fever|dizzy|blood pressure|febre|gripe|tontura|constipad[oa]|reflux|heartburn|ulcers?|melatonin|"
     r"azia|refluxo|omeprazol|estômago|(?:a )?acordar às|acordo às|durmo às)\b|"
-    r"没睡|睡不着|睡不著|失眠|只睡|才睡|醒|瞓|胃|眼光光|睁眼到天亮|没合眼|睡满|整觉|熬夜|通宵|头疼|头痛|偏头痛|头晕|吐了|湿疹|"
+    r"没睡|睡不着|睡不著|失眠|只睡|才睡|(?<!提)醒(?!目)|瞓|胃|眼光光|睁眼到天亮|没合眼|睡满|整觉|熬夜|通宵|头疼|头痛|偏头痛|头晕|吐了|湿疹|"
     r"过敏|口腔溃疡|长痘|心悸|心咚咚|拉肚子|血压|发烧|感冒|急诊"), I)
 """A night's sleep or the body acting up, as a diary says it: "slept four hours", "awake at 3",
 "não dormi", "只睡了三个小时", "migraine", "eczema flared", "胃疼"."""
