@@ -157,6 +157,10 @@ def test_what_something_cost_needs_a_sum_in_a_sentence_about_it():
     fine = "how much was the IVA fine?"  # the fine is a multa in the notes
     assert answers(expected(fine), fine, "A multa do IVA do 2.º trimestre: 1.870 €.", "Contas 2024")
     assert not answers(expected(fine), fine, "IVA do 2.º trimestre pago: 4.200 €.", "Contas 2024")
+    car = "how much would the car have cost me a month, and how do I get home to Mysuru?"  # Mysuru is the other part's
+    assert answers(expected(car), car, "total: ₹13,900, ₹3,100", "Not buying a car", table=True)
+    logo = "who designed the Miúda logo and how much did it cost?"  # "it" is the Miúda logo
+    assert not answers(expected(logo), logo, "renda: 2.300€, 3.100€", "Rua dos Anjos", table=True)
 
 
 DAD = """---

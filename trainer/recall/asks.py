@@ -251,7 +251,8 @@ def answers_cost(question: str, sentence: str, title: str, table: bool, paragrap
     gives ("back in 2013") must be there too, or be the note's."""
     if not (re.search(MONEY, sentence, I) or (table and re.search(r"\d", COUNTED.sub("", DATES.sub("", sentence))))):
         return False  # "2024-11-25: + new lifelines, Lindiwe, —" is a row without a sum, "連上 6 天" too
-    given = names(question)
+    clause = cost_clause(question)
+    given = names(question if REFERS_BACK.search(clause) else clause)
     wanted = {t for t in given if not t.isdigit()} - CALENDAR
     near = set(terms(sentence)) | set(terms(title))
     opening = set(terms(lead(note)))
@@ -276,6 +277,13 @@ def subject_of(part: str) -> list[str]:
 
 ASKED_WORDS = frozenset(terms("number phone cell mobile name called when date day time year who whom which what "
                               "número telefone telemóvel celular nome chama quando dia data ano quem qual"))
+
+
+REFERS_BACK = re.compile(both_scripts(r"\b(?:it|its|they|them|their|he|him|his|she|her|ele|ela|dele|dela|deles|delas|"
+                                      r"isso|isto)\b|它|他|她"), I)
+"""A part of a question that points to another: "… and how much did it cost?" costs the Miúda logo,
+whose name is in the other part; "how much would the car cost me a month, and how do I get home to
+Mysuru?" asks the car's cost alone, and its sum need not say Mysuru."""
 
 
 def cost_clause(question: str) -> str:
