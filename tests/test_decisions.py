@@ -651,3 +651,78 @@ def test_a_table_of_calls_naming_several_decisions_takes_back_the_row_that_share
     with store_over(notes, tmp_path) as store:
         story = store.timeline("decisions/physio.md")
     assert [e.path for e in story.changes] == ["reviews/2025.md"], [(e.path, e.text) for e in story.events]
+
+
+STALL_HIRE = """---
+date: 2024-12-18
+tags: [decision]
+---
+# Hire Ko Zaw
+
+Offer: $1,800/month, 6 days, start 6 Jan 2025. Lunch queue hit 40 min on Saturdays.
+Counted 23 walk-aways on Sat 14 Dec. Ah Pa cannot help any more, his knee.
+"""
+
+STALL_PRICE = """---
+date: 2025-02-10
+tags: [decision]
+---
+# Raise the plate to $5
+
+Cockles from $9/kg to $14/kg. Eggs up also, $6.20 per tray. Ah Pa says customers will grumble.
+"""
+
+STALL_JOURNAL = """---
+date: 2025-11-07
+---
+He asked for a raise today. $2,000. I said yes before he finished.
+
+Then after close I stayed at the stall and thought back to why I hired him. I always say the queue,
+the 40 minutes, the walk-aways, the Saturdays. If I'm honest, I was scared to be alone at the stall at 5am.
+
+Ah Pa came by at noon and tasted the sauce. He says the price is fine now.
+"""
+
+STALL_DAYS = {f"journal/2024-0{i}-01.md": f"---\ndate: 2024-0{i}-01\n---\nAh Pa came by. {said}\n"
+              for i, said in enumerate(["The queue was 40 minutes.", "Long queue, three walk-aways.",
+                                        "Queue past the pillar, 40 minutes.", "Walk-aways again.", "Quiet day."], 1)}
+STALL_DAYS |= {f"journal/2024-10-{i:02}.md": f"---\ndate: 2024-10-{i:02}\n---\nQuiet day, Ah Pa napped, sold out at two.\n"
+               for i in range(1, 13)}
+
+
+def test_a_take_back_that_neither_links_nor_names_nor_shares_three_rare_words_goes_to_the_decision_it_speaks_of(tmp_path):
+    """"thought back to why I hired him … If I'm honest, I was scared to be alone" links nothing,
+    names no decision (Ah Pa is in every other note) and shares no three rare words with one (the
+    queue and the walk-aways fill the diary): it goes to the decision whose words it shares most,
+    the rarer the more, and whose title it says (hired: "Hire Ko Zaw"), not to the price."""
+    notes = {"decisions/hire.md": STALL_HIRE, "decisions/price.md": STALL_PRICE,
+             "journal/2025-11-07.md": STALL_JOURNAL, **STALL_DAYS}
+    with store_over(notes, tmp_path) as store:
+        hire = store.timeline("decisions/hire.md")
+        assert [(e.date, e.path) for e in hire.changes] == [("2025-11-07", "journal/2025-11-07.md")]
+        assert "scared to be alone" in hire.changes[0].text
+        assert store.timeline("decisions/price.md").changes == []
+
+
+STALL_QUIT = """---
+date: 2024-02-26
+tags: [decision]
+---
+# Quit the bank, take over Ah Pa's stall
+
+Nobody else in the family wants the wok. I am tired of the KPI meetings.
+"""
+
+STALL_SAUCE = """---
+date: 2025-06-02
+---
+Ah Pa came by at noon and tasted the sauce. Honestly, his is still better than mine.
+"""
+
+
+def test_a_name_in_every_other_note_does_not_make_a_note_about_the_decision_titled_with_it(tmp_path):
+    """"Quit the bank, take over Ah Pa's stall": Ah Pa is in most of the diary, so "Ah Pa … tasted the
+    sauce. Honestly, his is still better than mine." is no word on quitting the bank."""
+    notes = {"decisions/quit.md": STALL_QUIT, "journal/2025-06-02.md": STALL_SAUCE, **STALL_DAYS}
+    with store_over(notes, tmp_path) as store:
+        assert store.timeline("decisions/quit.md").changes == []

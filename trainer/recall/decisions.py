@@ -21,6 +21,7 @@ rules, not a model: it runs on every scan and its output can be shown and checke
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
@@ -460,6 +461,46 @@ def cue_revision(later: Note, heading: str, para: str) -> list[Revision]:
     return [Revision(later.path, later.date, heading, clean(para), relation, None, cue)]
 
 
+def cued_revision(later: Note, heading: str, para: str) -> list[Revision]:
+    """The paragraph as a revision from its cue: an everyday one (`cue_revision`) or the real
+    reason named ("the real reason was the commute")."""
+    if found := cue_revision(later, heading, para):
+        return found
+    parts = sentences(para)
+    at = next((i for i, sentence in enumerate(parts) if REAL_REASON.search(sentence)), None)
+    if at is None:
+        return []
+    cue = clean(" ".join(parts[at:at + ECHO_SENTENCES]))
+    return [Revision(later.path, later.date, heading, clean(para), "retracted", None, cue)]
+
+
+def titled_in(have: set[str], decision: Note | None) -> bool:
+    """The paragraph says a word of the decision's title ("why I hired him" of "Hire Ko Zaw"): it
+    speaks of that call, not of a lesson it shares words with ("write down the real reason")."""
+    return decision is not None and any(t in have for t in terms(decision.title) if not is_frame(t))
+
+
+ASSIGN_MIN = 8.0  # shared rareness (sum of log(notes / notes holding the word)) a paragraph needs
+ASSIGN_LEAD = 1.5  # and the closest decision must share this many times what the next one does
+
+
+def closest_decision(have: set[str], decisions: list[str], vocabulary: Vocabulary) -> tuple[str | None, float]:
+    """The decision note whose words `have` (a paragraph's) shares most, each shared word
+    weighed by its rareness in the vault, and how much; None unless it shares enough and clearly
+    more than any other decision: a review that weighs two calls in one paragraph belongs to neither."""
+    total = len(vocabulary.terms) or 1
+
+    def shared(path: str) -> float:
+        return sum(math.log(total / vocabulary.df[t]) for t in have & vocabulary.terms.get(path, set())
+                   if not is_frame(t) and vocabulary.df[t] * 2 <= total)
+
+    scored = sorted(((shared(path), path) for path in decisions), reverse=True)
+    if not scored or scored[0][0] < ASSIGN_MIN:
+        return None, 0.0
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    return (scored[0][1], scored[0][0]) if scored[0][0] >= ASSIGN_LEAD * runner_up else (None, 0.0)
+
+
 def carried_on(revision: Revision, later: Note | None) -> Revision:
     """A take-back whose next paragraph, in the same section, goes on to say what it was:
     "当时列的理由：作息、名额、何主任、收入。每一条都是真的，但都不是决定性的。" and then "说到底，是…
@@ -592,6 +633,12 @@ class Vocabulary:
                 notes[note.path] = note
         return cls(notes, held_by, df)
 
+    def everywhere(self, term: str) -> bool:
+        """Held by half the notes or more, and by more than a few: "Ah Pa" in "Quit Pan-Asia,
+        take over Ah Pa's stall" is in 26 notes of 30, and names no decision."""
+        held = self.df.get(term, 0)
+        return held > 2 * ECHO_RARE and held * 2 >= len(self.terms)
+
     def rare(self, path: str) -> set[str]:
         """A note's words that few other notes use: what a later note that speaks of it without
         its name or link shares with it."""
@@ -620,7 +667,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 28  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 29  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
@@ -739,8 +786,8 @@ class DecisionStore:
         for decision_id, path in self.conn.execute("SELECT id, path FROM decisions WHERE kind = 'mention'").fetchall():
             self.conn.execute("UPDATE decisions SET target = ? WHERE id = ?",
                               (self._mention_target(path, decision_id, notes), decision_id))
-        naming, named = self._naming_notes(notes)
         vocabulary = Vocabulary.of(self.index)
+        naming, named = self._naming_notes(notes, vocabulary.everywhere)
         rare_of = {path: vocabulary.rare(path) for path in notes}
         for path, decision_id in notes.items():
             note = self.index.get(path)
@@ -774,17 +821,49 @@ class DecisionStore:
                 if (later_path != path and later_path not in linking and later_path not in named_by
                         and echo_weight(rare & vocabulary.terms[later_path]) >= ECHO_TERMS):  # most notes: a set's look
                     self._revisions(decision_id, echoed_revisions(decision, later, rare, rivals), other_note=True)
+        self._claim_the_rest(notes, vocabulary)
 
-    def _naming_notes(self, notes: dict[str, int]) -> tuple[dict[str, list[Note]], dict[str, list[list[str]]]]:
+    def _claim_the_rest(self, notes: dict[str, int], vocabulary: Vocabulary) -> None:
+        """A later paragraph that takes a reason back in everyday words ("If I'm honest - I was
+        scared to be alone at the stall at 5am") and that no route above gave to a decision goes
+        to the earlier decision it shares the most with, by how rare the shared words are, when
+        that one clearly leads (`closest_decision`). The routes above ask for a link, a name or
+        three rare words; people write "think back to why I hired him" with none of them."""
+        dates = {path: (note.date or "")[:10] for path in notes if (note := self.index.get(path)) is not None}
+        claimed = set(self.conn.execute("SELECT decision_id, path FROM decision_revisions WHERE other_note = 1"))
+        told = {text for (text,) in self.conn.execute("SELECT text FROM decision_revisions WHERE other_note = 1")}
+        best: dict[tuple[int, str], tuple[tuple[bool, float], Revision]] = {}
+        for later in vocabulary.notes.values():
+            if is_decision_note(later):
+                continue
+            earlier = [path for path, date in dates.items() if date and date < later.date[:10]]
+            for section in split_sections(later.body):
+                for para in section.paragraphs:
+                    if clean(para) in told or not (found := cued_revision(later, section.heading, para)):
+                        continue
+                    have = set(terms(f"{section.heading}\n{para}"))
+                    path, score = closest_decision(have, earlier, vocabulary)
+                    key = (notes[path], later.path) if path else None
+                    if key is None or key in claimed or not titled_in(have, self.index.get(path)):
+                        continue
+                    rank = (found[0].relation == "retracted", score)  # "if I'm honest the workshop was the
+                    if key not in best or rank > best[key][0]:  # reason" over "nowhere near what I told myself"
+                        best[key] = (rank, found[0])
+        for (decision_id, _), (_, revision) in best.items():
+            self._revisions(decision_id, [revision], other_note=True)
+
+    def _naming_notes(self, notes: dict[str, int], common=lambda name: False
+                      ) -> tuple[dict[str, list[Note]], dict[str, list[list[str]]]]:
         """For each decision note whose title holds a name, the other notes that use it, and the
         name groups that identify it: each name no other decision's title has ("Gaivota"), or, when
         all are shared, all of them with the title's numbers ("Level" + "4" for "Pausing before
-        Level 4", beside "Doing the AAT Level 3 online")."""
+        Level 4", beside "Doing the AAT Level 3 online"). A `common` name, one the whole diary
+        uses ("Ah Pa"), identifies nothing."""
         titled: dict[str, list[str]] = {}
         for path in notes:
             note = self.index.get(path)
-            if note is not None and title_names(note.title, body=note.body):
-                titled[path] = title_names(note.title, digits=True, body=note.body)
+            if note is not None and any(not common(t) for t in title_names(note.title, body=note.body)):
+                titled[path] = [t for t in title_names(note.title, digits=True, body=note.body) if not common(t)]
         wanted: dict[str, list[list[str]]] = {}
         for path, found in titled.items():
             shared = {t for other, names_ in titled.items() if other != path for t in names_}
