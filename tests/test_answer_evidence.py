@@ -970,6 +970,38 @@ def test_a_question_asking_two_things_gets_the_number_under_a_persons_name(tmp_p
     assert ("07700 900482" in got.text or "phone scrubbed" in got.text) and "Longsight" in got.text, got.text
 
 
+CAR_SUMS = """---
+date: 2025-01-19
+tags: [decision]
+---
+# Not buying a car
+
+| per month | car | no car |
+|---|---|---|
+| loan EMI | ₹8,200 | – |
+| fuel | ₹2,400 | – |
+| insurance | ₹1,300 | – |
+| parking (office + building) | ₹1,200 | – |
+| servicing, tyres | ₹800 | ₹400 |
+| metro pass | – | ₹1,100 |
+| cabs and autos | – | ₹1,600 |
+| total | ₹13,900 | ₹3,100 |
+
+₹13,900 is about 23% of what I save in a month. Self-drive rentals for the trips that need a car.
+The metro line to work opened in December. For trips home to Mysuru, the train is fine and I like it.
+"""
+
+
+def test_each_part_of_a_question_asking_two_things_gets_its_sentence(tmp_path):
+    """"how much would the car have cost me a month, and how do I get home to Mysuru?": the table's
+    rows are the best of the first part and filled the answer; the second part's one sentence
+    was left out, found in a fresh clone's TUI. Each part now gets its best sentence, in place of
+    the weakest of the rest."""
+    got = ask_over({"decisions/2025-01-no-car.md": CAR_SUMS, "journal/2025-02-01.md": MARKET},
+                   "how much would the car have cost me a month, and how do I get home to Mysuru?", tmp_path)
+    assert "₹13,900" in got.text and "home to Mysuru, the train is fine" in got.text, got.text
+
+
 DIAGNOSIS = """---
 date: 2024-09-21
 ---

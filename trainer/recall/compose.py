@@ -594,6 +594,7 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     if reflection.pattern and ASKS_HOUR.search(question):
         stories = []  # "when do I make my big calls?" asks the hour, not how my reasons changed
     why = not reflection.pattern and bool(WHY_QUESTION.search(question))
+    parts: set[tuple[int, int]] = set()
     # a revision answers why, or a pattern in my decisions; not "what's my brother's café called?"
     # (the story of the loan to him) nor "how do I handle Dad saying he's fine?"
     asks_reasons = (bool(DECISION_PATTERN.search(question)) if reflection.pattern
@@ -640,6 +641,7 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
         answering = {at for part in asks.CLAUSES.split(question) if part and asks.expected(part) and asks.one_thing(part)
                      and asks.subject_of(part) for at in answering_sentences(index, part, sources)}
         scored = [(s + ASK_SHARE if (c.n, c.pos) in answering else s, c) for s, c in scored]
+        parts = each_part(retriever, question, [c for _, c in scored])
     about = note_about(question, sources, weights)
     if about is not None:  # "who is Jonas?": the Jonas note speaks first, and no decision's story
         changes = []
@@ -648,9 +650,55 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     share = PATTERN_ROOM if reflection.pattern else 0.85  # 15%: the connecting words (a pattern: more groups)
     room = int(budget * share) - sum(count_words(p.text) + 4 for p in changes)
     chosen = choose(scored, max(room, budget // 3), reflection.pattern, lead)
+    chosen = told_parts(scored, parts, chosen, room)
     first = about if about is not None else lead
     pieces = sorted(chosen + changes, key=lambda p: (p.n != first, order(p)))
     return pieces, sources
+
+
+PART_COVERAGE = 0.5  # a part's best sentence must hold this much of the part's (weighed) words
+
+
+def each_part(retriever: Retriever, question: str, cands: list[Candidate]) -> set[tuple[int, int]]:
+    """The sentence that best holds each part of a question that asks two things, for a part
+    that asks no plain fact (`asks.expected`): "how much would a car cost me a month, and how do I get home to Mysuru?"
+    wants "For trips home to Mysuru, the train is fine", not a fourth row of the car's costs."""
+    parts = [part for part in asks.CLAUSES.split(question) if part and part.strip()]
+    if len(parts) < 2:
+        return set()
+    out = set()
+    for part in parts:
+        if asks.expected(part):  # a plain fact ("how much …"): its answering sentences speak for it
+            continue
+        weights = {t: w for t, w in retriever.idf(retriever.terms_of(part)).items() if w > 0 and not is_frame(t)}
+        total = sum(weights.values())
+        if len(weights) < 2:
+            continue
+        held = [(sum(w for t, w in weights.items() if t in have) / total, c)
+                for c in cands if (have := set(terms(c.text)))]
+        share, best = max(held, key=lambda hc: hc[0], default=(0.0, None))
+        if best is not None and share >= PART_COVERAGE:
+            out.add((best.n, best.pos))
+    return out
+
+
+def told_parts(scored: list[tuple[float, Candidate]], parts: set[tuple[int, int]], chosen: list[Piece],
+               room: int) -> list[Piece]:
+    """`chosen` with each part's best sentence (`each_part`) that the best-first choice left out,
+    in place of the weakest chosen sentences while the words would run over `room`: the car's
+    table rows do not crowd out the way home to Mysuru."""
+    missing = [(s, c) for s, c in scored
+               if (c.n, c.pos) in parts and not any(p.n == c.n and p.pos == c.pos for p in chosen)]
+    if not missing:
+        return chosen
+    out = list(chosen) + [Piece(c.text, c.n, c.date, c.pos, "", s, c.someone) for s, c in missing]
+    kept = {(c.n, c.pos) for _, c in missing} | {(p.n, p.pos) for p in chosen if (p.n, p.pos) in parts}
+    for weakest in sorted(chosen, key=lambda p: p.score):
+        if sum(count_words(p.text) for p in out) <= room:
+            break
+        if (weakest.n, weakest.pos) not in kept:
+            out.remove(weakest)
+    return out
 
 
 def decision_named(sources: Sequence[Source], stories: Sequence[Timeline], weights: dict[str, float]) -> str | None:
