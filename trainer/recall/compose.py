@@ -661,8 +661,9 @@ PART_COVERAGE = 0.5  # a part's best sentence must hold this much of the part's 
 
 def each_part(retriever: Retriever, question: str, cands: list[Candidate]) -> set[tuple[int, int]]:
     """The sentence that best holds each part of a question that asks two things, for a part
-    that asks no plain fact (`asks.expected`): "how much would a car cost me a month, and how do I get home to Mysuru?"
-    wants "For trips home to Mysuru, the train is fine", not a fourth row of the car's costs."""
+    that asks no plain fact (`asks.expected`): "how much would a car cost me a month, and how do I
+    get home to Mysuru?" wants "For trips home to Mysuru, the train is fine", not a fourth row of
+    the car's costs."""
     parts = [part for part in asks.CLAUSES.split(question) if part and part.strip()]
     if len(parts) < 2:
         return set()
