@@ -105,6 +105,20 @@ def test_sleep_and_the_body_before_a_deadline_come_from_notes_that_say_so(tmp_pa
     assert "4.5 hours" in got.text and "Eczema" in got.text, got.text
 
 
+def test_a_question_in_no_words_of_the_notes_that_asks_a_shape_is_answered_by_it(tmp_path):
+    """"what does my body do in the days right before something important is due?" holds no word a
+    pattern question is known by, and no note holds its words ("body", "important", "due"): it said
+    nothing found. It asks a shape (the body under strain), so the notes that show one answer it. A
+    question asking one fact ("what was my blood pressure at my last physical?") is not answered by
+    a night of 4.5 hours."""
+    for index, retriever in bm25_over(NOTES, tmp_path):
+        got = answer(index, "what does my body do in the days right before something important is due?",
+                     retriever=retriever)
+        fact = answer(index, "what was my blood pressure at my last physical?", retriever=retriever)
+    assert not got.nothing_found and "4.5 hours" in got.text and "Eczema" in got.text, got.text
+    assert fact.nothing_found, fact.text
+
+
 def test_favours_come_from_the_notes_where_i_said_yes(tmp_path):
     for index, retriever in bm25_over(NOTES, tmp_path):
         got = answer(index, "do I ever say no when someone asks me for a favour?", retriever=retriever)

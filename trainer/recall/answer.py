@@ -22,8 +22,8 @@ from pathlib import Path
 from backends.base import GenOpts, Message
 from trainer.recall import asks, compose, hours, private, shapes
 from trainer.recall.compose import Piece
-from trainer.recall.reflect import (K, PATTERN_K, REMIND_AGAIN, Reflection, Source, StreamFn, is_pattern_question, reflect,
-                                    reflect_opts)
+from trainer.recall.reflect import (K, ONE_THING, PATTERN_K, REMIND_AGAIN, Reflection, Source, StreamFn,
+                                    is_pattern_question, reflect, reflect_opts)
 from trainer.recall.decisions import DecisionStore
 from trainer.recall.retrieve import Retriever
 from trainer.recall.support import supported
@@ -67,7 +67,10 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
     try:
         lang = compose.language(question)
         query = search_text(question, history)
-        reflection = with_decision_stories(index, reflect_for(index, query, retriever), query)
+        reflection = reflect_for(index, query, retriever)
+        if reflection.nothing_found and asks_a_shape(query):
+            reflection = reflect_for(index, query, retriever, pattern=True)
+        reflection = with_decision_stories(index, reflection, query)
         reflection = with_shaped_evidence(index, with_evidence(index, retriever, reflection, query), query)
         if reflection.nothing_found or not asked_fact_present(index, question, reflection):
             return emit(GroundedAnswer(compose.nothing_found(lang), [], True, style=style, language=lang), on_text)
@@ -84,6 +87,19 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
     finally:
         if own:
             retriever.close()
+
+
+def asks_a_shape(question: str) -> bool:
+    """A question no note answers in its words that asks what a kind of evidence shows (`shapes`),
+    not one fact: "what does my body do in the days right before something important is due?" is
+    answered by the sleepless nights before each deadline, in notes about other things. "What
+    was my blood pressure at my last physical?" asks one fact: no note has it."""
+    return (shapes.asked(question) is not None and asks.expected(question) is None
+            and not ONE_THING.search(question) and not ONE_FACT.search(question))
+
+
+ONE_FACT = re.compile(r"\bwhat (?:was|were) (?:my|our|the)\b|几时|幾時|什么时候|什麼時候|哪天|哪一天|几号|幾號", re.IGNORECASE)
+"""Asking one fact, past or dated: "what was my blood pressure at my last physical?", "我哋幾時考…?"."""
 
 
 def asked_fact_present(index: Index, question: str, reflection: Reflection) -> bool:
@@ -109,14 +125,15 @@ def shown_private(index: Index, pieces: list[Piece], sources: list[Source]) -> l
 PATTERN_COVERAGE = 0.3  # a pattern spreads over notes: no single one holds all of the question
 
 
-def reflect_for(index: Index, question: str, retriever: Retriever) -> Reflection:
-    """Retrieval and decision stories; a pattern question lets in notes holding less of it."""
-    if not is_pattern_question(question):
+def reflect_for(index: Index, question: str, retriever: Retriever, pattern: bool | None = None) -> Reflection:
+    """Retrieval and decision stories; a pattern question lets in notes holding less of it.
+    `pattern` overrides what the question's words say (`is_pattern_question`)."""
+    if not (is_pattern_question(question) if pattern is None else pattern):
         return reflect(index, question, retriever, k=K)
     before = retriever.min_coverage
     retriever.min_coverage = min(before, PATTERN_COVERAGE)
     try:
-        return reflect(index, question, retriever, k=PATTERN_K)
+        return reflect(index, question, retriever, k=PATTERN_K, pattern=True)
     finally:
         retriever.min_coverage = before
 

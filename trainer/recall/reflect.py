@@ -150,13 +150,14 @@ REMIND_AGAIN = re.compile(r"\s+again(?=\W*$|\s*[?!.,;])", re.IGNORECASE)
 
 
 def reflect(index: Index, question: str, retriever: Retriever | None = None, k: int | None = None,
-            system_prompt: str = "") -> Reflection:
-    """Retrieve, assemble sources, timeline and changes, and the prompt. No model is called."""
+            system_prompt: str = "", pattern: bool | None = None) -> Reflection:
+    """Retrieve, assemble sources, timeline and changes, and the prompt. No model is called.
+    `pattern` says whether the question asks what recurs; by default its words tell."""
     own = retriever is None
     retriever = retriever or Retriever(index)
     store = DecisionStore(index)
     try:
-        pattern = is_pattern_question(question)
+        pattern = is_pattern_question(question) if pattern is None else pattern
         retrieval = retriever.retrieve(question, k or (PATTERN_K if pattern else K),
                                        drop=ASKING_TERMS if pattern else frozenset())
         if retrieval.nothing_found and not pattern and WHY_QUESTION.search(question):
