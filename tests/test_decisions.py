@@ -726,3 +726,36 @@ def test_a_name_in_every_other_note_does_not_make_a_note_about_the_decision_titl
     notes = {"decisions/quit.md": STALL_QUIT, "journal/2025-06-02.md": STALL_SAUCE, **STALL_DAYS}
     with store_over(notes, tmp_path) as store:
         assert store.timeline("decisions/quit.md").changes == []
+
+
+LEAVING_QE = """---
+date: 2024-07-24
+tags: [decision]
+---
+# Leaving QE for Cannon Hill
+
+1. No nights. Mon-Fri, 8 till 6:30, no weekends.
+2. Money: about £3,900 more a year before tax.
+"""
+
+REVIEW_2024 = """---
+date: 2024-12-30
+---
+# 2024 review
+
+## Work
+Left QE after 11 years. Cannon Hill is good, I sleep now, mostly.
+
+But honestly it was more about Marcus than anything on the list. After he wrote me up for a drug error
+that was his own rota's fault, I couldn't do another year under him. The money was a story I told Mummy.
+"""
+
+
+def test_a_take_back_whose_paragraph_before_names_the_decision_is_that_decisions(tmp_path):
+    """"Left QE after 11 years. Cannon Hill is good." then, a paragraph on, "But honestly it was
+    more about Marcus …": the take-back says no word of the decision; the paragraph before it
+    does, and says which call it is about."""
+    notes = {"decisions/leaving-qe.md": LEAVING_QE, "reviews/2024.md": REVIEW_2024, **STALL_DAYS}
+    with store_over(notes, tmp_path) as store:
+        [change] = store.timeline("decisions/leaving-qe.md").changes
+        assert change.path == "reviews/2024.md" and "more about Marcus" in change.text
