@@ -759,3 +759,15 @@ def test_a_take_back_whose_paragraph_before_names_the_decision_is_that_decisions
     with store_over(notes, tmp_path) as store:
         [change] = store.timeline("decisions/leaving-qe.md").changes
         assert change.path == "reviews/2024.md" and "more about Marcus" in change.text
+
+
+def test_a_take_back_tied_by_its_own_words_is_not_lost_to_the_words_of_the_paragraph_before(tmp_path):
+    """The raise ("Ko Zaw asked for a raise … $2,000") before "thought back to why I hired him …
+    If I'm honest …" shares words with other calls too; the take-back alone ties to the hire."""
+    journal = STALL_JOURNAL.replace("He asked for a raise today.", "He asked for a raise today, like the plate price "
+                                    "and the eggs at $6.20 per tray, cockles $14/kg.")
+    notes = {"decisions/hire.md": STALL_HIRE, "decisions/price.md": STALL_PRICE, "journal/2025-11-07.md": journal,
+             **STALL_DAYS}
+    with store_over(notes, tmp_path) as store:
+        [change] = store.timeline("decisions/hire.md").changes
+        assert "scared to be alone" in change.text

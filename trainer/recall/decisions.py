@@ -828,9 +828,9 @@ class DecisionStore:
         scared to be alone at the stall at 5am") and that no route above gave to a decision goes
         to the earlier decision it shares the most with, by how rare the shared words are, when
         that one clearly leads (`closest_decision`). The routes above ask for a link, a name or
-        three rare words; people write "think back to why I hired him" with none of them. The
-        paragraph before, in the same section, counts with it: "Left QE after 11 years." then
-        "But honestly it was more about Marcus …"."""
+        three rare words; people write "think back to why I hired him" with none of them. When the
+        paragraph alone ties to no decision by its title, the one before it in its section counts with it:
+        "Left QE after 11 years." then "But honestly it was more about Marcus …"."""
         dates = {path: (note.date or "")[:10] for path in notes if (note := self.index.get(path)) is not None}
         claimed = set(self.conn.execute("SELECT decision_id, path FROM decision_revisions WHERE other_note = 1"))
         told = {text for (text,) in self.conn.execute("SELECT text FROM decision_revisions WHERE other_note = 1")}
@@ -843,9 +843,11 @@ class DecisionStore:
                 for i, para in enumerate(section.paragraphs):
                     if clean(para) in told or not (found := cued_revision(later, section.heading, para)):
                         continue
-                    before = section.paragraphs[i - 1] if i else ""  # "Left QE after 11 years." "But honestly …"
-                    have = set(terms(f"{section.heading}\n{before}\n{para}"))
+                    have = set(terms(f"{section.heading}\n{para}"))
                     path, score = closest_decision(have, earlier, vocabulary)
+                    if i and not (path and titled_in(have, self.index.get(path))):  # "Left QE after 11 years."
+                        have |= set(terms(section.paragraphs[i - 1]))  # then "But honestly it was more about …"
+                        path, score = closest_decision(have, earlier, vocabulary)
                     key = (notes[path], later.path) if path else None
                     if key is None or key in claimed or not titled_in(have, self.index.get(path)):
                         continue
