@@ -488,6 +488,19 @@ def test_everyday_portuguese_and_cantonese_ways_of_owning_up_are_cues():
     assert not ECHO_CUE.search("Acho que o bolo ficou bom.")
 
 
+def test_someone_else_admitting_or_pretending_is_no_take_back_of_mine():
+    """"Ko Zaw pretend don't understand." and "Ah Pa finally admit the CKT still can." are about
+    them: filed as my qualifying the hire, they were quoted under "what was really behind hiring Ko
+    Zaw?". Mine still count: "made me admit", "I don't get to pretend it was the NZD"."""
+    from trainer.recall.decisions import ECHO_CUE
+
+    for theirs in ("Ko Zaw pretend don't understand.", "Ah Pa finally admit the CKT \"still can\"."):
+        assert not ECHO_CUE.search(theirs), theirs
+    for mine in ("Which made me admit: the tax was the story I told.", "I don't get to pretend it was the NZD.",
+                 "I'll admit it, the money was a story.", "I pretended it was about the commute."):
+        assert ECHO_CUE.search(mine), mine
+
+
 def test_a_take_back_carries_on_into_the_paragraph_that_says_what_it_was(tmp_path):
     """"每一条都是真的，但都不是决定性的。" is half a take-back; the next paragraph of the same section,
     "说到底，是…", says what decided it, and the story tells both."""

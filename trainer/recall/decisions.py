@@ -543,7 +543,8 @@ def named_revisions(decision: Decision, later: Note, groups: list[list[str]], el
 ECHO_CUE = re.compile(
     both_scripts(r"\b(honestly|to be honest|if I'?m honest|truth is|the truth|looking back|in hindsight|I told myself|"
     r"I told (?:everyone|people|myself)|I wrote (?:that|it was)|I said it was|what I wrote|kidding myself|rubbish|nonsense|"
-    r"an? excuse|the excuse|(?:it|that) was really|was really about|was more about|admit|confess|pretend(?:ed|ing)?|"
+    r"an? excuse|the excuse|(?:it|that) was really|was really about|was more about|(?:I|I'?ll|I have to|I must|to|me) admit|"
+    r"admit(?:ting)? (?:it|that|to myself)|confess|(?:I|to|me) pretend(?:ed)?|pretending|"
     r"being (?:honest|straight|real)(?: with myself)?|what (?:actually |really )?(?:decided|tipped|swung|clinched) it|"
     r"na verdade|sinceramente|a verdade|confesso|admito|assumo|olhando (?:pra|para) trás|pensando bem|tretas?|mentira|"
     r"desculpa|enganei-me|disse a mim mesm[oa]|escrevi que|pus que|foi pel[oa]|no fundo|o que pesou|pesou mesmo|"
