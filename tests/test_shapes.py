@@ -119,6 +119,17 @@ def test_a_question_in_no_words_of_the_notes_that_asks_a_shape_is_answered_by_it
     assert fact.nothing_found, fact.text
 
 
+def test_one_short_night_is_no_pattern_for_a_question_in_none_of_the_notes_words(tmp_path):
+    """The same question over a vault where one note alone shows the shape (the sample vault's
+    training log: "If I slept under six hours, the hangboard stays on the wall") was answered with
+    that and two sentences that only said "important": one note is no pattern, so nothing found."""
+    notes = {**FILLER, "journal/2025-03-06.md": NOTES["journal/2025-03-06.md"]}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "what does my body do in the days right before something important is due?",
+                     retriever=retriever)
+    assert got.nothing_found, got.text
+
+
 def test_favours_come_from_the_notes_where_i_said_yes(tmp_path):
     for index, retriever in bm25_over(NOTES, tmp_path):
         got = answer(index, "do I ever say no when someone asks me for a favour?", retriever=retriever)

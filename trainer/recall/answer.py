@@ -68,7 +68,7 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
         lang = compose.language(question)
         query = search_text(question, history)
         reflection = reflect_for(index, query, retriever)
-        if reflection.nothing_found and asks_a_shape(query):
+        if reflection.nothing_found and asks_a_shape(index, query):
             reflection = reflect_for(index, query, retriever, pattern=True)
         reflection = with_decision_stories(index, reflection, query)
         reflection = with_shaped_evidence(index, with_evidence(index, retriever, reflection, query), query)
@@ -89,13 +89,15 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
             retriever.close()
 
 
-def asks_a_shape(question: str) -> bool:
+def asks_a_shape(index: Index, question: str) -> bool:
     """A question no note answers in its words that asks what a kind of evidence shows (`shapes`),
-    not one fact: "what does my body do in the days right before something important is due?" is
-    answered by the sleepless nights before each deadline, in notes about other things. "What
+    not one fact, in a vault where at least two notes show it: "what does my body do in the days
+    right before something important is due?" is answered by the sleepless nights before each
+    deadline, in notes about other things; one short night in a training log is no pattern. "What
     was my blood pressure at my last physical?" asks one fact: no note has it."""
-    return (shapes.asked(question) is not None and asks.expected(question) is None
-            and not ONE_THING.search(question) and not ONE_FACT.search(question))
+    shape = shapes.asked(question)
+    return (shape is not None and asks.expected(question) is None and not ONE_THING.search(question)
+            and not ONE_FACT.search(question) and len(shapes.shaped_notes(index, shape, limit=2)) >= 2)
 
 
 ONE_FACT = re.compile(r"\bwhat (?:was|were) (?:my|our|the)\b|几时|幾時|什么时候|什麼時候|哪天|哪一天|几号|幾號", re.IGNORECASE)
