@@ -464,6 +464,8 @@ def cue_revision(later: Note, heading: str, para: str) -> list[Revision]:
 def cued_revision(later: Note, heading: str, para: str) -> list[Revision]:
     """The paragraph as a revision from its cue: an everyday one (`cue_revision`) or the real
     reason named ("the real reason was the commute")."""
+    if not (ECHO_CUE.search(para) or REAL_REASON.search(para)):  # most paragraphs: no sentence to split
+        return []
     if found := cue_revision(later, heading, para):
         return found
     parts = sentences(para)
@@ -489,10 +491,12 @@ def closest_decision(have: set[str], decisions: list[str], vocabulary: Vocabular
     weighed by its rareness in the vault, and how much; None unless it shares enough and clearly
     more than any other decision: a review that weighs two calls in one paragraph belongs to neither."""
     total = len(vocabulary.terms) or 1
+    weights = {t: math.log(total / held) for t in have
+               if (held := vocabulary.df.get(t, 0)) and held * 2 <= total and not is_frame(t)}
 
     def shared(path: str) -> float:
-        return sum(math.log(total / vocabulary.df[t]) for t in have & vocabulary.terms.get(path, set())
-                   if not is_frame(t) and vocabulary.df[t] * 2 <= total)
+        words = vocabulary.terms.get(path, set())
+        return sum(w for t, w in weights.items() if t in words)
 
     scored = sorted(((shared(path), path) for path in decisions), reverse=True)
     if not scored or scored[0][0] < ASSIGN_MIN:
