@@ -72,6 +72,18 @@ def test_a_stomach_acting_up_or_waking_at_four_is_the_body_under_strain():
     assert not strain.holds("提醒自己周五交报告。", "")  # a reminder wakes no one
 
 
+def test_a_fever_is_my_body_under_strain_only_when_it_is_mine():
+    """"A Priscila … porque o Theo tá com febre" was quoted as my body before a deadline (a vault-38
+    copy, in the TUI): a fever or a cold counts when the sentence says it is mine."""
+    strain = next(shape for shape in SHAPES if shape.via == "strain")
+    for mine in ("Fiquei com febre a noite toda antes da entrega.", "I had a fever the week of the audit.",
+                 "我发烧了，还是去了。"):
+        assert strain.holds(mine, ""), mine
+    for theirs in ("A Priscila mandou mensagem às 18h perguntando se eu ficava com o sábado dela porque o Theo tá "
+                   "com febre.", "Mum has the flu again.", "女儿发烧了。"):
+        assert not strain.holds(theirs, ""), theirs
+
+
 def test_a_hand_going_up_a_shift_picked_up_or_work_done_for_nothing_is_a_yes():
     """A yes is also said by doing: "my hand went up", "Peguei o plantão extra do Diego", "put my
     name down for two bank shifts", "Gave it to them for nothing", "帮 Kiki 画婚礼嘢 … 零收入"."""

@@ -47,12 +47,23 @@ SLEPT = re.compile(both_scripts(
     r"herpes|alergia|taquicardia|palpitaç\w+|crise de ansiedade|kipped|awake (?:from|since) \d\w*|up since \d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.)|"
     r"\d+(?:[.,]\d+)?(?:\s?-\s?\d+)?\s?(?:h|hrs?|hours?)(?:\d\d)? (?:of sleep|a night|sleep|nights?|de sono)|"
     r"dormindo (?:umas? |só )?\d\w*|não preguei o olho|olho arregalado|cabeça (?:a )?latej\w+|dor (?:atrás|de cabeça|no|na)|"
-    r"a cold|the flu|fever|dizzy|blood pressure|febre|gripe|tontura|constipad[oa]|reflux|heartburn|ulcers?|melatonin|"
+    r"dizzy|blood pressure|tontura|reflux|heartburn|ulcers?|melatonin|"
     r"azia|refluxo|omeprazol|estômago|(?:a )?acordar às|acordo às|durmo às)\b|"
     r"没睡|睡不着|睡不著|失眠|只睡|才睡|(?<!提)醒(?!目)|瞓|胃|眼光光|睁眼到天亮|没合眼|睡满|整觉|熬夜|通宵|头疼|头痛|偏头痛|头晕|吐了|湿疹|"
-    r"过敏|口腔溃疡|长痘|心悸|心咚咚|拉肚子|血压|发烧|感冒|急诊"), I)
+    r"过敏|口腔溃疡|长痘|心悸|心咚咚|拉肚子|血压|急诊"), I)
 """A night's sleep or the body acting up, as a diary says it: "slept four hours", "awake at 3",
 "não dormi", "只睡了三个小时", "migraine", "eczema flared", "胃疼"."""
+
+ILL = re.compile(both_scripts(
+    r"\b(?:I|I'?m|I'?ve|my|me|eu|tô|to|estou|estava|fiquei|apanhei|peguei)\b(?:\W+\w+){0,3}?\W+"
+    r"(?:a cold|the flu|fever|febre|gripe|constipad[oa])\b|我[^，。！？,.!?]{0,3}(?:发烧|感冒)"), I)
+"""A fever or a cold of mine, said within a few words of me: "fiquei com febre", "I had a fever",
+"我发烧了"; not "… se eu ficava com o sábado dela porque o Theo tá com febre"."""
+
+
+def strained(sentence: str, before: str = "") -> bool:
+    return bool(SLEPT.search(sentence) or ILL.search(sentence))
+
 
 FAVOUR_ASKS = re.compile(both_scripts(
     r"\b(?:favou?rs?|help(?:ing)?|say no|saying no|turn(?:ing)? (?:\w+ )?down|knock(?:ing)? back|cover\w*|push extra|ask(?:s|ed)? me|"
@@ -118,7 +129,7 @@ def showing(pattern: re.Pattern) -> Callable[[str, str], bool]:
 SHAPES = (
     Shape("hour", hours.ASKS_HOUR, timed, note_holds=decided_at_an_hour),
     Shape("budget", budgets.ASKS, budgets.holds, row_holds=budgets.row_holds),
-    Shape("strain", STRAIN_ASKS, showing(SLEPT)),
+    Shape("strain", STRAIN_ASKS, strained),
     Shape("favour", FAVOUR_ASKS, showing(SAID_YES)),
     Shape("conflict", CONFLICT_ASKS, showing(REACTED)),
     Shape("coping", COPING_ASKS, showing(WENT)),
