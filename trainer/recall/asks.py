@@ -128,8 +128,10 @@ NAMED = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)*|\b[A-Z
 """Capitalised words or an acronym: how a name is written ("The", "A" are not: no terms)."""
 
 
-def expected(question: str) -> Ask | None:
-    """The kind of fact the question asks for, when its shape is plain; None otherwise."""
+def expected(question: str, by_word: bool = True) -> Ask | None:
+    """The kind of fact the question asks for, when its shape is plain; None otherwise. With
+    `by_word` off, not a thing asked for only by its word (`asked_thing`): a part of a two-part
+    question ("… e em qual unidade?") is better found by all its words (`compose.each_part`)."""
     found = next((a for a in ASKS if a.question.search(question)), None)
     named = NAME_ASK.search(question)
     if found is None and named and (named.lastindex < WHICH or one_thing(question)):
@@ -138,7 +140,73 @@ def expected(question: str) -> Ask | None:
         return Ask("count", COUNT_ASK, ())
     if found is None and WHICH_ZH.search(question) and one_thing(question):
         return Ask("which", WHICH_ZH, ())
+    if found is None and by_word and one_thing(question) and not ASKS_WHY.search(question) and asked_thing(question):
+        return Ask("thing", THING_ZH, ())  # (in Chinese, whose thing is in the words before it)
     return found
+
+
+ASKS_WHY = re.compile(both_scripts(r"\bwhy\b|\bpor ?qu[eê]\b|\bpq\b|为什么|为啥|干嘛|怎么会|点解|做咩"), I)
+THING_EN = (
+    re.compile(r"\bwho(?:'s| is| was| were) (?:(?:my|our|the|his|her|their) |[\w-]+['’]s )((?:[\w-]+ ?){1,3})", I),
+    re.compile(r"\bwhat(?:'s| is| was| are| were) (?:(?:my|our|the|his|her|their) |[\w-]+['’]s )((?:[\w-]+ ){0,3}?)"
+               r"(?:\w+ly )?(?:called|named)\b", I),
+    re.compile(r"\bwhat (?!(?:is|was|are|were|did|do|does|had|has|have|i|we|he|she|they|it|the|my|about|if|for|kind|sort|"
+               r"type|happened|made|makes|make)\b)([\w-]+) (?:is|was|are|were|did|do|does|had|has|have|am)\b", I),
+    re.compile(r"\bhow (?:much|many) (?!(?:did|do|does|was|is|were|are|have|has|had|i|we)\b)([\w-]+)", I),
+    re.compile(r"\bwhat (colou?r|brand|model|make)\b", I),
+    re.compile(r"\bqual (?:(?:é|foi|era) )?(?:(?:o|a) )?(?!(?:é|foi|era|o|a|que|meu|minha|teu|tua|seu|sua|nosso|nossa)\b)"
+               r"(\w+)", I),
+    re.compile(r"\bque (?!(?:é|foi|era|eu|ele|ela|o|a|os|as|me|te|se|não|nao|horas?|dia|ano|mês)\b)(\w+) "
+               r"(?:é|foi|era|o|a|eu|ele|ela|me|tomo|tomei|passou|usa|uso)\b", I),
+)
+"""How a question asks about one thing by its word: "who's Mum's knee surgeon?", "what course is
+Tunde doing?", "how much bonus …", "qual remédio …": the word is the one before a preposition."""
+THING_ZH = re.compile(both_scripts(r"(?:啥|什么|咩|乜|哪一?[家个间所位款种辆条台部栋]|多少|几多)[个粒只张件]?([\u4e00-\u9fff]{2,4})"))
+THING_STOP = frozenset("in at up on for from of with to by about and or is was are were did do does has had have doing "
+                       "going the a an my our his her their its this that now actually really exactly again back before "
+                       "after altogether total overall".split())
+NOT_A_THING = frozenset(stem(w) for w in terms(
+    "thing things time times day days date year years month week hour one ones way kind sort type name number place "
+    "people person guy stuff bit lot reason reasons motivo razão razao causa nome número dia data ano vez coisa tempo"))
+COUNTERS = "个粒只张件"
+NOT_A_THING_ZH = ("原因", "理由", "时间", "时候", "意思", "事情", "东西", "地方", "名字", "号码", "样子", "情况", "感觉")
+
+
+def asked_thing(question: str) -> str | None:
+    """The word a one-fact question asks about, when it asks by a word (`THING_EN`, `THING_ZH`):
+    "surgeon" in "who's Mum's knee surgeon up in Whangārei?", 颜色 in "宋PLUS是啥颜色的？". None
+    for a name ("who is Jonas?"), a reason, a time or a plain "what did I …"."""
+    for pattern in THING_EN:
+        match = pattern.search(question)
+        if not match:
+            continue
+        words = []
+        for word in match.group(1).split():
+            if word.lower() in THING_STOP:
+                break
+            words.append(word)
+        words = [w for w in words if not w[:1].isupper()]  # "Tunde", "Paylane": a name, not the thing asked
+        if words and (thing := stem(words[-1].lower())) not in NOT_A_THING and not is_frame(thing):
+            return thing
+    match = THING_ZH.search(simplified(question))
+    if match:
+        thing = AFTER_NOUN.split(match.group(1))[0]
+        counted = len(thing) == 2 and thing[0] in COUNTERS  # 幾多粒星: the stars
+        thing = thing[1:] if counted else thing
+        if (len(thing) >= 2 or counted) and not thing.startswith(NOT_A_THING_ZH):  # not 什麼推了我: a verb
+            return thing
+    return None
+
+
+def answers_thing(question: str, sentence: str) -> bool:
+    """A sentence that speaks of the thing asked about (`asked_thing`), in its word, the other
+    language's, or a word of its part of life: Mum's knee op is no answer to who her surgeon is."""
+    thing = asked_thing(question)
+    if CJK.match(thing):
+        text = simplified(sentence)
+        return any(thing[i:i + 2] in text for i in range(max(len(thing) - 1, 1)))
+    have = set(terms(sentence))
+    return held(thing, have) or bool(themes(thing) & have)
 
 
 WHICH_ZH = re.compile(both_scripts(r"哪一?\s*[家个间所位款种辆条台部]\s*([\u4e00-\u9fff]{2,4})"))
@@ -316,8 +384,9 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
     14th of 80."), or it sits in their note ("Anos: 9 de novembro" in "Beatriz")."""
     if ask.kind == "cost":
         return answers_cost(question, sentence, title, table, paragraph, note, date)
-    if ask.kind in ("name", "count", "which"):
-        if not {"name": answers_name, "count": answers_count, "which": answers_which}[ask.kind](question, sentence):
+    if ask.kind in ("name", "count", "which", "thing"):
+        if not {"name": answers_name, "count": answers_count, "which": answers_which,
+                "thing": answers_thing}[ask.kind](question, sentence):
             return False
     elif not all(shape.search(sentence) for shape in ask.shapes):
         return False

@@ -638,8 +638,9 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
         holding = {n for n, _ in answering} if asks.expected(question).kind in FIXED else {c.n for _, c in scored}
         scored = [(s + ASK_SHARE if (c.n, c.pos) in answering else s, c) for s, c in scored if c.n in holding]
     elif not reflection.pattern and not why:  # "what's Kelvin's number again, and where does he stay?": each part's fact
-        answering = {at for part in asks.CLAUSES.split(question) if part and asks.expected(part) and asks.one_thing(part)
-                     and asks.subject_of(part) for at in answering_sentences(index, part, sources)}
+        answering = {at for part in asks.CLAUSES.split(question)
+                     if part and asks.expected(part, by_word=False) and asks.one_thing(part) and asks.subject_of(part)
+                     for at in answering_sentences(index, part, sources)}
         scored = [(s + ASK_SHARE if (c.n, c.pos) in answering else s, c) for s, c in scored]
         parts = each_part(retriever, question, [c for _, c in scored])
     about = note_about(question, sources, weights)
@@ -669,7 +670,7 @@ def each_part(retriever: Retriever, question: str, cands: list[Candidate]) -> se
         return set()
     out = set()
     for part in parts:
-        if asks.expected(part):  # a plain fact ("how much …"): its answering sentences speak for it
+        if asks.expected(part, by_word=False):  # a plain fact ("how much …"): its answering sentences speak for it
             continue
         weights = {t: w for t, w in retriever.idf(retriever.terms_of(part)).items() if w > 0 and not is_frame(t)}
         total = sum(weights.values())
