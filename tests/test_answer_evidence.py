@@ -1312,6 +1312,20 @@ def test_a_why_question_answers_with_the_decision_it_names_though_reviews_rank_f
         assert "2.600 €" in got.text and "cepa torta" in got.text, got.text
 
 
+def test_a_why_question_answers_with_the_decision_it_names_though_another_decision_ranks_first(tmp_path):
+    """"why did I actually buy the Brompton, be honest": the flat's decision ("Buy 2-bed flat, Iona
+    Street", which mentions the Brompton and says buy and honest) ranked first, and the Brompton's
+    own decision note was never told. A verb of deciding in a title names nothing."""
+    flat = ("---\ndate: 2025-03-12\ntags: [decision]\n---\n# Buy 2-bed flat, Iona Street\n\n"
+            "Honest numbers: £1,150 a month rent is dead money. Honest answer to Hamza: yes, buy.\n\n"
+            "## Why\n- 12-minute walk (6 on the Brompton) to Leith Links\n- honest: we need the second bedroom\n")
+    bike = ("---\ndate: 2025-01-05\ntags: [decision]\n---\n# Brompton\n\nBought a Brompton C Line.\n\n"
+            "## Why\n- replaces the Fiat for the commute\n- folds onto the train to Glasgow\n")
+    for index, retriever in bm25_over({"decisions/flat-leith.md": flat, "decisions/brompton.md": bike}, tmp_path):
+        got = answer(index, "why did I actually buy the Brompton, be honest", retriever=retriever)
+        assert "replaces the Fiat" in got.text and "train to Glasgow" in got.text, got.text
+
+
 def test_a_why_question_finds_its_decision_in_the_other_language_and_what_made_us():
     """"why did I take out that loan for the dryer, honestly?" over "Secador a prestações" held the
     dryer only as "secador" (the glossary), and said nothing found; "what made us go for 23

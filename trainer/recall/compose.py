@@ -25,7 +25,7 @@ from trainer.recall.decisions import (CHANGES, DECIDED, ECHO_CUE, NOT_WHY, REAL_
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question, named_by
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, WHY_QUESTION, expand, plain
 from trainer.vault.parse import first_date, prose
-from trainer.recall.terms import (PATTERN_WORDS, STOPWORDS, both_scripts, held, is_frame, query_terms, simplified,
+from trainer.recall.terms import (DECISION_VERBS, PATTERN_WORDS, STOPWORDS, both_scripts, held, is_frame, query_terms, simplified,
                                   stem, terms, text_language, words)
 from trainer.vault.index import Index
 from trainer.vault.note import Note
@@ -709,12 +709,16 @@ def decision_named(sources: Sequence[Source], stories: Sequence[Timeline], weigh
     Luxemburgo and Inês more often), and "Luxemburgo — sim", fifth, is the decision asked about:
     the one decision found whose title or file name holds the most of the question's words."""
     found = {s.path for s in sources}
-    if not sources or any(t.path == sources[0].path for t in stories):
+    if not sources:
         return None
-    scored = sorted(((sum(w for t, w in weights.items() if t in named_by(story)), story.path)
+    subject = {t: w for t, w in weights.items() if t not in DECISION_VERBS}  # "Buy 2-bed flat" is not about buying
+    scored = sorted(((sum(w for t, w in subject.items() if t in named_by(story)), story.path)
                      for story in stories if story.path in found), reverse=True)
     if not scored or scored[0][0] <= 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
+    first = next((score for score, path in scored if path == sources[0].path), None)
+    if first is not None and first > 0:
+        return None  # the best note found is a decision the question names
     return scored[0][1]
 
 
