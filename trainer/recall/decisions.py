@@ -39,7 +39,10 @@ DECIDED = re.compile(
     both_scripts(r"\b(?:decided|decide to|decided to|chose|choose to|going with|go with|switched to|switch to|"
     r"settled on|opted for|i picked|we picked|decidi|decidimos|escolhi|optei)\b|决定|选择了|选了"), re.IGNORECASE)
 REASONS_HEADING = re.compile(both_scripts(r"^(why|reasons?|because|the reasons?|other reasons?|porqu[eê]|por ?qu[eê]|pq|razões|"
-                             r"razão|motivos?)(?!\w)|理由|原因|为什么|为啥"), re.IGNORECASE)
+                             r"razão|motivos?)(?!\w)|理由|原因|为什么|为啥|点解"), re.IGNORECASE)
+DECIDED_HEADING = re.compile(both_scripts(r"^(?:going with|went with|chose|choosing|picked|decided on|decision:|"
+                             r"vou com|fico com|escolhi|decidido)\b|^(?:选了|决定)"), re.IGNORECASE)
+"""A heading that says what was chosen; the list under it is why ("## Going with Nishat")."""
 AGAINST_HEADING = re.compile(both_scripts(r"^(why not|porqu[eê] não|por ?qu[eê] não|pq não)\b|为什么不|为啥不"), re.IGNORECASE)
 REVISION_HEADING = re.compile(
     both_scripts(r"\b(update[sd]?|later|reflection|in hindsight|hindsight|honest version|looking back|postscript|"
@@ -191,22 +194,35 @@ def find_reasons(sections: list[Section]) -> tuple[Reason, ...]:
         paragraphs = section.paragraphs
         if not against and not REASONS_HEADING.search(section.heading):
             paragraphs = labelled_lists(section.paragraphs)  # "Reasons:" over a list, inside a section
+            if not paragraphs and DECIDED_HEADING.search(section.heading):
+                paragraphs = [p for p in section.paragraphs if ITEM.match(p.split("\n")[0])]  # "## Going with Nishat"
         for text in reason_items(paragraphs):
             found.append(Reason(len(found) + 1, clean(text), reason_key(text), against))
     return tuple(found)
 
 
-LABELLED = re.compile(r"^\s*([^\n:]{1,60}):\s*\n(.*)$", re.DOTALL)
+LABEL = re.compile(r"^\s*(?:\*\*|__)?([^\n:：]{1,80}?)\s*[:：]\s*(?:\*\*|__)?\s*$")
+"""A line that labels what follows: "Reasons:", "理由：", "**Motivos (os que eu escrevi pro gerente):**"."""
+LABEL_CLAUSE = re.compile(r"(?<=[.!?。！？])\s*")
 
 
 def labelled_lists(paragraphs: list[str]) -> list[str]:
-    """The lists of paragraphs that open with a reasons label line ("Reasons:", "Razões:")."""
+    """The lists that follow a reasons label line ("Reasons:", "Razões:", "理由："), the label
+    the last clause of its line ("Decided to sell. Reasons:")."""
     out = []
     for para in paragraphs:
-        m = LABELLED.match(para)
-        if m and REASONS_HEADING.search(m.group(1)) and ITEM.match(m.group(2).split("\n")[0]):
-            out.append(m.group(2))
+        lines = para.split("\n")
+        for i, line in enumerate(lines[:-1]):
+            m = LABEL.match(line)
+            if m and is_reasons_label(m.group(1)) and ITEM.match(lines[i + 1]):
+                out.append("\n".join(lines[i + 1:]))
+                break
     return out
+
+
+def is_reasons_label(label: str) -> bool:
+    clause = LABEL_CLAUSE.split(label.strip())[-1]
+    return bool(REASONS_HEADING.search(clause.strip("*_ ")))
 
 
 def reason_items(paragraphs: list[str]) -> list[str]:
@@ -672,7 +688,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 29  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 30  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
