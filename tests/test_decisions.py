@@ -796,11 +796,17 @@ def test_a_take_back_tied_by_its_own_words_is_not_lost_to_the_words_of_the_parag
     ("| | Nishat | Harbour Rooms |\n|---|---|---|\n| capacity | 400 | 180 |\n\n## Going with Nishat\n"
      "- capacity — the Harbour Rooms can't take us\n- cheaper per head by miles\n\nBarat: 13 September.\n",
      "capacity — the Harbour Rooms can't take us"),
+    ("Ordered the Boardman.\n\n**Why:** the bus. About £84 a month.\n\nBudget: £350 all in.\n", "the bus. About £84 a month."),
+    ("Booked the consult.\n\n**Why**\n- **Dry eyes.** Contacts feel like sandpaper.\n- Swimming again.\n",
+     "Dry eyes. Contacts feel like sandpaper."),
+    ("Opções:\n1. Forno usado — R$ 14 mil\n2. Forno novo — R$ 38.900\n\nEscolhi o novo.\n\n- garantia de 2 anos\n"
+     "- gasta menos gás\n", "garantia de 2 anos"),
 ])
 def test_reasons_are_found_under_the_labels_people_write(body, first):
     """A decision's reasons under "Decided to sell. Reasons:", a bold "**Motivos (…):**", "理由：", a
-    Cantonese "點解 …" heading, or a heading that says what was chosen ("## Going with Nishat") were
-    no reasons at all: 181 of 537 decision notes in the dev vaults had none."""
+    Cantonese "點解 …" heading, a heading that says what was chosen ("## Going with Nishat"), a bold
+    "**Why:**" or "**Why**", or a list right after "Escolhi o novo." were no reasons at all: 181 of 537
+    decision notes in the dev vaults had none."""
     [d] = extract(note("decisions/d.md", f"---\ndate: 2025-05-24\ntags: [decision]\n---\n# D\n\n{body}"))
     assert d.reasons and d.reasons[0].text == first, d.reasons
     assert not any("Barat" in r.text or "Nishat |" in r.text for r in d.reasons)

@@ -201,28 +201,42 @@ def find_reasons(sections: list[Section]) -> tuple[Reason, ...]:
     return tuple(found)
 
 
-LABEL = re.compile(r"^\s*(?:\*\*|__)?([^\n:：]{1,80}?)\s*[:：]\s*(?:\*\*|__)?\s*$")
-"""A line that labels what follows: "Reasons:", "理由：", "**Motivos (os que eu escrevi pro gerente):**"."""
+LABEL = re.compile(r"^\s*(?:\*\*|__)?([^\n:：]{1,80}?)\s*[:：]\s*(?:\*\*|__)?\s*$|^\s*(?:\*\*|__)([^\n:：*_]{1,80})(?:\*\*|__)\s*$")
+"""A line that labels what follows: "Reasons:", "理由：", "**Motivos (os que eu escrevi pro gerente):**", "**Why**"."""
+INLINE_LABEL = re.compile(r"^\s*(?:\*\*|__)([^\n:：*_]{1,40})[:：]\s*(?:\*\*|__)\s*(\S.*)$", re.DOTALL)
+""""**Why:** the bus. Stagecoach weekly is about £84 a month.": the label, then the reason."""
 LABEL_CLAUSE = re.compile(r"(?<=[.!?。！？])\s*")
 
 
 def labelled_lists(paragraphs: list[str]) -> list[str]:
-    """The lists that follow a reasons label line ("Reasons:", "Razões:", "理由："), the label
-    the last clause of its line ("Decided to sell. Reasons:")."""
+    """The lists that follow a reasons label line ("Reasons:", "Razões:", "理由：", "**Why**"), the
+    label the last clause of its line ("Decided to sell. Reasons:"); a paragraph that opens with a
+    bold label ("**Why:** the bus."); and a list right after the sentence that says what I chose
+    ("Escolhi o novo." over "- garantia de 2 anos")."""
     out = []
-    for para in paragraphs:
+    for k, para in enumerate(paragraphs):
         lines = para.split("\n")
+        inline = INLINE_LABEL.match(para)
+        if inline and is_reasons_label(inline.group(1)):
+            out.append(inline.group(2))
+            continue
+        if ITEM.match(lines[0]) and k > 0 and DECIDED.search(last_clause(paragraphs[k - 1])):
+            out.append(para)
+            continue
         for i, line in enumerate(lines[:-1]):
             m = LABEL.match(line)
-            if m and is_reasons_label(m.group(1)) and ITEM.match(lines[i + 1]):
+            if m and is_reasons_label(m.group(1) or m.group(2)) and ITEM.match(lines[i + 1]):
                 out.append("\n".join(lines[i + 1:]))
                 break
     return out
 
 
 def is_reasons_label(label: str) -> bool:
-    clause = LABEL_CLAUSE.split(label.strip())[-1]
-    return bool(REASONS_HEADING.search(clause.strip("*_ ")))
+    return bool(REASONS_HEADING.search(last_clause(label).strip("*_ ")))
+
+
+def last_clause(text: str) -> str:
+    return next((c for c in reversed(LABEL_CLAUSE.split(text.strip())) if c.strip()), "")
 
 
 def reason_items(paragraphs: list[str]) -> list[str]:
@@ -688,7 +702,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 30  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 31  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
