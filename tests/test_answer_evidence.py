@@ -1326,6 +1326,44 @@ def test_a_why_question_answers_with_the_decision_it_names_though_another_decisi
         assert "replaces the Fiat" in got.text and "train to Glasgow" in got.text, got.text
 
 
+def test_a_decision_ranked_first_gives_way_to_the_one_a_name_in_the_question_names(tmp_path):
+    from trainer.recall.answer import reflect_for
+    from trainer.recall.compose import decision_named
+
+    """"pq eu vim pra Lisboa afinal? foi msm só pela grana?": the room decision says Lisboa and grana
+    more often and ranked first; "Mudança para Lisboa" is the decision asked about. A common word
+    is no name: "give up part of the allotment" is not the "going part-time" decision."""
+    room = ("---\ndate: 2024-06-15\ntags: [decisão]\n---\n# Quarto vs T1\n\nFico no quarto em Lisboa. "
+            "Guardar grana pra quando a Mariana vier. A grana do T1 em Lisboa não dá.\n\n## Porquê\n"
+            "- a diferença dá uns €400 por mês de grana\n- não conheço Lisboa direito ainda\n")
+    move = ("---\ndate: 2024-02-10\ntags: [decisão]\n---\n# Mudança para Lisboa\n\nAceitei a Tessera.\n\n"
+            "## Porquê\n- salário em euro\n- segurança: o assalto na Savassi\n")
+    for index, retriever in bm25_over({"decisoes/quarto-vs-t1.md": room, "decisoes/2024-02-mudanca-lisboa.md": move},
+                                      tmp_path / "a"):
+        got = answer(index, "pq eu vim pra Lisboa afinal? foi msm só pela grana?", retriever=retriever)
+        assert "salário em euro" in got.text, got.text
+    half = ("---\ndate: 2025-02-14\ntags: [decision]\n---\n# Giving up half the plot\n\nGave back the bottom half "
+            "of the allotment to the allotment society.\n\n## Why\n- the bottom half floods every winter\n"
+            "- allotment rent goes from £68 to £34\n")
+    part_time = ("---\ndate: 2024-09-06\ntags: [decision]\n---\n# Going part-time\n\nDad, Anjali, the house. "
+                 "The allotment is getting away from me.\n\n## Why\n- the clinic scans are at 8am\n")
+    for index, retriever in bm25_over({"decisions/half-plot.md": half, "decisions/part-time.md": part_time},
+                                      tmp_path / "b"):
+        question = "what made me give up part of the allotment?"
+        reflection = reflect_for(index, question, retriever)
+        assert reflection.sources[0].path == "decisions/half-plot.md"
+        weights = retriever.idf(retriever.terms_of(question))
+        assert decision_named(reflection.sources, reflection.timelines, weights, question) is None
+        assert "floods every winter" in answer(index, question, retriever=retriever).text
+
+
+def test_a_decisions_name_holds_a_word_with_another_ending():
+    from trainer.recall.reflect import naming
+
+    assert naming({"organico", "selo"}, {"certificacao", "organica"}) == 1
+    assert naming({"mae"}, {"mar"}) == 0
+
+
 def test_a_why_question_finds_its_decision_in_the_other_language_and_what_made_us():
     """"why did I take out that loan for the dryer, honestly?" over "Secador a prestações" held the
     dryer only as "secador" (the glossary), and said nothing found; "what made us go for 23

@@ -25,8 +25,8 @@ from trainer.recall.decisions import (CHANGES, DECIDED, ECHO_CUE, NOT_WHY, REAL_
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question, named_by
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, WHY_QUESTION, expand, plain
 from trainer.vault.parse import first_date, prose
-from trainer.recall.terms import (DECISION_VERBS, PATTERN_WORDS, STOPWORDS, both_scripts, held, is_frame, query_terms, simplified,
-                                  stem, terms, text_language, words)
+from trainer.recall.terms import (DECISION_VERBS, PATTERN_WORDS, STOPWORDS, both_scripts, held, is_frame, names, query_terms,
+                                  simplified, stem, terms, text_language, words)
 from trainer.vault.index import Index
 from trainer.vault.note import Note
 
@@ -583,7 +583,7 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     qterms = retriever.terms_of(question)
     weights = retriever.idf(qterms)
     weights = {t: w for t, w in weights.items() if not is_frame(t)} or weights
-    named = decision_named(sources, stories, weights) if WHY_QUESTION.search(question) else None
+    named = decision_named(sources, stories, weights, question) if WHY_QUESTION.search(question) else None
     asked_path = named or (sources[0].path if sources else "")
     if not reflection.pattern and sources:
         # "What did the bank change?" is not about a decision it merely found, nor is "why did I leave
@@ -703,7 +703,8 @@ def told_parts(scored: list[tuple[float, Candidate]], parts: set[tuple[int, int]
     return out
 
 
-def decision_named(sources: Sequence[Source], stories: Sequence[Timeline], weights: dict[str, float]) -> str | None:
+def decision_named(sources: Sequence[Source], stories: Sequence[Timeline], weights: dict[str, float],
+                   question: str = "") -> str | None:
     """The decision a why question names, when the best note found is not a decision: "o que é que
     me fez mesmo decidir ir para o Luxemburgo com a Inês?" ranks the 2024 review first (it says
     Luxemburgo and Inês more often), and "Luxemburgo — sim", fifth, is the decision asked about:
@@ -717,8 +718,9 @@ def decision_named(sources: Sequence[Source], stories: Sequence[Timeline], weigh
     if not scored or scored[0][0] <= 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
     first = next((score for score, path in scored if path == sources[0].path), None)
-    if first is not None and first > 0:
-        return None  # the best note found is a decision the question names
+    if first is not None and (first > 0 or not set(names(question)) & named_by(next(
+            t for t in stories if t.path == scored[0][1]))):
+        return None  # the best note found is a decision: another gives way only to a name of it ("Brompton")
     return scored[0][1]
 
 

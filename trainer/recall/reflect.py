@@ -20,8 +20,8 @@ from backends.base import GenOpts, Message
 from trainer.recall.decisions import DecisionStore, Timeline
 from trainer.vault.index import Index
 from trainer.recall.retrieve import EXCERPT_CHARS, WHY_QUESTION, Hit, Retrieval, Retriever, expand
-from trainer.recall.terms import (ASKING_TERMS, DECISION_VERBS, YEAR, both_scripts, held, is_cjk, is_frame, rouge_tokens,
-                                  terms)
+from trainer.recall.terms import (ASKING_TERMS, DECISION_VERBS, YEAR, both_scripts, held, is_cjk, is_frame, names,
+                                  rouge_tokens, terms)
 
 NOTHING_FOUND = ("I couldn't find anything in my notes about that, so I won't guess. "
                  "Try other words, or check that the note is in the vault and indexed.")
@@ -277,20 +277,36 @@ def decision_timelines(store: DecisionStore, hits: Sequence[Hit], top: int = 3) 
 
 
 def named_decision(store: DecisionStore, retrieval: Retrieval, found: Sequence[Timeline]) -> list[Timeline]:
-    """Asked why, when the best hit is not a decision, the decision note among all the hits whose
+    """Asked why, when the best hit is not a decision the question names, the decision note among all the hits whose
     title or file name holds the most of the question's subject words: "o que é que me fez mesmo
     decidir ir para o Luxemburgo com a Inês?" ranks a review first and "Luxemburgo — sim" fifth
     (only the first three hits' stories are told otherwise)."""
-    if any(t.path == h.path for t in found for h in retrieval.hits[:1]):
-        return []
     subject = {t for t in retrieval.terms if not is_frame(t) and t not in DECISION_VERBS}
+    if any(t.path == h.path for t in found for h in retrieval.hits[:1]):
+        if any(naming(subject, named_by(t)) for t in found if t.path == retrieval.hits[0].path):
+            return []  # the best hit is a decision the question names
+        # one it does not name gives way only to a decision named by a name ("pq eu vim pra Lisboa?" is
+        # not the room's), not by a word ("give up part of the allotment" is no "going part-time")
+        subject &= set(names(retrieval.question))
     known = {t.path for t in found}
-    stories = (store.timeline(h.path) for h in retrieval.hits if h.path not in known)
-    scored = sorted(((len(subject & named_by(story)), story) for story in stories if story is not None),
-                    key=lambda x: -x[0])
-    if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
-        return []
-    return [scored[0][1]]
+    for paths in ([h.path for h in retrieval.hits], [d.path for d in store.decisions() if d.kind == "note"]):
+        stories = (store.timeline(path) for path in paths if path not in known)
+        scored = sorted(((naming(subject, named_by(story)), story) for story in stories if story is not None),
+                        key=lambda x: -x[0])
+        if scored and scored[0][0] > 0:  # among the hits, else among all decisions ("Mudança para Lisboa")
+            unique = len(scored) == 1 or scored[1][0] < scored[0][0]
+            return [scored[0][1]] if unique else []
+    return []
+
+
+def naming(subject: set[str], names: set[str]) -> int:
+    """How many of a question's subject words a decision's name holds, as written, in the other
+    language, or with another ending ("orgânico" in "Certificação orgânica")."""
+    return sum(1 for t in subject if held(t, names) or any(len(t) >= SAME_WORD and len(w) >= SAME_WORD
+                                                           and t[:len(t) - 1] == w[:len(t) - 1] for w in names))
+
+
+SAME_WORD = 6  # letters of a word whose last may differ: organico / organica, not mae / mar
 
 
 def named_by(story: Timeline) -> set[str]:

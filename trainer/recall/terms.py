@@ -707,7 +707,8 @@ DECISION_VERBS = frozenset(terms(
     "tried change changed put pay paid spend spent cost learn learning say said tell told do did have had stay stayed "
     "sign signed accept accepted turn turned actually really real reason honestly comprar comprei vender vendi mudar "
     "mudei sair saí deixar deixei parar parei começar comecei decidir decidi escolher escolhi pagar paguei gastar gastei "
-    "ficar fiquei aceitar aceitei recusar recusei tirar tirei ir fui fazer fiz dar dei usar usei ter tive passar passei",
+    "ficar fiquei aceitar aceitei recusar recusei tirar tirei ir fui fazer fiz dar dei usar usei ter tive passar passei "
+    "resolver resolvi resolvemos resolveu resolvido",
     keep_stopwords=True))
 """What any decision does ("buy", "quit", "deixei") and how a why question doubts it ("really",
 "honestly"), not what it is about ("boat", "concurso")."""
