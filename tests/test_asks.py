@@ -636,3 +636,31 @@ def test_a_note_near_the_thing_asked_is_no_answer_to_it(tmp_path):
     told = {"journal/2025-05-09.md": knee["journal/2025-05-09.md"] + "\nMum's surgeon is Mr Tane Hohaia.\n"}
     got = ask(told, "who's Mum's knee surgeon up in Whangārei?", tmp_path / "b")
     assert not got.nothing_found and "Hohaia" in got.text
+
+
+def test_whether_it_happened_is_answered_by_how_it_went():
+    """"did I pass the SCA in the end?" was answered with "A protected day for SCA prep" and the AKT
+    result: a yes-or-no question about an outcome needs a pass or a fail beside what it asks about."""
+    sca = "did I pass the SCA in the end?"
+    assert expected(sca).kind == "outcome"
+    assert not answers(expected(sca), sca, "A protected day for SCA prep.", "Training")
+    assert not answers(expected(sca), sca, "PASSED THE AKT. 81%.", "AKT")
+    assert answers(expected(sca), sca, "Failed the SCA, resit booked for March.", "Training")
+    prova = "passei na prova escrita do concurso para chefe?"
+    assert expected(prova).kind == "outcome"
+    assert not answers(expected(prova), prova, "Prova escrita em maio, depois entrevista.", "Concurso")
+    assert answers(expected(prova), prova, "Fui aprovado na prova escrita, 14 valores.", "Concurso")
+    assert expected("Why did I pass on the kiln?") is None
+
+
+def test_cantonese_which_and_pay_are_plain_asks_and_a_why_question_is_not_judged_by_them(tmp_path):
+    """Cantonese asks "which" with 邊 ("邊間公司", "邊年") and pay with 人工; 邊個 is who. A why
+    question doubting the pay ("點解 … 真係為咗人工?") asks for reasons, not a sum."""
+    assert expected("Ling係邊年嚟加拿大?").kind == "year"
+    assert expected("架 Jazz 買咗邊間公司嘅保險？").kind == "which"
+    assert expected("Joana 喺合作區份工人工幾多？").kind == "earnings"
+    assert expected("架 Jazz 幾錢買㗎？邊個賣俾我？") is None
+    move = {"decisions/2024-06-hollis-kerr.md": "---\ndate: 2024-06-22\ntags: [decision]\n---\n# 轉工 Hollis Kerr\n\n"
+                                                "## 點解\n- CPA: Hollis Kerr 俾 study leave\n- Title 係 Staff Accountant\n"}
+    got = ask(move, "點解我 2024 年會轉去 Hollis Kerr? 真係為咗人工?", tmp_path)
+    assert not got.nothing_found and "study leave" in got.text

@@ -25,7 +25,7 @@ from trainer.recall.compose import Piece
 from trainer.recall.reflect import (K, ONE_THING, PATTERN_K, REMIND_AGAIN, Reflection, Source, StreamFn,
                                     is_pattern_question, reflect, reflect_opts)
 from trainer.recall.decisions import DecisionStore
-from trainer.recall.retrieve import Retriever
+from trainer.recall.retrieve import WHY_QUESTION, Retriever
 from trainer.recall.support import supported
 from trainer.recall.terms import PATTERN_WORDS, both_scripts, is_frame, names, query_terms, terms
 from trainer.vault.index import Index
@@ -108,8 +108,8 @@ def asked_fact_present(index: Index, question: str, reflection: Reflection) -> b
     """False when the question asks for a fact of a plain shape (a birthday, an age, a gift, what I
     earn, a phone number, a placing, a name, a cost: `trainer.recall.asks`) and no sentence of the
     notes found has it: the notes about Joana are not an answer to when her birthday is."""
-    if reflection.pattern or asks.expected(question) is None:
-        return True
+    if reflection.pattern or WHY_QUESTION.search(question) or asks.expected(question) is None:
+        return True  # a why question is answered by reasons: "點解 … 真係為咗人工?" asks no sum
     return bool(compose.answering_sentences(index, question, reflection.sources))
 
 

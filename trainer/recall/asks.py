@@ -32,6 +32,13 @@ MONEY = r"[€$£¥￥₹]\s?\d|\d[\d.,]*\s?(?:€|euros?|pounds?|dollars?|reais
 """A sum with its currency, or a rate with its unit of time: "工资：一开始 6,500/月" names no currency."""
 
 
+YES_NO = r"^\s*(?:so\s+|and\s+)?(?:did|have|has)\s+(?:I|we|he|she|they|[A-Z][\w'’]*|the \w+|our \w+|my \w+)\s+"
+YES_NO_PT = r"^\s*(?:no fim\s+|afinal\s+)?(?:eu\s+|a gente\s+)?"
+"""A question that asks whether something happened, not what: "did I pass the SCA in the end?",
+"passei na prova escrita?": its answer says how it went, beside what it was (a pass or a fail, a
+win or a loss, a yes or a no), and the exam named is the one it went for."""
+
+
 @dataclass(frozen=True)
 class Ask:
     kind: str
@@ -61,12 +68,12 @@ ASKS = (
                    r"\bquanto (?:é que )?(?:o|a) \w+ (?:(?:passou|começou|vai|foi) a )?(?:ganha|recebe|tira|leva|ganhar|receber)\b|"
                    r"\bhow much (?:does|did) \w+ (?:earn|make|take home)\b|\b(?:how much|what) (?:was|am|were|are) (?:I|we) (?:making|earning|on)\b|"
                    r"\bpay-?wise\b|\bpa(?:id|ys?) (?:him|her|them|me|us) how much\b|"
-                   r"\b(?:o )?meu (?:salário|ordenado)\b|工资|月薪|年薪|(?:挣|赚|收入)多少|年终|奖金|(?:领|拿)了多少"), I),
+                   r"\b(?:o )?meu (?:salário|ordenado)\b|工资|月薪|年薪|(?:挣|赚|收入)多少|年终|奖金|(?:领|拿)了多少|人工"), I),
         (re.compile(both_scripts(MONEY), I), re.compile(both_scripts(r"\b(?:earn|earns|earned|salary|wage|wages|paid me|pays me|pay me|paid|"
                                           r"get paid|got paid|ganho|ganhei|ganhamos|recebo|recebi|salário|ordenado|"
-                                          r"pagam-me|pagaram-me|ganha|recebe|tira|tiro|take home|takes home)\b|工资|月薪|年薪|收入|到手|年终|奖金"), I))),
+                                          r"pagam-me|pagaram-me|ganha|recebe|tira|tiro|take home|takes home)\b|工资|月薪|年薪|收入|到手|年终|奖金|人工"), I))),
     Ask("year",
-        re.compile(r"\b(?:em|no) que ano\b|\bwhat year\b|\bwhich year\b|哪年|哪一年", I),
+        re.compile(both_scripts(r"\b(?:em|no) que ano\b|\bwhat year\b|\bwhich year\b|哪年|哪一年|边年|边一年"), I),  # 邊: Cantonese
         (re.compile(r"\b(?:19|20)\d\d\b|\blast year\b|\bano passado\b|去年|前年|今年", I),)),
     Ask("phone",
         re.compile(both_scripts(r"\b(?:phone|mobile|cell) number\b|\bnúmero de (?:telefone|telemóvel)\b|电话号码|手机号|(?:电话|手机|号码)(?:是)?多少|"
@@ -108,6 +115,15 @@ ASKS = (
     Ask("rate",  # an interest rate is a percentage: "taxa de juro" over a loan note that gives only its sums
         re.compile(both_scripts(r"\binterest rate\b|\b(?:what|which) rate\b|\btaxa(?: de juros?)?\b|\bjuros?\b|利率|利息多少|几厘"), I),
         (re.compile(both_scripts(r"\d+(?:[.,]\d+)?\s*%|\bpercent\b|\bpor cento\b|厘"), I),)),
+    *(Ask("outcome", re.compile(rf"{YES_NO}[^?]*\b(?:{verb})|{YES_NO_PT}(?:{verb})", I), (re.compile(both_scripts(outcome), I),))
+      for verb, outcome in (
+          (r"pass\b|passe[id]\b|pass(?:ar|ou)\b", r"\b(?:pass(?:ed|es)?|fail(?:ed|s)?|flunk(?:ed)?|re-?sit|passei|passou|chumb\w+|"
+                                                   r"reprov\w+|aprovad[oa]s?)\b|通过|过了|没过|挂了"),
+          (r"win\b|ganh(?:ei|ou|amos|aram)\b", r"\b(?:won|wins?|lost|lose|beat|beaten|runners?-up|ganh\w+|perd\w+)\b|\d+\s*[-–x]\s*\d+"),
+          (r"accept(?:ed)?\b|aceit(?:ei|ou|amos)\b", r"\b(?:accept\w*|declin\w*|turned (?:it |them |him |her )?down|said (?:yes|no)|"
+                                                   r"aceit\w*|recus\w*|disse (?:que )?(?:sim|não))\b"),
+          (r"renew(?:ed|ing)?\b|renov(?:ei|ou|amos)\b", r"\brenew\w*|\brenov\w*|\bsigned\b|\bmov(?:ed|ing) out\b"),
+      )),
     Ask("called",  # in Chinese: a sentence that gives a name ("她叫小雨。", "名叫…")
         re.compile(both_scripts(r"叫(?:什么|啥|咩|乜)|什么名字|名字是什么|咩名|乜名")),
         (re.compile(r"名叫|叫做|名字(?:叫|是)|叫[\u4e00-\u9fff]{2,3}(?=[，。、；,.;!?！？\s]|$)|"
@@ -161,7 +177,7 @@ THING_EN = (
 )
 """How a question asks about one thing by its word: "who's Mum's knee surgeon?", "what course is
 Tunde doing?", "how much bonus …", "qual remédio …": the word is the one before a preposition."""
-THING_ZH = re.compile(both_scripts(r"(?:啥|什么|咩|乜|哪一?[家个间所位款种辆条台部栋]|多少|几多)[个粒只张件]?([\u4e00-\u9fff]{2,4})"))
+THING_ZH = re.compile(both_scripts(r"(?:啥|什么|咩|乜|哪一?[家个间所位款种辆条台部栋]|边[家间所位款种辆条台部栋]|多少|几多)[个粒只张件]?([\u4e00-\u9fff]{2,4})"))
 THING_STOP = frozenset("in at up on for from of with to by about and or is was are were did do does has had have doing "
                        "going the a an my our his her their its this that now actually really exactly again back before "
                        "after altogether total overall".split())
@@ -209,7 +225,8 @@ def answers_thing(question: str, sentence: str) -> bool:
     return held(thing, have) or bool(themes(thing) & have)
 
 
-WHICH_ZH = re.compile(both_scripts(r"哪一?\s*[家个间所位款种辆条台部]\s*([\u4e00-\u9fff]{2,4})"))
+WHICH_ZH = re.compile(both_scripts(r"(?:哪一?\s*[家个间所位款种辆条台部]|边\s*[家间所位款种辆条台部])\s*([\u4e00-\u9fff]{2,4})"))
+"""(Cantonese 邊間 is which; 邊個 is who.)"""
 """"住的哪家酒店？", "找的是哪家搬家公司？": the kind of thing whose name is asked (up to 的, 了 …)."""
 AFTER_NOUN = re.compile(r"[的了是在做住去呢吗嗎啊吧呀]")
 
