@@ -621,6 +621,11 @@ def test_a_thing_asked_for_by_its_word_must_be_in_the_sentence_that_answers():
     colour = "咱家那辆宋PLUS是啥颜色的？"
     assert not answers(expected(colour), colour, "宋PLUS：最后就它了。今天下午提的车。", "买车")
     assert answers(expected(colour), colour, "宋PLUS 选了白色，颜色是老婆定的。", "买车")
+    recipe, study = "what's the recipe for my celadon glaze?", "what is Marta studying in Lisbon?"
+    assert not answers(expected(recipe), recipe, "The celadon glaze crawled again on the big bowl.", "Glazes")
+    assert answers(expected(recipe), recipe, "Celadon recipe: 40 feldspar, 30 silica, 20 whiting.", "Glazes")
+    assert not answers(expected(study), study, "Marta moved to Lisbon in September.", "Marta")
+    assert expected("What are my rules for climbing training load?") is None  # a list, not one thing
     stars = "強記喺Google有幾多粒星?"
     assert answers(expected(stars), stars, "強記喺Google有4.6粒星。", "強記")
     assert expected("por que mesmo eu vendi as vacas de leite em 2024?") is None

@@ -170,20 +170,23 @@ THING_EN = (
                r"type|happened|made|makes|make)\b)([\w-]+) (?:is|was|are|were|did|do|does|had|has|have|am)\b", I),
     re.compile(r"\bhow (?:much|many) (?!(?:did|do|does|was|is|were|are|have|has|had|i|we)\b)([\w-]+)", I),
     re.compile(r"\bwhat (colou?r|brand|model|make)\b", I),
+    re.compile(r"\bwhat(?:'s| is| was) (?:the|my|our|his|her|their) ([\w-]+) (?:for|of|on|at|in|with|to)\b", I),  # one: not "my rules"
+    re.compile(r"\bwhat (?:is|was|are|were) (?-i:[A-Z])[\w'’]* ([\w-]+ing)\b", I),  # "what is Marta studying?"
     re.compile(r"\bqual (?:(?:é|foi|era) )?(?:(?:o|a) )?(?!(?:é|foi|era|o|a|que|meu|minha|teu|tua|seu|sua|nosso|nossa)\b)"
                r"(\w+)", I),
     re.compile(r"\bque (?!(?:é|foi|era|eu|ele|ela|o|a|os|as|me|te|se|não|nao|horas?|dia|ano|mês)\b)(\w+) "
                r"(?:é|foi|era|o|a|eu|ele|ela|me|tomo|tomei|passou|usa|uso)\b", I),
 )
 """How a question asks about one thing by its word: "who's Mum's knee surgeon?", "what course is
-Tunde doing?", "how much bonus …", "qual remédio …": the word is the one before a preposition."""
+Tunde doing?", "how much bonus …", "qual remédio …", "what's the recipe for my glaze?", "what is
+Marta studying?": the word is the one before a preposition."""
 THING_ZH = re.compile(both_scripts(r"(?:啥|什么|咩|乜|哪一?[家个间所位款种辆条台部栋]|边[家间所位款种辆条台部栋]|多少|几多)[个粒只张件]?([\u4e00-\u9fff]{2,4})"))
 THING_STOP = frozenset("in at up on for from of with to by about and or is was are were did do does has had have doing "
                        "going the a an my our his her their its this that now actually really exactly again back before "
                        "after altogether total overall".split())
 NOT_A_THING = frozenset(stem(w) for w in terms(
     "thing things time times day days date year years month week hour one ones way kind sort type name number place "
-    "people person guy stuff bit lot reason reasons motivo razão razao causa nome número dia data ano vez coisa tempo"))
+    "people person guy stuff bit lot reason reasons point motivo razão razao causa nome número dia data ano vez coisa tempo"))
 COUNTERS = "个粒只张件"
 NOT_A_THING_ZH = ("原因", "理由", "时间", "时候", "意思", "事情", "东西", "地方", "名字", "号码", "样子", "情况", "感觉")
 
