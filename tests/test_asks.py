@@ -669,3 +669,14 @@ def test_cantonese_which_and_pay_are_plain_asks_and_a_why_question_is_not_judged
                                                 "## 點解\n- CPA: Hollis Kerr 俾 study leave\n- Title 係 Staff Accountant\n"}
     got = ask(move, "點解我 2024 年會轉去 Hollis Kerr? 真係為咗人工?", tmp_path)
     assert not got.nothing_found and "study leave" in got.text
+
+
+def test_how_we_met_is_answered_by_a_sentence_that_says_we_met():
+    """"我跟周锐当初是怎么认识的？" was answered with the night I told him about the MA: the notes
+    about him, not how we met."""
+    met = "我跟周锐当初是怎么认识的？"
+    assert expected(met).kind == "met"
+    assert not answers(expected(met), met, "晚上跟周锐在曲江那边吃 biangbiang 面，我说我想去英国读个 MA。", "2024-09-02")
+    assert answers(expected(met), met, "跟周锐是大三在图书馆认识的。", "周锐")
+    joana = "Onde e quando é que conheci a Joana?"
+    assert answers(expected(joana), joana, "Conhecemo-nos há dezasseis anos, na Universidade de Aveiro.", "Joana Ribeiro")

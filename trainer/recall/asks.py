@@ -124,6 +124,10 @@ ASKS = (
                                                    r"aceit\w*|recus\w*|disse (?:que )?(?:sim|não))\b"),
           (r"renew(?:ed|ing)?\b|renov(?:ei|ou|amos)\b", r"\brenew\w*|\brenov\w*|\bsigned\b|\bmov(?:ed|ing) out\b"),
       )),
+    Ask("met",  # how or where we met: a sentence that says so ("我跟周锐当初是怎么认识的？" over notes about the breakup)
+        re.compile(both_scripts(r"\b(?:how|where|when) did (?:I|we|\w+ and I) (?:first )?meet\b|\b(?:como|onde|quando) (?:é que )?"
+                                r"(?:eu )?(?:nos |me )?conhec\w+|怎么认识|怎样认识|在哪认识|点样识|点识"), I),
+        (re.compile(both_scripts(r"\b(?:met|meet|meeting|conhec\w+)\b|认识|认得|相识|遇到|识于"), I),)),
     Ask("called",  # in Chinese: a sentence that gives a name ("她叫小雨。", "名叫…")
         re.compile(both_scripts(r"叫(?:什么|啥|咩|乜)|什么名字|名字是什么|咩名|乜名")),
         (re.compile(r"名叫|叫做|名字(?:叫|是)|叫[\u4e00-\u9fff]{2,3}(?=[，。、；,.;!?！？\s]|$)|"
