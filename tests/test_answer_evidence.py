@@ -1327,12 +1327,12 @@ def test_a_why_question_answers_with_the_decision_it_names_though_another_decisi
 
 
 def test_a_decision_ranked_first_gives_way_to_the_one_a_name_in_the_question_names(tmp_path):
-    from trainer.recall.answer import reflect_for
-    from trainer.recall.compose import decision_named
-
     """"pq eu vim pra Lisboa afinal? foi msm só pela grana?": the room decision says Lisboa and grana
     more often and ranked first; "Mudança para Lisboa" is the decision asked about. A common word
     is no name: "give up part of the allotment" is not the "going part-time" decision."""
+    from trainer.recall.answer import reflect_for
+    from trainer.recall.compose import decision_named
+
     room = ("---\ndate: 2024-06-15\ntags: [decisão]\n---\n# Quarto vs T1\n\nFico no quarto em Lisboa. "
             "Guardar grana pra quando a Mariana vier. A grana do T1 em Lisboa não dá.\n\n## Porquê\n"
             "- a diferença dá uns €400 por mês de grana\n- não conheço Lisboa direito ainda\n")
