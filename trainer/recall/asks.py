@@ -233,8 +233,8 @@ def answers_thing(question: str, sentence: str) -> bool:
 
 
 WHICH_ZH = re.compile(both_scripts(r"(?:哪一?\s*[家个间所位款种辆条台部]|边\s*[家间所位款种辆条台部])\s*([\u4e00-\u9fff]{2,4})"))
-"""(Cantonese 邊間 is which; 邊個 is who.)"""
-""""住的哪家酒店？", "找的是哪家搬家公司？": the kind of thing whose name is asked (up to 的, 了 …)."""
+""""住的哪家酒店？", "找的是哪家搬家公司？", "買咗邊間公司嘅保險？": the kind of thing whose name is asked
+(up to 的, 了 …); Cantonese 邊間 is which, 邊個 is who."""
 AFTER_NOUN = re.compile(r"[的了是在做住去呢吗嗎啊吧呀]")
 
 

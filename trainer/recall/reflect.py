@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from backends.base import GenOpts, Message
-from trainer.recall.decisions import DecisionStore, Timeline
+from trainer.recall.decisions import Decision, DecisionStore, Timeline
 from trainer.vault.index import Index
 from trainer.recall.retrieve import EXCERPT_CHARS, WHY_QUESTION, Hit, Retrieval, Retriever, expand
 from trainer.recall.terms import (ASKING_TERMS, DECISION_VERBS, YEAR, both_scripts, held, is_cjk, is_frame, names,
@@ -277,10 +277,11 @@ def decision_timelines(store: DecisionStore, hits: Sequence[Hit], top: int = 3) 
 
 
 def named_decision(store: DecisionStore, retrieval: Retrieval, found: Sequence[Timeline]) -> list[Timeline]:
-    """Asked why, when the best hit is not a decision the question names, the decision note among all the hits whose
-    title or file name holds the most of the question's subject words: "o que é que me fez mesmo
-    decidir ir para o Luxemburgo com a Inês?" ranks a review first and "Luxemburgo — sim" fifth
-    (only the first three hits' stories are told otherwise)."""
+    """Asked why, when the best hit is not a decision the question names, the decision note among
+    all the hits (else among all decision notes) whose title or file name holds the most of the
+    question's subject words: "o que é que me fez mesmo decidir ir para o Luxemburgo com a Inês?"
+    ranks a review first and "Luxemburgo — sim" fifth (only the first three hits' stories are told
+    otherwise)."""
     subject = {t for t in retrieval.terms if not is_frame(t) and t not in DECISION_VERBS}
     if any(t.path == h.path for t in found for h in retrieval.hits[:1]):
         if any(naming(subject, named_by(t)) for t in found if t.path == retrieval.hits[0].path):
@@ -289,27 +290,28 @@ def named_decision(store: DecisionStore, retrieval: Retrieval, found: Sequence[T
         # not the room's), not by a word ("give up part of the allotment" is no "going part-time")
         subject &= set(names(retrieval.question))
     known = {t.path for t in found}
-    for paths in ([h.path for h in retrieval.hits], [d.path for d in store.decisions() if d.kind == "note"]):
-        stories = (store.timeline(path) for path in paths if path not in known)
-        scored = sorted(((naming(subject, named_by(story)), story) for story in stories if story is not None),
-                        key=lambda x: -x[0])
+    hit_stories = [t for t in (store.timeline(h.path) for h in retrieval.hits) if t is not None]
+    for pool in (lambda: hit_stories, lambda: [d for d in store.decisions() if d.kind == "note"]):
+        scored = sorted(((naming(subject, named_by(d)), d.path) for d in pool() if d.path not in known), reverse=True)
         if scored and scored[0][0] > 0:  # among the hits, else among all decisions ("Mudança para Lisboa")
-            unique = len(scored) == 1 or scored[1][0] < scored[0][0]
-            return [scored[0][1]] if unique else []
+            if len(scored) > 1 and scored[1][0] == scored[0][0]:
+                return []
+            story = store.timeline(scored[0][1])
+            return [story] if story is not None else []
     return []
 
 
-def naming(subject: set[str], names: set[str]) -> int:
+def naming(subject: set[str], words: set[str]) -> int:
     """How many of a question's subject words a decision's name holds, as written, in the other
     language, or with another ending ("orgânico" in "Certificação orgânica")."""
-    return sum(1 for t in subject if held(t, names) or any(len(t) >= SAME_WORD and len(w) >= SAME_WORD
-                                                           and t[:len(t) - 1] == w[:len(t) - 1] for w in names))
+    return sum(1 for t in subject if held(t, words) or any(len(t) >= SAME_WORD and len(w) >= SAME_WORD
+                                                           and t[:len(t) - 1] == w[:len(t) - 1] for w in words))
 
 
 SAME_WORD = 6  # letters of a word whose last may differ: organico / organica, not mae / mar
 
 
-def named_by(story: Timeline) -> set[str]:
+def named_by(story: Timeline | Decision) -> set[str]:
     """The words a decision goes by: its subject (title) and its file name."""
     return set(terms(f"{story.subject} {PurePosixPath(story.path).stem.replace('-', ' ')}"))
 
