@@ -614,13 +614,19 @@ def test_a_thing_asked_for_by_its_word_must_be_in_the_sentence_that_answers():
     surgeon = "who's Mum's knee surgeon up in Whangārei?"
     assert expected(surgeon).kind == "thing"
     assert not answers(expected(surgeon), surgeon, "Her knee op finally has a date: 2 Sept, Whangārei Hospital.", "Mum")
-    assert answers(expected(surgeon), surgeon, "The surgeon in Whangārei is Mr Tane Hohaia, very calm.", "Mum")
+    told = "The surgeon in Whangārei is Mr Tane Hohaia, very calm."
+    assert answers(expected(surgeon), surgeon, told, "Mum", note=f"Her knee op is in September. {told}")
+    assert not answers(expected(surgeon), surgeon, told, "Mum", note=f"She moved up north in 2019. {told}")
     course = "What course is Tunde doing at UI?"
     assert not answers(expected(course), course, "Baby brother, 24. In Ibadan, final year at UI.", "Tunde")
     assert answers(expected(course), course, "Tunde's course at UI is Agricultural Economics.", "Tunde")
     colour = "咱家那辆宋PLUS是啥颜色的？"
     assert not answers(expected(colour), colour, "宋PLUS：最后就它了。今天下午提的车。", "买车")
     assert answers(expected(colour), colour, "宋PLUS 选了白色，颜色是老婆定的。", "买车")
+    harness = "What colour is my climbing harness?"  # asked in the TUI over the sample vault
+    assert not answers(expected(harness), harness, "A slider and the filtered and raw tracks in two colours.", "GPS",
+                       "I also wrote a small evaluation harness. A slider and the filtered and raw tracks in two colours.")
+    assert answers(expected(harness), harness, "My climbing harness is the orange one, colour of a traffic cone.", "Gear")
     recipe, study = "what's the recipe for my celadon glaze?", "what is Marta studying in Lisbon?"
     assert not answers(expected(recipe), recipe, "The celadon glaze crawled again on the big bowl.", "Glazes")
     assert answers(expected(recipe), recipe, "Celadon recipe: 40 feldspar, 30 silica, 20 whiting.", "Glazes")

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from trainer.recall.terms import (CJK, TOKEN, YEAR, both_scripts, held, is_frame, names, query_terms, simplified, stem,
-                                  terms, themes)
+from trainer.recall.terms import (CJK, DECISION_VERBS, TOKEN, YEAR, both_scripts, held, is_frame, names, query_terms,
+                                  simplified, stem, terms, themes)
 
 I = re.IGNORECASE
 MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -221,6 +221,14 @@ def asked_thing(question: str) -> str | None:
     return None
 
 
+def thing_of(question: str) -> list[str]:
+    """What the thing asked about belongs to, past its names: the climbing harness whose colour is
+    asked, the knee of Mum's knee surgeon."""
+    thing, given = asked_thing(question), set(names(question))
+    return [t for t in subject_of(question)
+            if t != thing and t not in given and t not in DECISION_VERBS and not t.isdigit() and not CJK.match(t)]
+
+
 def answers_thing(question: str, sentence: str) -> bool:
     """A sentence that speaks of the thing asked about (`asked_thing`), in its word, the other
     language's, or a word of its part of life: Mum's knee op is no answer to who her surgeon is."""
@@ -418,6 +426,10 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
     if ask.kind == "earnings":  # "Salário em euro. €3.200" beside "mais do que hoje na Conecta" is the new job's
         paragraph = ""
     near = set(terms(f"{sentence} {paragraph}")) | set(terms(title))
+    if ask.kind == "thing" and (rest := thing_of(question)):
+        noted = near | set(terms(note))  # the knee of "Mum's knee surgeon" may be said elsewhere in her note
+        if not all(held(t, noted) or themes(t) & noted for t in rest):
+            return False  # "What colour is my climbing harness?": not two colours of a plot beside a test harness
     whose = possessor(ask, question)
     if whose and not any(w in simplified(f"{title} {paragraph} {sentence}") for w in whose):
         return False
