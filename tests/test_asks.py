@@ -615,8 +615,8 @@ def test_a_thing_asked_for_by_its_word_must_be_in_the_sentence_that_answers():
     assert expected(surgeon).kind == "thing"
     assert not answers(expected(surgeon), surgeon, "Her knee op finally has a date: 2 Sept, Whangārei Hospital.", "Mum")
     told = "The surgeon in Whangārei is Mr Tane Hohaia, very calm."
-    assert answers(expected(surgeon), surgeon, told, "Mum", note=f"Her knee op is in September. {told}")
-    assert not answers(expected(surgeon), surgeon, told, "Mum", note=f"She moved up north in 2019. {told}")
+    assert answers(expected(surgeon), surgeon, told, "Mum", note=f"Knee op in September.\n\nLater:\n\n{told}")
+    assert not answers(expected(surgeon), surgeon, told, "Mum", note=f"Moved up north in 2019.\n\nHer knee.\n\n{told}")
     course = "What course is Tunde doing at UI?"
     assert not answers(expected(course), course, "Baby brother, 24. In Ibadan, final year at UI.", "Tunde")
     assert answers(expected(course), course, "Tunde's course at UI is Agricultural Economics.", "Tunde")
@@ -624,8 +624,11 @@ def test_a_thing_asked_for_by_its_word_must_be_in_the_sentence_that_answers():
     assert not answers(expected(colour), colour, "宋PLUS：最后就它了。今天下午提的车。", "买车")
     assert answers(expected(colour), colour, "宋PLUS 选了白色，颜色是老婆定的。", "买车")
     harness = "What colour is my climbing harness?"  # asked in the TUI over the sample vault
+    gps = ("Written over two evenings.\n\nThe filter fired constantly on climbs.\n\nI also wrote a small evaluation "
+           "harness. A slider and the filtered and raw tracks in two colours.")
     assert not answers(expected(harness), harness, "A slider and the filtered and raw tracks in two colours.", "GPS",
-                       "I also wrote a small evaluation harness. A slider and the filtered and raw tracks in two colours.")
+                       "I also wrote a small evaluation harness. A slider and the filtered and raw tracks in two colours.",
+                       note=gps)
     assert answers(expected(harness), harness, "My climbing harness is the orange one, colour of a traffic cone.", "Gear")
     recipe, study = "what's the recipe for my celadon glaze?", "what is Marta studying in Lisbon?"
     assert not answers(expected(recipe), recipe, "The celadon glaze crawled again on the big bowl.", "Glazes")

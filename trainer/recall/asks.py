@@ -427,8 +427,8 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
         paragraph = ""
     near = set(terms(f"{sentence} {paragraph}")) | set(terms(title))
     if ask.kind == "thing" and (rest := thing_of(question)):
-        noted = near | set(terms(note))  # the knee of "Mum's knee surgeon" may be said elsewhere in her note
-        if not all(held(t, noted) or themes(t) & noted for t in rest):
+        about = near | set(terms(lead(note)))  # the knee of "Mum's knee surgeon" may be what her note opens with
+        if not all(held(t, about) or themes(t) & about for t in rest):
             return False  # "What colour is my climbing harness?": not two colours of a plot beside a test harness
     whose = possessor(ask, question)
     if whose and not any(w in simplified(f"{title} {paragraph} {sentence}") for w in whose):
