@@ -689,3 +689,30 @@ def test_how_we_met_is_answered_by_a_sentence_that_says_we_met():
     assert answers(expected(met), met, "跟周锐是大三在图书馆认识的。", "周锐")
     joana = "Onde e quando é que conheci a Joana?"
     assert answers(expected(joana), joana, "Conhecemo-nos há dezasseis anos, na Universidade de Aveiro.", "Joana Ribeiro")
+
+
+def test_when_something_happened_is_told_by_a_sentence_about_that_happening(tmp_path):
+    """"when did Thomas come visit the farm?" was answered with a letter to Thomas, and "清水早餐是
+    阿爸哪一年開的？" with the shop's monthly takings: a dated note that names them for something else
+    does not say when the visit or the opening was."""
+    visit = "when did Thomas come visit the farm?"
+    assert expected(visit).kind == "when"
+    assert not answers(expected(visit), visit, "To: Thomas Becker. Subject: Bica lot 2025.", "Letter")
+    assert answers(expected(visit), visit, "Thomas came to visit the farm with his daughter.", "Harvest")
+    year = "清水早餐是阿爸哪一年開的？"
+    assert not answers(expected(year), year, "2024-08: 198,400 營收", "清水早餐 月帳")
+    assert answers(expected(year), year, "阿爸 1998 年開了清水早餐。", "阿爸")
+    engaged = "Shu Fen 和我什么时候订婚的?"
+    assert not answers(expected(engaged), engaged, "Called Shu Fen, called nobody else.", "2024-09-10")
+    assert answers(expected(engaged), engaged, "今天跟 Shu Fen 订婚了。", "2024-09-10")
+    # what I do when something happens, or two things asked at once, is not a when question
+    assert expected("quando tenho uma conversa chata pela frente, o que é que acabo por fazer?") is None
+    assert expected("quando foi a inspeção da vigilância e o que eles apontaram?") is None
+    assert expected("O que é que o pai partiu quando caiu em maio?") is None
+    letter = {"work/thomas.md": "---\ndate: 2025-03-18\n---\n# Thomas\n\nTo: Thomas Becker. Subject: the Bica lot "
+                                "and a question about payment. I hope winter in Hamburg is kind to you.\n"}
+    assert ask(letter, visit, tmp_path / "a").nothing_found
+    came = {**letter, "journal/2025-06-02.md": "---\ndate: 2025-06-02\n---\nThomas came to visit the farm today, "
+                                                "first time since the harvest.\n"}
+    got = ask(came, visit, tmp_path / "b")
+    assert not got.nothing_found and "2025-06-02" in got.text

@@ -162,7 +162,39 @@ def expected(question: str, by_word: bool = True) -> Ask | None:
         return Ask("which", WHICH_ZH, ())
     if found is None and by_word and one_thing(question) and not ASKS_WHY.search(question) and asked_thing(question):
         return Ask("thing", THING_ZH, ())  # (in Chinese, whose thing is in the words before it)
+    if (found is None and by_word and WHEN.search(question) and one_thing(question) and not ASKS_WHY.search(question)
+            and not OTHER_ASK.search(question)):
+        return Ask("when", WHEN, ())
     return found
+
+
+WHEN = re.compile(both_scripts(r"^\W*(?:so |and |e |pra |para |desde |até )?(?:when|quando)\b|^\W*(?:em )?que dia\b|"
+                               r"什么时候|啥时候|几时|哪天|哪一天|咩时候"), I)
+"""A question that asks when something happened ("when did Thomas come visit the farm?", "quando a
+Fernanda me deu alta da terapia?", "Shu Fen 和我什么时候订婚的?"); not "o que o pai partiu quando
+caiu?", whose quando is a conjunction, nor Cantonese 幾號 (a phone number)."""
+OTHER_ASK = re.compile(both_scripts(r"\b(?:what|how|who|where|which|o que|como|quem|onde|qual|quais|quanto|quanta|quantos|quantas)\b|"
+                                    r"什么(?!时候)|怎么|谁|哪(?!一?天|一?年)|多少|几(?!时)"), I)
+""""quando tenho uma conversa chata pela frente, o que é que acabo por fazer?" asks what I do, and
+"quando foi a inspeção e o que eles apontaram?" two things: not when alone."""
+TIME_ASKED = re.compile(both_scripts(r"(?:什么时候|啥时候|几时|哪一?天|咩时候|哪一?年|边一?年)(?:是|才|会|要)?"
+                                     r"([\u4e00-\u9fff]{1,4})"))
+AFTER_EVENT = re.compile(r"[的了呢吗嗎啊吧呀]")
+
+
+def answers_event(question: str, sentence: str, about: set[str], text: str) -> bool:
+    """When a thing happened is told by a sentence about that happening: its words (the visit
+    and the farm of "when did Thomas come visit the farm?", 订婚 of "什么时候订婚的") in the sentence,
+    its paragraph, its note's title or opening (`about` as terms, `text` as written). A dated note
+    that names Thomas for something else is no answer."""
+    zh = TIME_ASKED.search(simplified(question))
+    if zh:
+        event = AFTER_EVENT.split(zh.group(1))[0]
+        return not event or any(event[i:i + 2] in text for i in range(max(len(event) - 1, 1)))
+    given = set(names(question))
+    event = [t for t in subject_of(question)
+             if t not in given and t not in DECISION_VERBS and not t.isdigit() and not CJK.match(t)]
+    return all(held(t, about) or themes(t) & about for t in event)
 
 
 ASKS_WHY = re.compile(both_scripts(r"\bwhy\b|\bpor ?qu[eê]\b|\bpq\b|为什么|为啥|干嘛|怎么会|点解|做咩"), I)
@@ -430,6 +462,12 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
         about = near | set(terms(lead(note)))  # the knee of "Mum's knee surgeon" may be what her note opens with
         if not all(held(t, about) or themes(t) & about for t in rest):
             return False  # "What colour is my climbing harness?": not two colours of a plot beside a test harness
+    if ask.kind in ("when", "year") and not answers_event(question, sentence, near | set(terms(lead(note))),
+                                                           simplified(f"{title} {paragraph} {sentence} {lead(note)}")):
+        # a year beside every name the question gives tells it in any words: "O Rui mudou-se para
+        # Lisboa em 2019" answers "em que ano é que o Rui foi viver para Lisboa?"
+        if ask.kind == "when" or not wanted or not wanted <= set(terms(sentence)):
+            return False
     whose = possessor(ask, question)
     if whose and not any(w in simplified(f"{title} {paragraph} {sentence}") for w in whose):
         return False
