@@ -16,7 +16,7 @@ from reflect_support import answered, bm25_over, decision_story, written_vault
 
 from trainer.recall.answer import answer
 from trainer.recall.decisions import DecisionStore
-from trainer.recall.reflect import decision_asked_about
+from trainer.recall.reflect import decision_asked_about, is_pattern_question
 
 STUDIO = """---
 type: decision
@@ -1399,3 +1399,28 @@ def test_a_take_back_in_a_note_the_search_did_not_find_is_told(tmp_path):
                 for m in range(4, 10)}}
     got = ask_over(notes, "why did I sell the truck?", tmp_path)
     assert "Dad's old truck" in got.text, got.text
+
+
+RUN_UP = {
+    "journal/2025-03-14.md": "---\ndate: 2025-03-14\n---\nInterview at the council tomorrow. Up till 4 going over the "
+                             "panel questions, eyes like sandpaper.\n",
+    "journal/2025-09-02.md": "---\ndate: 2025-09-02\n---\nFirst night shift on the new floor tomorrow. Three hours kip, "
+                             "if that. Made lasagne at 1am for no reason.\n",
+    "journal/2025-06-20.md": "---\ndate: 2025-06-20\n---\nQuiet week. Walked the dog to the point and back, slept "
+                             "nine hours on Saturday.\n",
+    "people/mere.md": "# Mere\n\nMy sister. Rings on Sundays.\n",
+}
+
+
+def test_a_question_about_how_i_am_before_big_days_gathers_the_nights_across_notes(tmp_path):
+    """"how do I sleep in the run-up to something big?" was answered like a question about one
+    night (five notes, one fact): present tense and "the run-up to something big" ask what recurs,
+    and the answer gathers it from notes that never say "run-up" ("Up till 4", "Three hours kip")."""
+    for index, retriever in bm25_over(RUN_UP, tmp_path):
+        got = answer(index, "how do I sleep in the run-up to something big?", retriever=retriever)
+        assert got.pattern and not got.nothing_found
+        assert "Up till 4" in got.text and "Three hours kip" in got.text, got.text
+    assert not is_pattern_question("How much did the kitchen end up costing?")  # one past event
+    assert is_pattern_question("what actually ends up happening to my days off?")
+    assert is_pattern_question("do any of my budgets ever actually hold?")
+    assert is_pattern_question("como fica o meu sono quando há entregas ou go-lives?")

@@ -62,6 +62,23 @@ anxious about cash?"): present tense and "when" ask for what recurs; and one tha
 like ("Do I undercharge people I like?", "Am I any good at asking for help?", "How consistent am
 I with my back exercises?") or what I should do ("what time of day should I do the fiddly work?"):
 the answer is in many notes, none of which says it."""
+HABIT = re.compile(both_scripts(
+    r"\b(?:generally|normally|typically|in general|as a rule)\b"
+    r"|\b(?:do|does) (?:I|we|it|that|\w+) (?:\w+ )?end up\b|\bends up \w+ing\b|\bacab(?:o|a|amos) (?:por |a |sempre )?\w+"
+    r"|\b(?:something|anything) (?:big|important|hard)\b|\brun-up to\b|\bcrunch time\b|\bnight before\b[^?]*\bbig\b"
+    r"|\bvéspera\b|^\s*(?:do|does)\b[^?]*\bever\b|\bdoes (?:it|that) (?:ever |actually |really ){1,2}(?:hold|happen|work)\b"
+    r"|\bwhat does my \w+ do\b|\bhow does my \w+ (?:\w+ )?(?:hold up|react|cope|do)\b"
+    r"|\bhow(?:'s| is) my \w+\b[^?]*\b(?:in|when|before|during|around)\b"
+    r"|\bwhat am I like\b|\bhow am I (?:with|at|about|when)\b|\bwhat does [\w ]{1,20} do to me\b"
+    r"|\b(?:where|who|what|how) do I\b[^?]*\b(?:when|whenever|before|after)\b"
+    r"|\bcomo (?:é que )?(?:fica|ficam|fico|meu|minha|o meu|a minha)\b[^?]*\b(?:quando|antes|véspera|nos dias|na semana)\b"
+    r"|\bo que rola quando\b|\bquem é que acaba\b|\bsei dizer não\b"
+    r"|成日|都怎麼|都怎么|准吗|準嗎|是不是总|是不是老|之前[^？?]*怎么样|之前[^？?]*是不是"), re.IGNORECASE)
+"""How I am in a kind of moment, in the present tense: "how do I sleep in the run-up to something
+big?", "what actually ends up happening to my days off?", "do any of my budgets ever actually
+hold?", "what am I like the night before something big?", "como fica o meu sono quando há
+entregas?", "我係咪成日幫人手?": what recurs, not one event ("how much did the kitchen end up
+costing?" is past, and one)."""
 ACROSS = re.compile(r"\b(mistakes|lessons|decisions|choices|learned|learnt|erros|lições|decisões|escolhas|aprendi)(?!\w)",
                     re.IGNORECASE)
 """Plural or summing words make a pattern question too ("what have I learned about…"), except in a
@@ -143,7 +160,8 @@ class Answer:
 
 def is_pattern_question(question: str) -> bool:
     question = REMIND_AGAIN.sub("", question)  # "when's Tiago's birthday again? …" asks to be reminded
-    return bool(PATTERN.search(question)) or bool(ACROSS.search(question) and not ONE_THING.search(question))
+    return (bool(PATTERN.search(question) or HABIT.search(question))
+            or bool(ACROSS.search(question) and not ONE_THING.search(question)))
 
 
 REMIND_AGAIN = re.compile(r"\s+again(?=\W*$|\s*[?!.,;])", re.IGNORECASE)
