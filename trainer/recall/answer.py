@@ -76,7 +76,8 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
             return emit(GroundedAnswer(compose.nothing_found(lang), [], True, style=style, language=lang), on_text)
         budget = LONG_WORDS if long else WORDS
         pieces, sources = compose.select(index, retriever, reflection, query, budget)
-        if not pieces:  # "when do I make my big calls?" over decisions that record no hour
+        if not pieces or lone_shape(index, query, reflection, pieces):
+            # "when do I make my big calls?" over decisions that record no hour; one short night
             return emit(GroundedAnswer(compose.nothing_found(lang), [], True, style=style, language=lang), on_text)
         pieces = compose.fit(pieces, lang, reflection.pattern, sources, budget)
         if style == "prose":
@@ -98,6 +99,16 @@ def asks_a_shape(index: Index, question: str) -> bool:
     shape = shapes.asked(question)
     return (shape is not None and asks.expected(question) is None and not ONE_THING.search(question)
             and not ONE_FACT.search(question) and len(shapes.shaped_notes(index, shape, limit=2)) >= 2)
+
+
+def lone_shape(index: Index, question: str, reflection: Reflection, pieces: Sequence[Piece]) -> bool:
+    """A pattern answer quoting one note, for a question that asks what a kind of evidence shows
+    when one note alone in the vault shows it: one short night in a training log is no answer to
+    "what does my body do in the days right before something important is due?" (`asks_a_shape`)."""
+    if not reflection.pattern or len({p.n for p in pieces}) > 1:
+        return False
+    shape = shapes.asked(question)
+    return shape is not None and len(shapes.shaped_notes(index, shape, limit=2)) < 2
 
 
 ONE_FACT = re.compile(r"\bwhat (?:was|were) (?:my|our|the)\b|几时|幾時|什么时候|什麼時候|哪天|哪一天|几号|幾號", re.IGNORECASE)
