@@ -22,7 +22,7 @@ from pathlib import Path
 from backends.base import GenOpts, Message
 from trainer.recall import asks, compose, hours, private, shapes
 from trainer.recall.compose import Piece
-from trainer.recall.reflect import (K, ONE_THING, PATTERN_K, REMIND_AGAIN, Reflection, Source, StreamFn,
+from trainer.recall.reflect import (K, ONE_THING, PATTERN_K, REMIND_AGAIN, Reflection, Source, StreamFn, habit_only,
                                     is_pattern_question, reflect, reflect_opts)
 from trainer.recall.decisions import DecisionStore
 from trainer.recall.retrieve import WHY_QUESTION, Retriever
@@ -102,10 +102,12 @@ def asks_a_shape(index: Index, question: str) -> bool:
 
 
 def lone_shape(index: Index, question: str, reflection: Reflection, pieces: Sequence[Piece]) -> bool:
-    """A pattern answer quoting one note, for a question that asks what a kind of evidence shows
-    when one note alone in the vault shows it: one short night in a training log is no answer to
-    "what does my body do in the days right before something important is due?" (`asks_a_shape`)."""
-    if not reflection.pattern or len({p.n for p in pieces}) > 1:
+    """A pattern answer quoting one note, for a question that asks how I am in a kind of moment
+    (`reflect.HABIT`, not "what have I learned about quotes?", which one lesson note answers)
+    when one note alone in the vault shows what it asks: one short night in a training log is no
+    answer to "what does my body do in the days right before something important is due?"
+    (`asks_a_shape`)."""
+    if not reflection.pattern or len({p.n for p in pieces}) > 1 or not habit_only(question):
         return False
     shape = shapes.asked(question)
     return shape is not None and len(shapes.shaped_notes(index, shape, limit=2)) < 2

@@ -164,6 +164,12 @@ def is_pattern_question(question: str) -> bool:
             or bool(ACROSS.search(question) and not ONE_THING.search(question)))
 
 
+def habit_only(question: str) -> bool:
+    """A pattern question only by how it asks how I am in a kind of moment (`HABIT`)."""
+    question = REMIND_AGAIN.sub("", question)
+    return bool(HABIT.search(question)) and not PATTERN.search(question) and not ACROSS.search(question)
+
+
 REMIND_AGAIN = re.compile(r"\s+again(?=\W*$|\s*[?!.,;])", re.IGNORECASE)
 
 
