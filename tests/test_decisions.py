@@ -810,3 +810,12 @@ def test_reasons_are_found_under_the_labels_people_write(body, first):
     [d] = extract(note("decisions/d.md", f"---\ndate: 2025-05-24\ntags: [decision]\n---\n# D\n\n{body}"))
     assert d.reasons and d.reasons[0].text == first, d.reasons
     assert not any("Barat" in r.text or "Nishat |" in r.text for r in d.reasons)
+
+
+def test_a_folder_of_decisions_in_traditional_characters_is_one():
+    """A Taiwanese vault files its decisions under 決定/ (the list knew only the simplified 决定):
+    none of its seven decisions was found, so no why question got its story."""
+    text = "---\ndate: 2025-03-02\n---\n# 不上大夜了\n\n決定：四月起轉白班。\n\n- 睡眠太差\n- 想多陪阿嬤\n"
+    for path in ("決定/2025-03-不上大夜.md", "决定/2025-03-不上大夜.md", "decide/night-shift.md"):
+        assert [d.kind for d in extract(note(path, text))] == ["note"], path
+    assert extract(note("日記/2025-03-02.md", text.replace("決定：", "今天："))) == []

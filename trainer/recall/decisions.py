@@ -30,7 +30,7 @@ from trainer.vault import derived
 from trainer.db import transaction
 from trainer.vault.note import Note
 from trainer.vault.parse import first_date, prose
-from trainer.recall.terms import both_scripts, fold, is_cjk, is_frame, names, terms, text_language
+from trainer.recall.terms import both_scripts, fold, is_cjk, is_frame, names, simplified, terms, text_language
 
 # --- patterns -----------------------------------------------------------------------------------
 
@@ -124,16 +124,18 @@ class Section:
 
 
 def is_decision_note(note: Note) -> bool:
-    """Typed or tagged a decision, or kept in a folder of decisions ("decisions/", "decisões/", "决定/"):
-    a vault that files its decisions together rarely tags them as well."""
-    kind = str(note.frontmatter.get("type", "")).strip().lower()
-    folders = {part.lower() for part in PurePosixPath(note.path).parts[:-1]}
-    return (kind in DECISION_NAMES or bool(DECISION_NAMES & {t.lower() for t in note.tags})
+    """Typed or tagged a decision, or kept in a folder of decisions ("decisions/", "decisões/", "决定/",
+    "決定/"): a vault that files its decisions together rarely tags them as well."""
+    kind = simplified(str(note.frontmatter.get("type", "")).strip().lower())
+    folders = {simplified(part.lower()) for part in PurePosixPath(note.path).parts[:-1]}
+    return (kind in DECISION_NAMES or bool(DECISION_NAMES & {simplified(t.lower()) for t in note.tags})
             or bool(DECISION_FOLDERS & folders))
 
 
-DECISION_NAMES = frozenset({"decision", "decisão", "decisao"})
-DECISION_FOLDERS = frozenset({"decision", "decisions", "decisão", "decisao", "decisões", "decisoes", "决定", "决策"})
+DECISION_NAMES = frozenset({"decision", "decisão", "decisao", "决定", "决策"})
+DECISION_FOLDERS = frozenset({"decision", "decisions", "decide", "decided", "decisão", "decisao", "decisões", "decisoes",
+                              "决定", "决策"})
+"""Compared in simplified characters: a Taiwanese or Hong Kong vault files them under 決定."""
 
 
 def extract(note: Note) -> list[Decision]:
@@ -702,7 +704,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 31  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 32  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
