@@ -15,6 +15,7 @@ import pytest
 from reflect_support import answered, bm25_over, decision_story, written_vault
 
 from trainer.recall.answer import answer
+from trainer.recall.terms import terms
 from trainer.recall.decisions import DecisionStore
 from trainer.recall.reflect import decision_asked_about, is_pattern_question
 
@@ -1424,3 +1425,19 @@ def test_a_question_about_how_i_am_before_big_days_gathers_the_nights_across_not
     assert is_pattern_question("what actually ends up happening to my days off?")
     assert is_pattern_question("do any of my budgets ever actually hold?")
     assert is_pattern_question("como fica o meu sono quando há entregas ou go-lives?")
+
+
+def test_a_name_in_capitals_is_searched_even_when_it_spells_a_little_word(tmp_path):
+    """"what was really behind not moving to LA in 2025?" was searched as "behind moving 2025":
+    LA is the article "la" in lower case, a stopword, so the LA decision was not the one told and
+    another decision's story was quoted instead."""
+    notes = {
+        "decisions/la-move.md": "---\ndate: 2025-02-16\n---\n# LA: not this year\n\nStaying in Nashville "
+                                "through 2025. Glendale one-bedrooms run about $2,350 and I pay $1,275 here.\n",
+        "decisions/staff-job.md": "---\ndate: 2024-10-28\n---\n# Staff job: no\n\nTurned the staff job down. "
+                                  "Moving to a salary felt like giving up, and 2025 is my freelance year.\n",
+    }
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "what was really behind not moving to LA in 2025?", retriever=retriever)
+        assert "$2,350" in got.text and "salary" not in got.text, got.text
+    assert "la" not in terms("Fui a la feria")  # a little word in lower case is still a little word

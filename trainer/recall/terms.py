@@ -206,9 +206,14 @@ def terms(text: str, keep_stopwords: bool = False) -> list[str]:
     for token in words(plain_numbers(simplified(text))):
         if CJK.match(token):
             out.extend(cjk_pairs(token))
-        elif keep_stopwords or not stopword(token):
+        elif keep_stopwords or not stopword(token) or ACRONYM.fullmatch(token):
             out.append(stem(token))
     return out
+
+
+ACRONYM = re.compile(r"[A-Z]{2,4}")
+"""A word in capitals is a name even when its letters spell a function word: "not moving to LA"
+is about Los Angeles, not the article "la"; "the US", "IT" (a department)."""
 
 
 def stopword(token: str) -> bool:
