@@ -1441,3 +1441,21 @@ def test_a_name_in_capitals_is_searched_even_when_it_spells_a_little_word(tmp_pa
         got = answer(index, "what was really behind not moving to LA in 2025?", retriever=retriever)
         assert "$2,350" in got.text and "salary" not in got.text, got.text
     assert "la" not in terms("Fui a la feria")  # a little word in lower case is still a little word
+
+
+def test_a_later_note_naming_the_stated_reasons_takes_them_back_without_the_questions_words(tmp_path):
+    """"搬去宝丰路租房，commute honestly 是主要原因吗？": the mid-year review owns up ("通勤是真的，
+    但…说白了，七成是…") without naming 宝丰路 or linking the decision; it names the stated reasons
+    (通勤, 安全, 随叫随到), and that is how it speaks of this decision."""
+    notes = {
+        "decisions/搬出去住.md": "---\ndate: 2024-07-10\n---\n# 搬出去住\n\n在宝丰路租一个单间，1900/月。\n\n## 理由\n"
+                               "- **通勤**：地铁单程 1小时20分。\n- **安全**：下夜班骑电动车真的会出事。\n"
+                               "- **随叫随到**：住得近，十分钟能到。\n",
+        "reviews/2025年中复盘.md": "---\ndate: 2025-07-06\n---\n# 年中复盘\n\n当时写了一大堆通勤、安全、随叫随到。"
+                                "现在看，通勤是真的，但占的分量没我写的那么大。说白了，七成是我受不了我妈每天查我几点回家。\n",
+        "journal/2025-03-01.md": "---\ndate: 2025-03-01\n---\n说白了，这个月的奖金又没了。\n",
+    }
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "搬去宝丰路租房，commute honestly 是主要原因吗？", retriever=retriever)
+        assert "查我几点回家" in got.text and "2025-07-06" in got.text, got.text
+        assert "奖金" not in got.text

@@ -741,7 +741,8 @@ def said_later(index: Index, sources: Sequence[Source], story: Timeline, weights
     own = decision_words(index, story.path)
     weights = {t: w for t, w in weights.items() if held(t, own)}  # the words the question and the decision share
     total = sum(weights.values())
-    if not total:
+    keys = reason_keys(story)
+    if not total and len(keys) < KEYS_NAMED:
         return []
     others = other_decisions(index, story.path, own) if others is None else others
     for s in sources:
@@ -755,13 +756,25 @@ def said_later(index: Index, sources: Sequence[Source], story: Timeline, weights
                 continue  # "## The bike" in a review is the bike's, whatever its words share with the plot
             for para in section.paragraphs:
                 have = set(terms(para))
-                if sum(w for t, w in weights.items() if held(t, have)) / total < LATER_SHARE:
-                    continue
+                asked = sum(w for t, w in weights.items() if held(t, have)) / total if total else 0.0
+                if asked < LATER_SHARE and (para.lstrip().startswith("|") or sum(key <= have for key in keys) < KEYS_NAMED):
+                    continue  # (a review's table of every decision names them all)
                 for found in cue_revision(note, section.heading, para):
                     text = change_text(found.cue, WHY_CHANGE_SENTENCES, why=True)
                     if text:
                         return [Piece(text, s.n, note.date, 10_000 + at, found.relation, 1.0)]
     return []
+
+
+KEYS_NAMED = 2
+
+
+def reason_keys(story: Timeline) -> list[set[str]]:
+    """The lead words of each stated reason ("通勤", "安全", "随叫随到"; "Rent", "The lease"): a later
+    paragraph that names two of them speaks of this decision, whatever the question's words
+    ("当时写了一大堆通勤、安全、随叫随到。现在看，通勤是真的…说白了，七成是…")."""
+    keys = ({t for t in terms(r.key) if not is_frame(t) and not t.isdigit()} for r in story.reasons if not r.against)
+    return [k for k in keys if k]
 
 
 def decision_words(index: Index, path: str) -> set[str]:
