@@ -215,7 +215,7 @@ def test_my_lesson_note_on_the_subject_leads_a_pattern_answer_with_its_items_in_
                  "Never glaze the foot ring"]
         at = [got.text.find(r) for r in rules]
         assert -1 not in at and at == sorted(at), got.text  # every rule, as I listed them
-        lead = got.text.find("In my note “What I have learned about glazes” I wrote: Test every")
+        lead = got.text.find("- “What I have learned about glazes”: Test every")
         assert 0 <= lead < got.text.find("[2]"), got.text  # my lesson first; the kiln day still shows it happening
 
 
@@ -1459,3 +1459,11 @@ def test_a_later_note_naming_the_stated_reasons_takes_them_back_without_the_ques
         got = answer(index, "搬去宝丰路租房，commute honestly 是主要原因吗？", retriever=retriever)
         assert "查我几点回家" in got.text and "2025-07-06" in got.text, got.text
         assert "奖金" not in got.text
+
+
+def test_a_pattern_answer_is_a_dated_line_per_note_so_its_words_go_to_my_sentences(tmp_path):
+    """"On 2025-03-14 I wrote:" before each of six notes took a quarter of a pattern answer's
+    hundred-odd words; a dated line per note ("- 2025-03-14: …") leaves them to the evidence."""
+    for index, retriever in bm25_over(RUN_UP, tmp_path):
+        got = answer(index, "how do I sleep in the run-up to something big?", retriever=retriever)
+        assert "\n- 2025-03-14: Up till 4" in got.text and "I wrote" not in got.text, got.text
