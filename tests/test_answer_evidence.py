@@ -15,6 +15,7 @@ import pytest
 from reflect_support import answered, bm25_over, decision_story, written_vault
 
 from trainer.recall.answer import answer
+from trainer.recall.retrieve import WHY_QUESTION
 from trainer.recall.terms import terms
 from trainer.recall.decisions import DecisionStore
 from trainer.recall.reflect import decision_asked_about, is_pattern_question
@@ -1467,3 +1468,28 @@ def test_a_pattern_answer_is_a_dated_line_per_note_so_its_words_go_to_my_sentenc
     for index, retriever in bm25_over(RUN_UP, tmp_path):
         got = answer(index, "how do I sleep in the run-up to something big?", retriever=retriever)
         assert "\n- 2025-03-14: Up till 4" in got.text and "I wrote" not in got.text, got.text
+
+
+OLIVAL = {
+    "decisoes/2024-01-22-olival.md": "---\ndate: 2024-01-22\n---\n# O olival não se vende\n\nO Cardoso ofereceu "
+                                     "42.000 € pelo olival.\n\nRazões:\n1. Foi o António que plantou as oliveiras.\n"
+                                     "2. É para os netos.\n3. O preço é baixo: vale 55 mil no mínimo.\n",
+    "diario/2025-03-08.md": "---\ndate: 2025-03-08\n---\nSábado em Lamas. Aparece-me o Cardoso: agora dá 45.\n\n"
+                            "Não é pelos netos, que a Inês não põe lá os pés. Não é pelo preço. É por ser ele, o "
+                            "homem que andou dez anos em guerra com o António por causa do poço.\n",
+    "diario/2024-05-02.md": "---\ndate: 2024-05-02\n---\nPodei as oliveiras de baixo com o Zé.\n",
+}
+
+
+def test_was_that_the_reason_asks_why_and_its_not_x_its_y_takes_a_reason_back(tmp_path):
+    """"não vendi o olival ao Cardoso por causa dos netos, certo? foi mesmo essa a razão?" was not
+    taken for a why question (no "porquê"), so the reasons under "Razões:" were never told; and
+    the diary that owns up ("Não é pelos netos … É por ser ele") says it in no cue word known."""
+    for index, retriever in bm25_over(OLIVAL, tmp_path):
+        got = answer(index, "não vendi o olival ao Cardoso por causa dos netos, certo? foi mesmo essa a razão?",
+                     retriever=retriever)
+        assert "É para os netos" in got.text and "55 mil" in got.text, got.text
+        assert "É por ser ele" in got.text and "2025-03-08" in got.text, got.text
+    assert WHY_QUESTION.search("was that really the reason we moved?")
+    assert WHY_QUESTION.search("a mudança, qual foi o motivo real?")
+    assert not WHY_QUESTION.search("quanto custou o olival?")
