@@ -1493,3 +1493,19 @@ def test_was_that_the_reason_asks_why_and_its_not_x_its_y_takes_a_reason_back(tm
     assert WHY_QUESTION.search("was that really the reason we moved?")
     assert WHY_QUESTION.search("a mudança, qual foi o motivo real?")
     assert not WHY_QUESTION.search("quanto custou o olival?")
+
+
+def test_four_grand_is_the_4000_of_the_note_and_like_is_no_subject(tmp_path):
+    """"why did I lend dad the 4 grand, like honestly" missed the note "Lending Dad €4,000 for the
+    parlour": "4 grand" was the terms 4 and grand (an Irish note says "He's not grand"), and the
+    filler "like" weighed as a subject word no decision holds."""
+    notes = {
+        "decisions/2024-11-loan-to-dad.md": "---\ndate: 2024-11-20\ntags: [decision]\n---\nLending Dad €4,000 for "
+                                            "the parlour - milk price dropped, he'll pay it back by Christmas 2025.\n",
+        "journal/2023-09-17.md": "---\ndate: 2023-09-17\n---\nRang home. Dad says he's grand. He's not grand.\n",
+        "journal/2025-09-09.md": "---\ndate: 2025-09-09\n---\nMáire rang about the head nurse job, like.\n",
+    }
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "why did I lend dad the 4 grand, like honestly", retriever=retriever)
+        assert "milk price dropped" in got.text, got.text
+    assert terms("the 4 grand") == terms("€4,000") == ["4000"]

@@ -124,6 +124,7 @@ mudou mudaram saímos saiu saindo fomos deixámos deixamos deixou começámos co
 achei achamos pensámos pensamos quisemos fizemos passei passámos passamos passou passar
 acontece acontecem aconteceu sentir sinto sente senti faz fez fazem fizeram fizemos
 costumo costuma costumam costumava sempre
+basically literally like lah leh lor hor meh
 """.split()) | {"决定", "选择", "觉得", "认为", "原因", "理由", "一般", "通常", "总是", "经常", "每次", "老是",
                   "当初", "当时", "真的", "到底", "后来", "时候", "发生", "最后", "来着", "会儿", "主要", "老实", "说实"}
 """Words that frame a question ("why did I decide…") rather than name its subject: they still
@@ -189,8 +190,8 @@ THOUSANDS = re.compile(r"(?<=\d)[.,\u00a0\u202f ](?=\d{3}(?:[.,\u00a0\u202f ]\d{
 """The separator in "4.000", "€4,000", "4 000": one number, so "os 4000 euros" finds "4.000€"."""
 
 
-THOUSAND_K = re.compile(r"(?<![\w.,])(\d{1,3})(?:[.,](\d))?[kK](?![\w])")
-"""A sum written "8k" or "2.5k": the same number as "8,000" and "2500"."""
+THOUSAND_K = re.compile(r"(?<![\w.,])(\d{1,3})(?:[.,](\d))?(?:[kK]| grand)(?![\w])")
+"""A sum written "8k", "2.5k" or "4 grand": the same number as "8,000", "2500" and "€4,000"."""
 
 
 def plain_numbers(text: str) -> str:
