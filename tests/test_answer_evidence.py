@@ -1442,6 +1442,7 @@ def test_a_name_in_capitals_is_searched_even_when_it_spells_a_little_word(tmp_pa
         got = answer(index, "what was really behind not moving to LA in 2025?", retriever=retriever)
         assert "$2,350" in got.text and "salary" not in got.text, got.text
     assert "la" not in terms("Fui a la feria")  # a little word in lower case is still a little word
+    assert terms("WHY DID I SELL THE CAR") == terms("why did I sell the car")  # caps lock names nothing
 
 
 def test_a_later_note_naming_the_stated_reasons_takes_them_back_without_the_questions_words(tmp_path):

@@ -757,8 +757,9 @@ def said_later(index: Index, sources: Sequence[Source], story: Timeline, weights
             for para in section.paragraphs:
                 have = set(terms(para))
                 asked = sum(w for t, w in weights.items() if held(t, have)) / total if total else 0.0
-                if asked < LATER_SHARE and (para.lstrip().startswith("|") or sum(key <= have for key in keys) < KEYS_NAMED):
-                    continue  # (a review's table of every decision names them all)
+                named = 0 if para.lstrip().startswith("|") else sum(key <= have for key in keys)  # (a review's
+                if asked < LATER_SHARE and named < KEYS_NAMED:  # table of every decision names them all)
+                    continue
                 for found in cue_revision(note, section.heading, para):
                     text = change_text(found.cue, WHY_CHANGE_SENTENCES, why=True)
                     if text:

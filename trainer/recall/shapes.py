@@ -41,7 +41,8 @@ STRAIN_ASKS = re.compile(both_scripts(
 SLEPT = re.compile(both_scripts(
     r"\b(?:slept|sleep(?:ing)? (?:badly|terribly|\d)|(?:didn'?t|couldn'?t|can'?t|barely|hardly) sleep|no sleep|lay awake|"
     r"(?:awake|up) (?:at|until|till) \d\w*|awake (?:at|until|till)|woke (?:up )?(?:at|every)|in bed (?:at|by) \d\w*|"
-    r"insomnia|(?:\d+|one|two|three|four|five|six|a couple of|an?) hours?'? (?:of )?(?:sleep|kip)|\bkip|all-nighter|dormi|não dormi|mal dormid[oa]|acordei|acordada|acordado|insóni\w*|"
+    r"insomnia|(?:\d+|one|two|three|four|five|six|a couple of|an?) hours?'? (?:of )?(?:sleep|kip)|\bkip|all-nighter|"
+    r"dormi|não dormi|mal dormid[oa]|acordei|acordada|acordado|insóni\w*|"
     r"insôni\w*|noite em claro|virei a noite|headaches?|migraines?|rash|eczema|hives|cold sores?|stomach|threw up|"
     r"vomit\w*|jaw|grinding|back went|neck|flare\w*|dor de cabeça|enxaquecas?|dor de estômago|vomitei|gastrite|"
     r"herpes|alergia|taquicardia|palpitaç\w+|crise de ansiedade|kipped|awake (?:from|since) \d\w*|up since \d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.)|"

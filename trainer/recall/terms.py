@@ -204,10 +204,11 @@ def terms(text: str, keep_stopwords: bool = False) -> list[str]:
     """Index terms in order: stemmed English words (stopwords dropped) and CJK character pairs;
     a number is one term however it is written (plain_numbers)."""
     out: list[str] = []
+    capitals = not text.isupper()  # in "WHY DID I SELL THE CAR" no capital word is a name
     for token in words(plain_numbers(simplified(text))):
         if CJK.match(token):
             out.extend(cjk_pairs(token))
-        elif keep_stopwords or not stopword(token) or ACRONYM.fullmatch(token):
+        elif keep_stopwords or not stopword(token) or (capitals and ACRONYM.fullmatch(token)):
             out.append(stem(token))
     return out
 
