@@ -38,12 +38,15 @@ DATE = r"(\d{4}-\d{2}(?:-\d{2})?)"
 DECIDED = re.compile(
     both_scripts(r"\b(?:decided|decide to|decided to|chose|choose to|going with|go with|switched to|switch to|"
     r"settled on|opted for|i picked|we picked|decidi|decidimos|escolhi|optei)\b|决定|选择了|选了"), re.IGNORECASE)
-REASONS_HEADING = re.compile(both_scripts(r"^(why|reasons?|because|the reasons?|other reasons?|porqu[eê]|por ?qu[eê]|pq|razões|"
-                             r"razão|motivos?)(?!\w)|理由|原因|为什么|为啥|点解"), re.IGNORECASE)
+REASONS_HEADING = re.compile(both_scripts(r"^(?:(?:the|my|our|other|os|as|meus|minhas|outros|outras)\s+)*(why|reasons?|reasoning|"
+                             r"because|porqu[eê]|por ?qu[eê]|pq|razões|razão|motivos?|raciocínio)(?!\w)|"
+                             r"^(?:for|pros|prós|a favor|the case for(?: it)?)\s*$|理由|原因|为什么|为啥|点解|^(?:优点|好处)\s*$"),
+                             re.IGNORECASE)
 DECIDED_HEADING = re.compile(both_scripts(r"^(?:going with|went with|chose|choosing|picked|decided on|decision:|"
                              r"vou com|fico com|escolhi|decidido)\b|^(?:选了|决定)"), re.IGNORECASE)
 """A heading that says what was chosen; the list under it is why ("## Going with Nishat")."""
-AGAINST_HEADING = re.compile(both_scripts(r"^(why not|porqu[eê] não|por ?qu[eê] não|pq não)\b|为什么不|为啥不"), re.IGNORECASE)
+AGAINST_HEADING = re.compile(both_scripts(r"^(why not|porqu[eê] não|por ?qu[eê] não|pq não)\b|为什么不|为啥不|"
+                             r"^(?:against|cons|contras?|the case against(?: it)?|缺点|坏处)\s*$"), re.IGNORECASE)
 REVISION_HEADING = re.compile(
     both_scripts(r"\b(update[sd]?|later|reflection|in hindsight|hindsight|honest version|looking back|postscript|"
     r"addendum|afterwards|retrospective|atualização|actualização|mais tarde|depois|revisão|em retrospetiva)(?!\w)"
@@ -212,7 +215,8 @@ LABEL_CLAUSE = re.compile(r"(?<=[.!?。！？])\s*")
 
 def labelled_lists(paragraphs: list[str]) -> list[str]:
     """The lists that follow a reasons label line ("Reasons:", "Razões:", "理由：", "**Why**"), the
-    label the last clause of its line ("Decided to sell. Reasons:"); a paragraph that opens with a
+    label the last clause of its line ("Decided to sell. Reasons:") or alone in its paragraph, the
+    list in the next ("Reasons:", a blank line, "- The transmission …"); a paragraph that opens with a
     bold label ("**Why:** the bus."); and a list right after the sentence that says what I chose
     ("Escolhi o novo." over "- garantia de 2 anos")."""
     out = []
@@ -230,6 +234,11 @@ def labelled_lists(paragraphs: list[str]) -> list[str]:
             if m and is_reasons_label(m.group(1) or m.group(2)) and ITEM.match(lines[i + 1]):
                 out.append("\n".join(lines[i + 1:]))
                 break
+        else:
+            m = LABEL.match(lines[-1])
+            after = paragraphs[k + 1] if k + 1 < len(paragraphs) else ""
+            if m and is_reasons_label(m.group(1) or m.group(2)) and ITEM.match(after.split("\n")[0]):
+                out.append(after)  # "Reasons:", a blank line, then the list
     return out
 
 
@@ -706,7 +715,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 36  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 37  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
