@@ -1510,3 +1510,18 @@ def test_four_grand_is_the_4000_of_the_note_and_like_is_no_subject(tmp_path):
         got = answer(index, "why did I lend dad the 4 grand, like honestly", retriever=retriever)
         assert "milk price dropped" in got.text, got.text
     assert terms("the 4 grand") == terms("€4,000") == ["4000"]
+
+
+def test_an_owning_up_written_before_the_decision_takes_none_of_its_reasons_back(tmp_path):
+    """"Fair play to him honestly", in May, about an ex, is no owning-up about a loan made in
+    November: a turn ("honestly", "the real thing was") counts only on or after the decision's day."""
+    notes = {
+        "decisions/2024-11-loan-to-dad.md": "---\ndate: 2024-11-20\ntags: [decision, money]\n---\nLending Dad €4,000 "
+        "for the parlour - milk price dropped & the co-op won't wait, he'll pay it back by Christmas 2025.\n",
+        "journal/2024-05-12.md": "---\ndate: 2024-05-12\n---\nSunday. Rain. Dad has the parlour half painted.\n\n"
+        "Heard from Gráinne that Dara's seeing someone. Fair play to him honestly.\n",
+        "journal/2024-11-22.md": "---\ndate: 2024-11-22\n---\nTransferred it. Was supposed to be €4,000 full stop, "
+        "then Dad mentioned the bulk tank.\n",
+    }
+    got = answered(written_vault(tmp_path / "v", notes), "why did I lend dad the 4 grand, like honestly", tmp_path)
+    assert "the parlour" in got.text and "Fair play" not in got.text, got.text

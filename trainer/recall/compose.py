@@ -341,8 +341,9 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
               subject_of: dict[int, float] | None = None,
               lessons: set[int] = frozenset(),
               akin: dict[str, frozenset[str]] | None = None,
-              decided: set[int] = frozenset()) -> list[tuple[float, Candidate]]:
-    """Each candidate's score: see the module docstring for the parts."""
+              decided: set[int] = frozenset(), decided_on: str = "") -> list[tuple[float, Candidate]]:
+    """Each candidate's score: see the module docstring for the parts. `decided_on`: the date of
+    the decision a why question asks about; a turn written before it takes none of its reasons back."""
     titles = titles or {}
     total = sum(weights.values()) or 1.0
     why, numeric = bool(WHY_QUESTION.search(question)), bool(ASKS_NUMBER.search(question))
@@ -377,8 +378,8 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s += TURN_SHARE  # "But that wasn't what made me call. I couldn't answer the phone at 3am …"
         if not previous_same_item:
             turn = -1
-        if why and (TURN.search(c.text) or (c.n not in decision_notes and ECHO_CUE.search(c.text)
-                                            and (c.n, c.item) in on_subject)):
+        if why and not before(c, decided_on) and (TURN.search(c.text) or (c.n not in decision_notes and ECHO_CUE.search(c.text)
+                                                                      and (c.n, c.item) in on_subject)):
             turn = in_item  # outside a decision's own note, "honestly", "说白了", "tretas" turn too (ECHO_CUE)
             s += TURN_SHARE  # and the turn often says it: "Honestly it was more about the piano lessons I never took."
         previous, previous_rel = c, rel
@@ -438,6 +439,12 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s -= LEAD_IN  # a lead-in whose list is not quoted ("Reasons, as I gave them to him:")
         scored.append((s, c))
     return scored
+
+
+def before(c: Candidate, day: str) -> bool:
+    """Written before `day`: "But the real thing was I could never picture him in Kerry", about a
+    break-up in February, is no owning-up about moving home in October."""
+    return bool(day and c.date and c.date[:10] < day[:10])
 
 
 def shaped_sentences(cands: list[Candidate], shape: shapes.Shape) -> set[tuple[int, int]]:
@@ -627,8 +634,9 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     decision_notes = {by_path[named]} if named else {s.n for s in sources[:1] if s.path in top}
     akin = retriever.akin(list(weights)) if reflection.pattern else {}
     decided = {by_path[t.path] for t in reflection.timelines if t.path in by_path} if reflection.pattern else set()
+    decided_on = (asked[0].events[0].date or "") if why and asked and asked[0].events else ""
     scored = score_all(cands, question, weights, reasons, reflection.pattern, titles, decision_notes, subject_of,
-                       lessons, akin, decided)
+                       lessons, akin, decided, decided_on)
     if reflection.pattern and ASKS_HOUR.search(question):  # the hours, or nothing: not sentences on other things
         scored = [(s, c) for s, c in scored if timed_by_me(c, decided)]
     if not reflection.pattern and asks.one_thing(question) and (answering := answering_sentences(index, question, sources)):
