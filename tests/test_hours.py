@@ -24,6 +24,7 @@ NOTES = {
 def test_an_hour_is_asked_in_chinese_as_a_time_or_a_stretch_of_the_day():
     assert asked("我拍板大事一般都是在什么时间段？").via == "hour"
     assert asked("我做大决定通常系一日边个时间？").via == "hour"
+    assert asked("我啲大決定通常喺咩時候拍板？").via == "hour"  # Cantonese: "at what time"
 
 
 def test_the_notes_that_hold_an_hour_i_acted_at(tmp_path):
@@ -49,3 +50,11 @@ def test_half_an_hour_is_no_word_that_recurs():
                                                                                     "2025-05-03", 0)]
     line = recurring_line(pieces, "en")
     assert "47am" not in line and "signed" in line, line
+
+
+def test_a_contraction_is_no_word_that_recurs():
+    """"What comes back across these notes: “it's”." said nothing; "Papa's" is Papa."""
+    pieces = [Piece("Writing this at 12:50am because it's on Papa's mind.", 1, "2024-07-02", 0),
+              Piece("It's 12:40am and Papa's asleep.", 2, "2025-06-22", 0)]
+    line = recurring_line(pieces, "en")
+    assert "it's" not in line.lower() and "“Papa”" in line, line

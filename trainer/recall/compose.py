@@ -1130,6 +1130,9 @@ BLAND = frozenset(terms("since like just still really real last good take took l
 "novo" of "de novo")."""
 
 
+APOSTROPHE = re.compile(r"['’]")
+
+
 def recurring_line(pieces: list[Piece], lang: str) -> str:
     """Words that come back in the sentences of two or more notes (a pattern's surface)."""
     notes = {p.n for p in pieces}
@@ -1139,6 +1142,7 @@ def recurring_line(pieces: list[Piece], lang: str) -> str:
     surface: dict[str, Counter] = {}
     for p in pieces:
         for w in words(p.text):
+            w = APOSTROPHE.split(w)[0]  # "it's" is "it", "Papa's" is "Papa"
             if CJK.match(w) or w.lower() in STOPWORDS or len(w) < 4 or any(ch.isdigit() for ch in w):
                 continue  # "47am" is half of "1.47am", not a word that recurs
             key = stem(w)
