@@ -828,3 +828,18 @@ def test_a_folder_of_decisions_in_traditional_characters_is_one():
     for path in ("決定/2025-03-不上大夜.md", "决定/2025-03-不上大夜.md", "decide/night-shift.md"):
         assert [d.kind for d in extract(note(path, text))] == ["note"], path
     assert extract(note("日記/2025-03-02.md", text.replace("決定：", "今天："))) == []
+
+
+def test_a_lone_take_back_of_the_stated_reasons_carries_the_sentence_that_says_what_it_was(tmp_path):
+    """"講真的，那時候表格上的理由（房價、介聘、早餐店）都是真的，但都不是最重的。" names the reasons and takes
+    them back; what was heaviest is the next sentence, which names none of them."""
+    notes = {
+        "decisions/要不要搬去竹北.md": "---\ndate: 2024-11-24\ntags: [decision]\n---\n# 要不要搬去竹北\n\n決定：不搬。\n\n"
+                                 "理由：\n- 房價：竹北房價太扯\n- 介聘：跨縣市介聘很難\n- 早餐店：剛換煎台\n",
+        "journal/2025-10-05.md": "---\ndate: 2025-10-05\n---\n晚上洗碗的時候想到去年竹北那件事。\n"
+                                 "講真的，那時候表格上的理由（房價、介聘、早餐店）都是真的，但都不是最重的。\n"
+                                 "最重的是：我怕在竹北一個人。\n還有阿母。\n\n[[要不要搬去竹北]]\n",
+    }
+    with store_over(notes, tmp_path) as store:
+        changes = store.timeline("decisions/要不要搬去竹北.md").changes
+        assert changes and any("我怕在竹北一個人" in c.text for c in changes), [c.text for c in changes]

@@ -314,12 +314,21 @@ def revisions_of(path: str, date: str | None, heading: str, para: str, reasons: 
     out = []
     for n, span in matched.items():
         if strict:
-            span = span | said_instead(parts, max(span))
+            span = span | said_instead(parts, max(span)) | what_was(parts, span)
         cue = " ".join(parts[j] for j in sorted(span))
         out.append(Revision(path, date, heading, text, relation_of(cue), n, clean(cue)))
     if not out and not strict:
         out.append(Revision(path, date, heading, text, paragraph_relation(para)))
     return out
+
+
+def what_was(parts: list[str], span: set[int]) -> set[int]:
+    """The sentence after a lone one that takes a stated reason back, which says what it was: "講真的，
+    那時候表格上的理由（房價、介聘、早餐店）都是真的，但都不是最重的。" is followed by "最重的是：我怕在竹北一個人。"."""
+    last = max(span)
+    if len(span) == 1 and last + 1 < len(parts) and relation_of(parts[last]) == "retracted":
+        return {last + 1}
+    return set()
 
 
 def said_instead(parts: list[str], last: int) -> set[int]:
@@ -715,7 +724,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 37  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 38  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
