@@ -1528,3 +1528,26 @@ def test_an_owning_up_written_before_the_decision_takes_none_of_its_reasons_back
     }
     got = answered(written_vault(tmp_path / "v", notes), "why did I lend dad the 4 grand, like honestly", tmp_path)
     assert "the parlour" in got.text and "Fair play" not in got.text, got.text
+
+
+def test_a_later_note_naming_what_really_made_me_decide_is_told_without_an_everyday_cue(tmp_path):
+    """"O que me fez decidir foi a queda da mãe em agosto" names the real reason with no
+    "honestly" or "looking back" before it: it is told as what I owned up to later ("admiti"), not as
+    one more thing I wrote."""
+    notes = {
+        "decisoes/2025-06-fechar-brunch.md": "---\ndate: 2025-06-02\ntags: [decisão]\n---\n# Fechar o brunch de domingo\n\n"
+        "Decidi fechar o brunch de domingo a partir de julho.\n\nRazões:\n- ticket médio de 16€, contra 31€ ao jantar\n"
+        "- a equipa faz 14 horas ao domingo\n",
+        "diario/2026-01-04.md": "---\ndate: 2026-01-04\n---\n# Domingo\n\nSeis meses sem brunch ao domingo. "
+        "O que me fez fechar o brunch foi a queda da mãe em agosto. Almoço com ela quase todos os domingos em Setúbal.\n",
+        "diario/2025-09-10.md": "---\ndate: 2025-09-10\n---\n# Quarta\n\nFornecedor novo de peixe. Tudo normal.\n",
+    }
+    got = answered(written_vault(tmp_path / "v", notes), "porque é que fechei o brunch de domingo?", tmp_path)
+    assert "16€" in got.text and "admiti: O que me fez fechar o brunch foi a queda da mãe" in got.text, got.text
+
+
+def test_the_reason_was_and_was_never_the_reason_name_the_real_one():
+    from trainer.recall.decisions import REAL_REASON
+    for sentence in ("A razão foi o Duarte, no último dia do nível II.", "Portanto a poupança nunca foi razão nenhuma.",
+                     "The reason was the Sunday my knee went.", "The money was never the reason."):
+        assert REAL_REASON.search(sentence), sentence

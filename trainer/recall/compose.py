@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from trainer.recall import asks, shapes
 from trainer.recall.hours import ACTED, ASKS_HOUR, CLOCK
-from trainer.recall.decisions import (CHANGES, DECIDED, ECHO_CUE, NOT_WHY, REAL_REASON_WORDS, Timeline, cue_revision,
+from trainer.recall.decisions import (CHANGES, DECIDED, ECHO_CUE, NOT_WHY, REAL_REASON, REAL_REASON_WORDS, Timeline, cued_revision,
                                       is_decision_note, split_sections)
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question, named_by
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, WHY_QUESTION, expand, plain
@@ -768,7 +768,7 @@ def said_later(index: Index, sources: Sequence[Source], story: Timeline, weights
                 named = 0 if para.lstrip().startswith("|") else sum(key <= have for key in keys)  # (a review's
                 if asked < LATER_SHARE and named < KEYS_NAMED:  # table of every decision names them all)
                     continue
-                for found in cue_revision(note, section.heading, para):
+                for found in cued_revision(note, section.heading, para):
                     text = change_text(found.cue, WHY_CHANGE_SENTENCES, why=True)
                     if text:
                         return [Piece(text, s.n, note.date, 10_000 + at, found.relation, 1.0)]
@@ -806,7 +806,7 @@ def said_later_anywhere(index: Index, sources: list[Source], story: Timeline, we
     known = {s.path for s in sources}
     later = [Source(len(sources) + 1, n.path, n.title, n.date, "", "later") for n in index.notes()
              if n.path not in known and n.date and story.events and story.events[0].date
-             and n.date[:10] > story.events[0].date[:10] and ECHO_CUE.search(n.body)]  # no cue: no owning up
+             and n.date[:10] > story.events[0].date[:10] and (ECHO_CUE.search(n.body) or REAL_REASON.search(n.body))]  # no cue: no owning up
     others = other_decisions(index, story.path, decision_words(index, story.path)) if later else set()
     for candidate in sorted(later, key=lambda s: s.date or ""):
         found = said_later(index, [candidate], story, weights, at, others)

@@ -437,7 +437,8 @@ REAL_REASON_WORDS = (r"\b(the real reason|the truth is|the honest reason|a verda
                      r"na verdade|a verdade é|the true ones?|the true reason|i (?:didn'?t|did not) \w+ because|"
                      r"it was really (?:about|because)|acho que foi|foi mais por|afinal foi|foi por mim|"
                      r"that'?s why I (?:picked|chose|did|went|said)|underneath|what (?:really |actually )?made me|"
-                     r"o que me (?:fez|levou))(?!\w)|真正的原因")
+                     r"o que me (?:fez|levou)|a razão (?:foi|era)|o motivo (?:foi|era)|the reason was|"
+                     r"nunca foi (?:a |uma )?razão|(?:was|is) never the reason)(?!\w)|真正的原因")
 REAL_REASON = re.compile(both_scripts(REAL_REASON_WORDS + "|其实"), re.IGNORECASE)
 """The real reason named, in a later note about a decision. There "其实" (actually) names it too;
 inside one note it is only "actually" ("这个决定其实是2月5日做的")."""
@@ -724,7 +725,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 38  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 39  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
