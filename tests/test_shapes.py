@@ -158,3 +158,30 @@ def test_a_short_yes_brings_the_ask_before_it_and_a_bill_its_quote(tmp_path):
         cands = note_sentences(note, 1, 0)
         shaped = shaped_sentences(cands, asked("can I say no when someone asks a favour?"))
     assert {c.text[:10] for c in cands if (c.n, c.pos) in shaped} == {"Tom messag", "Of course "}
+
+
+CONFIDANT_NOTES = {
+    **dated_notes("Deciding things in the garden club and who rings the bell first"),
+    "decisions/2024-03-dara.md": "---\ndate: 2024-03-08\ntags: [decision]\n---\n# Dara\n\nBreaking it off with Dara. "
+                                 "Rang Niamh before I said anything to anyone.\n",
+    "decisions/2024-11-loan.md": "---\ndate: 2024-11-20\ntags: [decision]\n---\n# Loan to Dad\n\nLending Dad €4,000 for "
+                                 "the parlour. (texted Niamh first, she said do it but get it in writing.)\n",
+    "journal/2025-09-09.md": "---\ndate: 2025-09-09\n---\nMáire rang about the job. Didn't say no!! Rang Niamh straight "
+                             "after obviously.\n",
+    "journal/2026-02-03.md": "---\ndate: 2026-02-03\n---\nI told Paddy about leaving. In his office, 8.15 before consults.\n",
+    "journal/2025-06-01.md": "---\ndate: 2025-06-01\n---\nDrove down Friday, the Fiesta making that noise again.\n",
+}
+
+
+def test_who_i_go_to_first_when_deciding_is_the_one_most_notes_say_i_asked(tmp_path):
+    """"Who do I always ring first when I'm deciding something?" names no one the notes use as its
+    subject: the answer is the person I rang, texted or told in the most notes (Niamh, three
+    notes), not the one I told once (Paddy), nor sentences on other things."""
+    assert asked("who do I always ring first when I'm deciding something?").via == "confidant"
+    assert asked("quem é que eu vou sempre consultar antes de decidir alguma coisa?").via == "confidant"
+    assert asked("遇到大事我一般第一个找谁聊？").via == "confidant"
+    assert asked("who did I decide to hire?") is None
+    for index, retriever in bm25_over(CONFIDANT_NOTES, tmp_path):
+        got = answer(index, "who do I always ring first when I'm deciding something?", retriever=retriever)
+    assert got.pattern and got.text.count("Niamh") >= 3, got.text
+    assert "Paddy" not in got.text and "Fiesta" not in got.text, got.text

@@ -352,6 +352,8 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
     hour = pattern and bool(ASKS_HOUR.search(question))
     shape = shapes.asked(question) if pattern and not hour else None
     shaped = shaped_sentences(cands, shape) if shape is not None else set()
+    asked_of = (shapes.confidants([(c.n, c.text) for c in cands if (c.n, c.pos) in shaped])
+                if shape is not None and shape.via == "confidant" else set())  # who I go to: the one most notes name
     who = not pattern and bool(ASKS_WHO.search(question))
     given = set(terms(question))
     scored = []
@@ -397,7 +399,7 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s += pattern_score(c, near, bool(weights), c.n in lessons) + (HOUR_SHARE if timed else 0.0)
             if timed and ACTED.search(c.text):
                 s += ACT_SHARE  # "Replied to Thabo at 00:40" settles something; "the scans are at 8am" does not
-            if (c.n, c.pos) in shaped:
+            if (c.n, c.pos) in shaped and (not asked_of or any(name in c.text for name in asked_of)):
                 s += SHAPE_SHARE  # "do my budgets hold?": "Budget €4,000, came to €5,600"
         if REASON_CUE.search(c.text):
             s += 0.2 if why else 0.05
@@ -598,8 +600,8 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
         # story of a decision the asked one links (the one it reverses).
         told = {asked_path, *retriever.neighbours(asked_path)} if WHY_QUESTION.search(question) else {asked_path}
         stories = [t for t in stories if t.path in told]
-    if reflection.pattern and ASKS_HOUR.search(question):
-        stories = []  # "when do I make my big calls?" asks the hour, not how my reasons changed
+    if reflection.pattern and (ASKS_HOUR.search(question) or getattr(shapes.asked(question), "via", "") == "confidant"):
+        stories = []  # "when do I make my big calls?", "who do I ring first?": an hour, a person, not how my reasons changed
     why = not reflection.pattern and bool(WHY_QUESTION.search(question))
     parts: set[tuple[int, int]] = set()
     # a revision answers why, or a pattern in my decisions; not "what's my brother's café called?"
@@ -639,6 +641,10 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
                        lessons, akin, decided, decided_on)
     if reflection.pattern and ASKS_HOUR.search(question):  # the hours, or nothing: not sentences on other things
         scored = [(s, c) for s, c in scored if timed_by_me(c, decided)]
+    elif reflection.pattern and getattr(shapes.asked(question), "via", "") == "confidant":  # the people I asked or told
+        shape = shapes.asked(question)
+        shaped = shaped_sentences([c for _, c in scored], shape)
+        scored = [(s, c) for s, c in scored if (c.n, c.pos) in shaped]
     if not reflection.pattern and asks.one_thing(question) and (answering := answering_sentences(index, question, sources)):
         # "what's Shona's number?" is answered by "Mobile: <PHONE>", not by the rest of her note, nor
         # by the journal that says "Dazza" more often and holds no number

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from backends.base import GenOpts, Message
 from trainer.recall.decisions import Decision, DecisionStore, Timeline
+from trainer.recall.shapes import CONSULT_ASKS
 from trainer.vault.index import Index
 from trainer.recall.retrieve import EXCERPT_CHARS, WHY_QUESTION, Hit, Retrieval, Retriever, expand
 from trainer.recall.terms import (ASKING_TERMS, DECISION_VERBS, YEAR, both_scripts, held, is_cjk, is_frame, names,
@@ -160,7 +161,7 @@ class Answer:
 
 def is_pattern_question(question: str) -> bool:
     question = REMIND_AGAIN.sub("", question)  # "when's Tiago's birthday again? …" asks to be reminded
-    return (bool(PATTERN.search(question) or HABIT.search(question))
+    return (bool(PATTERN.search(question) or HABIT.search(question) or CONSULT_ASKS.search(question))
             or bool(ACROSS.search(question) and not ONE_THING.search(question)))
 
 

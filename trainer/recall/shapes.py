@@ -112,6 +112,41 @@ WENT = re.compile(both_scripts(
 ao Molhe", "开车去江边", "comprei um teclado"."""
 
 
+CONSULT_ASKS = re.compile(both_scripts(
+    r"^(?=.*\b(?:who|whom|quem)\b)(?=.*(?:\bdecid|\bdecis|\bbig\b|\bgrandes?\b|\bimportant))"
+    r"(?=.*\b(?:first|always|usually|normally|tend|primeir[oa]|sempre|costumo|normalmente|go to|ring|call|ask|talk|"
+    r"consult\w*|check\w*|procuro|ligo|falo)\b)|"
+    r"^(?=.*(?:谁|边个|边位))(?=.*(?:大事|决定|拍板))(?=.*(?:第一|先|一般|通常|都))"), I | re.DOTALL)
+"""Who I go to when deciding: "who do I always ring first when I'm deciding something?", "quem é
+que eu vou sempre consultar antes de decidir?", "遇到大事我一般第一个找谁聊？"."""
+NAME = r"(?-i:[A-ZÀ-Ý][a-zà-ÿ]+|[A-Z]{2,3}\b)"
+CONSULTED = re.compile(both_scripts(
+    r"\b(?:rang|ring|called|phoned|texted|messaged|whatsapp(?:ed|'d)|asked|told|talked (?:to|it over with)|"
+    r"spoke (?:to|with)|ran (?:it|this) (?:by|past)|checked with|"
+    r"liguei|perguntei|contei|mandei|conversei|falei com|telefonei|consultei)\b(?:\W+\w+){0,4}?\W+" + NAME +
+    r"|\b" + NAME + r" (?:was|foi) (?:the first|a primeira|o primeiro)\b"
+    r"|(?:打(?:电话)?|传|发)给了?[\u4e00-\u9fff]{1,3}|给[\u4e00-\u9fff]{1,3}打(?:了个?|个)?电话|"
+    r"(?:问了?|跟|同|和)[\u4e00-\u9fff]{1,3}(?:说|讲|商量|聊|倾)|话俾[\u4e00-\u9fff]{1,3}知|告诉了?[\u4e00-\u9fff]{1,3}|第一个[^。]{0,10}(?:告诉|说|找|讲|知道)"), I)
+"""A person I asked or told, by name: "Liguei à Graça antes", "texted Niamh first", "跟阿芬讲"."""
+
+
+TOLD_ZH = re.compile(both_scripts(r"(?:跟|同|和|给|告诉|话俾)了?([\u4e00-\u9fff]{2})"))
+SENTENCE_START = re.compile(r"^\W*\w+")
+
+
+def confidants(sentences: list[tuple[int, str]]) -> set[str]:
+    """The name the most notes give among the sentences where I asked or told someone (`CONSULTED`),
+    when two notes or more give it: "Rang Niamh before I said anything", "(texted Niamh first …)"
+    say who I go to; "I told paddy" once does not."""
+    notes: dict[str, set[int]] = {}
+    for n, text in sentences:
+        rest = SENTENCE_START.sub("", text)  # "Rang" opens a sentence: no name
+        for name in {*re.findall(NAME, rest), *TOLD_ZH.findall(text)}:
+            notes.setdefault(name, set()).add(n)
+    most = max((len(ns) for ns in notes.values()), default=0)
+    return {name for name, ns in notes.items() if len(ns) == most} if most >= 2 else set()
+
+
 def timed(sentence: str, before: str = "") -> bool:
     """An hour beside an act, in the sentence or the one before ("Replied to Thabo." "00:40.")."""
     return bool(hours.CLOCK.search(sentence) and (hours.ACTED.search(sentence) or hours.ACTED.search(before)))
@@ -134,6 +169,7 @@ SHAPES = (
     Shape("favour", FAVOUR_ASKS, showing(SAID_YES)),
     Shape("conflict", CONFLICT_ASKS, showing(REACTED)),
     Shape("coping", COPING_ASKS, showing(WENT)),
+    Shape("confidant", CONSULT_ASKS, showing(CONSULTED)),
 )
 
 
