@@ -185,3 +185,24 @@ def test_who_i_go_to_first_when_deciding_is_the_one_most_notes_say_i_asked(tmp_p
         got = answer(index, "who do I always ring first when I'm deciding something?", retriever=retriever)
     assert got.pattern and got.text.count("Niamh") >= 3, got.text
     assert "Paddy" not in got.text and "Fiesta" not in got.text, got.text
+
+
+QUIT_NOTES = {
+    **dated_notes("Things I started this year and the point of the garden club"),
+    "journal/2023-12-03.md": "---\ndate: 2023-12-03\n---\nCouch to 5k. I got to week 6 (the 25 min one) and just... "
+                             "stopped.\n",
+    "journal/2024-05-12.md": "---\ndate: 2024-05-12\n---\nSkipped Irish class again. That's week 5 of 10 and I think "
+                             "I'm after giving up on it.\n\nThe Fiesta is making that noise again.\n",
+    "journal/2025-05-log.md": "---\ndate: 2025-05-30\n---\nPottery. Class 5. Didn't book 6.\n",
+}
+
+
+def test_where_i_give_things_up_is_answered_by_the_counted_stage_i_stopped_at(tmp_path):
+    """"At what point do I usually give up on things?" shares no word with "I got to week 6 and just
+    stopped" or "Class 5. Didn't book 6": a stage counted beside a stop is the evidence, and only it."""
+    assert asked("em que ponto eu costumo largar as coisas q começo?").via == "quit"
+    assert asked("我开始一个新爱好 一般能坚持多久啊").via == "quit"
+    for index, retriever in bm25_over(QUIT_NOTES, tmp_path):
+        got = answer(index, "at what point do I usually give up on things?", retriever=retriever)
+    assert got.pattern and all(s in got.text for s in ("week 6", "week 5 of 10", "Didn't book 6")), got.text
+    assert "Fiesta" not in got.text, got.text

@@ -310,6 +310,7 @@ MONEY_SHARE = 0.4
 HOUR_SHARE = 0.4
 ACT_SHARE = 0.2
 SHORT_WORDS = 8  # a shaped sentence this short ("Said yes.") needs the one before it to say what
+ONLY_SHAPED = ("confidant", "quit")  # shapes whose sentences alone answer: who I asked, where I gave up
 SHAPE_SHARE = 0.6  # 0.2: pattern sum +0.20, 0.4: +0.38, 1.0: +0.23 (budgets, 64 dev sets)
 LEAD_IN = 0.6  # 0.2: two dev answers ended a sentence with ": [n]" ("List, so I stop pretending it's a one-off:")
 ASIDE_SHARE = 0.15  # 0.1: same figures; 0.25: why sum -0.10
@@ -641,7 +642,7 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
                        lessons, akin, decided, decided_on)
     if reflection.pattern and ASKS_HOUR.search(question):  # the hours, or nothing: not sentences on other things
         scored = [(s, c) for s, c in scored if timed_by_me(c, decided)]
-    elif reflection.pattern and getattr(shapes.asked(question), "via", "") == "confidant":  # the people I asked or told
+    elif reflection.pattern and getattr(shapes.asked(question), "via", "") in ONLY_SHAPED:  # the people I asked, where I quit
         shape = shapes.asked(question)
         shaped = shaped_sentences([c for _, c in scored], shape)
         scored = [(s, c) for s, c in scored if (c.n, c.pos) in shaped]

@@ -130,6 +130,26 @@ CONSULTED = re.compile(both_scripts(
 """A person I asked or told, by name: "Liguei à Graça antes", "texted Niamh first", "跟阿芬讲"."""
 
 
+QUIT_ASKS = re.compile(both_scripts(
+    r"\b(?:stick (?:with|at)|pack (?:it|things) in|give up|giving up|quit\w*|drop out|larg\w+|desist\w*|abandon\w*|"
+    r"how long do I (?:last|keep)|deixo de|paro de)\b|坚持多久|能坚持|放弃|半途|三分钟热度"), I)
+STAGE = re.compile(both_scripts(
+    r"\b(?:week|wk|class|session|lesson|month|day|aula|semana|sessão|mês|dia)\s?#?\d+\b|"
+    r"\b\d+(?:st|nd|rd|th|ª|º)?\s?(?:weeks?|classes|sessions|lessons|months|days|sessões|aulas|semanas?|meses|dias)\b|"
+    r"第[\d一二三四五六七八九十]+\s?(?:周|期|次|天|节|课|个月|堂)|\d+\s?(?:天|次|周|节课|个月)"), I)
+QUIT = re.compile(both_scripts(
+    r"\b(?:quit|quitting|gave up|giving up|give up|stopped|stop going|skipped|didn'?t (?:book|go|renew)|cancel\w*|"
+    r"pack(?:ed)? it in|dropped|não vou mais|cancelei|parei|larguei|desisti|abandonei|deixei de|não fui mais)\b|"
+    r"放弃|没再|不去了|停了|吃灰|断了|退了"), I)
+
+
+def quit_at(sentence: str, before: str = "") -> bool:
+    """Where I gave something up, counted: "That's week 5 of 10 and I think I'm after giving up on it",
+    "Foram 6 sessões." after "Cancelei com Helena", "Class 5." before "Didn't book 6"."""
+    return bool(STAGE.search(sentence) and (QUIT.search(sentence) or QUIT.search(before))
+                or QUIT.search(sentence) and STAGE.search(before))
+
+
 TOLD_ZH = re.compile(both_scripts(r"(?:跟|同|和|给|告诉|话俾)了?([\u4e00-\u9fff]{2})"))
 SENTENCE_START = re.compile(r"^\W*\w+")
 
@@ -170,6 +190,7 @@ SHAPES = (
     Shape("conflict", CONFLICT_ASKS, showing(REACTED)),
     Shape("coping", COPING_ASKS, showing(WENT)),
     Shape("confidant", CONSULT_ASKS, showing(CONSULTED)),
+    Shape("quit", QUIT_ASKS, quit_at),
 )
 
 
