@@ -665,6 +665,15 @@ def test_whether_it_happened_is_answered_by_how_it_went():
     assert not answers(expected(prova), prova, "Prova escrita em maio, depois entrevista.", "Concurso")
     assert answers(expected(prova), prova, "Fui aprovado na prova escrita, 14 valores.", "Concurso")
     assert expected("Why did I pass on the kiln?") is None
+    job = "did Otieno get that Equity remittances job in London?"  # not "Total just to get him here"
+    assert expected(job).kind == "outcome"
+    assert not answers(expected(job), job, "He's applied for two Equity roles (remittances team, London) - long shot.", "Otieno")
+    assert answers(expected(job), job, "Otieno got the Equity job in London, starts in May.", "Otieno")
+    probezeit = "Nordlicht 的 Probezeit 我最后顺利过了吗？"
+    assert expected(probezeit).kind == "outcome"
+    assert not answers(expected(probezeit), probezeit, "Probezeit 到 9 月底，先不想那么多。", "Nordlicht")
+    assert answers(expected(probezeit), probezeit, "Probezeit 过了，转正。", "Nordlicht")
+    assert expected("e aí, passei na prova do Detran?").kind == "outcome"
 
 
 def test_cantonese_which_and_pay_are_plain_asks_and_a_why_question_is_not_judged_by_them(tmp_path):

@@ -33,7 +33,7 @@ MONEY = r"[€$£¥￥₹]\s?\d|\d[\d.,]*\s?(?:€|euros?|pounds?|dollars?|reais
 
 
 YES_NO = r"^\s*(?:so\s+|and\s+)?(?:did|have|has)\s+(?:I|we|he|she|they|[A-Z][\w'’]*|the \w+|our \w+|my \w+)\s+"
-YES_NO_PT = r"^\s*(?:no fim\s+|afinal\s+)?(?:eu\s+|a gente\s+)?"
+YES_NO_PT = r"^\s*(?:e aí,?\s+|então,?\s+)?(?:no fim\s+|afinal\s+)?(?:eu\s+|a gente\s+)?"
 """A question that asks whether something happened, not what: "did I pass the SCA in the end?",
 "passei na prova escrita?": its answer says how it went, beside what it was (a pass or a fail, a
 win or a loss, a yes or a no), and the exam named is the one it went for."""
@@ -123,7 +123,12 @@ ASKS = (
           (r"accept(?:ed)?\b|aceit(?:ei|ou|amos)\b", r"\b(?:accept\w*|declin\w*|turned (?:it |them |him |her )?down|said (?:yes|no)|"
                                                    r"aceit\w*|recus\w*|disse (?:que )?(?:sim|não))\b"),
           (r"renew(?:ed|ing)?\b|renov(?:ei|ou|amos)\b", r"\brenew\w*|\brenov\w*|\bsigned\b|\bmov(?:ed|ing) out\b"),
+          (r"get (?:the|that|this|a|an|his|her|my) (?:\w+ ){0,3}?(?:job|offer|place|post|role|visa|loan|grant|promotion|contract)\b",
+           r"\b(?:got|didn'?t get|offered|rejected|turned (?:\w+ )?down|accepted|approved|hired|start(?:s|ed)?|"
+           r"knocked back)\b"),
       )),
+    Ask("outcome", re.compile(both_scripts(r"(?:通过|过)了?(?:吗|没有?)[？?]?\s*$|有没有(?:通过|过)")),
+        (re.compile(both_scripts(r"通过|过了|没过|挂了|转正|合格|不合格|pass(?:ed)?|fail(?:ed)?"), I),)),
     Ask("met",  # how or where we met: a sentence that says so ("我跟周锐当初是怎么认识的？" over notes about the breakup)
         re.compile(both_scripts(r"\b(?:how|where|when) did (?:I|we|\w+ and I) (?:first )?meet\b|\b(?:como|onde|quando) (?:é que )?"
                                 r"(?:eu )?(?:nos |me )?conhec\w+|怎么认识|怎样认识|在哪认识|点样识|点识"), I),
