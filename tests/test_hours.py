@@ -58,3 +58,14 @@ def test_a_contraction_is_no_word_that_recurs():
               Piece("It's 12:40am and Papa's asleep.", 2, "2025-06-22", 0)]
     line = recurring_line(pieces, "en")
     assert "it's" not in line.lower() and "“Papa”" in line, line
+
+
+def test_an_hour_is_written_loosely_too():
+    """"Às 2 e tal", "já passava das duas", "gone 2", "twenty to one", "half 12" are hours; "gone 3
+    weeks" and "half 2 days" are not."""
+    from trainer.recall.hours import CLOCK
+    for said in ("Às 2 e tal mandei a mensagem.", "já passava das duas quando assinei", "Sent it, gone 2.",
+                 "twenty to one and I signed", "Rang her at half 12."):
+        assert CLOCK.search(said), said
+    for said in ("It's gone 3 weeks since.", "half 2 days of work"):
+        assert not CLOCK.search(said), said

@@ -23,6 +23,10 @@ CLOCK = re.compile(both_scripts(r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|
                    r"\b(?:midnight|meia-noite|madrugada|noon|meio-dia|in the small hours)\b|"
                    r"\b(?:one|two|three|four|five|uma|duas|três|quatro|cinco) (?:in the morning|da manhã|da madrugada)\b|"
                    r"\b\d{1,2} (?:in the morning|at night|da manhã|da madrugada|da noite)\b|"
+                   r"\b(?:às |as )?\d{1,2} e (?:tal|pouco|meia|picos)\b|\bpassava(?:m)? d[ao]s? (?:uma|duas|três|quatro|cinco|\d{1,2})\b|"
+                   r"\bgone (?:midnight|one|two|three|four|\d{1,2})\b(?!\s?(?:%|percent|days?|weeks?|months?|years?))|"
+                   r"\b(?:twenty|ten|five|quarter|twenty-five) (?:to|past) (?:midnight|twelve|one|two|three|four|\d{1,2})\b|"
+                   r"\bhalf (?:twelve|one|two|three|12|1|2|3)\b(?!\s?(?:%|days?|weeks?|months?|years?|hours?))|"
                    r"凌晨|半夜|深夜|夜里|\d{1,2}\s?点|[一二两三四五六七八九十]{1,3}点(?:多|半|钟|一刻)?"), re.IGNORECASE)
 """A time of day as people write it: "12:50am", "00:40", "às 2h", "à uma da manhã", "midnight", "凌晨"."""
 ACTED = re.compile(both_scripts(r"\b(?:decided|applied|submitted|hit submit|hit send|signed|accepted|said yes|agreed|booked|ordered|"
