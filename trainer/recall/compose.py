@@ -645,7 +645,9 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     elif reflection.pattern and getattr(shapes.asked(question), "via", "") in ONLY_SHAPED:  # the people I asked, where I quit
         shape = shapes.asked(question)
         shaped = shaped_sentences([c for _, c in scored], shape)
-        scored = [(s, c) for s, c in scored if (c.n, c.pos) in shaped]
+        kept = [(s, c) for s, c in scored if (c.n, c.pos) in shaped]
+        if len({c.n for _, c in kept}) >= 2:  # else the shape is not where the notes say it: the best of the rest
+            scored = kept
     if not reflection.pattern and asks.one_thing(question) and (answering := answering_sentences(index, question, sources)):
         # "what's Shona's number?" is answered by "Mobile: <PHONE>", not by the rest of her note, nor
         # by the journal that says "Dazza" more often and holds no number
