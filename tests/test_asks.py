@@ -725,3 +725,12 @@ def test_when_something_happened_is_told_by_a_sentence_about_that_happening(tmp_
                                                 "first time since the harvest.\n"}
     got = ask(came, visit, tmp_path / "b")
     assert not got.nothing_found and "2025-06-02" in got.text
+
+
+def test_brazilian_shorthand_asks_as_the_full_words_do():
+    """"qdo é o aniversário da Lari?" asks a birthday as "quando" does, and "como chama a endócrino
+    de mainha?" a name as "como se chama" does: both were answered with notes lacking them."""
+    assert expected("qdo é o aniversário da Lari?").kind == "birthday"
+    assert expected("como chama a endócrino de mainha?").kind == "name"
+    assert not answers(expected("qdo é o aniversário da Lari?"), "qdo é o aniversário da Lari?",
+                       "Fernando de Noronha — 08 a 13/nov, aniversário de namoro atrasado.", "Viagens")

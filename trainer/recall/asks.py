@@ -48,7 +48,7 @@ class Ask:
 
 ASKS = (
     Ask("birthday",
-        re.compile(both_scripts(r"\bwhen(?:'s| is| was)\b.*\bbirthday\b|\bquando\b.*\b(?:anos d[aoe]|aniversário)\b|"
+        re.compile(both_scripts(r"\bwhen(?:'s| is| was)\b.*\bbirthday\b|\b(?:quando|qdo|qnd)\b.*\b(?:anos d[aoe]|aniversário)\b|"
                    r"\b(?:data|dia) d[oe] aniversário\b|\bwhat (?:date|day) is\b.*\bbirthday\b|"
                    r"\bfaz(?:em)? anos\b|\bdata de nascimento\b|\bdate of birth\b|生日|出生日期|哪天出生"), I),
         (re.compile(both_scripts(r"\b(?:birthday|born|b\.|aniversário|anos|nasceu|nascid[oa]|faz anos)\b|生日|出生|生于"), I),
@@ -145,7 +145,7 @@ NAME_ASK = re.compile(r"\bwhat(?:'s| is| was) the name of (?:the |my |our |his |
                       r"\bwhat(?:'s| is| was| are) (?:\w+['’]s |my |the |our )(\w+) called\b|"
                       r"\bwho (?:is|was|were) (?:my|our) (\w+)\b|"
                       r"\bwho (?:is|was) the (\w+) (?:that|who)\b|\bquem (?:foi|é|era) (?:o|a) (\w+) que\b|"
-                      r"\bcomo (?:é que )?se chama(?:m|va)? (?:o|a|os|as) (\w+)|\bqual (?:é |era |foi )?o nome d[oa] (\w+)|"
+                      r"\bcomo (?:é que )?(?:se )?chama(?:m|va)? (?:o|a|os|as) (\w+)|\bqual (?:é |era |foi )?o nome d[oa] (\w+)|"
                       r"\bwhich (?:(?-i:[A-Z])\w+ )?(?!(?:day|week|month|year|time|hour|one|ones|of|way|part|side)\b)(\w+)|"
                       r"\bem que (?!(?:dia|mês|mes|ano|hora|altura|semana|data|momento|medida|sentido)\b)(\w+)|"
                       r"\bqual (?:foi |é |era )?(?:o|a) (\w+) (?:que|onde|em que)\b", I)
