@@ -1551,3 +1551,16 @@ def test_the_reason_was_and_was_never_the_reason_name_the_real_one():
     for sentence in ("A razão foi o Duarte, no último dia do nível II.", "Portanto a poupança nunca foi razão nenhuma.",
                      "The reason was the Sunday my knee went.", "The money was never the reason."):
         assert REAL_REASON.search(sentence), sentence
+
+
+def test_a_long_list_of_reasons_fills_about_the_answer_length_not_less(tmp_path):
+    """About 120 words by default: a why answer over twelve stated reasons stopped at 104 words (the
+    sentences got 85% of the budget, the rest kept for connecting words they no longer need), one
+    reason short; it tells eight now, still within about 120 words."""
+    from trainer.recall.compose import count_words
+    reasons = "\n".join(f"- Reason {w}: the {w} thing cost me about {i * 40} euros every single month." for i, w in
+                        enumerate("rent commute parking insurance repairs tyres fuel tolls cleaning storage fines tax".split(), 1))
+    notes = {"decisions/2025-06-20-sell-the-car.md": "---\ndate: 2025-06-20\ntags: [decision]\n---\n# Sell the car\n\n"
+                                                     f"Decided to sell the car.\n\nReasons:\n{reasons}\n"}
+    got = answered(written_vault(tmp_path / "v", notes), "why did I sell the car?", tmp_path)
+    assert "320 euros" in got.text and 110 <= count_words(got.text) <= 125, (count_words(got.text), got.text)

@@ -665,7 +665,7 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
         changes = []
         scored = [(s + ABOUT_SHARE if c.n == about else s, c) for s, c in scored]
     lead = lesson_about(sources, weights, lessons, titles, subject_of) if reflection.pattern and about is None else None
-    share = PATTERN_ROOM if reflection.pattern else 0.85  # 15%: the connecting words (a pattern: more groups)
+    share = PATTERN_ROOM if reflection.pattern else 0.88  # 12%: the connecting words (a pattern: more groups)
     room = int(budget * share) - sum(count_words(p.text) + 4 for p in changes)
     chosen = choose(scored, max(room, budget // 3), reflection.pattern, lead)
     chosen = told_parts(scored, parts, chosen, room)
