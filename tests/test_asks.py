@@ -734,3 +734,21 @@ def test_brazilian_shorthand_asks_as_the_full_words_do():
     assert expected("como chama a endócrino de mainha?").kind == "name"
     assert not answers(expected("qdo é o aniversário da Lari?"), "qdo é o aniversário da Lari?",
                        "Fernando de Noronha — 08 a 13/nov, aniversário de namoro atrasado.", "Viagens")
+
+
+def test_a_question_typed_in_lower_case_without_apostrophes_asks_what_it_says(tmp_path):
+    """Chat typing: "when's macca's birthday" asks Macca's, so "Mum's birthday 9 July" is no answer
+    (a name in lower case is no name to find by its capital); "whats my time at the campsie race"
+    searched for the word "what" and found nothing; "what colour is the Yaris?" is answered by a
+    colour, not by the word "colour"; "did i end up getting the roma job" asks how it went."""
+    bday = "when's macca's birthday"
+    assert not answers(expected(bday), bday, "Mum's birthday 9 July, Dad's 28 Nov.", "Family")
+    assert answers(expected(bday), bday, "Macca's birthday is 3 March, pint owed.", "Mates")
+    colour = "架 Yaris 係咩色㗎？"
+    assert answers(expected(colour), colour, "Yaris 係白色，41,000 miles。", "買車")
+    assert not answers(expected(colour), colour, "收到 Yaris 保險 renewal，£1,180。", "買車")
+    assert expected("did i end up getting the roma job in the end").kind == "outcome"
+    race = {"journal/2025-05-10.md": "---\ndate: 2025-05-10\n---\n# Campsie Glen race\n\nDone. 1:41:12. 94th of 103.\n",
+            "journal/2025-05-11.md": "---\ndate: 2025-05-11\n---\n# Sunday\n\nLegs destroyed. Gordy says Tinto in July.\n"}
+    got = ask(race, "whats my time at the campsie race", tmp_path)
+    assert not got.nothing_found and "1:41:12" in got.text, got.text

@@ -108,7 +108,7 @@ ASKS = (
                     r"doctor|vet|enfermeir[oa]|professor[a]?|médic[oa]|engenheir[oa]|motorista)\b|"
                     r"工作|上班|职业|退休|当老师|当医生|当护士|开店|开车|老师|医生|护士|工程师|会计|司机|厨师"), I),)),
     Ask("time",  # a race or a run's time is on a clock: "1:07:40", "2:07:45", "58 minutes"
-        re.compile(both_scripts(r"\b(?:what was|what's) my (?:\w+ )?time\b|\bfinish(?:ing)? time\b|\bmy (?:official|chip|race) time\b|"
+        re.compile(both_scripts(r"\b(?:what was|what'?s) my (?:\w+ )?time\b|\bfinish(?:ing)? time\b|\bmy (?:official|chip|race) time\b|"
                    r"\bem quanto tempo (?:fiz|corri|acabei)\b|用时多少|跑了多久|跑了多少时间"), I),
         (re.compile(both_scripts(r"\b\d{1,2}:\d{2}(?::\d{2})?\b|\b(?:in|em|took|levei|fiz)\s+\d+\s?(?:min|mins|minutes|minutos)\b|"
                                  r"\d+\s*小时\s*\d+\s*分|\d+\s*分\s*\d+\s*秒"), I),)),  # not "a runner who sleeps 5 horas"
@@ -123,7 +123,7 @@ ASKS = (
           (r"accept(?:ed)?\b|aceit(?:ei|ou|amos)\b", r"\b(?:accept\w*|declin\w*|turned (?:it |them |him |her )?down|said (?:yes|no)|"
                                                    r"aceit\w*|recus\w*|disse (?:que )?(?:sim|não))\b"),
           (r"renew(?:ed|ing)?\b|renov(?:ei|ou|amos)\b", r"\brenew\w*|\brenov\w*|\bsigned\b|\bmov(?:ed|ing) out\b"),
-          (r"get (?:the|that|this|a|an|his|her|my) (?:\w+ ){0,3}?(?:job|offer|place|post|role|visa|loan|grant|promotion|contract)\b",
+          (r"get(?:ting)? (?:the|that|this|a|an|his|her|my) (?:\w+ ){0,3}?(?:job|offer|place|post|role|visa|loan|grant|promotion|contract)\b",
            r"\b(?:got|didn'?t get|offered|rejected|turned (?:\w+ )?down|accepted|approved|hired|start(?:s|ed)?|"
            r"knocked back)\b"),
       )),
@@ -141,7 +141,7 @@ ASKS = (
 
 
 ASKS_BY_KIND = {a.kind: a for a in ASKS}
-NAME_ASK = re.compile(r"\bwhat(?:'s| is| was) the name of (?:the |my |our |his |her |their )?(?:(?:\w+ ){0,2}\w+['’]s )?(\w+)|"
+NAME_ASK = re.compile(r"\bwhat(?:'s|s| is| was) the name of (?:the |my |our |his |her |their )?(?:(?:\w+ ){0,2}\w+['’]s )?(\w+)|"
                       r"\bwhat(?:'s| is| was| are) (?:\w+['’]s |my |the |our )(\w+) called\b|"
                       r"\bwho (?:is|was|were) (?:my|our) (\w+)\b|"
                       r"\bwho (?:is|was) the (\w+) (?:that|who)\b|\bquem (?:foi|é|era) (?:o|a) (\w+) que\b|"
@@ -248,7 +248,7 @@ def asked_thing(question: str) -> str | None:
         words = [w for w in words if not w[:1].isupper()]  # "Tunde", "Paylane": a name, not the thing asked
         if words and (thing := stem(words[-1].lower())) not in NOT_A_THING and not is_frame(thing):
             return thing
-    match = THING_ZH.search(simplified(question))
+    match = THING_ZH.search(re.sub(r"(咩|乜|啥|什么)色(?!彩)", r"\1颜色", simplified(question)))  # 咩色: what colour
     if match:
         thing = AFTER_NOUN.split(match.group(1))[0]
         counted = len(thing) == 2 and thing[0] in COUNTERS  # 幾多粒星: the stars
@@ -266,10 +266,20 @@ def thing_of(question: str) -> list[str]:
             if t != thing and t not in given and t not in DECISION_VERBS and not t.isdigit() and not CJK.match(t)]
 
 
+COLOUR_WORDS = frozenset({"colour", "color", "cor", "颜色"})
+COLOUR = re.compile(both_scripts(
+    r"\b(?:red|blue|green|black|white|gr[ae]y|silver|yellow|orange|purple|pink|brown|beige|navy|maroon|gold|golden|"
+    r"teal|cream|bronze|burgundy|vermelh[oa]s?|azu(?:l|is)|verdes?|pret[oa]s?|branc[oa]s?|cinz(?:a|ento|enta)|prata|"
+    r"prateado|amarel[oa]s?|laranja|rox[oa]s?|rosa|castanh[oa]s?|marrom|bege|dourad[oa]s?)\b|"
+    r"[红蓝绿黑白灰银黄橙紫粉棕金]色|咖啡色|米色|酒红"), re.IGNORECASE)
+
+
 def answers_thing(question: str, sentence: str) -> bool:
     """A sentence that speaks of the thing asked about (`asked_thing`), in its word, the other
     language's, or a word of its part of life: Mum's knee op is no answer to who her surgeon is."""
     thing = asked_thing(question)
+    if thing in COLOUR_WORDS:
+        return bool(COLOUR.search(sentence))  # "what colour is the Yaris?": "white", "白色", not the word "colour"
     if CJK.match(thing):
         text = simplified(sentence)
         return any(thing[i:i + 2] in text for i in range(max(len(thing) - 1, 1)))
@@ -476,7 +486,19 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
     whose = possessor(ask, question)
     if whose and not any(w in simplified(f"{title} {paragraph} {sentence}") for w in whose):
         return False
+    if (owner := owner_named(question)) and not any(held(t, near) for t in owner):
+        return False  # "when's macca's birthday" (typed in lower case): "Mum's birthday 9 July" is Mum's
     return not wanted or bool(wanted & near)
+
+
+OWNER = re.compile(r"\b([^\W\d_]{2,})['’]s\b")
+NOT_OWNER = frozenset("what when where who how why it that there here he she let whats whens".split())
+
+
+def owner_named(question: str) -> list[str]:
+    """Whose fact an English question asks for, by its possessive, in any case: "when's macca's
+    birthday" asks Macca's (a name typed in lower case is no name to `names`); not "when's"."""
+    return [t for word in OWNER.findall(question) if word.lower() not in NOT_OWNER for t in terms(word)]
 
 
 def possessor(ask: Ask, question: str) -> list[str]:

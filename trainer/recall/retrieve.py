@@ -31,7 +31,7 @@ from trainer.recall.asks import CLAUSES
 from trainer.recall.terms import (ASKING_TERMS, YEAR, both_scripts, fold, forms, held, is_cjk, is_frame, names,
                                    query_terms, terms, text_language, themes, translations)
 
-VERSION = 17  # bump whenever terms or columns change: the term table is then rebuilt
+VERSION = 18  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
 CREATE TABLE retrieval_docs (
     id INTEGER PRIMARY KEY,

@@ -91,8 +91,11 @@ too under until up very was we were what when where which while who whom why wil
 yours yourself yourselves also ever still much many get got make made let lets ll ve re s t d m im
 one want wanted really actually something anything thing things way
 someone somebody anyone anybody everyone everybody onto upon euro euros whenever wherever whatever stuff
+whats hows wheres whos whens thats ive dont didnt cant isnt wasnt doesnt youre theyre shes hes theres
+wouldnt couldnt shouldnt havent hasnt arent werent
 """.split())
-"""Function words, dropped from questions and notes alike. ("own" is kept: "own the files".)"""
+"""Function words, dropped from questions and notes alike ("whats", "didnt": typed without the
+apostrophe, as people type in a chat). ("own" is kept: "own the files".)"""
 STOPWORDS = STOPWORDS - {"own"}  # ("again" is kept too: it is how a pattern is written)
 PORTUGUESE_STOPWORDS = frozenset("""
 o a os as um uma uns umas de do da dos das em no na nos nas por pelo pela pelos pelas dum duma nuns numas para com sem que quê porque
