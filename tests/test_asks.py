@@ -752,3 +752,12 @@ def test_a_question_typed_in_lower_case_without_apostrophes_asks_what_it_says(tm
             "journal/2025-05-11.md": "---\ndate: 2025-05-11\n---\n# Sunday\n\nLegs destroyed. Gordy says Tinto in July.\n"}
     got = ask(race, "whats my time at the campsie race", tmp_path)
     assert not got.nothing_found and "1:41:12" in got.text, got.text
+
+
+def test_a_sum_after_the_word_for_what_it_is_is_a_sum():
+    """"房子：玉林北路 … 月租 2,200，押一付三" names no currency: "玉林那套房月租多少来着" found it and said
+    nothing found."""
+    rent = "玉林那套房月租多少来着"
+    assert expected(rent).kind == "cost"
+    assert answers(expected(rent), rent, "房子：玉林北路，一室一厅 38㎡，月租 2,200，押一付三。", "搬出宿舍")
+    assert not answers(expected(rent), rent, "房子：玉林北路，一室一厅 38㎡，6 楼没电梯。", "搬出宿舍")

@@ -28,8 +28,10 @@ DAY_MONTH = rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?: of| de)? (?:{MONTHS})\b|\b(?:{MONT
 ORDINAL = r"(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)\b"
 """A place in a race is said with its verb or its field ("finished 14th", "3rd overall"): "the 19th" is a date."""
 MONEY = r"[€$£¥￥₹]\s?\d|\d[\d.,]*\s?(?:€|euros?|pounds?|dollars?|reais|k\b)|\d[\d.,]*\s?(?:元|块|万)|" \
-        r"\d[\d.,]*\s?/\s?(?:月|年|周|天|小时|hour|hr|h|day|week|month|mo|year|yr|mês|dia|semana|ano)(?![a-z])"
-"""A sum with its currency, or a rate with its unit of time: "工资：一开始 6,500/月" names no currency."""
+        r"\d[\d.,]*\s?/\s?(?:月|年|周|天|小时|hour|hr|h|day|week|month|mo|year|yr|mês|dia|semana|ano)(?![a-z])|" \
+        r"(?:月租|房租|租金|价格|價格|价钱|價錢|售价|售價|报价|報價|学费|學費|押金|中介费|中介費|花了|付了|交了)\s*[:：]?\s*\d"
+"""A sum with its currency, or a rate with its unit of time: "工资：一开始 6,500/月" names no currency,
+nor does "月租 2,200" after the word for what it is."""
 
 
 YES_NO = r"^\s*(?:so\s+|and\s+)?(?:did|have|has)\s+(?:I|we|he|she|they|[A-Z][\w'’]*|the \w+|our \w+|my \w+)\s+"
