@@ -494,7 +494,9 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
 
 
 OWNER = re.compile(r"\b([^\W\d_]{2,})['’]s\b")
-NOT_OWNER = frozenset("what when where who how why it that there here he she let whats whens".split())
+NOT_OWNER = frozenset("what when where who how why it that there here he she let whats whens year years month week "
+                      "today yesterday tomorrow tonight day night weekend morning evening season".split())
+"""Possessives that are no one's: "when's", "it's", "last year's bonus", "tonight's plan"."""
 
 
 def owner_named(question: str) -> list[str]:

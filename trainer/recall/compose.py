@@ -601,7 +601,8 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
         # story of a decision the asked one links (the one it reverses).
         told = {asked_path, *retriever.neighbours(asked_path)} if WHY_QUESTION.search(question) else {asked_path}
         stories = [t for t in stories if t.path in told]
-    if reflection.pattern and (ASKS_HOUR.search(question) or getattr(shapes.asked(question), "via", "") == "confidant"):
+    shape = shapes.asked(question) if reflection.pattern else None
+    if reflection.pattern and (ASKS_HOUR.search(question) or (shape is not None and shape.via == "confidant")):
         stories = []  # "when do I make my big calls?", "who do I ring first?": an hour, a person, not how my reasons changed
     why = not reflection.pattern and bool(WHY_QUESTION.search(question))
     parts: set[tuple[int, int]] = set()
@@ -642,8 +643,7 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
                        lessons, akin, decided, decided_on)
     if reflection.pattern and ASKS_HOUR.search(question):  # the hours, or nothing: not sentences on other things
         scored = [(s, c) for s, c in scored if timed_by_me(c, decided)]
-    elif reflection.pattern and getattr(shapes.asked(question), "via", "") in ONLY_SHAPED:  # the people I asked, where I quit
-        shape = shapes.asked(question)
+    elif shape is not None and shape.via in ONLY_SHAPED:  # the people I asked, where I gave up
         shaped = shaped_sentences([c for _, c in scored], shape)
         kept = [(s, c) for s, c in scored if (c.n, c.pos) in shaped]
         if len({c.n for _, c in kept}) >= 2:  # else the shape is not where the notes say it: the best of the rest
