@@ -744,8 +744,8 @@ def test_a_question_typed_in_lower_case_without_apostrophes_asks_what_it_says(tm
     bday = "when's macca's birthday"
     assert not answers(expected(bday), bday, "Mum's birthday 9 July, Dad's 28 Nov.", "Family")
     assert answers(expected(bday), bday, "Macca's birthday is 3 March, pint owed.", "Mates")
-    bonus = "how much was last year's bonus?"  # a year's, no one's
-    assert answers(expected(bonus), bonus, "Bonus: €3,000 in March, paid with the salary.", "Work")
+    exam = "what did I get in last year's exam?"  # a year's, no one's
+    assert answers(expected(exam), exam, "Exam results: 68/100, passed.", "Exam")
     colour = "架 Yaris 係咩色㗎？"
     assert answers(expected(colour), colour, "Yaris 係白色，41,000 miles。", "買車")
     assert not answers(expected(colour), colour, "收到 Yaris 保險 renewal，£1,180。", "買車")
