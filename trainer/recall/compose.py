@@ -646,8 +646,11 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     elif shape is not None and shape.via in ONLY_SHAPED:  # the people I asked, where I gave up
         shaped = shaped_sentences([c for _, c in scored], shape)
         kept = [(s, c) for s, c in scored if (c.n, c.pos) in shaped]
-        if len({c.n for _, c in kept}) >= 2:  # else the shape is not where the notes say it: the best of the rest
+        if len({c.n for _, c in kept}) >= 2:
             scored = kept
+        elif shape.via == "confidant":
+            scored = []  # asking someone, in one note or none: nothing found, not sentences on other things
+        # (where I gave up, shown by fewer than two notes: the best of the rest, which say "give up")
     if not reflection.pattern and asks.one_thing(question) and (answering := answering_sentences(index, question, sources)):
         # "what's Shona's number?" is answered by "Mobile: <PHONE>", not by the rest of her note, nor
         # by the journal that says "Dazza" more often and holds no number
