@@ -818,7 +818,8 @@ def said_later_anywhere(index: Index, sources: list[Source], story: Timeline, we
     known = {s.path for s in sources}
     later = [Source(len(sources) + 1, n.path, n.title, n.date, "", "later") for n in index.notes()
              if n.path not in known and n.date and story.events and story.events[0].date
-             and n.date[:10] > story.events[0].date[:10] and (ECHO_CUE.search(n.body) or REAL_REASON.search(n.body))]  # no cue: no owning up
+             and n.date[:10] > story.events[0].date[:10]
+             and (ECHO_CUE.search(n.body) or REAL_REASON.search(n.body))]  # no cue: no owning up
     others = other_decisions(index, story.path, decision_words(index, story.path)) if later else set()
     for candidate in sorted(later, key=lambda s: s.date or ""):
         found = said_later(index, [candidate], story, weights, at, others)

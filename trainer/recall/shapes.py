@@ -125,8 +125,10 @@ CONSULTED = re.compile(both_scripts(
     r"spoke (?:to|with)|ran (?:it|this) (?:by|past)|checked with|"
     r"liguei|perguntei|contei|mandei|conversei|falei com|telefonei|consultei)\b(?:\W+\w+){0,4}?\W+" + NAME +
     r"|\b" + NAME + r" (?:was|foi) (?:the first|a primeira|o primeiro)\b"
-    r"|(?:跟|同|和|问|话俾|(?:打(?:电话)?|传|发)给了?)\s?" + NAME + r"|(?:打(?:电话)?|传|发)给了?[\u4e00-\u9fff]{1,3}|给[\u4e00-\u9fff]{1,3}打(?:了个?|个)?电话|"
-    r"(?:问了?|跟|同|和)[\u4e00-\u9fff]{1,3}(?:说|讲|商量|聊|倾)|话俾[\u4e00-\u9fff]{1,3}知|告诉了?[\u4e00-\u9fff]{1,3}|第一个[^。]{0,10}(?:告诉|说|找|讲|知道)"), I)
+    r"|(?:跟|同|和|问|话俾|(?:打(?:电话)?|传|发)给了?)\s?" + NAME +
+    r"|(?:打(?:电话)?|传|发)给了?[\u4e00-\u9fff]{1,3}|给[\u4e00-\u9fff]{1,3}打(?:了个?|个)?电话|"
+    r"(?:问了?|跟|同|和)[\u4e00-\u9fff]{1,3}(?:说|讲|商量|聊|倾)|话俾[\u4e00-\u9fff]{1,3}知|告诉了?[\u4e00-\u9fff]{1,3}|"
+    r"第一个[^。]{0,10}(?:告诉|说|找|讲|知道)"), I)
 """A person I asked or told, by name: "Liguei à Graça antes", "texted Niamh first", "跟阿芬讲"."""
 
 
