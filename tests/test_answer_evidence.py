@@ -1564,3 +1564,30 @@ def test_a_long_list_of_reasons_fills_about_the_answer_length_not_less(tmp_path)
                                                      f"Decided to sell the car.\n\nReasons:\n{reasons}\n"}
     got = answered(written_vault(tmp_path / "v", notes), "why did I sell the car?", tmp_path)
     assert "320 euros" in got.text and 110 <= count_words(got.text) <= 125, (count_words(got.text), got.text)
+
+
+def test_each_reason_in_a_list_is_told_by_its_first_line_before_any_reasons_detail(tmp_path):
+    """"A washer and dryer in the unit" is a reason of its own; "I'll be driving between the schools
+    all day now" is only the detail of the 12 minutes before it. A why answer short of room (a later
+    note owns up to the real reason) tells each listed reason's first line before the second line of
+    any."""
+    notes = {"decisions/2024-05-17-grandview.md": "---\ndate: 2024-05-17\ntags: [decision]\n---\n"
+             "# Decision: move to the Grandview duplex\n\nLeaving the Clintonville flat when the lease is up on June 30."
+             "\n\n**Reasons:**\n"
+             "- Rent is $1,450 vs $1,620 now, $170 a month cheaper. That's $2,040 a year!\n"
+             "- 12 minutes to the district office vs 25 from here. I'll be driving between the schools all day now, "
+             "so a central place matters.\n"
+             "- Theo's office gets an actual door instead of the corner of the bedroom.\n"
+             "- A washer and dryer in the unit. No more quarters and no more hauling the basket down three "
+             "flights on a Sunday night.\n"
+             "- Mr. Patterson is a landlord who fixes things. The last one took four months to look at the boiler.\n",
+             "reviews/2025-09-08.md": "---\ndate: 2025-09-08\n---\n# Autumn\n\nLooking back, the cheaper rent I told "
+             "everyone about for the duplex was a wash: gas heat here is brutal, the January bill was $312. What I "
+             "actually wanted when we moved was the detached garage. A studio. Somewhere to put a kiln. I have been "
+             "throwing pots at the community studio on Tuesdays for three years and I wanted my own wheel.\n",
+             "journal/2025-02-01.md": "---\ndate: 2025-02-01\n---\nMarket day. Bought leeks and a sourdough loaf.\n"}
+    got = answered(written_vault(tmp_path / "v", notes), "why did we move to the Grandview duplex again?", tmp_path)
+    for lead in ("$1,450 vs $1,620", "12 minutes to the district office", "Theo's office gets an actual door",
+                 "A washer and dryer", "Mr. Patterson is a landlord"):
+        assert lead in got.text, (lead, got.text)
+    assert "driving between the schools" not in got.text and "kiln" in got.text, got.text
