@@ -1591,3 +1591,29 @@ def test_each_reason_in_a_list_is_told_by_its_first_line_before_any_reasons_deta
                  "A washer and dryer", "Mr. Patterson is a landlord"):
         assert lead in got.text, (lead, got.text)
     assert "driving between the schools" not in got.text and "kiln" in got.text, got.text
+
+
+def test_but_it_wasnt_it_is_owned_up_to_and_stays_in_its_own_section(tmp_path):
+    """"But it wasn't it. I stopped because I was tired of being the person Tolu texts every
+    Thursday" takes back the blood pressure I gave for stopping bank shifts. It is the bank shifts'
+    section of the review; "## Money … Car: see [[buying-the-yaris]]" under it does not make it
+    the car's real reason."""
+    notes = {
+        "decisions/stopping-bank-shifts.md": "---\ndate: 2025-09-22\ntags: [decision]\n---\n# Stopping bank shifts\n\n"
+        "Decided: no more bank shifts from October.\n\nWhy:\n- BP. 148/95 at my own GP check with Dr Hughes.\n"
+        "- The extra £380/month was for the deposit. Deposit is done.\n",
+        "decisions/buying-the-yaris.md": "---\ndate: 2025-11-15\ntags: [decision]\n---\n# Buying the Yaris\n\n"
+        "Bought a 2019 Toyota Yaris hybrid, £9,450.\n\nWhy:\n- Home visits twice a week; taxis were costing £60-£80 a month.\n"
+        "- The 50 bus after 7pm in November.\n",
+        "reviews/2025-review.md": "---\ndate: 2026-01-03\ntags: [review]\n---\n# 2025 in review\n\n"
+        "## The bank shifts thing\nI wrote \"BP\" in the decision note. The BP was real and it's better now. But it wasn't "
+        "it. I stopped because I was tired of being the person Tolu texts every Thursday, and the only way I could say "
+        "no to her was to not be on the bank at all.\n\n## Money\n- Flat moving-in: £8,940 against £6,200.\n"
+        "- Car: see [[buying-the-yaris]].\n",
+        "journal/2025-02-01.md": "---\ndate: 2025-02-01\n---\nMarket day. Bought leeks and a sourdough loaf.\n",
+    }
+    vault = written_vault(tmp_path / "v", notes)
+    shifts = answered(vault, "was my blood pressure honestly the reason I came off the bank shifts?", tmp_path / "a")
+    assert "148/95" in shifts.text and "Tolu texts every Thursday" in shifts.text, shifts.text
+    car = answered(vault, "why did we end up buying the Yaris in the end?", tmp_path / "b")
+    assert "£60-£80" in car.text and "Tolu" not in car.text, car.text

@@ -438,7 +438,9 @@ REAL_REASON_WORDS = (r"\b(the real reason|the truth is|the honest reason|a verda
                      r"it was really (?:about|because)|acho que foi|foi mais por|afinal foi|foi por mim|"
                      r"that'?s why I (?:picked|chose|did|went|said)|underneath|what (?:really |actually )?made me|"
                      r"o que me (?:fez|levou)|a razão (?:foi|era)|o motivo (?:foi|era)|the reason was|"
-                     r"nunca foi (?:a |uma )?razão|(?:was|is) never the reason)(?!\w)|真正的原因")
+                     r"nunca foi (?:a |uma )?razão|(?:was|is) never the reason|"
+                     r"but (?:it|that) (?:wasn'?t|was not) (?:really )?(?:it|that|the reason))(?!\w)|"
+                     r"真正的原因")
 REAL_REASON = re.compile(both_scripts(REAL_REASON_WORDS + "|其实"), re.IGNORECASE)
 """The real reason named, in a later note about a decision. There "其实" (actually) names it too;
 inside one note it is only "actually" ("这个决定其实是2月5日做的")."""
@@ -450,7 +452,8 @@ def admitted(later: Note, sections: list[Section], refers, named: bool = False, 
     the stated reason was not it ("I wrote that the house was the reason. It wasn't") and gives
     the real one: a retraction of the decision as a whole, told by the sentences that name the
     real reason (or, without them, the linking ones). The words around the first mention count:
-    "Portanto não foi o salário… Acho que foi medo." comes before the link to the decision. A
+    "Portanto não foi o salário… Acho que foi medo." comes before the link to the decision (in its
+    section: "## The bank shifts thing" above "## Money … Car: see [[buying-the-yaris]]" is not the car's). A
     note that only names the decision must say both that the stated reason was not it and what was.
     The words stop where a paragraph speaks of another decision (`elsewhere`) and not of this one:
     "**The Azores.** …" after the line that links the move is about the Azores."""
@@ -464,7 +467,7 @@ def admitted(later: Note, sections: list[Section], refers, named: bool = False, 
         other = elsewhere is not None and elsewhere(paras[i][1]) and not refers(paras[i][1])
         if other and i > first:
             break
-        if not other:
+        if not other and (i >= first or paras[i][0] == paras[first][0]):  # the one before: of its section only
             window.append((i, paras[i]))
     near = [para for i, (_, para) in window if named or first <= i < first + 2]
     taken_back = any(RETRACTED.search(para) for para in near)
@@ -725,7 +728,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 39  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 40  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
