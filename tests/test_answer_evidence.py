@@ -1617,3 +1617,22 @@ def test_but_it_wasnt_it_is_owned_up_to_and_stays_in_its_own_section(tmp_path):
     assert "148/95" in shifts.text and "Tolu texts every Thursday" in shifts.text, shifts.text
     car = answered(vault, "why did we end up buying the Yaris in the end?", tmp_path / "b")
     assert "£60-£80" in car.text and "Tolu" not in car.text, car.text
+
+
+def test_the_sentence_that_opens_an_owning_up_is_told_with_the_take_back_it_leads_to(tmp_path):
+    """"Being straight with myself: I lent it so Mum would stop ringing me about it." opens the
+    paragraph whose later sentences take "he's my brother" back: it says the real reason, so it
+    is told as owned up to with them, not as one more thing I wrote."""
+    notes = {
+        "decisions/loan-to-rawiri.md": "---\ndate: 2024-12-07\ntags: [decision]\n---\n# Lending Rawiri $3,500\n\n"
+        "Why:\n- He's my brother. Whānau first, eh.\n- His ute needs rego and two new tyres before the Pukekohe contract.\n"
+        "- The money was just sitting in the holiday fund doing nothing.\n",
+        "people/Rawiri.md": "# Rawiri\n\nYounger brother, 34. Landscaper, out Pukekohe way.\n\n## The loan\n"
+        "See [[decisions/loan-to-rawiri]].\n\n## 16 Nov 2025\nHe's paid back $800 total. Out of $3,500.\n\n"
+        "Being straight with myself: I lent it so Mum would stop ringing me about it. She'd rung four nights in a row "
+        "in early December, \"he's your brother\". It was never really about the ute.\n",
+        "journal/2025-02-01.md": "---\ndate: 2025-02-01\n---\nMarket day. Bought leeks and a sourdough loaf.\n",
+    }
+    got = answered(written_vault(tmp_path / "v", notes), "why did I lend Rawiri the $3,500 eh, what was that about?",
+                   tmp_path)
+    assert "admitted: Being straight with myself: I lent it so Mum would stop ringing me" in got.text, got.text

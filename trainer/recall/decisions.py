@@ -314,12 +314,20 @@ def revisions_of(path: str, date: str | None, heading: str, para: str, reasons: 
     out = []
     for n, span in matched.items():
         if strict:
-            span = span | said_instead(parts, max(span)) | what_was(parts, span)
+            span = span | said_instead(parts, max(span)) | what_was(parts, span) | cue_before(parts, span)
         cue = " ".join(parts[j] for j in sorted(span))
         out.append(Revision(path, date, heading, text, relation_of(cue), n, clean(cue)))
     if not out and not strict:
         out.append(Revision(path, date, heading, text, paragraph_relation(para)))
     return out
+
+
+def cue_before(parts: list[str], span: set[int]) -> set[int]:
+    """The sentence before, when it opens the owning-up ("Being straight with myself: I lent it so Mum
+    would stop ringing me about it." before "She'd rung four nights in a row … It was never really
+    about the ute."): it often says the real reason itself."""
+    first = min(span)
+    return {first - 1} if first and ECHO_CUE.search(parts[first - 1]) else set()
 
 
 def what_was(parts: list[str], span: set[int]) -> set[int]:
@@ -728,7 +736,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 40  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 41  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
