@@ -1636,3 +1636,20 @@ def test_the_sentence_that_opens_an_owning_up_is_told_with_the_take_back_it_lead
     got = answered(written_vault(tmp_path / "v", notes), "why did I lend Rawiri the $3,500 eh, what was that about?",
                    tmp_path)
     assert "admitted: Being straight with myself: I lent it so Mum would stop ringing me" in got.text, got.text
+
+
+def test_an_owning_up_in_a_later_note_on_that_decision_alone_is_told_whatever_its_words(tmp_path):
+    """The journal takes the car back ("Not every 2 weeks like I wrote when I bought the car"); its
+    "Honestly it was more about Jun Hao getting his X50" names neither the City nor Ipoh, and is
+    the real reason. A note on this one decision has all its owning-up on it."""
+    notes = {
+        "decisions/kereta-honda-city.md": "---\ndate: 2025-01-16\ntags: [decision]\n---\n# Beli kereta: Honda City\n\n"
+        "Why:\n- Going back Ipoh every 2 weeks since Mama's fall.\n- ETS Friday evening always sold out.\n",
+        "journal/2025-08-16.md": "---\ndate: 2025-08-16\n---\nDrive back from Ipoh, 2h40, jam at Tapah as usual.\n\n"
+        "Counted: since Kak Ros started I go back once a month. Not every 2 weeks like I wrote when I bought the City.\n\n"
+        "Honestly it was more about Jun Hao getting his X50 and everybody at CNY going \"still no car ah?\". That's what "
+        "stung.\n\nThe City is nice though. Just not pretending it was for Mama.\n",
+        "journal/2025-02-01.md": "---\ndate: 2025-02-01\n---\nMarket day. Bought leeks and a sourdough loaf.\n",
+    }
+    got = answered(written_vault(tmp_path / "v", notes), "what was the actual reason we bought the City?", tmp_path)
+    assert "Jun Hao getting his X50" in got.text and "Ipoh every 2 weeks" in got.text, got.text

@@ -20,8 +20,8 @@ from dataclasses import dataclass, replace
 
 from trainer.recall import asks, shapes
 from trainer.recall.hours import ACTED, ASKS_HOUR, CLOCK
-from trainer.recall.decisions import (CHANGES, DECIDED, ECHO_CUE, NOT_WHY, REAL_REASON, REAL_REASON_WORDS, Timeline, cued_revision,
-                                      is_decision_note, split_sections)
+from trainer.recall.decisions import (CHANGES, DECIDED, ECHO_CUE, NOT_WHY, REAL_REASON, REAL_REASON_WORDS, DecisionStore,
+                                      Timeline, cued_revision, is_decision_note, split_sections)
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question, named_by
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, WHY_QUESTION, expand, plain
 from trainer.vault.parse import first_date, prose
@@ -342,9 +342,13 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
               subject_of: dict[int, float] | None = None,
               lessons: set[int] = frozenset(),
               akin: dict[str, frozenset[str]] | None = None,
-              decided: set[int] = frozenset(), decided_on: str = "") -> list[tuple[float, Candidate]]:
+              decided: set[int] = frozenset(), decided_on: str = "",
+              revising: set[int] = frozenset()) -> list[tuple[float, Candidate]]:
     """Each candidate's score: see the module docstring for the parts. `decided_on`: the date of
-    the decision a why question asks about; a turn written before it takes none of its reasons back."""
+    the decision a why question asks about; a turn written before it takes none of its reasons back.
+    `revising`: the later notes the decision store ties to that decision alone; all of their turns are on it
+    ("Honestly it was more about Jun Hao getting his X50", in the journal that says "Not every 2
+    weeks like I wrote when I bought the car")."""
     titles = titles or {}
     total = sum(weights.values()) or 1.0
     why, numeric = bool(WHY_QUESTION.search(question)), bool(ASKS_NUMBER.search(question))
@@ -382,7 +386,7 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
         if not previous_same_item:
             turn = -1
         if why and not before(c, decided_on) and (TURN.search(c.text) or (c.n not in decision_notes and ECHO_CUE.search(c.text)
-                                                                      and (c.n, c.item) in on_subject)):
+                                                                      and ((c.n, c.item) in on_subject or c.n in revising))):
             turn = in_item  # outside a decision's own note, "honestly", "说白了", "tretas" turn too (ECHO_CUE)
             s += TURN_SHARE  # and the turn often says it: "Honestly it was more about the piano lessons I never took."
         previous, previous_rel = c, rel
@@ -441,6 +445,16 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s -= LEAD_IN  # a lead-in whose list is not quoted ("Reasons, as I gave them to him:")
         scored.append((s, c))
     return scored
+
+
+def revising_only(index: Index, story: Timeline) -> set[str]:
+    """The later notes the decision store ties to this decision and to no other: every turn in
+    them is on it (a year review's turns are on many decisions)."""
+    store = DecisionStore(index)
+    try:
+        return {e.path for e in story.events if e.path != story.path and store.revised_by(e.path) == [story.path]}
+    finally:
+        store.close()
 
 
 def before(c: Candidate, day: str) -> bool:
@@ -641,8 +655,9 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     akin = retriever.akin(list(weights)) if reflection.pattern else {}
     decided = {by_path[t.path] for t in reflection.timelines if t.path in by_path} if reflection.pattern else set()
     decided_on = (asked[0].events[0].date or "") if why and asked and asked[0].events else ""
+    revising = {by_path[p] for p in revising_only(index, asked[0]) if p in by_path} if why and asked else set()
     scored = score_all(cands, question, weights, reasons, reflection.pattern, titles, decision_notes, subject_of,
-                       lessons, akin, decided, decided_on)
+                       lessons, akin, decided, decided_on, revising)
     if reflection.pattern and ASKS_HOUR.search(question):  # the hours, or nothing: not sentences on other things
         scored = [(s, c) for s, c in scored if timed_by_me(c, decided)]
     elif shape is not None and shape.via in ONLY_SHAPED:  # the people I asked, where I gave up
