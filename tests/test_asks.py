@@ -763,3 +763,25 @@ def test_a_sum_after_the_word_for_what_it_is_is_a_sum():
     assert expected(rent).kind == "cost"
     assert answers(expected(rent), rent, "房子：玉林北路，一室一厅 38㎡，月租 2,200，押一付三。", "搬出宿舍")
     assert not answers(expected(rent), rent, "房子：玉林北路，一室一厅 38㎡，6 楼没电梯。", "搬出宿舍")
+
+
+def test_how_much_at_the_end_or_after_be_asks_a_sum_and_so_does_pay_per_hour():
+    """Chat English: "the condo total price how much ah?", "I paid how much ah", "how much be my car
+    loan deduction" ask a sum (they asked for the words "ah" and "be" and found nothing). "Mr Khoo
+    pay me how much per hour?" is answered by "RM 35/hr", which says no "paid", and not by a
+    salary's sum. "onde é que fica a casa" asks where, not for a thing called "fica"; "quando é que
+    começa a pré-reforma?" is about the pré-reforma ("começa" frames it, as "começou" did)."""
+    for question in ("the Vista Gelugor condo total price how much ah?", "that Japanese class at Pulau Tikus I paid how much ah",
+                     "how much be my monthly car loan deduction again?"):
+        assert expected(question).kind == "cost", question
+    hourly = "Mr Khoo pay me how much per hour for the Sat locum last time?"
+    assert answers(expected(hourly), hourly, "Since 2022 I do every Saturday at Mr Khoo's shop, RM 35/hr, so RM 280 a day.",
+                   "Stop locum")
+    assert not answers(expected(hourly), hourly, "Mr Khoo offered me RM 6,500 a month salary to go full time.", "Locum")
+    salary = "What was my base teaching salary before the coaching stipend?"
+    assert not answers(expected(salary), salary, "Sundays were netting me maybe $40. Under $5/hr.", "Teaching")
+    assert expected("onde é que fica a casa que a Inês comprou?") is None
+    from trainer.recall.terms import is_frame, query_terms
+    assert all(is_frame(t) for t in query_terms("começa")), "'começa' asks when it starts, like 'começou'"
+    paid = "that Japanese class at Pulau Tikus I paid how much ah"
+    assert answers(expected(paid), paid, "Japanese class at Pulau Tikus, Saturday 10am. Paid RM 1,200 for 3 months.", "Goals")

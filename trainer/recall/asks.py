@@ -27,11 +27,12 @@ DAY_MONTH = rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?: of| de)? (?:{MONTHS})\b|\b(?:{MONT
             r"\b\d{1,2}/\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|[正一二三四五六七八九十冬腊]+月[初十廿][一二三四五六七八九十]"
 ORDINAL = r"(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)\b"
 """A place in a race is said with its verb or its field ("finished 14th", "3rd overall"): "the 19th" is a date."""
-MONEY = r"[€$£¥￥₹]\s?\d|\d[\d.,]*\s?(?:€|euros?|pounds?|dollars?|reais|k\b)|\d[\d.,]*\s?(?:元|块|万)|" \
+MONEY = r"[€$£¥￥₹₦₩₱₫₽₺]\s?\d|\b(?:RM|R\$|USD|EUR|GBP|MYR|SGD|HKD|MOP|MZN|MT|KSh|KES|NGN|RMB)\s?\d|" \
+        r"\d[\d.,]*\s?(?:€|euros?|pounds?|dollars?|reais|ringgit|naira|meticais|MT\b|MZN\b|USD\b|k\b)|\d[\d.,]*\s?(?:元|块|万)|" \
         r"\d[\d.,]*\s?/\s?(?:月|年|周|天|小时|hour|hr|h|day|week|month|mo|year|yr|mês|dia|semana|ano)(?![a-z])|" \
         r"(?:月租|房租|租金|价格|價格|价钱|價錢|售价|售價|报价|報價|学费|學費|押金|中介费|中介費|花了|付了|交了)\s*[:：]?\s*\d"
-"""A sum with its currency, or a rate with its unit of time: "工资：一开始 6,500/月" names no currency,
-nor does "月租 2,200" after the word for what it is."""
+"""A sum with its currency (a sign or a code: "RM 890", "180.000 MT", "USD 900"), or a rate with its
+unit of time: "工资：一开始 6,500/月" names no currency, nor does "月租 2,200" after the word for what it is."""
 
 
 YES_NO = r"^\s*(?:so\s+|and\s+)?(?:did|have|has)\s+(?:I|we|he|she|they|[A-Z][\w'’]*|the \w+|our \w+|my \w+)\s+"
@@ -84,7 +85,8 @@ ASKS = (
         (re.compile(r"(?<![\d-])\+?\d(?:[ ().-]{0,2}\d){8,}|<PHONE>|<REDACTED>", I),)),  # nine digits or more: not a date
     Ask("cost",
         re.compile(both_scripts(r"\bhow much\b[^?]*\b(?:charge|charges|charged|charging|cost|costs|costing|pay|pays|paid|paying|"
-                   r"spend|spent|sell|sells|sold|selling|go for|went for)\b|\bhow much (?:is|was|are|were) (?:the|my|our) \w+|\bhow much did (?:I|we) (?:\w+ )?(?:get|got) for\b|\bwhat did (?:I|we) (?:\w+ ){0,2}(?:pay|spend|quote|quoting|charge|charging)\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|paga|pagam|pagou|pagar|gastei|"
+                   r"spend|spent|sell|sells|sold|selling|go for|went for)\b|\bhow much (?:is|was|are|were|be) (?:the|my|our) \w+|"
+                   r"\b(?:price|cost|costs|paid|pay|charge|charged|fee|fees|rent|deduction|spent)\b[^?.]{0,30}\bhow much\b|\bhow much did (?:I|we) (?:\w+ )?(?:get|got) for\b|\bwhat did (?:I|we) (?:\w+ ){0,2}(?:pay|spend|quote|quoting|charge|charging)\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|paga|pagam|pagou|pagar|gastei|"
                    r"gasto)\b|多少钱|花了多少|(?:租|租金|费|价|价格)(?:是|要)?多少"), I),
         (re.compile(both_scripts(MONEY), I),)),
     Ask("placing",
@@ -211,13 +213,14 @@ THING_EN = (
                r"(?:\w+ly )?(?:called|named)\b", I),
     re.compile(r"\bwhat (?!(?:is|was|are|were|did|do|does|had|has|have|i|we|he|she|they|it|the|my|about|if|for|kind|sort|"
                r"type|happened|made|makes|make)\b)([\w-]+) (?:is|was|are|were|did|do|does|had|has|have|am)\b", I),
-    re.compile(r"\bhow (?:much|many) (?!(?:did|do|does|was|is|were|are|have|has|had|i|we)\b)([\w-]+)", I),
+    re.compile(r"\bhow (?:much|many) (?!(?:did|do|does|was|is|were|are|have|has|had|i|we|be|ah|lah|la|leh|lor|meh|"
+               r"per|a|an|for|again|already|one|in|altogether|exactly|roughly)\b)([\w-]+)", I),  # "how much ah": a sum
     re.compile(r"\bwhat (colou?r|brand|model|make)\b", I),
     re.compile(r"\bwhat(?:'s| is| was) (?:the|my|our|his|her|their) ([\w-]+) (?:for|of|on|at|in|with|to)\b", I),  # one: not "my rules"
     re.compile(r"\bwhat (?:is|was|are|were) (?-i:[A-Z])[\w'’]* ([\w-]+ing)\b", I),  # "what is Marta studying?"
     re.compile(r"\bqual (?:(?:é|foi|era) )?(?:(?:o|a) )?(?!(?:é|foi|era|o|a|que|meu|minha|teu|tua|seu|sua|nosso|nossa)\b)"
                r"(\w+)", I),
-    re.compile(r"\bque (?!(?:é|foi|era|eu|ele|ela|o|a|os|as|me|te|se|não|nao|horas?|dia|ano|mês)\b)(\w+) "
+    re.compile(r"(?<!é )\bque (?!(?:é|foi|era|eu|ele|ela|o|a|os|as|me|te|se|não|nao|horas?|dia|ano|mês)\b)(\w+) "
                r"(?:é|foi|era|o|a|eu|ele|ela|me|tomo|tomei|passou|usa|uso)\b", I),
 )
 """How a question asks about one thing by its word: "who's Mum's knee surgeon?", "what course is
@@ -469,6 +472,9 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
         if not {"name": answers_name, "count": answers_count, "which": answers_which,
                 "thing": answers_thing}[ask.kind](question, sentence):
             return False
+    elif ask.kind == "earnings" and HOURLY.search(question):
+        if not (ask.shapes[0].search(sentence) and HOURLY.search(sentence)):
+            return False  # "how much per hour?": "RM 35/hr", which says no "paid"
     elif not all(shape.search(sentence) for shape in ask.shapes):
         return False
     wanted = {t for t in names(question) if not t.isdigit()}
@@ -491,6 +497,10 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
     if (owner := owner_named(question)) and not any(held(t, near) for t in owner):
         return False  # "when's macca's birthday" (typed in lower case): "Mum's birthday 9 July" is Mum's
     return not wanted or bool(wanted & near)
+
+
+HOURLY = re.compile(both_scripts(r"\b(?:per hour|an hour|hourly|à hora|por hora)\b|/\s?(?:hr|hour|h|hora)\b|时薪|每小时"), I)
+"""Pay by the hour, asked or told: "Mr Khoo pay me how much per hour?", "RM 35/hr"."""
 
 
 OWNER = re.compile(r"\b([^\W\d_]{2,})['’]s\b")

@@ -121,7 +121,7 @@ exactly truly behind kill killed trigger usual conseguir consegui conseguido con
 dar dava dá deu pôr pus acabei acabou
 acabámos acabamos veio vem vieram vim continuo continua continuar
 decidi escolhi decisão decisões motivo razão razões acho pensei quis fiz fazer sair saí fui ir mudar mudei
-deixei deixar comecei começar parei parar
+deixei deixar comecei começar começa começam parei parar
 decidimos decidiu decidiram decidir decidido decidida escolhemos escolheu escolher escolhido mudámos mudamos
 mudou mudaram saímos saiu saindo fomos deixámos deixamos deixou começámos começamos começou parámos paramos parou
 achei achamos pensámos pensamos quisemos fizemos passei passámos passamos passou passar
