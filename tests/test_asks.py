@@ -785,3 +785,13 @@ def test_how_much_at_the_end_or_after_be_asks_a_sum_and_so_does_pay_per_hour():
     assert all(is_frame(t) for t in query_terms("começa")), "'começa' asks when it starts, like 'começou'"
     paid = "that Japanese class at Pulau Tikus I paid how much ah"
     assert answers(expected(paid), paid, "Japanese class at Pulau Tikus, Saturday 10am. Paid RM 1,200 for 3 months.", "Goals")
+
+
+def test_a_chinese_name_question_wants_the_name_beside_whom_it_asks_about():
+    """"阿静老公叫啥名字" asks her husband's name: "客户经理周婷（大家都叫她小周）" names someone else, so
+    it is no answer and the question is nothing found; "她老公叫陈伟" answers it."""
+    question = "阿静老公叫啥名字"
+    assert not answers(expected(question), question, "客户经理周婷，大家都叫她小周。", "阿静")
+    assert answers(expected(question), question, "她老公叫陈伟，常驻深圳。", "阿静")
+    cat = "那只猫叫什么"
+    assert answers(expected(cat), cat, "楼下那只橘猫叫大黄。", "小区")

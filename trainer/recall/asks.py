@@ -494,6 +494,8 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
     whose = possessor(ask, question)
     if whose and not any(w in simplified(f"{title} {paragraph} {sentence}") for w in whose):
         return False
+    if ask.kind == "called" and (who := called_who(question)) and who not in simplified(f"{paragraph} {sentence}"):
+        return False  # "阿静老公叫啥名字": a name beside her husband, not "大家都叫她小周" in another note
     if (owner := owner_named(question)) and not any(held(t, near) for t in owner):
         return False  # "when's macca's birthday" (typed in lower case): "Mum's birthday 9 July" is Mum's
     return not wanted or bool(wanted & near)
@@ -501,6 +503,19 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
 
 HOURLY = re.compile(both_scripts(r"\b(?:per hour|an hour|hourly|à hora|por hora)\b|/\s?(?:hr|hour|h|hora)\b|时薪|每小时"), I)
 """Pay by the hour, asked or told: "Mr Khoo pay me how much per hour?", "RM 35/hr"."""
+
+
+CALLED_WHO = re.compile(r"([\u3400-\u9fff]{2,}?)(?:叫|名字)")
+
+
+def called_who(question: str) -> str:
+    """Who a Chinese question asks the name of, in the two characters right before 叫: 老公 in
+    "阿静老公叫啥名字", 猫 in "那只猫叫什么" (a counter before it is not the thing)."""
+    match = CALLED_WHO.search(simplified(question))
+    if not match:
+        return ""
+    who = match.group(1).rstrip("的嘅")
+    return who[-1:] if len(who) >= 2 and who[-2] in COUNTERS else who[-2:]
 
 
 OWNER = re.compile(r"\b([^\W\d_]{2,})['’]s\b")
