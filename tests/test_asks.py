@@ -795,3 +795,16 @@ def test_a_chinese_name_question_wants_the_name_beside_whom_it_asks_about():
     assert answers(expected(question), question, "她老公叫陈伟，常驻深圳。", "阿静")
     cat = "那只猫叫什么"
     assert answers(expected(cat), cat, "楼下那只橘猫叫大黄。", "小区")
+
+
+def test_a_last_name_question_wants_the_name_with_one_after_it():
+    """"whats shauna's last name" is not answered by "Shauna (physio) Tues + Fri, $95 a session";
+    "Shauna Byrne at Riverside" answers it, and so does her note titled "Marty Boggs" for Marty's."""
+    question = "whats shauna's last name, need it for the blue cross form"
+    assert expected(question).kind == "surname"
+    assert not answers(expected(question), question, "Shauna (physio) Tues + Fri, $95 a session.", "Back")
+    assert answers(expected(question), question, "Physio is Shauna Byrne at Riverside, Tues + Fri.", "Back")
+    marty = "what's Marty's last name and cell again?"
+    assert answers(expected(marty), marty, "Cell: (614) 555-0143", "Marty Boggs")
+    tom = "qual é o apelido do Tom?"
+    assert not answers(expected(tom), tom, "O Tom ligou ontem. Falámos do Benfica.", "Tom")

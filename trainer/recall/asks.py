@@ -133,6 +133,9 @@ ASKS = (
       )),
     Ask("outcome", re.compile(both_scripts(r"(?:通过|过)了?(?:吗|没有?)[？?]?\s*$|有没有(?:通过|过)")),
         (re.compile(both_scripts(r"通过|过了|没过|挂了|转正|合格|不合格|pass(?:ed)?|fail(?:ed)?"), I),)),
+    Ask("surname",  # a full name: the given name and one more capitalised ("Shauna Byrne"), or 姓 and one character
+        re.compile(both_scripts(r"\b(?:last name|surname|family name|apelido|sobrenome)\b|姓什么|姓啥|姓乜|贵姓"), I),
+        ()),
     Ask("met",  # how or where we met: a sentence that says so ("我跟周锐当初是怎么认识的？" over notes about the breakup)
         re.compile(both_scripts(r"\b(?:how|where|when) did (?:I|we|\w+ and I) (?:first )?meet\b|\b(?:como|onde|quando) (?:é que )?"
                                 r"(?:eu )?(?:nos |me )?conhec\w+|怎么认识|怎样认识|在哪认识|点样识|点识"), I),
@@ -494,6 +497,8 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
     whose = possessor(ask, question)
     if whose and not any(w in simplified(f"{title} {paragraph} {sentence}") for w in whose):
         return False
+    if ask.kind == "surname" and not has_surname(question, f"{title}. {sentence}"):
+        return False  # "whats shauna's last name": "Shauna (physio) Tues + Fri" gives none; a note titled "Marty Boggs" does
     if ask.kind == "called" and (who := called_who(question)) and who not in simplified(f"{paragraph} {sentence}"):
         return False  # "阿静老公叫啥名字": a name beside her husband, not "大家都叫她小周" in another note
     if (owner := owner_named(question)) and not any(held(t, near) for t in owner):
@@ -503,6 +508,18 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
 
 HOURLY = re.compile(both_scripts(r"\b(?:per hour|an hour|hourly|à hora|por hora)\b|/\s?(?:hr|hour|h|hora)\b|时薪|每小时"), I)
 """Pay by the hour, asked or told: "Mr Khoo pay me how much per hour?", "RM 35/hr"."""
+
+
+FULL_NAME = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ'’]+ (?:(?:de|da|do|dos|das|van|von) )?[A-ZÀ-Ý][a-zà-ÿ'’]+|姓[\u4e00-\u9fff]")
+
+
+def has_surname(question: str, text: str) -> bool:
+    """The text gives the asked person's name with one more after it ("Shauna Byrne", "Tom Ferreira"),
+    or, when the question names no one, any full name (or 姓 and its character)."""
+    who = owner_named(question) or [t for t in names(question) if not t.isdigit()]
+    if not who:
+        return bool(FULL_NAME.search(text))
+    return any(re.search(rf"(?i:\b{re.escape(w)}\w*) (?:(?:de|da|do|dos|das|van|von) )?[A-ZÀ-Ý]", text) for w in who)
 
 
 CALLED_WHO = re.compile(r"([\u3400-\u9fff]{2,}?)(?:叫|名字)")
