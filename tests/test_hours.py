@@ -69,3 +69,16 @@ def test_an_hour_is_written_loosely_too():
         assert CLOCK.search(said), said
     for said in ("It's gone 3 weeks since.", "half 2 days of work"):
         assert not CLOCK.search(said), said
+
+
+def test_whether_my_decisions_are_made_at_night_asks_the_hours(tmp_path):
+    """"be like say I dey make all my big decisions for night. true?" and "我是不是做大决定都在半夜"
+    ask the hours I settled things at, as "what time of day…?" does (they were read as questions
+    about sleep, and about nothing in particular); "how do I sleep at night when work is bad?" is
+    still about sleep."""
+    assert asked("be like say I dey make all my big decisions for night. true?").via == "hour"
+    assert asked("我是不是做大决定都在半夜").via == "hour"
+    assert asked("how do I sleep at night when work is bad?").via == "strain"
+    for index, retriever in bm25_over(NOTES, tmp_path):
+        got = answer(index, "do I make all my big decisions late at night?", retriever=retriever)
+    assert "Half past midnight" in got.text and "00:40" in got.text, got.text

@@ -232,3 +232,12 @@ def test_who_i_go_to_first_with_no_one_named_twice_is_nothing_found(tmp_path):
     for index, retriever in bm25_over(notes, tmp_path):
         got = answer(index, "who do I usually call first when I'm deciding something big?", retriever=retriever)
     assert got.nothing_found, got.text
+
+
+def test_who_i_run_things_by_where_i_drop_things_and_how_i_count_money_are_asked_in_more_ways():
+    """"who do i always run stuff by first" asks who I go to; "how long before I usually drop am?"
+    and "then stop going" ask where I give up; "我算钱是不是老算少啊" asks whether my sums hold."""
+    assert asked("who do i always run stuff by first").via == "confidant"
+    assert asked("why I no dey finish things I start? how long before I usually drop am?").via == "quit"
+    assert asked("why I keep paying for classes and gym then stop going one").via == "quit"
+    assert asked("我算钱是不是老算少啊").via == "budget"

@@ -116,7 +116,8 @@ CONSULT_ASKS = re.compile(both_scripts(
     r"^(?=.*\b(?:who|whom|quem)\b)(?=.*(?:\bdecid|\bdecis|\bbig\b|\bgrandes?\b|\bimportant))"
     r"(?=.*\b(?:first|always|usually|normally|tend|primeir[oa]|sempre|costumo|normalmente|go to|ring|call|ask|talk|"
     r"consult\w*|check\w*|procuro|ligo|falo)\b)|"
-    r"^(?=.*(?:谁|边个|边位))(?=.*(?:大事|决定|拍板))(?=.*(?:第一|先|一般|通常|都))"), I | re.DOTALL)
+    r"^(?=.*(?:谁|边个|边位))(?=.*(?:大事|决定|拍板))(?=.*(?:第一|先|一般|通常|都))|"
+    r"^(?=.*\bwho\b)(?=.*\b(?:run (?:\w+ )?(?:by|past)|(?:ring|call|tell|ask|text|go to)(?: \w+)? first)\b)"), I | re.DOTALL)
 """Who I go to when deciding: "who do I always ring first when I'm deciding something?", "quem é
 que eu vou sempre consultar antes de decidir?", "遇到大事我一般第一个找谁聊？"."""
 NAME = r"(?-i:[A-ZÀ-Ý][a-zà-ÿ]+|[A-Z]{2,3}\b)"
@@ -134,7 +135,8 @@ CONSULTED = re.compile(both_scripts(
 
 QUIT_ASKS = re.compile(both_scripts(
     r"\b(?:stick (?:with|at)|pack (?:it|things) in|give up|giving up|quit\w*|drop out|larg\w+|desist\w*|abandon\w*|"
-    r"how long do I (?:last|keep)|deixo de|paro de)\b|坚持多久|能坚持|放弃|半途|三分钟热度"), I)
+    r"how long do I (?:last|keep)|how long before I|stop going|drop (?:it|them|am)|(?:never|don'?t|no dey) finish|"
+    r"deixo de|paro de)\b|坚持多久|能坚持|放弃|半途|三分钟热度"), I)
 STAGE = re.compile(both_scripts(
     r"\b(?:week|wk|class|session|lesson|month|day|aula|semana|sessão|mês|dia)\s?#?\d+\b|"
     r"\b\d+(?:st|nd|rd|th|ª|º)?\s?(?:weeks?|classes|sessions|lessons|months|days|sessões|aulas|semanas?|meses|dias)\b|"
