@@ -241,3 +241,20 @@ def test_who_i_run_things_by_where_i_drop_things_and_how_i_count_money_are_asked
     assert asked("why I no dey finish things I start? how long before I usually drop am?").via == "quit"
     assert asked("why I keep paying for classes and gym then stop going one").via == "quit"
     assert asked("我算钱是不是老算少啊").via == "budget"
+
+
+def test_whether_i_use_one_thing_as_my_excuse_is_a_question_across_notes(tmp_path):
+    """"I dey use this car loan as excuse for everything?" asks what recurs: the notes where the
+    car loan was my reason for saying no (it was nothing found, the notes sharing too few words)."""
+    notes = {
+        "decisions/2023-08-car-loan.md": "---\ndate: 2023-08-21\ntags: [decision]\n---\n# Car loan for the Corolla\n\n"
+        "Took the car loan: ₦180k a month for 36 months.\n",
+        "journal/2024-03-02.md": "---\ndate: 2024-03-02\n---\n# Saturday\n\nOga offered me the Onne desk. I said no, the car "
+        "loan. Can't risk a pay cut.\n",
+        "journal/2024-10-12.md": "---\ndate: 2024-10-12\n---\n# Zanzibar\n\nThe girls are going to Zanzibar in December. "
+        "Told them I can't because of the car loan. Then I spent ₦450k on a new phone.\n",
+        "journal/2025-02-01.md": "---\ndate: 2025-02-01\n---\nMarket day. Bought tomatoes and pepper for the stew.\n",
+    }
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "I dey use this car loan as excuse for everything?", retriever=retriever)
+    assert "I said no, the car loan" in got.text and "because of the car loan" in got.text, got.text

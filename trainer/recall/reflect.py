@@ -159,9 +159,17 @@ class Answer:
 # --- building the reflection --------------------------------------------------------------------
 
 
+AS_EXCUSE = re.compile(both_scripts(r"\b(?:use|using|used) (?:\w+ ){1,4}as (?:an? |my )?(?:excuse|reason|cover)\b|"
+                                    r"\b(?:uso|usar|usei) (?:\w+ ){1,4}como (?:desculpa|justifica\w*|pretexto)\b|"
+                                    r"拿\S{1,8}(?:当|做)(?:借口|理由)|当借口"), re.IGNORECASE)
+""""I dey use this car loan as excuse for everything?", "uso a bolacha como desculpa pra não ir a
+sítios?": whether one thing keeps standing in for my reasons, across notes."""
+
+
 def is_pattern_question(question: str) -> bool:
     question = REMIND_AGAIN.sub("", question)  # "when's Tiago's birthday again? …" asks to be reminded
-    return (bool(PATTERN.search(question) or HABIT.search(question) or CONSULT_ASKS.search(question))
+    return (bool(PATTERN.search(question) or HABIT.search(question) or CONSULT_ASKS.search(question)
+                 or AS_EXCUSE.search(question))
             or bool(ACROSS.search(question) and not ONE_THING.search(question)))
 
 
