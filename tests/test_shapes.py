@@ -258,3 +258,23 @@ def test_whether_i_use_one_thing_as_my_excuse_is_a_question_across_notes(tmp_pat
     for index, retriever in bm25_over(notes, tmp_path):
         got = answer(index, "I dey use this car loan as excuse for everything?", retriever=retriever)
     assert "I said no, the car loan" in got.text and "because of the car loan" in got.text, got.text
+
+
+def test_where_i_go_after_a_big_decision_is_the_places_not_the_decisions_reasons(tmp_path):
+    """"after big decision I always go where ah?" asks where I go to get through it: "drove straight
+    to Batu Ferringhi" after signing, "walked straight to the beach" after resigning; not the
+    story of how the condo's reasons changed."""
+    notes = {
+        "decisions/2023-11-condo.md": "---\ndate: 2023-11-20\ntags: [decision]\n---\n# Condo with Pei Wen\n\nSigned for the "
+        "condo in Gelugor with Pei Wen.\n\nWhy:\n- Rent is dead money.\n- Near the hospital.\n\nAfter signing I drove "
+        "straight to Batu Ferringhi, sat on the sand until sunset.\n",
+        "journal/2024-11-30.md": "---\ndate: 2024-11-30\n---\n# Last locum\n\nTold Mr Khoo I'm done with Saturdays. Then walked "
+        "straight to the beach at Tanjung Bungah and sat there an hour.\n",
+        "reviews/2025-01-01.md": "---\ndate: 2025-01-01\n---\n# 2024\n\nHonestly the condo was about feeling grown up, "
+        "not the rent.\n",
+        "journal/2025-02-01.md": "---\ndate: 2025-02-01\n---\nMarket day. Bought durian and kaya.\n",
+    }
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "after big decision I always go where ah?", retriever=retriever)
+    assert "drove straight to Batu Ferringhi" in got.text and "walked straight to the beach" in got.text, got.text
+    assert "feeling grown up" not in got.text, got.text

@@ -619,8 +619,9 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
         told = {asked_path, *retriever.neighbours(asked_path)} if WHY_QUESTION.search(question) else {asked_path}
         stories = [t for t in stories if t.path in told]
     shape = shapes.asked(question) if reflection.pattern else None
-    if reflection.pattern and (ASKS_HOUR.search(question) or (shape is not None and shape.via == "confidant")):
-        stories = []  # "when do I make my big calls?", "who do I ring first?": an hour, a person, not how my reasons changed
+    if reflection.pattern and (ASKS_HOUR.search(question) or (shape is not None and shape.via in ("confidant", "coping"))):
+        stories = []  # "when do I make my big calls?", "who do I ring first?", "where do I go after?": an hour, a
+        # person, a place, not how my reasons changed
     why = not reflection.pattern and bool(WHY_QUESTION.search(question))
     parts: set[tuple[int, int]] = set()
     # a revision answers why, or a pattern in my decisions; not "what's my brother's café called?"

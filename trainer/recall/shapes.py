@@ -101,10 +101,12 @@ REACTED = re.compile(both_scripts(
 COPING_ASKS = re.compile(both_scripts(
     r"\b(?:where do I (?:end up )?go|go off to|end up going|clear my head|knocks? me sideways|shakes? me up|weighing on me|"
     r"goes badly|going badly|bad day|rough day|hard day|getting me down|bad news|onde (?:é que )?(?:eu )?(?:vou|acabo)|vou parar|"
-    r"corre mal|é uma bosta|ça va mal|má notícia|sufoc\w*)\b|"
-    r"心烦|烦的时候|压力大|心情(?:差|不好|烂)|转头去|平下来"), I)
+    r"corre mal|é uma bosta|ça va mal|má notícia|sufoc\w*|go where|where (?:do )?I (?:always |usually )?go after)\b|"
+    r"\bafter (?:a |the |my |every |each )?(?:big )?(?:decision|call)s?\b[^?]*\bgo\b|\bdepois de (?:uma )?decis\w+[^?]*\b(?:vou|ir)\b|"
+    r"心烦|烦的时候|压力大|心情(?:差|不好|烂)|转头去|平下来|决定(?:之后|以后|完)[^？?]*去(?:哪|哪里|哪儿)"), I)
 WENT = re.compile(both_scripts(
-    r"\b(?:went (?:for a|to|down|up|out)|walked (?:to|down|up|along|round)|drove (?:to|out|the|round|around)|"
+    r"\b(?:went (?:straight |right )?(?:for a|to|down|up|out)|walked (?:straight |right )?(?:to|down|up|along|round)|"
+    r"drove (?:straight |right )?(?:to|out|the|round|around)|"
     r"ended up (?:at|in|on|by)|headed (?:to|down|out)|sat (?:on|by|at) the|(?:a|the) long walk|went running|"
     r"fui (?:até|para|ao|à|a|dar|correr|caminhar)|desci (?:até|para|a)|subi (?:até|ao|a)|andei|caminhei|"
     r"acabei (?:em|no|na|por)|sentei-me|comprei|encomendei)\b|去了|走到|走去|开车去|跑步|散步|跑去|买了|下单"), I)
