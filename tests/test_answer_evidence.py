@@ -840,7 +840,7 @@ def test_when_i_make_big_decisions_over_decisions_that_record_no_hour_says_nothi
 
 
 def test_when_i_make_big_decisions_in_chinese_hours_in_words():
-    from trainer.recall.compose import ASKS_HOUR, CLOCK
+    from trainer.recall.hours import ASKS_HOUR, CLOCK
 
     assert ASKS_HOUR.search("我拍板大事一般都是在什么时候？")
     for said in ("凌晨一点躺在床上决定的", "半夜十二点多", "à uma da manhã", "1 in the morning", "almost 1 a.m."):

@@ -278,3 +278,10 @@ def test_where_i_go_after_a_big_decision_is_the_places_not_the_decisions_reasons
         got = answer(index, "after big decision I always go where ah?", retriever=retriever)
     assert "drove straight to Batu Ferringhi" in got.text and "walked straight to the beach" in got.text, got.text
     assert "feeling grown up" not in got.text, got.text
+
+
+def test_who_i_go_to_first_comes_before_when_someone_hears():
+    """"纠结大事的时候我一般第一个找谁？老周什么时候才知道" asks first whom I go to; its "什么时候" is
+    when Lao Zhou hears, not the hour I decide at."""
+    assert asked("纠结大事的时候我一般第一个找谁？老周什么时候才知道").via == "confidant"
+    assert asked("我拍板大事一般都是在什么时候？").via == "hour"

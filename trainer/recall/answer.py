@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from backends.base import GenOpts, Message
-from trainer.recall import asks, compose, hours, private, shapes
+from trainer.recall import asks, compose, private, shapes
 from trainer.recall.compose import Piece
 from trainer.recall.reflect import (K, ONE_THING, PATTERN_K, REMIND_AGAIN, Reflection, Source, StreamFn, habit_only,
                                     is_pattern_question, reflect, reflect_opts)
@@ -176,7 +176,7 @@ def with_decision_stories(index: Index, reflection: Reflection, question: str) -
         if t is None or t.path in known or len(sources) >= PATTERN_SOURCES:
             continue
         e = (t.changes or t.events)[0]
-        for path in (e.path, t.path) if hours.ASKS_HOUR.search(question) else (e.path,):
+        for path in (e.path, t.path) if shapes.asks_hour(question) else (e.path,):
             # "when do I make my big calls?": the hour is in the decision's own note ("sent it at 00:40")
             if path not in paths:
                 note = index.get(path)

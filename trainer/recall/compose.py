@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from trainer.recall import asks, shapes
-from trainer.recall.hours import ACTED, ASKS_HOUR, CLOCK
+from trainer.recall.hours import ACTED, CLOCK
 from trainer.recall.decisions import (CHANGES, DECIDED, ECHO_CUE, NOT_WHY, REAL_REASON, REAL_REASON_WORDS, DecisionStore,
                                       Timeline, cued_revision, is_decision_note, split_sections)
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question, named_by
@@ -355,7 +355,7 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
     why, numeric = bool(WHY_QUESTION.search(question)), bool(ASKS_NUMBER.search(question))
     how = bool(HOW.search(question))
     unit = asked_unit(question)
-    hour = pattern and bool(ASKS_HOUR.search(question))
+    hour = pattern and shapes.asks_hour(question)
     shape = shapes.asked(question) if pattern and not hour else None
     shaped = shaped_sentences(cands, shape) if shape is not None else set()
     asked_of = (shapes.confidants([(c.n, c.text) for c in cands if (c.n, c.pos) in shaped])
@@ -619,7 +619,7 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
         told = {asked_path, *retriever.neighbours(asked_path)} if WHY_QUESTION.search(question) else {asked_path}
         stories = [t for t in stories if t.path in told]
     shape = shapes.asked(question) if reflection.pattern else None
-    if reflection.pattern and (ASKS_HOUR.search(question) or (shape is not None and shape.via in ("confidant", "coping"))):
+    if reflection.pattern and shape is not None and shape.via in ("hour", "confidant", "coping"):
         stories = []  # "when do I make my big calls?", "who do I ring first?", "where do I go after?": an hour, a
         # person, a place, not how my reasons changed
     why = not reflection.pattern and bool(WHY_QUESTION.search(question))
@@ -660,7 +660,7 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     revising = {by_path[p] for p in revising_only(index, asked[0]) if p in by_path} if why and asked else set()
     scored = score_all(cands, question, weights, reasons, reflection.pattern, titles, decision_notes, subject_of,
                        lessons, akin, decided, decided_on, revising)
-    if reflection.pattern and ASKS_HOUR.search(question):  # the hours, or nothing: not sentences on other things
+    if reflection.pattern and shapes.asks_hour(question):  # the hours, or nothing: not sentences on other things
         scored = [(s, c) for s, c in scored if timed_by_me(c, decided)]
     elif shape is not None and shape.via in ONLY_SHAPED:  # the people I asked, where I gave up
         shaped = shaped_sentences([c for _, c in scored], shape)

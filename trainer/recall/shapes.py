@@ -118,7 +118,7 @@ CONSULT_ASKS = re.compile(both_scripts(
     r"^(?=.*\b(?:who|whom|quem)\b)(?=.*(?:\bdecid|\bdecis|\bbig\b|\bgrandes?\b|\bimportant))"
     r"(?=.*\b(?:first|always|usually|normally|tend|primeir[oa]|sempre|costumo|normalmente|go to|ring|call|ask|talk|"
     r"consult\w*|check\w*|procuro|ligo|falo)\b)|"
-    r"^(?=.*(?:谁|边个|边位))(?=.*(?:大事|决定|拍板))(?=.*(?:第一|先|一般|通常|都))|"
+    r"^(?=.*(?:谁|边个(?!时间|钟|日|月|年)|边位))(?=.*(?:大事|决定|拍板))(?=.*(?:第一|先|一般|通常|都))|"
     r"^(?=.*\bwho\b)(?=.*\b(?:run (?:\w+ )?(?:by|past)|(?:ring|call|tell|ask|text|go to)(?: \w+)? first)\b)"), I | re.DOTALL)
 """Who I go to when deciding: "who do I always ring first when I'm deciding something?", "quem é
 que eu vou sempre consultar antes de decidir?", "遇到大事我一般第一个找谁聊？"."""
@@ -188,14 +188,14 @@ def showing(pattern: re.Pattern) -> Callable[[str, str], bool]:
     return lambda sentence, before="": bool(pattern.search(sentence))
 
 
-SHAPES = (
+SHAPES = (  # who I go to first, before the hour: "纠结大事…我一般第一个找谁？老周什么时候才知道" asks a person
+    Shape("confidant", CONSULT_ASKS, showing(CONSULTED)),
     Shape("hour", hours.ASKS_HOUR, timed, note_holds=decided_at_an_hour),
     Shape("budget", budgets.ASKS, budgets.holds, row_holds=budgets.row_holds),
     Shape("strain", STRAIN_ASKS, strained),
     Shape("favour", FAVOUR_ASKS, showing(SAID_YES)),
     Shape("conflict", CONFLICT_ASKS, showing(REACTED)),
     Shape("coping", COPING_ASKS, showing(WENT)),
-    Shape("confidant", CONSULT_ASKS, showing(CONSULTED)),
     Shape("quit", QUIT_ASKS, quit_at),
 )
 
@@ -203,6 +203,12 @@ SHAPES = (
 def asked(question: str) -> Shape | None:
     """The shape a pattern question asks for, the first that fits; None for most questions."""
     return next((shape for shape in SHAPES if shape.asks.search(question)), None)
+
+
+def asks_hour(question: str) -> bool:
+    """The question asks when in the day I act (and not who I go to first)."""
+    shape = asked(question)
+    return shape is not None and shape.via == "hour"
 
 
 def holds_shape(shape: Shape, note: Note) -> bool:
