@@ -347,9 +347,9 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
               revising: set[int] = frozenset()) -> list[tuple[float, Candidate]]:
     """Each candidate's score: see the module docstring for the parts. `decided_on`: the date of
     the decision a why question asks about; a turn written before it takes none of its reasons back.
-    `revising`: the later notes the decision store ties to that decision alone; all of their turns are on it
-    ("Honestly it was more about Jun Hao getting his X50", in the journal that says "Not every 2
-    weeks like I wrote when I bought the car")."""
+    `revising`: the later notes the decision store ties to that decision alone; all their turns are
+    on it ("Honestly it was more about Jun Hao getting his X50", in the journal that says "Not
+    every 2 weeks like I wrote when I bought the car")."""
     titles = titles or {}
     total = sum(weights.values()) or 1.0
     why, numeric = bool(WHY_QUESTION.search(question)), bool(ASKS_NUMBER.search(question))
@@ -1094,7 +1094,9 @@ def cite(text: str, n: int) -> str:
     return f"{text} [{n}]." if not CJK.search(text[-1:]) else f"{text}[{n}]。"
 
 
-FIT_SLACK = 22  # words over the budget an answer may run before its weakest sentence goes (25, then 23, put a vault's median at 121)
+FIT_SLACK = 22
+"""Words over the budget an answer may run before its weakest sentence goes (25, then 23, put a
+dev vault's median answer at 121 words)."""
 
 
 def fit(pieces: list[Piece], lang: str, pattern: bool, sources: Sequence[Source], budget: int) -> list[Piece]:
