@@ -355,8 +355,9 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
     why, numeric = bool(WHY_QUESTION.search(question)), bool(ASKS_NUMBER.search(question))
     how = bool(HOW.search(question))
     unit = asked_unit(question)
-    hour = pattern and shapes.asks_hour(question)
-    shape = shapes.asked(question) if pattern and not hour else None
+    asked_shape = shapes.asked(question) if pattern else None
+    hour = asked_shape is not None and asked_shape.via == "hour"
+    shape = None if hour else asked_shape
     shaped = shaped_sentences(cands, shape) if shape is not None else set()
     asked_of = (shapes.confidants([(c.n, c.text) for c in cands if (c.n, c.pos) in shaped])
                 if shape is not None and shape.via == "confidant" else set())  # who I go to: the one most notes name
@@ -660,7 +661,7 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     revising = {by_path[p] for p in revising_only(index, asked[0]) if p in by_path} if why and asked else set()
     scored = score_all(cands, question, weights, reasons, reflection.pattern, titles, decision_notes, subject_of,
                        lessons, akin, decided, decided_on, revising)
-    if reflection.pattern and shapes.asks_hour(question):  # the hours, or nothing: not sentences on other things
+    if shape is not None and shape.via == "hour":  # the hours, or nothing: not sentences on other things
         scored = [(s, c) for s, c in scored if timed_by_me(c, decided)]
     elif shape is not None and shape.via in ONLY_SHAPED:  # the people I asked, where I gave up
         shaped = shaped_sentences([c for _, c in scored], shape)
