@@ -1653,3 +1653,42 @@ def test_an_owning_up_in_a_later_note_on_that_decision_alone_is_told_whatever_it
     }
     got = answered(written_vault(tmp_path / "v", notes), "what was the actual reason we bought the City?", tmp_path)
     assert "Jun Hao getting his X50" in got.text and "Ipoh every 2 weeks" in got.text, got.text
+
+
+def test_a_section_headed_as_an_owning_up_takes_the_reasons_back_without_a_cue_word(tmp_path):
+    """A year review's "## Things I have to admit" says what really made me leave in plain words
+    ("All true, and none of it would have moved me. … I left because my pride was hurt."): no
+    "honestly", no "the real reason". The heading owns up for its paragraphs."""
+    notes = {
+        "decisions/2025-02-16-leave-harbour-street.md": "---\ndate: 2025-02-16\n---\n# Leave Harbour Street\n\n"
+        "Handing in my notice at Harbour Street Architects to go solo.\n\nReasons:\n- autonomy: I pick the clients\n"
+        "- flexible hours for Mum's physio\n- I keep 100% of the fees\n",
+        "reviews/2025-review.md": "---\ndate: 2025-12-31\n---\n# 2025 review\n\n## Went well\n- nine clients since June\n\n"
+        "## Things I have to admit\n\nThe February list: autonomy, Mum's physio, all the fees. "
+        "All true, and none of it would have moved me. If Declan had made me partner instead of Shona, I would still "
+        "be there. I left because my pride was hurt.\n",
+        "journal/2025-03-01.md": "---\ndate: 2025-03-01\n---\nMum's physio moved to Tuesdays.\n",
+    }
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "why did I leave Harbour Street?", retriever=retriever)
+        assert "I pick the clients" in got.text, got.text
+        assert "my pride was hurt" in got.text and "2025-12-31" in got.text, got.text
+
+
+def test_a_later_paragraph_that_weighs_the_stated_reasons_again_is_told_after_them(tmp_path):
+    """A journal lists my stated reasons again and then says what it really was, with no cue word
+    and no link ("Space, money, tuning: I listed them all in March. … Every time I sat down at it I
+    heard my father"): what it says after the list is told, dated, as what I wrote."""
+    notes = {
+        "decisions/2025-03-02-sell-the-piano.md": "---\ndate: 2025-03-02\n---\n# Sell the piano\n\n"
+        "Selling the Yamaha upright to the school.\n\nReasons:\n- **Space**: the baby's room needs that wall.\n"
+        "- **Money**: 2,400 towards the car.\n- **Tuning**: 120 a year for something nobody plays.\n",
+        "journal/2025-09-14.md": "---\ndate: 2025-09-14\n---\nWalked past the school I sold the piano to, at lunch.\n\n"
+        "Space, money, tuning: I listed them all in March. The wall is still empty. Every time I sat down at it I heard "
+        "my father correcting my fingering.\n",
+        "journal/2025-04-01.md": "---\ndate: 2025-04-01\n---\nThe car needs new tyres.\n",
+    }
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "why did I sell the piano?", retriever=retriever)
+        assert "the baby's room needs that wall" in got.text, got.text
+        assert "heard my father correcting" in got.text and "2025-09-14" in got.text, got.text

@@ -20,8 +20,9 @@ from dataclasses import dataclass, replace
 
 from trainer.recall import asks, shapes
 from trainer.recall.hours import ACTED, CLOCK
-from trainer.recall.decisions import (CHANGES, DECIDED, ECHO_CUE, NOT_WHY, REAL_REASON, REAL_REASON_WORDS, DecisionStore,
-                                      Timeline, cued_revision, is_decision_note, split_sections)
+from trainer.recall.decisions import (CHANGES, DECIDED, ECHO_CUE, NOT_WHY, OWNING_UP, REAL_REASON, REAL_REASON_WORDS,
+                                      DecisionStore, Timeline, clean, cued_revision, is_decision_note, split_sections)
+from trainer.recall.decisions import sentences as decision_sentences
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question, named_by
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, WHY_QUESTION, expand, plain
 from trainer.vault.parse import first_date, prose
@@ -387,7 +388,7 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s += TURN_SHARE  # "But that wasn't what made me call. I couldn't answer the phone at 3am …"
         if not previous_same_item:
             turn = -1
-        if why and not before(c, decided_on) and (TURN.search(c.text) or (c.n not in decision_notes and ECHO_CUE.search(c.text)
+        if why and not before(c, decided_on) and (TURN.search(c.text) or (c.n not in decision_notes and owns_up(c, in_item)
                                                                       and ((c.n, c.item) in on_subject or c.n in revising))):
             turn = in_item  # outside a decision's own note, "honestly", "说白了", "tretas" turn too (ECHO_CUE)
             s += TURN_SHARE  # and the turn often says it: "Honestly it was more about the piano lessons I never took."
@@ -447,6 +448,12 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s -= LEAD_IN  # a lead-in whose list is not quoted ("Reasons, as I gave them to him:")
         scored.append((s, c))
     return scored
+
+
+def owns_up(c: Candidate, in_item: int) -> bool:
+    """An everyday owning-up ("honestly", "说白了"), or a paragraph's first sentence under a
+    heading that owns up ("Coisas que tenho de admitir")."""
+    return bool(ECHO_CUE.search(c.text) or (in_item == 0 and OWNING_UP.search(c.heading)))
 
 
 def revising_only(index: Index, story: Timeline) -> set[str]:
@@ -785,6 +792,7 @@ def said_later(index: Index, sources: Sequence[Source], story: Timeline, weights
     if not total and len(keys) < KEYS_NAMED:
         return []
     others = other_decisions(index, story.path, own) if others is None else others
+    looked_back: list[Piece] = []  # no cue anywhere: the first paragraph that weighs the stated reasons again
     for s in sources:
         note = index.get(s.path)
         if (note is None or s.path == story.path or is_decision_note(note) or not note.date or not decided
@@ -804,7 +812,22 @@ def said_later(index: Index, sources: Sequence[Source], story: Timeline, weights
                     text = change_text(found.cue, WHY_CHANGE_SENTENCES, why=True)
                     if text:
                         return [Piece(text, s.n, note.date, 10_000 + at, found.relation, 1.0)]
-    return []
+                if not looked_back and named >= KEYS_NAMED and (text := after_reasons(para, keys)):
+                    looked_back = [Piece(text, s.n, note.date, 10_000 + at, "", 1.0)]
+    return looked_back
+
+
+def after_reasons(para: str, keys: list[set[str]]) -> str:
+    """What a later paragraph says after the sentence that lists my stated reasons again ("A
+    tabela de Fevereiro, prós e contras, autonomia, horário p/ o pai, 100% dos honorários. Tudo
+    verdade, e nada disso me teria feito sair. … Saí por orgulho ferido."): how they held up."""
+    parts = join_short(decision_sentences(clean(para)))
+    counts = [sum(key <= set(terms(p)) for key in keys) for p in parts]
+    at = counts.index(max(counts, default=0)) if counts else 0
+    return " ".join(parts[at + 1:at + 1 + LOOKED_BACK_SENTENCES]).strip()
+
+
+LOOKED_BACK_SENTENCES = 3
 
 
 KEYS_NAMED = 2
@@ -983,10 +1006,22 @@ def change_text(text: str, sentences: int = 2, why: bool = False) -> str:
     turn = next((i for i, p in enumerate(parts[:sentences]) if NOT_WHY.search(p)), None)
     if why and turn is not None:
         sentences = max(sentences, turn + 2)
+    if why and parts and listing(parts[0]):
+        sentences += 1  # "The February list: autonomy, Mum's physio, all the fees." is not yet what I owned up to
     last = max((i for i, p in enumerate(parts[:sentences]) if i and ECHO_CUE.search(p)), default=None)
     if why and last == sentences - 1:  # "Honestly it was more about the model." is said by the next one
         sentences += 1
     return " ".join(parts[:sentences]).strip()
+
+
+def listing(sentence: str) -> bool:
+    """A sentence that only lists things (three or more short pieces between commas), such as "A
+    tabela de Fevereiro, prós e contras, autonomia, horário p/ o pai, 100% dos honorários"."""
+    pieces = [p for p in re.split(r"[,;:、]", sentence.rstrip(".。")) if p.strip()]  # "，" joins clauses
+    return len(pieces) >= 3 and all(count_words(p) <= LIST_PIECE_WORDS for p in pieces)
+
+
+LIST_PIECE_WORDS = 5
 
 
 def choose(scored: list[tuple[float, Candidate]], budget: int, pattern: bool, lead: int | None = None) -> list[Piece]:

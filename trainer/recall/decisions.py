@@ -514,7 +514,7 @@ def cue_revision(later: Note, heading: str, para: str) -> list[Revision]:
     """The paragraph from its everyday cue on (ECHO_CUE: "honestly", "looking back", "说白了"), as a
     revision: retracted when it calls the stated reason an excuse or names the real one."""
     parts = sentences(para)
-    at = next((i for i, sentence in enumerate(parts) if ECHO_CUE.search(sentence)), None)
+    at = 0 if OWNING_UP.search(heading) else next((i for i, sentence in enumerate(parts) if ECHO_CUE.search(sentence)), None)
     if at is None:
         return []
     cue = clean(" ".join(parts[at:at + ECHO_SENTENCES]))
@@ -526,7 +526,7 @@ def cue_revision(later: Note, heading: str, para: str) -> list[Revision]:
 def cued_revision(later: Note, heading: str, para: str) -> list[Revision]:
     """The paragraph as a revision from its cue: an everyday one (`cue_revision`) or the real
     reason named ("the real reason was the commute")."""
-    if not (ECHO_CUE.search(para) or REAL_REASON.search(para)):  # most paragraphs: no sentence to split
+    if not (ECHO_CUE.search(para) or REAL_REASON.search(para) or OWNING_UP.search(heading)):  # most: no sentence to split
         return []
     if found := cue_revision(later, heading, para):
         return found
@@ -623,6 +623,11 @@ ECHO_CUE = re.compile(
     re.IGNORECASE)
 """How a later note takes back or qualifies what an earlier one said, in everyday words: "Tretas.
 Foi pela mãe.", "说白了就是不想…", "honestly it was more about …"."""
+OWNING_UP = re.compile(both_scripts(r"\b(?:(?:have|had|need) to admit|admit(?:ting)?|confessions?|what I (?:didn'?t|did not|won'?t) say|"
+                                   r"(?:tenho|tinha|preciso) de (?:admitir|confessar)|(?:a )?admitir|confiss(?:ão|ões)|"
+                                   r"o que não (?:disse|escrevi))(?!\w)|坦白|真心话|老实说|说实话"), re.IGNORECASE)
+"""A section whose heading owns up ("Coisas que tenho de admitir", "Things I have to admit"): its
+paragraphs take back what I gave as reasons from their first sentence, cue or no cue."""
 ECHO_RETRACTS = re.compile(both_scripts(r"\b(tretas?|rubbish|nonsense|an? excuse|the excuse|a lie|mentira|desculpa|kidding myself|not why)(?!\w)|借口|骗自己"),
                            re.IGNORECASE)
 ECHO_TERMS = 3  # rare words of a decision a later paragraph must share to be about it
@@ -736,7 +741,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 41  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 42  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
