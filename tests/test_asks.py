@@ -808,3 +808,19 @@ def test_a_last_name_question_wants_the_name_with_one_after_it():
     assert answers(expected(marty), marty, "Cell: (614) 555-0143", "Marty Boggs")
     tom = "qual é o apelido do Tom?"
     assert not answers(expected(tom), tom, "O Tom ligou ontem. Falámos do Benfica.", "Tom")
+
+
+def test_whether_something_happened_is_answered_only_by_a_sentence_that_says_it_did(tmp_path):
+    """"did I ever get my ears checked by an audiologist about the ringing?" over notes that say the
+    ringing is worse and to check in on it at midyear: no note says it happened, so nothing found,
+    not the ringing read out. "did Brett Kinney ever pay up?" has its sentence, in his note."""
+    notes = {
+        "journal/2025-01-05.md": "---\ndate: 2025-01-05\n---\nEars. The ringing is way worse the morning after a gig. "
+                                 "My ears are literally the job. Check in on it at midyear.\n",
+        "people/Brett Kinney.md": "# Brett Kinney\n\nDrummer. Owed me $400 for the van hire since March.\n\n"
+                                  "2025-06-02: Brett paid up at last, cash at the Crown.\n",
+    }
+    assert expected("did I ever get my ears checked by an audiologist about the ringing?").kind == "happened"
+    assert ask(notes, "did I ever get my ears checked by an audiologist about the ringing?", tmp_path).nothing_found
+    got = ask(notes, "did Brett Kinney ever pay up?", tmp_path)
+    assert "paid up at last" in got.text, got.text

@@ -177,7 +177,24 @@ def expected(question: str, by_word: bool = True) -> Ask | None:
     if (found is None and by_word and WHEN.search(question) and one_thing(question) and not ASKS_WHY.search(question)
             and not OTHER_ASK.search(question)):
         return Ask("when", WHEN, ())
+    if found is None and HAPPENED.search(question) and not OTHER_ASK.search(question) and not ASKS_WHY.search(question):
+        return Ask("happened", HAPPENED, ())
     return found
+
+
+HAPPENED = re.compile(rf"{YES_NO}", I)
+"""Whether something happened, asked with a verb no outcome ask knows ("did we ever get solar
+panels put on the roof?", "did Brett Kinney ever pay up?"): the answer is a sentence that says
+all of it (`answers_happened`); notes that only mention the roof are no answer."""
+HAPPENED_FRAME = frozenset(terms("end up ended ever actually finally really still yet already"))
+
+
+def answers_happened(question: str, sentence: str, title: str) -> bool:
+    """Every word of what the question asks happened is in the sentence (or its note's title):
+    "Brett paid the last $400 on Friday" in "Brett Kinney" answers "did Brett Kinney ever pay up?"."""
+    have = set(terms(f"{sentence} {title}"))
+    wanted = [t for t in query_terms(question) if not is_frame(t) and t not in HAPPENED_FRAME]
+    return bool(wanted) and all(held(t, have) for t in wanted)
 
 
 WHEN = re.compile(both_scripts(r"^\W*(?:so |and |e |pra |para |desde |até )?(?:when|quando)\b|^\W*(?:em )?que dia\b|"
@@ -471,6 +488,8 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
     14th of 80."), or it sits in their note ("Anos: 9 de novembro" in "Beatriz")."""
     if ask.kind == "cost":
         return answers_cost(question, sentence, title, table, paragraph, note, date)
+    if ask.kind == "happened":
+        return answers_happened(question, sentence, title)
     if ask.kind in ("name", "count", "which", "thing"):
         if not {"name": answers_name, "count": answers_count, "which": answers_which,
                 "thing": answers_thing}[ask.kind](question, sentence):
