@@ -1692,3 +1692,23 @@ def test_a_later_paragraph_that_weighs_the_stated_reasons_again_is_told_after_th
         got = answer(index, "why did I sell the piano?", retriever=retriever)
         assert "the baby's room needs that wall" in got.text, got.text
         assert "heard my father correcting" in got.text and "2025-09-14" in got.text, got.text
+
+
+def test_the_decision_a_why_question_names_by_name_wins_over_one_whose_title_holds_its_reason(tmp_path):
+    """"why did I actually get Pickle? was it really for the rats in the shed?": the rats are the
+    reason I gave, and "Harbour View, not the flat over the shed" holds "shed" in its title; the
+    name Pickle says which decision is asked about."""
+    notes = {
+        "decisions/adopting Pickle.md": "---\ndate: 2024-02-10\n---\n# Adopting Pickle\n\nDecided: taking Pickle, "
+        "the old terrier from the shelter.\n\nWhy:\n- the rats in the shed\n- old dogs are the last to be placed\n",
+        "decisions/Harbour View.md": "---\ndate: 2025-05-01\n---\n# Harbour View, not the flat over the shed\n\n"
+        "Decided: Harbour View.\n\nWhy:\n- my own front door\n- the stairs to the shed flat\n",
+        "diary/2025-03-08.md": "---\ndate: 2025-03-08\n---\nPickle on my feet all night. Pickle snores. The shed is "
+        "full of rats again, and Pickle could not care less about rats.\n",
+        **{f"diary/2025-04-{day:02}.md": f"---\ndate: 2025-04-{day:02}\n---\nWalked Pickle to the pier.\n"
+           for day in (1, 2, 3, 4)},  # Pickle is in most notes: his name weighs less than "shed"
+    }
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "why did I actually get Pickle? was it really for the rats in the shed?", retriever=retriever)
+        assert "old dogs are the last to be placed" in got.text, got.text
+        assert "my own front door" not in got.text, got.text

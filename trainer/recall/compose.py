@@ -760,9 +760,11 @@ def decision_named(sources: Sequence[Source], stories: Sequence[Timeline], weigh
     if not sources:
         return None
     subject = {t: w for t, w in weights.items() if t not in DECISION_VERBS}  # "Buy 2-bed flat" is not about buying
-    scored = sorted(((sum(w for t, w in subject.items() if t in named_by(story)), story.path)
+    given = set(names(question))  # a name says which decision; "the mice in the garage" may be its reason
+    scored = sorted(((len(given & named_by(story)), sum(w for t, w in subject.items() if t in named_by(story)), story.path)
                      for story in stories if story.path in found), reverse=True)
-    if not scored or scored[0][0] <= 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+    scored = [(score, path) for _, score, path in scored if score > 0] if scored and scored[0][1] > 0 else []
+    if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
     first = next((score for score, path in scored if path == sources[0].path), None)
     if first is not None and (first > 0 or not set(names(question)) & named_by(next(
