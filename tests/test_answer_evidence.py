@@ -1712,3 +1712,22 @@ def test_the_decision_a_why_question_names_by_name_wins_over_one_whose_title_hol
         got = answer(index, "why did I actually get Pickle? was it really for the rats in the shed?", retriever=retriever)
         assert "old dogs are the last to be placed" in got.text, got.text
         assert "my own front door" not in got.text, got.text
+
+
+def test_the_pros_column_of_a_decisions_table_is_quoted_before_what_else_that_night_held(tmp_path):
+    """A why answer over "| Prós | Contras |" read "Já liguei ao Hélder" and "A Yola está a dormir"
+    (the decision's own note, so every sentence of it counts) before the pros, two rows down."""
+    notes = {
+        "decisoes/terreno-lobito.md": "---\ndate: 2024-02-16\n---\n# Terreno no Lobito — fechado\n\nSão 01h50. Decidi. "
+        "Amanhã ligo ao Sr. Caxito.\n\n| Prós | Contras |\n|---|---|\n| o kwanza cai todo o mês, terra não desvaloriza "
+        "| leva quase todas as poupanças |\n| sair da renda no Kilamba, construir a nossa casa | a obra só daqui a 2-3 anos "
+        "|\n\nJá liguei ao Hélder, ele ainda estava acordado a ver a bola.\n\nA Yola está a dormir, falo com ela "
+        "amanhã ao matabicho.\n\nO Hélder disse que o terreno ao lado também está à venda, mas o dono quer dólares "
+        "e não aceita kwanzas nem a prazo.\n\nO Sr. Caxito quer o sinal até sexta, em numerário, no escritório dele na "
+        "Restinga.\n\nA mamã vai dizer que é longe de Luanda, como sempre, e que o Lobito só é bom para férias.\n\n"
+        "Tenho de pedir ao banco o extracto dos últimos seis meses e a declaração de rendimentos.\n",
+        "diario/2024-03-01.md": "---\ndate: 2024-03-01\n---\nFui ver o terreno do Lobito com a Yola.\n",
+    }
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "porque é que comprei o terreno no Lobito?", retriever=retriever)
+        assert "o kwanza cai todo o mês" in got.text and "sair da renda no Kilamba" in got.text, got.text

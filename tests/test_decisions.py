@@ -843,3 +843,15 @@ def test_a_lone_take_back_of_the_stated_reasons_carries_the_sentence_that_says_w
     with store_over(notes, tmp_path) as store:
         changes = store.timeline("decisions/要不要搬去竹北.md").changes
         assert changes and any("我怕在竹北一個人" in c.text for c in changes), [c.text for c in changes]
+
+
+def test_a_pros_and_cons_table_gives_its_cells_as_reasons_for_and_against():
+    """"| Prós | Contras |" over a row of each: the cells are the reasons I wrote, the cons column
+    arguing against; a table of figures ("| item | € |") gives none."""
+    text = ("---\ndate: 2024-02-16\n---\n# Terreno no Lobito — fechado\n\nDecidi. Compro o lote.\n\n"
+            "| Prós | Contras |\n|---|---|\n| o kwanza cai todo o mês | leva as poupanças |\n"
+            "| sair da renda | obra só daqui a 3 anos |\n\n| item | Kz |\n|---|---|\n| lote | 42.000.000 |\n")
+    [d] = extract(note("decisoes/terreno.md", text))
+    assert [(r.text, r.against) for r in d.reasons] == [
+        ("o kwanza cai todo o mês", False), ("leva as poupanças", True),
+        ("sair da renda", False), ("obra só daqui a 3 anos", True)]

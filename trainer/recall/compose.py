@@ -414,7 +414,8 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
         if why and WHY_HEADING.search(c.heading):
             s += 0.12 if WHY_NOT.search(c.heading) else 0.25  # "Why not SQLite" argues the other side
             s -= DETAIL_SHARES[min(in_item, 2)]  # each listed reason's first line before any reason's detail
-        if why and (normal(c.text) in reasons or any(normal(c.text)[:40] in r for r in reasons)):
+        if why and (normal(cell := COLUMN.sub("", c.text) if c.table else c.text) in reasons
+                    or any(normal(cell)[:40] in r for r in reasons)):
             s += 0.25
         if why and DECIDED.search(c.text):
             s += 0.1
@@ -454,6 +455,10 @@ def owns_up(c: Candidate, in_item: int) -> bool:
     """An everyday owning-up ("honestly", "说白了"), or a paragraph's first sentence under a
     heading that owns up ("Coisas que tenho de admitir")."""
     return bool(ECHO_CUE.search(c.text) or (in_item == 0 and OWNING_UP.search(c.heading)))
+
+
+COLUMN = re.compile(r"^[^:：]{1,30}[:：]\s*")
+"""A table cell told under its column's name ("Prós: kwanza a cair"): the name is not the cell's text."""
 
 
 def revising_only(index: Index, story: Timeline) -> set[str]:
@@ -763,8 +768,8 @@ def decision_named(sources: Sequence[Source], stories: Sequence[Timeline], weigh
     given = set(names(question))  # a name says which decision; "the mice in the garage" may be its reason
     scored = sorted(((len(given & named_by(story)), sum(w for t, w in subject.items() if t in named_by(story)), story.path)
                      for story in stories if story.path in found), reverse=True)
-    scored = [(score, path) for _, score, path in scored if score > 0] if scored and scored[0][1] > 0 else []
-    if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+    scored = [(score, path) for _, score, path in scored]
+    if not scored or scored[0][0] <= 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
     first = next((score for score, path in scored if path == sources[0].path), None)
     if first is not None and (first > 0 or not set(names(question)) & named_by(next(

@@ -203,7 +203,30 @@ def find_reasons(sections: list[Section]) -> tuple[Reason, ...]:
                 paragraphs = [p for p in section.paragraphs if ITEM.match(p.split("\n")[0])]  # "## Going with Nishat"
         for text in reason_items(paragraphs):
             found.append(Reason(len(found) + 1, clean(text), reason_key(text), against))
+        for text, con in table_reasons(section.paragraphs):
+            found.append(Reason(len(found) + 1, clean(text), reason_key(text), con))
     return tuple(found)
+
+
+def table_reasons(paragraphs: list[str]) -> list[tuple[str, bool]]:
+    """The cells of a pros and cons table, each with whether it argues against: "| Prós | Contras |"
+    over "| kwanza a cair todo o mês | leva quase todas as poupanças |"."""
+    out = []
+    for para in paragraphs:
+        rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in para.split("\n")
+                if line.lstrip().startswith("|")]
+        if len(rows) < 2:
+            continue
+        side = [None if AGAINST_HEADING.search(h.strip("*_ ")) else False if REASONS_HEADING.search(h.strip("*_ ")) else ""
+                for h in rows[0]]
+        if None not in side and False not in side:
+            continue  # no column of pros or cons: a table of figures
+        for row in rows[1:]:
+            if all(re.fullmatch(r":?-{2,}:?", c) or not c for c in row):
+                continue
+            out += [(cell, side[i] is None) for i, cell in enumerate(row)
+                    if cell and i < len(side) and side[i] != ""]
+    return out
 
 
 LABEL = re.compile(r"^\s*(?:\*\*|__)?([^\n:：]{1,80}?)\s*[:：]\s*(?:\*\*|__)?\s*$|^\s*(?:\*\*|__)([^\n:：*_]{1,80})(?:\*\*|__)\s*$")
@@ -255,6 +278,8 @@ def reason_items(paragraphs: list[str]) -> list[str]:
     items: list[str] = []
     for para in paragraphs:
         lines = para.split("\n")
+        if lines[0].lstrip().startswith("|"):
+            continue  # a table is no one reason: its cells are (`table_reasons`)
         if ITEM.match(lines[0]):
             for line in lines:
                 match = ITEM.match(line)
@@ -741,7 +766,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 42  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 43  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
