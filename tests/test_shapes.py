@@ -46,12 +46,18 @@ ASKED = [
     ("where do my big calls usually get made?", "hour"),
     ("我一般啥时候拍板？", "hour"),
     ("how do the garage bills compare to what I figured?", "budget"),
+    ("do I always make big decisions at weird hours?", "hour"),
+    ("que hora eu costumo tomar as decisões grandes?", "hour"),
+    ("我計數係咪成日計少咗？", "budget"),
+    ("我開始啲新習慣通常撐到幾耐就甩？", "quit"),
+    ("os meus projetos pessoais, onde é que costumam morrer?", "quit"),
     ("what mistake do I keep making?", None),
     ("what do I keep getting wrong with my garden?", None),
 ]
 """How a pattern question asks for a shape, in the words people use ("durmo", 瞓覺, a shift
 "covered", "refusing", disagreeing, "a rough day", "where do my big calls get made", "what I
-figured"), and questions that ask for none."""
+figured", "weird hours", 計少, "撐到幾耐就甩", where projects "costumam morrer"), and questions that
+ask for none."""
 
 
 @pytest.mark.parametrize(("question", "via"), ASKED)

@@ -14,7 +14,7 @@ import re
 from trainer.recall.terms import both_scripts
 
 ASKS_HOUR = re.compile(both_scripts(r"^\s*when (?:do|did|does|should) (?:I|my)\b|\bwhat time\b|\btime of (?:the )?day\b|\bat what hour\b|"
-                       r"\ba que horas?\b|\bque horas\b|\bem que (?:momento|hora|altura)\b|"
+                       r"\ba que horas?\b|\bque horas?\b|\b(?:weird|odd|strange|ungodly|late|crazy|funny) hours\b|\bem que (?:momento|hora|altura)\b|"
                        r"^\s*quando (?:é que )?(?:eu )?(?:costumo|tendo|acabo)\b|\bhorário\b|\baltura do dia\b|"
                        r"\bwhere do (?:I|my) (?:\w+ ){0,3}(?:calls?|decisions?)\b|\b(?:place|moment) where I\b|"
                        r"什么时候|啥时候|咩时候|什么时间|时间段|几点|边个时间|几时|"

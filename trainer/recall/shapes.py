@@ -138,7 +138,8 @@ CONSULTED = re.compile(both_scripts(
 QUIT_ASKS = re.compile(both_scripts(
     r"\b(?:stick (?:with|at)|pack (?:it|things) in|give up|giving up|quit\w*|drop out|larg\w+|desist\w*|abandon\w*|"
     r"how long do I (?:last|keep)|how long before I|stop going|drop (?:it|them|am)|(?:never|don'?t|no dey) finish|"
-    r"deixo de|paro de)\b|坚持多久|能坚持|放弃|半途|三分钟热度"), I)
+    r"deixo de|paro de|(?:costuma[mn]?|tendem? a|usually|tend to) (?:morrer|die|fizzle|stall)|where do (?:they|my \w+) die)\b|"
+    r"坚持多久|能坚持|放弃|半途|三分钟热度|撐到幾耐|撑到几久|幾耐就|就甩"), I)
 STAGE = re.compile(both_scripts(
     r"\b(?:week|wk|class|session|lesson|month|day|aula|semana|sessão|mês|dia)\s?#?\d+\b|"
     r"\b\d+(?:st|nd|rd|th|ª|º)?\s?(?:weeks?|classes|sessions|lessons|months|days|sessões|aulas|semanas?|meses|dias)\b|"
