@@ -291,3 +291,14 @@ def test_who_i_go_to_first_comes_before_when_someone_hears():
     when Lao Zhou hears, not the hour I decide at."""
     assert asked("纠结大事的时候我一般第一个找谁？老周什么时候才知道").via == "confidant"
     assert asked("我拍板大事一般都是在什么时候？").via == "hour"
+
+
+def test_who_i_asked_in_chinese_is_read_from_asked_or_sent_to_and_not_from_did_not_tell():
+    """"问了鹿鸣，她说…", "给小鹿发了截图" say whom I went to; "没跟我妈说" says whom I did not, and
+    three notes of not telling Mum must not make her the one I ask first."""
+    from trainer.recall.shapes import CONSULTED, confidants
+
+    assert CONSULTED.search("问了鹿鸣，她说你是不是有病") and CONSULTED.search("转完给小鹿发了截图")
+    assert not CONSULTED.search("没跟我妈说") and not CONSULTED.search("先不告诉我妈")
+    said = [(1, "没跟我妈说。"), (2, "还是没跟我妈说。"), (3, "别告诉我妈。"), (4, "问了小鹿，她说行。"), (5, "给小鹿发了截图。")]
+    assert confidants(said) == {"小鹿"}

@@ -128,9 +128,11 @@ CONSULTED = re.compile(both_scripts(
     r"spoke (?:to|with)|ran (?:it|this) (?:by|past)|checked with|"
     r"liguei|perguntei|contei|mandei|conversei|falei com|telefonei|consultei)\b(?:\W+\w+){0,4}?\W+" + NAME +
     r"|\b" + NAME + r" (?:was|foi) (?:the first|a primeira|o primeiro)\b"
-    r"|(?:跟|同|和|问|话俾|(?:打(?:电话)?|传|发)给了?)\s?" + NAME +
+    r"|(?<![没不未冇唔別别])(?:跟|同|和|问|话俾|(?:打(?:电话)?|传|发)给了?)\s?" + NAME +
     r"|(?:打(?:电话)?|传|发)给了?[\u4e00-\u9fff]{1,3}|给[\u4e00-\u9fff]{1,3}打(?:了个?|个)?电话|"
-    r"(?:问了?|跟|同|和)[\u4e00-\u9fff]{1,3}(?:说|讲|商量|聊|倾)|话俾[\u4e00-\u9fff]{1,3}知|告诉了?[\u4e00-\u9fff]{1,3}|"
+    r"(?<![没不未冇唔別别])(?:问了?|跟|同|和)[\u4e00-\u9fff]{1,3}(?:说|讲|商量|聊|倾)|话俾[\u4e00-\u9fff]{1,3}知|"
+    r"(?<![没不未冇唔別别])告诉了?[\u4e00-\u9fff]{1,3}|(?<![没不未冇唔別别])先问了?[\u4e00-\u9fff]{1,3}|"
+    r"(?<![没不未冇唔別别])问了[\u4e00-\u9fff]{2,3}(?=[，,。：:])|(?<![没不未冇唔別别])给[\u4e00-\u9fff]{1,3}发|"
     r"第一个[^。]{0,10}(?:告诉|说|找|讲|知道)"), I)
 """A person I asked or told, by name: "Liguei à Graça antes", "texted Niamh first", "跟阿芬讲"."""
 
@@ -157,7 +159,7 @@ def quit_at(sentence: str, before: str = "") -> bool:
                 or QUIT.search(sentence) and STAGE.search(before))
 
 
-TOLD_ZH = re.compile(both_scripts(r"(?:跟|同|和|给|告诉|话俾)了?([\u4e00-\u9fff]{2})"))
+TOLD_ZH = re.compile(both_scripts(r"(?<![没不未冇唔別别])(?:跟|同|和|给|告诉|话俾|问)了?([\u4e00-\u9fff]{2})"))
 SENTENCE_START = re.compile(r"^\W*\w+")
 
 
