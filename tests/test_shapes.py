@@ -302,3 +302,26 @@ def test_who_i_asked_in_chinese_is_read_from_asked_or_sent_to_and_not_from_did_n
     assert not CONSULTED.search("没跟我妈说") and not CONSULTED.search("先不告诉我妈")
     said = [(1, "没跟我妈说。"), (2, "还是没跟我妈说。"), (3, "别告诉我妈。"), (4, "问了小鹿，她说行。"), (5, "给小鹿发了截图。")]
     assert confidants(said) == {"小鹿"}
+
+
+def test_whether_my_written_reasons_are_the_real_ones_is_answered_by_where_i_owned_up(tmp_path):
+    """"are the reasons I write down usually the real ones?" shares its words with a note on how I
+    write ("I write the reasons down in the green notebook"); the answer is where I owned up, in
+    notes that share none of them: "Honestly it was …", "It wasn't about the rent"."""
+    notes = {
+        "decisions/2024-03-01-sell-the-boat.md": "---\ndate: 2024-03-01\n---\n# Sell the boat\n\nDecided to sell the "
+        "boat.\n\nReasons:\n- the mooring fees\n- no time to sail\n",
+        "decisions/2024-06-01-move-to-leith.md": "---\ndate: 2024-06-01\n---\n# Move to Leith\n\nDecided: the Leith "
+        "flat.\n\nReasons:\n- the rent is lower\n- nearer work\n",
+        "journal/2024-09-10.md": "---\ndate: 2024-09-10\n---\nWalked past the marina. Honestly it was Dad's boat and I "
+        "could not sail it without him.\n",
+        "journal/2025-01-05.md": "---\ndate: 2025-01-05\n---\nNew year. It wasn't about the rent at all; I wanted to "
+        "be out of the street where everyone knew Sam.\n",
+        "journal/2024-02-02.md": "---\ndate: 2024-02-02\n---\nI write the reasons down in the green notebook, the real "
+        "ones usually in pencil.\n",
+    }
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "are the reasons I write down usually the real ones?", retriever=retriever)
+        assert "Dad's boat" in got.text and "everyone knew Sam" in got.text, got.text
+        assert "green notebook" not in got.text, got.text
+    assert asked("as razões que escrevo quando decido costumam ser as verdadeiras?").via == "owned"

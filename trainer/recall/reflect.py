@@ -47,6 +47,8 @@ PATTERN = re.compile(
     r"|^\s*(?:do|am) I\b|\bhow (?:good|bad|consistent|reliable) am I\b|\bdo I (?:actually|really|ever|normally|generally)\b"
     r"|^\s*(?:será que )?(?:sou|costumo)\b|\bshould I\b"
     r"|\b(?:whenever|toda vez que|sempre que|cada vez que)\b|\bwhat happens to (?:me|my)\b"
+    r"|\breasons I (?:write|give|put|state|list)\b|\b(?:motivos|razões) q(?:ue)? (?:eu )?(?:escrevo|dou|ponho)\b"
+    r"|我(?:写|寫)(?:下)?的理由|我(?:给|給)的理由"
     r"|\bwhat (?:actually |really )?works(?: best)? (?:when|for me)\b|\bwhat'?s the trick\b"
     r"|\bwhat (?:\w+s|messes up|throws off) my \w+\s*\??$|\bwhat does my \w+ look like\b"
     r"|\bo q(?:ue)? (?:é que )?(?:me )?acontece (?:comigo|com)\b|\bo q(?:ue)? (?:é que )?(?:eu )?(?:faço|vivo \w+ndo)\b"

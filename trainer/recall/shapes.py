@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from trainer.recall import budgets, hours
-from trainer.recall.decisions import is_decision_note
+from trainer.recall.decisions import ECHO_RETRACTS, NOT_WHY, REAL_REASON, is_decision_note
 from trainer.recall.terms import both_scripts
 from trainer.vault.index import Index
 from trainer.vault.note import Note
@@ -191,8 +191,23 @@ def showing(pattern: re.Pattern) -> Callable[[str, str], bool]:
     return lambda sentence, before="": bool(pattern.search(sentence))
 
 
+OWNED_ASKS = re.compile(both_scripts(
+    r"^(?=.*\b(?:reasons?|motivos?|razões|razão)\b)(?=.*\b(?:real|verdadeir\w*|true|honest\w*|hold up|really|outr[oa])\b)|"
+    r"(?:理由|原因)[^？?]*(?:真|实)|真正(?:嘅|的)?(?:原因|理由)|嘴上说"), I)
+"""Whether the reasons I write down are the real ones: "as razões que escrevo quando decido
+costumam ser as verdadeiras?", "honestly what's usually the real reason behind my big decisions"."""
+OWNED = re.compile("|".join((REAL_REASON.pattern, ECHO_RETRACTS.pattern, NOT_WHY.pattern, both_scripts(
+    r"\bnão (?:é|foi|era) (?:só |sequer )?(?:pel[oa]s?|por causa d[aoe]s?)\b|\bnunca foi\b|"
+    r"\b(?:it|that) (?:wasn'?t|was not|was never) (?:really |just |only )?(?:about|because|for)\b|"
+    r"\bnever (?:really )?(?:about|the reason)\b|\bto be honest\b|\bhonestly\b|\bif I'?m honest\b|"
+    r"说白了|说穿了|讲白了|老实说|说实话|不是因为|唔係因為|講到尾"))), I)
+"""Where I own up, in words that say so whatever the note is about: "the real reason", "an excuse",
+"Não é pelos netos", "honestly", "说白了"; not the everyday "a sério" of "arquitetura a sério"."""
+
+
 SHAPES = (  # who I go to first, before the hour: "纠结大事…我一般第一个找谁？老周什么时候才知道" asks a person
     Shape("confidant", CONSULT_ASKS, showing(CONSULTED)),
+    Shape("owned", OWNED_ASKS, showing(OWNED)),
     Shape("hour", hours.ASKS_HOUR, timed, note_holds=decided_at_an_hour),
     Shape("budget", budgets.ASKS, budgets.holds, row_holds=budgets.row_holds),
     Shape("strain", STRAIN_ASKS, strained),
