@@ -824,3 +824,27 @@ def test_whether_something_happened_is_answered_only_by_a_sentence_that_says_it_
     assert ask(notes, "did I ever get my ears checked by an audiologist about the ringing?", tmp_path).nothing_found
     got = ask(notes, "did Brett Kinney ever pay up?", tmp_path)
     assert "paid up at last" in got.text, got.text
+
+
+def test_asked_facts_are_not_read_from_look_alikes():
+    """"这不叫焦虑叫什么" asks a question and "佢叫我減磅" tells me to lose weight: neither gives a
+    name; "since Grade 10 art class" is a school year, not a mark; a flat's price is not its floor."""
+    doctor = "北医三院给我看结节那个大夫叫啥名"
+    assert not answers(expected(doctor), doctor, "这不叫焦虑叫什么。", "辞职", "大夫说这不叫焦虑叫什么。")
+    surgeon = "幫我做膝頭手術嗰個 surgeon 叫咩名？"
+    assert not answers(expected(surgeon), surgeon, "佢叫我減磅、做 physio、唔好企咁耐。", "膝頭")
+    assert answers(expected("阿静老公叫啥名字"), "阿静老公叫啥名字", "阿静老公叫志明，开出租的。", "阿静")
+    grade = "what grade did I get on my Northline capstone?"
+    assert not answers(expected(grade), grade, "I have not drawn a single thing since Grade 10 art class.", "Northline")
+    assert answers(expected(grade), grade, "Northline capstone: grade 87/100, finally.", "Northline")
+    floor = "翰林观邸那套房在几楼啊"
+    assert expected(floor).kind == "floor"
+    assert not answers(expected(floor), floor, "翰林观邸二手，89平，总价98万。", "买房")
+    assert answers(expected(floor), floor, "翰林观邸 7楼，南北通透。", "买房")
+
+
+def test_colloquial_portuguese_asks_for_pay_and_for_a_mark():
+    """"quanto o Claudinei tá ganhando?" asks what he earns and "quanto o Lucas tirou no ENEM?" a
+    mark: each needs a sentence of that shape, not any sentence about them."""
+    assert expected("quanto o Claudinei tá ganhando lá na fábrica de Extrema?").kind == "earnings"
+    assert expected("quanto o Lucas tirou no ENEM?").kind == "score"

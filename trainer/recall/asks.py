@@ -69,6 +69,7 @@ ASKS = (
         re.compile(both_scripts(r"\bhow much (?:do|did|does|will|would) (?:I|we) (?:earn|make|get paid)\b|\b(?:was|were) (?:I|we) paid\b|"
                    r"\bmy (?:\w+ ){0,2}(?:salary|wage|wages|pay)\b|\bquanto (?:é que )?(?:ganho|ganhei|ganhamos|recebo|recebi)\b|"
                    r"\bquanto (?:é que )?(?:o|a) \w+ (?:(?:passou|começou|vai|foi) a )?(?:ganha|recebe|tira|leva|ganhar|receber)\b|"
+                   r"\bquanto (?:é que )?(?:(?:o|a) \w+ )?(?:tá|está|anda) (?:a )?(?:ganhando|recebendo|ganhar|receber)\b|"
                    r"\bhow much (?:does|did) \w+ (?:earn|make|take home)\b|\b(?:how much|what) (?:was|am|were|are) (?:I|we) (?:making|earning|on)\b|"
                    r"\bpay-?wise\b|\bpa(?:id|ys?) (?:him|her|them|me|us) how much\b|"
                    r"\b(?:o )?meu (?:salário|ordenado)\b|工资|月薪|年薪|(?:挣|赚|收入)多少|年终|奖金|(?:领|拿)了多少|人工"), I),
@@ -97,11 +98,11 @@ ASKS = (
     Ask("score",  # a mark is a number out of something, a percentage, or a letter beside its word
         re.compile(both_scripts(r"\bwhat (?:score|grade|mark|result)\b|\b(?:score|grade|mark) did (?:I|we|\w+) get\b|"
                    r"\bwhat did (?:I|\w+) get (?:in|for|on) (?:his |her |my |their |the )?(?!(?:birthday|christmas|anniversary)\b)\w+|"
-                   r"\bwhat did (?:I|we) score\b|\bwhat (?:was|is) my (?:[\w-]+ ){0,3}?(?:score|grade|mark)\b|\b(?:minha|qual (?:foi |é |era )?a) nota\b(?! fiscal)|\b(?:minha|com que) (?:nota|média)\b|\bmédia final\b|"
+                   r"\bwhat did (?:I|we) score\b|\bquanto (?:é que )?(?:(?:o|a) \w+ |eu )?tir(?:ei|ou)\b (?:n[oa]s?|em)\b|\bwhat (?:was|is) my (?:[\w-]+ ){0,3}?(?:score|grade|mark)\b|\b(?:minha|qual (?:foi |é |era )?a) nota\b(?! fiscal)|\b(?:minha|com que) (?:nota|média)\b|\bmédia final\b|"
                    r"(?:考|得)了(?:多少|几|好多)分|多少分|几分"), I),
         (re.compile(both_scripts(r"\d+(?:[.,]\d+)?\s*(?:%|/\s*\d+|out of \d+|em \d+|de \d+ (?:pontos|valores)|分|pontos|valores|"
                     r"acertos|points?|marks?)|\b(?:grade|nota|média|score[ds]?|got an?|passed with an?)\b[^.]{0,20}?\b[A-F][+-]?(?!\w)|"
-                    r"\b(?:score[ds]?|nota|média|grade)\b[^.]{0,20}?\d"), I),)),
+                    r"\b(?:score[ds]?|nota|média|grade)\b(?!\s+\d{1,2}\s+[a-z])[^.]{0,20}?\d"), I),)),  # not "Grade 10 art class"
     Ask("work",  # what someone does for a living: a sentence about a job, or one naming what they are
         re.compile(both_scripts(r"\bdo(?:es)? for (?:a living|work)\b|\bwhat (?:is|was) (?:his|her|their|\w+['’]s) (?:job|work|profession)\b|"
                    r"\bo que (?:é que )?(?:o|a) \w+ faz(?:ia)? (?:da vida|profissionalmente)\b|\bem que (?:é que )?(?:o|a) \w+ trabalha(?:va)?\b|"
@@ -133,6 +134,10 @@ ASKS = (
       )),
     Ask("outcome", re.compile(both_scripts(r"(?:通过|过)了?(?:吗|没有?)[？?]?\s*$|有没有(?:通过|过)")),
         (re.compile(both_scripts(r"通过|过了|没过|挂了|转正|合格|不合格|pass(?:ed)?|fail(?:ed)?"), I),)),
+    Ask("floor",  # which floor: a floor number, not the flat's other figures
+        re.compile(both_scripts(r"\b(?:which|what) floor\b|\b(?:que|qual|em que) andar\b|几楼|幾樓|几层|幾層|哪一?层|哪一?層"), I),
+        (re.compile(both_scripts(r"\b\d+(?:st|nd|rd|th)? floor\b|\bfloor \d+|\bground floor\b|\d+\s?[ºo°]?\s?andar\b|"
+                                 r"\bandar \d+|\brés-do-chão\b|\d+\s?(?:楼|樓|层|層)|[一二三四五六七八九十]+(?:楼|樓|层|層)|#\d{2}-\d{2,4}"), I),)),
     Ask("surname",  # a full name: the given name and one more capitalised ("Shauna Byrne"), or 姓 and one character
         re.compile(both_scripts(r"\b(?:last name|surname|family name|apelido|sobrenome)\b|姓什么|姓啥|姓乜|贵姓"), I),
         ()),
@@ -142,7 +147,7 @@ ASKS = (
         (re.compile(both_scripts(r"\b(?:met|meet|meeting|conhec\w+)\b|认识|认得|相识|遇到|识于"), I),)),
     Ask("called",  # in Chinese: a sentence that gives a name ("她叫小雨。", "名叫…")
         re.compile(both_scripts(r"叫(?:什么|啥|咩|乜)|什么名字|名字是什么|咩名|乜名")),
-        (re.compile(r"名叫|叫做|名字(?:叫|是)|叫[\u4e00-\u9fff]{2,3}(?=[，。、；,.;!?！？\s]|$)|"
+        (re.compile(r"名叫|叫做|名字(?:叫|是)|叫(?!什么|啥|咩|乜|我|你|他|她|佢|人)[\u4e00-\u9fff]{2,3}(?=[，。、；,.;!?！？\s]|$)|"
                     r"叫\s?[A-Z][a-z]+|(?:Miss|Mr|Mrs|Ms|Dr|Sr|Sra)\.? [A-Z][a-z]+"),)),  # "看護叫 Siti", "班主任 Miss Halloran"
 )
 
