@@ -51,6 +51,7 @@ ASKED = [
     ("我計數係咪成日計少咗？", "budget"),
     ("我開始啲新習慣通常撐到幾耐就甩？", "quit"),
     ("os meus projetos pessoais, onde é que costumam morrer?", "quit"),
+    ("大事我一般啥时候才告诉我妈？", None),  # when I tell her (after it is done), not at what hour
     ("what mistake do I keep making?", None),
     ("what do I keep getting wrong with my garden?", None),
 ]

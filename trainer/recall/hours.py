@@ -13,15 +13,18 @@ import re
 
 from trainer.recall.terms import both_scripts
 
-ASKS_HOUR = re.compile(both_scripts(r"^\s*when (?:do|did|does|should) (?:I|my)\b|\bwhat time\b|\btime of (?:the )?day\b|\bat what hour\b|"
+ASKS_HOUR = re.compile(both_scripts(r"^(?!.*(?:\btell\b|\bcont(?:o|ar)\b|告诉|告訴|話俾|话俾|才说|才講|才讲)).*?"
+                       r"(?:^\s*when (?:do|did|does|should) (?:I|my)\b|\bwhat time\b|\btime of (?:the )?day\b|\bat what hour\b|"
                        r"\ba que horas?\b|\bque horas?\b|\b(?:weird|odd|strange|ungodly|late|crazy|funny) hours\b|\bem que (?:momento|hora|altura)\b|"
                        r"^\s*quando (?:é que )?(?:eu )?(?:costumo|tendo|acabo)\b|\bhorário\b|\baltura do dia\b|"
                        r"\bwhere do (?:I|my) (?:\w+ ){0,3}(?:calls?|decisions?)\b|\b(?:place|moment) where I\b|"
                        r"什么时候|啥时候|咩时候|什么时间|时间段|几点|边个时间|几时|"
                        r"^(?=.*(?:\bdecid|\bdecis|\bbig calls?\b|decidi|decisões|决定|拍板))"
-                       r"(?=.*(?:\bnight\b|\bmidnight\b|\blate\b|\bnoite\b|madrugada|半夜|深夜|凌晨|夜里|晚上))"), re.IGNORECASE | re.DOTALL)
+                       r"(?=.*(?:\bnight\b|\bmidnight\b|\blate\b|\bnoite\b|madrugada|半夜|深夜|凌晨|夜里|晚上)))"),
+                       re.IGNORECASE | re.DOTALL)
 """A pattern question that asks when in the day (or at what moment) I do a thing, or whether my
-decisions are made at night ("be like say I dey make all my big decisions for night?", "我是不是做大决定都在半夜")."""
+decisions are made at night ("be like say I dey make all my big decisions for night?", "我是不是做大决定都在半夜");
+not when I tell someone ("大事我一般啥时候才告诉我妈？": after it is done, not at what hour)."""
 CLOCK = re.compile(both_scripts(r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[:h]\d\d\b|\b\d{1,2}\s?h\b|"
                    r"\b(?:midnight|meia-noite|madrugada|noon|meio-dia|in the small hours)\b|"
                    r"\b(?:one|two|three|four|five|uma|duas|três|quatro|cinco) (?:in the morning|da manhã|da madrugada)\b|"
