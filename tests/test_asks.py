@@ -682,7 +682,7 @@ def test_cantonese_which_and_pay_are_plain_asks_and_a_why_question_is_not_judged
     assert expected("Ling係邊年嚟加拿大?").kind == "year"
     assert expected("架 Jazz 買咗邊間公司嘅保險？").kind == "which"
     assert expected("Joana 喺合作區份工人工幾多？").kind == "earnings"
-    assert expected("架 Jazz 幾錢買㗎？邊個賣俾我？") is None
+    assert expected("架 Jazz 幾錢買㗎？邊個賣俾我？").kind == "cost"  # 幾錢 asks a sum; 邊個 (who) is no "which"
     move = {"decisions/2024-06-hollis-kerr.md": "---\ndate: 2024-06-22\ntags: [decision]\n---\n# 轉工 Hollis Kerr\n\n"
                                                 "## 點解\n- CPA: Hollis Kerr 俾 study leave\n- Title 係 Staff Accountant\n"}
     got = ask(move, "點解我 2024 年會轉去 Hollis Kerr? 真係為咗人工?", tmp_path)
@@ -848,3 +848,18 @@ def test_colloquial_portuguese_asks_for_pay_and_for_a_mark():
     mark: each needs a sentence of that shape, not any sentence about them."""
     assert expected("quanto o Claudinei tá ganhando lá na fábrica de Extrema?").kind == "earnings"
     assert expected("quanto o Lucas tirou no ENEM?").kind == "score"
+
+
+def test_cantonese_and_chatty_ways_of_asking_a_sum_or_a_share_are_judged():
+    """"幾錢買", "is Dev earning", "退休金拿多少", "供幾多 %" ask a sum or a share: a sentence must have
+    one. What the cost is of may come in the clause before the ask ("walk-in 雪櫃壞咗，最後修咗幾錢？"),
+    and a counter (架) or a pair that only asks the price (钱买) names nothing."""
+    assert expected("我哋Richmond間屋當初幾錢買?").kind == "cost"
+    assert expected("how much is Dev earning on the Melbourne contract?").kind == "earnings"
+    assert expected("我现在每个月退休金拿多少？").kind == "earnings"
+    assert expected("Northwell 公司 pension 供幾多 %？").kind == "rate"
+    jazz = "架 Jazz 幾錢買㗎？邊個賣俾我？"
+    assert answers(expected(jazz), jazz, "價錢：MOP 78,000（開價 85,000，講到 78）", "買車 Honda Jazz")
+    fridge = "2023 walk-in 雪櫃壞咗，最後修咗幾錢？"
+    assert answers(expected(fridge), fridge, "雪櫃維修合計: $12,300", "walk-in 雪櫃維修", date="2023-08-14")
+    assert not answers(expected(fridge), fridge, "新焗爐: $4,000", "廚房", date="2023-08-14")

@@ -70,12 +70,14 @@ ASKS = (
                    r"\bmy (?:\w+ ){0,2}(?:salary|wage|wages|pay)\b|\bquanto (?:é que )?(?:ganho|ganhei|ganhamos|recebo|recebi)\b|"
                    r"\bquanto (?:é que )?(?:o|a) \w+ (?:(?:passou|começou|vai|foi) a )?(?:ganha|recebe|tira|leva|ganhar|receber)\b|"
                    r"\bquanto (?:é que )?(?:(?:o|a) \w+ )?(?:tá|está|anda) (?:a )?(?:ganhando|recebendo|ganhar|receber)\b|"
-                   r"\bhow much (?:does|did) \w+ (?:earn|make|take home)\b|\b(?:how much|what) (?:was|am|were|are) (?:I|we) (?:making|earning|on)\b|"
+                   r"\bhow much (?:does|did) \w+ (?:earn|make|take home)\b|\bhow much (?:is|was) \w+ (?:earning|making|taking home)\b|"
+                   r"退休金|养老金|(?:my|his|her) pension (?:pay|is|come)|\b(?:how much|what) (?:was|am|were|are) (?:I|we) (?:making|earning|on)\b|"
                    r"\bpay-?wise\b|\bpa(?:id|ys?) (?:him|her|them|me|us) how much\b|"
                    r"\b(?:o )?meu (?:salário|ordenado)\b|工资|月薪|年薪|(?:挣|赚|收入)多少|年终|奖金|(?:领|拿)了多少|人工"), I),
         (re.compile(both_scripts(MONEY), I), re.compile(both_scripts(r"\b(?:earn|earns|earned|salary|wage|wages|paid me|pays me|pay me|paid|"
                                           r"get paid|got paid|ganho|ganhei|ganhamos|recebo|recebi|salário|ordenado|"
-                                          r"pagam-me|pagaram-me|ganha|recebe|tira|tiro|take home|takes home)\b|工资|月薪|年薪|收入|到手|年终|奖金|人工"), I))),
+                                          r"pagam-me|pagaram-me|ganha|recebe|tira|tiro|take home|takes home|pension)\b|工资|月薪|年薪|收入|到手|"
+                                          r"年终|奖金|人工|退休金|养老金"), I))),
     Ask("year",
         re.compile(both_scripts(r"\b(?:em|no) que ano\b|\bwhat year\b|\bwhich year\b|哪年|哪一年|边年|边一年"), I),  # 邊: Cantonese
         (re.compile(r"\b(?:19|20)\d\d\b|\blast year\b|\bano passado\b|去年|前年|今年", I),)),
@@ -88,7 +90,7 @@ ASKS = (
         re.compile(both_scripts(r"\bhow much\b[^?]*\b(?:charge|charges|charged|charging|cost|costs|costing|pay|pays|paid|paying|"
                    r"spend|spent|sell|sells|sold|selling|go for|went for)\b|\bhow much (?:is|was|are|were|be) (?:the|my|our) \w+|"
                    r"\b(?:price|cost|costs|paid|pay|charge|charged|fee|fees|rent|deduction|spent)\b[^?.]{0,30}\bhow much\b|\bhow much did (?:I|we) (?:\w+ )?(?:get|got) for\b|\bwhat did (?:I|we) (?:\w+ ){0,2}(?:pay|spend|quote|quoting|charge|charging)\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|paga|pagam|pagou|pagar|gastei|"
-                   r"gasto)\b|多少钱|花了多少|(?:租|租金|费|价|价格)(?:是|要)?多少"), I),
+                   r"gasto)\b|多少钱|花了多少|(?:租|租金|费|价|价格)(?:是|要)?多少|几钱|几多钱"), I),
         (re.compile(both_scripts(MONEY), I),)),
     Ask("placing",
         re.compile(both_scripts(r"\bwhat (?:position|place)\b|\bwhich place\b|\bwhere did (?:I|we) (?:finish|place|come)\b|"
@@ -118,7 +120,8 @@ ASKS = (
         (re.compile(both_scripts(r"\b\d{1,2}:\d{2}(?::\d{2})?\b|\b(?:in|em|took|levei|fiz)\s+\d+\s?(?:min|mins|minutes|minutos)\b|"
                                  r"\d+\s*小时\s*\d+\s*分|\d+\s*分\s*\d+\s*秒"), I),)),  # not "a runner who sleeps 5 horas"
     Ask("rate",  # an interest rate is a percentage: "taxa de juro" over a loan note that gives only its sums
-        re.compile(both_scripts(r"\binterest rate\b|\b(?:what|which) rate\b|\btaxa(?: de juros?)?\b|\bjuros?\b|利率|利息多少|几厘"), I),
+        re.compile(both_scripts(r"\binterest rate\b|\b(?:what|which) rate\b|\btaxa(?: de juros?)?\b|\bjuros?\b|利率|利息多少|几厘|"
+                                r"\bwhat percent(?:age)?\b|\bquantos por cento\b|(?:几多|多少)\s?(?:%|％|个百分点)"), I),
         (re.compile(both_scripts(r"\d+(?:[.,]\d+)?\s*%|\bpercent\b|\bpor cento\b|厘"), I),)),
     *(Ask("outcome", re.compile(rf"{YES_NO}[^?]*\b(?:{verb})|{YES_NO_PT}(?:{verb})", I), (re.compile(both_scripts(outcome), I),))
       for verb, outcome in (
@@ -258,7 +261,7 @@ THING_STOP = frozenset("in at up on for from of with to by about and or is was a
 NOT_A_THING = frozenset(stem(w) for w in terms(
     "thing things time times day days date year years month week hour one ones way kind sort type name number place "
     "people person guy stuff bit lot reason reasons point motivo razão razao causa nome número dia data ano vez coisa tempo"))
-COUNTERS = "个粒只张件"
+COUNTERS = "个個粒只隻张張件架台辆輛部套间間条條"
 NOT_A_THING_ZH = ("原因", "理由", "时间", "时候", "意思", "事情", "东西", "地方", "名字", "号码", "样子", "情况", "感觉")
 
 
@@ -442,8 +445,15 @@ def answers_cost(question: str, sentence: str, title: str, table: bool, paragrap
     if any(y not in around and not date.startswith(y) for y in years):
         return False
     around |= opening
-    subject = [t for t in query_terms(cost_clause(question)) if t not in given and not is_frame(t) and t not in COST_FRAME]
+    subject = [t for t in query_terms(cost_clause(question)) if t not in given and not is_frame(t) and t not in COST_FRAME
+               and not (CJK_WORD.match(t) and (t in COUNTERS or set(t) & COST_CHARS))]
     return not subject or any(held(t, around) for t in subject)
+
+
+CJK_WORD = re.compile(r"[\u3400-\u9fff]")
+COST_CHARS = frozenset("钱錢买買价價花付费費")
+"""A Chinese pair with one of these asks the cost ("钱买" of "幾錢買"), and a counter ("架") names
+nothing: neither is what the cost is of."""
 
 
 def subject_of(part: str) -> list[str]:
@@ -465,9 +475,16 @@ Mysuru?" asks the car's cost alone, and its sum need not say Mysuru."""
 
 def cost_clause(question: str) -> str:
     """The part of the question that asks the cost: in "How much did I pay for the Gaivota and who
-    sold her to me?" the selling is another question."""
+    sold her to me?" the selling is another question; a part before it that asks nothing is what
+    it asks the cost of ("For the Clio, how much did I pay?")."""
     cost = ASKS_BY_KIND["cost"].question
-    return next((part for part in CLAUSES.split(question) if part and cost.search(part)), question)
+    parts = [part for part in CLAUSES.split(question) if part and part.strip()]
+    at = next((i for i, part in enumerate(parts) if cost.search(part)), None)
+    if at is None:
+        return question
+    if at and not INTERROGATIVE.search(parts[at - 1]):  # "2023 walk-in 雪櫃壞咗，最後修咗幾錢？": the topic, then the ask
+        return f"{parts[at - 1]} {parts[at]}"
+    return parts[at]
 
 
 DATES = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b")
