@@ -863,3 +863,12 @@ def test_cantonese_and_chatty_ways_of_asking_a_sum_or_a_share_are_judged():
     fridge = "2023 walk-in 雪櫃壞咗，最後修咗幾錢？"
     assert answers(expected(fridge), fridge, "雪櫃維修合計: $12,300", "walk-in 雪櫃維修", date="2023-08-14")
     assert not answers(expected(fridge), fridge, "新焗爐: $4,000", "廚房", date="2023-08-14")
+
+
+def test_a_birthday_written_as_its_month_answers_when_it_is():
+    """"Birthday in September" is what the note knows of Jonas's birthday: the month is the answer,
+    not "nothing found"; a note that says only that he likes birthdays still has none."""
+    q = "When is Jonas's birthday?"
+    assert answers(expected(q), q, "Birthday in September; likes smoked eel.", "Jonas")
+    assert answers(expected("quando é que a Joana faz anos?"), "quando é que a Joana faz anos?", "Faz anos em novembro.", "Joana")
+    assert not answers(expected(q), q, "Loves a birthday party, any birthday party.", "Jonas")

@@ -55,7 +55,8 @@ ASKS = (
                    r"\b(?:data|dia) d[oe] aniversário\b|\bwhat (?:date|day) is\b.*\bbirthday\b|"
                    r"\bfaz(?:em)? anos\b|\bdata de nascimento\b|\bdate of birth\b|生日|出生日期|哪天出生"), I),
         (re.compile(both_scripts(r"\b(?:birthday|born|b\.|aniversário|anos|nasceu|nascid[oa]|faz anos)\b|生日|出生|生于"), I),
-         re.compile(both_scripts(DAY_MONTH), I))),
+         re.compile(both_scripts(DAY_MONTH + rf"|\b(?:birthday|born|aniversário|anos) (?:is |é |was |foi )?(?:in|em) (?:{MONTHS})\b|"
+                                 r"生日(?:在|是)?[一二三四五六七八九十\d]{1,2}月"), I))),  # "Birthday in September": the month
     Ask("age",
         re.compile(both_scripts(r"\bhow old\b|\bque idade\b|\bqual (?:é )?a idade\b|'s age\b|几岁|多大了|多少岁"), I),
         (re.compile(both_scripts(r"\b\d{1,3}\s*(?:years? old|yo|y/o|anos(?: de idade)?)\b|\baged? \d{1,3}\b|\bborn in \d{4}\b|"
