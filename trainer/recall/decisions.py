@@ -631,6 +631,8 @@ def named_revisions(decision: Decision, later: Note, groups: list[list[str]], el
     return admitted(later, split_sections(later.body), refers, named=True, elsewhere=elsewhere)
 
 
+NOT_FOR = r"não (?:é|foi|era) (?:só |sequer )?(?:pel[oa]s?|por causa d[aoe]s?)"
+""""Não foi pelo seguro": the reason I gave, denied (an owning-up here and in `shapes.OWNED`)."""
 ECHO_CUE = re.compile(
     both_scripts(r"\b(honestly|to be honest|if I'?m honest|truth is|the truth|looking back|in hindsight|I told myself|"
     r"I told (?:everyone|people|myself)|I wrote (?:that|it was)|I said it was|what I wrote|kidding myself|rubbish|nonsense|"
@@ -641,7 +643,7 @@ ECHO_CUE = re.compile(
     r"desculpa|enganei-me|disse a mim mesm[oa]|escrevi que|pus que|foi pel[oa]|no fundo|o que pesou|pesou mesmo|"
     r"a sério|foi mais|admiti|admitiu|admitimos|(?:ser|sendo|for|fosse) (?:bem |muito )?(?:honest|sincer|franc)[ao]|"
     r"falando (?:\w+ )?claro|me convenci|convenci-me|let'?s be (?:honest|real)|if I'?m being (?:honest|straight)|"
-    r"não (?:é|foi|era) (?:só |sequer )?(?:pel[oa]s?|por causa d[aoe]s?)|it (?:wasn'?t|was not|isn'?t|is not) (?:really |just )?"
+    + NOT_FOR + r"|it (?:wasn'?t|was not|isn'?t|is not) (?:really |just )?"
     r"(?:about|because of|for) the)(?!\w)|"
     r"说白了|说穿了|讲白了|回头看|其实|老实说|老实讲|讲真|坦白|说实话|说句实话|扪心自问|真正|借口|骗自己|嘴上说|现在想来|"
     r"后来想想|说到底|归根结底"),

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from trainer.recall import budgets, hours
-from trainer.recall.decisions import ECHO_RETRACTS, NOT_WHY, REAL_REASON, is_decision_note
+from trainer.recall.decisions import ECHO_RETRACTS, NOT_FOR, NOT_WHY, REAL_REASON, is_decision_note
 from trainer.recall.terms import both_scripts
 from trainer.vault.index import Index
 from trainer.vault.note import Note
@@ -197,7 +197,7 @@ OWNED_ASKS = re.compile(both_scripts(
 """Whether the reasons I write down are the real ones: "as razões que escrevo quando decido
 costumam ser as verdadeiras?", "honestly what's usually the real reason behind my big decisions"."""
 OWNED = re.compile("|".join((REAL_REASON.pattern, ECHO_RETRACTS.pattern, NOT_WHY.pattern, both_scripts(
-    r"\bnão (?:é|foi|era) (?:só |sequer )?(?:pel[oa]s?|por causa d[aoe]s?)\b|\bnunca foi\b|"
+    rf"\b{NOT_FOR}\b|\bnunca foi\b|"
     r"\b(?:it|that) (?:wasn'?t|was not|was never) (?:really |just |only )?(?:about|because|for)\b|"
     r"\bnever (?:really )?(?:about|the reason)\b|\bto be honest\b|\bhonestly\b|\bif I'?m honest\b|"
     r"说白了|说穿了|讲白了|老实说|说实话|不是因为|唔係因為|講到尾"))), I)
