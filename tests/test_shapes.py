@@ -217,6 +217,23 @@ def test_where_i_give_things_up_is_answered_by_the_counted_stage_i_stopped_at(tm
     assert "Fiesta" not in got.text, got.text
 
 
+def test_a_stage_in_words_a_few_sentences_from_the_stop_is_where_i_gave_up(tmp_path):
+    """"Doze semanas." sits three sentences after "Hidroginástica: acabou."; "Três meses certinhos"
+    opens the paragraph after "Não volto ao Orfeão"; "第 8 堂" spaces its number: each counts the
+    stage I stopped at, and "quanto tempo é que eu aguento" asks for it."""
+    notes = {**dated_notes("Coisas que comecei e o clube de jardinagem"),
+             "diario/2023-04-20.md": "---\ndate: 2023-04-20\n---\nOntem foi o último ensaio. Não volto ao Orfeão.\n\n"
+                                     "Três meses certinhos, entrei em janeiro.\n",
+             "diario/2023-12-07.md": "---\ndate: 2023-12-07\n---\nHidroginástica: acabou.\n\nComecei a 12 de setembro. "
+                                     "A água quente ajuda. Doze semanas. A Carla pedia-me ajuda com as senhoras.\n",
+             "diario/2024-03-01.md": "---\ndate: 2024-03-01\n---\n瑜珈上到第 8 堂之後就沒去了。\n"}
+    question = "quanto tempo é que eu aguento nas coisas que começo?"
+    assert asked(question).via == "quit"
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, question, retriever=retriever)
+    assert all(s in got.text for s in ("Três meses certinhos", "Doze semanas", "第 8 堂")), got.text
+
+
 def test_where_no_note_counts_the_stage_the_best_of_the_rest_answers(tmp_path):
     """A question about giving things up over notes that never count the stage ("Stopped going to
     pottery", no "class 5") is answered from them, not "nothing found": the shape narrows the

@@ -345,7 +345,8 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
               lessons: set[int] = frozenset(),
               akin: dict[str, frozenset[str]] | None = None,
               decided: set[int] = frozenset(), decided_on: str = "",
-              revising: set[int] = frozenset()) -> list[tuple[float, Candidate]]:
+              revising: set[int] = frozenset(),
+              bodies: dict[int, str] | None = None) -> list[tuple[float, Candidate]]:
     """Each candidate's score: see the module docstring for the parts. `decided_on`: the date of
     the decision a why question asks about; a turn written before it takes none of its reasons back.
     `revising`: the later notes the decision store ties to that decision alone; all their turns are
@@ -359,7 +360,7 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
     asked_shape = shapes.asked(question) if pattern else None
     hour = asked_shape is not None and asked_shape.via == "hour"
     shape = None if hour else asked_shape
-    shaped = shaped_sentences(cands, shape) if shape is not None else set()
+    shaped = shaped_sentences(cands, shape, bodies) if shape is not None else set()
     asked_of = (shapes.confidants([(c.n, c.text) for c in cands if (c.n, c.pos) in shaped])
                 if shape is not None and shape.via == "confidant" else set())  # who I go to: the one most notes name
     who = not pattern and bool(ASKS_WHO.search(question))
@@ -477,16 +478,22 @@ def before(c: Candidate, day: str) -> bool:
     return bool(day and c.date and c.date[:10] < day[:10])
 
 
-def shaped_sentences(cands: list[Candidate], shape: shapes.Shape) -> set[tuple[int, int]]:
+def shaped_sentences(cands: list[Candidate], shape: shapes.Shape,
+                     bodies: dict[int, str] | None = None) -> set[tuple[int, int]]:
     """(source, position) of the sentences that show the shape a pattern question asks for, with
     the one before where it says what: "Quoted $3,800." before "Final bill $4,200.", "Tom asked
-    for a hand with his pergola." before "Said yes."."""
+    for a hand with his pergola." before "Said yes.". A shape that reads further (`Shape.reach`)
+    reads the note's `bodies`."""
     out: set[tuple[int, int]] = set()
     before: Candidate | None = None
     for c in cands:
         prior = before if before is not None and (before.n, before.item) == (c.n, c.item) else None
         alone = shape.holds(c.text) or (c.table and shape.row_holds is not None and shape.row_holds(c.text))
-        if alone or (prior is not None and shape.holds(c.text, prior.text)):
+        if shape.reach > 1:  # the sentences either side, in the note, whatever paragraph
+            beside = shapes.around_in((bodies or {}).get(c.n, ""), c.text, shape.reach)
+        else:
+            beside = prior.text if prior is not None else None
+        if alone or (beside is not None and shape.holds(c.text, beside)):
             out.add((c.n, c.pos))
             if prior is not None and (not alone or len(words(c.text)) <= SHORT_WORDS):
                 out.add((prior.n, prior.pos))
@@ -671,12 +678,13 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     decided = {by_path[t.path] for t in reflection.timelines if t.path in by_path} if reflection.pattern else set()
     decided_on = (asked[0].events[0].date or "") if why and asked and asked[0].events else ""
     revising = {by_path[p] for p in revising_only(index, asked[0]) if p in by_path} if why and asked else set()
+    bodies = {s.n: note.body for s in sources if shape is not None and (note := index.get(s.path)) is not None}
     scored = score_all(cands, question, weights, reasons, reflection.pattern, titles, decision_notes, subject_of,
-                       lessons, akin, decided, decided_on, revising)
+                       lessons, akin, decided, decided_on, revising, bodies)
     if shape is not None and shape.via == "hour":  # the hours, or nothing: not sentences on other things
         scored = [(s, c) for s, c in scored if timed_by_me(c, decided)]
     elif shape is not None and shape.via in ONLY_SHAPED:  # the people I asked, where I gave up
-        shaped = shaped_sentences([c for _, c in scored], shape)
+        shaped = shaped_sentences([c for _, c in scored], shape, bodies)
         kept = [(s, c) for s, c in scored if (c.n, c.pos) in shaped]
         if len({c.n for _, c in kept}) >= 2:
             scored = kept

@@ -86,7 +86,7 @@ ACROSS = re.compile(r"\b(mistakes|lessons|decisions|choices|learned|learnt|erros
                     re.IGNORECASE)
 """Plural or summing words make a pattern question too ("what have I learned about…"), except in a
 question about one thing ("why did I stop my guitar lessons?")."""
-ONE_THING = re.compile(r"^\s*(why|when|who|where|what did I|how (?:much|many))\b|^\s*(por ?qu[eê]|quando|quem|onde|quanto)|"
+ONE_THING = re.compile(r"^\s*(why|when|who|where|what did I|how (?:much|many))\b|^\s*(por ?qu[eê]|quando|quem|onde|quanto(?! tempo (?:é que )?(?:eu )?aguent))|"
                        r"\b(what was the reason|what were the reasons|the reasons? for|qual (?:foi|é|era) (?:o motivo|a razão)|o que me (?:levou|fez)|por que razão)\b",
                        re.IGNORECASE)
 CITATION = re.compile(r"(\s?)\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")

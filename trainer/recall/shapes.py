@@ -33,6 +33,24 @@ class Shape:
     holds: Callable[[str, str], bool]  # (sentence, the sentence before): it shows the shape
     note_holds: Callable[[Note], bool] | None = None  # the whole note shows it, whatever its sentences say
     row_holds: Callable[[str], bool] | None = None  # a table row shows it: its header says what the cells are
+    reach: int = 1  # 1: `holds` reads the sentence before; more: that many sentences either side
+
+
+def around(texts: list[str], i: int, reach: int) -> str:
+    """What `Shape.holds` reads beside sentence `i`: the sentence before, or with a longer reach the
+    sentences either side ("Hidroginástica: acabou." three sentences before "Doze semanas.")."""
+    if reach == 1:
+        return texts[i - 1] if i else ""
+    return " ".join(texts[max(0, i - reach):i] + texts[i + 1:i + 1 + reach])
+
+
+def around_in(body: str, sentence: str, reach: int) -> str:
+    """`around` a quoted sentence, read in its note's body: the sentences either side there, the
+    short ones no answer quotes ("Hidroginástica: acabou.") included."""
+    parts = SENTENCE.split(body)
+    start = SENTENCE.split(sentence.strip())[0][:24]
+    i = next((k for k, part in enumerate(parts) if start in part), None)
+    return "" if i is None else around(parts, i, reach)
 
 
 STRAIN_ASKS = re.compile(both_scripts(
@@ -140,21 +158,28 @@ CONSULTED = re.compile(both_scripts(
 QUIT_ASKS = re.compile(both_scripts(
     r"\b(?:stick (?:with|at)|pack (?:it|things) in|give up|giving up|quit\w*|drop out|larg\w+|desist\w*|abandon\w*|"
     r"how long do I (?:last|keep)|how long before I|stop going|drop (?:it|them|am)|(?:never|don'?t|no dey) finish|"
-    r"deixo de|paro de|(?:costuma[mn]?|tendem? a|usually|tend to) (?:morrer|die|fizzle|stall)|where do (?:they|my \w+) die)\b|"
-    r"坚持多久|能坚持|放弃|半途|三分钟热度|撐到幾耐|撑到几久|幾耐就|就甩"), I)
+    r"deixo de|paro de|(?:costuma[mn]?|tendem? a|usually|tend to) (?:morrer|die|fizzle|stall)|where do (?:they|my \w+) die|"
+    r"quanto tempo (?:é que )?(?:eu )?(?:aguent\w*|dur\w*))\b|"
+    r"坚持多久|能坚持|放弃|半途|三分钟热度|撐到幾耐|撑到几久|幾耐就|就甩|撑多久|多久就"), I)
+COUNT = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+         r"uma?|dois|duas|três|quatro|cinco|seis|sete|oito|nove|dez|onze|doze|quinze|vinte)")
 STAGE = re.compile(both_scripts(
     r"\b(?:week|wk|class|session|lesson|month|day|aula|semana|sessão|mês|dia)\s?#?\d+\b|"
-    r"\b\d+(?:st|nd|rd|th|ª|º)?\s?(?:weeks?|classes|sessions|lessons|months|days|sessões|aulas|semanas?|meses|dias)\b|"
-    r"第[\d一二三四五六七八九十]+\s?(?:周|期|次|天|节|课|个月|堂)|\d+\s?(?:天|次|周|节课|个月)"), I)
+    r"\b" + COUNT + r"(?:st|nd|rd|th|ª|º)?\s?(?:weeks?|classes|sessions|lessons|months|days|times|"
+    r"sessões|aulas|semanas?|meses|dias|vezes)\b|"
+    r"第\s?[\d一二三四五六七八九十]+\s?(?:周|期|次|天|节|课|个月|堂)|"
+    r"(?:\d+|[一二三四五六七八九十两]+)\s?(?:天|次|周|节课?|堂|个半?月|个星期)"), I)
 QUIT = re.compile(both_scripts(
     r"\b(?:quit|quitting|gave up|giving up|give up|stopped|stop going|skipped|didn'?t (?:book|go|renew)|cancel\w*|"
-    r"pack(?:ed)? it in|dropped|não vou mais|cancelei|parei|larguei|desisti|abandonei|deixei de|não fui mais)\b|"
-    r"放弃|没再|不去了|停了|吃灰|断了|退了"), I)
+    r"pack(?:ed)? it in|dropped|stalled|didn'?t(?=\.)|last day|não vou mais|cancelei|parei|larguei|desisti|abandonei|"
+    r"deixei de|não fui mais|não volto|não voltei|não me inscrevi|não renovei|acabou|último dia)\b|"
+    r"放弃|没再|不去了|没去了|停了|吃灰|断了|退了"), I)
 
 
 def quit_at(sentence: str, before: str = "") -> bool:
     """Where I gave something up, counted: "That's week 5 of 10 and I think I'm after giving up on it",
-    "Foram 6 sessões." after "Cancelei com Helena", "Class 5." before "Didn't book 6"."""
+    "Foram 6 sessões." after "Cancelei com Helena", "Class 5." before "Didn't book 6", "Doze semanas."
+    between "Hidroginástica: acabou." and "Não me inscrevi" (`before`: the sentences around)."""
     return bool(STAGE.search(sentence) and (QUIT.search(sentence) or QUIT.search(before))
                 or QUIT.search(sentence) and STAGE.search(before))
 
@@ -214,7 +239,7 @@ SHAPES = (  # who I go to first, before the hour: "纠结大事…我一般第�
     Shape("favour", FAVOUR_ASKS, showing(SAID_YES)),
     Shape("conflict", CONFLICT_ASKS, showing(REACTED)),
     Shape("coping", COPING_ASKS, showing(WENT)),
-    Shape("quit", QUIT_ASKS, quit_at),
+    Shape("quit", QUIT_ASKS, quit_at, reach=4),
 )
 
 
@@ -233,7 +258,7 @@ def holds_shape(shape: Shape, note: Note) -> bool:
     if shape.note_holds is not None and shape.note_holds(note):
         return True
     parts = SENTENCE.split(note.body)  # "1:20 am." alone, after the sentence that says what I did
-    return any(shape.holds(s, parts[i - 1] if i else "") for i, s in enumerate(parts))
+    return any(shape.holds(s, around(parts, i, shape.reach)) for i, s in enumerate(parts))
 
 
 def shaped_notes(index: Index, shape: Shape, limit: int = SHAPED_NOTES) -> list[Note]:
