@@ -82,3 +82,32 @@ def test_whether_my_decisions_are_made_at_night_asks_the_hours(tmp_path):
     for index, retriever in bm25_over(NOTES, tmp_path):
         got = answer(index, "do I make all my big decisions late at night?", retriever=retriever)
     assert "Half past midnight" in got.text and "00:40" in got.text, got.text
+
+
+def decision(day: str, title: str, text: str) -> dict[str, str]:
+    return {f"decisions/{title}.md": f"---\ndate: {day}\ntype: decision\n---\n# {title}\n\n{text}\n"}
+
+
+DECISIONS = {
+    **FILLER,
+    **decision("2024-03-02", "Kiln", "Decided on the second-hand kiln. Reasons: it fits the garage, and Barb is moving "
+               "away. Venmo'd Barb the $500 deposit at 2:15 in the morning."),
+    **decision("2024-06-10", "Duplex", "Decided to buy the duplex on Grandview. Reasons: rent from the other half. "
+               "I decided after the second viewing. Signed the DocuSign at 12:50 a.m."),
+    **decision("2024-09-14", "Van", "Decided to sell the van. Reasons: the market stall pays for itself without it. "
+               "I decided it over coffee with Lena."),
+    **decision("2025-01-20", "Stall", "Decided to drop the Sunday market. Reasons: Sundays are the one day off. "
+               "I decided on the drive home."),
+    **decision("2025-04-02", "Coaching", "Decided to stop coaching. Reasons: the Tuesday nights. I decided in the car park."),
+    **{path: text for day, name in (("2025-05-01", "Allotment"), ("2025-06-01", "Piano"), ("2025-07-01", "Loft"))
+       for path, text in decision(day, name, f"Committing to the {name.lower()}, the big stuff of the year. "
+                                             "Reasons: I usually end up wanting it.").items()},
+}
+
+
+def test_every_decision_note_found_tells_its_hour_with_no_act_word_beside_it(tmp_path):
+    """"Venmo'd Barb the $500 deposit at 2:15 in the morning" is in a decision's own note: the hour
+    is when I settled it, whether or not that decision is one the answer tells as a story."""
+    for index, retriever in bm25_over(DECISIONS, tmp_path):
+        got = answer(index, "what time of day do I usually end up committing to the big stuff?", retriever=retriever)
+    assert "2:15 in the morning" in got.text and "12:50 a.m." in got.text, got.text

@@ -343,3 +343,23 @@ def test_whether_my_written_reasons_are_the_real_ones_is_answered_by_where_i_own
         assert "Dad's boat" in got.text and "everyone knew Sam" in got.text, got.text
         assert "green notebook" not in got.text, got.text
     assert asked("as razões que escrevo quando decido costumam ser as verdadeiras?").via == "owned"
+
+
+LONG_YES = ("Of course I said yes to Marcus, who wanted help, and his fourteen NDAs meant the "
+            "whole of Thursday evening and most of "
+            "Friday morning went on them while my own filing sat there and the kids ate toast for dinner and I told "
+            "myself it was only this once, which it never is, as Dana pointed out over the toast.")
+
+
+def test_one_long_sentence_does_not_crowd_a_pattern_out_of_other_notes(tmp_path):
+    """A pattern is told across notes: a sixty-word yes costs two notes' short ones, so the short
+    ones go first ("Of course I said yes, on the spot." is as much a yes as the long one)."""
+    notes = {**FILLER,
+             "journal/2025-02-10.md": f"---\ndate: 2025-02-10\n---\n# Tuesday\n\n{LONG_YES}\n",
+             **{f"journal/2024-0{m}-03.md": f"---\ndate: 2024-0{m}-03\n---\n# Day\n\n{who} asked for a hand with "
+                f"{what}. Of course I said yes.\n"
+                for m, who, what in ((3, "Tom", "his pergola"), (4, "Ana", "her move"), (5, "Raj", "the fete"),
+                                     (6, "Lou", "the quiz"), (7, "Bea", "her boiler"))}}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "am I any good at knocking back people who want help?", retriever=retriever)
+    assert all(name in got.text for name in ("Tom", "Ana", "Raj", "Lou", "Bea")), got.text
