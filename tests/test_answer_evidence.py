@@ -1731,3 +1731,16 @@ def test_the_pros_column_of_a_decisions_table_is_quoted_before_what_else_that_ni
     for index, retriever in bm25_over(notes, tmp_path):
         got = answer(index, "porque é que comprei o terreno no Lobito?", retriever=retriever)
         assert "o kwanza cai todo o mês" in got.text and "sair da renda no Kilamba" in got.text, got.text
+
+
+def test_a_pointer_to_another_note_is_not_quoted_as_something_i_wrote():
+    """"Ver decisoes/vender-terreno-lameiras." in a year's review points to a note; quoted, it read
+    "On 2024-12-31 I wrote: Ver decisoes/vender-terreno-lameiras [3]". "Ver o Tiago formar-se." is a sentence."""
+    from trainer.recall.compose import note_sentences
+    from trainer.vault.parse import parse_note
+
+    text = ("---\ndate: 2024-12-31\n---\n# Balanço\n\nVender as Lameiras. Ver decisoes/vender-terreno-lameiras.\n\n"
+            "Quero ver o Tiago formar-se. Ver o Tiago formar-se.\n")
+    quoted = [c.text for c in note_sentences(parse_note("balancos/2024.md", text.encode()).note, 1, 0)]
+    assert not any("decisoes/" in q for q in quoted), quoted
+    assert "Ver o Tiago formar-se." in quoted and "Vender as Lameiras." in quoted, quoted

@@ -522,6 +522,21 @@ def test_a_take_back_carries_on_into_the_paragraph_that_says_what_it_was(tmp_pat
     assert later and "张阿姨" in later[0].text, [e.text for e in story.events]
 
 
+def test_a_one_word_take_back_carries_on_into_the_paragraph_after_it():
+    """"Mentira." alone in its paragraph says the reason I gave was not it; the next paragraph
+    ("Não foi nada disso. Eu deixei de conseguir lá ir.") says what was, with no cue word of its own."""
+    from trainer.recall.decisions import Revision, carried_on
+
+    later = note("diario/2025-06-14.md", "---\ndate: 2025-06-14\n---\nO Alberto perguntou se valeu a pena vender, por "
+                 "causa do mato. Disse que sim, claro.\n\nMentira.\n\nNão foi nada disso. Eu deixei de conseguir lá "
+                 "ir sem a Fernanda.\n")
+    taken_back = Revision(later.path, later.date, "", "Mentira.", "retracted", None, "Mentira.")
+    assert "deixei de conseguir" in carried_on(taken_back, later).cue
+    said = later.body.replace("Mentira.", "Mentira das grandes, e eu sabia-o bem.")
+    wordy = Revision(later.path, later.date, "", "Mentira.", "retracted", None, "Mentira das grandes, e eu sabia-o bem.")
+    assert carried_on(wordy, note(later.path, f"---\ndate: 2025-06-14\n---\n{said}")) == wordy  # it stands alone
+
+
 def test_a_chinese_note_takes_back_a_decision_in_its_words_without_naming_it(tmp_path):
     """A later paragraph that shares a decision's rare words and takes it back ("说白了") is a later
     word on it; in English it must also share a name or a number, but Chinese writes no capitals:

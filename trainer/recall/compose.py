@@ -149,7 +149,7 @@ def note_sentences(note: Note, n: int, rank: int) -> list[Candidate]:
                 if not header and cells:
                     header = cells  # a table's first row names its columns
                 text = " ".join(side_by_side(cells, header)) if is_prose_row(cells) else table_row(cells)
-            for sentence in join_short(SENTENCE_SPLIT.split(text)):
+            for sentence in join_short([p for p in SENTENCE_SPLIT.split(text) if not SEE_ALSO.match(p.strip())]):
                 if quotable(sentence) and not SEE_ALSO.match(sentence):
                     out.append(Candidate(sentence, n, date, block_heading, len(out), rank, items, table, step,
                                          someone_named(block_heading, note.title)))
@@ -171,7 +171,8 @@ LABEL = re.compile(r"^\s*(?:\*\*|__)?([^\n:*_]{1,60}?)(?:\*\*|__)?\s*[:：](?:\*
 """A line like "Reasons:", "**Razões:**" or "**理由**：" that heads the list under it."""
 BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)([^\n:*_]{1,60}?)\s*(?:[:：](?:\*\*|__)|(?:\*\*|__)\s*[:：—–])\s*\S")
 """A paragraph that opens with a bold label ("**Why:** the van is…"): the label heads it."""
-SEE_ALSO = re.compile(r"^(see|cf\.?|related|more in)\b[^.]{0,60}\.?$", re.IGNORECASE)
+SEE_ALSO = re.compile(r"^(?:(see|cf\.?|related|more in)\b[^.]{0,60}|(?:ver|veja|vide)\s+[\w./-]*[/-][\w./-]*)\.?$",
+                      re.IGNORECASE)  # "Ver decisoes/vender-terreno-lameiras": a pointer to a note
 
 
 BACK_REFERENCE = re.compile(r"(?:it|that)\b(?!['’])", re.IGNORECASE)

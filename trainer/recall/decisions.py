@@ -607,7 +607,7 @@ def carried_on(revision: Revision, later: Note | None) -> Revision:
         if at is None or at + 1 >= len(paras):
             return revision
         after = sentences(paras[at + 1])
-        if after and (ECHO_CUE.match(after[0]) or REAL_REASON.match(after[0])):
+        if after and (ECHO_CUE.match(after[0]) or REAL_REASON.match(after[0]) or terse(revision.cue)):
             said = " ".join(after[:CARRIED_SENTENCES])
             return replace(revision, cue=f"{revision.cue} {said}", text=f"{revision.text} {said}")
         return revision
@@ -615,6 +615,13 @@ def carried_on(revision: Revision, later: Note | None) -> Revision:
 
 
 CARRIED_SENTENCES = 3
+TERSE_LETTERS = 10
+
+
+def terse(cue: str) -> bool:
+    """A take-back of a word or two ("Mentira.", "Bullshit.", "胡说八道。"): it says what the reason
+    was not, and the paragraph after it says what it was."""
+    return len(re.sub(r"[\W\d_]", "", cue)) <= TERSE_LETTERS
 
 
 def named_revisions(decision: Decision, later: Note, groups: list[list[str]], elsewhere=None) -> list[Revision]:
