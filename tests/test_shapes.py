@@ -363,3 +363,15 @@ def test_one_long_sentence_does_not_crowd_a_pattern_out_of_other_notes(tmp_path)
     for index, retriever in bm25_over(notes, tmp_path):
         got = answer(index, "am I any good at knocking back people who want help?", retriever=retriever)
     assert all(name in got.text for name in ("Tom", "Ana", "Raj", "Lou", "Bea")), got.text
+
+
+def test_help_i_ask_for_or_get_is_no_favour_asked_of_me():
+    """"Am I any good at asking my sister for help?", "o que costuma me ajudar quando bate uma crise
+    de pânico?" ask about help I ask for or get, not the yeses I give ("when people ask me for help",
+    "有人搵我幫手"): read as favours, they were answered with shifts I covered."""
+    for mine in ("Am I any good at asking my sister for help?", "costumo pedir ajuda ou faço tudo sozinho?",
+                 "o que costuma me ajudar quando bate uma crise de pânico?"):
+        assert getattr(asked(mine), "via", None) != "favour", mine
+    for theirs in ("When friends or coworkers ask me for help, what do I tend to do?", "有人搵我幫手嗰陣我通常點反應?",
+                   "亲戚朋友街坊叫我帮手画嘢，通常会变成点？", "别个找我帮忙的时候我一般咋个反应？"):
+        assert asked(theirs).via == "favour", theirs

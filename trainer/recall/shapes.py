@@ -85,9 +85,10 @@ def strained(sentence: str, before: str = "") -> bool:
 
 
 FAVOUR_ASKS = re.compile(both_scripts(
-    r"\b(?:favou?rs?|help(?:ing)?|say no|saying no|turn(?:ing)? (?:\w+ )?down|knock(?:ing)? back|cover\w*|push extra|ask(?:s|ed)? me|"
+    r"^(?!.*(?:\b(?:me ajud\w*|ajudar-me|ask(?:ing)? (?!me\b)(?:\w+ ){0,3}for help|pedir ajuda|peço ajuda|help me)\b|帮我|求助))"
+    r".*?(?:\b(?:favou?rs?|help(?:ing)?|say no|saying no|turn(?:ing)? (?:\w+ )?down|knock(?:ing)? back|cover\w*|push extra|ask(?:s|ed)? me|"
     r"refus\w*|tell(?:ing)? (?:\w+ )?no|pushover|volunteer\w*|pick(?:s|ing|ed)? up (?:\w+ ){0,2}(?:shifts?|slack|stuff|work)|"
-    r"pedem|pede|pedir|ajud\w*|favor(?:es)?|recus\w*|dizer (?:que )?não|cobrir)\b|帮|拒绝|答应|开口|找我"), I)
+    r"pedem|pede|pedir|ajud\w*|favor(?:es)?|recus\w*|dizer (?:que )?não|cobrir)\b|帮忙|帮手|帮人|帮别人|帮完|搵我|拒绝|答应|开口|找我)"), I)
 SAID_YES = re.compile(both_scripts(
     r"\b(?:said yes|say yes|agreed to|of course I|couldn'?t say no|didn'?t say no|can'?t say no|volunteered|offered to|"
     r"I'?ll do it|happy to help|covered (?:for|his|her|their)|took (?:it|them|her shift|his shift) on|"
