@@ -299,3 +299,17 @@ def test_what_i_owe_is_held_by_a_sum(tmp_path):
              "journal/2025-05-01.md": "---\ndate: 2025-05-01\n---\n# Market\n\nBought eggs and bread at the market.\n"}
     for _, retriever in bm25_over(notes, tmp_path):
         assert paths(retriever.retrieve("how much did I end up owing Revenue for 2024?"))[:1] == ["money/tax-2024.md"]
+
+
+def test_a_word_typed_with_its_g_dropped_is_the_word_the_notes_use(tmp_path):
+    """"what was really behind puttin Pop in Harbourview?": no note says "puttin", and as the rarest
+    word it outweighed Pop and Harbourview, so nothing was found. Read as "putting", it is "put"; a
+    word no note has in either form ("Dublin" is no "Dubling") stays as typed."""
+    notes = {"big calls/pop.md": "---\ndate: 2024-11-08\n---\n# Pop going into Harbourview\n\nPop goes into "
+                                 "Harbourview in Carbonear. Why: the stove, 3 times. Putting it off no longer.\n",
+             "journal/2024-12-01.md": "---\ndate: 2024-12-01\n---\nVisited Pop at Harbourview. Weather in Dublin bad.\n",
+             "people/donna.md": "---\ndate: 2024-01-01\n---\n# Donna\n\nMy wife. Nursing course at CNA.\n"}
+    for index, retriever in bm25_over(notes, tmp_path):
+        assert "big calls/pop.md" in paths(retriever.retrieve("what was really behind puttin Pop in Harbourview?"))
+        assert "put" in retriever.terms_of("what was really behind puttin Pop in Harbourview?")
+        assert "dublin" in retriever.terms_of("how was the weather in Dublin?")

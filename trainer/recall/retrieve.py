@@ -29,7 +29,7 @@ from trainer.vault.note import Note
 from trainer.vault.parse import prose
 from trainer.recall.asks import CLAUSES
 from trainer.recall.terms import (ASKING_TERMS, YEAR, both_scripts, fold, forms, held, is_cjk, is_frame, names,
-                                   query_terms, terms, text_language, themes, translations)
+                                   query_terms, stem, terms, text_language, themes, translations)
 
 VERSION = 18  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
@@ -385,9 +385,23 @@ class Retriever:
         if lang == "zh":
             return qterms
         root_of = pt_root if lang == "pt" else en_root
+        if lang == "en":
+            qterms = self.g_dropped(qterms)
         found = self.df(list(dict.fromkeys(qterms + [f for t in qterms for f in forms(t)])))
         kept = [t for t in qterms if t in ASKING_TERMS or held(t, found)]  # as asked ("volto", "prestação")
         return list(dict.fromkeys(t if t in kept else self.same_root(t, root_of) for t in qterms))
+
+    def g_dropped(self, qterms: list[str]) -> list[str]:
+        """"puttin", "rebuildin", "guessin": typed with the g dropped, read as the word the notes
+        use ("putting" is "put"), when no note holds the word as typed and one holds the other (an
+        absent word weighs most, and "puttin" alone made "what was really behind puttin Pop in
+        Harbourview?" find nothing)."""
+        dropped = {t: stem(f"{t}g") for t in qterms if t.endswith("in") and len(t) >= 5}
+        if not dropped:
+            return qterms
+        held_terms = self.df(list(dropped) + list(dropped.values()))
+        return [dropped[t] if t in dropped and not held_terms.get(t) and held_terms.get(dropped[t]) else t
+                for t in qterms]
 
     def same_root(self, term: str, root_of) -> str:
         """The vault's commonest term sharing `term`'s root (`root_of`: pt_root or en_root)."""
