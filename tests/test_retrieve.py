@@ -313,3 +313,16 @@ def test_a_word_typed_with_its_g_dropped_is_the_word_the_notes_use(tmp_path):
         assert "big calls/pop.md" in paths(retriever.retrieve("what was really behind puttin Pop in Harbourview?"))
         assert "put" in retriever.terms_of("what was really behind puttin Pop in Harbourview?")
         assert "dublin" in retriever.terms_of("how was the weather in Dublin?")
+
+
+def test_what_was_behind_a_decision_in_portuguese_is_searched_by_its_subject(tmp_path):
+    """"o que é que esteve mesmo por trás de eu pagar o quarto do Tiago em Coimbra?": "esteve" and
+    "trás" frame the question as "behind" does in English; no note says them, and weighed as its
+    rarest words they left the notes on Tiago's room in Coimbra short of relevant."""
+    notes = {"decisoes/quarto-do-tiago.md": "---\ndate: 2025-09-01\n---\n# Quarto do Tiago em Coimbra\n\nPago eu o "
+                                            "quarto: 330 € por mês. Porque o rapaz merece.\n",
+             "diario/2025-10-05.md": "---\ndate: 2025-10-05\n---\nO Tiago ligou de Coimbra. Vaidade de velho, pagar.\n",
+             "pessoas/helena.md": "---\ndate: 2024-01-01\n---\n# Helena\n\nVizinha do 2.º andar.\n"}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = retriever.retrieve("o que é que esteve mesmo por trás de eu pagar o quarto do Tiago em Coimbra?")
+    assert "decisoes/quarto-do-tiago.md" in paths(got)

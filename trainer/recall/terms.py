@@ -126,7 +126,7 @@ decidimos decidiu decidiram decidir decidido decidida escolhemos escolheu escolh
 mudou mudaram saímos saiu saindo fomos deixámos deixamos deixou começámos começamos começou parámos paramos parou
 achei achamos pensámos pensamos quisemos fizemos passei passámos passamos passou passar
 acontece acontecem aconteceu sentir sinto sente senti faz fez fazem fizeram fizemos
-costumo costuma costumam costumava sempre
+costumo costuma costumam costumava sempre trás tras esteve estiveram pesou levou
 basically literally like lah leh lor hor meh
 """.split()) | {"决定", "选择", "觉得", "认为", "原因", "理由", "一般", "通常", "总是", "经常", "每次", "老是",
                   "当初", "当时", "真的", "到底", "后来", "时候", "发生", "最后", "来着", "会儿", "主要", "老实", "说实"}
