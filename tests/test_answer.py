@@ -141,6 +141,19 @@ def test_a_question_that_names_someone_is_not_searched_with_the_last_one(tmp_pat
         index.close()
 
 
+def test_who_someone_is_is_told_beside_the_birthday_asked_in_the_same_breath(tmp_path):
+    """"Who is Jonas and how do I know him? When is his birthday exactly?" (the demo, typed in the
+    TUI): the birthday line was lifted as the asked fact, and every other line of his note fell
+    under the share of it a sentence needs, so the answer said his birthday and not who he is."""
+    index = open_index(DEMO, tmp_path)
+    try:
+        got = answer(index, "Who is Jonas and how do I know him? When is his birthday exactly?",
+                     retriever=Retriever(index))
+    finally:
+        index.close()
+    assert "September" in got.text and "Neighbour on the fourth floor" in got.text, got.text
+
+
 def test_bad_style_is_refused_clearly(vault):
     with pytest.raises(ValueError, match="'words' or 'prose'"):
         ask(vault, "Why did I sell the van?", style="poetry")

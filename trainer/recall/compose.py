@@ -649,6 +649,7 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
         # person, a place, not how my reasons changed
     why = not reflection.pattern and bool(WHY_QUESTION.search(question))
     parts: set[tuple[int, int]] = set()
+    unboosted: float | None = None  # the best score before one part's fact was lifted (ASK_SHARE)
     # a revision answers why, or a pattern in my decisions; not "what's my brother's café called?"
     # (the story of the loan to him) nor "how do I handle Dad saying he's fine?"
     asks_reasons = (bool(DECISION_PATTERN.search(question)) if reflection.pattern
@@ -708,6 +709,8 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
         answering = {at for part in asks.CLAUSES.split(question)
                      if part and asks.expected(part, by_word=False) and asks.one_thing(part) and asks.subject_of(part)
                      for at in answering_sentences(index, part, sources)}
+        if answering and not asks.one_thing(question):  # the other parts' sentences are measured without it
+            unboosted = max((s for s, _ in scored), default=None)
         scored = [(s + ASK_SHARE if (c.n, c.pos) in answering else s, c) for s, c in scored]
         parts = each_part(retriever, question, [c for _, c in scored])
     about = note_about(question, sources, weights)
@@ -717,7 +720,7 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     lead = lesson_about(sources, weights, lessons, titles, subject_of) if reflection.pattern and about is None else None
     share = PATTERN_ROOM if reflection.pattern else 0.88  # 12%: the connecting words (a pattern: more groups)
     room = int(budget * share) - sum(count_words(p.text) + 4 for p in changes)
-    chosen = choose(scored, max(room, budget // 3), reflection.pattern, lead)
+    chosen = choose(scored, max(room, budget // 3), reflection.pattern, lead, unboosted)
     chosen = told_parts(scored, parts, chosen, room)
     first = about if about is not None else lead
     pieces = sorted(chosen + changes, key=lambda p: (p.n != first, order(p)))
@@ -1046,16 +1049,19 @@ def listing(sentence: str) -> bool:
 LIST_PIECE_WORDS = 5
 
 
-def choose(scored: list[tuple[float, Candidate]], budget: int, pattern: bool, lead: int | None = None) -> list[Piece]:
+def choose(scored: list[tuple[float, Candidate]], budget: int, pattern: bool, lead: int | None = None,
+           best: float | None = None) -> list[Piece]:
     """Best first while the words last; a pattern answer takes at most two per note first, so it
     reaches across notes, then spends what room is left on the best of the rest (a lesson note
     listing five mistakes is not cut to two because the other notes say little). The `lead` note
     (my lesson on the very subject) speaks first, in up to LEAD_SENTENCES sentences. A short
-    sentence that points back ("It worked for the Campanhã flat.") comes with the one before it."""
+    sentence that points back ("It worked for the Campanhã flat.") comes with the one before it.
+    `best`: the score the others are measured against (MIN_SHARE), when one part's fact was lifted
+    above it: "Who is Jonas …? When is his birthday?" wants who he is beside the birthday line."""
     ranked = sorted(scored, key=lambda sc: -sc[0])
     if not ranked:
         return []
-    best = ranked[0][0]
+    best = ranked[0][0] if best is None else min(best, ranked[0][0])
     ranked = [(s, c) for s, c in ranked if s >= MIN_SHARE * best] or ranked[:1]
     if pattern:  # the best sentence of each note first, then the rest, two per note at most
         firsts = {}
