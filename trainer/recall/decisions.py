@@ -615,13 +615,14 @@ def carried_on(revision: Revision, later: Note | None) -> Revision:
 
 
 CARRIED_SENTENCES = 3
-TERSE_LETTERS = 10
+TERSE_WORDS = 2
 
 
 def terse(cue: str) -> bool:
-    """A take-back of a word or two ("Mentira.", "Bullshit.", "胡说八道。"): it says what the reason
-    was not, and the paragraph after it says what it was."""
-    return len(re.sub(r"[\W\d_]", "", cue)) <= TERSE_LETTERS
+    """A take-back of a word or two ("Mentira.", "Not true.", "胡说八道。", two Chinese characters a
+    word): it says what the reason was not, and the paragraph after it says what it was."""
+    han = len(CJK_PAIR.findall(cue))
+    return len(re.findall(r"[^\W\d_]+", CJK_PAIR.sub(" ", cue))) + (han + 1) // 2 <= TERSE_WORDS
 
 
 def named_revisions(decision: Decision, later: Note, groups: list[list[str]], elsewhere=None) -> list[Revision]:
