@@ -1744,3 +1744,19 @@ def test_a_pointer_to_another_note_is_not_quoted_as_something_i_wrote():
     quoted = [c.text for c in note_sentences(parse_note("balancos/2024.md", text.encode()).note, 1, 0)]
     assert not any("decisoes/" in q for q in quoted), quoted
     assert "Ver o Tiago formar-se." in quoted and "Vender as Lameiras." in quoted, quoted
+
+
+QUIT_AT_WEEK_THREE = {
+    "lists/2024-goals.md": "---\ndate: 2024-01-02\n---\n# 2024 goals\n\n- Gym at PureGym. Update Feb: cancelled. "
+                           "Went 3 weeks.\n- Choir: stopped after the 4th week.\n",
+    "journal/2025-02-18.md": "---\ndate: 2025-02-18\n---\nDidn't go to Slimming World. 3rd Tuesday and I skipped it.\n",
+}
+
+
+def test_why_i_cannot_stick_with_anything_asks_what_recurs(tmp_path):
+    """"why can't i stick with anything new, gym, slimming world etc" asks where I always give up,
+    not why I left one thing; "what do i do anytime Lagos asks for money" asks what I do each time."""
+    assert is_pattern_question("what do i do anytime Lagos asks for money")
+    assert not is_pattern_question("why did I stop going to the gym?")
+    got = ask_over(QUIT_AT_WEEK_THREE, "why can't i stick with anything new, gym, slimming world etc", tmp_path)
+    assert got.pattern and "went 3 weeks" in got.text.lower() and "4th week" in got.text, got.text
