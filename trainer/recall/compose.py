@@ -663,9 +663,11 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
         changes += later
     said = {normal(p.text) for p in changes}
     cands = []
+    notes: dict[int, Note] = {}  # each source's note, read once
     for rank, s in enumerate(sorted(reflection.sources, key=lambda s: s.path != asked_path)):
         note = index.get(s.path)
         if note is not None:
+            notes[s.n] = note
             cands += [c for c in note_sentences(note, s.n, rank) if not overlaps(normal(c.text), said)]
     subject_of: dict[int, float] = {}
     if reflection.pattern:  # the subject alone ranks ("projects"); the pattern is in the cues
@@ -683,10 +685,10 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     akin = retriever.akin(list(weights)) if reflection.pattern else {}
     decided = {by_path[t.path] for t in reflection.timelines if t.path in by_path} if reflection.pattern else set()
     if shape is not None and shape.via == "hour":  # every decision's own note found, not only those told as stories
-        decided |= {s.n for s in sources if (note := index.get(s.path)) is not None and is_decision_note(note)}
+        decided |= {n for n, note in notes.items() if is_decision_note(note)}
     decided_on = (asked[0].events[0].date or "") if why and asked and asked[0].events else ""
     revising = {by_path[p] for p in revising_only(index, asked[0]) if p in by_path} if why and asked else set()
-    bodies = {s.n: note.body for s in sources if shape is not None and (note := index.get(s.path)) is not None}
+    bodies = {n: note.body for n, note in notes.items()}
     scored = score_all(cands, question, weights, reasons, reflection.pattern, titles, decision_notes, subject_of,
                        lessons, akin, decided, decided_on, revising, bodies)
     if shape is not None and shape.via == "hour":  # the hours, or nothing: not sentences on other things
