@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -1760,3 +1761,65 @@ def test_why_i_cannot_stick_with_anything_asks_what_recurs(tmp_path):
     assert not is_pattern_question("why did I stop going to the gym?")
     got = ask_over(QUIT_AT_WEEK_THREE, "why can't i stick with anything new, gym, slimming world etc", tmp_path)
     assert got.pattern and "went 3 weeks" in got.text.lower() and "4th week" in got.text, got.text
+
+
+FARM = {
+    "decisions/2025-01-16-mum-elmbank.md": "---\ndate: 2025-01-16\ntags: [decision]\n---\n# Mum - Elmbank\n\n"
+        "Mum goes into Elmbank in Selkirk. Room free 1st Feb.\n\nWhy (what I'll tell the family):\n"
+        "- 3 falls since Dec - the 2nd she lay on the floor 2 hrs\n- won't wear the pendant\n"
+        "- Eilidh says her pills are all over the place\n\nCost - about £1,200/wk I think.\n",
+    "decisions/2025-02-20-knee.md": "---\ndate: 2025-02-20\ntags: [decision]\n---\nMr Anand (BGH) offered the "
+        "knee replacement for 24 March. Phoned back and put it off.\n\nReason: lambing. 640 yowes in April and nae "
+        "cover.\n\nRecovery they say 6 weeks afore I'm driving.\n",
+    "decisions/2025-11-28-ross-share-farm.md": "---\ndate: 2025-11-28\ntags: [decision]\n---\nLate. Signing "
+        "Monday. Ross Scott comes in on the in-bye from 1 Mar 2026.\n\n- 5 yr agreement, review at 3\n"
+        "- I'm 57, new knee, cannae do it all\n- keeps Blackhaugh working\n",
+    "diary/2025-09-10.md": "---\ndate: 2025-09-10\n---\nElmbank Sunday. Mum thought I was Dad for a bit, then no.\n\n"
+        "Bill for August. £1,485 a week, plus the chiropodist on top.\n\nBeen chewing on January. Wrote down "
+        "falls and pendants and pills. Morag was the reason. 14 month she'd been doing Mum's tea & pills every "
+        "night, and she said she couldnae do another winter of it. I wrote it up like it was Mum's safety. It was "
+        "about my wife.\n",
+    "diary/2025-07-03.md": "---\ndate: 2025-07-03\n---\n- Clipping by. 810 hd @ £2.50.\n- Tups in for a trim.\n",
+}
+
+
+def test_a_plain_reason_label_gives_the_reason_and_keeps_its_sentence():
+    """"Reason: lambing. 640 yowes in April and nae cover." and "Motivo: inflação …" label their reason
+    as "**Why:**" does, unbolded: 13 decisions in the dev vaults wrote it so and had no reasons."""
+    from trainer.recall.decisions import extract
+    from trainer.vault.parse import parse_note
+
+    def note(path: str, text: str):
+        return parse_note(path, text.encode()).note
+
+    [d] = extract(note("decisions/knee.md", FARM["decisions/2025-02-20-knee.md"]))
+    assert [r.text for r in d.reasons] == ["lambing. 640 yowes in April and nae cover."]
+    [d] = extract(note("decisoes/p.md", "---\ndate: 2025-01-06\ntags: [decisao]\n---\nSubi os preços.\n\n"
+                       "Motivo: inflação + parcela da câmera.\n"))
+    assert [r.text for r in d.reasons] == ["inflação + parcela da câmera."]
+
+
+def test_owning_up_in_a_farmers_words_is_told_as_the_real_reason(tmp_path):
+    """"Morag was the reason. … I wrote it up like it was Mum's safety. It was about my wife." takes back
+    the reasons of Mum's move without the words "honestly" or "real reason"; "the real story behind the
+    share farm" asks why; "whats elmbank costing a week" asks a sum, not the story of the move."""
+    got = ask_over(FARM, "why did mum go into elmbank, the real reason", tmp_path / "a")
+    assert "It was about my wife" in got.text and "won't wear the pendant" in got.text, got.text
+    got = ask_over(FARM, "whats the real story behind the share farm wi ross", tmp_path / "b")
+    assert "cannae do it all" in got.text, got.text
+    from trainer.recall.compose import PLAIN_FACT
+
+    assert PLAIN_FACT.search("whats elmbank costing a week") and PLAIN_FACT.search("wheres the spare key")
+    assert not PLAIN_FACT.search("whats the real story behind the share farm wi ross")
+
+
+def test_a_labelled_reason_keeps_its_place_among_the_reasons(tmp_path):
+    """Over the farm vaults as written: "Pq vender: a grota é longe, 3 km da sede" is the first of the
+    reasons "Pq vender:" labels, and was dropped once the label made the paragraph a reason (the
+    sentence, label and all, no longer matched it); and a question after a sum ("whats elmbank
+    costing a week", typed without the apostrophe) gets the bill, not the story of the move."""
+    fixtures = Path(__file__).parent / "fixtures"
+    got = answered(fixtures / "answer-vault-112", "pq vendi a grota? era pasto ruim mesmo?", tmp_path / "a")
+    assert "a grota é longe" in got.text and "pasto de braquiária cansado" in got.text, got.text
+    got = answered(fixtures / "answer-vault-127", "whats elmbank costing a week", tmp_path / "b")
+    assert "£1,485 a week" in got.text, got.text

@@ -21,7 +21,8 @@ from dataclasses import dataclass, replace
 from trainer.recall import asks, shapes
 from trainer.recall.hours import ACTED, CLOCK
 from trainer.recall.decisions import (CHANGES, DECIDED, ECHO_CUE, NOT_WHY, OWNING_UP, REAL_REASON, REAL_REASON_WORDS,
-                                      DecisionStore, Timeline, clean, cued_revision, is_decision_note, split_sections)
+                                      DecisionStore, Timeline, clean, cued_revision, is_decision_note, split_sections,
+                                      unlabelled)
 from trainer.recall.decisions import sentences as decision_sentences
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question, named_by
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, WHY_QUESTION, expand, plain
@@ -325,10 +326,11 @@ TOTAL_ROW = re.compile(both_scripts(r"^\W*(total|sum|totals|soma|合计|总计)\
 DECISION_PATTERN = re.compile(both_scripts(r"decid|decision|reason|choice|choose|chose|decis|escolh|pull the trigger|"
                               r"excuse|desculpa|justifica|pretexto|借口|"
                               r"\bbig (?:life )?calls?\b|bater o martelo|决定|选择|拍板"), re.IGNORECASE)
-PLAIN_FACT = re.compile(r"^\s*(?:what(?:['’]s|\s+(?:is|was|are|were))|where|when|who|how (?:much|many|long|old))\b"
+PLAIN_FACT = re.compile(r"^\s*(?:what(?:['’]?s|\s+(?:is|was|are|were))|where['’]?s?|when['’]?s?|who['’]?s?|how (?:much|many|long|old))\b"
                         r"(?!.*\b(?:behind|reasons?|really|honestly|actually)\b)|^\s*(?:qual|quanto|quantos|quantas|onde|quando|quem)\b",
                         re.IGNORECASE)
-"""A question after a fact ("what's my brother's café called?"), not after my reasons."""
+"""A question after a fact ("what's my brother's café called?", typed "whats elmbank costing a week"),
+not after my reasons."""
 PATTERN_PRIOR = 0.12
 PATTERN_ROOM = 0.8  # share of the word budget for a pattern's sentences: a dated line per note (0.7 with "On … I wrote:")
 MIN_SHARE = 0.45  # a sentence scoring under this share of the best one is not chosen
@@ -418,7 +420,7 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
         if why and WHY_HEADING.search(c.heading):
             s += 0.12 if WHY_NOT.search(c.heading) else 0.25  # "Why not SQLite" argues the other side
             s -= DETAIL_SHARES[min(in_item, 2)]  # each listed reason's first line before any reason's detail
-        if why and (normal(cell := COLUMN.sub("", c.text) if c.table else c.text) in reasons
+        if why and (normal(cell := COLUMN.sub("", c.text) if c.table else unlabelled(c.text)) in reasons
                     or any(normal(cell)[:40] in r for r in reasons)):
             s += 0.25
         if why and DECIDED.search(c.text):

@@ -61,7 +61,7 @@ CONFIRMED = re.compile(both_scripts(r"\b(still holds?|still true|turned out (tru
                        r"close second|still happy|no regrets?|holds up|was right|continua a valer|ainda vale|continua a ser verdade|"
                        r"verdadeira razão|razão verdadeira)(?!\w)|仍然|还是对的"), re.IGNORECASE)
 RETRACTED = re.compile(
-    both_scripts(r"\b(was not|wasn'?t|was never|were not|weren'?t|is not|isn'?t|not one|never measured|never real|"
+    both_scripts(r"\b(was not|wasn'?t|was never|were not|weren'?t|is not|isn'?t|wasnae|wisnae|isnae|werenae|not one|never measured|never real|"
     r"wrong|did not need|didn'?t need|do not need|don'?t need|not true|no longer|not a reason|sounded (better|like)|"
     r"that is nothing|would have been fine|i did not test|never tested|não era|nunca foi|não foi|afinal não|"
     r"estava errad[oa]|razões errad[oa]s|never about|an excuse|crossing (?:that|it)(?: reason)? out|"
@@ -231,8 +231,9 @@ def table_reasons(paragraphs: list[str]) -> list[tuple[str, bool]]:
 
 LABEL = re.compile(r"^\s*(?:\*\*|__)?([^\n:：]{1,80}?)\s*[:：]\s*(?:\*\*|__)?\s*$|^\s*(?:\*\*|__)([^\n:：*_]{1,80})(?:\*\*|__)\s*$")
 """A line that labels what follows: "Reasons:", "理由：", "**Motivos (os que eu escrevi pro gerente):**", "**Why**"."""
-INLINE_LABEL = re.compile(r"^\s*(?:\*\*|__)([^\n:：*_]{1,40})[:：]\s*(?:\*\*|__)\s*(\S.*)$", re.DOTALL)
-""""**Why:** the bus. Stagecoach weekly is about £84 a month.": the label, then the reason."""
+INLINE_LABEL = re.compile(r"^\s*(\*\*|__)?([^\n:：*_]{1,40})[:：]\s*(?(1)(?:\*\*|__))\s*(\S.*)$", re.DOTALL)
+""""**Why:** the bus. Stagecoach weekly is about £84 a month.", "Reason: lambing. 640 yowes in April
+and nae cover.", "理由：…": the label, bold or plain, then the reason."""
 LABEL_CLAUSE = re.compile(r"(?<=[.!?。！？])\s*")
 
 
@@ -245,9 +246,8 @@ def labelled_lists(paragraphs: list[str]) -> list[str]:
     out = []
     for k, para in enumerate(paragraphs):
         lines = para.split("\n")
-        inline = INLINE_LABEL.match(para)
-        if inline and is_reasons_label(inline.group(1)):
-            out.append(inline.group(2))
+        if (text := unlabelled(para)) != para:
+            out.append(text)
             continue
         if ITEM.match(lines[0]) and k > 0 and DECIDED.search(last_clause(paragraphs[k - 1])):
             out.append(para)
@@ -263,6 +263,12 @@ def labelled_lists(paragraphs: list[str]) -> list[str]:
             if m and is_reasons_label(m.group(1) or m.group(2)) and ITEM.match(after.split("\n")[0]):
                 out.append(after)  # "Reasons:", a blank line, then the list
     return out
+
+
+def unlabelled(text: str) -> str:
+    """The text past its reasons label: "Pq vender: a grota é longe" is the reason "a grota é longe"."""
+    inline = INLINE_LABEL.match(text)
+    return inline.group(3) if inline and is_reasons_label(inline.group(2)) else text
 
 
 def is_reasons_label(label: str) -> bool:
@@ -651,7 +657,8 @@ ECHO_CUE = re.compile(
     r"desculpa|enganei-me|disse a mim mesm[oa]|escrevi que|pus que|foi pel[oa]|no fundo|o que pesou|pesou mesmo|"
     r"a sério|foi mais|admiti|admitiu|admitimos|(?:ser|sendo|for|fosse) (?:bem |muito )?(?:honest|sincer|franc)[ao]|"
     r"falando (?:\w+ )?claro|me convenci|convenci-me|let'?s be (?:honest|real)|if I'?m being (?:honest|straight)|"
-    + NOT_FOR + r"|it (?:wasn'?t|was not|isn'?t|is not) (?:really |just )?"
+    r"I wrote (?:it|that|this) (?:up |down )?(?:like|as if|as though)|it was (?:all |really )?about (?:my|me|her|him|us)|"
+    r"was the reason|" + NOT_FOR + r"|it (?:wasn'?t|was not|isn'?t|is not|wasnae|wisnae|isnae) (?:really |just )?"
     r"(?:about|because of|for) the)(?!\w)|"
     r"说白了|说穿了|讲白了|回头看|其实|老实说|老实讲|讲真|坦白|说实话|说句实话|扪心自问|真正|借口|骗自己|嘴上说|现在想来|"
     r"后来想想|说到底|归根结底"),

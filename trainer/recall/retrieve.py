@@ -605,6 +605,7 @@ def blocks(body: str) -> list[Block]:
 WHY_QUESTION = re.compile(
     both_scripts(r"\b(?:why|how come)\b|\bwhat (?:actually |really |honestly )?made (?:me|us)\b|\bwhat was (?:really |actually )?behind\b|"
     r"\b(?:the|my) (?:actual |real |true )?(?:reasons?|reasoning|point) (?:for|of|behind)\b|"
+    r"\b(?:real|true|whole|full) story\b|\bstory behind\b|"
     r"\bwhat (?:was|were|is|'s) (?:actually |really |honestly )?(?:the|my) (?:actual |real |true |main )?(?:reasons?|reasoning|point)\b|"
     r"\b(?:really|honestly|actually|just) (?:why|the reason|because)\b|\bwas it (?:really|honestly|actually)\b|"
     r"\bpor ?qu[eê]\b|\bpq\b|\bo que (?:é que )?me (?:levou|fez)\b|\bpor que razão\b|\bqual (?:foi|é|era) (?:o motivo|a razão)\b|"
