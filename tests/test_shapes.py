@@ -375,3 +375,23 @@ def test_help_i_ask_for_or_get_is_no_favour_asked_of_me():
     for theirs in ("When friends or coworkers ask me for help, what do I tend to do?", "有人搵我幫手嗰陣我通常點反應?",
                    "亲戚朋友街坊叫我帮手画嘢，通常会变成点？", "别个找我帮忙的时候我一般咋个反应？"):
         assert asked(theirs).via == "favour", theirs
+
+
+def test_what_i_keep_putting_off_is_answered_by_where_i_put_things_off(tmp_path):
+    """"what do i keep putting off" names nothing the notes say; the answer is where I put a thing
+    off ("Phoned back and put it off", "once the clipping's by", "Still nae will") or left it to the
+    last day ("no último dia"), across notes, and not the rest of those notes."""
+    notes = {**FILLER,
+             "decisions/2025-02-20-knee.md": "---\ndate: 2025-02-20\n---\n# Knee\n\nMr Anand offered the knee "
+             "replacement for 24 March. Phoned back and put it off. The ewes are in good heart.\n",
+             "diary/2024-05-28.md": "---\ndate: 2024-05-28\n---\nBack sore again. I'll go to the doctor once the "
+             "clipping's by. Sold 40 hoggs at Lanark.\n",
+             "diary/2026-01-04.md": "---\ndate: 2026-01-04\n---\nNew year. Still nae will. Bought a new quad tyre.\n",
+             "diario/2025-06-10.md": "---\ndate: 2025-06-10\n---\nEntreguei a declaração do IR no último dia, 22h.\n"}
+    assert asked("what do i keep putting off").via == "delay"
+    assert asked("eu sou de fazer as coisas em cima da hora?").via == "delay"
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "what do i keep putting off", retriever=retriever)
+    for said in ("put it off", "once the clipping's by", "Still nae will"):
+        assert said in got.text, got.text
+    assert "hoggs" not in got.text and "quad tyre" not in got.text, got.text

@@ -217,6 +217,25 @@ def showing(pattern: re.Pattern) -> Callable[[str, str], bool]:
     return lambda sentence, before="": bool(pattern.search(sentence))
 
 
+DELAY_ASKS = re.compile(both_scripts(
+    r"\b(?:put(?:ting|tin)? (?:\w+ )?off|keep (?:delaying|postponing)|procrastinat\w*|drag (?:it|things|stuff)|"
+    r"leave (?:it|things|stuff) (?:to|until|till) the (?:last|end)|last[- ]minute|time to spare|deadlines?|prazos?|"
+    r"em cima da hora|[úu]ltima hora|[úu]ltimo (?:dia|minuto)|adi(?:o|ar|ando)|deixo (?:tudo |as coisas )?(?:para|pra) depois)\b|"
+    r"拖|截止|最后一刻|最後一刻|改日期|守得住"), I)
+"""Whether I put things off or leave them to the last minute: "what do i keep putting off", "eu sou
+de fazer as coisas em cima da hora?", "给自己定的 deadline 一般守得住吗"."""
+DELAYED = re.compile(both_scripts(
+    r"\b(?:put (?:it|that|this|them|\w+) off|putting (?:it |\w+ )?off|put off|postpon\w+|pushed (?:it |\w+ )?back|"
+    r"rescheduled|(?:still|yet) (?:haven'?t|hasn'?t|not|nae|no)|haven'?t (?:\w+ )?yet|not yet|never did|"
+    r"(?:once|after|efter|when) (?:the )?[\w']+(?:'s| is| are)? (?:by|done|over|landed|finished)|"
+    r"last[- ]minute|last day|night before|day before (?:it was )?due|late fee|with a fine|"
+    r"adiei|adiad[oa]|adiar|empurrei|remarquei|ainda não|deixei (?:para|pra) depois|[úu]ltimo dia|[úu]ltima hora|"
+    r"[úu]ltimo minuto|v[ée]spera|apagar das luzes|em cima da hora|prazo termina|com multa|atrasad[oa]s?)\b|"
+    r"推迟|延后|往后推|改期|改日期|又拖|拖了|拖到|一拖再拖|还没|還沒|最后一天|最後一天|截止前|压线|踩点|罚款|滞纳金|要年后"), I)
+"""Put off, or done at the last minute, as a diary says it: "Still haven't booked it", "After the tup
+sales", "Enviei 23h31. Prazo termina hoje", "no último dia", "第三次改日期"."""
+
+
 OWNED_ASKS = re.compile(both_scripts(
     r"^(?=.*\b(?:reasons?|motivos?|razões|razão)\b)(?=.*\b(?:real|verdadeir\w*|true|honest\w*|hold up|really|outr[oa])\b)|"
     r"(?:理由|原因)[^？?]*(?:真|实)|真正(?:嘅|的)?(?:原因|理由)|嘴上说"), I)
@@ -241,6 +260,7 @@ SHAPES = (  # who I go to first, before the hour: "纠结大事…我一般第�
     Shape("conflict", CONFLICT_ASKS, showing(REACTED)),
     Shape("coping", COPING_ASKS, showing(WENT)),
     Shape("quit", QUIT_ASKS, quit_at, reach=4),
+    Shape("delay", DELAY_ASKS, showing(DELAYED)),
 )
 
 
