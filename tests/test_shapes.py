@@ -395,3 +395,17 @@ def test_what_i_keep_putting_off_is_answered_by_where_i_put_things_off(tmp_path)
     for said in ("put it off", "once the clipping's by", "Still nae will"):
         assert said in got.text, got.text
     assert "hoggs" not in got.text and "quad tyre" not in got.text, got.text
+
+
+def test_who_i_ring_first_in_cantonese_is_the_friend_not_myself(tmp_path):
+    """"WhatsApp咗阿Mo先", "打俾Mo" say whom I went to; "同自己講係因為…" (what I told myself) is no one
+    I consulted, and was the answer to "有大事我通常第一個搵邊個傾？"."""
+    notes = {**FILLER,
+             "決定/搬出嚟住.md": "---\ndate: 2023-09-03\n---\n# 搬出嚟住\n\n決定咗搬出嚟。WhatsApp咗阿Mo先，佢秒覆：「早就應該搬」。\n",
+             "決定/買Linea Mini.md": "---\ndate: 2024-02-13\n---\n# 買機\n\n3:15am 瞓唔著，打俾Mo。佢話買啦。\n",
+             "日記/2024-01-13.md": "---\ndate: 2024-01-13\n---\n唔去飲茶。同自己講係因為星期五收工收到11點幾。\n",
+             "日記/2025-01-04.md": "---\ndate: 2025-01-04\n---\n八月嗰陣我同自己講唔搬埋係為咗儲錢。\n"}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "有大事我通常第一個搵邊個傾？", retriever=retriever)
+    assert "阿Mo" in got.text and "打俾Mo" in got.text, got.text
+    assert "同自己講" not in got.text, got.text

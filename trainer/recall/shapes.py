@@ -148,12 +148,14 @@ CONSULTED = re.compile(both_scripts(
     r"liguei|perguntei|contei|mandei|conversei|falei com|telefonei|consultei)\b(?:\W+\w+){0,4}?\W+" + NAME +
     r"|\b" + NAME + r" (?:was|foi) (?:the first|a primeira|o primeiro)\b"
     r"|(?<![没不未冇唔別别])(?:跟|同|和|问|话俾|(?:打(?:电话)?|传|发)给了?)\s?" + NAME +
+    r"|(?:打俾|打畀|(?i:call|whatsapp|msg|text)(?: voice)?\s?咗)\s?(?:" + NAME + r"|[\u4e00-\u9fff]{1,3})" +
     r"|(?:打(?:电话)?|传|发)给了?[\u4e00-\u9fff]{1,3}|给[\u4e00-\u9fff]{1,3}打(?:了个?|个)?电话|"
-    r"(?<![没不未冇唔別别])(?:问了?|跟|同|和)[\u4e00-\u9fff]{1,3}(?:说|讲|商量|聊|倾)|话俾[\u4e00-\u9fff]{1,3}知|"
+    r"(?<![没不未冇唔別别])(?:问[了咗]?|跟|同|和)(?!自己)[\u4e00-\u9fff]{1,3}(?:说|讲|商量|聊|倾)|话俾[\u4e00-\u9fff]{1,3}知|"
     r"(?<![没不未冇唔別别])告诉了?[\u4e00-\u9fff]{1,3}|(?<![没不未冇唔別别])先问了?[\u4e00-\u9fff]{1,3}|"
     r"(?<![没不未冇唔別别])问了[\u4e00-\u9fff]{2,3}(?=[，,。：:])|(?<![没不未冇唔別别])给[\u4e00-\u9fff]{1,3}发|"
-    r"第一个[^。]{0,10}(?:告诉|说|找|讲|知道)"), I)
-"""A person I asked or told, by name: "Liguei à Graça antes", "texted Niamh first", "跟阿芬讲"."""
+    r"第一个[^。]{0,10}(?:告诉|说|找|讲|知道|问)"), I)
+"""A person I asked or told, by name: "Liguei à Graça antes", "texted Niamh first", "跟阿芬讲",
+"WhatsApp咗阿Mo先", "打俾Mo"; never myself ("同自己講係因為…": what I told myself)."""
 
 
 QUIT_ASKS = re.compile(both_scripts(
@@ -185,7 +187,7 @@ def quit_at(sentence: str, before: str = "") -> bool:
                 or QUIT.search(sentence) and STAGE.search(before))
 
 
-TOLD_ZH = re.compile(both_scripts(r"(?<![没不未冇唔別别])(?:跟|同|和|给|告诉|话俾|问)了?([\u4e00-\u9fff]{2})"))
+TOLD_ZH = re.compile(both_scripts(r"(?<![没不未冇唔別别])(?:跟|同|和|给|告诉|话俾|问|打俾)了?(?!自己)([\u4e00-\u9fff]{2})"))
 SENTENCE_START = re.compile(r"^\W*\w+")
 
 
