@@ -409,3 +409,19 @@ def test_who_i_ring_first_in_cantonese_is_the_friend_not_myself(tmp_path):
         got = answer(index, "有大事我通常第一個搵邊個傾？", retriever=retriever)
     assert "阿Mo" in got.text and "打俾Mo" in got.text, got.text
     assert "同自己講" not in got.text, got.text
+
+
+def test_a_budget_table_is_told_by_its_total_and_a_forgotten_cost_counts(tmp_path):
+    """Across notes, "do I always underestimate how much things cost ah?" is answered by a table's
+    total ("TOTAL: 25,000, 41,300"), not its first row (the kitchen cabinet), by a sum in ringgit
+    that ran over ("Over by RM 16,300"), and by a cost I forgot to budget."""
+    notes = {**FILLER,
+             "duit/condo reno.md": "---\ndate: 2024-03-10\n---\n# Reno: budget vs actual\n\n"
+             "| item | budget (RM) | actual (RM) |\n|---|---|---|\n| kitchen cabinet | 9,000 | 14,800 |\n"
+             "| wardrobe x2 | 5,000 | 7,600 |\n| **TOTAL** | **25,000** | **41,300** |\n",
+             "journal/2024-07-05.md": "---\ndate: 2024-07-05\n---\nDone, moved in. Over by RM 16,300. Bought plants.\n",
+             "journal/2025-11-02.md": "---\ndate: 2025-11-02\n---\nRoad tax came to RM 90, which I forgot to budget "
+             "for. Lunch with Aileen.\n"}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "do I always underestimate how much things cost ah?", retriever=retriever)
+    assert "41,300" in got.text and "RM 16,300" in got.text and "forgot to budget" in got.text, got.text

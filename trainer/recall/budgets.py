@@ -19,7 +19,10 @@ ASKS = re.compile(both_scripts(
     r"figured|price out|bills?|come in on|on budget|fecha com|separei|calculo|"
     r"planead\w*|planejad\w*|estim\w*|gastos?|custos?|valor|contas)\b|预算|估|花费|花的|实际花|上限|定的数|算钱|算少|算多|少算|計數|计数|計少|計多|少計"), I)
 """A pattern question about money planned: "do my budgets ever hold?", "os números costumam bater certo?"."""
-MARKED = r"[€$£¥￥₹]\s?\d[\d.,]*\s?[kK]?|R\$\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|euros?|reais|dollars?|[kK]\b|元|块|万)"
+MARKED = (r"[€$£¥￥₹₱₦₩₫]\s?\d[\d.,]*\s?[kK]?|R\$\s?\d[\d.,]*|"
+          r"\b(?:RM|MOP|MYR|SGD|HKD|AUD|NZD|CAD|USD|EUR|GBP|MZN|MT|Kz|KSh|NGN|RMB|PHP|CHF)\s?\d[\d.,]*\s?[kK]?|"
+          r"\d[\d.,]*\s?(?:€|euros?|reais|dollars?|bucks|quid|[kK]\b|元|块|万|MT\b|Kz\b|MOP\b|meticais|kwanzas|ringgit|"
+          r"naira|pesos|patacas)")
 CURRENCY = re.compile(both_scripts(MARKED), I)
 AMOUNT = re.compile(both_scripts(MARKED + r"|(?:\b\d{1,3}(?:[.,]\d{3})+\b|\b(?!(?:19|20)\d\d\b)\d{3,}\b)(?!\s?(?:lines|words|pages|"
                                  r"km|miles|people|steps|kcal|calories|followers|views))"), I)
@@ -35,7 +38,9 @@ OUTCOME = re.compile(both_scripts(
     r"real|no fim|acabou|acabei|gastei|gastamos|saiu|ficou|deu|estourou|estourei|passei)\b|"
     r"实际|最后|结果|一共|总共|超|花了|多花"), I)
 OVER = re.compile(both_scripts(r"\bover budget\b|\bover by\b|\bblew (?:out|past|through)\b|\bwent (?:up )?from\b[^.]*\bto\b|"
-                               r"\bnow at\b|\bestour\w+|\bpassei \d|\bpassou de\b[^.]*\bpara\b|超支|超预算|超了|超出"), I)
+                               r"\bnow at\b|\bestour\w+|\bpassei \d|\bpassou de\b[^.]*\bpara\b|超支|超预算|超了|超出|"
+                               r"\bforgot (?:to (?:budget|count|add)|about (?:these|this|that|it|the))\b|\bdidn'?t (?:budget|count|factor)\b|"
+                               r"\besqueci(?:-me)? (?:de )?(?:contar|orçar|pôr|incluir)\b|忘了算|没算|漏算|冇計"), I)
 
 
 SETTLED = re.compile(both_scripts(
@@ -61,3 +66,18 @@ def holds(sentence: str, before: str = "") -> bool:
     if (OVER.search(sentence) or SETTLED.search(sentence)) and CURRENCY.search(sentence):
         return True  # "Final paid: $61,200"; not "640 lines against 2,900 in Rust"
     return bool(PLAN.search(both)) and (bool(OUTCOME.search(both)) or len(AMOUNT.findall(both)) >= 2)
+
+
+def planned_table(body: str) -> bool:
+    """A table whose header sets a plan against an outcome ("| item | budget (RM) | actual (RM) |",
+    "| | previsto | real |", "| 项目 | 预算 | 实际 |") over a row of two sums: a note of budget against
+    spend, whatever its sentences say (its rows have no plan word of their own)."""
+    header = None
+    for line in body.splitlines():
+        if not line.lstrip().startswith("|"):
+            header = None
+        elif header is None:
+            header = line
+        elif PLAN.search(header) and (OUTCOME.search(header) or SETTLED.search(header)) and row_holds(line):
+            return True
+    return False

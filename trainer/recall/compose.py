@@ -437,8 +437,9 @@ def score_all(cands: list[Candidate], question: str, weights: dict[str, float], 
             s += WHO_SHARE  # "who bought her?": "sold to Niamh and Pádraig Keane from Kilrush"
         if how and c.step:
             s += 0.2  # "how do I …?" is answered by my steps
-        if c.table and not numeric and not TOTAL_ROW.match(c.text):
-            s -= 0.1  # a table row reads badly out of its table (but its total sums it up)
+        if c.table and (not numeric or pattern) and not TOTAL_ROW.match(c.text):
+            s -= 0.1  # a table row reads badly out of its table (but its total sums it up; across notes, a
+            # row of figures is the table's detail: "TOTAL: 25,000, 41,300", not the kitchen cabinet's)
         if why and OPTIONS_HEADING.search(c.heading):
             # the options weighed are not the reasons; beside a reasons section they are not quoted at
             # all ("More money than Tarang" was an option not taken, read out as a reason)
