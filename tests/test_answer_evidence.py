@@ -1758,6 +1758,7 @@ def test_why_i_cannot_stick_with_anything_asks_what_recurs(tmp_path):
     """"why can't i stick with anything new, gym, slimming world etc" asks where I always give up,
     not why I left one thing; "what do i do anytime Lagos asks for money" asks what I do each time."""
     assert is_pattern_question("what do i do anytime Lagos asks for money")
+    assert is_pattern_question("why do I never stick with exercise?")
     assert not is_pattern_question("why did I stop going to the gym?")
     got = ask_over(QUIT_AT_WEEK_THREE, "why can't i stick with anything new, gym, slimming world etc", tmp_path)
     assert got.pattern and "went 3 weeks" in got.text.lower() and "4th week" in got.text, got.text

@@ -425,3 +425,14 @@ def test_a_budget_table_is_told_by_its_total_and_a_forgotten_cost_counts(tmp_pat
     for index, retriever in bm25_over(notes, tmp_path):
         got = answer(index, "do I always underestimate how much things cost ah?", retriever=retriever)
     assert "41,300" in got.text and "RM 16,300" in got.text and "forgot to budget" in got.text, got.text
+
+
+def test_where_i_gave_up_in_chinese_weeks_and_never_went_again():
+    """"刚好7个礼拜。之后就再也没去过了。", "到今天去了6次，最近两个礼拜一次没去。", "四月頭開始冇去": a stage
+    counted in 礼拜 and a stop said as never going again were no quitting at all."""
+    quit_ = next(s for s in SHAPES if s.via == "quit")
+    for said, around in (("最后一次去是3月5号，刚好7个礼拜。", "之后就再也没去过了。"),
+                         ("到今天去了6次，最近两个礼拜一次没去。", ""),
+                         ("上咗三堂。", "四月頭開始冇去。")):
+        assert quit_.holds(said, around), said
+    assert not quit_.holds("刚好7个礼拜没下雨。", "")

@@ -48,6 +48,8 @@ PATTERN = re.compile(
     r"|^\s*(?:será que )?(?:sou|costumo)\b|\bshould I\b"
     r"|\b(?:whenever|anytime|any time|toda vez que|sempre que|cada vez que)\b|\bwhat happens to (?:me|my)\b"
     r"|\b(?:stick|last|keep up) (?:with|at) anything\b|\banything (?:new|I start)\b"
+    r"|\bnever (?:stick|finish|last|keep (?:up|going)|follow through|see (?:it|them|things) through)\b"
+    r"|\bnunca (?:termino|acabo|levo [^?]{1,20} até ao fim|fico com)\b"
     r"|\breasons I (?:write|give|put|state|list)\b|\b(?:motivos|razões) q(?:ue)? (?:eu )?(?:escrevo|dou|ponho)\b"
     r"|我(?:写|寫)(?:下)?的理由|我(?:给|給)的理由"
     r"|\bwhat (?:actually |really )?works(?: best)? (?:when|for me)\b|\bwhat'?s the trick\b"

@@ -171,12 +171,12 @@ STAGE = re.compile(both_scripts(
     r"\b" + COUNT + r"(?:st|nd|rd|th|ª|º)?\s?(?:weeks?|classes|sessions|lessons|months|days|times|"
     r"sessões|aulas|semanas?|meses|dias|vezes)\b|"
     r"第\s?[\d一二三四五六七八九十]+\s?(?:周|期|次|天|节|课|个月|堂)|"
-    r"(?:\d+|[一二三四五六七八九十两]+)\s?(?:天|次|周|节课?|堂|个半?月|个星期)"), I)
+    r"(?:\d+|[一二三四五六七八九十两]+)\s?(?:天|次|周|节课?|堂|个半?月|个星期|个?礼拜)"), I)
 QUIT = re.compile(both_scripts(
     r"\b(?:quit|quitting|gave up|giving up|give up|stopped|stop going|skipped|didn'?t (?:book|go|renew)|cancel\w*|"
     r"pack(?:ed)? it in|dropped|stalled|didn'?t(?=\.)|last day|não vou mais|cancelei|parei|larguei|desisti|abandonei|"
     r"deixei de|não fui mais|não volto|não voltei|não me inscrevi|não renovei|acabou|último dia)\b|"
-    r"放弃|没再|不去了|没去了|停了|吃灰|断了|退了"), I)
+    r"放弃|没再|再也没|不去了|没去|不会去了|停了|吃灰|断了|退了|冇去|冇再|唔去|擺低|摆低"), I)
 
 
 def quit_at(sentence: str, before: str = "") -> bool:
