@@ -436,3 +436,20 @@ def test_where_i_gave_up_in_chinese_weeks_and_never_went_again():
                          ("上咗三堂。", "四月頭開始冇去。")):
         assert quit_.holds(said, around), said
     assert not quit_.holds("刚好7个礼拜没下雨。", "")
+
+
+def test_what_i_do_after_a_row_is_the_message_i_never_sent_and_the_silence(tmp_path):
+    """After a row I draft and delete, go quiet, or say nothing: "Drafted a seven-paragraph email.
+    Deleted it.", "Não respondi. Fiquei muda o dia todo.", "写了一大段又删了，一个字都没发出去。" were no reaction
+    to "how do I usually handle it when I fall out with someone?"."""
+    notes = {**FILLER,
+             "journal/2025-03-02.md": "---\ndate: 2025-03-02\n---\nRow with Rui about the van. Drafted a seven-paragraph "
+             "email. Deleted it.\n\nThe bakery on Rua Nova had sourdough again, so I bought two loaves.\n",
+             "diario/2025-05-11.md": "---\ndate: 2025-05-11\n---\nO Rui outra vez com a conversa do dinheiro. Não respondi. "
+             "Fiquei muda o dia todo. A horta precisa de água.\n",
+             "日记/2025-08-20.md": "---\ndate: 2025-08-20\n---\n跟弟媳吵了几句。写了一大段又删了，一个字都没发出去。晚饭吃了面。\n"}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "how do I usually handle it when I fall out with someone?", retriever=retriever)
+    for said in ("seven-paragraph email", "Não respondi", "一个字都没发出去"):
+        assert said in got.text, got.text
+    assert "sourdough" not in got.text and "晚饭" not in got.text, got.text

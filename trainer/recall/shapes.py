@@ -113,7 +113,12 @@ REACTED = re.compile(both_scripts(
     r"\b(?:went quiet|silent treatment|didn'?t speak|stopped talking|not talking|slammed|stormed|walked out|apologi[sz]ed|"
     r"said sorry|made up|cooled off|blew up|snapped|shouted|yelled|sulked|went for a (?:walk|drive|run)|drove|"
     r"fiquei calad[oa]|não falei|não lhe falei|bati a porta|pedi desculpa|fizemos as pazes|explodi|gritei|respondi torto|"
-    r"saí de casa|fui dar uma volta|engoli)\b|冷战|不说话|不理|摔门|道歉|和好|发火|憋着|忍着|吼|出去走|没吭声"), I)
+    r"saí de casa|fui dar uma volta|engoli|"
+    r"drafted|drafts?|deleted (?:it|the \w+)|didn'?t send|never sent|(?:long|\w+-(?:page|paragraph)) (?:text|message|email|letter)|"
+    r"said nothing|didn'?t say (?:anything|a word)|never said|kept quiet|bit my tongue|nodded along|ate it|"
+    r"apaguei|não (?:enviei|mandei|respondi|disse nada|falei nada)|rascunhos?|fiquei mud[oa]|dias? calad[oa]|sumi|sumo|"
+    r"emburr\w+|(?:mensagem|whatsapp|email|áudio) (?:enorme|de \w+ (?:páginas|minutos))|nunca lhe disse)\b|"
+    r"冷战|不说话|不理|摔门|道歉|和好|发火|憋|忍着|吼|出去走|没吭声|草稿|删了|没发|没寄|不发|没回|没还嘴|没回嘴|闭嘴|一个字(?:都)?没"), I)
 """What I did when it went wrong between us, as a diary says it: "went quiet for two days",
 "bati a porta", "pedi desculpa", "冷战", "憋着"."""
 
