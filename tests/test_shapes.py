@@ -453,3 +453,18 @@ def test_what_i_do_after_a_row_is_the_message_i_never_sent_and_the_silence(tmp_p
     for said in ("seven-paragraph email", "Não respondi", "一个字都没发出去"):
         assert said in got.text, got.text
     assert "sourdough" not in got.text and "晚饭" not in got.text, got.text
+
+
+def test_what_i_buy_after_a_rough_day_is_where_the_money_went(tmp_path):
+    """"Ordered a pair of New Balance 990v6", "買咗對 Bose QC Ultra", "pedi uma air fryer": what I buy
+    after a bad day is how I get through it, as much as where I walk."""
+    notes = {**FILLER,
+             "journal/2025-03-14.md": "---\ndate: 2025-03-14\n---\nPost-mortem ran to eight. Went home and ordered a "
+             "pair of New Balance 990v6, ¥1,499.\n\nThe plants on the balcony need repotting before the summer.\n",
+             "日記/2025-06-02.md": "---\ndate: 2025-06-02\n---\n開完會好攰。返到屋企喺網上買咗對 Bose QC Ultra，HK$2,899。\n",
+             "diario/2025-09-10.md": "---\ndate: 2025-09-10\n---\nSemana pesada no trabalho. Na quarta à noite pedi uma "
+             "air fryer nova na Amazon.\n"}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "after a rough day, what do I tend to do with my money?", retriever=retriever)
+    for said in ("990v6", "Bose QC Ultra", "air fryer"):
+        assert said in got.text, got.text

@@ -133,7 +133,9 @@ WENT = re.compile(both_scripts(
     r"drove (?:straight |right )?(?:to|out|the|round|around)|"
     r"ended up (?:at|in|on|by)|headed (?:to|down|out)|sat (?:on|by|at) the|(?:a|the) long walk|went running|"
     r"fui (?:até|para|ao|à|a|dar|correr|caminhar)|desci (?:até|para|a)|subi (?:até|ao|a)|andei|caminhei|"
-    r"acabei (?:em|no|na|por)|sentei-me|comprei|encomendei)\b|去了|走到|走去|开车去|跑步|散步|跑去|买了|下单"), I)
+    r"acabei (?:em|no|na|por)|sentei-me|comprei|encomendei|"
+    r"bought|ordered|booked|splurged|treated myself|drive-thru|takeaway|takeout|pedi (?:um|uma|uns|umas|comida)|reservei)\b|"
+    r"去了|走到|走去|开车去|跑步|散步|跑去|买了|买咗|下单|点外卖|点了外卖|订了|剁手"), I)
 """Where I went or what I did to get through it: "walked down to the river at Santos", "fui até
 ao Molhe", "开车去江边", "comprei um teclado"."""
 
