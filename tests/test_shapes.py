@@ -468,3 +468,15 @@ def test_what_i_buy_after_a_rough_day_is_where_the_money_went(tmp_path):
         got = answer(index, "after a rough day, what do I tend to do with my money?", retriever=retriever)
     for said in ("990v6", "Bose QC Ultra", "air fryer"):
         assert said in got.text, got.text
+
+
+def test_owning_up_in_plain_words_answers_whether_my_reasons_hold():
+    """"three reasons and none of them the reason", "So it was never the rates.", "I made that up to
+    myself", "era uma desculpa bonita", "当时写的不是真的" own up without "honestly" or "the real reason"."""
+    owned = next(s for s in SHAPES if s.via == "owned")
+    for said in ("So that's that, three reasons and none of them the reason.", "So it was never the rates.",
+                 "The mice? I made that up to myself.", "Foi o ego, não o dinheiro.", "那几条当时写的不是真的。",
+                 "I called it independence."):
+        assert owned.holds(said, ""), said
+    assert not owned.holds("The rates went up again in March.", "")
+    assert not owned.holds("Called it a day at four.", "")

@@ -254,7 +254,12 @@ OWNED = re.compile("|".join((REAL_REASON.pattern, ECHO_RETRACTS.pattern, NOT_WHY
     rf"\b{NOT_FOR}\b|\bnunca foi\b|"
     r"\b(?:it|that) (?:wasn'?t|was not|was never) (?:really |just |only )?(?:about|because|for)\b|"
     r"\bnever (?:really )?(?:about|the reason)\b|\bto be honest\b|\bhonestly\b|\bif I'?m honest\b|"
-    r"说白了|说穿了|讲白了|老实说|说实话|不是因为|唔係因為|講到尾"))), I)
+    r"\bmade (?:that|it) up\b|\bnone of (?:them|those|it) (?:was |were )?the (?:real )?reason\b|"
+    r"\b(?:it|that) (?:wasn'?t|was never|was not|wasnae) (?:really )?the \w+|\bI called it (?!a day|quits)\w+|"
+    r"\bdidn'?t (?:dare|want) (?:to )?(?:write|put) (?:it|that)\b|\bwhat I (?:didn'?t|couldn'?t) (?:write|say)\b|"
+    r"\bversão apresentável\b|\bdesculpa bonita\b|\bnão (?:foi|era) (?:a razão|o motivo)\b|"
+    r"\b(?:foi|era) (?:o ego|medo|orgulho|vaidade|vergonha)\b|"
+    r"说白了|说穿了|讲白了|老实说|说实话|不是因为|唔係因為|講到尾|不是真的|不敢写|说得出口|好听一点|当理由|才是真的"))), I)
 """Where I own up, in words that say so whatever the note is about: "the real reason", "an excuse",
 "Não é pelos netos", "honestly", "说白了"; not the everyday "a sério" of "arquitetura a sério"."""
 
