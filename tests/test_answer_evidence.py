@@ -1824,3 +1824,13 @@ def test_a_labelled_reason_keeps_its_place_among_the_reasons(tmp_path):
     assert "a grota é longe" in got.text and "pasto de braquiária cansado" in got.text, got.text
     got = answered(fixtures / "answer-vault-127", "whats elmbank costing a week", tmp_path / "b")
     assert "£1,485 a week" in got.text, got.text
+
+
+def test_a_sum_asked_for_one_year_is_not_answered_by_another_years(tmp_path):
+    """"quanto deu o IPTU da kitnet em 2026?" over a note that gives 2024's and 2025's: nothing found,
+    not last year's sum; asked for 2025, the 2025 line answers."""
+    notes = {"imoveis/kitnet.md": "---\ndate: 2023-03-01\n---\n# Kitnet\n\nAluguel da Jéssica: R$ 1.100, contrato até 2026.\n\n"
+                                  "IPTU 2024: R$ 610.\n\nIPTU 2025: R$ 655.\n"}
+    assert ask_over(notes, "quanto deu o IPTU da kitnet em 2026?", tmp_path / "a").nothing_found
+    got = ask_over(notes, "quanto deu o IPTU da kitnet em 2025?", tmp_path / "b")
+    assert "R$ 655" in got.text, got.text

@@ -91,7 +91,8 @@ ASKS = (
         re.compile(both_scripts(r"\bhow much\b[^?]*\b(?:charge|charges|charged|charging|cost|costs|costing|pay|pays|paid|paying|"
                    r"spend|spent|sell|sells|sold|selling|go for|went for)\b|\bhow much (?:is|was|are|were|be) (?:the|my|our) \w+|"
                    r"\b(?:price|cost|costs|paid|pay|charge|charged|fee|fees|rent|deduction|spent)\b[^?.]{0,30}\bhow much\b|\bhow much did (?:I|we) (?:\w+ )?(?:get|got) for\b|\bwhat did (?:I|we) (?:\w+ ){0,2}(?:pay|spend|quote|quoting|charge|charging)\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|paga|pagam|pagou|pagar|gastei|"
-                   r"gasto)\b|多少钱|花了多少|(?:租|租金|费|价|价格)(?:是|要)?多少|几钱|几多钱"), I),
+                   r"gasto)\b|\bquanto (?:é que )?(?:deu|saiu|ficou|dá|custaram) (?:o|a|os|as) (?!tempo\b)|"
+                   r"多少钱|花了多少|(?:租|租金|费|价|价格)(?:是|要)?多少|几钱|几多钱"), I),
         (re.compile(both_scripts(MONEY), I),)),
     Ask("placing",
         re.compile(both_scripts(r"\bwhat (?:position|place)\b|\bwhich place\b|\bwhere did (?:I|we) (?:finish|place|come)\b|"
@@ -509,6 +510,8 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
     """`sentence` (of the note titled `title`) has the asked shape and is about whom or what the
     question names: it or its paragraph names them ("The Breakwater swim, yesterday. … I finished
     14th of 80."), or it sits in their note ("Anos: 9 de novembro" in "Beatriz")."""
+    if (year := asked_year(ask, question)) and year not in f"{title} {paragraph} {sentence}" and not date.startswith(year):
+        return False  # "quanto deu o IPTU da kitnet em 2026?": "IPTU 2025: R$ 655" is last year's
     if ask.kind == "cost":
         return answers_cost(question, sentence, title, table, paragraph, note, date)
     if ask.kind == "happened":
@@ -546,6 +549,15 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
     if (owner := owner_named(question)) and not any(held(t, near) for t in owner):
         return False  # "when's macca's birthday" (typed in lower case): "Mum's birthday 9 July" is Mum's
     return not wanted or bool(wanted & near)
+
+
+def asked_year(ask: Ask, question: str) -> str:
+    """The year a question pins its fact to ("o IPTU … em 2026", "what did I earn in 2024?"), when the
+    year is not what it asks (when, which year, an age or a birthday)."""
+    if ask.kind in ("when", "year", "birthday", "age", "happened"):
+        return ""
+    found = YEAR.findall(question)
+    return found[0] if len(found) == 1 else ""
 
 
 HOURLY = re.compile(both_scripts(r"\b(?:per hour|an hour|hourly|à hora|por hora)\b|/\s?(?:hr|hour|h|hora)\b|时薪|每小时"), I)
