@@ -1834,3 +1834,19 @@ def test_a_sum_asked_for_one_year_is_not_answered_by_another_years(tmp_path):
     assert ask_over(notes, "quanto deu o IPTU da kitnet em 2026?", tmp_path / "a").nothing_found
     got = ask_over(notes, "quanto deu o IPTU da kitnet em 2025?", tmp_path / "b")
     assert "R$ 655" in got.text, got.text
+
+
+def test_a_number_asked_by_its_thing_needs_that_thing_numbered(tmp_path):
+    """"whats mum's room number at elmbank" was answered with "Room free 1st Feb" and the weekly fee;
+    "what's the plot number for the Ibeju-Lekki land" with "600sqm, half plot". A number beside the
+    thing's word answers ("Room 14", "placa FKT-2G31", "车牌 粤B·12345"); other figures do not."""
+    home = {"family/mum-elmbank.md": "---\ndate: 2025-01-16\n---\n# Mum - Elmbank\n\nMum goes into Elmbank in Selkirk. "
+                                     "Room free 1st Feb. About £1,200/wk.\n"}
+    assert ask_over(home, "whats mum's room number at elmbank", tmp_path / "a").nothing_found
+    home["family/mum-elmbank.md"] += "\nShe's in Room 14, ground floor, looking onto the garden.\n"
+    got = ask_over(home, "whats mum's room number at elmbank", tmp_path / "b")
+    assert "Room 14" in got.text, got.text
+    car = {"carros/gol.md": "---\ndate: 2024-05-02\n---\n# Gol\n\nComprei o Gol 2014 por R$ 32.000, 98 mil km.\n"}
+    assert ask_over(car, "qual é a placa do Gol?", tmp_path / "c").nothing_found
+    car["carros/gol.md"] += "\nPlaca FKT-2G31, documento no porta-luvas.\n"
+    assert "FKT-2G31" in ask_over(car, "qual é a placa do Gol?", tmp_path / "d").text

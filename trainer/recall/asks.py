@@ -35,6 +35,10 @@ MONEY = r"[€$£¥￥₹₦₩₱₫₽₺]\s?\d|\b(?:RM|R\$|USD|EUR|GBP|MYR|SG
 unit of time: "工资：一开始 6,500/月" names no currency, nor does "月租 2,200" after the word for what it is."""
 
 
+IDENTIFIED = (r"plot|room|plate|licen[cs]e plate|registration|rego|flat|unit|house|seat|ticket|order|booking|reference|"
+              r"case|policy|account|membership|student|passport|bed|locker|bay|gate|platform")
+IDENTIFIED_PT = r"quarto|lote|apartamento|apto|casa|processo|apólice|conta|pedido|contrato|sócio"
+"""Things known by a number: "what's the plot number for the Ibeju-Lekki land", "número do quarto"."""
 YES_NO = r"^\s*(?:so\s+|and\s+)?(?:did|have|has)\s+(?:I|we|he|she|they|[A-Z][\w'’]*|the \w+|our \w+|my \w+)\s+"
 YES_NO_PT = r"^\s*(?:e aí,?\s+|então,?\s+)?(?:no fim\s+|afinal\s+)?(?:eu\s+|a gente\s+)?"
 """A question that asks whether something happened, not what: "did I pass the SCA in the end?",
@@ -143,6 +147,12 @@ ASKS = (
         re.compile(both_scripts(r"\b(?:which|what) floor\b|\b(?:que|qual|em que) andar\b|几楼|幾樓|几层|幾層|哪一?层|哪一?層"), I),
         (re.compile(both_scripts(r"\b\d+(?:st|nd|rd|th)? floor\b|\bfloor \d+|\bground floor\b|\d+\s?[ºo°]?\s?andar\b|"
                                  r"\bandar \d+|\brés-do-chão\b|\d+\s?(?:楼|樓|层|層)|[一二三四五六七八九十]+(?:楼|樓|层|層)|#\d{2}-\d{2,4}"), I),)),
+    Ask("identifier",  # a plot, room or plate number: the thing's word with a number beside it, not any figure
+        re.compile(both_scripts(rf"\b(?:{IDENTIFIED}) (?:number|no\.?|#)|\b(?:número|nº) d[oa] (?:{IDENTIFIED_PT})\b|"
+                                r"\b(?:qual|que) (?:é |era |foi )?a (?:placa|matrícula) d[oa]\b|车牌|门牌|房号|房间号|座位号|单号|学号|工号"), I),
+        (re.compile(both_scripts(rf"(?:\b(?:{IDENTIFIED}|{IDENTIFIED_PT}|placa|matrícula|nº|no\.)|车牌|门牌|房|座位|单号|学号|工号)"
+                                 r"[\s:：#-]{0,3}(?:(?:number|no\.?|n\.?º|is|é|号|號)[\s:：#-]{0,3})?"
+                                 r"(?![·\s-]?\d+(?:st|nd|rd|th)\b)[A-Z\u4e00-\u9fff]{0,3}[·\s-]?[A-Z0-9]*\d[\dA-Z-]*"), I),)),
     Ask("surname",  # a full name: the given name and one more capitalised ("Shauna Byrne"), or 姓 and one character
         re.compile(both_scripts(r"\b(?:last name|surname|family name|apelido|sobrenome)\b|姓什么|姓啥|姓乜|贵姓"), I),
         ()),
