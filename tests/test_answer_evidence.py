@@ -1850,3 +1850,16 @@ def test_a_number_asked_by_its_thing_needs_that_thing_numbered(tmp_path):
     assert ask_over(car, "qual é a placa do Gol?", tmp_path / "c").nothing_found
     car["carros/gol.md"] += "\nPlaca FKT-2G31, documento no porta-luvas.\n"
     assert "FKT-2G31" in ask_over(car, "qual é a placa do Gol?", tmp_path / "d").text
+
+
+def test_whether_we_won_is_told_by_that_game_not_another(tmp_path):
+    """"did the U15s win the cup final at the Arms Park?" was answered with "Rumney, H, W 27-10", a league
+    game: an outcome must be said of what the question names (the cup final at the Arms Park)."""
+    notes = {"rugby/u15s-2025.md": "---\ndate: 2025-09-13\n---\n# U15s 2025-26\n\nSquad: 24 registered. Training "
+                                   "Tues + Thurs.\n\n13 Sep: Rumney, H, W 27-10.\n\nCup final at the Arms Park is on 3 May.\n"}
+    assert ask_over(notes, "did the U15s win the cup final at the Arms Park?", tmp_path / "a").nothing_found
+    notes["rugby/u15s-2025.md"] += "\n3 May: cup final at the Arms Park, U15s lost 12-10 to Whitchurch.\n"
+    got = ask_over(notes, "did the U15s win the cup final at the Arms Park?", tmp_path / "b")
+    assert "lost 12-10" in got.text, got.text
+    got = ask_over(notes, "when is training for the U15s?", tmp_path / "c")
+    assert "Tues + Thurs" in got.text and "2025-26 I wrote" not in got.text, got.text  # a season, not a month

@@ -209,11 +209,17 @@ all of it (`answers_happened`); notes that only mention the roof are no answer."
 HAPPENED_FRAME = frozenset(terms("end up ended ever actually finally really still yet already"))
 
 
-def answers_happened(question: str, sentence: str, title: str) -> bool:
+OUTCOME_VERBS = frozenset(terms("pass passed win won get getting got accept accepted renew renewing renewed passar passou "
+                                "passei ganhei ganhou aceitei aceitou renovei renovou"))
+"""How an outcome is asked ("did I pass…", "did we win…"): the sentence may say it in other words."""
+
+
+def answers_happened(question: str, sentence: str, title: str, said: frozenset[str] = frozenset()) -> bool:
     """Every word of what the question asks happened is in the sentence (or its note's title):
-    "Brett paid the last $400 on Friday" in "Brett Kinney" answers "did Brett Kinney ever pay up?"."""
+    "Brett paid the last $400 on Friday" in "Brett Kinney" answers "did Brett Kinney ever pay up?".
+    Words in `said` may be said otherwise (an outcome's verb: "lost 12-10" for "did we win")."""
     have = set(terms(f"{sentence} {title}"))
-    wanted = [t for t in query_terms(question) if not is_frame(t) and t not in HAPPENED_FRAME]
+    wanted = [t for t in query_terms(question) if not is_frame(t) and t not in HAPPENED_FRAME and t not in said]
     return bool(wanted) and all(held(t, have) for t in wanted)
 
 
@@ -526,6 +532,8 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
         return answers_cost(question, sentence, title, table, paragraph, note, date)
     if ask.kind == "happened":
         return answers_happened(question, sentence, title)
+    if ask.kind == "outcome" and not answers_happened(question, f"{sentence} {paragraph}", title, OUTCOME_VERBS):
+        return False  # "did the U15s win the cup final at the Arms Park?": not "Rumney, H, W 27-10" of another game
     if ask.kind in ("name", "count", "which", "thing"):
         if not {"name": answers_name, "count": answers_count, "which": answers_which,
                 "thing": answers_thing}[ask.kind](question, sentence):

@@ -84,8 +84,9 @@ def k_for(question: str) -> int:
 
 # --- sentences of a note ------------------------------------------------------------------------
 
-DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}(?:-\d{2})?)(?!\d)")
-LEADING_DATE = re.compile(r"^\s*(?:•\s*)?(\d{4}-\d{2}(?:-\d{2})?)(?!-\w)\s*[:：.\-–—]\s*")
+YEAR_MONTH = r"\d{4}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?"  # not a season: "U15s 2025-26"
+DATE = re.compile(rf"(?<!\d)({YEAR_MONTH})(?!\d)")
+LEADING_DATE = re.compile(rf"^\s*(?:•\s*)?({YEAR_MONTH})(?!-\w)\s*[:：.\-–—]\s*")
 LINK_LINE = re.compile(r"^\s*(related|see also|see|mentioned in|links?|tags?)\b\s*:?", re.IGNORECASE)
 POINTER = re.compile(r"(?:(?<=[.!?])|^)\s*[\w ]{1,20}:\s*(?:!?\[\[[^\]]*\]\][,\s]*)+\.?(?=\s|$)"
                      r"|(?<=[.!?])\s*(?:!?\[\[[^\]]*\]\][,\s]*)+\.?\s*$")

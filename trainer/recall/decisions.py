@@ -34,7 +34,7 @@ from trainer.recall.terms import both_scripts, fold, is_cjk, is_frame, names, si
 
 # --- patterns -----------------------------------------------------------------------------------
 
-DATE = r"(\d{4}-\d{2}(?:-\d{2})?)"
+DATE = r"(\d{4}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)"  # not a season: "2025-26"
 DECIDED = re.compile(
     both_scripts(r"\b(?:decided|decide to|decided to|chose|choose to|going with|go with|switched to|switch to|"
     r"settled on|opted for|i picked|we picked|decidi|decidimos|escolhi|optei)\b|决定|选择了|选了"), re.IGNORECASE)
