@@ -1863,3 +1863,16 @@ def test_whether_we_won_is_told_by_that_game_not_another(tmp_path):
     assert "lost 12-10" in got.text, got.text
     got = ask_over(notes, "when is training for the U15s?", tmp_path / "c")
     assert "Tues + Thurs" in got.text and "2025-26 I wrote" not in got.text, got.text  # a season, not a month
+
+
+def test_a_pets_name_asked_as_como_e_o_nome_needs_a_name_beside_it(tmp_path):
+    """"como é o nome do cachorro da Ivone?" asks a name, as "qual é o nome do …" does: over the vault
+    where "o cachorro da Ivone latindo no corredor" names only Ivone, nothing is found (it was quoted);
+    "O cachorro da Ivone, o Thor, …" would answer. "where does priya work" asks a job."""
+    from trainer.recall import asks
+
+    question = "como é o nome do cachorro da Ivone?"
+    fixtures = Path(__file__).parent / "fixtures"
+    assert answered(fixtures / "answer-vault-125", question, tmp_path).nothing_found
+    assert asks.answers(asks.expected(question), question, "O cachorro da Ivone, o Thor, comeu metade do bolo.", "Dia")
+    assert asks.expected("where does priya work").kind == "work"

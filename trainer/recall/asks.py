@@ -115,6 +115,7 @@ ASKS = (
     Ask("work",  # what someone does for a living: a sentence about a job, or one naming what they are
         re.compile(both_scripts(r"\bdo(?:es)? for (?:a living|work)\b|\bwhat (?:is|was) (?:his|her|their|\w+['’]s) (?:job|work|profession)\b|"
                    r"\bo que (?:é que )?(?:o|a) \w+ faz(?:ia)? (?:da vida|profissionalmente)\b|\bem que (?:é que )?(?:o|a) \w+ trabalha(?:va)?\b|"
+                   r"\bwhere (?:does|did|do) (?!I\b|we\b)\w+ work\b|\bonde (?:é que )?(?:o|a) \w+ trabalha(?:va)?\b|"
                    r"做什么工作|干什么工作|做什么的|什么工作|干哪行|做哪行"), I),
         (re.compile(both_scripts(r"\b(?:works?|worked|working|job|career|profession|employed|retired|trade|business|shifts?|"
                     r"trabalha|trabalhava|trabalhou|profissão|emprego|reformad[oa]|aposentad[oa]|turnos?)\b|"
@@ -173,7 +174,7 @@ NAME_ASK = re.compile(r"\bwhat(?:'s|s| is| was) the name of (?:the |my |our |his
                       r"\bwhat(?:'s| is| was| are) (?:\w+['’]s |my |the |our )(\w+) called\b|"
                       r"\bwho (?:is|was|were) (?:my|our) (\w+)\b|"
                       r"\bwho (?:is|was) the (\w+) (?:that|who)\b|\bquem (?:foi|é|era) (?:o|a) (\w+) que\b|"
-                      r"\bcomo (?:é que )?(?:se )?chama(?:m|va)? (?:o|a|os|as) (\w+)|\bqual (?:é |era |foi )?o nome d[oa] (\w+)|"
+                      r"\bcomo (?:é que )?(?:se )?chama(?:m|va)? (?:o|a|os|as) (\w+)|\b(?:qual|como) (?:é |era |foi )?o nome d[oa] (\w+)|"
                       r"\bwhich (?:(?-i:[A-Z])\w+ )?(?!(?:day|week|month|year|time|hour|one|ones|of|way|part|side)\b)(\w+)|"
                       r"\bem que (?!(?:dia|mês|mes|ano|hora|altura|semana|data|momento|medida|sentido)\b)(\w+)|"
                       r"\bqual (?:foi |é |era )?(?:o|a) (\w+) (?:que|onde|em que)\b", I)
