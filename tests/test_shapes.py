@@ -51,6 +51,10 @@ ASKED = [
     ("我計數係咪成日計少咗？", "budget"),
     ("我開始啲新習慣通常撐到幾耐就甩？", "quit"),
     ("os meus projetos pessoais, onde é que costumam morrer?", "quit"),
+    ("what do I end up doing when everything gets on top of me?", "coping"),
+    ("depois de uma ocorrência pesada, o que é que eu faço para me aguentar?", "coping"),
+    ("工作上一受挫我通常会干嘛", "coping"),
+    ("家裡出事之後我通常會幹嘛？", "coping"),
     ("大事我一般啥时候才告诉我妈？", None),  # when I tell her (after it is done), not at what hour
     ("what mistake do I keep making?", None),
     ("what do I keep getting wrong with my garden?", None),

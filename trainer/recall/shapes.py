@@ -125,9 +125,12 @@ REACTED = re.compile(both_scripts(
 COPING_ASKS = re.compile(both_scripts(
     r"\b(?:where do I (?:end up )?go|go off to|end up going|clear my head|knocks? me sideways|shakes? me up|weighing on me|"
     r"goes badly|going badly|bad day|rough day|hard day|getting me down|bad news|onde (?:é que )?(?:eu )?(?:vou|acabo)|vou parar|"
-    r"corre mal|é uma bosta|ça va mal|má notícia|sufoc\w*|go where|where (?:do )?I (?:always |usually )?go after)\b|"
+    r"corre mal|é uma bosta|ça va mal|má notícia|sufoc\w*|go where|where (?:do )?I (?:always |usually )?go after|"
+    r"on top of me|overwhelm\w*|stressed|stressful|(?:bad|rough|tough|hard|long) (?:shift|week|night)|cope|coping|"
+    r"me aguentar|ocorrência pesada|(?:dia|semana|turno|plantão) (?:mau|má|ruim|péssim[oa]|pesad[oa])|"
+    r"(?:depois|a seguir) (?:de|a) (?:uma |um )?(?:discussão|perda|notícia))\b|"
     r"\bafter (?:a |the |my |every |each )?(?:big )?(?:decision|call)s?\b[^?]*\bgo\b|\bdepois de (?:uma )?decis\w+[^?]*\b(?:vou|ir)\b|"
-    r"心烦|烦的时候|压力大|心情(?:差|不好|烂)|转头去|平下来|决定(?:之后|以后|完)[^？?]*去(?:哪|哪里|哪儿)"), I)
+    r"心烦|烦的时候|压力大|心情(?:差|不好|烂)|转头去|平下来|决定(?:之后|以后|完)[^？?]*去(?:哪|哪里|哪儿)|受挫|出事|难过|不开心"), I)
 WENT = re.compile(both_scripts(
     r"\b(?:went (?:straight |right )?(?:for a|to|down|up|out)|walked (?:straight |right )?(?:to|down|up|along|round)|"
     r"drove (?:straight |right )?(?:to|out|the|round|around)|"
