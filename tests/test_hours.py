@@ -111,3 +111,17 @@ def test_every_decision_note_found_tells_its_hour_with_no_act_word_beside_it(tmp
     for index, retriever in bm25_over(DECISIONS, tmp_path):
         got = answer(index, "what time of day do I usually end up committing to the big stuff?", retriever=retriever)
     assert "2:15 in the morning" in got.text and "12:50 a.m." in got.text, got.text
+
+
+def test_a_shift_workers_hours_have_no_colon():
+    """"0340 on a Thursday", "Got off nights at 0700", "2130 hrs": a nurse's or a medic's hours, read
+    as hours; a year ("in 2024") or a distance ("0500 km") is not one. And "我是不是做大决定都在半夜"
+    asks what recurs."""
+    from trainer.recall.hours import CLOCK
+    from trainer.recall.reflect import is_pattern_question
+
+    for said in ("0340 on a Thursday, signed it", "Got off nights at 0700", "Handover done, 2130 hrs"):
+        assert CLOCK.search(said), said
+    for said in ("Moved in 2024 with Sam.", "Odometer 0500 km"):
+        assert not CLOCK.search(said), said
+    assert is_pattern_question("我是不是做大决定都在半夜") and not is_pattern_question("我是不是很喜欢他？")

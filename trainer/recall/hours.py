@@ -26,6 +26,7 @@ ASKS_HOUR = re.compile(both_scripts(r"^(?!.*(?:\btell\b|\bcont(?:o|ar)\b|告诉|
 decisions are made at night ("be like say I dey make all my big decisions for night?", "我是不是做大决定都在半夜");
 not when I tell someone ("大事我一般啥时候才告诉我妈？": after it is done, not at what hour)."""
 CLOCK = re.compile(both_scripts(r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[:h]\d\d\b|\b\d{1,2}\s?h\b|"
+                   r"\b0\d[0-5]\d\b(?!\s?(?:km|kg|mm|ml|m\b|€|%))|\b(?:1\d|2[0-3])[0-5]\d\s?(?:hrs?|h)\b|"
                    r"\b(?:midnight|meia-noite|madrugada|noon|meio-dia|in the small hours)\b|"
                    r"\b(?:one|two|three|four|five|uma|duas|três|quatro|cinco) (?:in the morning|da manhã|da madrugada)\b|"
                    r"\b\d{1,2} (?:in the morning|at night|da manhã|da madrugada|da noite)\b|"
@@ -34,7 +35,8 @@ CLOCK = re.compile(both_scripts(r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|
                    r"\b(?:twenty|ten|five|quarter|twenty-five) (?:to|past) (?:midnight|twelve|one|two|three|four|\d{1,2})\b|"
                    r"\bhalf (?:twelve|one|two|three|12|1|2|3)\b(?!\s?(?:%|days?|weeks?|months?|years?|hours?))|"
                    r"凌晨|半夜|深夜|夜里|\d{1,2}\s?点|[一二两三四五六七八九十]{1,3}点(?:多|半|钟|一刻)?"), re.IGNORECASE)
-"""A time of day as people write it: "12:50am", "00:40", "às 2h", "à uma da manhã", "midnight", "凌晨"."""
+"""A time of day as people write it: "12:50am", "00:40", "às 2h", "à uma da manhã", "midnight", "凌晨",
+a shift worker's "0340" (a leading zero: no year) or "2130 hrs"."""
 ACTED = re.compile(both_scripts(r"\b(?:decided|applied|submitted|hit submit|hit send|signed|accepted|said yes|agreed|booked|ordered|"
                                 r"emailed|texted|messaged|whatsapp(?:ed|'d)|replied|sent|paid|transferred|committed|"
                                 r"put (?:down )?(?:a |the )?deposit|resigned|handed in|pulled the trigger|put in an offer|"
