@@ -483,7 +483,8 @@ def test_everyday_portuguese_and_cantonese_ways_of_owning_up_are_cues():
                  "Tenho de ser honesta com isto.", "老实讲，系怕跟唔上。", "讲真，唔系因为自由。",
                  "Sendo bem sincero comigo mesmo, foi o carro.", "Eu me convenci q era conta de juros.",
                  "Se eu for honesta comigo: larguei porque travei.", "Mas falando português claro: não vendi.",
-                 "說穿了 it's guilt money.", "Let's be real, it was the photos.", "Mas olhando pra trás, eu comprei a loja."):
+                 "說穿了 it's guilt money.", "Let's be real, it was the photos.", "Mas olhando pra trás, eu comprei a loja.",
+                 "Honest bit: Llantrisant was never it."):
         assert ECHO_CUE.search(said), said
     assert not ECHO_CUE.search("Acho que o bolo ficou bom.")
 

@@ -648,7 +648,8 @@ def named_revisions(decision: Decision, later: Note, groups: list[list[str]], el
 NOT_FOR = r"não (?:é|foi|era) (?:só |sequer )?(?:pel[oa]s?|por causa d[aoe]s?)"
 """"Não foi pelo seguro": the reason I gave, denied (an owning-up here and in `shapes.OWNED`)."""
 ECHO_CUE = re.compile(
-    both_scripts(r"\b(honestly|to be honest|if I'?m honest|truth is|the truth|looking back|in hindsight|I told myself|"
+    both_scripts(r"\b(honestly|to be honest|if I'?m honest|honest (?:bit|truth|answer|version)|truth is|the truth|looking back|"
+    r"in hindsight|I told myself|"
     r"I told (?:everyone|people|myself)|I wrote (?:that|it was)|I said it was|what I wrote|kidding myself|rubbish|nonsense|"
     r"an? excuse|the excuse|(?:it|that) was really|was really about|was more about|(?:I|I'?ll|I have to|I must|to|me) admit|"
     r"admit(?:ting)? (?:it|that|to myself)|confess|(?:I|to|me) pretend(?:ed)?|pretending|"
