@@ -1876,3 +1876,13 @@ def test_a_pets_name_asked_as_como_e_o_nome_needs_a_name_beside_it(tmp_path):
     assert answered(fixtures / "answer-vault-125", question, tmp_path).nothing_found
     assert asks.answers(asks.expected(question), question, "O cachorro da Ivone, o Thor, comeu metade do bolo.", "Dia")
     assert asks.expected("where does priya work").kind == "work"
+
+
+def test_a_name_given_after_its_label_answers_who(tmp_path):
+    """"CS: Dr Kate Ashworth (EM consultant)." names my clinical supervisor after the label; the name
+    opening a clause after a colon was read as a sentence's capitalised first word, and "who was my CS
+    on the FY2 ED rotation" said nothing was found."""
+    notes = {"work/ed-rotation-log.md": "---\ndate: 2024-08-05\n---\n# FY2 ED rotation\n\nCS: Dr Kate Ashworth "
+                                        "(EM consultant).\n\nFirst week of nights. Resus twice.\n"}
+    got = ask_over(notes, "who was my CS on the FY2 ED rotation", tmp_path)
+    assert "Kate Ashworth" in got.text, got.text

@@ -416,7 +416,8 @@ def answers_name(question: str, sentence: str) -> bool:
     for m in NAMED.finditer(sentence):
         if set(terms(m.group(0))) <= given | CALENDAR:
             continue  # a name the question gives, a capitalised "The", "Christmas cards"
-        if OPENS.search(sentence[: m.start()]) and not sentence[m.end():].startswith(","):
+        before = sentence[: m.start()]
+        if OPENS.search(before) and not sentence[m.end():].startswith(",") and not labelled(before, noun):
             continue  # "Ex-marido. Casados de 2007 a 2021.": a sentence's first word ("Rui, her husband" is a name)
         first = next(i for i, (a, b, _) in enumerate(tokens) if b > m.start())
         last = max(i for i, (a, b, _) in enumerate(tokens) if a < m.end())
@@ -426,6 +427,13 @@ def answers_name(question: str, sentence: str) -> bool:
 
 
 OPENS = re.compile(r"(?:^|[.!?:;]\s+)\W*$")
+LABEL_END = re.compile(r"(\w+)\s*[:：]\s*\W*$")
+
+
+def labelled(before: str, noun: str) -> bool:
+    """The name follows the asked word as its label: "CS: Dr Kate Ashworth" for "who was my CS?"."""
+    label = LABEL_END.search(before)
+    return bool(label) and held(noun, {stem(label.group(1))})
 NAME_AFTER, NAME_BEFORE = 4, 2  # tokens from the asked word to the name: "o marido, o Rui"; "Rui, her husband"
 
 
