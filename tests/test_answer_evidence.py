@@ -1886,3 +1886,12 @@ def test_a_name_given_after_its_label_answers_who(tmp_path):
                                         "(EM consultant).\n\nFirst week of nights. Resus twice.\n"}
     got = ask_over(notes, "who was my CS on the FY2 ED rotation", tmp_path)
     assert "Kate Ashworth" in got.text, got.text
+
+
+def test_bold_after_a_number_does_not_glue_it_to_the_next(tmp_path):
+    """"多賺 6,500,**6 個月回本**": the bold marks dropped, the answer read "6,500,6 個月回本", a number
+    (65006) no note holds, counted as invented."""
+    notes = {"決定/買 iPad Pro.md": "---\ndate: 2024-09-22\ntags: [decision]\n---\n# 買 iPad Pro\n\n決定買 iPad Pro。\n\n"
+                                  "理由：\n- 估一個月多賣 15 組明信片 + 2 張客製 ≈ 多賺 6,500,**6 個月回本**\n- Procreate 會 lag\n"}
+    got = ask_over(notes, "買 iPad Pro 那時候說是為了副業回本,到底是不是真的", tmp_path)
+    assert "6,500" in got.text and "6,500,6" not in got.text, got.text

@@ -773,6 +773,7 @@ def sentences(text: str) -> list[str]:
 def clean(text: str) -> str:
     """Markdown made plain: wikilinks as their names, no emphasis or list marks, one line."""
     text = WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
+    text = re.sub(r"(?<=\d[,.])(?:\*\*|__|~~|`)(?=\d)", " ", text)  # "6,500,**6 months**" is not 6,500,6
     text = re.sub(r"\*\*|__|~~|`", "", text)
     text = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", text, flags=re.MULTILINE)
     return re.sub(r"\s*\n\s*", " ", text).strip()

@@ -693,6 +693,7 @@ def plain(text: str) -> str:
     text = WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
     text = MD_LINK.sub(lambda m: m.group(1), text)
     text = re.sub(r"\[\^[^\]]+\]|</?[a-z][a-z0-9-]*(?:\s[^>]*)?/?>", "", text)  # not "<REDACTED>"
+    text = re.sub(r"(?<=\d[,.])(?:\*\*|__|~~|==|`)(?=\d)", " ", text)  # "6,500,**6 months**" is not 6,500,6
     text = re.sub(r"\*\*|__|~~|==|`", "", text)
     text = re.sub(r"[ \t]{2,}", " ", text)
     text = re.sub(r"^\s*[-*+]\s+(\[[ xX]\]\s+)?", "• ", text, flags=re.MULTILINE)
