@@ -55,6 +55,9 @@ ASKED = [
     ("depois de uma ocorrência pesada, o que é que eu faço para me aguentar?", "coping"),
     ("工作上一受挫我通常会干嘛", "coping"),
     ("家裡出事之後我通常會幹嘛？", "coping"),
+    ("我做决定一般都先找哪个商量", "confidant"),  # Sichuan 哪个: who
+    ("有事的時候我是不是都先找同一個人", "confidant"),
+    ("我是不是大事都喜欢半夜定哦", "hour"),
     ("大事我一般啥时候才告诉我妈？", None),  # when I tell her (after it is done), not at what hour
     ("what mistake do I keep making?", None),
     ("what do I keep getting wrong with my garden?", None),
@@ -484,3 +487,15 @@ def test_owning_up_in_plain_words_answers_whether_my_reasons_hold():
         assert owned.holds(said, ""), said
     assert not owned.holds("The rates went up again in March.", "")
     assert not owned.holds("Called it a day at four.", "")
+
+
+def test_a_relation_rung_first_and_a_stage_counted_in_weekdays():
+    """"Primeiro liguei ao tio" names a relation, not a capitalised name; "I lasted six Thursdays",
+    "went five Thursdays. Didnae go on the sixth." count where I gave up in weekdays, in Scots."""
+    from trainer.recall.shapes import CONSULTED, confidants
+
+    assert CONSULTED.search("Primeiro liguei ao tio, à 1h.") and CONSULTED.search("Rang my sister before anything.")
+    assert confidants([(1, "Primeiro liguei ao tio."), (2, "Liguei ao tio à 1h.")]) == {"tio"}
+    quit_ = next(s for s in SHAPES if s.via == "quit")
+    assert quit_.holds("I lasted six Thursdays.", "")
+    assert quit_.holds("Aqua fit: went five Thursdays.", "Didnae go on the sixth.")

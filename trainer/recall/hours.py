@@ -19,7 +19,7 @@ ASKS_HOUR = re.compile(both_scripts(r"^(?!.*(?:\btell\b|\bcont(?:o|ar)\b|告诉|
                        r"^\s*quando (?:é que )?(?:eu )?(?:costumo|tendo|acabo)\b|\bhorário\b|\baltura do dia\b|"
                        r"\bwhere do (?:I|my) (?:\w+ ){0,3}(?:calls?|decisions?)\b|\b(?:place|moment) where I\b|"
                        r"什么时候|啥时候|咩时候|什么时间|时间段|几点|边个时间|几时|"
-                       r"^(?=.*(?:\bdecid|\bdecis|\bbig calls?\b|decidi|decisões|决定|拍板))"
+                       r"^(?=.*(?:\bdecid|\bdecis|\bbig calls?\b|decidi|decisões|决定|拍板|大事))"
                        r"(?=.*(?:\bnight\b|\bmidnight\b|\blate\b|\bnoite\b|madrugada|半夜|深夜|凌晨|夜里|晚上)))"),
                        re.IGNORECASE | re.DOTALL)
 """A pattern question that asks when in the day (or at what moment) I do a thing, or whether my

@@ -147,15 +147,20 @@ CONSULT_ASKS = re.compile(both_scripts(
     r"^(?=.*\b(?:who|whom|quem)\b)(?=.*(?:\bdecid|\bdecis|\bbig\b|\bgrandes?\b|\bimportant))"
     r"(?=.*\b(?:first|always|usually|normally|tend|primeir[oa]|sempre|costumo|normalmente|go to|ring|call|ask|talk|"
     r"consult\w*|check\w*|procuro|ligo|falo)\b)|"
-    r"^(?=.*(?:谁|边个(?!时间|钟|日|月|年)|边位))(?=.*(?:大事|决定|拍板))(?=.*(?:第一|先|一般|通常|都))|"
+    r"^(?=.*(?:谁|边个(?!时间|钟|日|月|年)|边位|哪个(?=商量|说|讲|聊|倾)))(?=.*(?:大事|决定|拍板))(?=.*(?:第一|先|一般|通常|都))|"
+    r"(?:先|都)找同一个人|"
     r"^(?=.*\bwho\b)(?=.*\b(?:run (?:\w+ )?(?:by|past)|(?:ring|call|tell|ask|text|go to)(?: \w+)? first)\b)"), I | re.DOTALL)
 """Who I go to when deciding: "who do I always ring first when I'm deciding something?", "quem é
 que eu vou sempre consultar antes de decidir?", "遇到大事我一般第一个找谁聊？"."""
 NAME = r"(?-i:[A-ZÀ-Ý][a-zà-ÿ]+|[A-Z]{2,3}\b)"
+KIN = (r"\b(?:tio|tia|mãe|pai|avó|avô|irmão|irmã|mum|mom|mam|dad|sister|brother|uncle|aunt|auntie|gran|granny|"
+       r"nan|nana)\b")
+"""Whom I ring first may be a relation, not a name: "Primeiro liguei ao tio", "Rang my sister"."""
+WHO = rf"(?:{NAME}|{KIN})"
 CONSULTED = re.compile(both_scripts(
     r"\b(?:rang|ring|called|phoned|texted|messaged|whatsapp(?:ed|'d)|asked|told|talked (?:to|it over with)|"
     r"spoke (?:to|with)|ran (?:it|this) (?:by|past)|checked with|"
-    r"liguei|perguntei|contei|mandei|conversei|falei com|telefonei|consultei)\b(?:\W+\w+){0,4}?\W+" + NAME +
+    r"liguei|perguntei|contei|mandei|conversei|falei com|telefonei|consultei)\b(?:\W+\w+){0,4}?\W+" + WHO +
     r"|\b" + NAME + r" (?:was|foi) (?:the first|a primeira|o primeiro)\b"
     r"|(?<![没不未冇唔別别])(?:跟|同|和|问|话俾|(?:打(?:电话)?|传|发)给了?)\s?" + NAME +
     r"|(?:打俾|打畀|(?i:call|whatsapp|msg|text)(?: voice)?\s?咗)\s?(?:" + NAME + r"|[\u4e00-\u9fff]{1,3})" +
@@ -179,11 +184,13 @@ COUNT = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
 STAGE = re.compile(both_scripts(
     r"\b(?:week|wk|class|session|lesson|month|day|aula|semana|sessão|mês|dia)\s?#?\d+\b|"
     r"\b" + COUNT + r"(?:st|nd|rd|th|ª|º)?\s?(?:weeks?|classes|sessions|lessons|months|days|times|"
+    r"mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays|segundas|terças|quartas|quintas|sextas|sábados|"
     r"sessões|aulas|semanas?|meses|dias|vezes)\b|"
     r"第\s?[\d一二三四五六七八九十]+\s?(?:周|期|次|天|节|课|个月|堂)|"
     r"(?:\d+|[一二三四五六七八九十两]+)\s?(?:天|次|周|节课?|堂|个半?月|个星期|个?礼拜)"), I)
 QUIT = re.compile(both_scripts(
-    r"\b(?:quit|quitting|gave up|giving up|give up|stopped|stop going|skipped|didn'?t (?:book|go|renew)|cancel\w*|"
+    r"\b(?:quit|quitting|gave up|giving up|give up|stopped|stop going|skipped|didn(?:'?t|ae|na) (?:book|go|renew)|cancel\w*|"
+    r"lasted|never went back|haven(?:'?t|ae) been back|"
     r"pack(?:ed)? it in|dropped|stalled|didn'?t(?=\.)|last day|não vou mais|cancelei|parei|larguei|desisti|abandonei|"
     r"deixei de|não fui mais|não volto|não voltei|não me inscrevi|não renovei|acabou|último dia)\b|"
     r"放弃|没再|再也没|不去了|没去|不会去了|停了|吃灰|断了|退了|冇去|冇再|唔去|擺低|摆低"), I)
@@ -208,7 +215,7 @@ def confidants(sentences: list[tuple[int, str]]) -> set[str]:
     notes: dict[str, set[int]] = {}
     for n, text in sentences:
         rest = SENTENCE_START.sub("", text)  # "Rang" opens a sentence: no name
-        for name in {*re.findall(NAME, rest), *TOLD_ZH.findall(text)}:
+        for name in {*re.findall(NAME, rest), *(k.lower() for k in re.findall(KIN, rest, I)), *TOLD_ZH.findall(text)}:
             notes.setdefault(name, set()).add(n)
     most = max((len(ns) for ns in notes.values()), default=0)
     return {name for name, ns in notes.items() if len(ns) == most} if most >= 2 else set()
