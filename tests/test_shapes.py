@@ -499,3 +499,19 @@ def test_a_relation_rung_first_and_a_stage_counted_in_weekdays():
     quit_ = next(s for s in SHAPES if s.via == "quit")
     assert quit_.holds("I lasted six Thursdays.", "")
     assert quit_.holds("Aqua fit: went five Thursdays.", "Didnae go on the sixth.")
+
+
+def test_how_someone_finds_out_about_my_decisions_is_where_i_told_them_late(tmp_path):
+    """"how does Fiona usually end up finding out about my stuff?" shares no word with "Fiona found out
+    about Kasia from Jean's Facebook" or "Still havent told T"; it asks who learns of my decisions,
+    and when, and those sentences say it."""
+    notes = {**FILLER,
+             "journal/2025-04-02.md": "---\ndate: 2025-04-02\n---\nFiona found out about Kasia from Jean's Facebook. "
+             "She was not pleased.\n\nThe allotment needs its rhubarb split this spring.\n",
+             "journal/2025-09-14.md": "---\ndate: 2025-09-14\n---\nSigned for the ute. Still havent told T.\n",
+             "diario/2025-11-02.md": "---\ndate: 2025-11-02\n---\nDecidi vender o carro. Só contei à Zaida depois.\n"}
+    assert asked("how does Fiona usually end up finding out about my stuff?").via == "told"
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "how does Fiona usually end up finding out about my stuff?", retriever=retriever)
+    for said in ("from Jean's Facebook", "havent told T", "Só contei à Zaida depois"):
+        assert said in got.text, got.text

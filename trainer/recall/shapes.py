@@ -255,6 +255,22 @@ DELAYED = re.compile(both_scripts(
 sales", "Enviei 23h31. Prazo termina hoje", "no último dia", "第三次改日期"."""
 
 
+TOLD_ASKS = re.compile(both_scripts(
+    r"\b(?:find(?:s|ing)? out|found out|(?:the )?last (?:one |person )?to (?:know|hear|find out)|in the loop|hear(?:s)? about)\b|"
+    r"\bsab(?:e|em|er|ia) (?:das coisas |de tudo |das minhas decisões )?(?:por último|primeiro|depois|antes)\b|"
+    r"\bfica(?:m|va)? (?:a )?sab(?:endo|er)\b|\bme reclama\b|才知道|才晓得|最后一个(?:知道|晓得)|几时先知|什么时候才知"), I)
+"""Who learns of my decisions, and when: "how does Fiona usually end up finding out about my stuff?",
+"os meus filhos sempre ficam sabendo das minhas decisões por último?", "秀英一般是什么时候才知道的？"."""
+TOLD = re.compile(both_scripts(
+    r"\b(?:haven'?t told|havent told|havenae told|didn'?t tell|never told|not told|told (?:\w+ )?(?:on|after|before|last)\b|"
+    r"found out (?:from|about|through|via|on)|heard (?:it |about it )?from|(?:the )?last to know|b4 I said|"
+    r"before I (?:said|told)|ainda não (?:contei|disse|falei)|não contei|só contei|soube (?:pel[oa]|por|depois|antes)|"
+    r"ficou a saber|ficou sabendo|ficaram sabendo|(?:a|o) últim[oa] a saber|terceira pessoa a saber)\b|"
+    r"还没(?:跟|和|告诉)|没告诉|才告诉|才跟[^，。]{1,4}说|最后一个(?:知道|晓得)"), I)
+"""Someone told late, or not yet, as a diary says it: "Havent told T yet", "Fiona found out about
+Kasia from Jean's Facebook", "só contei à Zaida depois", "还没跟爸妈说", "最后一个晓得"."""
+
+
 OWNED_ASKS = re.compile(both_scripts(
     r"^(?=.*\b(?:reasons?|motivos?|razões|razão)\b)(?=.*\b(?:real|verdadeir\w*|true|honest\w*|hold up|really|outr[oa])\b)|"
     r"(?:理由|原因)[^？?]*(?:真|实)|真正(?:嘅|的)?(?:原因|理由)|嘴上说"), I)
@@ -277,6 +293,7 @@ OWNED = re.compile("|".join((REAL_REASON.pattern, ECHO_RETRACTS.pattern, NOT_WHY
 SHAPES = (  # who I go to first, before the hour: "纠结大事…我一般第一个找谁？老周什么时候才知道" asks a person
     Shape("confidant", CONSULT_ASKS, showing(CONSULTED)),
     Shape("owned", OWNED_ASKS, showing(OWNED)),
+    Shape("told", TOLD_ASKS, showing(TOLD)),
     Shape("hour", hours.ASKS_HOUR, timed, note_holds=decided_at_an_hour),
     Shape("budget", budgets.ASKS, budgets.holds, note_holds=lambda note: budgets.planned_table(note.body),
           row_holds=budgets.row_holds),
