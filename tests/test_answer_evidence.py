@@ -1842,14 +1842,19 @@ def test_a_number_asked_by_its_thing_needs_that_thing_numbered(tmp_path):
     thing's word answers ("Room 14", "placa FKT-2G31", "车牌 粤B·12345"); other figures do not."""
     home = {"family/mum-elmbank.md": "---\ndate: 2025-01-16\n---\n# Mum - Elmbank\n\nMum goes into Elmbank in Selkirk. "
                                      "Room free 1st Feb. About £1,200/wk.\n"}
-    assert ask_over(home, "whats mum's room number at elmbank", tmp_path / "a").nothing_found
-    home["family/mum-elmbank.md"] += "\nShe's in Room 14, ground floor, looking onto the garden.\n"
-    got = ask_over(home, "whats mum's room number at elmbank", tmp_path / "b")
-    assert "Room 14" in got.text, got.text
+    refused_until_written(home, "\nShe's in Room 14, ground floor, looking onto the garden.\n",
+                          "whats mum's room number at elmbank", "Room 14", tmp_path / "room")
     car = {"carros/gol.md": "---\ndate: 2024-05-02\n---\n# Gol\n\nComprei o Gol 2014 por R$ 32.000, 98 mil km.\n"}
-    assert ask_over(car, "qual é a placa do Gol?", tmp_path / "c").nothing_found
-    car["carros/gol.md"] += "\nPlaca FKT-2G31, documento no porta-luvas.\n"
-    assert "FKT-2G31" in ask_over(car, "qual é a placa do Gol?", tmp_path / "d").text
+    refused_until_written(car, "\nPlaca FKT-2G31, documento no porta-luvas.\n", "qual é a placa do Gol?", "FKT-2G31",
+                          tmp_path / "plate")
+
+
+def refused_until_written(notes: dict[str, str], line: str, question: str, expected: str, tmp_path):
+    """Nothing found over `notes` (one note); `expected` in the answer once `line` is added to it."""
+    assert ask_over(notes, question, tmp_path / "without").nothing_found
+    [(path, text)] = notes.items()
+    got = ask_over({path: text + line}, question, tmp_path / "with")
+    assert expected in got.text, got.text
 
 
 def test_whether_we_won_is_told_by_that_game_not_another(tmp_path):
@@ -1857,10 +1862,8 @@ def test_whether_we_won_is_told_by_that_game_not_another(tmp_path):
     game: an outcome must be said of what the question names (the cup final at the Arms Park)."""
     notes = {"rugby/u15s-2025.md": "---\ndate: 2025-09-13\n---\n# U15s 2025-26\n\nSquad: 24 registered. Training "
                                    "Tues + Thurs.\n\n13 Sep: Rumney, H, W 27-10.\n\nCup final at the Arms Park is on 3 May.\n"}
-    assert ask_over(notes, "did the U15s win the cup final at the Arms Park?", tmp_path / "a").nothing_found
-    notes["rugby/u15s-2025.md"] += "\n3 May: cup final at the Arms Park, U15s lost 12-10 to Whitchurch.\n"
-    got = ask_over(notes, "did the U15s win the cup final at the Arms Park?", tmp_path / "b")
-    assert "lost 12-10" in got.text, got.text
+    refused_until_written(notes, "\n3 May: cup final at the Arms Park, U15s lost 12-10 to Whitchurch.\n",
+                          "did the U15s win the cup final at the Arms Park?", "lost 12-10", tmp_path / "final")
     got = ask_over(notes, "when is training for the U15s?", tmp_path / "c")
     assert "Tues + Thurs" in got.text and "2025-26 I wrote" not in got.text, got.text  # a season, not a month
 

@@ -27,6 +27,21 @@ NOTES = {
 }
 
 
+def shaped_answer(notes: dict[str, str], question: str, tmp_path) -> str:
+    """`question` answered over `notes` and the filler notes (BM25 only)."""
+    vault = bm25_over({**FILLER, **notes}, tmp_path)
+    index, retriever = next(vault)
+    try:
+        return answer(index, question, retriever=retriever).text
+    finally:
+        vault.close()
+
+
+def says_all(text: str, *said: str) -> None:
+    for words in said:
+        assert words in text, text
+
+
 ASKED = [
     ("what does my sleep look like in the run-up to a deadline?", "strain"),
     ("o que meu corpo costuma aprontar quando tem prazo chegando?", "strain"),
@@ -397,11 +412,9 @@ def test_what_i_keep_putting_off_is_answered_by_where_i_put_things_off(tmp_path)
              "diario/2025-06-10.md": "---\ndate: 2025-06-10\n---\nEntreguei a declaração do IR no último dia, 22h.\n"}
     assert asked("what do i keep putting off").via == "delay"
     assert asked("eu sou de fazer as coisas em cima da hora?").via == "delay"
-    for index, retriever in bm25_over(notes, tmp_path):
-        got = answer(index, "what do i keep putting off", retriever=retriever)
-    for said in ("put it off", "once the clipping's by", "Still nae will"):
-        assert said in got.text, got.text
-    assert "hoggs" not in got.text and "quad tyre" not in got.text, got.text
+    text = shaped_answer(notes, "what do i keep putting off", tmp_path)
+    says_all(text, "put it off", "once the clipping's by", "Still nae will")
+    assert "hoggs" not in text and "quad tyre" not in text, text
 
 
 def test_who_i_ring_first_in_cantonese_is_the_friend_not_myself(tmp_path):
@@ -412,10 +425,9 @@ def test_who_i_ring_first_in_cantonese_is_the_friend_not_myself(tmp_path):
              "決定/買Linea Mini.md": "---\ndate: 2024-02-13\n---\n# 買機\n\n3:15am 瞓唔著，打俾Mo。佢話買啦。\n",
              "日記/2024-01-13.md": "---\ndate: 2024-01-13\n---\n唔去飲茶。同自己講係因為星期五收工收到11點幾。\n",
              "日記/2025-01-04.md": "---\ndate: 2025-01-04\n---\n八月嗰陣我同自己講唔搬埋係為咗儲錢。\n"}
-    for index, retriever in bm25_over(notes, tmp_path):
-        got = answer(index, "有大事我通常第一個搵邊個傾？", retriever=retriever)
-    assert "阿Mo" in got.text and "打俾Mo" in got.text, got.text
-    assert "同自己講" not in got.text, got.text
+    text = shaped_answer(notes, "有大事我通常第一個搵邊個傾？", tmp_path)
+    says_all(text, "阿Mo", "打俾Mo")
+    assert "同自己講" not in text, text
 
 
 def test_a_budget_table_is_told_by_its_total_and_a_forgotten_cost_counts(tmp_path):
@@ -429,9 +441,8 @@ def test_a_budget_table_is_told_by_its_total_and_a_forgotten_cost_counts(tmp_pat
              "journal/2024-07-05.md": "---\ndate: 2024-07-05\n---\nDone, moved in. Over by RM 16,300. Bought plants.\n",
              "journal/2025-11-02.md": "---\ndate: 2025-11-02\n---\nRoad tax came to RM 90, which I forgot to budget "
              "for. Lunch with Aileen.\n"}
-    for index, retriever in bm25_over(notes, tmp_path):
-        got = answer(index, "do I always underestimate how much things cost ah?", retriever=retriever)
-    assert "41,300" in got.text and "RM 16,300" in got.text and "forgot to budget" in got.text, got.text
+    text = shaped_answer(notes, "do I always underestimate how much things cost ah?", tmp_path)
+    says_all(text, "41,300", "RM 16,300", "forgot to budget")
 
 
 def test_where_i_gave_up_in_chinese_weeks_and_never_went_again():
@@ -455,11 +466,9 @@ def test_what_i_do_after_a_row_is_the_message_i_never_sent_and_the_silence(tmp_p
              "diario/2025-05-11.md": "---\ndate: 2025-05-11\n---\nO Rui outra vez com a conversa do dinheiro. Não respondi. "
              "Fiquei muda o dia todo. A horta precisa de água.\n",
              "日记/2025-08-20.md": "---\ndate: 2025-08-20\n---\n跟弟媳吵了几句。写了一大段又删了，一个字都没发出去。晚饭吃了面。\n"}
-    for index, retriever in bm25_over(notes, tmp_path):
-        got = answer(index, "how do I usually handle it when I fall out with someone?", retriever=retriever)
-    for said in ("seven-paragraph email", "Não respondi", "一个字都没发出去"):
-        assert said in got.text, got.text
-    assert "sourdough" not in got.text and "晚饭" not in got.text, got.text
+    text = shaped_answer(notes, "how do I usually handle it when I fall out with someone?", tmp_path)
+    says_all(text, "seven-paragraph email", "Não respondi", "一个字都没发出去")
+    assert "sourdough" not in text and "晚饭" not in text, text
 
 
 def test_what_i_buy_after_a_rough_day_is_where_the_money_went(tmp_path):
@@ -471,10 +480,8 @@ def test_what_i_buy_after_a_rough_day_is_where_the_money_went(tmp_path):
              "日記/2025-06-02.md": "---\ndate: 2025-06-02\n---\n開完會好攰。返到屋企喺網上買咗對 Bose QC Ultra，HK$2,899。\n",
              "diario/2025-09-10.md": "---\ndate: 2025-09-10\n---\nSemana pesada no trabalho. Na quarta à noite pedi uma "
              "air fryer nova na Amazon.\n"}
-    for index, retriever in bm25_over(notes, tmp_path):
-        got = answer(index, "after a rough day, what do I tend to do with my money?", retriever=retriever)
-    for said in ("990v6", "Bose QC Ultra", "air fryer"):
-        assert said in got.text, got.text
+    text = shaped_answer(notes, "after a rough day, what do I tend to do with my money?", tmp_path)
+    says_all(text, "990v6", "Bose QC Ultra", "air fryer")
 
 
 def test_owning_up_in_plain_words_answers_whether_my_reasons_hold():
@@ -511,7 +518,5 @@ def test_how_someone_finds_out_about_my_decisions_is_where_i_told_them_late(tmp_
              "journal/2025-09-14.md": "---\ndate: 2025-09-14\n---\nSigned for the ute. Still havent told T.\n",
              "diario/2025-11-02.md": "---\ndate: 2025-11-02\n---\nDecidi vender o carro. Só contei à Zaida depois.\n"}
     assert asked("how does Fiona usually end up finding out about my stuff?").via == "told"
-    for index, retriever in bm25_over(notes, tmp_path):
-        got = answer(index, "how does Fiona usually end up finding out about my stuff?", retriever=retriever)
-    for said in ("from Jean's Facebook", "havent told T", "Só contei à Zaida depois"):
-        assert said in got.text, got.text
+    text = shaped_answer(notes, "how does Fiona usually end up finding out about my stuff?", tmp_path)
+    says_all(text, "from Jean's Facebook", "havent told T", "Só contei à Zaida depois")
