@@ -1847,6 +1847,11 @@ def test_a_number_asked_by_its_thing_needs_that_thing_numbered(tmp_path):
     car = {"carros/gol.md": "---\ndate: 2024-05-02\n---\n# Gol\n\nComprei o Gol 2014 por R$ 32.000, 98 mil km.\n"}
     refused_until_written(car, "\nPlaca FKT-2G31, documento no porta-luvas.\n", "qual é a placa do Gol?", "FKT-2G31",
                           tmp_path / "plate")
+    from trainer.recall import asks
+
+    numbered = asks.ASKS_BY_KIND["identifier"].shapes[0]
+    assert numbered.search("车牌 粤B·12345") and numbered.search("房间 302")
+    assert not numbered.search("房租2,200") and not numbered.search("房间很大 3 个人住")  # the rent, a headcount
 
 
 def refused_until_written(notes: dict[str, str], line: str, question: str, expected: str, tmp_path):

@@ -152,9 +152,9 @@ ASKS = (
     Ask("identifier",  # a plot, room or plate number: the thing's word with a number beside it, not any figure
         re.compile(both_scripts(rf"\b(?:{IDENTIFIED}) (?:number|no\.?|#)|\b(?:número|nº) d[oa] (?:{IDENTIFIED_PT})\b|"
                                 r"\b(?:qual|que) (?:é |era |foi )?a (?:placa|matrícula) d[oa]\b|车牌|门牌|房号|房间号|座位号|单号|学号|工号"), I),
-        (re.compile(both_scripts(rf"(?:\b(?:{IDENTIFIED}|{IDENTIFIED_PT}|placa|matrícula|nº|no\.)|车牌|门牌|房|座位|单号|学号|工号)"
-                                 r"[\s:：#-]{0,3}(?:(?:number|no\.?|n\.?º|is|é|号|號)[\s:：#-]{0,3})?"
-                                 r"(?![·\s-]?\d+(?:st|nd|rd|th)\b)[A-Z\u4e00-\u9fff]{0,3}[·\s-]?[A-Z0-9]*\d[\dA-Z-]*"), I),)),
+        (re.compile(both_scripts(rf"(?:\b(?:{IDENTIFIED}|{IDENTIFIED_PT}|placa|matrícula|nº|no\.)|车牌|门牌|房号|房间|座位|单号|学号|"
+                                 r"工号)[\s:：#-]{0,3}(?:(?:number|no\.?|n\.?º|is|é|号)[\s:：#-]{0,3})?"
+                                 r"(?![·\s-]?\d+(?:st|nd|rd|th)\b)(?:[\u4e00-\u9fff]?[A-Z]{0,3}[·\s-]?)?[A-Z0-9]*\d[\dA-Z-]*"), I),)),
     Ask("surname",  # a full name: the given name and one more capitalised ("Shauna Byrne"), or 姓 and one character
         re.compile(both_scripts(r"\b(?:last name|surname|family name|apelido|sobrenome)\b|姓什么|姓啥|姓乜|贵姓"), I),
         ()),
@@ -430,11 +430,13 @@ OPENS = re.compile(r"(?:^|[.!?:;]\s+)\W*$")
 LABEL_END = re.compile(r"(\w+)\s*[:：]\s*\W*$")
 
 
+NAME_AFTER, NAME_BEFORE = 4, 2  # tokens from the asked word to the name: "o marido, o Rui"; "Rui, her husband"
+
+
 def labelled(before: str, noun: str) -> bool:
     """The name follows the asked word as its label: "CS: Dr Kate Ashworth" for "who was my CS?"."""
     label = LABEL_END.search(before)
     return bool(label) and held(noun, {stem(label.group(1))})
-NAME_AFTER, NAME_BEFORE = 4, 2  # tokens from the asked word to the name: "o marido, o Rui"; "Rui, her husband"
 
 
 CALENDAR = frozenset(terms("monday tuesday wednesday thursday friday saturday sunday january february march april may "

@@ -314,7 +314,9 @@ MONEY_SHARE = 0.4
 HOUR_SHARE = 0.4
 ACT_SHARE = 0.2
 SHORT_WORDS = 8  # a shaped sentence this short ("Said yes.") needs the one before it to say what
-ONLY_SHAPED = ("confidant", "quit", "owned", "delay", "conflict")  # shapes whose sentences alone answer: who I asked, where I gave up, what I owned up to
+ONLY_SHAPED = ("confidant", "quit", "owned", "delay", "conflict")
+"""Shapes whose sentences alone answer: who I asked, where I gave up, what I owned up to, what I put
+off, what I did after a row."""
 SHAPE_SHARE = 0.6  # 0.2: pattern sum +0.20, 0.4: +0.38, 1.0: +0.23 (budgets, 64 dev sets)
 LEAD_IN = 0.6  # 0.2: two dev answers ended a sentence with ": [n]" ("List, so I stop pretending it's a one-off:")
 ASIDE_SHARE = 0.15  # 0.1: same figures; 0.25: why sum -0.10
