@@ -415,6 +415,10 @@ def test_what_i_keep_putting_off_is_answered_by_where_i_put_things_off(tmp_path)
     text = shaped_answer(notes, "what do i keep putting off", tmp_path)
     says_all(text, "put it off", "once the clipping's by", "Still nae will")
     assert "hoggs" not in text and "quad tyre" not in text, text
+    calm = {"journal/2025-06-20.md": "---\ndate: 2025-06-20\n---\nSold the car. I put the money from the sale into "
+            "the balcony garden.\n", "journal/2025-07-01.md": "---\ndate: 2025-07-01\n---\nWater in the morning.\n"}
+    text = shaped_answer(calm, "what do I keep putting off?", tmp_path / "calm")  # no note puts anything off:
+    assert "put the money" not in text, text  # nothing found, not "put the money from the sale"
 
 
 def test_who_i_ring_first_in_cantonese_is_the_friend_not_myself(tmp_path):

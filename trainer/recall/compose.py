@@ -704,8 +704,9 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
         kept = [(s, c) for s, c in scored if (c.n, c.pos) in shaped]
         if len({c.n for _, c in kept}) >= 2:
             scored = kept
-        elif shape.via == "confidant":
-            scored = []  # asking someone, in one note or none: nothing found, not sentences on other things
+        elif shape.via in ("confidant", "delay"):
+            scored = []  # asking someone, putting things off: in one note or none, nothing found, not sentences on
+            # other things ("what do I keep putting off?" over the demo vault quoted "put the money from the sale")
         # (where I gave up, shown by fewer than two notes: the best of the rest, which say "give up")
     if not reflection.pattern and asks.one_thing(question) and (answering := answering_sentences(index, question, sources)):
         # "what's Shona's number?" is answered by "Mobile: <PHONE>", not by the rest of her note, nor
