@@ -2,12 +2,13 @@
 
 "What time of day do my big calls get made?" (`hours`), "do my budgets ever hold?" (`budgets`),
 "how do I sleep before a deadline?", "can I say no when someone asks a favour?", "what do I do
-when we fall out?", "where do I go when a day goes badly?", "what do I keep putting off?", "how does
-Mum find out about my decisions?": the evidence is scattered over notes
-about other things and shares few words with the question, but each piece has a shape a sentence
-shows: an hour beside an act, a sum planned against one spent, a night's sleep or the body acting
-up, a yes to someone's ask, what I did after a row, where I went. A shape says how a question asks
-for it and what a sentence holding it looks like; `shaped_notes` finds the notes that hold it.
+when we fall out?", "where do I go when a day goes badly?", "what do I keep putting off?", "how
+does Mum find out about my decisions?": the evidence is scattered over notes about other things
+and shares few words with the question, but each piece has a shape a sentence shows: an hour
+beside an act, a sum planned against one spent, a night's sleep or the body acting up, a yes to
+someone's ask, what I did after a row, where I went, a thing put off, someone told late. A shape
+says how a question asks for it and what a sentence holding it looks like; `shaped_notes` finds
+the notes that hold it.
 """
 
 from __future__ import annotations
