@@ -28,8 +28,12 @@ DAY_MONTH = rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?: of| de)? (?:{MONTHS})\b|\b(?:{MONT
             r"\b\d{1,2}/\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|[正一二三四五六七八九十冬腊]+月[初十廿][一二三四五六七八九十]"
 ORDINAL = r"(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)\b"
 """A place in a race is said with its verb or its field ("finished 14th", "3rd overall"): "the 19th" is a date."""
-MONEY = r"[€$£¥￥₹₦₩₱₫₽₺]\s?\d|\b(?:RM|R\$|USD|EUR|GBP|MYR|SGD|HKD|MOP|MZN|MT|KSh|KES|NGN|RMB)\s?\d|" \
-        r"\d[\d.,]*\s?(?:€|euros?|pounds?|dollars?|reais|ringgit|naira|meticais|MT\b|MZN\b|USD\b|k\b)|\d[\d.,]*\s?(?:元|块|万)|" \
+CURRENCY_SIGNS = "€$£¥￥₹₦₩₱₫₽₺"
+CURRENCY_CODES = r"RM|R\$|USD|EUR|GBP|MYR|SGD|HKD|AUD|NZD|CAD|CHF|PHP|MOP|MZN|MT|Kz|KSh|KES|NGN|RMB"
+CURRENCY_NAMES = r"€|euros?|pounds?|dollars?|bucks|quid|reais|ringgit|naira|meticais|kwanzas|pesos|patacas|MT\b|MZN\b|MOP\b|Kz\b|USD\b"
+"""How a sum says its currency: a sign before it, a code before it ("RM 890"), a name after it ("180.000 MT")."""
+MONEY = rf"[{CURRENCY_SIGNS}]\s?\d|\b(?:{CURRENCY_CODES})\s?\d|" \
+        rf"\d[\d.,]*\s?(?:{CURRENCY_NAMES}|k\b)|\d[\d.,]*\s?(?:元|块|万)|" \
         r"\d[\d.,]*\s?/\s?(?:月|年|周|天|小时|hour|hr|h|day|week|month|mo|year|yr|mês|dia|semana|ano)(?![a-z])|" \
         r"(?:月租|房租|租金|价格|價格|价钱|價錢|售价|售價|报价|報價|学费|學費|押金|中介费|中介費|花了|付了|交了)\s*[:：]?\s*\d"
 """A sum with its currency (a sign or a code: "RM 890", "180.000 MT", "USD 900"), or a rate with its

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from trainer.recall.asks import CURRENCY_CODES, CURRENCY_NAMES, CURRENCY_SIGNS
 from trainer.recall.terms import both_scripts
 
 I = re.IGNORECASE
@@ -19,10 +20,8 @@ ASKS = re.compile(both_scripts(
     r"figured|price out|bills?|come in on|on budget|fecha com|separei|calculo|"
     r"planead\w*|planejad\w*|estim\w*|gastos?|custos?|valor|contas)\b|预算|估|花费|花的|实际花|上限|定的数|算钱|算少|算多|少算|計數|计数|計少|計多|少計"), I)
 """A pattern question about money planned: "do my budgets ever hold?", "os números costumam bater certo?"."""
-MARKED = (r"[€$£¥￥₹₱₦₩₫]\s?\d[\d.,]*\s?[kK]?|R\$\s?\d[\d.,]*|"
-          r"\b(?:RM|MOP|MYR|SGD|HKD|AUD|NZD|CAD|USD|EUR|GBP|MZN|MT|Kz|KSh|NGN|RMB|PHP|CHF)\s?\d[\d.,]*\s?[kK]?|"
-          r"\d[\d.,]*\s?(?:€|euros?|reais|dollars?|bucks|quid|[kK]\b|元|块|万|MT\b|Kz\b|MOP\b|meticais|kwanzas|ringgit|"
-          r"naira|pesos|patacas)")
+MARKED = (rf"[{CURRENCY_SIGNS}]\s?\d[\d.,]*\s?[kK]?|\b(?:{CURRENCY_CODES})\s?\d[\d.,]*\s?[kK]?|"
+          rf"\d[\d.,]*\s?(?:{CURRENCY_NAMES}|[kK]\b|元|块|万)")
 CURRENCY = re.compile(both_scripts(MARKED), I)
 AMOUNT = re.compile(both_scripts(MARKED + r"|(?:\b\d{1,3}(?:[.,]\d{3})+\b|\b(?!(?:19|20)\d\d\b)\d{3,}\b)(?!\s?(?:lines|words|pages|"
                                  r"km|miles|people|steps|kcal|calories|followers|views))"), I)
