@@ -281,6 +281,16 @@ def test_invented_facts_are_counted(vault):
     assert result.invented == ["4000", "Barcelona", "Jack"]
 
 
+def test_a_name_glued_to_chinese_is_the_name_alone():
+    """"[[Grace]]晚上发微信" is quoted as "Grace晚上发微信": the check read "Grace晚上发微信" as one
+    name that no note holds (seen on a blind vault), and it still catches a made-up name there."""
+    from trainer.recall.support import unknown_facts
+
+    note = "[[Grace]]晚上发微信：辛苦了，明年可能还有一轮，先别声张。"
+    assert unknown_facts("我写道：Grace晚上发微信：辛苦了。", note) == set()
+    assert unknown_facts("我写道：Lucas晚上发微信：辛苦了。", note) == {"Lucas"}
+
+
 def test_a_date_read_from_a_heading_is_no_invented_number(tmp_path):
     """"## 8 Jan 2025" dates the note 2025-01-08, and the answer says "On 2025-01-08 I wrote:": the
     eval counted "08" as a number no note holds (seen on a blind vault)."""

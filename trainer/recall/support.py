@@ -13,7 +13,8 @@ import re
 from trainer.recall.terms import STOPWORDS, stem, words
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-NAME = re.compile(r"(?<![\w'’])([A-ZÀ-ÖØ-Þ][\w'’-]*)")
+NAME = re.compile(r"(?<![\w'’])([A-ZÀ-ÖØ-Þ](?:(?![\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])[\w'’-])*)")
+"""A capitalised word, ended by a Chinese or Japanese character: "Grace晚上发微信" names Grace."""
 SENTENCE_START = re.compile(r"(?:^|[.!?:;。！？]\s*|\n\s*|\]\s*|[-*•]\s+|\*\*|\(|“|\")$")
 COMMON = frozenset("""
 I I'm I've I'd On In At By For From To The A An And But Or So Then When While After Before Since
