@@ -1854,6 +1854,15 @@ def test_a_number_asked_by_its_thing_needs_that_thing_numbered(tmp_path):
     assert not numbered.search("房租2,200") and not numbered.search("房间很大 3 个人住")  # the rent, a headcount
 
 
+def test_a_count_asked_in_chinese_is_a_number_before_its_counter(tmp_path):
+    """"澜启第一批裁员最后裁了多少人来着" asks a headcount: "38人" answers it (a blind vault got
+    nothing found: the ask read "人来着" as the thing asked), and a note of that day without one does not."""
+    day = {"日记/2023-03-17.md": "---\ndate: 2023-03-17\n---\n# 3月17日\n\n今天执行了第一批裁员，早上9点开始，"
+                                  "四个会议室轮着用，法务坐旁边。\n"}
+    refused_until_written(day, "\n名单最后定的是38人，技术中心占了22个。\n", "第一批裁员最后裁了多少人来着", "38人",
+                          tmp_path)
+
+
 def refused_until_written(notes: dict[str, str], line: str, question: str, expected: str, tmp_path):
     """Nothing found over `notes` (one note); `expected` in the answer once `line` is added to it."""
     assert ask_over(notes, question, tmp_path / "without").nothing_found

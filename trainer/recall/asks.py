@@ -366,7 +366,9 @@ def answers_which(question: str, sentence: str) -> bool:
     return any(noun[i:i + 2] in text for i in range(max(len(noun) - 1, 1)))
 
 
-COUNT_ASK = re.compile(r"\bhow many (\w+)|\bquant[oa]s (\w+)", I)
+COUNT_ASK = re.compile(r"\bhow many (\w+)|\bquant[oa]s (\w+)|(?:多少|幾多|几多|几|幾)(人|次|位|间|間|家|只|隻|张|張|条|條|台|辆|輛|件|本|场|場)", I)
+CJK_COUNT = "[\\d一二两兩三四五六七八九十百千万萬]+\\s*"
+"""In Chinese the count stands before its counter: "38人" answers "裁了多少人", "三次" "去了几次"."""
 NUMBER = re.compile(r"\d+|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
                     r"fifty|hundred|dozen|um|uma|dois|duas|três|tres|quatro|cinco|seis|sete|oito|nove|dez|doze|vinte|"
                     r"trinta|cem|mil)$", I)
@@ -376,9 +378,11 @@ def answers_count(question: str, sentence: str) -> bool:
     """"How many guitars has Albano built?": a number beside the guitars ("12 guitarras", "guitars: 12"),
     not any number in his note. A sentence in Chinese ("左手肘缝了六针") is not judged: its count is a
     character inside a word."""
+    match = COUNT_ASK.search(question)
+    if match.group(3):  # asked in Chinese: a number before the asked counter
+        return bool(re.search(CJK_COUNT + re.escape(match.group(3)), sentence))
     if CJK.search(sentence):
         return True
-    match = COUNT_ASK.search(question)
     noun = stem(next(g for g in match.groups() if g))
     tokens = [stem(m.group(0)) for m in TOKEN.finditer(sentence)]
     at = [i for i, t in enumerate(tokens) if held(noun, {t}) or t in themes(noun)]
