@@ -830,6 +830,20 @@ def test_an_hour_i_acted_at_in_a_journal_counts_beside_the_decisions(tmp_path):
     assert "1:15am" in got.text and "1pm" not in got.text, got.text
 
 
+def test_decisions_kept_in_a_folder_named_in_another_tongue_give_their_hours(tmp_path):
+    """A Cebuano vault keeps its decisions in "desisyon/", untyped and untagged: their hours are the
+    hours I decide ("11:48 PM na, human sa video call ni Ron"), as in "decisions/" (nothing was found)."""
+    notes = {
+        "desisyon/2023-08-21 chest freezer.md": "---\ndate: 2023-08-21\n---\n# chest freezer\n\n11:48 PM na, human sa "
+        "video call ni Ron. Mopalit kog chest freezer para sa tindahan, ₱18,500.\n",
+        "desisyon/2024-06-15 kontrata.md": "---\ndate: 2024-06-15\n---\n# usa pa ka kontrata\n\n2:10 AM. Wala ko katulog. "
+        "Okay ra nga mo-sakay pa si Ron ug usa ka kontrata, 9 months.\n",
+        "tawo/Nene.md": "# Ate Nene\n\nMagulang nako. Mo-abli siya sa iyang tindahan 6 AM kada adlaw.\n",
+    }
+    got = ask_over(notes, "what time ko kasagaran mag-decide sa mga dagkong butang?", tmp_path)
+    assert not got.nothing_found and "11:48 PM" in got.text and "2:10 AM" in got.text, got.text
+
+
 def test_when_i_make_big_decisions_over_decisions_that_record_no_hour_says_nothing_found(tmp_path):
     """Without an hour in any decision, sentences about something else are no answer to "when"; nor
     is an hour in what I learned ("Learn Rust on a toy, not on something people depend on every

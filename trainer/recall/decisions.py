@@ -135,9 +135,14 @@ def is_decision_note(note: Note) -> bool:
             or bool(DECISION_FOLDERS & folders))
 
 
-DECISION_NAMES = frozenset({"decision", "decisão", "decisao", "决定", "决策"})
+OTHER_TONGUES = frozenset({"desisyon", "decisión", "decision", "decisiones", "décision", "décisions", "decisione",
+                           "decisioni", "entscheidung", "entscheidungen", "keputusan", "besluit", "besluite", "besluiten",
+                           "beslissing", "beslissingen", "uamuzi", "maamuzi", "ipinnu", "决断", "決断", "결정"})
+"""The word in the tongues our users write beside English, Portuguese and Chinese: a Cebuano vault
+keeps its decisions in "desisyon/" (their hours were never read as the hours of decisions)."""
+DECISION_NAMES = frozenset({"decision", "decisão", "decisao", "决定", "决策", "bigcall", "big-call"}) | OTHER_TONGUES
 DECISION_FOLDERS = frozenset({"decision", "decisions", "decide", "decided", "decisão", "decisao", "decisões", "decisoes",
-                              "决定", "决策"})
+                              "决定", "决策", "big-calls", "big calls", "choices"}) | OTHER_TONGUES
 """Compared in simplified characters: a Taiwanese or Hong Kong vault files them under 決定."""
 
 
