@@ -1877,6 +1877,25 @@ def test_a_count_asked_in_chinese_is_a_number_before_its_counter(tmp_path):
                           tmp_path)
 
 
+def test_a_later_note_that_says_no_to_a_reason_i_gave_is_how_it_held_up(tmp_path):
+    """No "honestly", no "the real reason": a later diary says no to the reasons I gave by their own
+    first words ("The ESB bill and the co-op bonus were never the reason.") and says what was; asked
+    why, the answer tells it after the reasons (a blind vault's answer gave the reasons alone)."""
+    notes = {
+        "decisions/solar-panels.md": "---\ndate: 2025-03-02\ntags: [decision]\n---\n# Solar panels on the shed\n\n"
+        "Going with Wattwise Energy (Bandon). 24 panels on the south roof of the slatted shed.\n\n## Why\n"
+        "- ESB bills — €1,100 in April 2024, parlour + bulk tank + water heating\n"
+        "- Co-op bonus — extra on the c/l if you tick the boxes, solar counts\n"
+        "- grant 60% won't be there forever\n",
+        "diary/2025-10-06.md": "---\ndate: 2025-10-06\n---\nESB bill for Aug–Sept: €610. Cows on once a day from next wk?\n\n"
+        "Saying it here since no one else reads this. The ESB bill and the co-op bonus were never the reason. "
+        "I did it for the young lad. Seán was at the table in February with his carbon figures and I wanted him to "
+        "see the place was going forward. Solar panels on the shed roof, that he can see from the road.\n",
+    }
+    got = ask_over(notes, "why did I really put the solar panels on the shed?", tmp_path)
+    assert "€1,100" in got.text and "I did it for the young lad" in got.text, got.text
+
+
 def refused_until_written(notes: dict[str, str], line: str, question: str, expected: str, tmp_path):
     """Nothing found over `notes` (one note); `expected` in the answer once `line` is added to it."""
     assert ask_over(notes, question, tmp_path / "without").nothing_found
