@@ -1896,6 +1896,22 @@ def test_a_later_note_that_says_no_to_a_reason_i_gave_is_how_it_held_up(tmp_path
     assert "€1,100" in got.text and "I did it for the young lad" in got.text, got.text
 
 
+def test_asks_for_a_name_or_a_wage_in_more_words_refuse_until_the_notes_hold_it(tmp_path):
+    """"what's Mossie's wife's name again?" and "quanto ganha o Nelson na EDM?" were answered with his note
+    ("wife & 2 small girls", "Eu ganho 82.000 MT", mine) on blind vaults: they ask a name and a wage."""
+    milker = {"people/pa-collins.md": "# Pa Collins — relief milker\n\n- from Ballinacarriga, 30ish, wife & 2 small girls\n"
+                                      "- through FRS, €18/hr (Mossie paid him €17, 2023)\n"}
+    refused_until_written(milker, "\nMossie's wife is Siobhán, a nurse in Bantry.\n", "what's Mossie's wife's name again?",
+                          "Siobhán", tmp_path / "wife")
+    nelson = {"pessoas/nelson.md": "# Nelson\n\nO meu cunhado. Trabalha na EDM, na manutenção da rede, turnos de noite."}
+    refused_until_written(nelson, " Ganha 45.000 MT por mês.\n", "quanto ganha o Nelson na EDM?", "45.000 MT",
+                          tmp_path / "wage")
+    from trainer.recall import asks
+
+    assert asks.expected("Kit 喺 Manchester 做咩工？").kind == "work"
+    assert asks.expected("how much did Dineen actually bid for Lordan's land?").kind == "cost"
+
+
 def refused_until_written(notes: dict[str, str], line: str, question: str, expected: str, tmp_path):
     """Nothing found over `notes` (one note); `expected` in the answer once `line` is added to it."""
     assert ask_over(notes, question, tmp_path / "without").nothing_found

@@ -79,6 +79,7 @@ ASKS = (
         re.compile(both_scripts(r"\bhow much (?:do|did|does|will|would) (?:I|we) (?:earn|make|get paid)\b|\b(?:was|were) (?:I|we) paid\b|"
                    r"\bmy (?:\w+ ){0,2}(?:salary|wage|wages|pay)\b|\bquanto (?:é que )?(?:ganho|ganhei|ganhamos|recebo|recebi)\b|"
                    r"\bquanto (?:é que )?(?:o|a) \w+ (?:(?:passou|começou|vai|foi) a )?(?:ganha|recebe|tira|leva|ganhar|receber)\b|"
+                   r"\bquanto (?:é que )?(?:ganha|recebe|ganhava|recebia) (?:o|a) \w+|"
                    r"\bquanto (?:é que )?(?:(?:o|a) \w+ )?(?:tá|está|anda) (?:a )?(?:ganhando|recebendo|ganhar|receber)\b|"
                    r"\bhow much (?:does|did) \w+ (?:earn|make|take home)\b|\bhow much (?:is|was) \w+ (?:earning|making|taking home)\b|"
                    r"退休金|养老金|(?:my|his|her) pension (?:pay|is|come)|\b(?:how much|what) (?:was|am|were|are) (?:I|we) (?:making|earning|on)\b|"
@@ -98,7 +99,7 @@ ASKS = (
         (re.compile(r"(?<![\d-])\+?\d(?:[ ().-]{0,2}\d){8,}|<PHONE>|<REDACTED>", I),)),  # nine digits or more: not a date
     Ask("cost",
         re.compile(both_scripts(r"\bhow much\b[^?]*\b(?:charge|charges|charged|charging|cost|costs|costing|pay|pays|paid|paying|"
-                   r"spend|spent|sell|sells|sold|selling|go for|went for)\b|\bhow much (?:is|was|are|were|be) (?:the|my|our) \w+|"
+                   r"spend|spent|sell|sells|sold|selling|go for|went for|bid|bids|offer|offered)\b|\bhow much (?:is|was|are|were|be) (?:the|my|our) \w+|"
                    r"\b(?:price|cost|costs|paid|pay|charge|charged|fee|fees|rent|deduction|spent)\b[^?.]{0,30}\bhow much\b|\bhow much did (?:I|we) (?:\w+ )?(?:get|got) for\b|\bwhat did (?:I|we) (?:\w+ ){0,2}(?:pay|spend|quote|quoting|charge|charging)\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|paga|pagam|pagou|pagar|gastei|"
                    r"gasto)\b|\bquanto (?:é que )?(?:deu|saiu|ficou|dá|custaram) (?:o|a|os|as) (?!tempo\b)|"
                    r"多少钱|花了多少|(?:租|租金|费|价|价格)(?:是|要)?多少|几钱|几多钱"), I),
@@ -120,7 +121,7 @@ ASKS = (
         re.compile(both_scripts(r"\bdo(?:es)? for (?:a living|work)\b|\bwhat (?:is|was) (?:his|her|their|\w+['’]s) (?:job|work|profession)\b|"
                    r"\bo que (?:é que )?(?:o|a) \w+ faz(?:ia)? (?:da vida|profissionalmente)\b|\bem que (?:é que )?(?:o|a) \w+ trabalha(?:va)?\b|"
                    r"\bwhere (?:does|did|do) (?!I\b|we\b)\w+ work\b|\bonde (?:é que )?(?:o|a) \w+ trabalha(?:va)?\b|"
-                   r"做什么工作|干什么工作|做什么的|什么工作|干哪行|做哪行"), I),
+                   r"做什么工作|干什么工作|做什么的|什么工作|干哪行|做哪行|做咩工|做乜(?:嘢)?工|做边行|做咩嘢工"), I),
         (re.compile(both_scripts(r"\b(?:works?|worked|working|job|career|profession|employed|retired|trade|business|shifts?|"
                     r"trabalha|trabalhava|trabalhou|profissão|emprego|reformad[oa]|aposentad[oa]|turnos?)\b|"
                     r"\b(?:is|was|became|é|era) (?:an? |um |uma )?(?:\w+ )?(?:\w+(?:er|or|ist|ian|ant|ent)|nurse|chef|cook|"
@@ -175,7 +176,7 @@ ASKS = (
 
 ASKS_BY_KIND = {a.kind: a for a in ASKS}
 NAME_ASK = re.compile(r"\bwhat(?:'s|s| is| was) the name of (?:the |my |our |his |her |their )?(?:(?:\w+ ){0,2}\w+['’]s )?(\w+)|"
-                      r"\bwhat(?:'s| is| was| are) (?:\w+['’]s |my |the |our )(\w+) called\b|"
+                      r"\bwhat(?:'s| is| was| are) (?:\w+['’]s |my |the |our )(\w+)(?: called\b|['’]s name\b)|"
                       r"\bwho (?:is|was|were) (?:my|our) (\w+)\b|"
                       r"\bwho (?:is|was) the (\w+) (?:that|who)\b|\bquem (?:foi|é|era) (?:o|a) (\w+) que\b|"
                       r"\bcomo (?:é que )?(?:se )?chama(?:m|va)? (?:o|a|os|as) (\w+)|\b(?:qual|como) (?:é |era |foi )?o nome d[oa] (\w+)|"
