@@ -179,7 +179,9 @@ QUIT_ASKS = re.compile(both_scripts(
     r"\b(?:stick (?:with|at)|pack (?:it|things) in|give up|giving up|quit\w*|drop out|larg\w+|desist\w*|abandon\w*|"
     r"how long do I (?:last|keep)|how long before I|stop going|drop (?:it|them|am)|(?:never|don'?t|no dey) finish|"
     r"deixo de|paro de|(?:costuma[mn]?|tendem? a|usually|tend to) (?:morrer|die|fizzle|stall)|where do (?:they|my \w+) die|"
-    r"quanto tempo (?:é que )?(?:eu )?(?:aguent\w*|dur\w*))\b|"
+    r"quanto tempo (?:é que )?(?:eu )?(?:aguent\w*|dur\w*)|"
+    r"what (?:happens|happened) (?:to|with) (?:the |all the |all )?(?:stuff|things|hobbies|projects|courses|plans) I (?:start|take up|sign up for|join)|"
+    r"o que (?:é que )?acontece (?:com|a|às|aos) (?:as |os )?(?:coisas|cursos|projetos|projectos|planos) que (?:eu )?(?:começo|inicio|faço))\b|"
     r"坚持多久|能坚持|放弃|半途|三分钟热度|撐到幾耐|撑到几久|幾耐就|就甩|撑多久|多久就"), I)
 COUNT = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
          r"uma?|dois|duas|três|quatro|cinco|seis|sete|oito|nove|dez|onze|doze|quinze|vinte)")
