@@ -1912,6 +1912,18 @@ def test_asks_for_a_name_or_a_wage_in_more_words_refuse_until_the_notes_hold_it(
     assert asks.expected("how much did Dineen actually bid for Lordan's land?").kind == "cost"
 
 
+def test_a_reason_that_opens_with_see_is_a_reason_not_a_pointer(tmp_path):
+    """"see another man's way of farming before he gets stuck in mine" was dropped as a "See …"
+    pointer to another note; "See [[budget-2025]]." still is one."""
+    notes = {"decisions/sean-clon.md": "---\ndate: 2025-08-27\ntags: [decision]\n---\n# Seán — Clon first\n\n"
+             "He wanted to come home full time. I am sending him to Clon: the Green Cert at Clonakilty, from Sept.\n\n**Why:**\n"
+             "- he has to have the Green Cert anyway, no stamp duty relief on a transfer without it\n"
+             "- see another man's way of farming before he gets stuck in mine\n"
+             "- he's only 18, the farm isn't going anywhere\n\nFees & digs: ~€4,000 for the year. See [[budget-2025]].\n"}
+    got = ask_over(notes, "why did I send Seán to Clon instead of letting him come home full time?", tmp_path)
+    assert "another man's way of farming" in got.text and "budget-2025" not in got.text, got.text
+
+
 def refused_until_written(notes: dict[str, str], line: str, question: str, expected: str, tmp_path):
     """Nothing found over `notes` (one note); `expected` in the answer once `line` is added to it."""
     assert ask_over(notes, question, tmp_path / "without").nothing_found

@@ -173,8 +173,10 @@ LABEL = re.compile(r"^\s*(?:\*\*|__)?([^\n:*_]{1,60}?)(?:\*\*|__)?\s*[:：](?:\*
 """A line like "Reasons:", "**Razões:**" or "**理由**：" that heads the list under it."""
 BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)([^\n:*_]{1,60}?)\s*(?:[:：](?:\*\*|__)|(?:\*\*|__)\s*[:：—–])\s*\S")
 """A paragraph that opens with a bold label ("**Why:** the van is…"): the label heads it."""
-SEE_ALSO = re.compile(r"^(?:(see|cf\.?|related|more in)\b[^.]{0,60}|(?:ver|veja|vide)\s+[\w./-]*[/-][\w./-]*)\.?$",
+SEE_ALSO = re.compile(r"^(?:(see|cf\.?|related|more in)\b(?:[^\w.]*[^\s.]+){0,5}[^\w.]*|(?:ver|veja|vide)\s+[\w./-]*[/-][\w./-]*)\.?$",
                       re.IGNORECASE)  # "Ver decisoes/vender-terreno-lameiras": a pointer to a note
+"""'See budget-2025.', 'See also: the car note': a pointer, five words at most; "see another man's way of
+farming before he gets stuck in mine" is a reason (it was dropped)."""
 
 
 BACK_REFERENCE = re.compile(r"(?:it|that)\b(?!['’])", re.IGNORECASE)
