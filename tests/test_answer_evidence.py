@@ -1924,6 +1924,17 @@ def test_a_reason_that_opens_with_see_is_a_reason_not_a_pointer(tmp_path):
     assert "another man's way of farming" in got.text and "budget-2025" not in got.text, got.text
 
 
+def test_be_honest_over_notes_that_never_say_honest_still_finds_the_decision(tmp_path):
+    """"be honest, why did I leave the WG for my own flat?" over notes in Portuguese: "honest" is in no
+    note, and as a word no note holds it weighed the most, so the WG decision fell under the bar and
+    the answer was nothing found (two blind-written vaults). How hard I ask is not what I ask about."""
+    notes = {"decisoes/apartamento-sozinha.md": "---\ndate: 2025-11-02\ntags: [decisão]\n---\n# Sair da WG\n\n"
+             "Assinei o contrato do T1 em Neukölln: 780€ quentes. Saio da WG a 1 de dezembro.\n\n## Porquê\n"
+             "- a tese: preciso de silêncio para escrever\n- o Jonas e as festas de quinta\n"}
+    got = ask_over(notes, "be honest, why did I leave the WG for my own flat?", tmp_path)
+    assert not got.nothing_found and "preciso de silêncio" in got.text, got.text
+
+
 def refused_until_written(notes: dict[str, str], line: str, question: str, expected: str, tmp_path):
     """Nothing found over `notes` (one note); `expected` in the answer once `line` is added to it."""
     assert ask_over(notes, question, tmp_path / "without").nothing_found

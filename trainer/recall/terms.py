@@ -132,7 +132,6 @@ basically literally like lah leh lor hor meh
                   "当初", "当时", "真的", "到底", "后来", "时候", "发生", "最后", "来着", "会儿", "主要", "老实", "说实"}
 """Words that frame a question ("why did I decide…") rather than name its subject: they still
 rank notes, but a note need not contain them to count as relevant."""
-
 CJK_STOP = frozenset("我你他她它的了是在吗呢吧啊么什为怎哪谁这那个和与就都也还又很几少啥咋嘛"
                      "佢哋咗嚟嘅喺冇咩乜咁噉啲嗰唔嘢")  # Cantonese particles: "佢住", "住咗", "嚟探"
 """Characters that make a Chinese pair a question word or particle (什么, 为什, 我的), not a subject."""
@@ -724,3 +723,10 @@ DECISION_VERBS = frozenset(terms(
 "honestly"), not what it is about ("boat", "concurso")."""
 ASKING_TERMS = PATTERN_WORDS | FRAME_TERMS
 """How a pattern question is asked, not what it asks about: left out of its search while a subject remains."""
+
+
+SINCERE = frozenset(stem(w) for w in """honest honestly really actually genuinely seriously realmente sinceramente mesmo msm
+verdade vdd afinal bakit talaga""".split())
+""""be honest", "o que realmente…", "bakit … talaga": how hard I ask, not what about. Where no note
+says them they weigh nothing (`Retriever.idf`); where notes do ("honestly, it was the commute") they
+rank as any word."""
