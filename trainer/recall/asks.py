@@ -377,7 +377,8 @@ NUMBER = re.compile(r"\d+|(?:one|two|three|four|five|six|seven|eight|nine|ten|el
 
 def answers_count(question: str, sentence: str) -> bool:
     """"How many guitars has Albano built?": a number beside the guitars ("12 guitarras", "guitars: 12"),
-    not any number in his note. A sentence in Chinese ("左手肘缝了六针") is not judged: its count is a
+    not any number in his note. Asked in Chinese ("裁了多少人"), the count stands before its counter
+    ("38人"); asked otherwise, a sentence in Chinese ("左手肘缝了六针") is not judged: its count is a
     character inside a word."""
     match = COUNT_ASK.search(question)
     if match.group(3):  # asked in Chinese: a number before the asked counter

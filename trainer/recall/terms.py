@@ -132,6 +132,7 @@ basically literally like lah leh lor hor meh
                   "当初", "当时", "真的", "到底", "后来", "时候", "发生", "最后", "来着", "会儿", "主要", "老实", "说实"}
 """Words that frame a question ("why did I decide…") rather than name its subject: they still
 rank notes, but a note need not contain them to count as relevant."""
+
 CJK_STOP = frozenset("我你他她它的了是在吗呢吧啊么什为怎哪谁这那个和与就都也还又很几少啥咋嘛"
                      "佢哋咗嚟嘅喺冇咩乜咁噉啲嗰唔嘢")  # Cantonese particles: "佢住", "住咗", "嚟探"
 """Characters that make a Chinese pair a question word or particle (什么, 为什, 我的), not a subject."""
