@@ -29,7 +29,7 @@ from pathlib import PurePosixPath
 from trainer.vault import derived
 from trainer.db import transaction
 from trainer.vault.note import Note
-from trainer.vault.parse import first_date, prose
+from trainer.vault.parse import first_date, prose, unemphasised
 from trainer.recall.terms import both_scripts, fold, is_cjk, is_frame, names, simplified, terms, text_language
 
 # --- patterns -----------------------------------------------------------------------------------
@@ -778,8 +778,7 @@ def sentences(text: str) -> list[str]:
 def clean(text: str) -> str:
     """Markdown made plain: wikilinks as their names, no emphasis or list marks, one line."""
     text = WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
-    text = re.sub(r"(?<=\d[,.])(?:\*\*|__|~~|`)(?=\d)", " ", text)  # "6,500,**6 months**" is not 6,500,6
-    text = re.sub(r"\*\*|__|~~|`", "", text)
+    text = unemphasised(text)
     text = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", text, flags=re.MULTILINE)
     return re.sub(r"\s*\n\s*", " ", text).strip()
 
@@ -790,7 +789,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 43  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 44  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (

@@ -26,7 +26,7 @@ from trainer.vault import derived
 from trainer.db import transaction
 from trainer.vault.index import Index
 from trainer.vault.note import Note
-from trainer.vault.parse import prose
+from trainer.vault.parse import prose, unemphasised
 from trainer.recall.asks import CLAUSES
 from trainer.recall.terms import (ASKING_TERMS, SINCERE, YEAR, both_scripts, fold, forms, held, is_cjk, is_frame, names,
                                    query_terms, stem, terms, text_language, themes, translations)
@@ -693,8 +693,7 @@ def plain(text: str) -> str:
     text = WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
     text = MD_LINK.sub(lambda m: m.group(1), text)
     text = re.sub(r"\[\^[^\]]+\]|</?[a-z][a-z0-9-]*(?:\s[^>]*)?/?>", "", text)  # not "<REDACTED>"
-    text = re.sub(r"(?<=\d[,.])(?:\*\*|__|~~|==|`)(?=\d)", " ", text)  # "6,500,**6 months**" is not 6,500,6
-    text = re.sub(r"\*\*|__|~~|==|`", "", text)
+    text = unemphasised(text)
     text = re.sub(r"[ \t]{2,}", " ", text)
     text = re.sub(r"^\s*[-*+]\s+(\[[ xX]\]\s+)?", "• ", text, flags=re.MULTILINE)
     return re.sub(r"\s*\n\s*", " ", text).strip()

@@ -323,6 +323,16 @@ def prose(body: str) -> str:
     return "\n".join(out)
 
 
+EMPHASIS = re.compile(r"\*\*|__|~~|==|`")
+GLUED_EMPHASIS = re.compile(r"(?<=\d[,.])(?:\*\*|__|~~|==|`)(?=\d)")
+
+
+def unemphasised(text: str) -> str:
+    """Bold, italics-by-underscore, strike, highlight and code marks dropped; a mark glued between a
+    number's comma and the next number leaves a space: "6,500,**6 months**" is not 6,500,6."""
+    return EMPHASIS.sub("", GLUED_EMPHASIS.sub(" ", text))
+
+
 def blank_inline_code(line: str) -> str:
     """Code spans blanked, CommonMark's way: a run of n backticks opens a span that the next
     run of exactly n closes; a run without a partner is plain text. One pass over the runs
