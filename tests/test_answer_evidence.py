@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from reflect_support import answered, bm25_over, decision_story, written_vault
+from reflect_support import answered, bm25_over, dated_notes, decision_story, written_vault
 
 from trainer.recall.answer import answer
 from trainer.recall.retrieve import WHY_QUESTION
@@ -1528,6 +1528,20 @@ def test_four_grand_is_the_4000_of_the_note_and_like_is_no_subject(tmp_path):
         got = answer(index, "why did I lend dad the 4 grand, like honestly", retriever=retriever)
         assert "milk price dropped" in got.text, got.text
     assert terms("the 4 grand") == terms("€4,000") == ["4000"]
+
+
+def test_a_two_letter_word_no_note_holds_is_shorthand_not_the_subject(tmp_path):
+    """"what did the physio say was actually wrong wi my shoulder?": "wi" (Scots for "with") is in
+    no note, and as an absent word it weighed the most, as if it were the thing asked about, so
+    the physio note fell short and the answer was nothing found."""
+    notes = {
+        "health/physio.md": "---\ndate: 2025-03-20\n---\n# Physio\n\nNiamh says supraspinatus tendinopathy in "
+                            "the right shoulder, classic overuse from the bowing arm. Exercises with the red "
+                            "band, ice after gigs.\n",
+        **dated_notes("Played a wedding gig in Oban and drove home late"),
+    }
+    got = ask_over(notes, "what did the physio say was actually wrong wi my shoulder?", tmp_path)
+    assert not got.nothing_found and "supraspinatus tendinopathy" in got.text, got.text
 
 
 def test_an_owning_up_written_before_the_decision_takes_none_of_its_reasons_back(tmp_path):

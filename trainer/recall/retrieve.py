@@ -28,8 +28,8 @@ from trainer.vault.index import Index
 from trainer.vault.note import Note
 from trainer.vault.parse import prose, unemphasised
 from trainer.recall.asks import CLAUSES
-from trainer.recall.terms import (ASKING_TERMS, SINCERE, YEAR, both_scripts, fold, forms, held, is_cjk, is_frame, names,
-                                   query_terms, stem, terms, text_language, themes, translations)
+from trainer.recall.terms import (ASKING_TERMS, SINCERE, YEAR, both_scripts, fold, forms, held, is_cjk, is_frame,
+                                   is_particle, names, query_terms, stem, terms, text_language, themes, translations)
 
 VERSION = 18  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
@@ -430,7 +430,7 @@ class Retriever:
         seams = cjk_seams(qterms, {t for t, n in held_by.items() if n})
         weights = {}
         for t, n in held_by.items():
-            if is_frame(t) or t in seams or (not n and t in SINCERE):
+            if is_frame(t) or t in seams or (not n and (t in SINCERE or is_particle(t))):
                 weights[t] = 0.0
                 continue
             weights[t] = math.log(1 + (total - n + 0.5) / (n + 0.5))

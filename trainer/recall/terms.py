@@ -695,6 +695,12 @@ def is_frame(term: str) -> bool:
     return term in FRAME_TERMS
 
 
+def is_particle(term: str) -> bool:
+    """A Latin word of one or two letters: "wi" (with), "ba", "ko", "n". When no note holds one it
+    is the writer's shorthand or a particle, not the subject the question is about."""
+    return len(term) <= 2 and term.isascii() and term.isalpha()
+
+
 def is_cjk(term: str) -> bool:
     return bool(CJK.match(term))
 
