@@ -871,3 +871,30 @@ def test_a_pros_and_cons_table_gives_its_cells_as_reasons_for_and_against():
     assert [(r.text, r.against) for r in d.reasons] == [
         ("o kwanza cai todo o mês", False), ("leva as poupanças", True),
         ("sair da renda", False), ("obra só daqui a 3 anos", True)]
+
+
+def test_naming_the_real_thing_last_owns_up_as_honestly_does(tmp_path):
+    """"What I was actually scared of was the board seat." and "What did it was the July QBR" put
+    the real reason at the end of a sentence of their own, with no "honestly": such later notes were
+    read as mere mentions, and their reasons never reached "why did I say no to the term sheet?".
+    A question ("What time was the call?") names nothing."""
+    from reflect_support import decision_story
+    from trainer.recall.decisions import ECHO_CUE
+
+    notes = {
+        "decisions/2025-08-02-savanna.md": "---\ndate: 2025-08-02\n---\n# No to Savanna Angels\n\nSaid no to the term "
+                                           "sheet.\n\n## Why\n- Valuation too low, 35M pre-money.\n- Their timeline "
+                                           "is slow.\n",
+        "journal/2025-11-30.md": "---\ndate: 2025-11-30\n---\n# Sunday\n\nThought about [[2025-08-02-savanna]] again "
+                                 "on the matatu. What I was actually scared of was the board seat.\n",
+    }
+    index = indexed(written_vault(tmp_path / "vault", notes), tmp_path)
+    try:
+        story = decision_story(index, "decisions/2025-08-02-savanna.md")
+    finally:
+        index.close()
+    assert any("scared of was the board seat" in e.text for e in story.changes), [e.text for e in story.events]
+    for said in ("What did it was the July QBR.", "Truth that I'm only writing here: she lived there.",
+                 "Mas sejamos honestas: um Air chegava.", "I never told her the real number."):
+        assert ECHO_CUE.search(said), said
+    assert not ECHO_CUE.search("What time was the call?")

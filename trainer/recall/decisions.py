@@ -652,6 +652,9 @@ def named_revisions(decision: Decision, later: Note, groups: list[list[str]], el
 
 NOT_FOR = r"não (?:é|foi|era) (?:só |sequer )?(?:pel[oa]s?|por causa d[aoe]s?)"
 """"Não foi pelo seguro": the reason I gave, denied (an owning-up here and in `shapes.OWNED`)."""
+CLEFT = (r"(?:^|(?<=[.!?:]\s))(?:what (?:[\w'’]+ ){1,6}?(?:was|were)|truth)\b(?![^.!?]*\?)")
+"""Naming the real thing by putting it last, in a sentence of its own: "What did it was the July
+QBR", "What I was actually scared of was the board seat", "Truth that I'm only writing here: …"."""
 ECHO_CUE = re.compile(
     both_scripts(r"\b(honestly|to be honest|if I'?m honest|honest (?:bit|truth|answer|version)|truth is|the truth|looking back|"
     r"in hindsight|I told myself|"
@@ -665,7 +668,8 @@ ECHO_CUE = re.compile(
     r"falando (?:\w+ )?claro|me convenci|convenci-me|let'?s be (?:honest|real)|if I'?m being (?:honest|straight)|"
     r"I wrote (?:it|that|this) (?:up |down )?(?:like|as if|as though)|it was (?:all |really )?about (?:my|me|her|him|us)|"
     r"was the reason|" + NOT_FOR + r"|it (?:wasn'?t|was not|isn'?t|is not|wasnae|wisnae|isnae) (?:really |just )?"
-    r"(?:about|because of|for) the)(?!\w)|"
+    r"(?:about|because of|for) the|never told (?:him|her|them|anyone|anybody|a soul)|"
+    r"(?:sejamos|vamos ser) (?:honest|sincer|franc)[ao]s)(?!\w)|" + CLEFT + "|"
     r"说白了|说穿了|讲白了|回头看|其实|老实说|老实讲|讲真|坦白|说实话|说句实话|扪心自问|真正|借口|骗自己|嘴上说|现在想来|"
     r"后来想想|说到底|归根结底"),
     re.IGNORECASE)
@@ -789,7 +793,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 44  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 45  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
