@@ -522,6 +522,20 @@ def test_a_relation_rung_first_and_a_stage_counted_in_weekdays():
     assert quit_.holds("Aqua fit: went five Thursdays.", "Didnae go on the sixth.")
 
 
+def test_a_name_put_first_is_whom_i_went_to_first_whatever_the_verb(tmp_path):
+    """"Kakao'd Yuna first" (a messenger made a verb) and "Yuna first, as always." say whom I went
+    to first with no verb the shape knew: only "Called Yuna first" was quoted for "who do I always go
+    to first when I'm deciding something?". A first time or thing is no one."""
+    from trainer.recall.shapes import CONSULTED
+
+    notes = {"decisions/2023-08-20-flat.md": "---\ndate: 2023-08-20\n---\nTaking the flat. Called Yuna first.\n",
+             "decisions/2024-02-11-job.md": "---\ndate: 2024-02-11\n---\nSaying yes to the job. Kakao'd Yuna first.\n",
+             "decisions/2025-07-30-hours.md": "---\ndate: 2025-07-30\n---\nFour-day week. Yuna first, as always.\n"}
+    text = shaped_answer(notes, "who do I always go to first when I'm deciding something?", tmp_path)
+    says_all(text, "Called Yuna first", "Kakao'd Yuna first", "Yuna first, as always")
+    assert not CONSULTED.search("Lisbon first time, then Porto.")
+
+
 def test_how_someone_finds_out_about_my_decisions_is_where_i_told_them_late(tmp_path):
     """"how does Fiona usually end up finding out about my stuff?" shares no word with "Fiona found out
     about Kasia from Jean's Facebook" or "Still havent told T"; it asks who learns of my decisions,

@@ -163,7 +163,7 @@ CONSULTED = re.compile(both_scripts(
     r"\b(?:rang|ring|called|phoned|texted|messaged|whatsapp(?:ed|'d)|asked|told|talked (?:to|it over with)|"
     r"spoke (?:to|with)|ran (?:it|this) (?:by|past)|checked with|"
     r"liguei|perguntei|contei|mandei|conversei|falei com|telefonei|consultei)\b(?:\W+\w+){0,4}?\W+" + WHO +
-    r"|\b" + NAME + r" (?:was|foi) (?:the first|a primeira|o primeiro)\b"
+    r"|\b" + NAME + r" (?:was|foi) (?:the first|a primeira|o primeiro)\b|\b" + WHO + r",? first\b(?! (?:thing|time|day|week|month|year)s?\b)"
     r"|(?<![没不未冇唔別别])(?:跟|同|和|问|话俾|(?:打(?:电话)?|传|发)给了?)\s?" + NAME +
     r"|(?:打俾|打畀|(?i:call|whatsapp|msg|text)(?: voice)?\s?咗)\s?(?:" + NAME + r"|[\u4e00-\u9fff]{1,3})" +
     r"|(?:打(?:电话)?|传|发)给了?[\u4e00-\u9fff]{1,3}|给[\u4e00-\u9fff]{1,3}打(?:了个?|个)?电话|"
