@@ -57,6 +57,8 @@ ASKED = [
     ("am I any good at refusing extra work?", "favour"),
     ("when my sister and I disagree, what do I tend to do?", "conflict"),
     ("同老公有矛盾嘅时候我点做？", "conflict"),
+    ("what do I do when there's friction with someone? like is there a pattern", "conflict"),
+    ("am I good at budgeting big things?", "budget"),
     ("what do I end up doing after a rough day at work?", "coping"),
     ("where do my big calls usually get made?", "hour"),
     ("我一般啥时候拍板？", "hour"),

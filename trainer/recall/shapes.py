@@ -109,7 +109,7 @@ SAID_YES = re.compile(both_scripts(
 
 CONFLICT_ASKS = re.compile(both_scripts(
     r"\b(?:ticks? me off|fall(?:s|en)? out|fell out|fight\w*|argu\w+|rows?|have it out|had words|annoy\w*|angry|out of line|"
-    r"blowup|blow-up|chate(?:io|ad[oa]|ia)|discord\w*|brig\w+|discuss\w+|zang\w*|irrit\w+|pisa no meu calo|disagree\w*|clash\w*)\b|"
+    r"blowup|blow-up|conflicts?|friction|tension|disput\w*|chate(?:io|ad[oa]|ia)|discord\w*|brig\w+|discuss\w+|zang\w*|irrit\w+|pisa no meu calo|disagree\w*|clash\w*)\b|"
     r"闹了?别扭|吵|冲突|矛盾|意见不一样|生气|冷战|不爽|惹"), I)
 REACTED = re.compile(both_scripts(
     r"\b(?:went quiet|silent treatment|didn'?t speak|stopped talking|not talking|slammed|stormed|walked out|apologi[sz]ed|"
