@@ -1998,3 +1998,37 @@ def test_bold_after_a_number_does_not_glue_it_to_the_next(tmp_path):
                                   "理由：\n- 估一個月多賣 15 組明信片 + 2 張客製 ≈ 多賺 6,500,**6 個月回本**\n- Procreate 會 lag\n"}
     got = ask_over(notes, "買 iPad Pro 那時候說是為了副業回本,到底是不是真的", tmp_path)
     assert "6,500" in got.text and "6,500,6" not in got.text, got.text
+
+
+ENGINE = """---
+date: 2024-01-12
+tags: [boat, bigcall]
+---
+# New engine or rebuild the Volvo
+
+1:15 am, kitchen table. Going with the new Cummins. Done deciding.
+
+| New Cummins QSM11 | Rebuild the Volvo |
+|---|---|
+| quote $118,000 installed, Harris Marine in Mount Pearl | quote $42,000, "maybe more once we're into her" |
+| fuel, Harris says 15-20% better, thats $6-8k a yr the way we burn | Volvo's 22 yrs old, parts comin from away, weeks |
+| 2 yr warranty | no warranty on a rebuilt block |
+
+Darrell says go new, he put a Cummins in the Tina Rose in '22 and never looked back. Says a rebuild is just buyin the same trouble twice.
+
+Money: borrow ~$100,000 at the credit union, rest out of savings. Payments around $1,535/mo over 7 yrs.
+"""
+
+
+def test_the_column_of_the_option_i_chose_holds_my_reasons_and_the_header_row_is_no_sentence(tmp_path):
+    """A table of the options weighed ("| New Cummins QSM11 | Rebuild the Volvo |") has no column
+    headed "pros": the column of the one "Going with the new Cummins." names holds the reasons. The
+    answer quoted the Volvo's column, and its header row as a sentence ("New Cummins QSM11: Rebuild
+    the Volvo"); a first row with figures ("| azeitona | 2.650 kg |") is still a row of mine."""
+    got = ask_over({"big calls/engine.md": ENGINE}, "why'd I go with the new cummins instead of just rebuildin the volvo?",
+                   tmp_path)
+    assert "15-20% better" in got.text, got.text
+    assert "New Cummins QSM11: Rebuild the Volvo" not in got.text, got.text
+    harvest = "---\ndate: 2024-11-30\n---\n# Colheita 2024\n\n| azeitona | 2.650 kg |\n|---|---|\n| azeite | 412 litros |\n"
+    got = ask_over({"olival/colheita-2024.md": harvest}, "quantos kg de azeitona deu a colheita de 2024?", tmp_path / "2")
+    assert "2.650 kg" in got.text, got.text

@@ -149,7 +149,9 @@ def note_sentences(note: Note, n: int, rank: int) -> list[Candidate]:
             if table:
                 cells = table_cells(text)
                 if not header and cells:
-                    header = cells  # a table's first row names its columns
+                    header = cells  # a table's first row names its columns: no sentence of mine, unless
+                    if not any(FIGURE.search(c) for c in cells):  # it holds figures ("| azeitona | 2.650 kg |")
+                        continue
                 text = " ".join(side_by_side(cells, header)) if is_prose_row(cells) else table_row(cells)
             for sentence in join_short([p for p in SENTENCE_SPLIT.split(text) if not SEE_ALSO.match(p.strip())]):
                 if quotable(sentence) and not SEE_ALSO.match(sentence):
@@ -230,6 +232,10 @@ def is_prose_row(cells: list[str]) -> bool:
     """A row of sentences side by side (a pros and cons table), not a label and its values."""
     full = [c for c in cells if c]
     return len(full) >= 2 and all(len(words(c)) >= 4 for c in full)
+
+
+FIGURE = re.compile(r"(?<![A-Za-z0-9])\d")
+"""A number that stands alone ("2.650 kg", "£95"), not one inside a name ("QSM11", "A7")."""
 
 
 def side_by_side(cells: list[str], header: list[str]) -> list[str]:

@@ -155,8 +155,9 @@ def extract(note: Note) -> list[Decision]:
 
 def note_decision(note: Note) -> Decision:
     sections = split_sections(note.body)
-    reasons = find_reasons(sections)
-    statement = find_statement(sections) or note.title
+    found = find_statement(sections)
+    reasons = find_reasons(sections, found)
+    statement = found or note.title
     revisions = tuple(r for s in sections if REVISION_HEADING.search(s.heading)
                       for r in section_revisions(note, s, reasons))
     status = str(note.frontmatter.get("status", "") or "")
@@ -197,7 +198,7 @@ def find_statement(sections: list[Section]) -> str:
     return ""
 
 
-def find_reasons(sections: list[Section]) -> tuple[Reason, ...]:
+def find_reasons(sections: list[Section], statement: str = "") -> tuple[Reason, ...]:
     found: list[Reason] = []
     for section in sections:
         against = bool(AGAINST_HEADING.search(section.heading))
@@ -208,14 +209,16 @@ def find_reasons(sections: list[Section]) -> tuple[Reason, ...]:
                 paragraphs = [p for p in section.paragraphs if ITEM.match(p.split("\n")[0])]  # "## Going with Nishat"
         for text in reason_items(paragraphs):
             found.append(Reason(len(found) + 1, clean(text), reason_key(text), against))
-        for text, con in table_reasons(section.paragraphs):
+        for text, con in table_reasons(section.paragraphs, statement):
             found.append(Reason(len(found) + 1, clean(text), reason_key(text), con))
     return tuple(found)
 
 
-def table_reasons(paragraphs: list[str]) -> list[tuple[str, bool]]:
+def table_reasons(paragraphs: list[str], statement: str = "") -> list[tuple[str, bool]]:
     """The cells of a pros and cons table, each with whether it argues against: "| Prós | Contras |"
-    over "| kwanza a cair todo o mês | leva quase todas as poupanças |"."""
+    over "| kwanza a cair todo o mês | leva quase todas as poupanças |". In a table of the options
+    weighed ("| New Cummins QSM11 | Rebuild the Volvo |"), the column of the one the decision names
+    ("Going with the new Cummins.") holds its reasons."""
     out = []
     for para in paragraphs:
         rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in para.split("\n")
@@ -224,6 +227,8 @@ def table_reasons(paragraphs: list[str]) -> list[tuple[str, bool]]:
             continue
         side = [None if AGAINST_HEADING.search(h.strip("*_ ")) else False if REASONS_HEADING.search(h.strip("*_ ")) else ""
                 for h in rows[0]]
+        if None not in side and False not in side and (chosen := chosen_column(rows[0], statement)) is not None:
+            side[chosen] = False
         if None not in side and False not in side:
             continue  # no column of pros or cons: a table of figures
         for row in rows[1:]:
@@ -232,6 +237,14 @@ def table_reasons(paragraphs: list[str]) -> list[tuple[str, bool]]:
             out += [(cell, side[i] is None) for i, cell in enumerate(row)
                     if cell and i < len(side) and side[i] != ""]
     return out
+
+
+def chosen_column(header: list[str], statement: str) -> int | None:
+    """The one column of options whose name shares a word with what I decided: "Going with the new
+    Cummins." names "New Cummins QSM11", not "Rebuild the Volvo"."""
+    said = {t for t in terms(statement) if not is_frame(t)}
+    named = [i for i, h in enumerate(header) if said & {t for t in terms(h) if not is_frame(t)}]
+    return named[0] if len(named) == 1 and len([h for h in header if h]) >= 2 else None
 
 
 LABEL = re.compile(r"^\s*(?:\*\*|__)?([^\n:：]{1,80}?)\s*[:：]\s*(?:\*\*|__)?\s*$|^\s*(?:\*\*|__)([^\n:：*_]{1,80})(?:\*\*|__)\s*$")
@@ -793,7 +806,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 45  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 46  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
