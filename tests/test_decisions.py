@@ -898,3 +898,17 @@ def test_naming_the_real_thing_last_owns_up_as_honestly_does(tmp_path):
                  "Mas sejamos honestas: um Air chegava.", "I never told her the real number."):
         assert ECHO_CUE.search(said), said
     assert not ECHO_CUE.search("What time was the call?")
+
+
+def test_a_list_labelled_in_favour_of_the_choice_gives_the_reasons():
+    """"**A favor do privado**" over a list, "Pros of moving:", "The case for Leeds" label my
+    reasons as "Pros" alone does; the knee note's four reasons were not read at all. "Prós e
+    contras" labels both sides, and "**Contra**" the other one."""
+    text = ("---\ndate: 2025-01-20\n---\n# Joelho: opero na CUF\n\n**A favor do privado**\n- a dor: 7 em 10 à noite\n"
+            "- não aguento mais 14 meses de canadiana\n\n**Contra**\n- é dinheiro que eu tinha pensado para o Tiago\n\n"
+            "**Decidido: CUF, Dr. Seixas.**\n")
+    [d] = extract(note("decisoes/joelho.md", text))
+    assert [r.text for r in d.reasons if not r.against] == ["a dor: 7 em 10 à noite", "não aguento mais 14 meses de canadiana"]
+    from trainer.recall.decisions import REASONS_HEADING
+    assert REASONS_HEADING.search("Pros of moving") and REASONS_HEADING.search("The case for Leeds")
+    assert not REASONS_HEADING.search("Prós e contras")

@@ -40,7 +40,9 @@ DECIDED = re.compile(
     r"settled on|opted for|i picked|we picked|decidi|decidimos|escolhi|optei)\b|决定|选择了|选了"), re.IGNORECASE)
 REASONS_HEADING = re.compile(both_scripts(r"^(?:(?:the|my|our|other|os|as|meus|minhas|outros|outras)\s+)*(why|reasons?|reasoning|"
                              r"because|porqu[eê]|por ?qu[eê]|pq|razões|razão|motivos?|raciocínio)(?!\w)|"
-                             r"^(?:for|pros|prós|a favor|the case for(?: it)?)\s*$|理由|原因|为什么|为啥|点解|^(?:优点|好处)\s*$"),
+                             r"^(?:for|pros|prós|a favor|the case for(?: it)?)\s*$|"
+                             r"^(?:(?:pros|prós)\s+(?:d[aeo]s?|of|for)|a favor\s+d[aeo]s?|in favou?r of|(?:the )?case for)\s+\w|"
+                             r"理由|原因|为什么|为啥|点解|^(?:优点|好处)\s*$"),
                              re.IGNORECASE)
 DECIDED_HEADING = re.compile(both_scripts(r"^(?:going with|went with|chose|choosing|picked|decided on|decision:|"
                              r"vou com|fico com|escolhi|decidido)\b|^(?:选了|决定)"), re.IGNORECASE)
@@ -806,7 +808,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 46  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 47  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
