@@ -2032,3 +2032,13 @@ def test_the_column_of_the_option_i_chose_holds_my_reasons_and_the_header_row_is
     harvest = "---\ndate: 2024-11-30\n---\n# Colheita 2024\n\n| azeitona | 2.650 kg |\n|---|---|\n| azeite | 412 litros |\n"
     got = ask_over({"olival/colheita-2024.md": harvest}, "quantos kg de azeitona deu a colheita de 2024?", tmp_path / "2")
     assert "2.650 kg" in got.text, got.text
+
+
+
+def test_the_when_part_of_a_two_part_question_is_answered_by_a_dated_line(tmp_path):
+    """"what did the Kings Heath flat end up costing and when did I get the keys?" asks a sum and a
+    day: the when part was read as no fact at all (each part of two is read by its words), and the
+    answer gave the offer and the agent's email, not "Completed 27 June, keys from Bridgeford & Cole"."""
+    vault = Path(__file__).parent / "fixtures" / "answer-vault-78"
+    got = answered(vault, "what did the Kings Heath flat end up costing and when did I get the keys?", tmp_path)
+    assert "Completed 27 June" in got.text and "£187,500" in got.text, got.text

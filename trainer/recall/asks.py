@@ -201,7 +201,7 @@ def expected(question: str, by_word: bool = True) -> Ask | None:
         return Ask("which", WHICH_ZH, ())
     if found is None and by_word and one_thing(question) and not ASKS_WHY.search(question) and asked_thing(question):
         return Ask("thing", THING_ZH, ())  # (in Chinese, whose thing is in the words before it)
-    if (found is None and by_word and WHEN.search(question) and one_thing(question) and not ASKS_WHY.search(question)
+    if (found is None and WHEN.search(question) and one_thing(question) and not ASKS_WHY.search(question)
             and not OTHER_ASK.search(question)):
         return Ask("when", WHEN, ())
     if found is None and HAPPENED.search(question) and not OTHER_ASK.search(question) and not ASKS_WHY.search(question):
