@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import pytest
-from reflect_support import FIXTURE_VAULT, indexed, written_vault
+from reflect_support import FIXTURE_VAULT, decision_story, indexed, written_vault
 
 from trainer.recall.decisions import DecisionStore, extract
 from trainer.vault.parse import parse_note
@@ -13,6 +13,15 @@ from trainer.vault.parse import parse_note
 
 def note(path: str, text: str):
     return parse_note(path, text.encode()).note
+
+
+def story_over(notes: dict[str, str], path: str, tmp_path):
+    """The story of the decision in `path`, in a small vault made of `notes`."""
+    index = indexed(written_vault(tmp_path / "vault", notes), tmp_path)
+    try:
+        return decision_story(index, path)
+    finally:
+        index.close()
 
 
 @contextmanager
@@ -505,8 +514,6 @@ def test_someone_else_admitting_or_pretending_is_no_take_back_of_mine():
 def test_a_take_back_carries_on_into_the_paragraph_that_says_what_it_was(tmp_path):
     """"每一条都是真的，但都不是决定性的。" is half a take-back; the next paragraph of the same section,
     "说到底，是…", says what decided it, and the story tells both."""
-    from reflect_support import decision_story
-
     notes = {
         "decisions/选科.md": "---\ndate: 2025-06-19\n---\n# 定科：眼科 vs 急诊\n\n决定报眼科。\n\n## 理由\n"
                              "1. 作息规律一点\n2. 名额多，留下来把握大\n",
@@ -514,11 +521,7 @@ def test_a_take_back_carries_on_into_the_paragraph_that_says_what_it_was(tmp_pat
                            "当时在 [[选科]] 里列的理由：作息、名额。每一条都是真的，但都不是决定性的。\n\n"
                            "说到底，是那次抢救没救回来的张阿姨。那之后我一进抢救室手就抖。\n",
     }
-    index = indexed(written_vault(tmp_path / "vault", notes), tmp_path)
-    try:
-        story = decision_story(index, "decisions/选科.md")
-    finally:
-        index.close()
+    story = story_over(notes, "decisions/选科.md", tmp_path)
     later = [e for e in story.changes if e.path == "reviews/年终.md"]
     assert later and "张阿姨" in later[0].text, [e.text for e in story.events]
 
@@ -542,8 +545,6 @@ def test_a_chinese_note_takes_back_a_decision_in_its_words_without_naming_it(tmp
     """A later paragraph that shares a decision's rare words and takes it back ("说白了") is a later
     word on it; in English it must also share a name or a number, but Chinese writes no capitals:
     "盘下巷口那家豆花店" and "王阿伯" are its names."""
-    from reflect_support import decision_story
-
     notes = {
         "decisions/盘店.md": "---\ndate: 2024-05-01\n---\n# 决定盘下巷口的豆花店\n\n决定：盘下巷口那家豆花店，转让费 12 万。\n\n"
                             "## 理由\n- 王阿伯要退休，老客人多\n- 豆花店早上六点开到中午，下午可以陪小孩\n",
@@ -551,11 +552,7 @@ def test_a_chinese_note_takes_back_a_decision_in_its_words_without_naming_it(tmp
                                  "王阿伯退休那天我就想，我不想再回公司上班了。\n",
         "journal/2024-08-01.md": "---\ndate: 2024-08-01\n---\n# 八月\n\n今天下雨，生意普通。\n",
     }
-    index = indexed(written_vault(tmp_path / "vault", notes), tmp_path)
-    try:
-        story = decision_story(index, "decisions/盘店.md")
-    finally:
-        index.close()
+    story = story_over(notes, "decisions/盘店.md", tmp_path)
     assert [e.path for e in story.changes] == ["journal/2025-02-01.md"], [(e.path, e.text) for e in story.events]
 
 
@@ -878,7 +875,6 @@ def test_naming_the_real_thing_last_owns_up_as_honestly_does(tmp_path):
     the real reason at the end of a sentence of their own, with no "honestly": such later notes were
     read as mere mentions, and their reasons never reached "why did I say no to the term sheet?".
     A question ("What time was the call?") names nothing."""
-    from reflect_support import decision_story
     from trainer.recall.decisions import ECHO_CUE
 
     notes = {
@@ -888,11 +884,7 @@ def test_naming_the_real_thing_last_owns_up_as_honestly_does(tmp_path):
         "journal/2025-11-30.md": "---\ndate: 2025-11-30\n---\n# Sunday\n\nThought about [[2025-08-02-savanna]] again "
                                  "on the matatu. What I was actually scared of was the board seat.\n",
     }
-    index = indexed(written_vault(tmp_path / "vault", notes), tmp_path)
-    try:
-        story = decision_story(index, "decisions/2025-08-02-savanna.md")
-    finally:
-        index.close()
+    story = story_over(notes, "decisions/2025-08-02-savanna.md", tmp_path)
     assert any("scared of was the board seat" in e.text for e in story.changes), [e.text for e in story.events]
     for said in ("What did it was the July QBR.", "Truth that I'm only writing here: she lived there.",
                  "Mas sejamos honestas: um Air chegava.", "I never told her the real number."):
