@@ -109,7 +109,8 @@ SAID_YES = re.compile(both_scripts(
 
 CONFLICT_ASKS = re.compile(both_scripts(
     r"\b(?:ticks? me off|fall(?:s|en)? out|fell out|fight\w*|argu\w+|rows?|have it out|had words|annoy\w*|angry|out of line|"
-    r"blowup|blow-up|conflicts?|friction|tension|disput\w*|chate(?:io|ad[oa]|ia)|discord\w*|brig\w+|discuss\w+|zang\w*|irrit\w+|pisa no meu calo|disagree\w*|clash\w*)\b|"
+    r"blowup|blow-up|conflicts?|friction|tension|disput\w*|"
+    r"chate(?:io|ad[oa]|ia)|discord\w*|brig\w+|discuss\w+|zang\w*|irrit\w+|pisa no meu calo|disagree\w*|clash\w*)\b|"
     r"闹了?别扭|吵|冲突|矛盾|意见不一样|生气|冷战|不爽|惹"), I)
 REACTED = re.compile(both_scripts(
     r"\b(?:went quiet|silent treatment|didn'?t speak|stopped talking|not talking|slammed|stormed|walked out|apologi[sz]ed|"
@@ -163,7 +164,8 @@ CONSULTED = re.compile(both_scripts(
     r"\b(?:rang|ring|called|phoned|texted|messaged|whatsapp(?:ed|'d)|asked|told|talked (?:to|it over with)|"
     r"spoke (?:to|with)|ran (?:it|this) (?:by|past)|checked with|"
     r"liguei|perguntei|contei|mandei|conversei|falei com|telefonei|consultei)\b(?:\W+\w+){0,4}?\W+" + WHO +
-    r"|\b" + NAME + r" (?:was|foi) (?:the first|a primeira|o primeiro)\b|\b" + WHO + r",? first\b(?! (?:thing|time|day|week|month|year)s?\b)"
+    r"|\b" + NAME + r" (?:was|foi) (?:the first|a primeira|o primeiro)\b"
+    r"|\b" + WHO + r",? first\b(?! (?:thing|time|day|week|month|year)s?\b)"  # "Kakao'd Yuna first", "Yuna first, as always"
     r"|(?<![没不未冇唔別别])(?:跟|同|和|问|话俾|(?:打(?:电话)?|传|发)给了?)\s?" + NAME +
     r"|(?:打俾|打畀|(?i:call|whatsapp|msg|text)(?: voice)?\s?咗)\s?(?:" + NAME + r"|[\u4e00-\u9fff]{1,3})" +
     r"|(?:打(?:电话)?|传|发)给了?[\u4e00-\u9fff]{1,3}|给[\u4e00-\u9fff]{1,3}打(?:了个?|个)?电话|"
