@@ -657,7 +657,7 @@ def test_questions_that_ask_for_my_reasons_in_other_words_are_why_questions():
                      "what was really behind selling Maria Lua?", "what actually made me kill off the podcast?",
                      "was the roof honestly the reason I sold dad's place?", "was it really the pay?",
                      "what was the actual point of taking a table at the fair?", "pq eu larguei o coral?",
-                     "o que é que me fez ir para o curso?", "escolhi o pedreiro só por causa do preço?",
+                     "o que é que me fez ir para o curso?", "o que realmente me fez sair dos convênios?", "escolhi o pedreiro só por causa do preço?",
                      "当初为啥要领养土豆？", "把个股全卖了,当时到底是怎么想的", "真的是为了老伴的腿吗？",
                      "was going half time honestly about the extra cash?", "was moving schools really my call?",
                      "whit was the thinking behind paying off the car first?", "o que tava realmente por trás da venda?",
@@ -2042,3 +2042,37 @@ def test_the_when_part_of_a_two_part_question_is_answered_by_a_dated_line(tmp_pa
     vault = Path(__file__).parent / "fixtures" / "answer-vault-78"
     got = answered(vault, "what did the Kings Heath flat end up costing and when did I get the keys?", tmp_path)
     assert "Completed 27 June" in got.text and "£187,500" in got.text, got.text
+
+
+CONVENIOS = """---
+date: 2024-08-05
+---
+# Saindo dos convênios
+
+Decidi: saio de todos os convênios em dezembro.
+
+Motivos:
+- restauração 1 face: convênio paga R$ 38, particular eu cobro R$ 280
+- glosas sem critério
+"""
+
+
+def test_an_owning_up_whose_journal_says_what_it_is_about_in_its_first_lines_is_told(tmp_path):
+    """A journal opens "Primeira segunda sem nenhum paciente de convênio" and owns up two paragraphs
+    later ("Mas vou ser honesta aqui: a história da restauração …"): that paragraph
+    holds none of the question's words, but its section does before it, and it names a stated
+    reason ("restauração"). A letter whose owning-up the store gives to another decision (the
+    mother's move) is not told for this one, whatever the letter said of convênios before it."""
+    notes = {
+        "decisoes/sair-dos-convenios.md": CONVENIOS,
+        "decisoes/mae-vem-pra-sp.md": "---\ndate: 2024-11-02\n---\n# Mãe vem pra SP\n\nDecidi: a mãe vem morar "
+        "em SP. O motivo é um só: a queda em outubro.\n",
+        "revisoes/carta-2024.md": "---\ndate: 2024-12-31\n---\n# Carta pra mim\n\nSair dos convênios foi "
+        "certo, a agenda encheu de novo.\n\nSobre a mãe vir morar em SP: você escreveu que o motivo era a queda em outubro. "
+        "Não era. A verdade é que foi a culpa, e a restauração da relação com ela.\n",
+        "diario/2025-01-14.md": "---\ndate: 2025-01-14\n---\nPrimeira segunda sem nenhum paciente de convênio na "
+        "agenda.\n\nAgenda mais vazia.\n\nMas vou ser honesta aqui: a história da restauração eu sabia "
+        "desde o dia que credenciei. Eu tava em burnout e a planilha foi a desculpa.\n",
+    }
+    got = answered(written_vault(tmp_path / "v", notes), "o que realmente me fez sair dos convênios?", tmp_path)
+    assert "R$ 38" in got.text and "burnout" in got.text and "foi a culpa" not in got.text, got.text

@@ -671,9 +671,13 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
     changes = change_pieces(stories, by_path, reflection.pattern, why) if asks_reasons else []
     asked = stories[:1] or [t for t in reflection.timelines if by_path.get(t.path, LATER_RANK + 1) <= LATER_RANK][:1]
     if why and asked and not any(p.n != by_path.get(asked[0].path) for p in changes):
-        later = said_later(index, sources, asked[0], weights, len(changes))
-        if not later:  # a later note the search did not find: "Honestly, the F-250 went because …"
-            sources, later = said_later_anywhere(index, sources, asked[0], weights, len(changes))
+        later: list[Piece] = []
+        for context in (False, True):  # a paragraph that says what it is about, before one whose section does
+            later = said_later(index, sources, asked[0], weights, len(changes), context=context)
+            if not later:  # a later note the search did not find: "Honestly, the F-250 went because …"
+                sources, later = said_later_anywhere(index, sources, asked[0], weights, len(changes), context)
+            if later:
+                break
         changes += later
     said = {normal(p.text) for p in changes}
     cands = []
@@ -820,12 +824,16 @@ LATER_RANK = 3  # the decision asked about, when the best note found is not one,
 
 
 def said_later(index: Index, sources: Sequence[Source], story: Timeline, weights: dict[str, float],
-               at: int, others: set[str] | None = None) -> list[Piece]:
+               at: int, others: set[str] | None = None,
+               elsewhere: dict[str, list[str]] | None = None, context: bool = False) -> list[Piece]:
     """Asked why, what a later note among those found says of the decision in everyday words
     ("a gente admitiu uma coisa: a coluna foi o motivo que dava pra dizer … O que pesou mesmo foi
     …") when it neither links nor names the decision, so the store never tied it (two in three
     such later words were not, on the dev vaults): the question names what the paragraph is
-    about. The first such paragraph, from its cue on."""
+    about. The first such paragraph, from its cue on. With `context`, a cued paragraph that names
+    a stated reason may leave what it is about to the lines before it in its section ("Primeira
+    segunda sem nenhum paciente de convênio." … "Mas vou ser honesta aqui: a história dos R$ 38 por
+    restauração eu sabia desde o dia que credenciei."), unless the store gave it to another decision."""
     decided = story.events[0].date if story.events else None
     own = decision_words(index, story.path)
     weights = {t: w for t, w in weights.items() if held(t, own)}  # the words the question and the decision share
@@ -834,21 +842,35 @@ def said_later(index: Index, sources: Sequence[Source], story: Timeline, weights
     if not total and len(keys) < KEYS_NAMED:
         return []
     others = other_decisions(index, story.path, own) if others is None else others
+    elsewhere = told_elsewhere(index, story.path) if elsewhere is None else elsewhere
+
+    def share(have: set[str]) -> float:
+        return sum(w for t, w in weights.items() if held(t, have)) / total if total else 0.0
+
     looked_back: list[Piece] = []  # no cue anywhere: the first paragraph that weighs the stated reasons again
     for s in sources:
         note = index.get(s.path)
         if (note is None or s.path == story.path or is_decision_note(note) or not note.date or not decided
                 or note.date[:10] <= decided[:10]):
             continue
+        taken = {normal(text) for text in elsewhere.get(s.path, ())}
         for section in split_sections(note.body):
             heading = set() if first_date(section.heading) else {t for t in terms(section.heading) if not is_frame(t)}
             if heading & others and not heading & own:
                 continue  # "## The bike" in a review is the bike's, whatever its words share with the plot
+            told: set[str] = set()  # the section so far: a journal's first lines say what it is about
             for para in section.paragraphs:
                 have = set(terms(para))
-                asked = sum(w for t, w in weights.items() if held(t, have)) / total if total else 0.0
+                told |= have
                 named = 0 if para.lstrip().startswith("|") else sum(key <= have for key in keys)  # (a review's
-                if asked < LATER_SHARE and named < KEYS_NAMED:  # table of every decision names them all)
+                if share(have) < LATER_SHARE and named < KEYS_NAMED:  # table of every decision names them all)
+                    if (context and share(told) >= LATER_SHARE and any(lead & have for lead in leads)
+                            and not overlaps(normal(clean(para)), taken)):
+                        # "… sem nenhum paciente de convênio." then "Mas vou ser honesta aqui: …", unless the
+                        # store gave the paragraph to another decision
+                        for found in cued_revision(note, section.heading, para):
+                            if text := change_text(found.cue, WHY_CHANGE_SENTENCES, why=True):
+                                return [Piece(text, s.n, note.date, 10_000 + at, found.relation, 1.0)]
                     continue
                 for found in cued_revision(note, section.heading, para):
                     text = change_text(found.cue, WHY_CHANGE_SENTENCES, why=True)
@@ -914,6 +936,14 @@ def decision_words(index: Index, path: str) -> set[str]:
     return set(terms(f"{note.title} {note.body}")) if note else set()
 
 
+def told_elsewhere(index: Index, path: str) -> dict[str, list[str]]:
+    store = DecisionStore(index)
+    try:
+        return store.told_elsewhere(path)
+    finally:
+        store.close()
+
+
 def other_decisions(index: Index, path: str, own: set[str]) -> set[str]:
     """The words of other decisions' titles that this decision's note never uses: a heading holding
     one is about that decision."""
@@ -922,7 +952,7 @@ def other_decisions(index: Index, path: str, own: set[str]) -> set[str]:
 
 
 def said_later_anywhere(index: Index, sources: list[Source], story: Timeline, weights: dict[str, float],
-                        at: int) -> tuple[list[Source], list[Piece]]:
+                        at: int, context: bool = False) -> tuple[list[Source], list[Piece]]:
     """`said_later` over every later note, not only those the search found: a take-back in a
     journal the question shares few words with (round 14: 130 of the 212 later facts missed on the
     dev vaults were in notes never found). The note joins the sources when it answers."""
@@ -932,8 +962,9 @@ def said_later_anywhere(index: Index, sources: list[Source], story: Timeline, we
              and n.date[:10] > story.events[0].date[:10]
              and (ECHO_CUE.search(n.body) or REAL_REASON.search(n.body) or NEGATION.search(n.body))]  # no cue, no no: no owning up
     others = other_decisions(index, story.path, decision_words(index, story.path)) if later else set()
+    elsewhere = told_elsewhere(index, story.path) if later else {}
     for candidate in sorted(later, key=lambda s: s.date or ""):
-        found = said_later(index, [candidate], story, weights, at, others)
+        found = said_later(index, [candidate], story, weights, at, others, elsewhere, context)
         if found:
             return [*sources, candidate], found
     return list(sources), []

@@ -1072,6 +1072,19 @@ class DecisionStore:
             f"WHERE r.path = ? AND r.other_note = 1 AND r.relation IN ({marks}) AND d.kind = 'note'", (path, *CHANGES))
         return [row[0] for row in rows]
 
+    def told_elsewhere(self, path: str) -> dict[str, list[str]]:
+        """The later words, by the note they are in, that the store gives to decisions other than
+        the one written in `path`: a letter's "Você escreveu na época que o motivo era 'um só', a
+        queda" is the story of my mother's move, whatever else the letter says first."""
+        marks = ",".join("?" * len(CHANGES))
+        rows = self.conn.execute(
+            f"SELECT r.path, r.text FROM decision_revisions r JOIN decisions d ON d.id = r.decision_id "
+            f"WHERE d.path != ? AND r.other_note = 1 AND r.relation IN ({marks}) AND d.kind = 'note'", (path, *CHANGES))
+        out: dict[str, list[str]] = {}
+        for note, text in rows:
+            out.setdefault(note, []).append(text)
+        return out
+
     def timeline(self, path: str) -> Timeline | None:
         """The story of the decision written in `path`: decided, revisions, mentions, reversals."""
         found = self.decisions(path)
