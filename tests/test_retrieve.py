@@ -315,6 +315,20 @@ def test_a_word_typed_with_its_g_dropped_is_the_word_the_notes_use(tmp_path):
         assert "dublin" in retriever.terms_of("how was the weather in Dublin?")
 
 
+def test_a_compound_no_note_uses_is_searched_by_its_halves(tmp_path):
+    """"who ended up with my beehives": no note says beehives, and as the rarest word it left every
+    note short of relevant. The notes say "bees" and "hives": the question is asked by them. A
+    word whose halves no note holds both of stays whole, and a word a note holds is not split."""
+    notes = {"journal/2023-10-21.md": "---\ndate: 2023-10-21\n---\nGave the 2 hives to Tama this morning. "
+                                      "No time with budburst.\n",
+             "journal/2023-05-14.md": "---\ndate: 2023-05-14\n---\nNew thing: bees. Picked up 2 nucs.\n",
+             "people/trish.md": "---\ndate: 2024-01-01\n---\n# Trish\n\nMy sister. Her bookshelf fell over.\n"}
+    for _, retriever in bm25_over(notes, tmp_path):
+        assert "journal/2023-10-21.md" in paths(retriever.retrieve("who ended up with my beehives"))
+        assert "beeswax" in " ".join(retriever.terms_of("where is the beeswax?"))
+        assert "bookshelf" in retriever.terms_of("who built the bookshelf?")
+
+
 def test_what_was_behind_a_decision_in_portuguese_is_searched_by_its_subject(tmp_path):
     """"o que é que esteve mesmo por trás de eu pagar o quarto do Tiago em Coimbra?": "esteve" and
     "trás" frame the question as "behind" does in English; no note says them, and weighed as its

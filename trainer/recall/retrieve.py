@@ -380,6 +380,7 @@ class Retriever:
         Portuguese question, a verb or noun form no note uses ("passei", "trabalhar") becomes the
         form of the same root the notes do use ("passar", "trabalho"): the stemmer is English, and
         Portuguese inflects more."""
+        question = COMPOUND.sub(self.split_compound, question)
         qterms = query_terms(CONVERSE.sub(lambda m: CONVERSES[m.group(1).lower()], CALLED.sub(r"\1", question)))
         lang = text_language(question)
         if lang == "zh":
@@ -390,6 +391,18 @@ class Retriever:
         found = self.df(list(dict.fromkeys(qterms + [f for t in qterms for f in forms(t)])))
         kept = [t for t in qterms if t in ASKING_TERMS or held(t, found)]  # as asked ("volto", "prestação")
         return list(dict.fromkeys(t if t in kept else self.same_root(t, root_of) for t in qterms))
+
+    def split_compound(self, match: re.Match) -> str:
+        """"beehives" as "bee hives" where no note says beehives and notes say both halves ("Gave
+        the 2 hives to Tama", "New thing: bees"): a compound no note uses is asked by its parts."""
+        word = match.group(0)
+        if self.df(terms(word)):
+            return word
+        for cut in range(len(word) - COMPOUND_TAIL, COMPOUND_HEAD - 1, -1):
+            halves = [terms(word[:cut]), terms(word[cut:])]
+            if all(len(h) == 1 and not is_frame(h[0]) for h in halves) and len(self.df([h[0] for h in halves])) == 2:
+                return f"{word[:cut]} {word[cut:]}"
+        return word
 
     def g_dropped(self, qterms: list[str]) -> list[str]:
         """"puttin", "rebuildin", "guessin": typed with the g dropped, read as the word the notes
@@ -600,6 +613,10 @@ def blocks(body: str) -> list[Block]:
             lines.append(line)
         offset += len(line) + 1
     return [b for b in out if not b.text.startswith("#") or " " in b.text]
+
+
+COMPOUND = re.compile(r"\b[A-Za-z]{7,}\b")
+COMPOUND_HEAD, COMPOUND_TAIL = 3, 4  # letters of each half, at least: "bee" + "hives"
 
 
 WHY_QUESTION = re.compile(
