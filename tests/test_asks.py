@@ -872,3 +872,29 @@ def test_a_birthday_written_as_its_month_answers_when_it_is():
     assert answers(expected(q), q, "Birthday in September; likes smoked eel.", "Jonas")
     assert answers(expected("quando é que a Joana faz anos?"), "quando é que a Joana faz anos?", "Faz anos em novembro.", "Joana")
     assert not answers(expected(q), q, "Loves a birthday party, any birthday party.", "Jonas")
+
+
+def test_a_question_word_typed_without_its_apostrophe_asks_as_with_it(tmp_path):
+    """"whens Trish's birthday again": no ask knew "whens", so "Rings Trish every Sunday, me on my
+    birthday" was quoted as the answer. Read as "when's", it asks Trish's birthday, which no note has."""
+    from trainer.recall.asks import restored
+
+    assert expected(restored("whens Trish's birthday again")).kind == "birthday"
+    assert restored("whats the plan, Whos in?") == "what's the plan, Who's in?"
+    trish = "---\ndate: 2025-08-10\n---\n# Trish\n\nMy sister. Rings Trish every Sunday, me on my birthday.\n"
+    assert ask({"people/trish.md": trish}, "whens Trish's birthday again", tmp_path).nothing_found
+
+
+def test_a_number_in_a_table_is_a_sum_only_where_the_table_speaks_of_money():
+    """"how much did Pete pay for his 2nd frost fan": a frost log's row "14 Oct 2025: -1.7, 4.20am, both,
+    slight damage top corner PG (Pete's now)" named Pete and the frost, and its numbers were taken
+    for a sum. A budget's row "futsal Davi: —, 120" under "Renda: salário líquido R$ 4.150" is one."""
+    from trainer.recall.asks import answers_cost
+
+    frost = ("# Frost log\n\nFans set to start at +0.5°C.\n\n| Date | Min °C | Time | Notes |\n|---|---|---|---|\n"
+             "| 14 Oct 2025 | -1.7 | 4.20am | slight damage top corner PG (Pete's now) |\n\nPower bill $1,900/season.\n")
+    row = "14 Oct 2025: -1.7, 4.20am, slight damage top corner PG (Pete's now)"
+    assert not answers_cost("how much did Pete pay for his frost fan", row, "Frost log", True, note=frost)
+    budget = ("# Orçamento 2025\n\nRenda: salário líquido R$ 4.150.\n\n| item | previsto/mês | real |\n|---|---|---|\n"
+              "| futsal Davi | — | 120 |\n")
+    assert answers_cost("quanto custa o futsal do Davi?", "futsal Davi: —, 120", "Orçamento 2025", True, note=budget)

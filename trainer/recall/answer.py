@@ -62,6 +62,7 @@ def answer(index: Index, question: str, *, retriever: Retriever | None = None, s
         raise ValueError(f"answer style should be 'words' or 'prose', not {style!r}")
     if style == "prose" and stream is None:
         raise ValueError("the 'prose' answer style needs a model to stream from")
+    question = asks.restored(question)
     own = retriever is None
     retriever = retriever or Retriever.open(index)
     try:

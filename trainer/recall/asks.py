@@ -187,6 +187,15 @@ NAMED = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)*|\b[A-Z
 """Capitalised words or an acronym: how a name is written ("The", "A" are not: no terms)."""
 
 
+DROPPED_APOSTROPHE = re.compile(r"\b(what|when|where|who|how)s\b", I)
+
+
+def restored(question: str) -> str:
+    """"whens Trish's birthday again" as "when's …": typed to a chat, the apostrophe is often left
+    out, and every ask here is written with it."""
+    return DROPPED_APOSTROPHE.sub(r"\1's", question)
+
+
 def expected(question: str, by_word: bool = True) -> Ask | None:
     """The kind of fact the question asks for, when its shape is plain; None otherwise. With
     `by_word` off, not a thing asked for only by its word (`asked_thing`): a part of a two-part
@@ -476,7 +485,8 @@ def answers_cost(question: str, sentence: str, title: str, table: bool, paragrap
     accountant since February"): the Honda's price is not its insurance, and a note that says
     "Insurance: still waiting on the quote" further down does not make it so. A year the question
     gives ("back in 2013") must be there too, or be the note's."""
-    if not (re.search(MONEY, sentence, I) or (table and re.search(r"\d", COUNTED.sub("", DATES.sub("", sentence))))):
+    if not (re.search(MONEY, sentence, I) or (table and re.search(r"\d", COUNTED.sub("", DATES.sub("", sentence)))
+                                               and money_table(note, sentence))):
         return False  # "2024-11-25: + new lifelines, Lindiwe, —" is a row without a sum, "連上 6 天" too
     clause = cost_clause(question)
     given = names(question if REFERS_BACK.search(clause) else clause)
@@ -495,6 +505,28 @@ def answers_cost(question: str, sentence: str, title: str, table: bool, paragrap
     subject = [t for t in query_terms(cost_clause(question)) if t not in given and not is_frame(t) and t not in COST_FRAME
                and not (CJK_WORD.match(t) and (t in COUNTERS or set(t) & COST_CHARS))]
     return not subject or any(held(t, around) for t in subject)
+
+
+TABLE = re.compile(r"(?:^[ \t]*\|.*(?:\n|$))+", re.M)
+MONEY_WORDS = re.compile(both_scripts(rf"[{CURRENCY_SIGNS}]|\b(?:{CURRENCY_CODES}|{CURRENCY_NAMES})|"
+                                       r"\b(?:cost|costs|price|amount|paid|total|fee|fees|rent|spent|spend|budget|"
+                                       r"valor|preço|custo|pago|montante|renda|gasto|orçamento)\b|钱|錢|价|價|费|費|金额|金額"), I)
+
+
+def money_table(note: str, row: str) -> bool:
+    """A number in a table row is a sum when the table, or the paragraph that leads into it, speaks
+    of money (a sign, a currency, a word such as cost or orçamento: "| futsal Davi | — | 120 |"
+    below "Renda: salário líquido R$ 4.150"); not in a frost log's "| 14 Oct 2025 | -1.7 | 4.20am |"
+    below "Fans set to start at +0.5°C". No note text given, or the row not found: any table."""
+    first = re.split(r"[:|]", row, maxsplit=1)[0].strip()
+    tables = [m for m in TABLE.finditer(note or "") if first and first in m.group(0)]
+    return not tables or any(MONEY_WORDS.search(f"{lead_in(note, m.start())} {m.group(0)}") for m in tables)
+
+
+def lead_in(text: str, at: int) -> str:
+    """The paragraph just before position `at`."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", text[:at]) if p.strip()]
+    return paragraphs[-1] if paragraphs else ""
 
 
 CJK_WORD = re.compile(r"[\u3400-\u9fff]")
