@@ -904,3 +904,23 @@ def test_a_list_labelled_in_favour_of_the_choice_gives_the_reasons():
     from trainer.recall.decisions import REASONS_HEADING
     assert REASONS_HEADING.search("Pros of moving") and REASONS_HEADING.search("The case for Leeds")
     assert not REASONS_HEADING.search("Prós e contras")
+
+
+def test_be_honest_and_the_real_story_own_up_as_honestly_does(tmp_path):
+    """"Be honest. It was Brent." in a journal that links the decision to leave Saddleback owned up
+    with no cue the store knew, as did "Real story is Lyn rang in August" and "诚实一点: 最大的原因就是
+    Kai 要来住"; their reasons never reached the why question. "Be honest with the kids" asks for
+    honesty, and names no reason of mine."""
+    from trainer.recall.decisions import ECHO_CUE
+
+    notes = {
+        "decisions/2024-06-01-kowhai.md": "---\ndate: 2024-06-01\n---\n# Leaving Saddleback for Kowhai Ridge\n\nGoing "
+                                          "with Kowhai.\n\n## Why\n- $2,350/t vs $2,100/t.\n- Closer to the block.\n",
+        "journal/2025-03-02.md": "---\ndate: 2025-03-02\n---\nHarvest done. Thinking about [[2024-06-01-kowhai]]. "
+                                 "Be honest. It was Brent, and the four days he held us off picking.\n",
+    }
+    story = story_over(notes, "decisions/2024-06-01-kowhai.md", tmp_path)
+    assert any("It was Brent" in e.text for e in story.changes), [e.text for e in story.events]
+    for said in ("Real story is Lyn rang in August in bits.", "诚实一点: 最大的原因就是 Kai 要来住。", "這次要誠實地說。"):
+        assert ECHO_CUE.search(said), said
+    assert not ECHO_CUE.search("Be honest with the kids about the move.")

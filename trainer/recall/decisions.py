@@ -672,7 +672,7 @@ CLEFT = (r"(?:^|(?<=[.!?:]\s))(?:what (?:[\w'’]+ ){1,6}?(?:was|were)|truth)\b(
 QBR", "What I was actually scared of was the board seat", "Truth that I'm only writing here: …"."""
 ECHO_CUE = re.compile(
     both_scripts(r"\b(honestly|to be honest|if I'?m honest|honest (?:bit|truth|answer|version)|truth is|the truth|looking back|"
-    r"in hindsight|I told myself|"
+    r"in hindsight|I told myself|real story|be honest(?=[.!:])|"
     r"I told (?:everyone|people|myself)|I wrote (?:that|it was)|I said it was|what I wrote|kidding myself|rubbish|nonsense|"
     r"an? excuse|the excuse|(?:it|that) was really|was really about|was more about|(?:I|I'?ll|I have to|I must|to|me) admit|"
     r"admit(?:ting)? (?:it|that|to myself)|confess|(?:I|to|me) pretend(?:ed)?|pretending|"
@@ -686,7 +686,7 @@ ECHO_CUE = re.compile(
     r"(?:about|because of|for) the|never told (?:him|her|them|anyone|anybody|a soul)|"
     r"(?:sejamos|vamos ser) (?:honest|sincer|franc)[ao]s)(?!\w)|" + CLEFT + "|"
     r"说白了|说穿了|讲白了|回头看|其实|老实说|老实讲|讲真|坦白|说实话|说句实话|扪心自问|真正|借口|骗自己|嘴上说|现在想来|"
-    r"后来想想|说到底|归根结底"),
+    r"后来想想|说到底|归根结底|诚实(?:一点|地?说|讲)|說實在|说实在"),
     re.IGNORECASE)
 """How a later note takes back or qualifies what an earlier one said, in everyday words: "Tretas.
 Foi pela mãe.", "说白了就是不想…", "honestly it was more about …"."""
@@ -808,7 +808,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 47  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 48  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
