@@ -65,7 +65,7 @@ def test_an_hour_is_written_loosely_too():
     weeks" and "half 2 days" are not."""
     from trainer.recall.hours import CLOCK
     for said in ("Às 2 e tal mandei a mensagem.", "já passava das duas quando assinei", "Sent it, gone 2.",
-                 "twenty to one and I signed", "Rang her at half 12."):
+                 "twenty to one and I signed", "Rang her at half 12.", "Decided half eleven."):
         assert CLOCK.search(said), said
     for said in ("It's gone 3 weeks since.", "half 2 days of work"):
         assert not CLOCK.search(said), said

@@ -33,7 +33,7 @@ CLOCK = re.compile(both_scripts(r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|
                    r"\b(?:às |as )?\d{1,2} e (?:tal|pouco|meia|picos)\b|\bpassava(?:m)? d[ao]s? (?:uma|duas|três|quatro|cinco|\d{1,2})\b|"
                    r"\bgone (?:midnight|one|two|three|four|\d{1,2})\b(?!\s?(?:%|percent|days?|weeks?|months?|years?))|"
                    r"\b(?:twenty|ten|five|quarter|twenty-five) (?:to|past) (?:midnight|twelve|one|two|three|four|\d{1,2})\b|"
-                   r"\bhalf (?:twelve|one|two|three|12|1|2|3)\b(?!\s?(?:%|days?|weeks?|months?|years?|hours?))|"
+                   r"\bhalf (?:ten|eleven|twelve|one|two|three|10|11|12|1|2|3)\b(?!\s?(?:%|days?|weeks?|months?|years?|hours?))|"
                    r"凌晨|半夜|深夜|夜里|\d{1,2}\s?点|[一二两三四五六七八九十]{1,3}点(?:多|半|钟|一刻)?"), re.IGNORECASE)
 """A time of day as people write it: "12:50am", "00:40", "às 2h", "à uma da manhã", "midnight", "凌晨",
 a shift worker's "0340" (a leading zero: no year) or "2130 hrs"."""
