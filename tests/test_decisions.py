@@ -924,3 +924,21 @@ def test_be_honest_and_the_real_story_own_up_as_honestly_does(tmp_path):
     for said in ("Real story is Lyn rang in August in bits.", "诚实一点: 最大的原因就是 Kai 要来住。", "這次要誠實地說。"):
         assert ECHO_CUE.search(said), said
     assert not ECHO_CUE.search("Be honest with the kids about the move.")
+
+
+def test_it_wasnt_really_the_money_and_the_pretext_own_up(tmp_path):
+    """"It wasn't really the money, I was doing fine in the spring. It was Kez." says no to a reason
+    without "about" after the no; "A máquina era o pretexto." and "Vou falar a real" own up in other
+    words. Such later notes were read as mentions, and "why did I leave Hatch?" never heard them."""
+    from trainer.recall.decisions import ECHO_CUE, ECHO_RETRACTS
+
+    notes = {
+        "decisions/2024-09-01-leave-hatch.md": "---\ndate: 2024-09-01\n---\n# Leaving Hatch\n\nGiving up the desk at "
+                                               "Hatch.\n\n## Why\n- £220 a month for the desk.\n- The commute.\n",
+        "journal/2025-01-10.md": "---\ndate: 2025-01-10\n---\nWorking from the flat since [[2024-09-01-leave-hatch]]. It "
+                                 "wasn't really the money, I was doing fine in the spring. It was Kez.\n",
+    }
+    story = story_over(notes, "decisions/2024-09-01-leave-hatch.md", tmp_path)
+    assert any("It was Kez" in e.text for e in story.changes), [e.text for e in story.events]
+    assert ECHO_RETRACTS.search("A máquina era o pretexto.") and ECHO_CUE.search("Vou falar a real já que é fim de ano")
+    assert not ECHO_CUE.search("Tudo pronto para o jantar.")

@@ -674,7 +674,8 @@ ECHO_CUE = re.compile(
     both_scripts(r"\b(honestly|to be honest|if I'?m honest|honest (?:bit|truth|answer|version)|truth is|the truth|looking back|"
     r"in hindsight|I told myself|real story|be honest(?=[.!:])|"
     r"I told (?:everyone|people|myself)|I wrote (?:that|it was)|I said it was|what I wrote|kidding myself|rubbish|nonsense|"
-    r"an? excuse|the excuse|(?:it|that) was really|was really about|was more about|(?:I|I'?ll|I have to|I must|to|me) admit|"
+    r"an? excuse|the excuse|an? pretext|pretexto|(?:vou )?falar a real|a real é que|(?:it|that) was really|"
+    r"was really about|was more about|(?:I|I'?ll|I have to|I must|to|me) admit|"
     r"admit(?:ting)? (?:it|that|to myself)|confess|(?:I|to|me) pretend(?:ed)?|pretending|"
     r"being (?:honest|straight|real)(?: with myself)?|what (?:actually |really )?(?:decided|tipped|swung|clinched) it|"
     r"na verdade|sinceramente|a verdade|confesso|admito|assumo|olhando (?:pra|para) trás|pensando bem|tretas?|mentira|"
@@ -683,7 +684,7 @@ ECHO_CUE = re.compile(
     r"falando (?:\w+ )?claro|me convenci|convenci-me|let'?s be (?:honest|real)|if I'?m being (?:honest|straight)|"
     r"I wrote (?:it|that|this) (?:up |down )?(?:like|as if|as though)|it was (?:all |really )?about (?:my|me|her|him|us)|"
     r"was the reason|" + NOT_FOR + r"|it (?:wasn'?t|was not|isn'?t|is not|wasnae|wisnae|isnae) (?:really |just )?"
-    r"(?:about|because of|for) the|never told (?:him|her|them|anyone|anybody|a soul)|"
+    r"(?:about |because of |for )?the|never told (?:him|her|them|anyone|anybody|a soul)|"
     r"(?:sejamos|vamos ser) (?:honest|sincer|franc)[ao]s)(?!\w)|" + CLEFT + "|"
     r"说白了|说穿了|讲白了|回头看|其实|老实说|老实讲|讲真|坦白|说实话|说句实话|扪心自问|真正|借口|骗自己|嘴上说|现在想来|"
     r"后来想想|说到底|归根结底|诚实(?:一点|地?说|讲)|說實在|说实在"),
@@ -695,7 +696,8 @@ OWNING_UP = re.compile(both_scripts(r"\b(?:(?:have|had|need) to admit|admit(?:ti
                                    r"o que não (?:disse|escrevi))(?!\w)|坦白|真心话|老实说|说实话"), re.IGNORECASE)
 """A section whose heading owns up ("Coisas que tenho de admitir", "Things I have to admit"): its
 paragraphs take back what I gave as reasons from their first sentence, cue or no cue."""
-ECHO_RETRACTS = re.compile(both_scripts(r"\b(tretas?|rubbish|nonsense|an? excuse|the excuse|a lie|mentira|desculpa|kidding myself|not why)(?!\w)|借口|骗自己"),
+ECHO_RETRACTS = re.compile(both_scripts(r"\b(tretas?|rubbish|nonsense|an? excuse|the excuse|an? pretext|pretexto|a lie|mentira|desculpa|"
+                                        r"kidding myself|not why)(?!\w)|借口|骗自己"),
                            re.IGNORECASE)
 ECHO_TERMS = 3  # rare words of a decision a later paragraph must share to be about it
 ECHO_RARE = 3  # a word held by at most this many notes is rare enough to tell a decision apart
@@ -808,7 +810,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 48  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 49  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
