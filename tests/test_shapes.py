@@ -80,6 +80,13 @@ ASKED = [
     ("大事我一般啥时候才告诉我妈？", None),  # when I tell her (after it is done), not at what hour
     ("what mistake do I keep making?", None),
     ("what do I keep getting wrong with my garden?", None),
+    ("do i use money as the excuse for stuff that wasn't really about money?", "owned"),
+    ("我是不是经常拿妈和豆豆当借口，真话不说出来", "owned"),
+    ("eu costumo ir até o fim nas coisas que eu começo? curso, exercício, essas coisas", "quit"),
+    ("what keeps happening with the stuff I start in winter?", "quit"),
+    ("学点啥子总是学不长，一般坚持得了好久", "quit"),
+    ("我拿主意之前是不是总要先问同一个人", "confidant"),
+    ("como o Thiago costuma ficar sabendo das minhas decisões?", "told"),
 ]
 """How a pattern question asks for a shape, in the words people use ("durmo", 瞓覺, a shift
 "covered", "refusing", disagreeing, "a rough day", "where do my big calls get made", "what I

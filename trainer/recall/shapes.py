@@ -151,7 +151,7 @@ CONSULT_ASKS = re.compile(both_scripts(
     r"(?=.*\b(?:first|always|usually|normally|tend|primeir[oa]|sempre|costumo|normalmente|go to|ring|call|ask|talk|"
     r"consult\w*|check\w*|procuro|ligo|falo)\b)|"
     r"^(?=.*(?:谁|边个(?!时间|钟|日|月|年)|边位|哪个(?=商量|说|讲|聊|倾)))(?=.*(?:大事|决定|拍板))(?=.*(?:第一|先|一般|通常|都))|"
-    r"(?:先|都)找同一个人|"
+    r"(?:先|都)(?:找|问)同一个人|"
     r"^(?=.*\bwho\b)(?=.*\b(?:run (?:\w+ )?(?:by|past)|(?:ring|call|tell|ask|text|go to)(?: \w+)? first)\b)"), I | re.DOTALL)
 """Who I go to when deciding: "who do I always ring first when I'm deciding something?", "quem é
 que eu vou sempre consultar antes de decidir?", "遇到大事我一般第一个找谁聊？"."""
@@ -182,9 +182,10 @@ QUIT_ASKS = re.compile(both_scripts(
     r"how long do I (?:last|keep)|how long before I|stop going|drop (?:it|them|am)|(?:never|don'?t|no dey) finish|"
     r"deixo de|paro de|(?:costuma[mn]?|tendem? a|usually|tend to) (?:morrer|die|fizzle|stall)|where do (?:they|my \w+) die|"
     r"quanto tempo (?:é que )?(?:eu )?(?:aguent\w*|dur\w*)|"
-    r"what (?:happens|happened) (?:to|with) (?:the |all the |all )?(?:stuff|things|hobbies|projects|courses|plans) I (?:start|take up|sign up for|join)|"
+    r"what (?:keeps happening|happens|happened) (?:to|with) (?:the |all the |all |my )?(?:stuff|things|hobbies|projects|courses|"
+    r"plans) I (?:start|take up|sign up for|join)|(?:ir|vou|vai|chego|chegar) até o fim|"
     r"o que (?:é que )?acontece (?:com|a|às|aos) (?:as |os )?(?:coisas|cursos|projetos|projectos|planos) que (?:eu )?(?:começo|inicio|faço))\b|"
-    r"坚持多久|能坚持|放弃|半途|三分钟热度|撐到幾耐|撑到几久|幾耐就|就甩|撑多久|多久就"), I)
+    r"坚持多久|能坚持|坚持得了|学不长|学不久|放弃|半途|三分钟热度|撐到幾耐|撑到几久|幾耐就|就甩|撑多久|多久就"), I)
 COUNT = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
          r"uma?|dois|duas|três|quatro|cinco|seis|sete|oito|nove|dez|onze|doze|quinze|vinte)")
 STAGE = re.compile(both_scripts(
@@ -264,7 +265,7 @@ sales", "Enviei 23h31. Prazo termina hoje", "no último dia", "第三次改日�
 TOLD_ASKS = re.compile(both_scripts(
     r"\b(?:find(?:s|ing)? out|found out|(?:the )?last (?:one |person )?to (?:know|hear|find out)|in the loop|hear(?:s)? about)\b|"
     r"\bsab(?:e|em|er|ia) (?:das coisas |de tudo |das minhas decisões )?(?:por último|primeiro|depois|antes)\b|"
-    r"\bfica(?:m|va)? (?:a )?sab(?:endo|er)\b|\bme reclama\b|才知道|才晓得|最后一个(?:知道|晓得)|几时先知|什么时候才知"), I)
+    r"\bfica(?:r|m|va)? (?:a )?sab(?:endo|er)\b|\bme reclama\b|才知道|才晓得|最后一个(?:知道|晓得)|几时先知|什么时候才知"), I)
 """Who learns of my decisions, and when: "how does Fiona usually end up finding out about my stuff?",
 "os meus filhos sempre ficam sabendo das minhas decisões por último?", "秀英一般是什么时候才知道的？"."""
 TOLD = re.compile(both_scripts(
@@ -279,7 +280,8 @@ Kasia from Jean's Facebook", "só contei à Zaida depois", "还没跟爸妈说",
 
 OWNED_ASKS = re.compile(both_scripts(
     r"^(?=.*\b(?:reasons?|motivos?|razões|razão)\b)(?=.*\b(?:real|verdadeir\w*|true|honest\w*|hold up|really|outr[oa])\b)|"
-    r"(?:理由|原因)[^？?]*(?:真|实)|真正(?:嘅|的)?(?:原因|理由)|嘴上说"), I)
+    r"\b(?:as (?:the |an )?excuse|excuses|pretext|como desculpa|de desculpa|pretexto)\b|"
+    r"(?:理由|原因)[^？?]*(?:真|实)|真正(?:嘅|的)?(?:原因|理由)|嘴上说|当借口|真话"), I)
 """Whether the reasons I write down are the real ones: "as razões que escrevo quando decido
 costumam ser as verdadeiras?", "honestly what's usually the real reason behind my big decisions"."""
 OWNED = re.compile("|".join((REAL_REASON.pattern, ECHO_RETRACTS.pattern, NOT_WHY.pattern, both_scripts(
