@@ -87,6 +87,8 @@ ASKED = [
     ("学点啥子总是学不长，一般坚持得了好久", "quit"),
     ("我拿主意之前是不是总要先问同一个人", "confidant"),
     ("como o Thiago costuma ficar sabendo das minhas decisões?", "told"),
+    ("que tipo de coisas é que escondo da minha mãe?", "told"),
+    ("what do I keep from Dad?", "told"),
 ]
 """How a pattern question asks for a shape, in the words people use ("durmo", 瞓覺, a shift
 "covered", "refusing", disagreeing, "a rough day", "where do my big calls get made", "what I
