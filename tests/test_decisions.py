@@ -906,39 +906,26 @@ def test_a_list_labelled_in_favour_of_the_choice_gives_the_reasons():
     assert not REASONS_HEADING.search("Prós e contras")
 
 
-def test_be_honest_and_the_real_story_own_up_as_honestly_does(tmp_path):
+def test_be_honest_owns_up_as_honestly_does(tmp_path):
     """"Be honest. It was Brent." in a journal that links the decision to leave Saddleback owned up
-    with no cue the store knew, as did "Real story is Lyn rang in August" and "诚实一点: 最大的原因就是
-    Kai 要来住"; their reasons never reached the why question. "Be honest with the kids" asks for
-    honesty, and names no reason of mine."""
-    from trainer.recall.decisions import ECHO_CUE
-
-    notes = {
-        "decisions/2024-06-01-kowhai.md": "---\ndate: 2024-06-01\n---\n# Leaving Saddleback for Kowhai Ridge\n\nGoing "
-                                          "with Kowhai.\n\n## Why\n- $2,350/t vs $2,100/t.\n- Closer to the block.\n",
-        "journal/2025-03-02.md": "---\ndate: 2025-03-02\n---\nHarvest done. Thinking about [[2024-06-01-kowhai]]. "
-                                 "Be honest. It was Brent, and the four days he held us off picking.\n",
-    }
+    with no cue the store knew: it was read as a mention, and its reason never reached the why
+    question."""
+    notes = {"decisions/2024-06-01-kowhai.md": "---\ndate: 2024-06-01\n---\n# Leaving Saddleback for Kowhai Ridge\n\n"
+                                              "Going with Kowhai.\n\n## Why\n- $2,350/t vs $2,100/t.\n- Closer to the block.\n",
+             "journal/2025-03-02.md": "---\ndate: 2025-03-02\n---\nHarvest done. Thinking about [[2024-06-01-kowhai]]. "
+                                      "Be honest. It was Brent, and the four days he held us off picking.\n"}
     story = story_over(notes, "decisions/2024-06-01-kowhai.md", tmp_path)
     assert any("It was Brent" in e.text for e in story.changes), [e.text for e in story.events]
-    for said in ("Real story is Lyn rang in August in bits.", "诚实一点: 最大的原因就是 Kai 要来住。", "這次要誠實地說。"):
-        assert ECHO_CUE.search(said), said
-    assert not ECHO_CUE.search("Be honest with the kids about the move.")
 
 
-def test_it_wasnt_really_the_money_and_the_pretext_own_up(tmp_path):
-    """"It wasn't really the money, I was doing fine in the spring. It was Kez." says no to a reason
-    without "about" after the no; "A máquina era o pretexto." and "Vou falar a real" own up in other
-    words. Such later notes were read as mentions, and "why did I leave Hatch?" never heard them."""
+def test_more_everyday_words_that_own_up():
+    """"Real story is …", "诚实一点", "A máquina era o pretexto.", "Vou falar a real", "It wasn't
+    really the money" (a no with no "about" after it) own up as "honestly" does; "Be honest with the kids" asks for honesty, and names no reason of mine."""
     from trainer.recall.decisions import ECHO_CUE, ECHO_RETRACTS
 
-    notes = {
-        "decisions/2024-09-01-leave-hatch.md": "---\ndate: 2024-09-01\n---\n# Leaving Hatch\n\nGiving up the desk at "
-                                               "Hatch.\n\n## Why\n- £220 a month for the desk.\n- The commute.\n",
-        "journal/2025-01-10.md": "---\ndate: 2025-01-10\n---\nWorking from the flat since [[2024-09-01-leave-hatch]]. It "
-                                 "wasn't really the money, I was doing fine in the spring. It was Kez.\n",
-    }
-    story = story_over(notes, "decisions/2024-09-01-leave-hatch.md", tmp_path)
-    assert any("It was Kez" in e.text for e in story.changes), [e.text for e in story.events]
-    assert ECHO_RETRACTS.search("A máquina era o pretexto.") and ECHO_CUE.search("Vou falar a real já que é fim de ano")
-    assert not ECHO_CUE.search("Tudo pronto para o jantar.")
+    for said in ("Real story is Lyn rang in August in bits.", "诚实一点: 最大的原因就是 Kai 要来住。", "這次要誠實地說。",
+                 "Vou falar a real já que é fim de ano", "It wasn't really the money, I was doing fine in the spring."):
+        assert ECHO_CUE.search(said), said
+    assert ECHO_RETRACTS.search("A máquina era o pretexto.")
+    for said in ("Be honest with the kids about the move.", "Tudo pronto para o jantar."):
+        assert not ECHO_CUE.search(said), said
