@@ -615,7 +615,7 @@ def blocks(body: str) -> list[Block]:
     return [b for b in out if not b.text.startswith("#") or " " in b.text]
 
 
-COMPOUND = re.compile(r"\b[A-Za-z]{7,}\b")
+COMPOUND = re.compile(r"\b[a-z]{7,}\b")  # not a name: "Newcastle" is no new castle
 COMPOUND_HEAD, COMPOUND_TAIL = 3, 4  # letters of each half, at least: "bee" + "hives"
 
 
@@ -625,7 +625,8 @@ WHY_QUESTION = re.compile(
     r"\b(?:real|true|whole|full) story\b|\bstory behind\b|"
     r"\bwhat (?:was|were|is|'s) (?:actually |really |honestly )?(?:the|my) (?:actual |real |true |main )?(?:reasons?|reasoning|point)\b|"
     r"\b(?:really|honestly|actually|just) (?:why|the reason|because)\b|\bwas it (?:really|honestly|actually)\b|"
-    r"\bpor ?qu[eê]\b|\bpq\b|\bo que (?:é que )?(?:realmente |mesmo |de verdade |no fundo )?me (?:levou|fez)\b|\bpor que razão\b|\bqual (?:foi|é|era) (?:o motivo|a razão)\b|"
+    r"\bpor ?qu[eê]\b|\bpq\b|\bo que (?:é que )?(?:realmente |mesmo |de verdade |no fundo )?me (?:levou|fez)\b|"
+    r"\bpor que razão\b|\bqual (?:foi|é|era) (?:o motivo|a razão)\b|"
     r"\bsó por causa\b|\bfoi (?:mesmo|msm|só) (?:por|pel[ao]s?)\b|"
     r"\bwas [^?]{1,60}\b(?:really|honestly|actually|truly) (?:about|because|for|my call|the reason)\b|"
     r"\bwh[ai]t was the (?:thinking|logic) behind\b|\bpor causa d[aoe]s? [^?]{1,40}, não foi\b|"

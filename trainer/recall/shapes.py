@@ -265,7 +265,8 @@ sales", "Enviei 23h31. Prazo termina hoje", "no último dia", "第三次改日�
 TOLD_ASKS = re.compile(both_scripts(
     r"\b(?:find(?:s|ing)? out|found out|(?:the )?last (?:one |person )?to (?:know|hear|find out)|in the loop|hear(?:s)? about)\b|"
     r"\bsab(?:e|em|er|ia) (?:das coisas |de tudo |das minhas decisões )?(?:por último|primeiro|depois|antes)\b|"
-    r"\bfica(?:r|m|va)? (?:a )?sab(?:endo|er)\b|\b(?:escond\w+|hide from|keep from|kept from)\b|瞒着|瞞著|\bme reclama\b|才知道|才晓得|最后一个(?:知道|晓得)|几时先知|什么时候才知"), I)
+    r"\bfica(?:r|m|va)? (?:a )?sab(?:endo|er)\b|\b(?:escond\w+|hide from|keep from|kept from)\b|瞒着|瞞著|"
+    r"\bme reclama\b|才知道|才晓得|最后一个(?:知道|晓得)|几时先知|什么时候才知"), I)
 """Who learns of my decisions, and when: "how does Fiona usually end up finding out about my stuff?",
 "os meus filhos sempre ficam sabendo das minhas decisões por último?", "秀英一般是什么时候才知道的？"."""
 TOLD = re.compile(both_scripts(
