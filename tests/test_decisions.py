@@ -541,6 +541,25 @@ def test_a_one_word_take_back_carries_on_into_the_paragraph_after_it():
     assert carried_on(wordy, note(later.path, f"---\ndate: 2025-06-14\n---\n{said}")) == wordy  # it stands alone
 
 
+def test_an_owning_up_announced_at_a_paragraphs_end_is_told_by_the_paragraph_after_it():
+    """"Deixa-me ser honesto aqui." ends its paragraph and says nothing yet; the next paragraph, from
+    its turn ("Mas se o Dr. Mabunda…", one sentence despite the title), is what I owned up to. A short
+    cue that says it ("说到底是吓的。") stands alone."""
+    from trainer.recall.decisions import Revision, carried_on
+
+    later = note("revisoes/meio.md", "---\ndate: 2025-07-06\n---\n3 meses de Ntwanano. Deixa-me ser honesto aqui.\n\n"
+                 "Quando escrevi a lista, pus o dinheiro em 1º lugar. Tudo certo, tudo bonito. Mas se o Dr. Mabunda não "
+                 "me tivesse humilhado em Janeiro, eu nem tinha respondido ao anúncio. Aquilo em Janeiro é que me "
+                 "empurrou.\n\nOutras coisas: o coro.\n")
+    announced = Revision(later.path, later.date, "", "3 meses de Ntwanano. Deixa-me ser honesto aqui.", "revised", None,
+                         "Deixa-me ser honesto aqui.")
+    told = carried_on(announced, later).cue
+    assert told.startswith("Mas se o Dr. Mabunda não me tivesse humilhado") and "me empurrou" in told, told
+    scared = note("journal/2025-02-27.md", "---\ndate: 2025-02-27\n---\n说到底是吓的。\n\n今天一根没抽。\n")
+    said = Revision(scared.path, scared.date, "", "说到底是吓的。", "revised", None, "说到底是吓的。")
+    assert carried_on(said, scared) == said
+
+
 def test_a_chinese_note_takes_back_a_decision_in_its_words_without_naming_it(tmp_path):
     """A later paragraph that shares a decision's rare words and takes it back ("说白了") is a later
     word on it; in English it must also share a name or a number, but Chinese writes no capitals:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from trainer.recall import asks, shapes
 from trainer.recall.hours import ACTED, CLOCK
 from trainer.recall.decisions import (CHANGES, DECIDED, ECHO_CUE, NOT_WHY, OWNING_UP, REAL_REASON, REAL_REASON_WORDS,
-                                      DecisionStore, Timeline, clean, cued_revision, is_decision_note, split_sections,
+                                      TITLES, DecisionStore, Timeline, clean, cued_revision, is_decision_note, split_sections,
                                       unlabelled)
 from trainer.recall.decisions import sentences as decision_sentences
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question, named_by
@@ -94,8 +94,7 @@ POINTER = re.compile(r"(?:(?<=[.!?])|^)\s*[\w ]{1,20}:\s*(?:!?\[\[[^\]]*\]\][,\s
 the van. [[2025-01-14-buy-the-van]]'): a pointer to a note, not a sentence."""
 WIKILINKS = re.compile(r"!?\[\[[^\]]*\]\]")
 ITEM_SPLIT = re.compile(r"\n(?=\s*(?:[-*+]|\d+[.)])\s)|\n(?=\s*\|)")
-SENTENCE_SPLIT = re.compile(r"(?<=[.!?])(?<!\bvs\.)(?<!\bDr\.)(?<!\bDra\.)(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bSr\.)"
-                            r"(?<!\bSra\.)(?<!\bSt\.)\s+(?=[^a-z])|(?<=[。！？])")
+SENTENCE_SPLIT = re.compile(rf"(?<=[.!?]){TITLES}\s+(?=[^a-z])|(?<=[。！？])")
 """Sentence ends; not after "vs." or a title ("A Dra. Helena diz…", "F-150 all in vs. "under 35"")."""
 
 

@@ -73,7 +73,9 @@ REVISED = re.compile(both_scripts(r"\b(half true|partly|partially|half right|tur
                      r"其实|后来"), re.IGNORECASE)
 REVERSES = re.compile(r"\b(revers(?:e|es|ed|ing)|undo(?:ing)?|going back on|instead of)\b", re.IGNORECASE)
 BECAUSE = re.compile(both_scripts(r"\b(?:because|since|as)\b\s+(.*)|因为(.*)"), re.IGNORECASE)
-SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])\s*")
+TITLES = "".join(rf"(?<!\b{title}\.)" for title in ("vs", "Dr", "Dra", "Mr", "Mrs", "Ms", "Sr", "Sra", "St"))
+"""No sentence ends after "vs." or a title ("A Dra. Helena diz…", "o Dr. Mabunda não me tivesse…")."""
+SENTENCE = re.compile(rf"(?<=[.!?]){TITLES}\s+|(?<=[。！？])\s*")
 WIKILINK = re.compile(r"!?\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
 BOLD_LEAD = re.compile(r"^\*\*(.+?)\*\*")
 TAGS_ONLY = re.compile(r"^(#[^\s#]+\s*)+$")
@@ -633,6 +635,10 @@ def carried_on(revision: Revision, later: Note | None) -> Revision:
         if at is None or at + 1 >= len(paras):
             return revision
         after = sentences(paras[at + 1])
+        if announces(revision.cue, paras[at]):  # the announcement says nothing; what follows its turn does
+            turn = next((i for i, sentence in enumerate(after) if i and TURN.match(sentence)), 0)
+            said = " ".join(after[turn:turn + CARRIED_SENTENCES])
+            return replace(revision, cue=said, text=f"{revision.text} {said}")
         if after and (ECHO_CUE.match(after[0]) or REAL_REASON.match(after[0]) or terse(revision.cue)):
             said = " ".join(after[:CARRIED_SENTENCES])
             return replace(revision, cue=f"{revision.cue} {said}", text=f"{revision.text} {said}")
@@ -642,6 +648,25 @@ def carried_on(revision: Revision, later: Note | None) -> Revision:
 
 CARRIED_SENTENCES = 3
 TERSE_WORDS = 2
+ANNOUNCE_WORDS = 6
+ANNOUNCE = re.compile(both_scripts(
+    r"\b(?:let me|let'?s|time to|I (?:have|need|ought) to|I'?ll|I will|I'?m going to|gonna|deix[ae]-me|vou|tenho (?:de|que)|"
+    r"preciso)\b[^.!?]{0,20}?\b(?:be (?:honest|straight|real)|come clean|admit|confess|ser (?:honest|sincer|franc)[oa]|"
+    r"falar a real|admitir|confessar)|[:：]\s*$|(?:要|得|该)(?:诚实|坦白|老实)|(?:老实|坦白|实话)(?:说|讲)吧"), re.IGNORECASE)
+"""An owning-up announced, not yet made: "Deixa-me ser honesto aqui.", "Time to come clean:", "老实说吧。"."""
+TURN = re.compile(both_scripts(r"(?:but|however|yet|mas|porém|só que|pero)\b|但是?|可是|不过|然而"), re.IGNORECASE)
+"""A sentence that turns from what I wrote to what it was ("Mas se o Dr. Mabunda não me tivesse…")."""
+
+
+def announces(cue: str, para: str) -> bool:
+    """A short cue that ends its paragraph ("3 meses de Ntwanano. Deixa-me ser honesto aqui."): it
+    announces the owning-up, and the paragraph after it is what it owns up to."""
+    last = sentences(para)[-1:] or [""]
+    if re.sub(r"\s+", "", last[0]) != re.sub(r"\s+", "", cue):
+        return False
+    han = len(CJK_PAIR.findall(cue))
+    words = len(re.findall(r"[^\W\d_]+", CJK_PAIR.sub(" ", cue))) + (han + 1) // 2
+    return words <= ANNOUNCE_WORDS and bool(ANNOUNCE.search(cue))
 
 
 def terse(cue: str) -> bool:
@@ -810,7 +835,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 49  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 50  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
