@@ -797,6 +797,19 @@ def test_a_chinese_name_question_wants_the_name_beside_whom_it_asks_about():
     assert answers(expected(cat), cat, "楼下那只橘猫叫大黄。", "小区")
 
 
+def test_a_cantonese_name_question_is_answered_by_what_people_are_called():
+    """"阿妈个住家保姆叫咩名" is answered by "佢介绍咗芳姐，梅州人" in the note titled for hiring the
+    nanny: a Cantonese vault calls people 芳姐 and 阿华, rarely "叫…". A kin word alone (表姐, 阿妈)
+    names no one, and "芳姐今年几多岁" asks an age, which no such sentence gives."""
+    question = "阿妈个住家保姆叫咩名，边度人？"
+    said = "答：同阿华饮茶倾过先，佢介绍咗芳姐，梅州人，照顾过佢外母三年。"
+    assert answers(expected(question), question, said, "阿妈嘅事 — 请住家保姆")
+    assert not answers(expected(question), question, said, "阿妈嘅事")
+    assert not answers(expected(question), question, "住家保姆系我表姐，", "请住家保姆")
+    age = "芳姐今年几多岁？"
+    assert expected(age).kind == "age" and not answers(expected(age), age, said, "请住家保姆")
+
+
 def test_a_last_name_question_wants_the_name_with_one_after_it():
     """"whats shauna's last name" is not answered by "Shauna (physio) Tues + Fri, $95 a session";
     "Shauna Byrne at Riverside" answers it, and so does her note titled "Marty Boggs" for Marty's."""

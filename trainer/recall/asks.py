@@ -67,7 +67,7 @@ ASKS = (
          re.compile(both_scripts(DAY_MONTH + rf"|\b(?:birthday|born|aniversário|anos) (?:is |é |was |foi )?(?:in|em) (?:{MONTHS})\b|"
                                  r"生日(?:在|是)?[一二三四五六七八九十\d]{1,2}月"), I))),  # "Birthday in September": the month
     Ask("age",
-        re.compile(both_scripts(r"\bhow old\b|\bque idade\b|\bqual (?:é )?a idade\b|'s age\b|几岁|多大了|多少岁"), I),
+        re.compile(both_scripts(r"\bhow old\b|\bque idade\b|\bqual (?:é )?a idade\b|'s age\b|几岁|几多岁|多大了|多少岁"), I),
         (re.compile(both_scripts(r"\b\d{1,3}\s*(?:years? old|yo|y/o|anos(?: de idade)?)\b|\baged? \d{1,3}\b|\bborn in \d{4}\b|"
                     r"\bnasceu em \d{4}\b|\bturn(?:s|ed)? \d{1,3}\b|\bfez \d{1,3} anos\b|\d{1,3}\s*岁|\d{4}\s*年生"), I),)),
     Ask("gift",
@@ -170,7 +170,9 @@ ASKS = (
     Ask("called",  # in Chinese: a sentence that gives a name ("她叫小雨。", "名叫…")
         re.compile(both_scripts(r"叫(?:什么|啥|咩|乜)|什么名字|名字是什么|咩名|乜名")),
         (re.compile(r"名叫|叫做|名字(?:叫|是)|叫(?!什么|啥|咩|乜|我|你|他|她|佢|人)[\u4e00-\u9fff]{2,3}(?=[，。、；,.;!?！？\s]|$)|"
-                    r"叫\s?[A-Z][a-z]+|(?:Miss|Mr|Mrs|Ms|Dr|Sr|Sra)\.? [A-Z][a-z]+"),)),  # "看護叫 Siti", "班主任 Miss Halloran"
+                    r"叫\s?[A-Z][a-z]+|(?:Miss|Mr|Mrs|Ms|Dr|Sr|Sra)\.? [A-Z][a-z]+|"  # "看護叫 Siti", "班主任 Miss Halloran"
+                    r"(?:(?![大表堂亲二三四五六七八九十姐哥叔嫂姨])[\u4e00-\u9fff][姐哥叔嫂]|阿(?![姨妈爸嫲爷婆公伯叔婶哥姐嫂弟妹仔女])[\u4e00-\u9fff]{1,2})"
+                    r"(?=[，。、；,.;!?！？\s]|$)"),)),
 )
 
 
@@ -624,8 +626,8 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
         return False
     if ask.kind == "surname" and not has_surname(question, f"{title}. {sentence}"):
         return False  # "whats shauna's last name": "Shauna (physio) Tues + Fri" gives none; a note titled "Marty Boggs" does
-    if ask.kind == "called" and (who := called_who(question)) and who not in simplified(f"{paragraph} {sentence}"):
-        return False  # "阿静老公叫啥名字": a name beside her husband, not "大家都叫她小周" in another note
+    if ask.kind == "called" and (who := called_who(question)) and who not in simplified(f"{title} {paragraph} {sentence}"):
+        return False  # "阿静老公叫啥名字": a name beside her husband (or in his note), not "大家都叫她小周" in another note
     if (owner := owner_named(question)) and not any(held(t, near) for t in owner):
         return False  # "when's macca's birthday" (typed in lower case): "Mum's birthday 9 July" is Mum's
     return not wanted or bool(wanted & near)
