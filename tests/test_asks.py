@@ -806,6 +806,8 @@ def test_a_cantonese_name_question_is_answered_by_what_people_are_called():
     assert answers(expected(question), question, said, "阿妈嘅事 — 请住家保姆")
     assert not answers(expected(question), question, said, "阿妈嘅事")
     assert not answers(expected(question), question, "住家保姆系我表姐，", "请住家保姆")
+    brother = "我哥女朋友叫啥名字"
+    assert not answers(expected(brother), brother, "我哥,大我三岁。", "我哥")
     age = "芳姐今年几多岁？"
     assert expected(age).kind == "age" and not answers(expected(age), age, said, "请住家保姆")
 
