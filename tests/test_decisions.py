@@ -560,6 +560,44 @@ def test_an_owning_up_announced_at_a_paragraphs_end_is_told_by_the_paragraph_aft
     assert carried_on(said, scared) == said
 
 
+QUIET_DAYS = {f"journal/2023-11-{i:02}.md": f"---\ndate: 2023-11-{i:02}\n---\nQuiet day. Ran {i}km.\n" for i in range(1, 16)}
+"""A diary's ordinary days: a word that only the decision and one later note share is rare among them."""
+
+
+def test_a_diary_that_drops_the_i_takes_back_a_breakup_in_the_paragraph_after_her_name(tmp_path):
+    """"Told everyone it was timelines. Told myself also. … So it wasn't her timeline." owns up with no
+    "I" and no link, a paragraph after the one naming Rachel: the breakup's story holds it."""
+    notes = {
+        "decisions/Rachel.md": "---\ndate: 2025-01-12\n---\n# Rachel\n\n2.14am. Decided.\n\n## WHY\n"
+                               "1. Different timelines. She wants the Tengah BTO by 2026.\n2. Mosaic needs me all in.\n",
+        "journal/2025-04-27.md": "Rachel posted the Tengah BTO queue number on IG stories.\n\nTold everyone it was timelines. "
+                                 "Told myself also. So it wasn't her timeline. I was scared of money and I made it sound "
+                                 "like ambition.\n",
+        **QUIET_DAYS,
+    }
+    story = story_over(notes, "decisions/Rachel.md", tmp_path)
+    later = [e for e in story.changes if e.path == "journal/2025-04-27.md"]
+    assert later and "scared of money" in later[0].text, [e.text for e in story.events]
+
+
+def test_a_later_owning_up_names_the_decision_by_a_name_in_its_body(tmp_path):
+    """"Road bike" is the title; the note says "Giant TCR". "Cleaned the TCR today … Be honest. It
+    wasn't about health" speaks of that purchase by the name I use for the bike."""
+    notes = {
+        "decisions/bike.md": "---\ndate: 2024-05-19\n---\n# Road bike\n\nBought. Why: health + weekend rides with the "
+                             "kakis.\n\nGiant TCR Advanced 2 from the shop at Upper Thomson. Budget was S$2,500.\n",
+        "decisions/gym.md": "---\ndate: 2024-01-10\n---\n# Gym\n\nJoined Anytime Fitness. Why: health, and the "
+                            "office is next door.\n",
+        "journal/2024-08-18.md": "---\ndate: 2024-08-18\n---\nCleaned the TCR today, first time since June. Weekend rides "
+                                 "with the kakis stopped after 7.\n\nBe honest. It wasn't about health. It was the Sunday group chat, "
+                                 "Kenji posting Mandai loop photos and I'm the only one not in the photo.\n",
+        **QUIET_DAYS,
+    }
+    story = story_over(notes, "decisions/bike.md", tmp_path)
+    later = [e for e in story.changes if e.path == "journal/2024-08-18.md"]
+    assert later and "group chat" in later[0].text, [e.text for e in story.events]
+
+
 def test_a_chinese_note_takes_back_a_decision_in_its_words_without_naming_it(tmp_path):
     """A later paragraph that shares a decision's rare words and takes it back ("说白了") is a later
     word on it; in English it must also share a name or a number, but Chinese writes no capitals:

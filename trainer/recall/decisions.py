@@ -594,7 +594,11 @@ def cued_revision(later: Note, heading: str, para: str) -> list[Revision]:
 def titled_in(have: set[str], decision: Note | None) -> bool:
     """The paragraph says a word of the decision's title ("why I hired him" of "Hire Ko Zaw"): it
     speaks of that call, not of a lesson it shares words with ("write down the real reason")."""
-    return decision is not None and any(t in have for t in terms(decision.title) if not is_frame(t))
+    if decision is None:
+        return False
+    said = {t for t in terms(decision.title) if not is_frame(t)}
+    said |= {t for t in names(decision.body) if not t.isdigit() and not is_frame(t)}  # "Giant TCR", "Joanne Teo"
+    return bool(said & have)
 
 
 ASSIGN_MIN = 8.0  # shared rareness (sum of log(notes / notes holding the word)) a paragraph needs
@@ -708,8 +712,8 @@ ECHO_CUE = re.compile(
     r"a sério|foi mais|admiti|admitiu|admitimos|(?:ser|sendo|for|fosse) (?:bem |muito )?(?:honest|sincer|franc)[ao]|"
     r"falando (?:\w+ )?claro|me convenci|convenci-me|let'?s be (?:honest|real)|if I'?m being (?:honest|straight)|"
     r"I wrote (?:it|that|this) (?:up |down )?(?:like|as if|as though)|it was (?:all |really )?about (?:my|me|her|him|us)|"
-    r"was the reason|" + NOT_FOR + r"|it (?:wasn'?t|was not|isn'?t|is not|wasnae|wisnae|isnae) (?:really |just )?"
-    r"(?:about |because of |for )?the|never told (?:him|her|them|anyone|anybody|a soul)|"
+    r"was the reason|" + NOT_FOR + r"|it (?:wasn'?t|was not|was never|isn'?t|is not|wasnae|wisnae|isnae) (?:really |just )?"
+    r"(?:about |because of |for )?(?:the|her|his|my|our|their)|cover story|(?:^|(?<=[.!?]\s))told (?:everyone|people|myself)|never told (?:him|her|them|anyone|anybody|a soul)|"
     r"(?:sejamos|vamos ser) (?:honest|sincer|franc)[ao]s)(?!\w)|" + CLEFT + "|"
     r"说白了|说穿了|讲白了|回头看|其实|老实说|老实讲|讲真|坦白|说实话|说句实话|扪心自问|真正|借口|骗自己|嘴上说|现在想来|"
     r"后来想想|说到底|归根结底|诚实(?:一点|地?说|讲)|說實在|说实在"),
@@ -835,7 +839,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 50  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 51  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
