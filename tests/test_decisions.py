@@ -598,6 +598,45 @@ def test_a_later_owning_up_names_the_decision_by_a_name_in_its_body(tmp_path):
     assert later and "group chat" in later[0].text, [e.text for e in story.events]
 
 
+def test_a_review_section_headed_with_the_decisions_name_takes_it_back_under_that_heading(tmp_path):
+    """"## sobre sair da Maré" names the decision for each paragraph under it; "mas olhando daqui: não
+    foi nada disso q me tirou de lá. foi o Tacaruna." owns up without naming it again."""
+    notes = {
+        "decisoes/sair.md": "---\ndate: 2023-09-04\n---\n# saindo da Maré\n\nok. decidi. vou pedir as contas.\n\n"
+                            "**motivos:**\n- liberdade de horário\n- casamento paga mto mais\n",
+        "revisoes/2023.md": "---\ndate: 2023-12-30\n---\n# retrospectiva 2023\n\n## números\n- 5 casamentos, 11 ensaios\n\n"
+                            "## sobre sair da Maré\nescrevi aquela lista bonita de liberdade, grana, nome próprio.\n\n"
+                            "mas olhando daqui: não foi nada disso q me tirou de lá. foi o Tacaruna. foi orgulho.\n",
+    }
+    story = story_over(notes, "decisoes/sair.md", tmp_path)
+    later = [e for e in story.changes if e.path == "revisoes/2023.md"]
+    assert later and "Tacaruna" in later[0].text, [e.text for e in story.events]
+
+
+def test_a_paragraph_whose_bold_lead_names_a_decision_goes_to_it_over_one_it_shares_more_words_with(tmp_path):
+    """"**Sobre o Rafa.** Eu escrevi q terminei por causa de SP. SP foi a desculpa…" shares the party,
+    the photos and the hobby with the camera's note, and its label says whom it is about; a label
+    that only touches a title ("**Concreting the back yard + calf shed apron**", "Solar on the shed
+    roof") gives nothing to that decision."""
+    notes = {
+        "decisoes/terminar-rafa.md": "---\ndate: 2024-11-08\n---\nTerminei com o Rafa pq ele vai pra SP em janeiro.\n",
+        "decisoes/camera.md": "---\ndate: 2024-02-10\n---\n# câmera nova\n\nComprei a câmera. Motivos: o hobby virou "
+                              "trabalho, o pessoal pede fotos.\n",
+        "decisoes/solar.md": "---\ndate: 2024-03-01\n---\n# Solar on the shed roof\n\nWhy: the ESB bills.\n",
+        "revisoes/carta.md": "---\ndate: 2026-01-02\n---\n**Sobre o Rafa.** Eu escrevi q terminei por causa de SP. SP foi a "
+                             "desculpa bonita. O q pesou foi o aniversário do Pedro, ele me apresentando pro pessoal do "
+                             "trabalho: \"a Lu faz umas fotos, é um hobby caro\".\n",
+        "farm/yard.md": "---\ndate: 2025-07-15\n---\n**Concreting the back yard + calf shed apron**\n- Quote €9,000\n"
+                        "- Turned out the base was rubbish. Final: €12,300\n",
+        **QUIET_DAYS,
+    }
+    with store_over(notes, tmp_path) as store:
+        rafa = store.timeline("decisoes/terminar-rafa.md")
+        assert [e.path for e in rafa.changes] == ["revisoes/carta.md"] and "hobby caro" in rafa.changes[0].text
+        assert store.timeline("decisoes/camera.md").changes == []
+        assert store.timeline("decisoes/solar.md").changes == []
+
+
 def test_a_chinese_note_takes_back_a_decision_in_its_words_without_naming_it(tmp_path):
     """A later paragraph that shares a decision's rare words and takes it back ("说白了") is a later
     word on it; in English it must also share a name or a number, but Chinese writes no capitals:

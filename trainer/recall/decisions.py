@@ -601,11 +601,28 @@ def titled_in(have: set[str], decision: Note | None) -> bool:
     return bool(said & have)
 
 
+def labelled(heading: str, para: str, decisions: list[str], index) -> list[str]:
+    """The decisions a paragraph's heading or bold lead names, half its words or more ("## sobre
+    parar com casamento", "**Sobre o Rafa.** Eu escrevi q…"): the label says what the paragraph is
+    about, whatever other words it shares ("o aniversário do Pedro… fotos" with the camera's note), and
+    it needs no rare words shared beside it."""
+    lead = BOLD_LEAD.match(para.strip())
+    label = {t for t in terms(f"{heading} {lead.group(1) if lead else ''}") if not t.isdigit() and not is_frame(t)}
+    if not label:
+        return []
+    return [path for path in decisions if (note := index.get(path)) is not None
+            and len(label & set(terms(note.title))) >= LABEL_SHARE * len(label)]
+
+
+LABEL_SHARE = 0.5  # "Sobre o Rafa", "sobre parar com casamento"; not "Concreting the back yard + calf shed apron"
+
+
 ASSIGN_MIN = 8.0  # shared rareness (sum of log(notes / notes holding the word)) a paragraph needs
 ASSIGN_LEAD = 1.5  # and the closest decision must share this many times what the next one does
 
 
-def closest_decision(have: set[str], decisions: list[str], vocabulary: Vocabulary) -> tuple[str | None, float]:
+def closest_decision(have: set[str], decisions: list[str], vocabulary: Vocabulary,
+                     least: float = ASSIGN_MIN) -> tuple[str | None, float]:
     """The decision note whose words `have` (a paragraph's) shares most, each shared word
     weighed by its rareness in the vault, and how much; None unless it shares enough and clearly
     more than any other decision: a review that weighs two calls in one paragraph belongs to neither."""
@@ -618,7 +635,7 @@ def closest_decision(have: set[str], decisions: list[str], vocabulary: Vocabular
         return sum(w for t, w in weights.items() if t in words)
 
     scored = sorted(((shared(path), path) for path in decisions), reverse=True)
-    if not scored or scored[0][0] < ASSIGN_MIN:
+    if not scored or scored[0][0] < least:
         return None, 0.0
     runner_up = scored[1][0] if len(scored) > 1 else 0.0
     return (scored[0][1], scored[0][0]) if scored[0][0] >= ASSIGN_LEAD * runner_up else (None, 0.0)
@@ -687,8 +704,10 @@ def named_revisions(decision: Decision, later: Note, groups: list[list[str]], el
     if not groups or not later.date or not decision.date or later.date[:10] <= decision.date[:10]:
         return []
 
-    def refers(para: str) -> bool:
-        have = set(terms(para))
+    headings = {para: section.heading for section in split_sections(later.body) for para in section.paragraphs}
+
+    def refers(para: str) -> bool:  # "## sobre sair da Maré" names it for each paragraph under it
+        have = set(terms(f"{headings.get(para, '')}\n{para}"))
         return any(set(group) <= have for group in groups)
 
     return admitted(later, split_sections(later.body), refers, named=True, elsewhere=elsewhere)
@@ -707,7 +726,8 @@ ECHO_CUE = re.compile(
     r"was really about|was more about|(?:I|I'?ll|I have to|I must|to|me) admit|"
     r"admit(?:ting)? (?:it|that|to myself)|confess|(?:I|to|me) pretend(?:ed)?|pretending|"
     r"being (?:honest|straight|real)(?: with myself)?|what (?:actually |really )?(?:decided|tipped|swung|clinched) it|"
-    r"na verdade|sinceramente|a verdade|confesso|admito|assumo|olhando (?:pra|para) trás|pensando bem|tretas?|mentira|"
+    r"na verdade|sinceramente|a verdade|confesso|admito|assumo|olhando (?:pra|para) trás|olhando (?:daqui|agora)|"
+    r"não (?:foi|era) nada disso|pensando bem|tretas?|mentira|"
     r"desculpa|enganei-me|disse a mim mesm[oa]|escrevi que|pus que|foi pel[oa]|no fundo|o que pesou|pesou mesmo|"
     r"a sério|foi mais|admiti|admitiu|admitimos|(?:ser|sendo|for|fosse) (?:bem |muito )?(?:honest|sincer|franc)[ao]|"
     r"falando (?:\w+ )?claro|me convenci|convenci-me|let'?s be (?:honest|real)|if I'?m being (?:honest|straight)|"
@@ -839,7 +859,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 51  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 52  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
@@ -1016,7 +1036,8 @@ class DecisionStore:
                     if clean(para) in told or not (found := cued_revision(later, section.heading, para)):
                         continue
                     have = set(terms(f"{section.heading}\n{para}"))
-                    path, score = closest_decision(have, earlier, vocabulary)
+                    named = labelled(section.heading, para, earlier, self.index)
+                    path, score = closest_decision(have, named or earlier, vocabulary, least=0.0 if named else ASSIGN_MIN)
                     if i and not (path and titled_in(have, self.index.get(path))):  # "Left QE after 11 years."
                         have |= set(terms(section.paragraphs[i - 1]))  # then "But honestly it was more about …"
                         path, score = closest_decision(have, earlier, vocabulary)
