@@ -536,7 +536,7 @@ def test_a_one_word_take_back_carries_on_into_the_paragraph_after_it():
                  "ir sem a Fernanda.\n")
     taken_back = Revision(later.path, later.date, "", "Mentira.", "retracted", None, "Mentira.")
     assert "deixei de conseguir" in carried_on(taken_back, later).cue
-    said = later.body.replace("Mentira.", "Mentira das grandes, e eu sabia-o bem.")
+    said = later.body.replace("Mentira.", "Mentira das grandes, e eu sabia-o bem.").replace("Não foi nada disso. ", "")
     wordy = Revision(later.path, later.date, "", "Mentira.", "retracted", None, "Mentira das grandes, e eu sabia-o bem.")
     assert carried_on(wordy, note(later.path, f"---\ndate: 2025-06-14\n---\n{said}")) == wordy  # it stands alone
 
