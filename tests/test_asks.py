@@ -900,6 +900,22 @@ def test_a_question_word_typed_without_its_apostrophe_asks_as_with_it(tmp_path):
     assert ask({"people/trish.md": trish}, "whens Trish's birthday again", tmp_path).nothing_found
 
 
+def test_a_question_typed_in_brazilian_chat_short_forms_asks_as_written_in_full():
+    """"a q horas eu costumo tomar as decisões grandes?" asks the hour of my decisions, as "a que
+    horas" does; "eu erro mto nos orçamentos né? em q tipo de coisa?" asks across my budgets, not the
+    name of a "tipo"; and "qnd foi meu examen prédoc e deu o quê?" asks two things, not a date alone."""
+    from trainer.recall import shapes
+    from trainer.recall.asks import restored
+    from trainer.recall.reflect import is_pattern_question
+
+    assert restored("a q horas eu costumo") == "a que horas eu costumo"
+    assert shapes.asked(restored("a q horas eu costumo tomar as decisões grandes?")).via == "hour"
+    budgets = restored("eu erro mto nos orçamentos né? em q tipo de coisa?")
+    assert is_pattern_question(budgets) and expected(budgets) is None
+    assert expected(restored("qnd foi meu examen prédoc e deu o quê?")) is None
+    assert restored("Q3 numbers, q.e.d.") == "Q3 numbers, q.e.d."
+
+
 def test_a_number_in_a_table_is_a_sum_only_where_the_table_speaks_of_money():
     """"how much did Pete pay for his 2nd frost fan": a frost log's row "14 Oct 2025: -1.7, 4.20am, both,
     slight damage top corner PG (Pete's now)" named Pete and the frost, and its numbers were taken

@@ -89,6 +89,7 @@ ASKED = [
     ("como o Thiago costuma ficar sabendo das minhas decisões?", "told"),
     ("que tipo de coisas é que escondo da minha mãe?", "told"),
     ("what do I keep from Dad?", "told"),
+    ("o que é que acontece aos cursos e hobbies que começo?", "quit"),
 ]
 """How a pattern question asks for a shape, in the words people use ("durmo", 瞓覺, a shift
 "covered", "refusing", disagreeing, "a rough day", "where do my big calls get made", "what I

@@ -183,7 +183,7 @@ NAME_ASK = re.compile(r"\bwhat(?:'s|s| is| was) the name of (?:the |my |our |his
                       r"\bwho (?:is|was) the (\w+) (?:that|who)\b|\bquem (?:foi|é|era) (?:o|a) (\w+) que\b|"
                       r"\bcomo (?:é que )?(?:se )?chama(?:m|va)? (?:o|a|os|as) (\w+)|\b(?:qual|como) (?:é |era |foi )?o nome d[oa] (\w+)|"
                       r"\bwhich (?:(?-i:[A-Z])\w+ )?(?!(?:day|week|month|year|time|hour|one|ones|of|way|part|side)\b)(\w+)|"
-                      r"\bem que (?!(?:dia|mês|mes|ano|hora|altura|semana|data|momento|medida|sentido)\b)(\w+)|"
+                      r"\bem que (?!(?:dia|mês|mes|ano|hora|altura|semana|data|momento|medida|sentido|tipo)\b)(\w+)|"
                       r"\bqual (?:foi |é |era )?(?:o|a) (\w+) (?:que|onde|em que)\b", I)
 NAMED = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)*|\b[A-Z]{2,}\b")
 """Capitalised words or an acronym: how a name is written ("The", "A" are not: no terms)."""
@@ -192,10 +192,18 @@ NAMED = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)*|\b[A-Z
 DROPPED_APOSTROPHE = re.compile(r"\b(what|when|where|who|how)s\b", I)
 
 
+CHAT_SHORT = {"q": "que", "oq": "o que", "pq": "porque", "qdo": "quando", "qnd": "quando", "mto": "muito",
+              "mta": "muita", "msm": "mesmo", "cmg": "comigo", "vc": "você", "tb": "também", "tbm": "também",
+              "dnv": "de novo", "hj": "hoje"}
+"""How Brazilian Portuguese is typed to a chat ("a q horas eu costumo…", "eu erro mto nos orçamentos")."""
+CHAT_SHORT_WORD = re.compile(r"(?<![\w'’.])(" + "|".join(CHAT_SHORT) + r")(?![\w'’.])")
+
+
 def restored(question: str) -> str:
-    """"whens Trish's birthday again" as "when's …": typed to a chat, the apostrophe is often left
-    out, and every ask here is written with it."""
-    return DROPPED_APOSTROPHE.sub(r"\1's", question)
+    """"whens Trish's birthday again" as "when's …", "a q horas" as "a que horas": typed to a chat,
+    the apostrophe is often left out and short forms used, and every ask here is written in full."""
+    question = DROPPED_APOSTROPHE.sub(r"\1's", question)
+    return CHAT_SHORT_WORD.sub(lambda m: CHAT_SHORT[m.group(1)], question)
 
 
 def expected(question: str, by_word: bool = True) -> Ask | None:
@@ -253,7 +261,7 @@ WHEN = re.compile(both_scripts(r"^\W*(?:so |and |e |pra |para |desde |até )?(?:
 """A question that asks when something happened ("when did Thomas come visit the farm?", "quando a
 Fernanda me deu alta da terapia?", "Shu Fen 和我什么时候订婚的?"); not "o que o pai partiu quando
 caiu?", whose quando is a conjunction, nor Cantonese 幾號 (a phone number)."""
-OTHER_ASK = re.compile(both_scripts(r"\b(?:what|how|who|where|which|o que|como|quem|onde|qual|quais|quanto|quanta|quantos|quantas)\b|"
+OTHER_ASK = re.compile(both_scripts(r"\b(?:what|how|who|where|which|o qu[eê]|como|quem|onde|qual|quais|quanto|quanta|quantos|quantas)\b|"
                                     r"什么(?!时候)|怎么|谁|哪(?!一?天|一?年)|多少|几(?!时)"), I)
 """"quando tenho uma conversa chata pela frente, o que é que acabo por fazer?" asks what I do, and
 "quando foi a inspeção e o que eles apontaram?" two things: not when alone."""

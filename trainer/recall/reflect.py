@@ -46,6 +46,8 @@ PATTERN = re.compile(
     r"|\bo que (?:é que )?(?:me )?acontece\b[^?]*\bquando\b"
     r"|^\s*(?:do|am) I\b|\bhow (?:good|bad|consistent|reliable) am I\b|\bdo I (?:actually|really|ever|normally|generally)\b"
     r"|^\s*(?:será que )?(?:sou|costumo)\b|\bshould I\b"
+    r"|\b(?:erro|falho|me engano|exagero) (?:muito|sempre|demais)\b|\b(?:em|com) que tipo de (?:coisas?|situaç\w+)\b"
+    r"|\b(?:on|with|for) what kinds? of (?:things?|stuff)\b"
     r"|\b(?:whenever|anytime|any time|toda vez que|sempre que|cada vez que)\b|\bwhat happens to (?:me|my)\b"
     r"|\b(?:stick|last|keep up) (?:with|at) anything\b|\banything (?:new|I start)\b"
     r"|\bnever (?:stick|finish|last|keep (?:up|going)|follow through|see (?:it|them|things) through)\b"
