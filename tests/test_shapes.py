@@ -90,6 +90,8 @@ ASKED = [
     ("que tipo de coisas é que escondo da minha mãe?", "told"),
     ("what do I keep from Dad?", "told"),
     ("o que é que acontece aos cursos e hobbies que começo?", "quit"),
+    ("我是不是都在大夜下班還沒睡的時候做大決定？幫我看一下", "hour"),
+    ("值大夜遇到很慘的事之後 我通常都幹嘛", "coping"),
 ]
 """How a pattern question asks for a shape, in the words people use ("durmo", 瞓覺, a shift
 "covered", "refusing", disagreeing, "a rough day", "where do my big calls get made", "what I

@@ -20,10 +20,11 @@ ASKS_HOUR = re.compile(both_scripts(r"^(?!.*(?:\btell\b|\bcont(?:o|ar)\b|告诉|
                        r"\bwhere do (?:I|my) (?:\w+ ){0,3}(?:calls?|decisions?)\b|\b(?:place|moment) where I\b|"
                        r"什么时候|啥时候|咩时候|什么时间|时间段|几点|边个时间|几时|"
                        r"^(?=.*(?:\bdecid|\bdecis|\bbig calls?\b|decidi|decisões|决定|拍板|大事))"
-                       r"(?=.*(?:\bnight\b|\bmidnight\b|\blate\b|\bnoite\b|madrugada|半夜|深夜|凌晨|夜里|晚上)))"),
+                       r"(?=.*(?:\bnight\b|\bmidnight\b|\blate\b|\bnoite\b|madrugada|半夜|深夜|凌晨|夜里|晚上|大夜|夜班|下班)))"),
                        re.IGNORECASE | re.DOTALL)
 """A pattern question that asks when in the day (or at what moment) I do a thing, or whether my
-decisions are made at night ("be like say I dey make all my big decisions for night?", "我是不是做大决定都在半夜");
+decisions are made at night ("be like say I dey make all my big decisions for night?", "我是不是做大决定都在半夜",
+"大夜下班還沒睡的時候做大決定", off a night shift);
 not when I tell someone ("大事我一般啥时候才告诉我妈？": after it is done, not at what hour)."""
 CLOCK = re.compile(both_scripts(r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}[:h]\d\d\b|\b\d{1,2}\s?h\b|"
                    r"\b0\d[0-5]\d\b(?!\s?(?:km|kg|mm|ml|m\b|€|%))|\b(?:1\d|2[0-3])[0-5]\d\s?(?:hrs?|h)\b|"

@@ -133,7 +133,8 @@ COPING_ASKS = re.compile(both_scripts(
     r"me aguentar|ocorrência pesada|(?:dia|semana|turno|plantão) (?:mau|má|ruim|péssim[oa]|pesad[oa])|"
     r"(?:depois|a seguir) (?:de|a) (?:uma |um )?(?:discussão|perda|notícia))\b|"
     r"\bafter (?:a |the |my |every |each )?(?:big )?(?:decision|call)s?\b[^?]*\bgo\b|\bdepois de (?:uma )?decis\w+[^?]*\b(?:vou|ir)\b|"
-    r"心烦|烦的时候|压力大|心情(?:差|不好|烂)|转头去|平下来|决定(?:之后|以后|完)[^？?]*去(?:哪|哪里|哪儿)|受挫|出事|难过|不开心"), I)
+    r"心烦|烦的时候|压力大|心情(?:差|不好|烂)|转头去|平下来|决定(?:之后|以后|完)[^？?]*去(?:哪|哪里|哪儿)|受挫|出事|难过|不开心|"
+    r"惨的事|(?:遇到|碰到)[^？?]{0,10}事(?:之后|以后|后)"), I)
 WENT = re.compile(both_scripts(
     r"\b(?:went (?:straight |right )?(?:for a|to|down|up|out)|walked (?:straight |right )?(?:to|down|up|along|round)|"
     r"drove (?:straight |right )?(?:to|out|the|round|around)|"
