@@ -630,6 +630,9 @@ def test_a_thing_asked_for_by_its_word_must_be_in_the_sentence_that_answers():
                        "I also wrote a small evaluation harness. A slider and the filtered and raw tracks in two colours.",
                        note=gps)
     assert answers(expected(harness), harness, "My climbing harness is the orange one, colour of a traffic cone.", "Gear")
+    bike = "what colour is the e-bike I got?"
+    jobs = "- shed: sell the bike?? DoneDeal.\n- chase the Housing Aid grant AGAIN, ref in the green folder"
+    assert not answers(expected(bike), bike, "chase the Housing Aid grant AGAIN, ref in the green folder", "House jobs", jobs)
     recipe, study = "what's the recipe for my celadon glaze?", "what is Marta studying in Lisbon?"
     assert not answers(expected(recipe), recipe, "The celadon glaze crawled again on the big bowl.", "Glazes")
     assert answers(expected(recipe), recipe, "Celadon recipe: 40 feldspar, 30 silica, 20 whiting.", "Glazes")

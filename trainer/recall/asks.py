@@ -621,6 +621,8 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
     near = set(terms(f"{sentence} {paragraph}")) | set(terms(title))
     if ask.kind == "thing" and (rest := thing_of(question)):
         about = near | set(terms(lead(note)))  # the knee of "Mum's knee surgeon" may be what her note opens with
+        if asked_thing(question) in COLOUR_WORDS:  # a colour is the thing's in its own sentence: "ref in the green
+            about = set(terms(f"{title} {sentence}"))  # folder" is not the bike's, two items down a to-do list
         if not all(held(t, about) or themes(t) & about for t in rest):
             return False  # "What colour is my climbing harness?": not two colours of a plot beside a test harness
     if ask.kind in ("when", "year") and not answers_event(question, sentence, near | set(terms(lead(note))),
