@@ -903,6 +903,19 @@ def test_a_question_word_typed_without_its_apostrophe_asks_as_with_it(tmp_path):
     assert ask({"people/trish.md": trish}, "whens Trish's birthday again", tmp_path).nothing_found
 
 
+def test_what_a_house_sold_for_is_a_sum_and_rand_are_money():
+    """"what did Mam's house in Macroom sell for in the end?" asks a sum: a note that only says the
+    house is miles from anyone has none; "R4.62 million, cash" and "R68,000" are sums in rand, while
+    "the R2 to town" is a road and "what did I go for in the end" asks a choice."""
+    house = "what did Mam's house in Macroom sell for in the end?"
+    assert expected(house).kind == "cost"
+    assert not answers(expected(house), house, "That house in Macroom is miles from anyone.", "Mam")
+    road = "what did Lourens Road go for?"
+    assert answers(expected(road), road, "Abrahams offer R4.62 million, cash. ACCEPTED.", "Lourens Road prep")
+    assert not answers(expected(road), road, "Took the R2 past Lourens Road, 14 km.", "Lourens Road prep")
+    assert expected("what did I go for in the end, the blue or the red?") is None
+
+
 def test_a_question_typed_in_brazilian_chat_short_forms_asks_as_written_in_full():
     """"a q horas eu costumo tomar as decisões grandes?" asks the hour of my decisions, as "a que
     horas" does; "eu erro mto nos orçamentos né? em q tipo de coisa?" asks across my budgets, not the
