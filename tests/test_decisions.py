@@ -560,6 +560,22 @@ def test_an_owning_up_announced_at_a_paragraphs_end_is_told_by_the_paragraph_aft
     assert carried_on(said, scared) == said
 
 
+def test_a_paragraph_ending_on_having_seen_something_is_told_by_the_next():
+    """"…e no Uber percebi uma coisa desconfortável." says I saw something and not what; the next
+    paragraph ("Eu comprei casa porque a Marta comprou.") is what I saw."""
+    from trainer.recall.decisions import carried_on, cue_revision
+
+    later = note("diario/2025-02-16.md", "---\ndate: 2025-02-16\n---\nDomingo. Jantar em casa da Marta.\n\nVim para casa "
+                 "— ainda Cedofeita — e no Uber percebi uma coisa desconfortável.\n\nEu comprei casa porque a Marta "
+                 "comprou. O que me custou foi ficar para trás.\n")
+    para = "Vim para casa — ainda Cedofeita — e no Uber percebi uma coisa desconfortável."
+    seen = cue_revision(later, "", para)
+    assert seen, "having seen something is a cue"
+    told = carried_on(seen[0], later).cue
+    assert told.startswith("Eu comprei casa porque a Marta comprou"), told
+    assert cue_revision(later, "", "Os 850€ de renda? O que me custou foi ficar para trás."), "what it cost me was …"
+
+
 QUIET_DAYS = {f"journal/2023-11-{i:02}.md": f"---\ndate: 2023-11-{i:02}\n---\nQuiet day. Ran {i}km.\n" for i in range(1, 16)}
 """A diary's ordinary days: a word that only the decision and one later note share is rare among them."""
 

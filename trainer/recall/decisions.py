@@ -670,6 +670,9 @@ def carried_on(revision: Revision, later: Note | None) -> Revision:
 CARRIED_SENTENCES = 3
 TERSE_WORDS = 2
 ANNOUNCE_WORDS = 6
+SEEN = (r"\b(?:percebi|reparei n|dei-me conta d|I (?:reali[sz]ed|noticed|figured out|saw)) (?:uma coisa|something)"
+        r"(?: [^\W\d_]+)?[.:!…]*$|意识到一件事[。：:]?$")
+"""Having seen something, not yet saying what, at a sentence's end ("…percebi uma coisa desconfortável.")."""
 ANNOUNCE = re.compile(both_scripts(
     r"\b(?:let me|let'?s|time to|I (?:have|need|ought) to|I'?ll|I will|I'?m going to|gonna|deix[ae]-me|vou|tenho (?:de|que)|"
     r"preciso)\b[^.!?]{0,20}?\b(?:be (?:honest|straight|real)|come clean|admit|confess|ser (?:honest|sincer|franc)[oa]|"
@@ -687,7 +690,12 @@ def announces(cue: str, para: str) -> bool:
         return False
     han = len(CJK_PAIR.findall(cue))
     words = len(re.findall(r"[^\W\d_]+", CJK_PAIR.sub(" ", cue))) + (han + 1) // 2
-    return words <= ANNOUNCE_WORDS and bool(ANNOUNCE.search(cue))
+    return (words <= ANNOUNCE_WORDS and bool(ANNOUNCE.search(cue))) or bool(SOMETHING_SEEN.search(cue))
+
+
+SOMETHING_SEEN = re.compile(both_scripts(SEEN), re.IGNORECASE)
+"""A sentence that ends on having seen something, not yet saying what ("…no Uber percebi uma coisa
+desconfortável.", "I realised something:"): the paragraph after it says what."""
 
 
 def terse(cue: str) -> bool:
@@ -727,15 +735,16 @@ ECHO_CUE = re.compile(
     r"admit(?:ting)? (?:it|that|to myself)|confess|(?:I|to|me) pretend(?:ed)?|pretending|"
     r"being (?:honest|straight|real)(?: with myself)?|what (?:actually |really )?(?:decided|tipped|swung|clinched) it|"
     r"na verdade|sinceramente|a verdade|confesso|admito|assumo|olhando (?:pra|para) trás|olhando (?:daqui|agora)|"
-    r"não (?:foi|era) nada disso|pensando bem|tretas?|mentira|"
+    r"não (?:foi|era) nada disso|"
+    r"o que (?:me |realmente |mesmo )?(?:custou|levou|moveu|empurrou|decidiu) (?:\w+ )?foi|pensando bem|tretas?|mentira|"
     r"desculpa|enganei-me|disse a mim mesm[oa]|escrevi que|pus que|foi pel[oa]|no fundo|o que pesou|pesou mesmo|"
     r"a sério|foi mais|admiti|admitiu|admitimos|(?:ser|sendo|for|fosse) (?:bem |muito )?(?:honest|sincer|franc)[ao]|"
     r"falando (?:\w+ )?claro|me convenci|convenci-me|let'?s be (?:honest|real)|if I'?m being (?:honest|straight)|"
     r"I wrote (?:it|that|this) (?:up |down )?(?:like|as if|as though)|it was (?:all |really )?about (?:my|me|her|him|us)|"
     r"was the reason|" + NOT_FOR + r"|it (?:wasn'?t|was not|was never|isn'?t|is not|wasnae|wisnae|isnae) (?:really |just )?"
     r"(?:about |because of |for )?(?:the|her|his|my|our|their)|cover story|(?:^|(?<=[.!?]\s))told (?:everyone|people|myself)|never told (?:him|her|them|anyone|anybody|a soul)|"
-    r"(?:sejamos|vamos ser) (?:honest|sincer|franc)[ao]s)(?!\w)|" + CLEFT + "|"
-    r"说白了|说穿了|讲白了|回头看|其实|老实说|老实讲|讲真|坦白|说实话|说句实话|扪心自问|真正|借口|骗自己|嘴上说|现在想来|"
+    r"(?:sejamos|vamos ser) (?:honest|sincer|franc)[ao]s)(?!\w)|" + CLEFT + "|" +
+    SEEN + r"|说白了|说穿了|讲白了|回头看|其实|老实说|老实讲|讲真|坦白|说实话|说句实话|扪心自问|真正|借口|骗自己|嘴上说|现在想来|"
     r"后来想想|说到底|归根结底|诚实(?:一点|地?说|讲)|說實在|说实在"),
     re.IGNORECASE)
 """How a later note takes back or qualifies what an earlier one said, in everyday words: "Tretas.
@@ -859,7 +868,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 52  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 53  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
