@@ -911,6 +911,21 @@ def test_a_take_back_tied_by_its_own_words_is_not_lost_to_the_words_of_the_parag
         assert "scared to be alone" in change.text
 
 
+@pytest.mark.parametrize("para", [
+    "Percebo agora que as noites não as deixei por causa da tensão. Deixei-as pela toma das 22h do pai.",
+    "Uma coisa q eu tenho q escrever: falei pra todo mundo q deixei ir pelo futuro dele. E é verdade em parte.",
+    "Three months in the box room. Let me be honest in here at least.",
+    "现在想想，借那 5 万，外甥结婚什么的都是台面上的话。主要是秀英。",
+])
+def test_a_later_paragraph_owns_up_in_the_words_people_use(para):
+    """"Percebo agora que…", "falei pra todo mundo q…", "Let me be honest in here", "现在想想…台面上的话":
+    each takes back a stated reason in a later note; none was a cue, so the later note was lost."""
+    from trainer.recall.decisions import cue_revision
+
+    later = note("diario/2025-03-14.md", f"---\ndate: 2025-03-14\n---\n{para}\n")
+    assert cue_revision(later, "", para)
+
+
 @pytest.mark.parametrize("body, first", [
     ("2016 Hilux SR5, 187,000 km.\n\nDecided to sell. Reasons:\n- We don't need two vehicles.\n- It drinks diesel.\n",
      "We don't need two vehicles."),
