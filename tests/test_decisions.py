@@ -916,6 +916,8 @@ def test_a_take_back_tied_by_its_own_words_is_not_lost_to_the_words_of_the_parag
     "Uma coisa q eu tenho q escrever: falei pra todo mundo q deixei ir pelo futuro dele. E é verdade em parte.",
     "Three months in the box room. Let me be honest in here at least.",
     "现在想想，借那 5 万，外甥结婚什么的都是台面上的话。主要是秀英。",
+    "Não é nada disso e tu sabes. Tens medo.",
+    "That was true. But I've reread the August notes and remembered the order it actually happened in.",
 ])
 def test_a_later_paragraph_owns_up_in_the_words_people_use(para):
     """"Percebo agora que…", "falei pra todo mundo q…", "Let me be honest in here", "现在想想…台面上的话":

@@ -735,7 +735,7 @@ ECHO_CUE = re.compile(
     r"admit(?:ting)? (?:it|that|to myself)|confess|(?:I|to|me) pretend(?:ed)?|pretending|"
     r"being (?:honest|straight|real)(?: with myself)?|what (?:actually |really )?(?:decided|tipped|swung|clinched) it|"
     r"na verdade|sinceramente|a verdade|confesso|admito|assumo|olhando (?:pra|para) trás|olhando (?:daqui|agora)|"
-    r"não (?:foi|era) nada disso|percebo agora|agora percebo|(?:é|era) verdade em parte|falei pra todo mundo|"
+    r"não (?:é|foi|era) nada disso|percebo agora|(?:I'?ve |I )?re-?read (?:the|my) (?:\w+ ){0,2}notes?|agora percebo|(?:é|era) verdade em parte|falei pra todo mundo|"
     r"disse a toda a gente|I (?:see|realise|realize) now|now I (?:see|realise|realize)|(?:let me|to) be honest\b|"
     r"o que (?:me |realmente |mesmo )?(?:custou|levou|moveu|empurrou|decidiu) (?:\w+ )?foi|pensando bem|tretas?|mentira|"
     r"desculpa|enganei-me|disse a mim mesm[oa]|escrevi que|pus que|foi pel[oa]|no fundo|o que pesou|pesou mesmo|"
@@ -869,7 +869,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 54  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 55  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
