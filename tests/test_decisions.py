@@ -918,6 +918,10 @@ def test_a_take_back_tied_by_its_own_words_is_not_lost_to_the_words_of_the_parag
     "现在想想，借那 5 万，外甥结婚什么的都是台面上的话。主要是秀英。",
     "Não é nada disso e tu sabes. Tens medo.",
     "That was true. But I've reread the August notes and remembered the order it actually happened in.",
+    "Ok let me just say it here since no one reads this: the swaps were working FINE. I dropped to 0.8 because B did.",
+    "Aquela lista de fevereiro. Tudo verdade, mas não foi por isso que eu saí. Foi grana.",
+    "Looking at that list I finally admitted it to myself: what really tipped the ROM-lunch thing was Papa's list.",
+    "講到尾，我走係因為三月嗰個會。",
 ])
 def test_a_later_paragraph_owns_up_in_the_words_people_use(para):
     """"Percebo agora que…", "falei pra todo mundo q…", "Let me be honest in here", "现在想想…台面上的话":
