@@ -8,6 +8,7 @@ from reflect_support import bm25_over
 from trainer.data.scrub import IndexScrub
 from trainer.recall.answer import answer
 from trainer.recall.asks import answers, expected, one_thing
+from trainer.recall.terms import names
 from trainer.vault.index import Index
 from trainer.vault.scan import scan_vault
 
@@ -901,6 +902,15 @@ def test_a_question_word_typed_without_its_apostrophe_asks_as_with_it(tmp_path):
     assert restored("whats the plan, Whos in?") == "what's the plan, Who's in?"
     trish = "---\ndate: 2025-08-10\n---\n# Trish\n\nMy sister. Rings Trish every Sunday, me on my birthday.\n"
     assert ask({"people/trish.md": trish}, "whens Trish's birthday again", tmp_path).nothing_found
+
+
+def test_a_latin_name_opening_a_chinese_question_is_whom_it_asks_about():
+    """"Joana 喺合作區份工人工幾多？" asks Joana's pay: a Chinese question has no capital to open it, so
+    "Joana" first is a name, and "Marites 續約，人工加到 MOP 5,000" is someone else's salary."""
+    question = "Joana 喺合作區份工人工幾多？"
+    assert names(question) == ["joana"]
+    assert not answers(expected(question), question, "Marites 續約，人工加到 MOP 5,000", "2026 Q1 review")
+    assert answers(expected(question), question, "Joana 份工人工 MOP 28,000 一個月", "2026 Q1 review")
 
 
 def test_what_a_house_sold_for_is_a_sum_and_rand_are_money():

@@ -922,6 +922,9 @@ def test_a_take_back_tied_by_its_own_words_is_not_lost_to_the_words_of_the_parag
     "Aquela lista de fevereiro. Tudo verdade, mas não foi por isso que eu saí. Foi grana.",
     "Looking at that list I finally admitted it to myself: what really tipped the ROM-lunch thing was Papa's list.",
     "講到尾，我走係因為三月嗰個會。",
+    "Eu disse que parei por causa de dinheiro. Honestamente foi porque a Marta começou a mexer na história da mãe.",
+    "So the car loan was never the thing stopping Nairobi. What really stopped me: I was scared.",
+    "回頭睇，租金平一半、98 m² 全部都係真。但係令我凌晨兩點半 send 個 OK 嘅，係 Joana 嗰句。",
 ])
 def test_a_later_paragraph_owns_up_in_the_words_people_use(para):
     """"Percebo agora que…", "falei pra todo mundo q…", "Let me be honest in here", "现在想想…台面上的话":

@@ -735,6 +735,7 @@ ECHO_CUE = re.compile(
     r"admit(?:ting)? (?:it|that|to myself)|confess|(?:I|to|me) pretend(?:ed)?|pretending|"
     r"being (?:honest|straight|real)(?: with myself)?|what (?:actually |really )?(?:decided|tipped|swung|clinched) it|"
     r"na verdade|sinceramente|a verdade|confesso|admito|assumo|olhando (?:pra|para) trás|olhando (?:daqui|agora)|"
+    r"honestamente|what (?:really |actually )?(?:stopped|held|kept|drove|pushed) (?:me|us)\b|was never the (?:thing|point)|"
     r"não (?:é|foi|era) nada disso|(?:mas )?não foi por isso|let me (?:just )?say it|since no ?(?:one|body) reads this|"
     r"was a lie|admitted (?:it )?to myself|what (?:actually |really )?(?:decided|tipped|swung|clinched)\b|percebo agora|(?:I'?ve |I )?re-?read (?:the|my) (?:\w+ ){0,2}notes?|agora percebo|(?:é|era) verdade em parte|falei pra todo mundo|"
     r"disse a toda a gente|I (?:see|realise|realize) now|now I (?:see|realise|realize)|(?:let me|to) be honest\b|"
@@ -747,7 +748,7 @@ ECHO_CUE = re.compile(
     r"(?:about |because of |for )?(?:the|her|his|my|our|their)|cover story|(?:^|(?<=[.!?]\s))told (?:everyone|people|myself)|never told (?:him|her|them|anyone|anybody|a soul)|"
     r"(?:sejamos|vamos ser) (?:honest|sincer|franc)[ao]s)(?!\w)|" + CLEFT + "|" +
     SEEN + r"|说白了|说穿了|讲白了|回头看|其实|老实说|老实讲|讲真|坦白|说实话|说句实话|扪心自问|真正|借口|骗自己|嘴上说|现在想来|"
-    r"后来想想|讲到尾|现在想想|如今想想|回想起来|台面上的话|说到底|归根结底|诚实(?:一点|地?说|讲)|說實在|说实在"),
+    r"后来想想|讲到尾|回头睇|唔好再扮|现在想想|如今想想|回想起来|台面上的话|说到底|归根结底|诚实(?:一点|地?说|讲)|說實在|说实在"),
     re.IGNORECASE)
 """How a later note takes back or qualifies what an earlier one said, in everyday words: "Tretas.
 Foi pela mãe.", "说白了就是不想…", "honestly it was more about …"."""
@@ -870,7 +871,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 56  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 57  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (

@@ -686,7 +686,7 @@ def names(question: str) -> list[str]:
             continue
         if fold(token) in QUESTION_WORDS or fold(token) in STOPWORDS or contraction(token):
             continue  # "I" is no name, nor "I'd" ("…compared to what I'd budgeted?")
-        if token.isdigit() or (token[:1].isupper() and (i > 0 or token.isupper())):
+        if token.isdigit() or (token[:1].isupper() and (i > 0 or token.isupper() or not latin)):  # "Joana 喺…"
             out.append(stem(token))
     return list(dict.fromkeys(out))
 
