@@ -576,6 +576,32 @@ def test_a_paragraph_ending_on_having_seen_something_is_told_by_the_next():
     assert cue_revision(later, "", "Os 850€ de renda? O que me custou foi ficar para trás."), "what it cost me was …"
 
 
+def test_a_bold_lead_under_a_heading_over_several_calls_says_which_one():
+    """"**架 Jazz** —— …" under "## 回頭睇幾個決定：工人、車、入股、搬屋" (looking back at several calls) is
+    about the car: the lead names it, and the heading's words, shared with no title, do not drown it."""
+    from trainer.recall.decisions import labelled
+
+    titles = {"decisoes/jazz.md": "買車：二手 Honda Jazz 2019", "decisoes/bruno.md": "入股 Bruno 間鋪"}
+
+    class Titles:
+        def get(self, path):
+            return note(path, f"---\ndate: 2025-03-15\n---\n# {titles[path]}\n")
+
+    para = "**架 Jazz** —— 載 Mãe 係真。O que pesou mesmo foi os domingos em Hác Sá com a Joana。"
+    assert labelled("回頭睇幾個決定：工人、車、入股、搬屋", para, list(titles), Titles()) == ["decisoes/jazz.md"]
+
+
+def test_a_take_back_refused_announces_nothing():
+    """"A Inês diz que eu devia ter pedido um orçamento por escrito. Tem razão. Não vou admitir." refuses
+    to own up: the paragraph after it ("Fotos no telemóvel…") is not what I owned up to."""
+    from trainer.recall.decisions import carried_on, cue_revision
+
+    later = note("diario/2025-03-14.md", "---\ndate: 2025-03-14\n---\nA Inês diz que eu devia ter pedido um orçamento "
+                 "por escrito. Tem razão. Não vou admitir.\n\nFotos no telemóvel, pasta \"Soutelo telhado\".\n")
+    para = "A Inês diz que eu devia ter pedido um orçamento por escrito. Tem razão. Não vou admitir."
+    assert all("Fotos" not in carried_on(r, later).cue for r in cue_revision(later, "", para))
+
+
 QUIET_DAYS = {f"journal/2023-11-{i:02}.md": f"---\ndate: 2023-11-{i:02}\n---\nQuiet day. Ran {i}km.\n" for i in range(1, 16)}
 """A diary's ordinary days: a word that only the decision and one later note share is rare among them."""
 
@@ -925,6 +951,7 @@ def test_a_take_back_tied_by_its_own_words_is_not_lost_to_the_words_of_the_parag
     "Eu disse que parei por causa de dinheiro. Honestamente foi porque a Marta começou a mexer na história da mãe.",
     "So the car loan was never the thing stopping Nairobi. What really stopped me: I was scared.",
     "回頭睇，租金平一半、98 m² 全部都係真。但係令我凌晨兩點半 send 個 OK 嘅，係 Joana 嗰句。",
+    "O forno novo é ótimo. Mas vou admitir aqui: não quis o de Seu Amaro porque fiquei com cisma.",
 ])
 def test_a_later_paragraph_owns_up_in_the_words_people_use(para):
     """"Percebo agora que…", "falei pra todo mundo q…", "Let me be honest in here", "现在想想…台面上的话":

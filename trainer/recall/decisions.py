@@ -607,7 +607,8 @@ def labelled(heading: str, para: str, decisions: list[str], index) -> list[str]:
     about, whatever other words it shares ("o aniversário do Pedro… fotos" with the camera's note), and
     it needs no rare words shared beside it."""
     lead = BOLD_LEAD.match(para.strip())
-    label = {t for t in terms(f"{heading} {lead.group(1) if lead else ''}") if not t.isdigit() and not is_frame(t)}
+    said = lead.group(1) if lead else heading  # a bold lead under "## 回頭睇幾個決定" says which one
+    label = {t for t in terms(said) if not t.isdigit() and not is_frame(t)}
     if not label:
         return []
     return [path for path in decisions if (note := index.get(path)) is not None
@@ -674,7 +675,8 @@ SEEN = (r"\b(?:percebi|reparei n|dei-me conta d|I (?:reali[sz]ed|noticed|figured
         r"(?: [^\W\d_]+)?[.:!…]*$|意识到一件事[。：:]?$")
 """Having seen something, not yet saying what, at a sentence's end ("…percebi uma coisa desconfortável.")."""
 ANNOUNCE = re.compile(both_scripts(
-    r"\b(?:let me|let'?s|time to|I (?:have|need|ought) to|I'?ll|I will|I'?m going to|gonna|deix[ae]-me|vou|tenho (?:de|que)|"
+    r"(?<!não )(?<!won't )\b(?:let me|let'?s|time to|I (?:have|need|ought) to|I'?ll|I will|I'?m going to|gonna|deix[ae]-me|vou|"
+    r"tenho (?:de|que)|"
     r"preciso)\b[^.!?]{0,20}?\b(?:be (?:honest|straight|real)|come clean|admit|confess|ser (?:honest|sincer|franc)[oa]|"
     r"falar a real|admitir|confessar)|[:：]\s*$|(?:要|得|该)(?:诚实|坦白|老实)|(?:老实|坦白|实话)(?:说|讲)吧"), re.IGNORECASE)
 """An owning-up announced, not yet made: "Deixa-me ser honesto aqui.", "Time to come clean:", "老实说吧。"."""
@@ -735,7 +737,8 @@ ECHO_CUE = re.compile(
     r"admit(?:ting)? (?:it|that|to myself)|confess|(?:I|to|me) pretend(?:ed)?|pretending|"
     r"being (?:honest|straight|real)(?: with myself)?|what (?:actually |really )?(?:decided|tipped|swung|clinched) it|"
     r"na verdade|sinceramente|a verdade|confesso|admito|assumo|olhando (?:pra|para) trás|olhando (?:daqui|agora)|"
-    r"honestamente|what (?:really |actually )?(?:stopped|held|kept|drove|pushed) (?:me|us)\b|was never the (?:thing|point)|"
+    r"(?<!não )(?:vou|tenho (?:de|que)|preciso(?: de)?|deixa-me|deixe-me) (?:admitir|confessar|assumir)|honestamente|"
+    r"what (?:really |actually )?(?:stopped|held|kept|drove|pushed) (?:me|us)\b|was never the (?:thing|point)|"
     r"não (?:é|foi|era) nada disso|(?:mas )?não foi por isso|let me (?:just )?say it|since no ?(?:one|body) reads this|"
     r"was a lie|admitted (?:it )?to myself|what (?:actually |really )?(?:decided|tipped|swung|clinched)\b|percebo agora|(?:I'?ve |I )?re-?read (?:the|my) (?:\w+ ){0,2}notes?|agora percebo|(?:é|era) verdade em parte|falei pra todo mundo|"
     r"disse a toda a gente|I (?:see|realise|realize) now|now I (?:see|realise|realize)|(?:let me|to) be honest\b|"
@@ -871,7 +874,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 57  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 58  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
