@@ -606,53 +606,52 @@ QUIET_DAYS = {f"journal/2023-11-{i:02}.md": f"---\ndate: 2023-11-{i:02}\n---\nQu
 """A diary's ordinary days: a word that only the decision and one later note share is rare among them."""
 
 
-def test_a_diary_that_drops_the_i_takes_back_a_breakup_in_the_paragraph_after_her_name(tmp_path):
-    """"Told everyone it was timelines. Told myself also. … So it wasn't her timeline." owns up with no
-    "I" and no link, a paragraph after the one naming Rachel: the breakup's story holds it."""
-    notes = {
-        "decisions/Rachel.md": "---\ndate: 2025-01-12\n---\n# Rachel\n\n2.14am. Decided.\n\n## WHY\n"
-                               "1. Different timelines. She wants the Tengah BTO by 2026.\n2. Mosaic needs me all in.\n",
-        "journal/2025-04-27.md": "Rachel posted the Tengah BTO queue number on IG stories.\n\nTold everyone it was timelines. "
-                                 "Told myself also. So it wasn't her timeline. I was scared of money and I made it sound "
-                                 "like ambition.\n",
-        **QUIET_DAYS,
-    }
-    story = story_over(notes, "decisions/Rachel.md", tmp_path)
-    later = [e for e in story.changes if e.path == "journal/2025-04-27.md"]
-    assert later and "scared of money" in later[0].text, [e.text for e in story.events]
+OWNED_UP_LATER = [
+    (  # "Told everyone it was timelines. Told myself also." owns up with no "I" and no link, a paragraph
+       # after the one naming Rachel
+        {
+            "decisions/Rachel.md": "---\ndate: 2025-01-12\n---\n# Rachel\n\n2.14am. Decided.\n\n## WHY\n"
+                                   "1. Different timelines. She wants the Tengah BTO by 2026.\n2. Mosaic needs me all in.\n",
+            "journal/2025-04-27.md": "Rachel posted the Tengah BTO queue number on IG stories.\n\nTold everyone it was timelines. "
+                                     "Told myself also. So it wasn't her timeline. I was scared of money and I made it sound "
+                                     "like ambition.\n",
+            **QUIET_DAYS,
+        },
+        "decisions/Rachel.md", "journal/2025-04-27.md", "scared of money"),
+    (  # "Road bike" is the title, "Giant TCR" is in its note: "Cleaned the TCR today … Be honest. It wasn't
+       # about health" speaks of that purchase by the name I use for the bike
+        {
+            "decisions/bike.md": "---\ndate: 2024-05-19\n---\n# Road bike\n\nBought. Why: health + weekend rides with the "
+                                 "kakis.\n\nGiant TCR Advanced 2 from the shop at Upper Thomson. Budget was S$2,500.\n",
+            "decisions/gym.md": "---\ndate: 2024-01-10\n---\n# Gym\n\nJoined Anytime Fitness. Why: health, and the "
+                                "office is next door.\n",
+            "journal/2024-08-18.md": "---\ndate: 2024-08-18\n---\nCleaned the TCR today, first time since June. Weekend rides "
+                                     "with the kakis stopped after 7.\n\nBe honest. It wasn't about health. It was the Sunday group chat, "
+                                     "Kenji posting Mandai loop photos and I'm the only one not in the photo.\n",
+            **QUIET_DAYS,
+        },
+        "decisions/bike.md", "journal/2024-08-18.md", "group chat"),
+    (  # "## sobre sair da Maré" names the decision for each paragraph under it; "mas olhando daqui: não foi
+       # nada disso q me tirou de lá. foi o Tacaruna." owns up without naming it again
+        {
+            "decisoes/sair.md": "---\ndate: 2023-09-04\n---\n# saindo da Maré\n\nok. decidi. vou pedir as contas.\n\n"
+                                "**motivos:**\n- liberdade de horário\n- casamento paga mto mais\n",
+            "revisoes/2023.md": "---\ndate: 2023-12-30\n---\n# retrospectiva 2023\n\n## números\n- 5 casamentos, 11 ensaios\n\n"
+                                "## sobre sair da Maré\nescrevi aquela lista bonita de liberdade, grana, nome próprio.\n\n"
+                                "mas olhando daqui: não foi nada disso q me tirou de lá. foi o Tacaruna. foi orgulho.\n",
+        },
+        "decisoes/sair.md", "revisoes/2023.md", "Tacaruna"),
+]
 
 
-def test_a_later_owning_up_names_the_decision_by_a_name_in_its_body(tmp_path):
-    """"Road bike" is the title; the note says "Giant TCR". "Cleaned the TCR today … Be honest. It
-    wasn't about health" speaks of that purchase by the name I use for the bike."""
-    notes = {
-        "decisions/bike.md": "---\ndate: 2024-05-19\n---\n# Road bike\n\nBought. Why: health + weekend rides with the "
-                             "kakis.\n\nGiant TCR Advanced 2 from the shop at Upper Thomson. Budget was S$2,500.\n",
-        "decisions/gym.md": "---\ndate: 2024-01-10\n---\n# Gym\n\nJoined Anytime Fitness. Why: health, and the "
-                            "office is next door.\n",
-        "journal/2024-08-18.md": "---\ndate: 2024-08-18\n---\nCleaned the TCR today, first time since June. Weekend rides "
-                                 "with the kakis stopped after 7.\n\nBe honest. It wasn't about health. It was the Sunday group chat, "
-                                 "Kenji posting Mandai loop photos and I'm the only one not in the photo.\n",
-        **QUIET_DAYS,
-    }
-    story = story_over(notes, "decisions/bike.md", tmp_path)
-    later = [e for e in story.changes if e.path == "journal/2024-08-18.md"]
-    assert later and "group chat" in later[0].text, [e.text for e in story.events]
-
-
-def test_a_review_section_headed_with_the_decisions_name_takes_it_back_under_that_heading(tmp_path):
-    """"## sobre sair da Maré" names the decision for each paragraph under it; "mas olhando daqui: não
-    foi nada disso q me tirou de lá. foi o Tacaruna." owns up without naming it again."""
-    notes = {
-        "decisoes/sair.md": "---\ndate: 2023-09-04\n---\n# saindo da Maré\n\nok. decidi. vou pedir as contas.\n\n"
-                            "**motivos:**\n- liberdade de horário\n- casamento paga mto mais\n",
-        "revisoes/2023.md": "---\ndate: 2023-12-30\n---\n# retrospectiva 2023\n\n## números\n- 5 casamentos, 11 ensaios\n\n"
-                            "## sobre sair da Maré\nescrevi aquela lista bonita de liberdade, grana, nome próprio.\n\n"
-                            "mas olhando daqui: não foi nada disso q me tirou de lá. foi o Tacaruna. foi orgulho.\n",
-    }
-    story = story_over(notes, "decisoes/sair.md", tmp_path)
-    later = [e for e in story.changes if e.path == "revisoes/2023.md"]
-    assert later and "Tacaruna" in later[0].text, [e.text for e in story.events]
+@pytest.mark.parametrize(("notes", "decision", "later", "said"), OWNED_UP_LATER)
+def test_a_later_note_that_neither_links_nor_names_the_decision_in_its_title_owns_up_to_it(notes, decision, later,
+                                                                                            said, tmp_path):
+    """A later owning-up the decision's story missed: in a diary that drops the "I", by a name from the
+    decision's body, under a heading that names it."""
+    story = story_over(notes, decision, tmp_path)
+    changes = [e for e in story.changes if e.path == later]
+    assert changes and said in changes[0].text, [e.text for e in story.events]
 
 
 def test_a_paragraph_whose_bold_lead_names_a_decision_goes_to_it_over_one_it_shares_more_words_with(tmp_path):
