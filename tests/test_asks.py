@@ -940,6 +940,7 @@ def test_a_question_typed_in_brazilian_chat_short_forms_asks_as_written_in_full(
     assert is_pattern_question(budgets) and expected(budgets) is None
     assert expected(restored("qnd foi meu examen prédoc e deu o quê?")) is None
     assert restored("Q3 numbers, q.e.d.") == "Q3 numbers, q.e.d."
+    assert restored("which vc did I pitch to?") == "which vc did I pitch to?"  # English keeps its words
 
 
 def test_a_number_in_a_table_is_a_sum_only_where_the_table_speaks_of_money():

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from trainer.recall.terms import (CJK, DECISION_VERBS, TOKEN, YEAR, both_scripts, held, is_frame, names, query_terms,
-                                  simplified, stem, terms, themes)
+                                  simplified, stem, terms, text_language, themes)
 
 I = re.IGNORECASE
 MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -205,6 +205,8 @@ def restored(question: str) -> str:
     """"whens Trish's birthday again" as "when's …", "a q horas" as "a que horas": typed to a chat,
     the apostrophe is often left out and short forms used, and every ask here is written in full."""
     question = DROPPED_APOSTROPHE.sub(r"\1's", question)
+    if text_language(question) != "pt":
+        return question  # "which vc did I pitch to?" is English
     return CHAT_SHORT_WORD.sub(lambda m: CHAT_SHORT[m.group(1)], question)
 
 

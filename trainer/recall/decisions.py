@@ -673,7 +673,9 @@ TERSE_WORDS = 2
 ANNOUNCE_WORDS = 6
 SEEN = (r"\b(?:percebi|reparei n|dei-me conta d|I (?:reali[sz]ed|noticed|figured out|saw)) (?:uma coisa|something)"
         r"(?: [^\W\d_]+)?[.:!…]*$|意识到一件事[。：:]?$")
-"""Having seen something, not yet saying what, at a sentence's end ("…percebi uma coisa desconfortável.")."""
+"""Having seen something, not yet saying what, at a sentence's end ("…no Uber percebi uma coisa
+desconfortável.", "I realised something:"): the paragraph after it says what."""
+SOMETHING_SEEN = re.compile(both_scripts(SEEN), re.IGNORECASE)
 ANNOUNCE = re.compile(both_scripts(
     r"(?<!não )(?<!won't )\b(?:let me|let'?s|time to|I (?:have|need|ought) to|I'?ll|I will|I'?m going to|gonna|deix[ae]-me|vou|"
     r"tenho (?:de|que)|"
@@ -694,10 +696,6 @@ def announces(cue: str, para: str) -> bool:
     words = len(re.findall(r"[^\W\d_]+", CJK_PAIR.sub(" ", cue))) + (han + 1) // 2
     return (words <= ANNOUNCE_WORDS and bool(ANNOUNCE.search(cue))) or bool(SOMETHING_SEEN.search(cue))
 
-
-SOMETHING_SEEN = re.compile(both_scripts(SEEN), re.IGNORECASE)
-"""A sentence that ends on having seen something, not yet saying what ("…no Uber percebi uma coisa
-desconfortável.", "I realised something:"): the paragraph after it says what."""
 
 
 def terse(cue: str) -> bool:
@@ -740,7 +738,8 @@ ECHO_CUE = re.compile(
     r"(?<!não )(?:vou|tenho (?:de|que)|preciso(?: de)?|deixa-me|deixe-me) (?:admitir|confessar|assumir)|honestamente|"
     r"what (?:really |actually )?(?:stopped|held|kept|drove|pushed) (?:me|us)\b|was never the (?:thing|point)|"
     r"não (?:é|foi|era) nada disso|(?:mas )?não foi por isso|let me (?:just )?say it|since no ?(?:one|body) reads this|"
-    r"was a lie|admitted (?:it )?to myself|what (?:actually |really )?(?:decided|tipped|swung|clinched)\b|percebo agora|(?:I'?ve |I )?re-?read (?:the|my) (?:\w+ ){0,2}notes?|agora percebo|(?:é|era) verdade em parte|falei pra todo mundo|"
+    r"was a lie|admitted (?:it )?to myself|what (?:actually |really )?(?:decided|tipped|swung|clinched)\b|percebo agora|"
+    r"(?:I'?ve |I )?re-?read (?:the|my) (?:\w+ ){0,2}notes?|agora percebo|(?:é|era) verdade em parte|falei pra todo mundo|"
     r"disse a toda a gente|I (?:see|realise|realize) now|now I (?:see|realise|realize)|(?:let me|to) be honest\b|"
     r"o que (?:me |realmente |mesmo )?(?:custou|levou|moveu|empurrou|decidiu) (?:\w+ )?foi|pensando bem|tretas?|mentira|"
     r"desculpa|enganei-me|disse a mim mesm[oa]|escrevi que|pus que|foi pel[oa]|no fundo|o que pesou|pesou mesmo|"
@@ -748,7 +747,8 @@ ECHO_CUE = re.compile(
     r"falando (?:\w+ )?claro|me convenci|convenci-me|let'?s be (?:honest|real)|if I'?m being (?:honest|straight)|"
     r"I wrote (?:it|that|this) (?:up |down )?(?:like|as if|as though)|it was (?:all |really )?about (?:my|me|her|him|us)|"
     r"was the reason|" + NOT_FOR + r"|it (?:wasn'?t|was not|was never|isn'?t|is not|wasnae|wisnae|isnae) (?:really |just )?"
-    r"(?:about |because of |for )?(?:the|her|his|my|our|their)|cover story|(?:^|(?<=[.!?]\s))told (?:everyone|people|myself)|never told (?:him|her|them|anyone|anybody|a soul)|"
+    r"(?:about |because of |for )?(?:the|her|his|my|our|their)|cover story|(?:^|(?<=[.!?]\s))told (?:everyone|people|myself)|"
+    r"never told (?:him|her|them|anyone|anybody|a soul)|"
     r"(?:sejamos|vamos ser) (?:honest|sincer|franc)[ao]s)(?!\w)|" + CLEFT + "|" +
     SEEN + r"|说白了|说穿了|讲白了|回头看|其实|老实说|老实讲|讲真|坦白|说实话|说句实话|扪心自问|真正|借口|骗自己|嘴上说|现在想来|"
     r"后来想想|讲到尾|回头睇|唔好再扮|现在想想|如今想想|回想起来|台面上的话|说到底|归根结底|诚实(?:一点|地?说|讲)|說實在|说实在"),
@@ -1052,7 +1052,8 @@ class DecisionStore:
                         continue
                     have = set(terms(f"{section.heading}\n{para}"))
                     named = labelled(section.heading, para, earlier, self.index)
-                    path, score = closest_decision(have, named or earlier, vocabulary, least=0.0 if named else ASSIGN_MIN)
+                    path, score = closest_decision(have, named or earlier, vocabulary,
+                                                   least=0.0 if named else ASSIGN_MIN)
                     if i and not (path and titled_in(have, self.index.get(path))):  # "Left QE after 11 years."
                         have |= set(terms(section.paragraphs[i - 1]))  # then "But honestly it was more about …"
                         path, score = closest_decision(have, earlier, vocabulary)
