@@ -580,15 +580,11 @@ def test_a_bold_lead_under_a_heading_over_several_calls_says_which_one():
     """"**架 Jazz** —— …" under "## 回頭睇幾個決定：工人、車、入股、搬屋" (looking back at several calls) is
     about the car: the lead names it, and the heading's words, shared with no title, do not drown it."""
     from trainer.recall.decisions import labelled
+    from trainer.recall.terms import terms
 
-    titles = {"decisoes/jazz.md": "買車：二手 Honda Jazz 2019", "decisoes/bruno.md": "入股 Bruno 間鋪"}
-
-    class Titles:
-        def get(self, path):
-            return note(path, f"---\ndate: 2025-03-15\n---\n# {titles[path]}\n")
-
+    titles = {"decisoes/jazz.md": set(terms("買車：二手 Honda Jazz 2019")), "decisoes/bruno.md": set(terms("入股 Bruno 間鋪"))}
     para = "**架 Jazz** —— 載 Mãe 係真。O que pesou mesmo foi os domingos em Hác Sá com a Joana。"
-    assert labelled("回頭睇幾個決定：工人、車、入股、搬屋", para, list(titles), Titles()) == ["decisoes/jazz.md"]
+    assert labelled("回頭睇幾個決定：工人、車、入股、搬屋", para, list(titles), titles) == ["decisoes/jazz.md"]
 
 
 def test_a_take_back_refused_announces_nothing():

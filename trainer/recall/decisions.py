@@ -601,18 +601,17 @@ def titled_in(have: set[str], decision: Note | None) -> bool:
     return bool(said & have)
 
 
-def labelled(heading: str, para: str, decisions: list[str], index) -> list[str]:
+def labelled(heading: str, para: str, decisions: list[str], titles: dict[str, set[str]]) -> list[str]:
     """The decisions a paragraph's heading or bold lead names, half its words or more ("## sobre
     parar com casamento", "**Sobre o Rafa.** Eu escrevi q…"): the label says what the paragraph is
     about, whatever other words it shares ("o aniversário do Pedro… fotos" with the camera's note), and
-    it needs no rare words shared beside it."""
+    it needs no rare words shared beside it. `titles`: each decision's title words, made once per relink."""
     lead = BOLD_LEAD.match(para.strip())
     said = lead.group(1) if lead else heading  # a bold lead under "## 回頭睇幾個決定" says which one
     label = {t for t in terms(said) if not t.isdigit() and not is_frame(t)}
     if not label:
         return []
-    return [path for path in decisions if (note := index.get(path)) is not None
-            and len(label & set(terms(note.title))) >= LABEL_SHARE * len(label)]
+    return [path for path in decisions if len(label & titles.get(path, set())) >= LABEL_SHARE * len(label)]
 
 
 LABEL_SHARE = 0.5  # "Sobre o Rafa", "sobre parar com casamento"; not "Concreting the back yard + calf shed apron"
@@ -1042,6 +1041,7 @@ class DecisionStore:
         claimed = set(self.conn.execute("SELECT decision_id, path FROM decision_revisions WHERE other_note = 1"))
         told = {text for (text,) in self.conn.execute("SELECT text FROM decision_revisions WHERE other_note = 1")}
         best: dict[tuple[int, str], tuple[tuple[bool, float], Revision]] = {}
+        titles = {path: set(terms(note.title)) for path in notes if (note := self.index.get(path)) is not None}
         for later in vocabulary.notes.values():
             if is_decision_note(later):
                 continue
@@ -1051,7 +1051,7 @@ class DecisionStore:
                     if clean(para) in told or not (found := cued_revision(later, section.heading, para)):
                         continue
                     have = set(terms(f"{section.heading}\n{para}"))
-                    named = labelled(section.heading, para, earlier, self.index)
+                    named = labelled(section.heading, para, earlier, titles)
                     path, score = closest_decision(have, named or earlier, vocabulary,
                                                    least=0.0 if named else ASSIGN_MIN)
                     if i and not (path and titled_in(have, self.index.get(path))):  # "Left QE after 11 years."
