@@ -386,6 +386,22 @@ def test_a_score_needs_a_mark_about_what_was_asked():
     assert expected("Why did I quit the course?") is None
 
 
+def test_a_mark_is_no_more_than_its_total_and_its_letter_is_a_capital():
+    """"目標：7/6 考 N2" sets a date (6 July), not a mark; "got an air seat, a proper step" gives
+    no letter grade. "38/60" and "a B+" do."""
+    listening = "N2 聽解那科到底考幾分？"
+    assert not answers(expected(listening), listening, "目標：7/6 考 N2。", "N2")
+    assert answers(expected(listening), listening, "N2 聽解 38/60，讀解 41/60。", "N2")
+    tractor = "what did i get for the massey in the part ex"
+    assert not answers(expected(tractor), tractor, "The Massey's got an air seat, a proper step.", "Tractor")
+    essay = "what grade did Ruth get on her Massey essay?"
+    assert answers(expected(essay), essay, "Ruth got a B+ on the Massey essay.", "Ruth")
+    assert expected("what marks did Donna get her first year?").kind == "score"
+    gcse = "what did Tobi get in maths for GCSE"
+    assert answers(expected(gcse), gcse, "Tobi: grade 7 in maths, 6 English lang, 5 history.", "Results")
+    assert not answers(expected(gcse), gcse, "Tobi's back again: L4/5, the physio says.", "Physio")
+
+
 def test_what_someone_does_for_a_living_needs_a_sentence_about_their_work():
     question = "what did Dad do for a living?"
     work = expected(question)

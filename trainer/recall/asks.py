@@ -57,7 +57,22 @@ win or a loss, a yes or a no), and the exam named is the one it went for."""
 class Ask:
     kind: str
     question: re.Pattern  # how the question asks for it
-    shapes: tuple[re.Pattern, ...]  # what an answering sentence holds, every one of them
+    shapes: tuple[re.Pattern | Marks, ...]  # what an answering sentence holds, every one of them
+
+
+class Marks:
+    """A mark in a sentence: "251 out of 300", "81%", "nota 16 valores", "38/40", an A-. A fraction
+    is a mark only when it is no more than its total: "目標：7/6 考 N2" is a date (the sixth of July)."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = re.compile(pattern, flags)
+
+    def search(self, text: str) -> re.Match | None:
+        return next((m for m in self.pattern.finditer(text) if not m["got"] or within(m["got"], m["of"])), None)
+
+
+def within(got: str, of: str) -> bool:
+    return float(got.replace(",", ".")) <= float(of)
 
 
 ASKS = (
@@ -112,13 +127,16 @@ ASKS = (
         (re.compile(rf"\b(?:finish(?:ed)?|came|placed|ended(?: up)?|was) {ORDINAL}|{ORDINAL} (?:place|overall|out of|of \d)|"
                     r"\bposition \d+|\b\d+(?:º|ª)? lugar\b|\bclassifiquei\b|\bfiquei em \d|第\s*[\d一二三四五六七八九十]+\s*名", I),)),
     Ask("score",  # a mark is a number out of something, a percentage, or a letter beside its word
-        re.compile(both_scripts(r"\bwhat (?:score|grade|mark|result)\b|\b(?:score|grade|mark) did (?:I|we|\w+) get\b|"
+        re.compile(both_scripts(r"\bwhat (?:score|grade|mark|result)s?\b|\b(?:score|grade|mark)s? did (?:I|we|\w+) get\b|"
                    r"\bwhat did (?:I|\w+) get (?:in|for|on) (?:his |her |my |their |the )?(?!(?:birthday|christmas|anniversary)\b)\w+|"
                    r"\bwhat did (?:I|we) score\b|\bquanto (?:é que )?(?:(?:o|a) \w+ |eu )?tir(?:ei|ou)\b (?:n[oa]s?|em)\b|\bwhat (?:was|is) my (?:[\w-]+ ){0,3}?(?:score|grade|mark)\b|\b(?:minha|qual (?:foi |é |era )?a) nota\b(?! fiscal)|\b(?:minha|com que) (?:nota|média)\b|\bmédia final\b|"
                    r"(?:考|得)了(?:多少|几|好多)分|多少分|几分"), I),
-        (re.compile(both_scripts(r"\d+(?:[.,]\d+)?\s*(?:%|/\s*\d+|out of \d+|em \d+|de \d+ (?:pontos|valores)|分|pontos|valores|"
-                    r"acertos|points?|marks?)|\b(?:grade|nota|média|score[ds]?|got an?|passed with an?)\b[^.]{0,20}?\b[A-F][+-]?(?!\w)|"
-                    r"\b(?:score[ds]?|nota|média|grade)\b(?!\s+\d{1,2}\s+[a-z])[^.]{0,20}?\d"), I),)),  # not "Grade 10 art class"
+        (Marks(both_scripts(r"\b(?P<got>\d+(?:[.,]\d+)?)\s*/\s*(?P<of>\d+)\b|"
+                    r"\d+(?:[.,]\d+)?\s*(?:%|out of \d+|em \d+|de \d+ (?:pontos|valores)|分|pontos|valores|"
+                    r"acertos|points?|marks?)|\b(?:grade|nota|média|score[ds]?|got an?|passed with an?)\b[^.]{0,20}?"
+                    r"\b(?-i:[A-F])[+-]?(?!\w)|"
+                    r"\b(?:score[ds]?|nota|média|grade)\b(?!\s+\d{1,2}\s+(?!in\b|em\b)[a-z])[^.]{0,20}?\d"), I),)),  # "grade 7 in maths",
+    # not "Grade 10 art class"
     Ask("work",  # what someone does for a living: a sentence about a job, or one naming what they are
         re.compile(both_scripts(r"\bdo(?:es)? for (?:a living|work)\b|\bwhat (?:is|was) (?:his|her|their|\w+['’]s) (?:job|work|profession)\b|"
                    r"\bo que (?:é que )?(?:o|a) \w+ faz(?:ia)? (?:da vida|profissionalmente)\b|\bem que (?:é que )?(?:o|a) \w+ trabalha(?:va)?\b|"
