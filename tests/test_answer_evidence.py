@@ -665,9 +665,12 @@ def test_questions_that_ask_for_my_reasons_in_other_words_are_why_questions():
                      "o que pesou de verdade pra eu aceitar?", "借钱那回，到底是咋个想的？", "买房说是为了小孩读书，是真的吗",
                      "當初去看醫生，到底是為了什麼？", "点解我2024年搬返屋企住？", "點解唔請人？",
                      "comecei terapia por causa da insónia ou havia mais alguma coisa?",
-                     "did I sell the boat for the money, or was there something else?"):
+                     "did I sell the boat for the money, or was there something else?",
+                     "did i really sell the truck and go regional for kayla", "24年暑假去深言实习 honestly 是为了钱吗",
+                     "Kestrel kyun join kiya tha yaar?"):
         assert WHY_QUESTION.search(question), question
     for question in ("when did I first top a V5?", "quanto eu paguei no torno?", "What is my HSK 3 score?",
+                     "did I really pay for the flights?",
                      "阿嬷是哪天摔的？", "was the trip to Porto in May?", "o que tava na caixa?",
                      "havia mais alguma coisa na caixa?"):
         assert not WHY_QUESTION.search(question), question

@@ -176,6 +176,7 @@ date: 2025-04-20
 def test_chinese_questions_of_a_plain_shape_need_a_sentence_of_that_shape(tmp_path):
     assert expected("老爸生日是几月几号来着？").kind == "birthday"
     assert expected("豆花看病花了多少钱？").kind == "cost"
+    assert expected("福永新办公室房租一个月多少来着").kind == "cost"  # not the thing "来着"
     assert expected("我哥女朋友叫啥名字").kind == "called"
     got = ask({"people/爸爸.md": DAD}, "爸爸生日是几月几号？", tmp_path / "a")
     assert got.nothing_found, got.text  # his note, but no birthday in it

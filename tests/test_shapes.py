@@ -385,9 +385,11 @@ def test_whether_my_written_reasons_are_the_real_ones_is_answered_by_where_i_own
         "ones usually in pencil.\n",
     }
     for index, retriever in bm25_over(notes, tmp_path):
-        got = answer(index, "are the reasons I write down usually the real ones?", retriever=retriever)
-        assert "Dad's boat" in got.text and "everyone knew Sam" in got.text, got.text
-        assert "green notebook" not in got.text, got.text
+        for question in ("are the reasons I write down usually the real ones?",
+                         "when I write down why I decided something, are those the real reasons?"):
+            got = answer(index, question, retriever=retriever)
+            assert "Dad's boat" in got.text and "everyone knew Sam" in got.text, (question, got.text)
+            assert "green notebook" not in got.text, got.text
     assert asked("as razões que escrevo quando decido costumam ser as verdadeiras?").via == "owned"
 
 

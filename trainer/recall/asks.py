@@ -119,7 +119,7 @@ ASKS = (
                    r"spend|spent|sell|sells|sold|selling|go for|went for|bid|bids|offer|offered)\b|\bhow much (?:is|was|are|were|be) (?:the|my|our) \w+|"
                    r"\b(?:price|cost|costs|paid|pay|charge|charged|fee|fees|rent|deduction|spent)\b[^?.]{0,30}\bhow much\b|\bhow much did (?:I|we) (?:\w+ )?(?:get|got) for\b|\bwhat did (?!I\b|we\b)[^?]{1,40}\b(?:sell|go) for\b|\bwhat did (?:I|we) sell [^?]{1,40}\bfor\b|\bwhat did (?:I|we) (?:\w+ ){0,2}(?:pay|spend|quote|quoting|charge|charging)\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|paga|pagam|pagou|pagar|gastei|"
                    r"gasto)\b|\bquanto (?:é que )?(?:deu|saiu|ficou|dá|custaram) (?:o|a|os|as) (?!tempo\b)|"
-                   r"多少钱|花了多少|(?:租|租金|费|价|价格)(?:是|要)?多少|几钱|几多钱"), I),
+                   r"多少钱|花了多少|(?:租|租金|费|价|价格)(?:是|要)?(?:一个?月|每个?月|一年|一晚上?)?(?:是|要)?多少|几钱|几多钱"), I),
         (re.compile(both_scripts(MONEY), I),)),
     Ask("placing",
         re.compile(both_scripts(r"\bwhat (?:position|place)\b|\bwhich place\b|\bwhere did (?:I|we) (?:finish|place|come)\b|"
@@ -335,7 +335,7 @@ NOT_A_THING = frozenset(stem(w) for w in terms(
     "thing things time times day days date year years month week hour one ones way kind sort type name number place "
     "people person guy stuff bit lot reason reasons point motivo razão razao causa nome número dia data ano vez coisa tempo"))
 COUNTERS = "个個粒只隻张張件架台辆輛部套间間条條"
-NOT_A_THING_ZH = ("原因", "理由", "时间", "时候", "意思", "事情", "东西", "地方", "名字", "号码", "样子", "情况", "感觉")
+NOT_A_THING_ZH = ("来着", "原因", "理由", "时间", "时候", "意思", "事情", "东西", "地方", "名字", "号码", "样子", "情况", "感觉")
 
 
 def asked_thing(question: str) -> str | None:

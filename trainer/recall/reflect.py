@@ -53,6 +53,8 @@ PATTERN = re.compile(
     r"|\bnever (?:stick|finish|last|keep (?:up|going)|follow through|see (?:it|them|things) through)\b"
     r"|\bnunca (?:termino|acabo|levo [^?]{1,20} até ao fim|fico com)\b"
     r"|\breasons I (?:write|give|put|state|list)\b|\b(?:motivos|razões) q(?:ue)? (?:eu )?(?:escrevo|dou|ponho)\b"
+    r"|\bwhen(?:ever)? I write (?:down )?(?:why|my reasons)\b|\bare (?:those|these|they) (?:usually |really |actually |ever )?"
+    r"the real (?:reasons|ones)\b"
     r"|我(?:写|寫)(?:下)?的理由|我(?:给|給)的理由"
     r"|\bwhat (?:actually |really )?works(?: best)? (?:when|for me)\b|\bwhat'?s the trick\b"
     r"|\bwhat (?:\w+s|messes up|throws off) my \w+\s*\??$|\bwhat does my \w+ look like\b"
