@@ -7,7 +7,7 @@ from reflect_support import bm25_over
 
 from trainer.data.scrub import IndexScrub
 from trainer.recall.answer import answer
-from trainer.recall.asks import answers, expected, one_thing
+from trainer.recall.asks import answers, expected, one_thing, restored
 from trainer.recall.terms import names
 from trainer.vault.index import Index
 from trainer.vault.scan import scan_vault
@@ -973,3 +973,30 @@ def test_a_number_in_a_table_is_a_sum_only_where_the_table_speaks_of_money():
     budget = ("# Orçamento 2025\n\nRenda: salário líquido R$ 4.150.\n\n| item | previsto/mês | real |\n|---|---|---|\n"
               "| futsal Davi | — | 120 |\n")
     assert answers_cost("quanto custa o futsal do Davi?", "futsal Davi: —, 120", "Orçamento 2025", True, note=budget)
+
+
+def test_asks_typed_short_or_without_a_possessive_mark_are_still_read():
+    """Round 28's blind vaults: "晓晓生日是几月几号来着" asks 晓晓's birthday (no 的), so "他生日 8 月 17 号"
+    in another's note is no answer; "CVPR 2026 那篇最后中没中" asks whether a paper got in, which
+    "等结果" does not say; "quanto era o condomínio" asks a sum; "what'd tyler score" asks a mark."""
+    birthday = "晓晓生日是几月几号来着"
+    assert not answers(expected(birthday), birthday, "他生日 8 月 17 号，每年记得发个红包。", "老周")
+    assert answers(expected(birthday), birthday, "晓晓生日 3 月 2 号，买花。", "晓晓")
+    paper = "CVPR 2026 那篇最后中没中"
+    assert expected(paper).kind == "outcome"
+    assert not answers(expected(paper), paper, "CVPR 2026: thesis ch3, 一作, 等结果, 11 月投的。", "Papers")
+    assert answers(expected(paper), paper, "CVPR 2026 中了！一作。", "Papers")
+    assert expected("quanto era o condomínio do apê de Pinheiros?").kind == "cost"
+    assert expected("quanto é a idade dele?") is None or expected("quanto é a idade dele?").kind != "cost"
+    tyler = restored("what'd tyler score on his welding cert test")
+    assert tyler == "what did tyler score on his welding cert test" and expected(tyler).kind == "score"
+    assert not answers(expected(tyler), tyler, "hes got his welding cert test in july.", "tyler")
+
+
+def test_a_phone_number_under_a_name_heading_is_that_persons(tmp_path):
+    """"王磊电话多少来着" over a note of colleagues, one section each: the number under "## 王磊" is his
+    (the heading says whose, not the sentence); the one under "## 李娜" is not."""
+    colleagues = ("---\ndate: 2025-03-01\n---\n# 同事\n\n## 李娜\n- 心内科，比我高一届\n- 电话：135 0000 1188\n\n"
+                  "## 王磊\n- 骨科规培，同届\n- 电话：186 0000 7421\n")
+    got = ask({"people/同事.md": colleagues}, "王磊电话多少来着", tmp_path)
+    assert "186 0000 7421" in got.text and "1188" not in got.text, got.text

@@ -118,7 +118,7 @@ ASKS = (
         re.compile(both_scripts(r"\bhow much\b[^?]*\b(?:charge|charges|charged|charging|cost|costs|costing|pay|pays|paid|paying|"
                    r"spend|spent|sell|sells|sold|selling|go for|went for|bid|bids|offer|offered)\b|\bhow much (?:is|was|are|were|be) (?:the|my|our) \w+|"
                    r"\b(?:price|cost|costs|paid|pay|charge|charged|fee|fees|rent|deduction|spent)\b[^?.]{0,30}\bhow much\b|\bhow much did (?:I|we) (?:\w+ )?(?:get|got) for\b|\bwhat did (?!I\b|we\b)[^?]{1,40}\b(?:sell|go) for\b|\bwhat did (?:I|we) sell [^?]{1,40}\bfor\b|\bwhat did (?:I|we) (?:\w+ ){0,2}(?:pay|spend|quote|quoting|charge|charging)\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|paga|pagam|pagou|pagar|gastei|"
-                   r"gasto)\b|\bquanto (?:é que )?(?:deu|saiu|ficou|dá|custaram) (?:o|a|os|as) (?!tempo\b)|"
+                   r"gasto)\b|\bquanto (?:é que )?(?:deu|saiu|ficou|dá|custaram|era|é) (?:o|a|os|as) (?!tempo\b|idade\b|nota\b|média\b)|"
                    r"多少钱|花了多少|(?:租|租金|费|价|价格)(?:是|要)?(?:一个?月|每个?月|一年|一晚上?)?(?:是|要)?多少|几钱|几多钱"), I),
         (re.compile(both_scripts(MONEY), I),)),
     Ask("placing",
@@ -129,7 +129,7 @@ ASKS = (
     Ask("score",  # a mark is a number out of something, a percentage, or a letter beside its word
         re.compile(both_scripts(r"\bwhat (?:score|grade|mark|result)s?\b|\b(?:score|grade|mark)s? did (?:I|we|\w+) get\b|"
                    r"\bwhat did (?:I|\w+) get (?:in|for|on) (?:his |her |my |their |the )?(?!(?:birthday|christmas|anniversary)\b)\w+|"
-                   r"\bwhat did (?:I|we) score\b|\bquanto (?:é que )?(?:(?:o|a) \w+ |eu )?tir(?:ei|ou)\b (?:n[oa]s?|em)\b|\bwhat (?:was|is) my (?:[\w-]+ ){0,3}?(?:score|grade|mark)\b|\b(?:minha|qual (?:foi |é |era )?a) nota\b(?! fiscal)|\b(?:minha|com que) (?:nota|média)\b|\bmédia final\b|"
+                   r"\bwhat did (?:I|we|\w+) score\b|\bquanto (?:é que )?(?:(?:o|a) \w+ |eu )?tir(?:ei|ou)\b (?:n[oa]s?|em)\b|\bwhat (?:was|is) my (?:[\w-]+ ){0,3}?(?:score|grade|mark)\b|\b(?:minha|qual (?:foi |é |era )?a) nota\b(?! fiscal)|\b(?:minha|com que) (?:nota|média)\b|\bmédia final\b|"
                    r"(?:考|得)了(?:多少|几|好多)分|多少分|几分"), I),
         (Marks(both_scripts(r"\b(?P<got>\d+(?:[.,]\d+)?)\s*/\s*(?P<of>\d+)\b|"
                     r"\d+(?:[.,]\d+)?\s*(?:%|out of \d+|em \d+|de \d+ (?:pontos|valores)|分|pontos|valores|"
@@ -170,6 +170,8 @@ ASKS = (
       )),
     Ask("outcome", re.compile(both_scripts(r"(?:通过|过)了?(?:吗|没有?)[？?]?\s*$|有没有(?:通过|过)")),
         (re.compile(both_scripts(r"通过|过了|没过|挂了|转正|合格|不合格|pass(?:ed)?|fail(?:ed)?"), I),)),
+    Ask("outcome", re.compile(both_scripts(r"中没中|中了(?:吗|没有?)[？?]?\s*$|有没有中")),  # a paper: accepted or not
+        (re.compile(both_scripts(r"(?<![没不])中了|没中|被拒|拒稿|录用|接收了|\b(?:accept(?:ed)?|reject(?:ed)?)\b"), I),)),
     Ask("floor",  # which floor: a floor number, not the flat's other figures
         re.compile(both_scripts(r"\b(?:which|what) floor\b|\b(?:que|qual|em que) andar\b|几楼|幾樓|几层|幾層|哪一?层|哪一?層"), I),
         (re.compile(both_scripts(r"\b\d+(?:st|nd|rd|th)? floor\b|\bfloor \d+|\bground floor\b|\d+\s?[ºo°]?\s?andar\b|"
@@ -210,6 +212,7 @@ NAMED = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)*|\b[A-Z
 
 
 DROPPED_APOSTROPHE = re.compile(r"\b(what|when|where|who|how)s\b", I)
+CONTRACTED_DID = re.compile(r"\b(what|when|where|who|how|why)['’]d\b(?= (?:I|we|you|he|she|they|[A-Za-z]+ \w))", I)
 
 
 CHAT_SHORT = {"q": "que", "oq": "o que", "pq": "porque", "qdo": "quando", "qnd": "quando", "mto": "muito",
@@ -222,7 +225,7 @@ CHAT_SHORT_WORD = re.compile(r"(?<![\w'’.])(" + "|".join(CHAT_SHORT) + r")(?![
 def restored(question: str) -> str:
     """"whens Trish's birthday again" as "when's …", "a q horas" as "a que horas": typed to a chat,
     the apostrophe is often left out and short forms used, and every ask here is written in full."""
-    question = DROPPED_APOSTROPHE.sub(r"\1's", question)
+    question = CONTRACTED_DID.sub(r"\1 did", DROPPED_APOSTROPHE.sub(r"\1's", question))
     if text_language(question) != "pt":
         return question  # "which vc did I pitch to?" is English
     return CHAT_SHORT_WORD.sub(lambda m: CHAT_SHORT[m.group(1)], question)
@@ -665,6 +668,11 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
     return not wanted or bool(wanted & near)
 
 
+def shaped(ask: Ask, sentence: str) -> bool:
+    """The sentence has the asked fact's shape (a phone number, a birthday), whoever's it is."""
+    return bool(ask.shapes) and all(shape.search(sentence) for shape in ask.shapes)
+
+
 def asked_year(ask: Ask, question: str) -> str:
     """The year a question pins its fact to ("o IPTU … em 2026", "what did I earn in 2024?"), when the
     year is not what it asks (when, which year, an age or a birthday)."""
@@ -721,11 +729,19 @@ def possessor(ask: Ask, question: str) -> list[str]:
     "我爸是做什么工作的？" asks about 爸 (written 爸爸 or 老爸), and 妈妈's work is no answer."""
     match = ask.question.search(question)
     owner = POSSESSIVE.search(question[:match.start()]) if match else None
+    if owner is None and match and ask.kind in OWNED_FACTS:  # "晓晓生日是几月几号": 晓晓's, with no 的
+        owner = BARE_OWNER.search(question[:match.start()])
     if owner is None:
         return []
     who = simplified(owner.group(1)).removeprefix("我的").removeprefix("我")
+    if len(who) == 2 and who[-1] in KIN_ZH:  # 老爸, 爸爸: written 爸爸 or 老爸 in the notes
+        who = who[-1]
     return [who[i:i + 2] for i in range(len(who) - 1)] or [who] if who else []
 
 
 POSSESSIVE = re.compile(r"([\u3400-\u9fff]+)\s*[的嘅是係]\s*$")
 """"王阿姨的", "我爸是" right before what is asked: whose it is."""
+BARE_OWNER = re.compile(r"(?<![\u3400-\u9fff])([\u3400-\u9fff]{2,3})\s*$")
+"""A name standing alone right before a person's fact: 晓晓 in "晓晓生日是几月几号"."""
+OWNED_FACTS = ("birthday", "age", "phone")
+KIN_ZH = "爸妈爷奶婆公哥姐弟妹叔姨舅"

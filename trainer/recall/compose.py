@@ -723,8 +723,11 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
         # "what's Shona's number?" is answered by "Mobile: <PHONE>", not by the rest of her note, nor
         # by the journal that says "Dazza" more often and holds no number
         # (a sum may have moved on since, in a note that does not name him: "He paid $500 more")
-        holding = {n for n, _ in answering} if asks.expected(question).kind in FIXED else {c.n for _, c in scored}
-        scored = [(s + ASK_SHARE if (c.n, c.pos) in answering else s, c) for s, c in scored if c.n in holding]
+        ask = asks.expected(question)
+        holding = {n for n, _ in answering} if ask.kind in FIXED else {c.n for _, c in scored}
+        scored = [(s + ASK_SHARE if (c.n, c.pos) in answering else s, c) for s, c in scored if c.n in holding
+                  and not (ask.kind in FIXED and (c.n, c.pos) not in answering and asks.shaped(ask, c.text))]
+        # (李娜's number under "## 李娜" is no answer to "王磊电话多少", however close it sits)
     elif not reflection.pattern and not why:  # "what's Kelvin's number again, and where does he stay?": each part's fact
         answering = {at for part in asks.CLAUSES.split(question)
                      if part and asks.expected(part, by_word=False) and asks.one_thing(part) and asks.subject_of(part)
@@ -983,8 +986,15 @@ def answering_sentences(index: Index, question: str, sources: Sequence[Source]) 
         for c in sentences:
             paragraphs[c.item] = f"{paragraphs.get(c.item, '')} {c.text}"
         out |= {(c.n, c.pos) for c in sentences
-                if asks.answers(ask, question, c.text, note.title, paragraphs[c.item], c.table, c.date or "", note.body)}
+                if asks.answers(ask, question, c.text, under(note.title, c.heading), paragraphs[c.item], c.table,
+                                c.date or "", note.body)}
     return out
+
+
+def under(title: str, heading: str) -> str:
+    """Where a sentence sits: its note's title and its section's heading ("同事" and "王磊": the
+    phone number under "## 王磊" is his)."""
+    return f"{title} {heading}" if heading and heading != title else title
 
 
 WHO = re.compile(both_scripts(r"^\s*(who(?:'s| is| was| are)|tell me about|what do I know about|quem (?:é|e|era|são)|"
