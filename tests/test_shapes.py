@@ -9,6 +9,7 @@ from reflect_support import bm25_over, dated_notes
 
 from trainer.recall.answer import answer
 from trainer.recall.shapes import SHAPES, asked
+from trainer.recall.reflect import PATTERN
 
 FILLER = dated_notes("A deadline at work and a favour for the garden club")
 """Notes that share the questions' words and show neither shape."""
@@ -311,6 +312,11 @@ def test_who_i_run_things_by_where_i_drop_things_and_how_i_count_money_are_asked
     assert asked("why I no dey finish things I start? how long before I usually drop am?").via == "quit"
     assert asked("why I keep paying for classes and gym then stop going one").via == "quit"
     assert asked("我算钱是不是老算少啊").via == "budget"
+    for question in ("porque é que nunca chego ao fim das atividades em que me meto?",
+                     "pq eu nunca termino as coisas que começo? academia, corrida etc",
+                     "what happens to my hobbies? 为什么总是坚持不下来"):
+        assert asked(question).via == "quit", question
+        assert PATTERN.search(question), question
 
 
 def test_whether_i_use_one_thing_as_my_excuse_is_a_question_across_notes(tmp_path):

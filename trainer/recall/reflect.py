@@ -51,7 +51,7 @@ PATTERN = re.compile(
     r"|\b(?:whenever|anytime|any time|toda vez que|sempre que|cada vez que)\b|\bwhat happens to (?:me|my)\b"
     r"|\b(?:stick|last|keep up) (?:with|at) anything\b|\banything (?:new|I start)\b"
     r"|\bnever (?:stick|finish|last|keep (?:up|going)|follow through|see (?:it|them|things) through)\b"
-    r"|\bnunca (?:termino|acabo|levo [^?]{1,20} até ao fim|fico com)\b"
+    r"|\bnunca (?:termino|acabo|levo [^?]{1,20} até ao fim|fico com|chego (?:até )?ao fim)\b"
     r"|\breasons I (?:write|give|put|state|list)\b|\b(?:motivos|razões) q(?:ue)? (?:eu )?(?:escrevo|dou|ponho)\b"
     r"|\bwhen(?:ever)? I write (?:down )?(?:why|my reasons)\b|\bare (?:those|these|they) (?:usually |really |actually |ever )?"
     r"the real (?:reasons|ones)\b"

@@ -184,10 +184,11 @@ QUIT_ASKS = re.compile(both_scripts(
     r"deixo de|paro de|(?:costuma[mn]?|tendem? a|usually|tend to) (?:morrer|die|fizzle|stall)|where do (?:they|my \w+) die|"
     r"quanto tempo (?:é que )?(?:eu )?(?:aguent\w*|dur\w*)|"
     r"what (?:keeps happening|happens|happened) (?:to|with) (?:the |all the |all |my )?(?:stuff|things|hobbies|projects|courses|"
-    r"plans) I (?:start|take up|sign up for|join)|(?:ir|vou|vai|chego|chegar) até o fim|"
+    r"plans) I (?:start|take up|sign up for|join)|(?:what|how) (?:keeps happening|happens|happened) (?:to|with) my "
+    r"(?:hobbies|projects|courses|classes)|(?:ir|vou|vai|chego|chegar) (?:até )?(?:o|ao) fim|nunca (?:termino|acabo)|"
     r"o que (?:é que )?acontece (?:com|a|às|aos) (?:as |os )?(?:coisas|cursos|projetos|projectos|planos|hobbies)"
     r"(?: e (?:os |as )?\w+)? que (?:eu )?(?:começo|inicio|faço))\b|"
-    r"坚持多久|能坚持|坚持得了|学不长|学不久|放弃|半途|三分钟热度|撐到幾耐|撑到几久|幾耐就|就甩|撑多久|多久就"), I)
+    r"坚持多久|能坚持|坚持得了|坚持不(?:下来|了|住)|学不长|学不久|放弃|半途|三分钟热度|撐到幾耐|撑到几久|幾耐就|就甩|撑多久|多久就"), I)
 COUNT = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
          r"uma?|dois|duas|três|quatro|cinco|seis|sete|oito|nove|dez|onze|doze|quinze|vinte)")
 STAGE = re.compile(both_scripts(
