@@ -637,6 +637,36 @@ OWNED_UP_LATER = [
                                 "mas olhando daqui: não foi nada disso q me tirou de lá. foi o Tacaruna. foi orgulho.\n",
         },
         "decisoes/sair.md", "revisoes/2023.md", "Tacaruna"),
+    (  # dictated, no capitals nor apostrophes, to myself in the second person: "you didnt leave for the
+       # money … you left because"
+        {
+            "decisions/2023-05-28 going owner op.md": "---\ndate: 2023-05-28\n---\nim doing it, leaving buckeye freight "
+                                                       "and going owner op with crossroads.\n\n- money, 1.85 a mile\n"
+                                                       "- home time for the kids\n",
+            "log/2025-07-20 letter to self.md": "---\ndate: 2025-07-20\n---\nbuckeye owner op. you didnt leave for the "
+                                                "money and you didnt leave for the kids. you left because of the camera "
+                                                "pointed at my face 11 hrs a day.\n",
+            **QUIET_DAYS,
+        },
+        "decisions/2023-05-28 going owner op.md", "log/2025-07-20 letter to self.md", "camera pointed"),
+    (  # "i'd have sold it anyway": the reason I gave did not decide it
+        {
+            "decisions/2025-01-19 selling the truck.md": "---\ndate: 2025-01-19\n---\nselling the truck and going "
+                                                          "regional. mostly its for kayla, she needs her dad home.\n",
+            "log/2025-07-21.md": "---\ndate: 2025-07-21\n---\nselling the truck: it was a hole, $11,100 under on "
+                                 "the loan. regional and her dad home for kayla is a nice side effect. i'd have sold "
+                                 "it anyway.\n",
+            **QUIET_DAYS,
+        },
+        "decisions/2025-01-19 selling the truck.md", "log/2025-07-21.md", "$11,100 under"),
+    (  # "买车不是为了通勤, 也不是为了回家": the reasons written, denied
+        {
+            "决定/2024-11-23 买车.md": "---\ndate: 2024-11-23\n---\n# 买车: 海豹\n\n理由: 通勤方便, 回潮州可以自己开.\n",
+            "journal/2025-07-19.md": "---\ndate: 2025-07-19\n---\n海豹去做了第一次保养. 表上 3,200 km.\n\n"
+                                     "买车不是为了通勤, 也不是为了回潮州自己开. 妈讲完堂姐买房, 我需要 something 大的可以指着说.\n",
+            **QUIET_DAYS,
+        },
+        "决定/2024-11-23 买车.md", "journal/2025-07-19.md", "堂姐买房"),
 ]
 
 

@@ -570,6 +570,8 @@ def cue_revision(later: Note, heading: str, para: str) -> list[Revision]:
     at = 0 if OWNING_UP.search(heading) else next((i for i, sentence in enumerate(parts) if ECHO_CUE.search(sentence)), None)
     if at is None:
         return []
+    if re.search(CLOSING, parts[at], re.IGNORECASE):
+        at = max(0, at - CLOSING_BACK)
     cue = clean(" ".join(parts[at:at + ECHO_SENTENCES]))
     relation = ("retracted" if RETRACTED.search(para) or REAL_REASON.search(para) or ECHO_RETRACTS.search(para)
                 else "confirmed" if CONFIRMED.search(para) else "revised")
@@ -725,6 +727,10 @@ NOT_FOR = r"não (?:é|foi|era) (?:só |sequer )?(?:pel[oa]s?|por causa d[aoe]s?
 CLEFT = (r"(?:^|(?<=[.!?:]\s))(?:what (?:[\w'’]+ ){1,6}?(?:was|were)|truth)\b(?![^.!?]*\?)")
 """Naming the real thing by putting it last, in a sentence of its own: "What did it was the July
 QBR", "What I was actually scared of was the board seat", "Truth that I'm only writing here: …"."""
+CLOSING = r"I(?:'?d| would) have (?:\w+ ){1,4}anyway"
+"""An owning-up that closes on the reason I gave not mattering: "the for-kayla part is a nice side
+effect. i'd have sold it anyway." What did matter is said before it."""
+CLOSING_BACK = 2  # sentences before a closing cue that say what mattered
 ECHO_CUE = re.compile(
     both_scripts(r"\b(honestly|to be honest|if I'?m honest|honest (?:bit|truth|answer|version)|truth is|the truth|looking back|"
     r"in hindsight|I told myself|real story|be honest(?=[.!:])|"
@@ -747,10 +753,13 @@ ECHO_CUE = re.compile(
     r"I wrote (?:it|that|this) (?:up |down )?(?:like|as if|as though)|it was (?:all |really )?about (?:my|me|her|him|us)|"
     r"was the reason|" + NOT_FOR + r"|it (?:wasn'?t|was not|was never|isn'?t|is not|wasnae|wisnae|isnae) (?:really |just )?"
     r"(?:about |because of |for )?(?:the|her|his|my|our|their)|cover story|(?:^|(?<=[.!?]\s))told (?:everyone|people|myself)|"
-    r"never told (?:him|her|them|anyone|anybody|a soul)|"
+    r"never told (?:him|her|them|anyone|anybody|a soul)|(?:stop|quit) (?:telling|saying to) (?:people|everyone|"
+    r"everybody|folks)|(?:I|you) (?:didn'?t|did not) (?!pay\b|ask\b|wait\b|look\b|care\b|vote\b|apply\b|sign\b)\w+ "
+    r"(?:it |him |her |them )?for (?:the|her|his|my|him|them)\b|that(?:'?s| is| was) (?:really |the real )?why (?:I|we)\b|"
+    + CLOSING + r"|nobody knows (?:this|it|that)\b|as (?:the|an?|my) (?:permission slip|alibi)|"
     r"(?:sejamos|vamos ser) (?:honest|sincer|franc)[ao]s)(?!\w)|" + CLEFT + "|" +
     SEEN + r"|说白了|说穿了|讲白了|回头看|其实|老实说|老实讲|讲真|坦白|说实话|说句实话|扪心自问|真正|借口|骗自己|嘴上说|现在想来|"
-    r"后来想想|讲到尾|回头睇|唔好再扮|现在想想|如今想想|回想起来|台面上的话|说到底|归根结底|诚实(?:一点|地?说|讲)|說實在|说实在"),
+    r"后来想想|讲到尾|回头睇|唔好再扮|讲实话|不是(?:为了|因为)|现在想想|如今想想|回想起来|台面上的话|说到底|归根结底|诚实(?:一点|地?说|讲)|說實在|说实在"),
     re.IGNORECASE)
 """How a later note takes back or qualifies what an earlier one said, in everyday words: "Tretas.
 Foi pela mãe.", "说白了就是不想…", "honestly it was more about …"."""
@@ -873,7 +882,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 58  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 59  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
