@@ -374,6 +374,31 @@ def test_who_i_asked_in_chinese_is_read_from_asked_or_sent_to_and_not_from_did_n
     assert confidants(said) == {"小鹿"}
 
 
+def test_whom_i_ask_first_is_read_from_notes_typed_without_capitals(tmp_path):
+    """Dictated notes with no capitals: "called ray from the yard first thing", "talked it thru with ray
+    at the TA" name whom I go to in lower case; "Called the shop" (a capital opens it) and "called him
+    back" name no one."""
+    from trainer.recall.shapes import confidants, consulted
+
+    assert consulted("called ray from the yard first thing") and consulted("talked it thru with ray at the TA in seville")
+    assert not consulted("Called the shop about the tyres.") and not consulted("called him back after supper")
+    said = [(1, "sent the listing to ray before i even told deb."), (2, "talked it thru with ray at the TA."),
+            (3, "called ray from the yard first thing."), (4, "called kayla before school.")]
+    assert confidants(said) == {"ray"}
+    notes = {
+        "decisions/2023-06-14 the cascadia.md": "---\ndate: 2023-06-14\n---\nbought the cascadia. sent the listing to "
+                                                "ray before i even told deb.\n",
+        "decisions/2024-02-11 tyler.md": "---\ndate: 2024-02-11\n---\ntyler is going to florida. talked it thru with "
+                                         "ray at the TA over pie.\n",
+        "decisions/2025-01-19 selling the truck.md": "---\ndate: 2025-01-19\n---\nselling the truck. called ray from "
+                                                     "the yard first thing.\n",
+        "log/2024-05-02.md": "---\ndate: 2024-05-02\n---\nfixed the trailer lights, 3 hrs.\n",
+    }
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "who do i always run stuff by first", retriever=retriever)
+        assert not got.nothing_found and got.text.count("ray") >= 2, got.text
+
+
 def test_whether_my_written_reasons_are_the_real_ones_is_answered_by_where_i_owned_up(tmp_path):
     """"are the reasons I write down usually the real ones?" shares its words with a note on how I
     write ("I write the reasons down in the green notebook"); the answer is where I owned up, in

@@ -214,6 +214,28 @@ def quit_at(sentence: str, before: str = "") -> bool:
                 or QUIT.search(sentence) and STAGE.search(before))
 
 
+NOT_A_NAME = ("the|a|an|him|her|them|you|me|us|it|and|for|about|back|out|off|around|over|some|his|our|my|their|in|up|on|"
+              "to|at|from|with|all|everyone|everybody|nobody|someone|somebody|anyone|people|folks|home|again|first|"
+              "that|this|there|then|what|when|why|how")
+UNCAPPED_CONSULTED = re.compile(
+    r"\b(?:called|rang|phoned|texted|asked|told|talked (?:it )?(?:over|thru|through) with|talked to|spoke (?:to|with)|"
+    r"ran (?:it|this|that) (?:by|past)|checked with|sent (?:the|it|a|my) (?:\w+ )?to) (?!(?:" + NOT_A_NAME + r")\b)([a-z]{3,})\b")
+"""Whom I asked, in a note written without capitals ("called ray from the yard first thing", "talked
+it thru with ray", "sent the listing to ray before i even told deb"): a lower-case word after
+the verb, read as a name only where the sentence opens in lower case."""
+
+
+def uncapped(sentence: str) -> bool:
+    """Typed without capitals: the sentence opens in lower case ("sent the listing to ray … at the TA")."""
+    first = next((ch for ch in sentence if ch.isalpha()), "")
+    return first.islower()
+
+
+def consulted(sentence: str, before: str = "") -> bool:
+    """I asked or told someone first (`CONSULTED`), or so says a note typed without capitals."""
+    return bool(CONSULTED.search(sentence) or uncapped(sentence) and UNCAPPED_CONSULTED.search(sentence))
+
+
 TOLD_ZH = re.compile(both_scripts(r"(?<![没不未冇唔別别])(?:跟|同|和|给|告诉|话俾|问|打俾)了?(?!自己)([\u4e00-\u9fff]{2})"))
 SENTENCE_START = re.compile(r"^\W*\w+")
 
@@ -225,7 +247,8 @@ def confidants(sentences: list[tuple[int, str]]) -> set[str]:
     notes: dict[str, set[int]] = {}
     for n, text in sentences:
         rest = SENTENCE_START.sub("", text)  # "Rang" opens a sentence: no name
-        for name in {*re.findall(NAME, rest), *(k.lower() for k in re.findall(KIN, rest, I)), *TOLD_ZH.findall(text)}:
+        lower = UNCAPPED_CONSULTED.findall(text) if uncapped(text) else []
+        for name in {*re.findall(NAME, rest), *(k.lower() for k in re.findall(KIN, rest, I)), *TOLD_ZH.findall(text), *lower}:
             notes.setdefault(name, set()).add(n)
     most = max((len(ns) for ns in notes.values()), default=0)
     return {name for name, ns in notes.items() if len(ns) == most} if most >= 2 else set()
@@ -303,7 +326,7 @@ OWNED = re.compile("|".join((REAL_REASON.pattern, ECHO_RETRACTS.pattern, NOT_WHY
 
 
 SHAPES = (  # who I go to first, before the hour: "纠结大事…我一般第一个找谁？老周什么时候才知道" asks a person
-    Shape("confidant", CONSULT_ASKS, showing(CONSULTED)),
+    Shape("confidant", CONSULT_ASKS, consulted),
     Shape("owned", OWNED_ASKS, showing(OWNED)),
     Shape("told", TOLD_ASKS, showing(TOLD)),
     Shape("hour", hours.ASKS_HOUR, timed, note_holds=decided_at_an_hour),
