@@ -1000,3 +1000,19 @@ def test_a_phone_number_under_a_name_heading_is_that_persons(tmp_path):
                   "## 王磊\n- 骨科规培，同届\n- 电话：186 0000 7421\n")
     got = ask({"people/同事.md": colleagues}, "王磊电话多少来着", tmp_path)
     assert "186 0000 7421" in got.text and "1188" not in got.text, got.text
+
+
+def test_where_someone_works_needs_a_sentence_that_places_the_work():
+    """"老周现在在哪上班" is answered by "现在在深言科技做多模态 pretrain" in his note, not by "老周说我现在比他
+    上班还像上班"; "where does priya work" not by "Fly worked the Lang Rig on her own"."""
+    lao_zhou = "老周现在在哪上班"
+    assert expected(lao_zhou).kind == "work"
+    assert answers(expected(lao_zhou), lao_zhou, "现在在深言科技做多模态 pretrain，组里小 leader", "周航（老周）")
+    assert not answers(expected(lao_zhou), lao_zhou, "老周说我现在比他上班还像上班", "2025")
+    priya = "where does Priya work"
+    assert answers(expected(priya), priya, "Priya works at the Royal Infirmary, nights mostly.", "Priya")
+    assert not answers(expected(priya), priya, "Priya was at work when I rang.", "Priya")
+    ines = "onde é que a Inês trabalha mesmo?"
+    assert answers(expected(ines), ines, "**Inês** — irmã, 26. Enfermeira no CHUC, em Coimbra.", "família")
+    wah = "佢而家喺邊度返工?"
+    assert answers(expected(wah), wah, "而家喺Ocean Star Seafood做送貨 + 倉務", "阿Wah")

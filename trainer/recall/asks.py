@@ -117,7 +117,7 @@ ASKS = (
     Ask("cost",
         re.compile(both_scripts(r"\bhow much\b[^?]*\b(?:charge|charges|charged|charging|cost|costs|costing|pay|pays|paid|paying|"
                    r"spend|spent|sell|sells|sold|selling|go for|went for|bid|bids|offer|offered)\b|\bhow much (?:is|was|are|were|be) (?:the|my|our) \w+|"
-                   r"\b(?:price|cost|costs|paid|pay|charge|charged|fee|fees|rent|deduction|spent)\b[^?.]{0,30}\bhow much\b|\bhow much did (?:I|we) (?:\w+ )?(?:get|got) for\b|\bwhat did (?!I\b|we\b)[^?]{1,40}\b(?:sell|go) for\b|\bwhat did (?:I|we) sell [^?]{1,40}\bfor\b|\bwhat did (?:I|we) (?:\w+ ){0,2}(?:pay|spend|quote|quoting|charge|charging)\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|paga|pagam|pagou|pagar|gastei|"
+                   r"\b(?:price|cost|costs|paid|pay|charge|charged|fee|fees|rent|deduction|spent)\b[^?.]{0,30}\bhow much\b|\bhow much did (?:I|we) (?:\w+ )?(?:get|got) for\b|\bwhat did (?!I\b|we\b)[^?]{1,40}\b(?:sell|go) for\b|\bwhat did (?:I|we) sell [^?]{1,40}\bfor\b|\bwhat did (?:I|we) (?:\w+ ){0,2}(?:pay|paying|spend|spending|quote|quoting|charge|charging)\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|paga|pagam|pagou|pagar|gastei|"
                    r"gasto)\b|\bquanto (?:é que )?(?:deu|saiu|ficou|dá|custaram|era|é) (?:o|a|os|as) (?!tempo\b|idade\b|nota\b|média\b)|"
                    r"多少钱|花了多少|(?:租|租金|费|价|价格)(?:是|要)?(?:一个?月|每个?月|一年|一晚上?)?(?:是|要)?多少|几钱|几多钱"), I),
         (re.compile(both_scripts(MONEY), I),)),
@@ -141,12 +141,14 @@ ASKS = (
         re.compile(both_scripts(r"\bdo(?:es)? for (?:a living|work)\b|\bwhat (?:is|was) (?:his|her|their|\w+['’]s) (?:job|work|profession)\b|"
                    r"\bo que (?:é que )?(?:o|a) \w+ faz(?:ia)? (?:da vida|profissionalmente)\b|\bem que (?:é que )?(?:o|a) \w+ trabalha(?:va)?\b|"
                    r"\bwhere (?:does|did|do) (?!I\b|we\b)\w+ work\b|\bonde (?:é que )?(?:o|a) \w+ trabalha(?:va)?\b|"
-                   r"做什么工作|干什么工作|做什么的|什么工作|干哪行|做哪行|做咩工|做乜(?:嘢)?工|做边行|做咩嘢工"), I),
+                   r"做什么工作|干什么工作|做什么的|什么工作|干哪行|做哪行|做咩工|做乜(?:嘢)?工|做边行|做咩嘢工|"
+                   r"在哪(?:里|儿)?(?:上班|工作)|在什么(?:公司|地方)(?:上班|工作)|喺边(?:度)?(?:返工|做)"), I),
         (re.compile(both_scripts(r"\b(?:works?|worked|working|job|career|profession|employed|retired|trade|business|shifts?|"
                     r"trabalha|trabalhava|trabalhou|profissão|emprego|reformad[oa]|aposentad[oa]|turnos?)\b|"
                     r"\b(?:is|was|became|é|era) (?:an? |um |uma )?(?:\w+ )?(?:\w+(?:er|or|ist|ian|ant|ent)|nurse|chef|cook|"
                     r"doctor|vet|enfermeir[oa]|professor[a]?|médic[oa]|engenheir[oa]|motorista)\b|"
-                    r"工作|上班|职业|退休|当老师|当医生|当护士|开店|开车|老师|医生|护士|工程师|会计|司机|厨师"), I),)),
+                    r"工作|上班|职业|退休|当老师|当医生|当护士|开店|开车|老师|医生|护士|工程师|会计|司机|厨师|"
+                    r"在[\u4e00-\u9fffA-Za-z]{2,10}(?:做|当|上班)"), I),)),  # "现在在深言科技做多模态": where he works
     Ask("time",  # a race or a run's time is on a clock: "1:07:40", "2:07:45", "58 minutes"
         re.compile(both_scripts(r"\b(?:what was|what'?s) my (?:\w+ )?time\b|\bfinish(?:ing)? time\b|\bmy (?:official|chip|race) time\b|"
                    r"\bem quanto tempo (?:fiz|corri|acabei)\b|用时多少|跑了多久|跑了多少时间"), I),
@@ -635,6 +637,9 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
         if not {"name": answers_name, "count": answers_count, "which": answers_which,
                 "thing": answers_thing}[ask.kind](question, sentence):
             return False
+    elif ask.kind == "work" and WHERE_WORK.search(question):
+        if not WORKS_AT.search(sentence):
+            return False  # "老周现在在哪上班": "现在在深言科技做多模态", not "老周说我现在比他上班还像上班"
     elif ask.kind == "earnings" and HOURLY.search(question):
         if not (ask.shapes[0].search(sentence) and HOURLY.search(sentence)):
             return False  # "how much per hour?": "RM 35/hr", which says no "paid"
@@ -682,6 +687,14 @@ def asked_year(ask: Ask, question: str) -> str:
     return found[0] if len(found) == 1 else ""
 
 
+WHERE_WORK = re.compile(both_scripts(r"\bwhere (?:does|did|do) (?!I\b|we\b)\w+ work\b|\bonde (?:é que )?(?:o|a) \w+ trabalha|"
+                                     r"在哪(?:里|儿)?(?:上班|工作)|在什么(?:公司|地方)(?:上班|工作)|喺边(?:度)?(?:返工|做)"), I)
+WORKS_AT = re.compile(both_scripts(r"\bworks? (?:at|for|in)\b|\bworked (?:at|for)\b|\bjob (?:at|with)\b|"
+                                   r"\btrabalha(?:va)? (?:n[oa]s?|em|para|pra)\b|(?<![现正还实存好])在[\u4e00-\u9fffA-Za-z ]{2,24}?(?:做|当|上班|工作)|"
+                                   r"喺[^，。,.]{2,24}?(?:返工|做|打工)|\b\w+(?:er|or|ist|ian|nurse|chef|eir[oa]|ista|ora)s? "
+                                   r"(?:at|for|with|no|na|em) (?:the )?(?-i:[A-ZÀ-Ý])"), I)
+"""Where someone works, asked and told: a sentence that places the work ("works at the Lang Rig",
+"在深言科技做多模态"), not any sentence with work in it."""
 HOURLY = re.compile(both_scripts(r"\b(?:per hour|an hour|hourly|à hora|por hora)\b|/\s?(?:hr|hour|h|hora)\b|时薪|每小时"), I)
 """Pay by the hour, asked or told: "Mr Khoo pay me how much per hour?", "RM 35/hr"."""
 

@@ -281,7 +281,8 @@ cheap | barato barata | 便宜
 work job | trabalho trabalhar emprego | 工作 上班
 client customer | cliente | 客户
 earn earned earnings | ganhar ganhei ganho ganha | 挣钱 赚钱
-salary pay | salário ordenado | 工资 薪水 收入
+salary pay gross | salário ordenado bruto | 工资 薪水 收入 税前
+offer offered | proposta oferecido oferecida oferta | 开价
 car | carro | 汽车 车子 买车
 motorbike motorbikes motorcycle | mota moto motocicleta | 摩托 摩托车
 scooter | scooter lambreta | 电动 电瓶
