@@ -1016,3 +1016,13 @@ def test_where_someone_works_needs_a_sentence_that_places_the_work():
     assert answers(expected(ines), ines, "**Inês** — irmã, 26. Enfermeira no CHUC, em Coimbra.", "família")
     wah = "佢而家喺邊度返工?"
     assert answers(expected(wah), wah, "而家喺Ocean Star Seafood做送貨 + 倉務", "阿Wah")
+
+
+def test_a_childs_name_right_after_the_kin_word_answers_what_they_are_called():
+    """"儿子周小满, 2024-04-28 出生" gives the son's name with no 叫; "儿子上学了" gives none."""
+    son = "周屹儿子叫啥, 哪天生的?"
+    assert expected(son).kind == "called"
+    assert answers(expected(son), son, "儿子周小满, 2024-04-28 出生 🎉 我送了个小金锁", "周屹")
+    assert not answers(expected(son), son, "儿子上学了，很乖。", "周屹")
+    daughter = "老周女儿叫啥名字来着"
+    assert not answers(expected(daughter), daughter, "其他（衣服、游戏、随礼）: ¥29,000, 老周女儿周岁 + 两个同事结婚。", "2024")

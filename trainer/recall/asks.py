@@ -75,6 +75,11 @@ def within(got: str, of: str) -> bool:
     return float(got.replace(",", ".")) <= float(of)
 
 
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
+            "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+"""Common Chinese surnames: a name after a kin word ("儿子周小满") starts with one."""
+
+
 ASKS = (
     Ask("birthday",
         re.compile(both_scripts(r"\bwhen(?:'s| is| was)\b.*\bbirthday\b|\b(?:quando|qdo|qnd)\b.*\b(?:anos d[aoe]|aniversário)\b|"
@@ -195,6 +200,8 @@ ASKS = (
         re.compile(both_scripts(r"叫(?:什么|啥|咩|乜)|什么名字|名字是什么|咩名|乜名")),
         (re.compile(r"名叫|叫做|名字(?:叫|是)|叫(?!什么|啥|咩|乜|我|你|他|她|佢|人)[\u4e00-\u9fff]{2,3}(?=[，。、；,.;!?！？\s]|$)|"
                     r"叫\s?[A-Z][a-z]+|(?:Miss|Mr|Mrs|Ms|Dr|Sr|Sra)\.? [A-Z][a-z]+|"  # "看護叫 Siti", "班主任 Miss Halloran"
+                    r"(?:儿子|女儿|老婆|老公|太太|丈夫|妻子|男朋友|女朋友|男友|女友)[,，:： ]?[" + SURNAMES + r"](?![岁歲末年中考])[\u4e00-\u9fff]{1,2}"
+                    r"(?=[,，。、；.;!?！？\s]|$)|"  # "儿子周小满, 2024-04-28 出生": the kin, then a full name
                     r"(?:(?![大表堂亲二三四五六七八九十姐哥叔嫂姨我你他她佢咱俺老小])[\u4e00-\u9fff][姐哥叔嫂]|阿(?![姨妈爸嫲爷婆公伯叔婶哥姐嫂弟妹仔女])[\u4e00-\u9fff]{1,2})"
                     r"(?=[，。、；,.;!?！？\s]|$)"),)),
 )
