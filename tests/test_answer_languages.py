@@ -530,3 +530,17 @@ def test_what_was_it_for_is_a_why_question_and_back_then_no_subject(tmp_path):
     for index, retriever in bm25_over(notes, tmp_path):
         got = answer(index, "买秦PLUS那会儿到底是为了啥？", retriever=retriever)
         assert not got.nothing_found and "打车难" in got.text and "黄冈" in got.text, got.text
+
+
+def test_a_hinglish_question_is_searched_by_its_subject_not_its_hindi_function_words(tmp_path):
+    """"rishta meetings pause karne ka real reason kya tha?": "karne ka … kya tha" frames the question
+    (like "what was"), and a note need not hold them to answer it."""
+    notes = {
+        "decisions/rishta-pause.md": "---\ndate: 2024-06-02\n---\n# Rishta pause\n\nCalled Mummy at 11 pm: no rishta "
+                                     "meetings till Dec 2025. Want to settle at Kestrel first, 2025 is my promotion year.\n",
+        "journal/2024-06-20.md": "---\ndate: 2024-06-20\n---\nStandup ran long. Ordered biryani.\n",
+        "journal/2024-07-02.md": "---\ndate: 2024-07-02\n---\nGym at 7, then the sprint review.\n",
+    }
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "rishta meetings pause karne ka real reason kya tha?", retriever=retriever)
+        assert "settle at Kestrel" in got.text, got.text

@@ -1026,3 +1026,15 @@ def test_a_childs_name_right_after_the_kin_word_answers_what_they_are_called():
     assert not answers(expected(son), son, "儿子上学了，很乖。", "周屹")
     daughter = "老周女儿叫啥名字来着"
     assert not answers(expected(daughter), daughter, "其他（衣服、游戏、随礼）: ¥29,000, 老周女儿周岁 + 两个同事结婚。", "2024")
+
+
+def test_hinglish_questions_ask_their_fact_by_their_hindi_words():
+    """"Divya ka birthday kab hai?" asks a birthday, "kitne ESOPs" a count, "deposit kitna diya tha" a sum:
+    with no such fact in the notes they are not answered from other sentences about Divya or ESOPs."""
+    assert expected("Divya ka birthday kab hai? gift plan karna hai").kind == "birthday"
+    esops = "Kestrel ne finally kitne ESOPs grant kiye?"
+    assert expected(esops).kind == "count"
+    assert not answers(expected(esops), esops, "ESOPs: Farhan says grant letter after 6 months probation.", "Kestrel")
+    assert answers(expected(esops), esops, "Grant letter came: 1,200 ESOPs over 4 years.", "Kestrel")
+    assert expected("HSR flat ka deposit finally kitna diya tha?").kind == "cost"
+    assert expected("当初裁了多少人").kind == "count"

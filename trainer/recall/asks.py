@@ -83,7 +83,7 @@ SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 ASKS = (
     Ask("birthday",
         re.compile(both_scripts(r"\bwhen(?:'s| is| was)\b.*\bbirthday\b|\b(?:quando|qdo|qnd)\b.*\b(?:anos d[aoe]|aniversário)\b|"
-                   r"\b(?:data|dia) d[oe] aniversário\b|\bwhat (?:date|day) is\b.*\bbirthday\b|"
+                   r"\b(?:data|dia) d[oe] aniversário\b|\bwhat (?:date|day) is\b.*\bbirthday\b|\bbirthday kab\b|"
                    r"\bfaz(?:em)? anos\b|\bdata de nascimento\b|\bdate of birth\b|生日|出生日期|哪天出生"), I),
         (re.compile(both_scripts(r"\b(?:birthday|born|b\.|aniversário|anos|nasceu|nascid[oa]|faz anos)\b|生日|出生|生于"), I),
          re.compile(both_scripts(DAY_MONTH + rf"|\b(?:birthday|born|aniversário|anos) (?:is |é |was |foi )?(?:in|em) (?:{MONTHS})\b|"
@@ -124,7 +124,7 @@ ASKS = (
                    r"spend|spent|sell|sells|sold|selling|go for|went for|bid|bids|offer|offered)\b|\bhow much (?:is|was|are|were|be) (?:the|my|our) \w+|"
                    r"\b(?:price|cost|costs|paid|pay|charge|charged|fee|fees|rent|deduction|spent)\b[^?.]{0,30}\bhow much\b|\bhow much did (?:I|we) (?:\w+ )?(?:get|got) for\b|\bwhat did (?!I\b|we\b)[^?]{1,40}\b(?:sell|go) for\b|\bwhat did (?:I|we) sell [^?]{1,40}\bfor\b|\bwhat did (?:I|we) (?:\w+ ){0,2}(?:pay|paying|spend|spending|quote|quoting|charge|charging)\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|paga|pagam|pagou|pagar|gastei|"
                    r"gasto)\b|\bquanto (?:é que )?(?:deu|saiu|ficou|dá|custaram|era|é) (?:o|a|os|as) (?!tempo\b|idade\b|nota\b|média\b)|"
-                   r"多少钱|花了多少|(?:租|租金|费|价|价格)(?:是|要)?(?:一个?月|每个?月|一年|一晚上?)?(?:是|要)?多少|几钱|几多钱"), I),
+                   r"\bkitna (?:diya|gaya|laga|kharcha|pay)\b|多少钱|花了多少|(?:租|租金|费|价|价格)(?:是|要)?(?:一个?月|每个?月|一年|一晚上?)?(?:是|要)?多少|几钱|几多钱"), I),
         (re.compile(both_scripts(MONEY), I),)),
     Ask("placing",
         re.compile(both_scripts(r"\bwhat (?:position|place)\b|\bwhich place\b|\bwhere did (?:I|we) (?:finish|place|come)\b|"
@@ -420,7 +420,7 @@ def answers_which(question: str, sentence: str) -> bool:
     return any(noun[i:i + 2] in text for i in range(max(len(noun) - 1, 1)))
 
 
-COUNT_ASK = re.compile(r"\bhow many (\w+)|\bquant[oa]s (\w+)|(?:多少|幾多|几多|几|幾)(人|次|位|间|間|家|只|隻|张|張|条|條|台|辆|輛|件|本|场|場)", I)
+COUNT_ASK = re.compile(r"\b(?:how many|kitne) (\w+)|\bquant[oa]s (\w+)|(?:多少|幾多|几多|几|幾)(人|次|位|间|間|家|只|隻|张|張|条|條|台|辆|輛|件|本|场|場)", I)
 CJK_COUNT = "[\\d一二两兩三四五六七八九十百千万萬]+\\s*"
 """In Chinese the count stands before its counter: "38人" answers "裁了多少人", "三次" "去了几次"."""
 NUMBER = re.compile(r"\d+|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"

@@ -128,10 +128,12 @@ achei achamos pensámos pensamos quisemos fizemos passei passámos passamos pass
 acontece acontecem aconteceu sentir sinto sente senti faz fez fazem fizeram fizemos
 costumo costuma costumam costumava sempre trás tras esteve estiveram pesou levou
 basically literally like lah leh lor hor meh
+ka ki ke kya tha thi hai hain mera meri mere kyun kyon karne kiya kiye liya liye toh yaar bhi mein ko hoon
+raha rahi wala wali sach kitna kitni kitne kaun kab kahan gaya gayi aur
 """.split()) | {"决定", "选择", "觉得", "认为", "原因", "理由", "一般", "通常", "总是", "经常", "每次", "老是",
                   "当初", "当时", "真的", "到底", "后来", "时候", "发生", "最后", "来着", "会儿", "主要", "老实", "说实"}
-"""Words that frame a question ("why did I decide…") rather than name its subject: they still
-rank notes, but a note need not contain them to count as relevant."""
+"""Words that frame a question ("why did I decide…", Hinglish "… kyun kiya tha?") rather than name its
+subject: they still rank notes, but a note need not contain them to count as relevant."""
 
 CJK_STOP = frozenset("我你他她它的了是在吗呢吧啊么什为怎哪谁这那个和与就都也还又很几少啥咋嘛"
                      "佢哋咗嚟嘅喺冇咩乜咁噉啲嗰唔嘢")  # Cantonese particles: "佢住", "住咗", "嚟探"
