@@ -399,6 +399,28 @@ def test_whom_i_ask_first_is_read_from_notes_typed_without_capitals(tmp_path):
         assert not got.nothing_found and got.text.count("ray") >= 2, got.text
 
 
+def test_whether_my_schedules_hold_is_answered_by_time_planned_against_time_taken(tmp_path):
+    """"meus prazos de job sempre estouram?" shares no word with "eu falei 6 dias, foram 11" or "EVT
+    close. 14 weeks total (plan 6 lol)": the evidence is a planned time beside the time taken, in
+    notes about other things; "3 月起降到 ¥25,000/月" names months of the calendar, not a duration."""
+    from trainer.recall.shapes import overran
+
+    assert asked("meus prazos de job sempre estouram? quanto?").via == "overrun"
+    assert asked("我的时间表是不是每次都会 delay? how bad").via == "overrun"
+    behind = asked("O que é que eu costumo fazer quando estou atrasado nos estudos?")
+    assert behind is None or behind.via != "overrun"  # what I do when behind, not whether plans hold
+    assert overran("EVT close. 14 weeks total (plan 6 lol)") and overran("eu falei 6 dias, foram 11")
+    assert not overran("Went to Lisbon for 3 weeks.") and not overran("工资: 1-2 月 ¥35,000/月, 3 月起降到 ¥25,000/月")
+    notes = {
+        "diario/2024-06-30.md": "---\ndate: 2024-06-30\n---\nJob da SubLab: eu falei 6 dias, foram 11.\n",
+        "diario/2025-03-02.md": "---\ndate: 2025-03-02\n---\nLivro da Quintal entregue. 30 dias virou 52.\n",
+        "diario/2025-04-10.md": "---\ndate: 2025-04-10\n---\nAcademia de manhã, depois almoço com a Carol.\n",
+    }
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "meus prazos de job sempre estouram? quanto?", retriever=retriever)
+        assert "foram 11" in got.text and "virou 52" in got.text, got.text
+
+
 def test_whether_my_written_reasons_are_the_real_ones_is_answered_by_where_i_owned_up(tmp_path):
     """"are the reasons I write down usually the real ones?" shares its words with a note on how I
     write ("I write the reasons down in the green notebook"); the answer is where I owned up, in

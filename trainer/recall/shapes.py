@@ -82,6 +82,32 @@ ILL = re.compile(both_scripts(
 "我发烧了"; not "… se eu ficava com o sábado dela porque o Theo tá com febre"."""
 
 
+OVERRUN_ASKS = re.compile(both_scripts(
+    r"\b(?:run(?:s|ning)? (?:late|over)|overrun\w*|slip(?:s|ped|ping)?|delay(?:s|ed)?|behind schedule|take longer|"
+    r"estour\w*|atras(?:a|am|o|ei|ou)|demor\w+ mais)\b|时间表|进度|工期|排期|延期|拖期"), I)
+"""Whether my schedules hold: "meus prazos de job sempre estouram? quanto?", "我的时间表是不是每次都会 delay?"."""
+DURATION = re.compile(both_scripts(r"\d+(?:[.,]\d+)?\s?(?:days?|weeks?|wks?|months?|dias|semanas|meses)\b|"
+                                   r"\d+(?:[.,]\d+)?\s?(?:天|周|個月|个月|星期)"), I)
+PROMISED = re.compile(both_scripts(r"\b(?:plan(?:ned)?|target|promised|told (?:them|him|her|the client)|estimated|"
+                                   r"falei|prometi|combinei|previst[oa]s?|planead[oa]|planejad[oa]|prazo)\b|计划|原计划|预计|说好|答应"), I)
+TOOK = re.compile(both_scripts(r"\b(?:took|taking|total|actual(?:ly)?|ended up|levou|levei|demorou|demorei|virou|foram|"
+                               r"tô no dia|estou no dia|real)\b|实际|用了|花了|拖到|推到"), I)
+
+
+def overran(sentence: str, before: str = "") -> bool:
+    """A time planned against the time taken: "EVT close. 14 weeks total (plan 6 lol)", "eu falei 6
+    dias, foram 11", "30 dias virou 52"; a table row of two durations ("| 15 dias | 26 dias |")."""
+    found = len(DURATION.findall(sentence))
+    figures = len(re.findall(r"(?<![\d/-])(?!(?:19|20)\d\d\b)\d+(?![\d/-])", sentence))
+    return found >= 2 or found == 1 and bool(PROMISED.search(sentence) and TOOK.search(f"{before} {sentence}")
+                                             or TOOK.search(sentence) and figures >= 2
+                                             or re.search(r"\(plan \d|\bplan:? \d", sentence, I))
+
+
+def two_durations(row: str) -> bool:
+    return len(DURATION.findall(row)) >= 2
+
+
 def strained(sentence: str, before: str = "") -> bool:
     return bool(SLEPT.search(sentence) or ILL.search(sentence))
 
@@ -332,6 +358,7 @@ SHAPES = (  # who I go to first, before the hour: "纠结大事…我一般第�
     Shape("hour", hours.ASKS_HOUR, timed, note_holds=decided_at_an_hour),
     Shape("budget", budgets.ASKS, budgets.holds, note_holds=lambda note: budgets.planned_table(note.body),
           row_holds=budgets.row_holds),
+    Shape("overrun", OVERRUN_ASKS, overran, row_holds=two_durations),
     Shape("strain", STRAIN_ASKS, strained),
     Shape("favour", FAVOUR_ASKS, showing(SAID_YES)),
     Shape("conflict", CONFLICT_ASKS, showing(REACTED)),
