@@ -570,7 +570,7 @@ def cue_revision(later: Note, heading: str, para: str) -> list[Revision]:
     at = 0 if OWNING_UP.search(heading) else next((i for i, sentence in enumerate(parts) if ECHO_CUE.search(sentence)), None)
     if at is None:
         return []
-    if re.search(CLOSING, parts[at], re.IGNORECASE):
+    if CLOSING_CUE.search(parts[at]):
         at = max(0, at - CLOSING_BACK)
     cue = clean(" ".join(parts[at:at + ECHO_SENTENCES]))
     relation = ("retracted" if RETRACTED.search(para) or REAL_REASON.search(para) or ECHO_RETRACTS.search(para)
@@ -730,6 +730,7 @@ QBR", "What I was actually scared of was the board seat", "Truth that I'm only w
 CLOSING = r"I(?:'?d| would) have (?:\w+ ){1,4}anyway"
 """An owning-up that closes on the reason I gave not mattering: "the for-kayla part is a nice side
 effect. i'd have sold it anyway." What did matter is said before it."""
+CLOSING_CUE = re.compile(CLOSING, re.IGNORECASE)
 CLOSING_BACK = 2  # sentences before a closing cue that say what mattered
 ECHO_CUE = re.compile(
     both_scripts(r"\b(honestly|to be honest|if I'?m honest|honest (?:bit|truth|answer|version)|truth is|the truth|looking back|"
