@@ -184,6 +184,12 @@ def test_support_check_needs_the_names_and_numbers_of_the_excerpt():
     assert unknown_facts("I moved to Barcelona in 2019.", excerpt) == {"Barcelona", "2019"}
 
 
+def test_a_possessive_name_is_supported_by_the_name_in_a_link():
+    excerpt = "it was about [[Derek]]'s Tahoe."
+    assert unknown_facts("it was about Derek's Tahoe.", excerpt) == set()
+    assert unknown_facts("it was about Dana's Tahoe.", excerpt) == {"Dana"}
+
+
 def test_prose_check_removes_and_counts_unsupported_sentences():
     check = ProseCheck({1: "I drove it nine times since January. Parking comes to about €170 a month.",
                         2: "The insurance and parking money was not the real reason."})

@@ -23,6 +23,8 @@ Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March 
 July August September October November December
 """.split())
 """Capitalised words that are not names: the template's connecting words, days and months."""
+POSSESSIVE = re.compile(r"['’]s$")
+"""A name's possessive ending: "Derek's Tahoe" names Derek, whom a note may write "[[Derek]]'s"."""
 MIN_SHARE = 0.6  # share of a sentence's content words its excerpt must hold
 
 
@@ -34,7 +36,7 @@ def names(text: str) -> set[str]:
     """Capitalised words that are not the first word of a sentence (nor template words)."""
     found = set()
     for m in NAME.finditer(text):
-        word = m.group(1).rstrip("'’-")
+        word = POSSESSIVE.sub("", m.group(1)).rstrip("'’-")
         if word in COMMON or word.lower() in STOPWORDS or SENTENCE_START.search(text[: m.start()]):
             continue
         found.add(word)
