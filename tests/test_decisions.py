@@ -1117,3 +1117,41 @@ def test_more_everyday_words_that_own_up():
     assert ECHO_RETRACTS.search("A máquina era o pretexto.")
     for said in ("Be honest with the kids about the move.", "Tudo pronto para o jantar."):
         assert not ECHO_CUE.search(said), said
+
+
+def test_granting_the_reason_i_gave_and_turning_from_it_owns_up(tmp_path):
+    """"The leak is true. But really is because of Wok Bros." grants the stated reason and turns
+    from it with no other cue: the review's words were read as a mention, and "why did I change
+    the burner?" never heard of Wok Bros. A grant with no turn ("The leak is true.") owns up to nothing."""
+    from trainer.recall.decisions import cue_at
+
+    notes = {"decisions/2023-01-burner.md": "---\ndate: 2023-01-12\n---\n# New burner\n\nChange the burner.\n\n"
+                                            "## Why\n- gas pipe got leak smell\n- save gas 20%\n",
+             "review/2023.md": "---\ndate: 2023-12-31\n---\n# 2023\n\nAbout [[2023-01-burner]]. The leak is true. "
+                               "But really is because of Wok Bros, people say their wok hei better.\n"}
+    story = story_over(notes, "decisions/2023-01-burner.md", tmp_path)
+    assert any("Wok Bros" in e.text for e in story.changes), [e.text for e in story.events]
+    assert cue_at(["腰痛是真的，但腰痛我也熬过来了。"]) == 0
+    assert cue_at(["Era verdade, mas não foi por isso."]) == 0
+    assert cue_at(["The leak is true.", "Ah Boon smelt it too."]) is None
+
+
+def test_each_item_of_a_later_review_owns_up_to_its_own_decision(tmp_path):
+    """A year's review lists one call an item: "- The price up … True also. But actually my back
+    cannot tahan …" then "- The burner. … But really is because of Wok Bros". Read as one
+    paragraph, the list's first owning-up went to whichever decision the whole list was closest
+    to: the burner was told the price's reason and never its own."""
+    notes = {"decisions/2022-03-price.md": "---\ndate: 2022-03-15\n---\n# Price up\n\nRaise the plate price to $4.50.\n\n"
+                                           "## Why\n- egg and hum more expensive\n- gas tong $118\n",
+             "decisions/2023-01-burner.md": "---\ndate: 2023-01-12\n---\n# New burner\n\nChange the burner.\n\n"
+                                            "## Why\n- gas pipe got leak smell\n- burner from 2009\n",
+             "review/2023.md": "---\ndate: 2023-12-31\n---\n# 2023 year end\n\nThings I never say out loud:\n\n"
+                               "- The price up ([[2022-03-price]]). I say egg, hum, gas. True also. But actually my "
+                               "back cannot tahan 380 plate every Saturday.\n"
+                               "- The burner ([[2023-01-burner]]). The leak is true. But really is because of Wok Bros, "
+                               "their wok hei better.\n"}
+    burner = story_over(notes, "decisions/2023-01-burner.md", tmp_path)
+    assert any("Wok Bros" in e.text for e in burner.changes), [e.text for e in burner.events]
+    assert not any("tahan" in e.text for e in burner.changes), [e.text for e in burner.changes]
+    price = story_over(notes, "decisions/2022-03-price.md", tmp_path / "again")
+    assert any("tahan" in e.text for e in price.changes) and not any("Wok Bros" in e.text for e in price.changes)

@@ -169,8 +169,11 @@ def note_decision(note: Note) -> Decision:
                     tuple(link.target for link in note.links if not link.embed))
 
 
-def split_sections(body: str) -> list[Section]:
-    """Sections by heading (level 2+), each a list of paragraphs; a list is one paragraph."""
+def split_sections(body: str, items: bool = False) -> list[Section]:
+    """Sections by heading (level 2+), each a list of paragraphs; a list is one paragraph, or, with
+    `items`, each of its items is: a later note's review lists one call an item ("- the combine. I
+    told everybody it was Harvey …", "- The burner. The leak is true. But really …"), and what one
+    item owns up to is not the next one's."""
     sections = [Section("", 1)]
     para: list[str] = []
 
@@ -188,9 +191,14 @@ def split_sections(body: str) -> list[Section]:
         elif not line.strip():
             close()
         elif not TAGS_ONLY.match(line.strip()):
+            if items and TOP_ITEM.match(line):
+                close()
             para.append(line)
     close()
     return sections
+
+
+TOP_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s")
 
 
 def find_statement(sections: list[Section]) -> str:
@@ -481,7 +489,7 @@ def cross_revisions(decision: Decision, later: Note, elsewhere=None) -> list[Rev
     if not later.date or not decision.date or later.date[:10] <= decision.date[:10]:
         return []
     out: list[Revision] = []
-    sections = split_sections(later.body)
+    sections = split_sections(later.body, items=True)
     for section in sections:
         for para in section.paragraphs:
             out.extend(revisions_of(later.path, later.date, section.heading, para, decision.reasons, strict=True))
@@ -567,7 +575,7 @@ def cue_revision(later: Note, heading: str, para: str) -> list[Revision]:
     """The paragraph from its everyday cue on (ECHO_CUE: "honestly", "looking back", "说白了"), as a
     revision: retracted when it calls the stated reason an excuse or names the real one."""
     parts = sentences(para)
-    at = 0 if OWNING_UP.search(heading) else next((i for i, sentence in enumerate(parts) if ECHO_CUE.search(sentence)), None)
+    at = 0 if OWNING_UP.search(heading) else cue_at(parts)
     if at is None:
         return []
     if CLOSING_CUE.search(parts[at]):
@@ -578,10 +586,25 @@ def cue_revision(later: Note, heading: str, para: str) -> list[Revision]:
     return [Revision(later.path, later.date, heading, clean(para), relation, None, cue)]
 
 
+def cue_at(parts: list[str]) -> int | None:
+    """The first sentence that owns up: one with an everyday cue, or else one granting the reason I
+    gave before turning from it, in the sentence or at the next one's start ("True also." then "But
+    actually my back cannot tahan …"). A cue after a grant says more than the grant ("都是真的, 但都
+    不是最重要的." then "最重要的是: … 我其实是松了一口气的")."""
+    cued = next((i for i, sentence in enumerate(parts) if ECHO_CUE.search(sentence)), None)
+    if cued is not None:
+        return cued
+    for i, sentence in enumerate(parts):
+        if (m := CONCEDED_CUE.search(f"{sentence} {parts[i + 1] if i + 1 < len(parts) else ''}")) and m.start() < len(sentence):
+            return i
+    return None
+
+
 def cued_revision(later: Note, heading: str, para: str) -> list[Revision]:
     """The paragraph as a revision from its cue: an everyday one (`cue_revision`) or the real
     reason named ("the real reason was the commute")."""
-    if not (ECHO_CUE.search(para) or REAL_REASON.search(para) or OWNING_UP.search(heading)):  # most: no sentence to split
+    if not (ECHO_CUE.search(para) or CONCEDED_CUE.search(para) or REAL_REASON.search(para)
+            or OWNING_UP.search(heading)):  # most: no sentence to split
         return []
     if found := cue_revision(later, heading, para):
         return found
@@ -713,13 +736,14 @@ def named_revisions(decision: Decision, later: Note, groups: list[list[str]], el
     if not groups or not later.date or not decision.date or later.date[:10] <= decision.date[:10]:
         return []
 
-    headings = {para: section.heading for section in split_sections(later.body) for para in section.paragraphs}
+    sections = split_sections(later.body, items=True)
+    headings = {para: section.heading for section in sections for para in section.paragraphs}
 
     def refers(para: str) -> bool:  # "## sobre sair da Maré" names it for each paragraph under it
         have = set(terms(f"{headings.get(para, '')}\n{para}"))
         return any(set(group) <= have for group in groups)
 
-    return admitted(later, split_sections(later.body), refers, named=True, elsewhere=elsewhere)
+    return admitted(later, sections, refers, named=True, elsewhere=elsewhere)
 
 
 NOT_FOR = r"não (?:é|foi|era) (?:só |sequer )?(?:pel[oa]s?|por causa d[aoe]s?)"
@@ -731,6 +755,11 @@ CLOSING = r"I(?:'?d| would) have (?:\w+ ){1,4}anyway"
 """An owning-up that closes on the reason I gave not mattering: "the for-kayla part is a nice side
 effect. i'd have sold it anyway." What did matter is said before it."""
 CLOSING_CUE = re.compile(CLOSING, re.IGNORECASE)
+CONCEDED = (r"\btrue(?:[- ]ish| enough| also| too)?[.,;:!]*\s+(?:but|tho|though)\b|(?:是|都是|也是)真的[。，,！!]*\s*(?:但|可是|不过)|"
+            r"\b(?:é|era|são|eram) (?:tudo |todas? |todos )?verdade[.,;:!]*\s+mas\b")
+"""The reason I gave, granted and then turned from: "The leak is true. But really is because of Wok
+Bros", "thats all true enough. but I bought it as much for T", "腰痛是真的，但…", "era verdade, mas…"."""
+CONCEDED_CUE = re.compile(both_scripts(CONCEDED), re.IGNORECASE)
 CLOSING_BACK = 2  # sentences before a closing cue that say what mattered
 ECHO_CUE = re.compile(
     both_scripts(r"\b(honestly|to be honest|if I'?m honest|honest (?:bit|truth|answer|version)|truth is|the truth|looking back|"
@@ -786,7 +815,7 @@ def echoed_revisions(decision: Decision, later: Note, rare: set[str], rivals: li
     if (not later.date or not decision.date or later.date[:10] <= decision.date[:10] or not rare
             or is_decision_note(later)):
         return []
-    for section in split_sections(later.body):
+    for section in split_sections(later.body, items=True):
         for para in section.paragraphs:
             have = set(terms(para))
             shared = echo_weight(rare & have)
@@ -883,7 +912,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 59  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 60  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
@@ -1056,7 +1085,7 @@ class DecisionStore:
             if is_decision_note(later):
                 continue
             earlier = [path for path, date in dates.items() if date and date < later.date[:10]]
-            for section in split_sections(later.body):
+            for section in split_sections(later.body, items=True):
                 for i, para in enumerate(section.paragraphs):
                     if clean(para) in told or not (found := cued_revision(later, section.heading, para)):
                         continue
