@@ -343,3 +343,23 @@ def test_what_was_behind_a_decision_in_portuguese_is_searched_by_its_subject(tmp
     for index, retriever in bm25_over(notes, tmp_path):
         got = retriever.retrieve("o que é que esteve mesmo por trás de eu pagar o quarto do Tiago em Coimbra?")
     assert "decisoes/quarto-do-tiago.md" in paths(got)
+
+
+def test_the_kind_of_name_asked_for_need_not_be_in_the_note(tmp_path):
+    """"The new burner I buy from which shop?" is answered by "Hup Seng Kitchen Equipment at Jalan
+    Besar", a note that never says "shop": the kind asked for counted as a subject the note lacked,
+    and nothing was found. The burner must still be there: a note without it is no answer."""
+    from reflect_support import written_vault
+
+    notes = {"decisions/burner.md": "---\ndate: 2023-01-12\n---\n# New burner\n\nOld burner from 2009, leak smell. "
+                                    "Hup Seng Kitchen Equipment at Jalan Besar quote $3,800 for the new burner.\n",
+             "journal/2023-02-01.md": "---\ndate: 2023-02-01\n---\nStall quiet today. Rain.\n",
+             "journal/2023-02-02.md": "---\ndate: 2023-02-02\n---\nBought a new fan for the stall.\n"}
+    index = indexed(written_vault(tmp_path / "vault", notes), tmp_path)
+    retriever = Retriever(index)
+    try:
+        assert paths(retriever.retrieve("The new burner I buy from which shop?"))[:1] == ["decisions/burner.md"]
+        assert retriever.retrieve("which shop sold me the kayak?").nothing_found
+    finally:
+        retriever.close()
+        index.close()

@@ -489,6 +489,20 @@ def answers_name(question: str, sentence: str) -> bool:
     return False
 
 
+ASKED_KIND = re.compile(
+    r"\b(?:which|what|que|qual|quais)\s+(shops?|stores?|company|companies|firm|business|brand|dealers?|dealership|"
+    r"garage|bank|clinic|hospital|restaurant|agency|place|street|town|lojas?|empresas?|firma|marca|stand|banco|"
+    r"clínica|restaurante|agência|rua|sítio|cidade|bairro)\b", I)
+"""A question asking for a name of a kind ("from which shop?", "em que empresa?"): the note answers with
+the name ("Hup Seng Kitchen Equipment", "LuxAnalytica"), seldom with the kind's word."""
+
+
+def asked_kinds(question: str) -> set[str]:
+    """The kinds of name the question asks for, as terms: they rank notes, but a note need not hold
+    them to be about the question (as frame words need not)."""
+    return {t for m in ASKED_KIND.finditer(question) for t in terms(m.group(1))}
+
+
 OPENS = re.compile(r"(?:^|[.!?:;]\s+)\W*$")
 LABEL_END = re.compile(r"(\w+)\s*[:：]\s*\W*$")
 

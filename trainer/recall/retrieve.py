@@ -27,7 +27,7 @@ from trainer.db import transaction
 from trainer.vault.index import Index
 from trainer.vault.note import Note
 from trainer.vault.parse import prose, unemphasised
-from trainer.recall.asks import CLAUSES
+from trainer.recall.asks import CLAUSES, asked_kinds
 from trainer.recall.terms import (ASKING_TERMS, SINCERE, YEAR, both_scripts, fold, forms, held, is_cjk, is_frame,
                                    is_particle, names, query_terms, stem, terms, text_language, themes, translations)
 
@@ -173,6 +173,7 @@ class Retriever:
         qterms = self.terms_of(question)
         qterms = [t for t in qterms if t not in drop] if any(t not in drop for t in qterms) else qterms
         weights = self.idf(qterms)
+        weights = {t: 0.0 if t in asked_kinds(question) else w for t, w in weights.items()} if any(weights.values()) else weights
         ranked = self._rank(question, qterms, weights, hop)
         wanted = frozenset(t for t in names(question) if not t.isdigit())
         candidates = [self._hit(r, weights, wanted) for r in ranked[: max(k * 3, 10)]]
