@@ -1038,3 +1038,18 @@ def test_hinglish_questions_ask_their_fact_by_their_hindi_words():
     assert answers(expected(esops), esops, "Grant letter came: 1,200 ESOPs over 4 years.", "Kestrel")
     assert expected("HSR flat ka deposit finally kitna diya tha?").kind == "cost"
     assert expected("当初裁了多少人").kind == "count"
+
+
+def test_a_sum_in_a_note_whose_file_names_who_charged_it(tmp_path):
+    """"How much did Mr Okafor charge per hour?": the note is the file "Tobi tuition - Mr Okafor.md"
+    under the title "# Tuition for Tobi", and "£32 an hour" sits two items below his name. Obsidian
+    lists the note by its file's name; the answer looked at its title alone and found nothing."""
+    from reflect_support import answered, written_vault
+
+    notes = {"Decisions/Tobi tuition - Mr Okafor.md": "---\ndate: 2023-01-15\n---\n# Tuition for Tobi\n\n"
+                                                      "Decided in the car at lunch.\n\n**Plan**\n- Mr Okafor (retired maths "
+                                                      "teacher), comes Tues + Thurs 6-7pm\n- maths + some chem\n"
+                                                      "- £32 an hour\n- budget £250 a month max\n",
+             "Journal/2023-02-01.md": "---\ndate: 2023-02-01\n---\nTobi maths homework, 2 hours.\n"}
+    got = answered(written_vault(tmp_path / "vault", notes), "How much did Mr Okafor charge per hour?", tmp_path)
+    assert "£32 an hour" in got.text, got.text

@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
 
 from trainer.recall import asks, shapes
 from trainer.recall.hours import ACTED, CLOCK
@@ -27,7 +28,8 @@ from trainer.recall.decisions import sentences as decision_sentences
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question, named_by
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, WHY_QUESTION, expand, plain
 from trainer.vault.parse import first_date, prose
-from trainer.recall.terms import (DECISION_VERBS, PATTERN_WORDS, STOPWORDS, both_scripts, held, is_frame, names, query_terms,
+from trainer.recall.terms import (DECISION_VERBS, PATTERN_WORDS, STOPWORDS, both_scripts, fold, held, is_frame, names,
+                                  query_terms,
                                   simplified, stem, terms, text_language, words)
 from trainer.vault.index import Index
 from trainer.vault.note import Note
@@ -986,9 +988,17 @@ def answering_sentences(index: Index, question: str, sources: Sequence[Source]) 
         for c in sentences:
             paragraphs[c.item] = f"{paragraphs.get(c.item, '')} {c.text}"
         out |= {(c.n, c.pos) for c in sentences
-                if asks.answers(ask, question, c.text, under(note.title, c.heading), paragraphs[c.item], c.table,
+                if asks.answers(ask, question, c.text, under(named_as(note), c.heading), paragraphs[c.item], c.table,
                                 c.date or "", note.body)}
     return out
+
+
+def named_as(note: Note) -> str:
+    """What a note is called: its title, and its file's name where that says more (Obsidian lists
+    "Tobi tuition - Mr Okafor" whatever the note's "# Tuition for Tobi" says): "£32 an hour" in it
+    is what Mr Okafor charges."""
+    file_name = PurePosixPath(note.path).stem
+    return note.title if fold(file_name) in fold(note.title) else f"{note.title} {file_name}"
 
 
 def under(title: str, heading: str) -> str:
