@@ -1155,3 +1155,14 @@ def test_each_item_of_a_later_review_owns_up_to_its_own_decision(tmp_path):
     assert not any("tahan" in e.text for e in burner.changes), [e.text for e in burner.changes]
     price = story_over(notes, "decisions/2022-03-price.md", tmp_path / "again")
     assert any("tahan" in e.text for e in price.changes) and not any("Wok Bros" in e.text for e in price.changes)
+
+
+def test_admitting_and_never_having_told_anyone_own_up_in_chinese_as_in_english():
+    """"I admit" and "I never told anyone" were cues; "我才敢承認" and "沒跟任何人講過的話" were not,
+    and the letter that owned up to fearing to lead a team never reached "我當初為什麼沒去南科？".
+    Someone else admitting ("他承認是他的錯") is no take-back of mine."""
+    from trainer.recall.decisions import ECHO_CUE
+
+    for said in ("看到阿哲那樣之後我才敢承認：我是怕帶人。", "我講了一些沒跟任何人講過的話：", "我承认，钱不是主要的。"):
+        assert ECHO_CUE.search(said), said
+    assert not ECHO_CUE.search("他承認是他的錯，賠了兩千。")

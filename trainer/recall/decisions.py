@@ -789,7 +789,7 @@ ECHO_CUE = re.compile(
     + CLOSING + r"|nobody knows (?:this|it|that)\b|as (?:the|an?|my) (?:permission slip|alibi)|"
     r"(?:sejamos|vamos ser) (?:honest|sincer|franc)[ao]s)(?!\w)|" + CLEFT + "|" +
     SEEN + r"|说白了|说穿了|讲白了|回头看|其实|老实说|老实讲|讲真|坦白|说实话|说句实话|扪心自问|真正|借口|骗自己|嘴上说|现在想来|"
-    r"后来想想|讲到尾|回头睇|唔好再扮|讲实话|不是(?:为了|因为)|现在想想|如今想想|回想起来|台面上的话|说到底|归根结底|诚实(?:一点|地?说|讲)|說實在|说实在"),
+    r"后来想想|讲到尾|回头睇|唔好再扮|讲实话|不是(?:为了|因为)|现在想想|如今想想|回想起来|台面上的话|我[^，。,.！？!?]{0,3}承认|没(?:跟|和|对)(?:任何人|别人|谁)(?:讲|说)过|说到底|归根结底|诚实(?:一点|地?说|讲)|說實在|说实在"),
     re.IGNORECASE)
 """How a later note takes back or qualifies what an earlier one said, in everyday words: "Tretas.
 Foi pela mãe.", "说白了就是不想…", "honestly it was more about …"."""
@@ -912,7 +912,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 60  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 61  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
