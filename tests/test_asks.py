@@ -1053,3 +1053,21 @@ def test_a_sum_in_a_note_whose_file_names_who_charged_it(tmp_path):
              "Journal/2023-02-01.md": "---\ndate: 2023-02-01\n---\nTobi maths homework, 2 hours.\n"}
     got = answered(written_vault(tmp_path / "vault", notes), "How much did Mr Okafor charge per hour?", tmp_path)
     assert "£32 an hour" in got.text, got.text
+
+
+def test_who_the_pastor_at_a_church_is_asks_for_a_name(tmp_path):
+    """"Who is the pastor at Grace Harbour?" asked for no name, so the note on leaving the old church
+    ("Grace Harbour is 8 mins walk … Will write Pastor a proper letter") answered it. It asks a
+    name beside the pastor, which that note does not give and this one does."""
+    from reflect_support import answered, written_vault
+
+    assert expected("Who is the pastor at Grace Harbour?").kind == "name"
+    left = {"Decisions/Leaving Living Fountain.md": "---\ndate: 2023-06-11\n---\n# Leaving Living Fountain\n\n"
+                                                    "Grace Harbour is 8 mins walk from the house. Will write Pastor a "
+                                                    "proper letter. Thank them for the 9 years.\n"}
+    got = answered(written_vault(tmp_path / "vault", left), "Who is the pastor at Grace Harbour?", tmp_path)
+    assert got.nothing_found, got.text
+    named = {**left, "Journal/2023-07-02.md": "---\ndate: 2023-07-02\n---\nFirst Sunday at Grace Harbour. The pastor, "
+                                              "Femi Adeyemi, preached on Ruth.\n"}
+    got = answered(written_vault(tmp_path / "vault2", named), "Who is the pastor at Grace Harbour?", tmp_path / "2")
+    assert "Femi Adeyemi" in got.text, got.text

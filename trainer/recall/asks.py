@@ -211,7 +211,7 @@ ASKS_BY_KIND = {a.kind: a for a in ASKS}
 NAME_ASK = re.compile(r"\bwhat(?:'s|s| is| was) the name of (?:the |my |our |his |her |their )?(?:(?:\w+ ){0,2}\w+['’]s )?(\w+)|"
                       r"\bwhat(?:'s| is| was| are) (?:\w+['’]s |my |the |our )(\w+)(?: called\b|['’]s name\b)|"
                       r"\bwho (?:is|was|were) (?:my|our) (\w+)\b|"
-                      r"\bwho (?:is|was) the (\w+) (?:that|who)\b|\bquem (?:foi|é|era) (?:o|a) (\w+) que\b|"
+                      r"\bwho (?:is|was) the (\w+) (?:that|who|at|of|in)\b|\bquem (?:foi|é|era) (?:o|a) (\w+) que\b|"
                       r"\bcomo (?:é que )?(?:se )?chama(?:m|va)? (?:o|a|os|as) (\w+)|\b(?:qual|como) (?:é |era |foi )?o nome d[oa] (\w+)|"
                       r"\bwhich (?:(?-i:[A-Z])\w+ )?(?!(?:day|week|month|year|time|hour|one|ones|of|way|part|side)\b)(\w+)|"
                       r"\bem que (?!(?:dia|mês|mes|ano|hora|altura|semana|data|momento|medida|sentido|tipo)\b)(\w+)|"
