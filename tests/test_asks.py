@@ -1071,3 +1071,20 @@ def test_who_the_pastor_at_a_church_is_asks_for_a_name(tmp_path):
                                               "Femi Adeyemi, preached on Ruth.\n"}
     got = answered(written_vault(tmp_path / "vault2", named), "Who is the pastor at Grace Harbour?", tmp_path / "2")
     assert "Femi Adeyemi" in got.text, got.text
+
+
+def test_a_name_asked_in_singlish_word_order(tmp_path):
+    """"Ah Boon wife name what ah?" puts the name asked for after its owner with no "'s": it asked
+    for no name, and Kok Wah's "His wife Swee Lan" and Wei Jie's "his wife Sarah" answered it."""
+    from reflect_support import answered, written_vault
+
+    assert expected("Ah Boon wife name what ah?").kind == "name"
+    assert expected("which clinic did Mum go to?").kind == "name"  # the groups after it still ask "which"
+    others = {"people/Kok Wah.md": "---\ndate: 2024-01-02\n---\n# Kok Wah\n\nKopi stall beside mine. His wife Swee Lan "
+                                   "very kaypoh.\n",
+              "people/Ah Boon.md": "---\ndate: 2024-01-02\n---\n# Ah Boon\n\nMy helper since 2017. Ah Boon never MC.\n"}
+    got = answered(written_vault(tmp_path / "vault", others), "Ah Boon wife name what ah?", tmp_path)
+    assert got.nothing_found, got.text
+    told = {**others, "journal/2024-03-01.md": "---\ndate: 2024-03-01\n---\nAh Boon bring his wife Mei Ling come eat.\n"}
+    got = answered(written_vault(tmp_path / "vault2", told), "Ah Boon wife name what ah?", tmp_path / "2")
+    assert "Mei Ling" in got.text, got.text

@@ -211,7 +211,7 @@ ASKS_BY_KIND = {a.kind: a for a in ASKS}
 NAME_ASK = re.compile(r"\bwhat(?:'s|s| is| was) the name of (?:the |my |our |his |her |their )?(?:(?:\w+ ){0,2}\w+['’]s )?(\w+)|"
                       r"\bwhat(?:'s| is| was| are) (?:\w+['’]s |my |the |our )(\w+)(?: called\b|['’]s name\b)|"
                       r"\bwho (?:is|was|were) (?:my|our) (\w+)\b|"
-                      r"\bwho (?:is|was) the (\w+) (?:that|who|at|of|in)\b|\bquem (?:foi|é|era) (?:o|a) (\w+) que\b|"
+                      r"\bwho (?:is|was) the (\w+) (?:that|who|at|of|in)\b|\b(\w+) name (?:what|who)\b|\bquem (?:foi|é|era) (?:o|a) (\w+) que\b|"
                       r"\bcomo (?:é que )?(?:se )?chama(?:m|va)? (?:o|a|os|as) (\w+)|\b(?:qual|como) (?:é |era |foi )?o nome d[oa] (\w+)|"
                       r"\bwhich (?:(?-i:[A-Z])\w+ )?(?!(?:day|week|month|year|time|hour|one|ones|of|way|part|side)\b)(\w+)|"
                       r"\bem que (?!(?:dia|mês|mes|ano|hora|altura|semana|data|momento|medida|sentido|tipo)\b)(\w+)|"
@@ -448,7 +448,7 @@ def answers_count(question: str, sentence: str) -> bool:
 COUNT_BEFORE, COUNT_AFTER = 3, 2  # "12 nylon guitars", "guitars built: 12"
 
 
-WHICH = 8
+WHICH = 9
 """NAME_ASK's groups from here ask "which clinic", "em que banco": alone, a name beside the clinic
 answers; in "how many miles were on it, and from which dealer?" the dealer's name stands alone
 ("Lynnwood Subaru, $21,500 sticker") and the sentence is half of the answer."""
