@@ -29,8 +29,7 @@ from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, WHY_QUESTION, expand, plain
 from trainer.vault.parse import first_date, prose
 from trainer.recall.terms import (DECISION_VERBS, PATTERN_WORDS, STOPWORDS, both_scripts, fold, held, is_frame, names,
-                                  query_terms,
-                                  simplified, stem, terms, text_language, words)
+                                  query_terms, simplified, stem, terms, text_language, words)
 from trainer.vault.index import Index
 from trainer.vault.note import Note
 

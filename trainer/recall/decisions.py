@@ -595,7 +595,8 @@ def cue_at(parts: list[str]) -> int | None:
     if cued is not None:
         return cued
     for i, sentence in enumerate(parts):
-        if (m := CONCEDED_CUE.search(f"{sentence} {parts[i + 1] if i + 1 < len(parts) else ''}")) and m.start() < len(sentence):
+        after = parts[i + 1] if i + 1 < len(parts) else ""
+        if (m := CONCEDED_CUE.search(f"{sentence} {after}")) and m.start() < len(sentence):
             return i
     return None
 
@@ -755,7 +756,7 @@ CLOSING = r"I(?:'?d| would) have (?:\w+ ){1,4}anyway"
 """An owning-up that closes on the reason I gave not mattering: "the for-kayla part is a nice side
 effect. i'd have sold it anyway." What did matter is said before it."""
 CLOSING_CUE = re.compile(CLOSING, re.IGNORECASE)
-CONCEDED = (r"\btrue(?:[- ]ish| enough| also| too)?[.,;:!]*\s+(?:but|tho|though)\b|(?:是|都是|也是)真的[。，,！!]*\s*(?:但|可是|不过)|"
+CONCEDED = (r"\btrue(?:[- ]ish| enough| also| too)?[.,;:!]*\s+but\b|(?:是|都是|也是)真的[。，,！!]*\s*(?:但|可是|不过)|"
             r"\b(?:é|era|são|eram) (?:tudo |todas? |todos )?verdade[.,;:!]*\s+mas\b")
 """The reason I gave, granted and then turned from: "The leak is true. But really is because of Wok
 Bros", "thats all true enough. but I bought it as much for T", "腰痛是真的，但…", "era verdade, mas…"."""

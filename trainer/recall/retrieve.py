@@ -172,8 +172,7 @@ class Retriever:
         self.sync()
         qterms = self.terms_of(question)
         qterms = [t for t in qterms if t not in drop] if any(t not in drop for t in qterms) else qterms
-        weights = self.idf(qterms)
-        weights = {t: 0.0 if t in asked_kinds(question) else w for t, w in weights.items()} if any(weights.values()) else weights
+        weights = without_kinds(self.idf(qterms), asked_kinds(question))
         ranked = self._rank(question, qterms, weights, hop)
         wanted = frozenset(t for t in names(question) if not t.isdigit())
         candidates = [self._hit(r, weights, wanted) for r in ranked[: max(k * 3, 10)]]
@@ -487,6 +486,14 @@ class Retriever:
     def excerpt(self, path: str, weights: dict[str, float], budget: int = EXCERPT_CHARS, why: bool = False) -> str:
         note = self.index.get(path)
         return best_excerpt(note, weights, budget, why) if note else ""
+
+
+def without_kinds(weights: dict[str, float], kinds: set[str]) -> dict[str, float]:
+    """The weights with the kinds of name asked for at 0 ("which shop" is answered by "Hup Seng"),
+    unless nothing else would weigh: "which shop?" alone is searched by its kind."""
+    if not any(w for t, w in weights.items() if t not in kinds):
+        return weights
+    return {t: 0.0 if t in kinds else w for t, w in weights.items()}
 
 
 MONEY_TERMS = frozenset(terms("charge charges charged cost costs price fee fees pay paid spend spent cobra cobrar "
