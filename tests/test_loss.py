@@ -34,8 +34,8 @@ def test_chunked_matches_plain_cross_entropy(monkeypatch, train_weight):
     assert torch.allclose(h2.grad, h1.grad, rtol=1e-6, atol=1e-9)
     assert h2.grad[::3].abs().max() == 0  # ignored rows get no gradient
     if train_weight:
-        # the reference takes its softmax in float32 (`plain`): on a CPU without AVX-512 its weight
-        # gradients differ by up to 8e-9 where they are near 3e-5; a wrong scale would be off by 1e-2
+        # the reference takes its softmax in float32 (`plain`): on some CPUs (one without AVX-512 here) its
+        # weight gradients differ by up to 8e-9 where they are near 3e-5; a wrong scale is off by about 1e-2
         assert torch.allclose(w2.grad, w1.grad, rtol=1e-5, atol=1e-7)
 
 
