@@ -544,3 +544,33 @@ def test_a_hinglish_question_is_searched_by_its_subject_not_its_hindi_function_w
     for index, retriever in bm25_over(notes, tmp_path):
         got = answer(index, "rishta meetings pause karne ka real reason kya tha?", retriever=retriever)
         assert "settle at Kestrel" in got.text, got.text
+
+
+SPANISH = {
+    "decisiones/2023-02-mudanza.md": "---\ndate: 2023-02-12\ntags: [decision]\n---\n# me mudo a lavapiés\n\n"
+                                     "me voy a la habitación de la calle Argumosa. 480 euros al mes con gastos incluidos.\n\n"
+                                     "por qué:\n- el curro está a diez minutos en bici\n- el piso de Usera se come "
+                                     "media nómina\n",
+    "diario/2023-06-01.md": "---\ndate: 2023-06-01\n---\nvale, lo de la bici era verdad. pero si soy sincero me mudé "
+                            "porque no aguantaba más a mi compañero de Usera.\n",
+    "diario/2023-03-04.md": "---\ndate: 2023-03-04\n---\nescalada en la Pedriza con Marta. frío de narices.\n",
+}
+
+
+def test_a_spanish_question_is_searched_by_its_subject_and_answered_in_spanish(tmp_path):
+    """"cuánto pago por la habitación de Argumosa?": Spanish function words ("cuánto", "por",
+    "la", "de") weighed as subject words, so no note held enough of the question and nothing was
+    found; and the answer came in English or Portuguese templates."""
+    from trainer.recall.asks import expected
+    from trainer.recall.compose import language
+
+    assert language("¿por qué me mudé a Lavapiés?") == "es"
+    assert language("Porque é que saí de Lisboa?") == "pt" and language("why did I move?") == "en"
+    assert expected("cuánto pago por la habitación de Argumosa?").kind == "cost"
+    assert expected("¿por cuánto vendí la moto?").kind == "cost"
+    for index, retriever in bm25_over(SPANISH, tmp_path):
+        got = answer(index, "cuánto pago por la habitación de Argumosa?", retriever=retriever)
+        assert got.language == "es" and "480 euros" in got.text, got.text
+        got = answer(index, "¿por qué me mudé a Lavapiés?", retriever=retriever)
+        assert got.text.startswith("El 2023-02-12 escribí:"), got.text
+        assert "diez minutos en bici" in got.text, got.text

@@ -1088,3 +1088,20 @@ def test_a_name_asked_in_singlish_word_order(tmp_path):
     told = {**others, "journal/2024-03-01.md": "---\ndate: 2024-03-01\n---\nAh Boon bring his wife Mei Ling come eat.\n"}
     got = answered(written_vault(tmp_path / "vault2", told), "Ah Boon wife name what ah?", tmp_path / "2")
     assert "Mei Ling" in got.text, got.text
+
+
+def test_a_cost_asked_by_what_was_bought_or_what_the_rent_is_and_a_sum_in_traditional_characters():
+    """"how much was the MacBook I bought" asked the buying of nothing (a row under "$" answers it),
+    while "what did we pay … when we bought it" asks the purchase, not the sale; "what's the rent on
+    …" asks a sum; and "總價 1,288萬" is a sum as "总价 1,288万" is."""
+    macbook = "how much was the MacBook I bought for Northline?"
+    assert answers(expected(macbook), macbook, "MacBook Air — old laptop couldn't run Figma: 1,649",
+                   "Northline — what it ACTUALLY cost", table=True)
+    bought = "what did we originally pay for Lourens Road when we bought it?"
+    assert not answers(expected(bought), bought, "Lourens Road sold for R2,450,000.", "Lourens Road")
+    assert answers(expected(bought), bought, "We bought Lourens Road for R180,000 in 1991.", "Lourens Road")
+    rent = "what's the rent on the school under the lease i signed w/ Hal in 2022?"
+    assert expected(rent).kind == "cost"
+    assert answers(expected(rent), rent, "lease: 5 yr from May 2022, $2,600/mo.", "Hal Brennan")
+    house = "竹北那個建案叫什麼 總價多少"
+    assert answers(expected(house), house, "竹北嘉豐的建案「森聚」，2 房 + 平面車位，總價 1,288萬。", "竹北預售屋 森聚")

@@ -37,9 +37,10 @@ CURRENCY_NAMES = r"€|euros?|pounds?|dollars?|bucks|quid|reais|ringgit|naira|me
 MONEY = rf"[{CURRENCY_SIGNS}]\s?\d|\b(?:{CURRENCY_CODES})\s?\d|{RAND}|" \
         rf"\d[\d.,]*\s?(?:{CURRENCY_NAMES}|k\b)|\d[\d.,]*\s?(?:元|块|万)|" \
         r"\d[\d.,]*\s?/\s?(?:月|年|周|天|小时|hour|hr|h|day|week|month|mo|year|yr|mês|dia|semana|ano)(?![a-z])|" \
-        r"(?:月租|房租|租金|价格|價格|价钱|價錢|售价|售價|报价|報價|学费|學費|押金|中介费|中介費|花了|付了|交了)\s*[:：]?\s*\d"
+        r"(?:月租|房租|租金|总价|价格|價格|价钱|價錢|售价|售價|报价|報價|学费|學費|押金|中介费|中介費|花了|付了|交了)\s*[:：]?\s*\d"
 """A sum with its currency (a sign or a code: "RM 890", "180.000 MT", "USD 900"), or a rate with its
 unit of time: "工资：一开始 6,500/月" names no currency, nor does "月租 2,200" after the word for what it is."""
+SUM = re.compile(both_scripts(MONEY), I)  # 萬 and 總價 as well as 万 and 总价
 
 
 IDENTIFIED = (r"plot|room|plate|licen[cs]e plate|registration|rego|flat|unit|house|seat|ticket|order|booking|reference|"
@@ -107,7 +108,7 @@ ASKS = (
                    r"退休金|养老金|(?:my|his|her) pension (?:pay|is|come)|\b(?:how much|what) (?:was|am|were|are) (?:I|we) (?:making|earning|on)\b|"
                    r"\bpay-?wise\b|\bpa(?:id|ys?) (?:him|her|them|me|us) how much\b|"
                    r"\b(?:o )?meu (?:salário|ordenado)\b|工资|月薪|年薪|(?:挣|赚|收入)多少|年终|奖金|(?:领|拿)了多少|人工"), I),
-        (re.compile(both_scripts(MONEY), I), re.compile(both_scripts(r"\b(?:earn|earns|earned|salary|wage|wages|paid me|pays me|pay me|paid|"
+        (SUM, re.compile(both_scripts(r"\b(?:earn|earns|earned|salary|wage|wages|paid me|pays me|pay me|paid|"
                                           r"get paid|got paid|ganho|ganhei|ganhamos|recebo|recebi|salário|ordenado|"
                                           r"pagam-me|pagaram-me|ganha|recebe|tira|tiro|take home|takes home|pension)\b|工资|月薪|年薪|收入|到手|"
                                           r"年终|奖金|人工|退休金|养老金"), I))),
@@ -122,10 +123,13 @@ ASKS = (
     Ask("cost",
         re.compile(both_scripts(r"\bhow much\b[^?]*\b(?:charge|charges|charged|charging|cost|costs|costing|pay|pays|paid|paying|"
                    r"spend|spent|sell|sells|sold|selling|go for|went for|bid|bids|offer|offered)\b|\bhow much (?:is|was|are|were|be) (?:the|my|our) \w+|"
-                   r"\b(?:price|cost|costs|paid|pay|charge|charged|fee|fees|rent|deduction|spent)\b[^?.]{0,30}\bhow much\b|\bhow much did (?:I|we) (?:\w+ )?(?:get|got) for\b|\bwhat did (?!I\b|we\b)[^?]{1,40}\b(?:sell|go) for\b|\bwhat did (?:I|we) sell [^?]{1,40}\bfor\b|\bwhat did (?:I|we) (?:\w+ ){0,2}(?:pay|paying|spend|spending|quote|quoting|charge|charging)\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|paga|pagam|pagou|pagar|gastei|"
+                   r"\b(?:price|cost|costs|paid|pay|charge|charged|fee|fees|rent|deduction|spent)\b[^?.]{0,30}\bhow much\b|"
+                   r"^\W*what(?:'s| is| was| were) (?:the|my|our) (?:\w+ )?(?:rent|price|fee|fees)\b|\bhow much did (?:I|we) (?:\w+ )?(?:get|got) for\b|\bwhat did (?!I\b|we\b)[^?]{1,40}\b(?:sell|go) for\b|\bwhat did (?:I|we) sell [^?]{1,40}\bfor\b|\bwhat did (?:I|we) (?:\w+ ){0,2}(?:pay|paying|spend|spending|quote|quoting|charge|charging)\b|\bquanto\b[^?]*\b(?:cobra|cobrou|custa|custou|paguei|pago|paga|pagam|pagou|pagar|gastei|"
                    r"gasto)\b|\bquanto (?:é que )?(?:deu|saiu|ficou|dá|custaram|era|é) (?:o|a|os|as) (?!tempo\b|idade\b|nota\b|média\b)|"
+                   r"\bcu[aá]nt[oa]s?\b[^?]*\b(?:pago|pagaba|pagu[eé]|pagamos|pagar|cuesta|cuestan|cost[oó]|costaba|cobra|"
+                   r"cobr[oó]|cobraba|vend[ií]|gast[eé]|ofreci[oó]|ofrec[ií]a)\b|\bpor cu[aá]nt[oa]\b|"
                    r"\bkitna (?:diya|gaya|laga|kharcha|pay)\b|多少钱|花了多少|(?:租|租金|费|价|价格)(?:是|要)?(?:一个?月|每个?月|一年|一晚上?)?(?:是|要)?多少|几钱|几多钱"), I),
-        (re.compile(both_scripts(MONEY), I),)),
+        (SUM,)),
     Ask("placing",
         re.compile(both_scripts(r"\bwhat (?:position|place)\b|\bwhich place\b|\bwhere did (?:I|we) (?:finish|place|come)\b|"
                    r"\b(?:em )?que lugar\b|\bem que posição\b|第几名|名次"), I),
@@ -526,7 +530,7 @@ wife's Christmas cards" what she is called."""
 COST_FRAME = frozenset(terms(
     "how much many pay pays paid paying paguei pago pagou pagar pagamos pagámos cost costs costed costing custa "
     "custou custar custaram charge charges charged charging cobra cobrou cobram spend spent gastei gasto gastou "
-    "gastamos gente month monthly per each week year mês mes semana ano again back originally total all in us "
+    "gastamos pagaba pagué pagamos cuesta cuestan costó costaba cobró cobraba gasté pasta gente month monthly per each week year mês mes semana ano again back originally total all in us "
     "end up still now new novo nova day days dia dias hour hourly hora 买 花 付 买的 花了 付了 租 月租 房租 租金"))
 """What asks for a cost, not what the cost is of: "how much is the insurance on the Honda?" is about
 the insurance."""
@@ -543,7 +547,7 @@ def answers_cost(question: str, sentence: str, title: str, table: bool, paragrap
     accountant since February"): the Honda's price is not its insurance, and a note that says
     "Insurance: still waiting on the quote" further down does not make it so. A year the question
     gives ("back in 2013") must be there too, or be the note's."""
-    if not (re.search(MONEY, sentence, I) or (table and re.search(r"\d", COUNTED.sub("", DATES.sub("", sentence)))
+    if not (SUM.search(sentence) or (table and re.search(r"\d", COUNTED.sub("", DATES.sub("", sentence)))
                                                and money_table(note, sentence))):
         return False  # "2024-11-25: + new lifelines, Lindiwe, —" is a row without a sum, "連上 6 天" too
     clause = cost_clause(question)
@@ -560,9 +564,17 @@ def answers_cost(question: str, sentence: str, title: str, table: bool, paragrap
     if any(y not in around and not date.startswith(y) for y in years):
         return False
     around |= opening
-    subject = [t for t in query_terms(cost_clause(question)) if t not in given and not is_frame(t) and t not in COST_FRAME
+    frame = COST_FRAME if PAYING.search(question) else COST_FRAME | BUYING
+    subject = [t for t in query_terms(cost_clause(question)) if t not in given and not is_frame(t) and t not in frame
                and not (CJK_WORD.match(t) and (t in COUNTERS or set(t) & COST_CHARS))]
     return not subject or any(held(t, around) for t in subject)
+
+
+BUYING = frozenset(terms("buy bought buying comprei comprou compramos compré compró compramos"))
+"""The buying is how a cost is asked ("how much was the MacBook I bought?") unless another verb
+asks it ("what did we pay for Lourens Road when we bought it?": then it is when, the purchase
+price and not the sale's)."""
+PAYING = re.compile(r"\b(?:pay|paid|cost|costs|spend|spent|charged?|pagu?[eo]i|pagamos|custou|gastei|pagu[eé]|cost[oó])\b", I)
 
 
 TABLE = re.compile(r"(?:^[ \t]*\|.*(?:\n|$))+", re.M)

@@ -41,6 +41,9 @@ PORTUGUESE = re.compile(
     r"decidi|onde|sobre|fiz|tenho|sempre|erro|deixei|comprei|vendi|aprendi|o que|é|são)\b|[ãõç]",
     re.IGNORECASE)
 
+SPANISH = re.compile(r"[ñ¿¡]|\b(qué|cómo|cuándo|dónde|cuánto|cuánta|cuántos|quién|cuál|por qué|el|los|las|del|yo|muy|pero|"
+                     r"decidí|dejé|vendí|compré|hice|suelo|siempre)\b", re.IGNORECASE)
+
 TEMPLATES = {
     "en": {"wrote": "On {date} I wrote", "undated": "In an undated note I wrote", "titled": "In my note “{title}” I wrote",
            "retracted": "On {date} I admitted", "revised": "On {date} I qualified it",
@@ -54,6 +57,12 @@ TEMPLATES = {
            "recurs": "O que se repete nestas notas: {what}.", "recurs_bare": "Isto repete-se em mais de uma nota.",
            "nothing": "Não encontrei nada nas minhas notas sobre isso, por isso não vou adivinhar.",
            "scrubbed": "[{kind} removido]"},
+    "es": {"wrote": "El {date} escribí", "undated": "En una nota sin fecha escribí", "titled": "En la nota “{title}” escribí",
+           "retracted": "El {date} admití", "revised": "El {date} lo maticé", "reversed": "El {date} di marcha atrás",
+           "confirmed": "El {date} confirmé", "recurs": "Lo que se repite en estas notas: {what}.",
+           "recurs_bare": "Esto se repite en más de una nota.",
+           "nothing": "No encontré nada en mis notas sobre eso, así que no voy a adivinar.",
+           "scrubbed": "[{kind} eliminado]"},
     "zh": {"wrote": "{date}，我写道", "undated": "在一篇没有日期的笔记里，我写道", "titled": "在笔记《{title}》里，我写道",
            "retracted": "{date}，我承认", "revised": "{date}，我修正了", "reversed": "{date}，我改变了决定",
            "confirmed": "{date}，我确认", "recurs": "这些笔记里反复出现：{what}。",
@@ -69,9 +78,11 @@ TEMPLATES = {
 
 def language(question: str) -> str:
     """"zh" for a question with Chinese characters ("zh-hant" when some are traditional: a user in
-    Taipei reads 我寫道, not 我写道), "pt" for Portuguese, else "en"."""
+    Taipei reads 我寫道, not 我写道), "pt" for Portuguese, "es" for Spanish, else "en"."""
     if CJK.search(question):
         return "zh-hant" if simplified(question) != question else "zh"
+    if SPANISH.search(question) and text_language(question) != "pt":
+        return "es"
     return "pt" if PORTUGUESE.search(question) else "en"
 
 

@@ -31,7 +31,7 @@ from trainer.recall.asks import CLAUSES, asked_kinds
 from trainer.recall.terms import (ASKING_TERMS, SINCERE, YEAR, both_scripts, fold, forms, held, is_cjk, is_frame,
                                    is_particle, names, query_terms, stem, terms, text_language, themes, translations)
 
-VERSION = 18  # bump whenever terms or columns change: the term table is then rebuilt
+VERSION = 19  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
 CREATE TABLE retrieval_docs (
     id INTEGER PRIMARY KEY,
@@ -385,7 +385,7 @@ class Retriever:
         lang = text_language(question)
         if lang == "zh":
             return qterms
-        root_of = pt_root if lang == "pt" else en_root
+        root_of = pt_root if lang in ("pt", "es") else en_root  # Spanish inflects as Portuguese does
         if lang == "en":
             qterms = self.g_dropped(qterms)
         found = self.df(list(dict.fromkeys(qterms + [f for t in qterms for f in forms(t)])))
@@ -498,7 +498,8 @@ def without_kinds(weights: dict[str, float], kinds: set[str]) -> dict[str, float
 
 MONEY_TERMS = frozenset(terms("charge charges charged cost costs price fee fees pay paid spend spent cobra cobrar "
                               "cobrou custa custou custar paguei pagar pagou gastei gastar owe owes owed owing "
-                              "package raise deve devo dívida"))
+                              "package raise deve devo dívida pago pagaba pagué pagamos cuesta cuestan costó costaba "
+                              "cobraba cobró gasté"))
 """Words asking what something costs: a note that gives an amount holds them, whatever its verb."""
 PHONE_TERMS = frozenset(terms("number phone mobile cell contact telefone telemóvel celular contacto contato "
                               "selnommer foonnommer 电话 手机 号码"))

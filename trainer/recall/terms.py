@@ -111,6 +111,19 @@ pouco pouca poucos poucas
 """.split())
 """Portuguese function words: a question in Portuguese is searched by its subject words alone."""
 STOPWORDS = STOPWORDS | PORTUGUESE_STOPWORDS
+SPANISH_STOPWORDS = frozenset("""
+el la lo los las un una unos unas del al de en por para con que qué porque porqué por qué y o pero si sí
+yo me mi mis mí conmigo tú te ti tu tus usted él ella ellos ellas nosotros nos vosotros os le les se su sus
+esto esta este estos estas eso esa ese esos esas aquel aquella aquello aquí allí ahí
+cuál cuáles quién quiénes cuándo cuando dónde donde cómo como cuánto cuánta cuántos cuántas
+es era fue fui ser soy eres somos está estaba estoy estar están estuve hay había habia he has ha hemos
+tengo tiene tenía tenia tener tuve hizo hace hacía
+ya más menos muy mucho mucha muchos muchas poco también tambien tampoco nada algo alguien nadie todo toda todos
+todas otro otra otros otras cada mismo misma así entonces pues hasta desde sobre entre sin antes después
+vale tío tía oye pa pal eh
+""".split())
+"""Spanish function words ("cuánto pago por la habi de argumosa?" is about the room on Argumosa)."""
+STOPWORDS = STOPWORDS | SPANISH_STOPWORDS
 
 FRAME_WORDS = frozenset("""
 decide decided deciding decision choose chose chosen choosing pick picked think thought feel felt
@@ -130,6 +143,9 @@ costumo costuma costumam costumava sempre trás tras esteve estiveram pesou levo
 basically literally like lah leh lor hor meh
 ka ki ke kya tha thi hai hain mera meri mere kyun kyon karne kiya kiye liya liye toh yaar bhi mein ko hoon
 raha rahi wala wali sach kitna kitni kitne kaun kab kahan gaya gayi aur
+decidí decidir decidimos decidió decisión decisiones elegí elegir escogí motivo motivos razón razones pienso pensé
+creo quise hice hacer dejé dejar dejo empecé empezar me fui irme ir salir salí mudarme cambié cambiar
+suelo suele suelen siempre pasa pasó acabo acabé acaba acabar verdad realmente sentí siento
 """.split()) | {"决定", "选择", "觉得", "认为", "原因", "理由", "一般", "通常", "总是", "经常", "每次", "老是",
                   "当初", "当时", "真的", "到底", "后来", "时候", "发生", "最后", "来着", "会儿", "主要", "老实", "说实"}
 """Words that frame a question ("why did I decide…", Hinglish "… kyun kiya tha?") rather than name its
@@ -653,6 +669,8 @@ def held(term: str, have) -> bool:
 
 PT_MARKS = frozenset("não que de da em um uma para com o os é eu meu minha porque porquê foi são mas na ao dos das "
                      "isso este esta quem qual quando onde como muito já também".split())
+ES_MARKS = frozenset("el los las del y pero yo mi mis muy qué cómo cuándo dónde cuánto cuánta quién cuál es está fue lo "
+                     "le una con por eso esto pues ya también hay".split())
 EN_MARKS = frozenset("the and of to is was i my it that for with on what who why how did in at be this".split())
 QUESTION_WORDS = frozenset(fold(w) for w in "what who why how when where which did do does is was are qual quais quem "
                            "porque porquê por quando onde como quanto quanta quantos quantas que o a os as "
@@ -660,15 +678,19 @@ QUESTION_WORDS = frozenset(fold(w) for w in "what who why how when where which d
 
 
 def text_language(text: str) -> str:
-    """"zh" when most of its letters are Chinese, else "pt" or "en" by their commonest little words
-    (a note, a question); "en" when unsure."""
+    """"zh" when most of its letters are Chinese, else "pt", "es" or "en" by their commonest little
+    words (a note, a question); "en" when unsure. Spanish and Portuguese share "de", "que", "para"
+    and "por": only the words one of them has tell them apart."""
     letters = [c for c in text[:4000] if c.isalpha()]
     if letters and sum(1 for c in letters if CJK.match(c)) / len(letters) > 0.3:
         return "zh"
     tokens = [t.lower() for t in TOKEN.findall(text[:4000])]
-    pt = sum(1 for t in tokens if t in PT_MARKS)
+    pt = sum(1 for t in tokens if t in PT_MARKS - ES_MARKS)
+    es = sum(1 for t in tokens if t in ES_MARKS - PT_MARKS)
     en = sum(1 for t in tokens if t in EN_MARKS)
-    return "pt" if pt > en else "en"
+    if max(pt, es) <= en:
+        return "en"
+    return "pt" if pt >= es else "es"
 
 
 YEAR = re.compile(r"(?:19|20)\d\d")
