@@ -574,3 +574,28 @@ def test_a_spanish_question_is_searched_by_its_subject_and_answered_in_spanish(t
         got = answer(index, "¿por qué me mudé a Lavapiés?", retriever=retriever)
         assert got.text.startswith("El 2023-02-12 escribí:"), got.text
         assert "diez minutos en bici" in got.text, got.text
+
+
+GERMAN = {
+    "entscheidungen/2022-leipzig.md": "---\ndate: 2022-03-10\n---\n# Zusage an Hartwig\n\nIch gehe nach Leipzig zu "
+                                      "Hartwig. Gründe: die Stelle ist voll finanziert, das Labor hat den Krios, und "
+                                      "die Miete ist halb so hoch wie in Heidelberg.\n",
+    "tagebuch/2023-01-08.md": "---\ndate: 2023-01-08\n---\nLeipzig, Hartwig, der Krios: ehrlich gesagt wollte ich vor allem weg von Brandauer, "
+                              "der mich schon im Master angeschrien hat.\n",
+    "tagebuch/2023-02-11.md": "---\ndate: 2023-02-11\n---\nWG-Abend, Jonas kam aus Hamburg. Lasagne für sechs.\n",
+}
+
+
+def test_a_german_question_is_searched_by_its_subject_and_answered_in_german(tmp_path):
+    """"Warum bin ich damals eigentlich nach Leipzig zu Hartwig gegangen?": German function words
+    ("warum", "bin", "ich", "nach", "zu") and the verb ("gegangen") weighed as subject words, the answer
+    came in English, and "ehrlich gesagt" owned up to nothing."""
+    from trainer.recall.compose import language
+
+    assert language("Warum bin ich nach Leipzig gegangen?") == "de"
+    assert language("Papa ka kitna haath hai mere decisions mein?") == "en"  # Hinglish "mein" is "in"
+    for index, retriever in bm25_over(GERMAN, tmp_path):
+        got = answer(index, "Warum bin ich damals eigentlich nach Leipzig zu Hartwig gegangen?", retriever=retriever)
+        assert got.text.startswith("Am 2022-03-10 schrieb ich:"), got.text
+        assert "voll finanziert" in got.text, got.text
+        assert "Am 2023-01-08" in got.text and "weg von Brandauer" in got.text, got.text  # "ehrlich gesagt"

@@ -291,6 +291,9 @@ PROSE_INSTRUCTIONS = {
     "es": "Eres yo, respondiendo a una pregunta sobre mi vida a partir de mis notas. Usa solo los "
           "fragmentos numerados. Escribe en primera persona, como mucho {n} palabras, en español. Termina "
           "cada frase con el número del fragmento, como [1]. No añadas nada que los fragmentos no digan.",
+    "de": "Du bist ich und beantwortest eine Frage über mein Leben aus meinen Notizen. Nutze nur die "
+          "nummerierten Auszüge. Schreibe in der ersten Person, höchstens {n} Wörter, auf Deutsch. Beende "
+          "jeden Satz mit der Nummer des Auszugs, etwa [1]. Füge nichts hinzu, was die Auszüge nicht sagen.",
     "zh": "你就是我，根据我自己的笔记回答关于我生活的问题。只用编号的摘录。用第一人称、中文回答，最多{n}个字。"
           "每句话后面写出摘录的编号，比如[1]。不要添加摘录里没有的内容。",
     "zh-hant": "你就是我，根據我自己的筆記回答關於我生活的問題。只用編號的摘錄。用第一人稱、中文回答，最多{n}個字。"

@@ -63,6 +63,13 @@ TEMPLATES = {
            "recurs_bare": "Esto se repite en más de una nota.",
            "nothing": "No encontré nada en mis notas sobre eso, así que no voy a adivinar.",
            "scrubbed": "[{kind} eliminado]"},
+    "de": {"wrote": "Am {date} schrieb ich", "undated": "In einer Notiz ohne Datum schrieb ich",
+           "titled": "In der Notiz „{title}“ schrieb ich", "retracted": "Am {date} gab ich zu",
+           "revised": "Am {date} schränkte ich es ein", "reversed": "Am {date} nahm ich es zurück",
+           "confirmed": "Am {date} bestätigte ich", "recurs": "Was in diesen Notizen wiederkehrt: {what}.",
+           "recurs_bare": "Das kommt in mehr als einer Notiz vor.",
+           "nothing": "In meinen Notizen habe ich dazu nichts gefunden, also rate ich nicht.",
+           "scrubbed": "[{kind} entfernt]"},
     "zh": {"wrote": "{date}，我写道", "undated": "在一篇没有日期的笔记里，我写道", "titled": "在笔记《{title}》里，我写道",
            "retracted": "{date}，我承认", "revised": "{date}，我修正了", "reversed": "{date}，我改变了决定",
            "confirmed": "{date}，我确认", "recurs": "这些笔记里反复出现：{what}。",
@@ -78,11 +85,13 @@ TEMPLATES = {
 
 def language(question: str) -> str:
     """"zh" for a question with Chinese characters ("zh-hant" when some are traditional: a user in
-    Taipei reads 我寫道, not 我写道), "pt" for Portuguese, "es" for Spanish, else "en"."""
+    Taipei reads 我寫道, not 我写道), "pt" for Portuguese, "es" for Spanish, "de" for German, else "en"."""
     if CJK.search(question):
         return "zh-hant" if simplified(question) != question else "zh"
     if SPANISH.search(question) and text_language(question) != "pt":
         return "es"
+    if text_language(question) == "de":
+        return "de"
     return "pt" if PORTUGUESE.search(question) else "en"
 
 

@@ -508,7 +508,9 @@ REAL_REASON_WORDS = (r"\b(the real reason|the truth is|the honest reason|a verda
                      r"that'?s why I (?:picked|chose|did|went|said)|underneath|what (?:really |actually )?made me|"
                      r"o que me (?:fez|levou)|a razão (?:foi|era)|o motivo (?:foi|era)|the reason was|"
                      r"nunca foi (?:a |uma )?razão|(?:was|is) never the reason|"
-                     r"but (?:it|that) (?:wasn'?t|was not) (?:really )?(?:it|that|the reason))(?!\w)|"
+                     r"but (?:it|that) (?:wasn'?t|was not) (?:really )?(?:it|that|the reason)|"
+                     r"la verdad es que|el (?:verdadero )?motivo (?:real|de verdad)|la (?:verdadera )?razón real|"
+                     r"el verdadero motivo|en realidad fue|der (?:wahre|echte|eigentliche) grund|in wahrheit)(?!\w)|"
                      r"真正的原因")
 REAL_REASON = re.compile(both_scripts(REAL_REASON_WORDS + "|其实"), re.IGNORECASE)
 """The real reason named, in a later note about a decision. There "其实" (actually) names it too;
@@ -788,7 +790,12 @@ ECHO_CUE = re.compile(
     r"everybody|folks)|(?:I|you) (?:didn'?t|did not) (?!pay\b|ask\b|wait\b|look\b|care\b|vote\b|apply\b|sign\b)\w+ "
     r"(?:it |him |her |them )?for (?:the|her|his|my|him|them)\b|that(?:'?s| is| was) (?:really |the real )?why (?:I|we)\b|"
     + CLOSING + r"|nobody knows (?:this|it|that)\b|as (?:the|an?|my) (?:permission slip|alibi)|"
-    r"(?:sejamos|vamos ser) (?:honest|sincer|franc)[ao]s)(?!\w)|" + CLEFT + "|" +
+    r"(?:sejamos|vamos ser) (?:honest|sincer|franc)[ao]s|"
+    r"si soy sincer[oa]|siendo sincer[oa]|la verdad|en realidad|en el fondo|mirando atrás|lo reconozco|reconozco|"
+    r"me engañ(?:é|aba)|(?:una |la )?excusa|lo que no (?:dije|puse|conté)|(?:no|nunca) fue por|fue más por|"
+    r"ehrlich gesagt|wenn ich ehrlich bin|ehrlicherweise|im nachhinein|rückblickend|(?:ich )?gebe (?:es )?zu|"
+    r"zugeben|ausrede|(?:mir|uns) (?:selbst )?(?:eingeredet|vorgemacht)|war (?:es )?(?:eigentlich|in wahrheit)|"
+    r"ging es (?:eigentlich|wirklich) um)(?!\w)|" + CLEFT + "|" +
     SEEN + r"|说白了|说穿了|讲白了|回头看|其实|老实说|老实讲|讲真|坦白|说实话|说句实话|扪心自问|真正|借口|骗自己|嘴上说|现在想来|"
     r"后来想想|讲到尾|回头睇|唔好再扮|讲实话|不是(?:为了|因为)|现在想想|如今想想|回想起来|台面上的话|我[^，。,.！？!?]{0,3}承认|没(?:跟|和|对)(?:任何人|别人|谁)(?:讲|说)过|说到底|归根结底|诚实(?:一点|地?说|讲)|說實在|说实在"),
     re.IGNORECASE)
@@ -913,7 +920,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 61  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 62  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (

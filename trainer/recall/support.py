@@ -19,6 +19,7 @@ SENTENCE_START = re.compile(r"(?:^|[.!?:;。！？]\s*|\n\s*|\]\s*|[-*•]\s+|\*
 COMMON = frozenset("""
 I I'm I've I'd On In At By For From To The A An And But Or So Then When While After Before Since
 Em No Na Nos Eu Meu Minha Entre Depois Antes Porque Mas Então Não Sim Sobre Nota Notas
+El En Lo Esto Am Was Das Notiz Notizen Datum
 Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
 July August September October November December
 """.split())

@@ -120,10 +120,23 @@ es era fue fui ser soy eres somos está estaba estoy estar están estuve hay hab
 tengo tiene tenía tenia tener tuve hizo hace hacía
 ya más menos muy mucho mucha muchos muchas poco también tambien tampoco nada algo alguien nadie todo toda todos
 todas otro otra otros otras cada mismo misma así entonces pues hasta desde sobre entre sin antes después
-vale tío tía oye pa pal eh
+vale oye pa eh
 """.split())
 """Spanish function words ("cuánto pago por la habi de argumosa?" is about the room on Argumosa)."""
 STOPWORDS = STOPWORDS | SPANISH_STOPWORDS
+GERMAN_STOPWORDS = frozenset("""
+der das den dem des ein eine einen einem einer eines und oder aber nicht kein keine keinen ich mich mir mein meine
+meinen meinem meiner du dich dir dein deine er ihn ihm sein seine sie ihr ihre wir uns unser unsere es
+zu zum zur von vom mit bei beim nach aus auf unter im ins um am an vor bis durch gegen ohne
+noch nochmal schon dann dass daß wenn weil ob wie warum wieso weshalb wer wen wem wessen welche welcher welches wo
+woher wohin wann hab habe hatte hatten hast haben bist sind ist waren wird werden wurde wurden würde
+eigentlich damals doch mal denn ja nein nur auch sehr viel viele gleich sondern als etwas nichts alles
+jetzt hier dort da dies diese dieser dieses jene man sich
+""".split())
+"""German function words; those that are words elsewhere too ("die", "war", "hat", "bin", and "für"
+and "über", typed "fur" and "uber": Uber rides) are left to their weight: in a German vault every
+note has them."""
+STOPWORDS = STOPWORDS | GERMAN_STOPWORDS
 
 FRAME_WORDS = frozenset("""
 decide decided deciding decision choose chose chosen choosing pick picked think thought feel felt
@@ -146,6 +159,8 @@ raha rahi wala wali sach kitna kitni kitne kaun kab kahan gaya gayi aur
 decidí decidir decidimos decidió decisión decisiones elegí elegir escogí motivo motivos razón razones pienso pensé
 creo quise hice hacer dejé dejar dejo empecé empezar me fui irme ir salir salí mudarme cambié cambiar
 suelo suele suelen siempre pasa pasó acabo acabé acaba acabar verdad realmente sentí siento
+entscheiden entschieden entscheide entscheidung entscheidungen grund gründe gemacht machen mache wirklich echt
+echte echten immer meistens normalerweise passiert frag frage fragen gehen gehe ging gegangen kommen kam gekommen
 """.split()) | {"决定", "选择", "觉得", "认为", "原因", "理由", "一般", "通常", "总是", "经常", "每次", "老是",
                   "当初", "当时", "真的", "到底", "后来", "时候", "发生", "最后", "来着", "会儿", "主要", "老实", "说实"}
 """Words that frame a question ("why did I decide…", Hinglish "… kyun kiya tha?") rather than name its
@@ -671,6 +686,8 @@ PT_MARKS = frozenset("não que de da em um uma para com o os é eu meu minha por
                      "isso este esta quem qual quando onde como muito já também".split())
 ES_MARKS = frozenset("el los las del y pero yo mi mis muy qué cómo cuándo dónde cuánto cuánta quién cuál es está fue lo "
                      "le una con por eso esto pues ya también hay".split())
+DE_MARKS = frozenset("der das und ich nicht ist ein eine zu mit auf für hab habe bin warum wieso wie wer wen wo "
+                     "wann den dem meine nach aus auch noch schon dass".split())  # not "mein": Hinglish "in"
 EN_MARKS = frozenset("the and of to is was i my it that for with on what who why how did in at be this".split())
 QUESTION_WORDS = frozenset(fold(w) for w in "what who why how when where which did do does is was are qual quais quem "
                            "porque porquê por quando onde como quanto quanta quantos quantas que o a os as "
@@ -678,7 +695,7 @@ QUESTION_WORDS = frozenset(fold(w) for w in "what who why how when where which d
 
 
 def text_language(text: str) -> str:
-    """"zh" when most of its letters are Chinese, else "pt", "es" or "en" by their commonest little
+    """"zh" when most of its letters are Chinese, else "pt", "es", "de" or "en" by their commonest little
     words (a note, a question); "en" when unsure. Spanish and Portuguese share "de", "que", "para"
     and "por": only the words one of them has tell them apart."""
     letters = [c for c in text[:4000] if c.isalpha()]
@@ -687,10 +704,12 @@ def text_language(text: str) -> str:
     tokens = [t.lower() for t in TOKEN.findall(text[:4000])]
     pt = sum(1 for t in tokens if t in PT_MARKS - ES_MARKS)
     es = sum(1 for t in tokens if t in ES_MARKS - PT_MARKS)
+    de = sum(1 for t in tokens if t in DE_MARKS)
     en = sum(1 for t in tokens if t in EN_MARKS)
-    if max(pt, es) <= en:
+    de = de if de >= 2 else 0  # one word is not German yet: "hab" is a typo as often
+    if max(pt, es, de) <= en:
         return "en"
-    return "pt" if pt >= es else "es"
+    return max((pt, "pt"), (es, "es"), (de, "de"), key=lambda pair: pair[0])[1]
 
 
 YEAR = re.compile(r"(?:19|20)\d\d")
