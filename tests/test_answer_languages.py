@@ -599,3 +599,19 @@ def test_a_german_question_is_searched_by_its_subject_and_answered_in_german(tmp
         assert got.text.startswith("Am 2022-03-10 schrieb ich:"), got.text
         assert "voll finanziert" in got.text, got.text
         assert "Am 2023-01-08" in got.text and "weg von Brandauer" in got.text, got.text  # "ehrlich gesagt"
+
+
+def test_a_japanese_question_is_answered_in_japanese_not_chinese(tmp_path):
+    """Kanji alone read as Chinese: a question in Japanese got "2022-02-14，我写道：" (or 我寫道,
+    where a kanji has a traditional form), a sentence in the wrong language around the user's own."""
+    from trainer.recall.compose import language
+
+    assert language("なんで定休日を月火にしたんやっけ？") == "ja"
+    assert language("为什么我决定卖车？") == "zh" and language("為什麼我決定賣車？") == "zh-hant"
+    notes = {"決めたこと/定休日変更.md": "---\ndate: 2022-09-05\n---\n# 定休日変更\n\n10月から月火連休。"
+                                    "火曜はもともと売上が一番少ない。ケンジの休みが週1しかない。\n",
+             "日記/2022-10-01.md": "---\ndate: 2022-10-01\n---\nシュトーレンの仕込み。\n"}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "なんで定休日を月火にしたんやっけ？", retriever=retriever)
+        assert got.text.startswith("2022-09-05、こう書いた："), got.text
+        assert "売上が一番少ない" in got.text, got.text

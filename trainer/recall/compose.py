@@ -36,6 +36,8 @@ from trainer.vault.note import Note
 # --- language -----------------------------------------------------------------------------------
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+KANA = re.compile(r"[\u3040-\u30ff]")  # hiragana and katakana: Japanese, whose kanji alone would read as Chinese
+WIDE = ("zh", "zh-hant", "ja")  # languages written without spaces, with full-width punctuation
 PORTUGUESE = re.compile(
     r"\b(por ?que|porquê|quê|não|você|eu|meu|minha|meus|minhas|como|quando|qual|quais|quant[oa]s?|"
     r"decidi|onde|sobre|fiz|tenho|sempre|erro|deixei|comprei|vendi|aprendi|o que|é|são)\b|[ãõç]",
@@ -75,6 +77,11 @@ TEMPLATES = {
            "confirmed": "{date}，我确认", "recurs": "这些笔记里反复出现：{what}。",
            "recurs_bare": "这在不止一篇笔记里反复出现。",
            "nothing": "我的笔记里没有找到相关的内容，所以我不猜。", "scrubbed": "[{kind} 已隐去]"},
+    "ja": {"wrote": "{date}、こう書いた", "undated": "日付のないメモにこう書いた", "titled": "メモ「{title}」にこう書いた",
+           "retracted": "{date}、こう認めた", "revised": "{date}、こう言い直した", "reversed": "{date}、考えを変えた",
+           "confirmed": "{date}、こう確かめた", "recurs": "これらのメモに繰り返し出てくるもの：{what}。",
+           "recurs_bare": "これは複数のメモに出てくる。",
+           "nothing": "メモには何も見つからなかったので、推測はしない。", "scrubbed": "[{kind} 削除済み]"},
     "zh-hant": {"wrote": "{date}，我寫道", "undated": "在一篇沒有日期的筆記裡，我寫道", "titled": "在筆記《{title}》裡，我寫道",
                 "retracted": "{date}，我承認", "revised": "{date}，我修正了", "reversed": "{date}，我改變了決定",
                 "confirmed": "{date}，我確認", "recurs": "這些筆記裡反覆出現：{what}。",
@@ -84,8 +91,11 @@ TEMPLATES = {
 
 
 def language(question: str) -> str:
-    """"zh" for a question with Chinese characters ("zh-hant" when some are traditional: a user in
-    Taipei reads 我寫道, not 我写道), "pt" for Portuguese, "es" for Spanish, "de" for German, else "en"."""
+    """"ja" for a question with kana, "zh" for one with Chinese characters ("zh-hant" when some
+    are traditional: a user in Taipei reads 我寫道, not 我写道), "pt" for Portuguese, "es" for
+    Spanish, "de" for German, else "en"."""
+    if KANA.search(question):
+        return "ja"
     if CJK.search(question):
         return "zh-hant" if simplified(question) != question else "zh"
     if SPANISH.search(question) and text_language(question) != "pt":
@@ -1327,8 +1337,8 @@ def render_group(group: list[Piece], t: dict[str, str], lang: str, title: str = 
     if pattern and not head.change:  # evidence across notes reads as a dated list, and its words go to my sentences
         lead = f"- {head.date}" if head.date else f"- “{title}”" if title else "-"
     body = " ".join(cite(said(p, t, lang, title, group[i - 1].someone if i else ""), p.n) for i, p in enumerate(group))
-    colon = "：" if lang.startswith("zh") else ":"
-    return f"{lead}{colon}{body}" if lang.startswith("zh") else f"{lead}{colon} {body}"
+    colon = "：" if lang in WIDE else ":"
+    return f"{lead}{colon}{body}" if lang in WIDE else f"{lead}{colon} {body}"
 
 
 CUE_TERMS = PATTERN_WORDS | frozenset(terms("again never always every time same once more next rule now "
@@ -1365,7 +1375,7 @@ def recurring_line(pieces: list[Piece], lang: str) -> str:
     if not common:
         return t["recurs_bare"].format(n=len(notes))
     quote = "“{}”"
-    sep = "、" if lang.startswith("zh") else ", "
+    sep = "、" if lang in WIDE else ", "
     what = sep.join(quote.format(as_written(surface[k])) for k in common)
     return t["recurs"].format(n=len(notes), what=what)
 
