@@ -615,3 +615,14 @@ def test_a_japanese_question_is_answered_in_japanese_not_chinese(tmp_path):
         got = answer(index, "なんで定休日を月火にしたんやっけ？", retriever=retriever)
         assert got.text.startswith("2022-09-05、こう書いた："), got.text
         assert "売上が一番少ない" in got.text, got.text
+
+
+def test_habits_asked_in_spanish_german_and_japanese_are_pattern_questions():
+    """"¿a quién llamo siempre primero?" found nothing: only English, Portuguese and Chinese words
+    for "always" and "usually" made a pattern question, so it was searched as one event."""
+    for question in ("¿a quién llamo siempre primero antes de decidir?", "¿a qué hora suelo decidir las cosas?",
+                     "Wofür gebe ich immer zu viel Geld aus?", "Was passiert mit meinen Vorsätzen?",
+                     "大事なこと、いつも誰に相談してる？", "予算って結局どうなってる？"):
+        assert is_pattern_question(question), question
+    for question in ("¿por qué vendí la moto?", "Warum bin ich nach Leipzig gegangen?", "なんで定休日を変えたんやっけ？"):
+        assert not is_pattern_question(question), question

@@ -65,9 +65,13 @@ PATTERN = re.compile(
     r"|\bhow do I \w+\b[^?]*\b(?:when|after|before|once)\b|\b(?:my|a) routine\b|\bevery single time\b"
     r"|^\s*do my \w+\b[^?]*\bever\b|\bcomo (?:é que )?eu \w+\b[^?]*\b(?:quando|nos dias|antes d|depois d)"
     r"|^\s*(?:eu )?(?:consigo|ando a|ando)\b[^?]*\?|^\s*quando eu (?!\w+ei\b|\w+ou\b|fui\b|fiz\b)\w+\b[^?]*,"
-    r"|的时候[^？?]*我会|一\S{1,3}大[^？?]*都"),
+    r"|的时候[^？?]*我会|一\S{1,3}大[^？?]*都"
+    r"|\b(?:siempre|suel[oe]s?|solemos|de nuevo|otra vez|por lo general|qué (?:me )?pasa con)\b"
+    r"|\b(?:immer|meistens|normalerweise|jedes ?mal|ständig|dauernd|in der regel|wen frage? ich|was passiert (?:mit|wenn))\b"
+    r"|いつも|毎回|たいてい|だいたい|ことが多い|結局どうな|どうなってる"),
     re.IGNORECASE)
-"""Also a question about what I do in a kind of situation ("what happens to my nights when I'm
+"""Spanish, German and Japanese ask it with their own "always", "usually", "every time" ("¿a qué
+horas suelo…?", "Welcher Posten haut mir jedes Jahr…", "いつも何してる？"). Also a question about what I do in a kind of situation ("what happens to my nights when I'm
 anxious about cash?"): present tense and "when" ask for what recurs; and one that asks what I am
 like ("Do I undercharge people I like?", "Am I any good at asking for help?", "How consistent am
 I with my back exercises?") or what I should do ("what time of day should I do the fiddly work?"):
