@@ -694,6 +694,9 @@ QUESTION_WORDS = frozenset(fold(w) for w in "what who why how when where which d
                            "em no na eu".split())
 
 
+PT_ONLY, ES_ONLY = PT_MARKS - ES_MARKS, ES_MARKS - PT_MARKS
+
+
 def text_language(text: str) -> str:
     """"zh" when most of its letters are Chinese, else "pt", "es", "de" or "en" by their commonest little
     words (a note, a question); "en" when unsure. Spanish and Portuguese share "de", "que", "para"
@@ -702,8 +705,8 @@ def text_language(text: str) -> str:
     if letters and sum(1 for c in letters if CJK.match(c)) / len(letters) > 0.3:
         return "zh"
     tokens = [t.lower() for t in TOKEN.findall(text[:4000])]
-    pt = sum(1 for t in tokens if t in PT_MARKS - ES_MARKS)
-    es = sum(1 for t in tokens if t in ES_MARKS - PT_MARKS)
+    pt = sum(1 for t in tokens if t in PT_ONLY)
+    es = sum(1 for t in tokens if t in ES_ONLY)
     de = sum(1 for t in tokens if t in DE_MARKS)
     en = sum(1 for t in tokens if t in EN_MARKS)
     de = de if de >= 2 else 0  # one word is not German yet: "hab" is a typo as often
