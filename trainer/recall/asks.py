@@ -530,7 +530,8 @@ wife's Christmas cards" what she is called."""
 COST_FRAME = frozenset(terms(
     "how much many pay pays paid paying paguei pago pagou pagar pagamos pagámos cost costs costed costing custa "
     "custou custar custaram charge charges charged charging cobra cobrou cobram spend spent gastei gasto gastou "
-    "gastamos pagaba pagué pagamos cuesta cuestan costó costaba cobró cobraba gasté pasta gente month monthly per each week year mês mes semana ano again back originally total all in us "
+    "gastamos pagaba pagué pagamos cuesta cuestan costó costaba cobró cobraba gasté pasta gente month monthly per "
+    "each week year mês mes semana ano again back originally total all in us "
     "end up still now new novo nova day days dia dias hour hourly hora 买 花 付 买的 花了 付了 租 月租 房租 租金"))
 """What asks for a cost, not what the cost is of: "how much is the insurance on the Honda?" is about
 the insurance."""
@@ -570,7 +571,7 @@ def answers_cost(question: str, sentence: str, title: str, table: bool, paragrap
     return not subject or any(held(t, around) for t in subject)
 
 
-BUYING = frozenset(terms("buy bought buying comprei comprou compramos compré compró compramos"))
+BUYING = frozenset(terms("buy bought buying comprei comprou compramos compré compró"))
 """The buying is how a cost is asked ("how much was the MacBook I bought?") unless another verb
 asks it ("what did we pay for Lourens Road when we bought it?": then it is when, the purchase
 price and not the sale's)."""

@@ -71,8 +71,9 @@ PATTERN = re.compile(
     r"|いつも|毎回|たいてい|だいたい|ことが多い|結局どうな|どうなってる"),
     re.IGNORECASE)
 """Spanish, German and Japanese ask it with their own "always", "usually", "every time" ("¿a qué
-horas suelo…?", "Welcher Posten haut mir jedes Jahr…", "いつも何してる？"). Also a question about what I do in a kind of situation ("what happens to my nights when I'm
-anxious about cash?"): present tense and "when" ask for what recurs; and one that asks what I am
+horas suelo…?", "Welcher Posten haut mir jedes Jahr…", "いつも何してる？"). Also a question about
+what I do in a kind of situation ("what happens to my nights when I'm anxious about cash?"):
+present tense and "when" ask for what recurs; and one that asks what I am
 like ("Do I undercharge people I like?", "Am I any good at asking for help?", "How consistent am
 I with my back exercises?") or what I should do ("what time of day should I do the fiddly work?"):
 the answer is in many notes, none of which says it."""

@@ -699,8 +699,9 @@ PT_ONLY, ES_ONLY = PT_MARKS - ES_MARKS, ES_MARKS - PT_MARKS
 
 def text_language(text: str) -> str:
     """"zh" when most of its letters are Chinese, else "pt", "es", "de" or "en" by their commonest little
-    words (a note, a question); "en" when unsure. Spanish and Portuguese share "de", "que", "para"
-    and "por": only the words one of them has tell them apart."""
+    words (a note, a question); "en" when unsure. "de", "que" and "para" count for Portuguese only,
+    so a Spanish note full of them may read as Portuguese (6 of the 30 in answer-vault-171); not
+    counting them for either moved Portuguese notes to English."""
     letters = [c for c in text[:4000] if c.isalpha()]
     if letters and sum(1 for c in letters if CJK.match(c)) / len(letters) > 0.3:
         return "zh"
