@@ -1166,3 +1166,22 @@ def test_admitting_and_never_having_told_anyone_own_up_in_chinese_as_in_english(
     for said in ("看到阿哲那樣之後我才敢承認：我是怕帶人。", "我講了一些沒跟任何人講過的話：", "我承认，钱不是主要的。"):
         assert ECHO_CUE.search(said), said
     assert not ECHO_CUE.search("他承認是他的錯，賠了兩千。")
+
+
+def test_reasons_under_a_spanish_or_german_label_are_the_reasons(tmp_path):
+    """"Warum:" and "## Por qué" over a list were no reasons label ("porquê" was), and "Gründe
+    dagegen:" is the case against, not for."""
+    notes = {"entscheidungen/2023-05-09 cryo raus.md": "---\ndate: 2023-05-09\n---\n# Cryo raus, HDX rein\n\n"
+                                                       "Entschieden: kein Cryo-EM mehr.\n\nWarum:\n- der Krios ist "
+                                                       "bis März ausgebucht\n- HDX beantwortet die Frage direkter\n\n"
+                                                       "Gründe dagegen:\n- zwei Jahre Cryo-Arbeit liegen dann rum\n",
+             "decisiones/2023-02-mudanza.md": "---\ndate: 2023-02-26\n---\n# me mudo a lavapiés\n\ndecidido.\n\n"
+                                              "## Por qué\n- 480€ al mes con gastos incluidos\n- a 5 min andando del "
+                                              "taller\n"}
+    index = indexed(written_vault(tmp_path / "vault", notes), tmp_path)
+    german = decision_story(index, "entscheidungen/2023-05-09 cryo raus.md")
+    assert [r.text for r in german.reasons if not r.against] == ["der Krios ist bis März ausgebucht",
+                                                                 "HDX beantwortet die Frage direkter"]
+    spanish = decision_story(index, "decisiones/2023-02-mudanza.md")
+    assert [r.text for r in spanish.reasons] == ["480€ al mes con gastos incluidos", "a 5 min andando del taller"]
+    index.close()

@@ -37,9 +37,11 @@ from trainer.recall.terms import both_scripts, fold, is_cjk, is_frame, names, si
 DATE = r"(\d{4}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)"  # not a season: "2025-26"
 DECIDED = re.compile(
     both_scripts(r"\b(?:decided|decide to|decided to|chose|choose to|going with|go with|switched to|switch to|"
-    r"settled on|opted for|i picked|we picked|decidi|decidimos|escolhi|optei)\b|决定|选择了|选了"), re.IGNORECASE)
+    r"settled on|opted for|i picked|we picked|decidi|decidimos|escolhi|optei|decidí|decidido|elegí|"
+    r"entschieden|entscheide mich)(?!\w)|决定|选择了|选了"), re.IGNORECASE)
 REASONS_HEADING = re.compile(both_scripts(r"^(?:(?:the|my|our|other|os|as|meus|minhas|outros|outras)\s+)*(why|reasons?|reasoning|"
-                             r"because|porqu[eê]|por ?qu[eê]|pq|razões|razão|motivos?|raciocínio)(?!\w)|"
+                             r"because|porqu[eêé]|por ?qu[eêé]|pq|razões|razão|razones|razón|motivos?|raciocínio|"
+                             r"gründe|grund|warum|wieso)(?!\w)(?!\s+dagegen)|"
                              r"^(?:for|pros|prós|a favor|the case for(?: it)?)\s*$|"
                              r"^(?:(?:pros|prós)\s+(?:d[aeo]s?|of|for)|a favor\s+d[aeo]s?|in favou?r of|(?:the )?case for)\s+\w|"
                              r"理由|原因|为什么|为啥|点解|^(?:优点|好处)\s*$"),
@@ -48,7 +50,8 @@ DECIDED_HEADING = re.compile(both_scripts(r"^(?:going with|went with|chose|choos
                              r"vou com|fico com|escolhi|decidido)\b|^(?:选了|决定)"), re.IGNORECASE)
 """A heading that says what was chosen; the list under it is why ("## Going with Nishat")."""
 AGAINST_HEADING = re.compile(both_scripts(r"^(why not|porqu[eê] não|por ?qu[eê] não|pq não)\b|为什么不|为啥不|"
-                             r"^(?:against|cons|contras?|the case against(?: it)?|缺点|坏处)\s*$"), re.IGNORECASE)
+                             r"^(?:against|cons|contras?|the case against(?: it)?|en contra|(?:gründe )?dagegen|缺点|坏处)\s*$"),
+                             re.IGNORECASE)
 REVISION_HEADING = re.compile(
     both_scripts(r"\b(update[sd]?|later|reflection|in hindsight|hindsight|honest version|looking back|postscript|"
     r"addendum|afterwards|retrospective|atualização|actualização|mais tarde|depois|revisão|em retrospetiva)(?!\w)"
@@ -920,7 +923,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 62  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 63  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
