@@ -98,9 +98,10 @@ def language(question: str) -> str:
         return "ja"
     if CJK.search(question):
         return "zh-hant" if simplified(question) != question else "zh"
-    if SPANISH.search(question) and text_language(question) != "pt":
+    guessed = text_language(question)
+    if SPANISH.search(question) and guessed != "pt":
         return "es"
-    if text_language(question) == "de":
+    if guessed == "de":
         return "de"
     return "pt" if PORTUGUESE.search(question) else "en"
 
