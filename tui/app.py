@@ -20,6 +20,7 @@ from typing import ClassVar
 
 from textual import events, work
 from textual.app import App, SystemCommand
+from textual.driver import Driver
 from textual.binding import Binding, BindingType
 from textual.message import Message as TMessage
 from textual.reactive import reactive
@@ -35,16 +36,8 @@ from tui.history import ChatHistory
 from tui.screens.chat import ChatScreen
 from tui.screens.settings import SettingsScreen
 from tui.indexer import IndexState, VaultIndexer
+from tui.terminal import hangup_safe, terminal_fd
 from tui.session import ChatSession
-
-
-def terminal_fd() -> int | None:
-    """The terminal the app reads keys from, or None (headless tests, piped input)."""
-    stream = sys.__stdin__
-    try:
-        return stream.fileno() if stream is not None and os.isatty(stream.fileno()) else None
-    except (OSError, ValueError):
-        return None
 
 
 @dataclass
@@ -122,6 +115,9 @@ class BrainApp(App[None]):
         self._sync_closed = threading.Event()
         self._checking_adapter = False
         self._notice_shown: str | None = None  # the adapter notice already shown (once each)
+
+    def get_driver_class(self) -> type[Driver]:
+        return hangup_safe(super().get_driver_class())
 
     def get_default_screen(self) -> Screen:
         return ChatScreen()
