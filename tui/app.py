@@ -12,7 +12,6 @@ so answers from the notes work on a first run and stay current while the app is 
 from __future__ import annotations
 
 import os
-import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
