@@ -626,3 +626,112 @@ def test_habits_asked_in_spanish_german_and_japanese_are_pattern_questions():
         assert is_pattern_question(question), question
     for question in ("¿por qué vendí la moto?", "Warum bin ich nach Leipzig gegangen?", "なんで定休日を変えたんやっけ？"):
         assert not is_pattern_question(question), question
+
+
+FRENCH = {
+    "décisions/2023-jardin.md": "---\ndate: 2023-03-04\n---\n# Jardin partagé\n\nJ’ai pris la parcelle 14 aux "
+                               "Jardins de la Muette. Raisons : l’appartement n’a pas de balcon, la parcelle est à "
+                               "dix minutes à pied, et la cotisation n’est que de 45 € par an.\n",
+    "journal/2024-06-02.md": "---\ndate: 2024-06-02\n---\nÀ vrai dire, la parcelle à la Muette c’était surtout pour voir "
+                            "Odette le samedi matin depuis que Bernard ne sort plus.\n",
+    "journal/2024-06-09.md": "---\ndate: 2024-06-09\n---\nRépétition de la chorale, le Requiem de Fauré.\n",
+}
+
+
+def test_a_french_question_is_searched_by_its_subject_and_answered_in_french(tmp_path):
+    """"Pourquoi j’ai pris la parcelle aux Jardins de la Muette ?": French function words ("j’ai",
+    "la", "aux") weighed as subject words, "l’appartement" was the term "l", the question read as
+    Portuguese, and "à vrai dire" owned up to nothing."""
+    from trainer.recall.asks import expected
+    from trainer.recall.compose import language
+
+    assert language("Pourquoi j’ai pris la parcelle aux Jardins de la Muette ?") == "fr"
+    assert language("Porque é que saí de Lisboa?") == "pt" and language("¿por qué me mudé a Lavapiés?") == "es"
+    assert expected("Combien je paie de cotisation pour la parcelle ?").kind == "cost"
+    assert terms("l’appartement") == terms("appartement")
+    for index, retriever in bm25_over(FRENCH, tmp_path):
+        got = answer(index, "Pourquoi j’ai pris la parcelle aux Jardins de la Muette ?", retriever=retriever)
+        assert got.text.startswith("Le 2023-03-04, j’ai écrit"), got.text
+        assert "pas de balcon" in got.text, got.text
+        assert "Le 2024-06-02" in got.text and "voir Odette" in got.text, got.text  # "à vrai dire"
+        got = answer(index, "Combien je paie de cotisation pour la parcelle ?", retriever=retriever)
+        assert "45 €" in got.text, got.text
+
+
+ITALIAN = {
+    "decisioni/2022-chiusura-lunedi.md": "---\ndate: 2022-10-03\n---\n# Chiusura il lunedì\n\nHo deciso di chiudere "
+                                         "il bar il lunedì. Motivi: il lunedì incassiamo meno di 300 €, Marco fa già "
+                                         "sei giorni, e la farina arriva il martedì.\n",
+    "diario/2023-05-14.md": "---\ndate: 2023-05-14\n---\nA dire il vero il lunedì chiuso era per portare papà "
+                            "alla dialisi, nn per l'incasso.\n",
+    "diario/2023-05-20.md": "---\ndate: 2023-05-20\n---\nPagato la farina dei Molini Bassi: 1.240 € per il mese.\n",
+}
+
+
+def test_an_italian_question_is_searched_by_its_subject_and_answered_in_italian(tmp_path):
+    """"Perché ho deciso di chiudere il lunedì?": Italian function words ("perché", "ho", "di", "il")
+    weighed as subject words, the answer came in English, and "a dire il vero" owned up to nothing."""
+    from trainer.recall.asks import expected
+    from trainer.recall.compose import language
+
+    assert language("Perché ho deciso di chiudere il lunedì?") == "it"
+    assert expected("Quanto ho pagato la farina dei Molini Bassi?").kind == "cost"
+    assert terms("dell'affitto") == terms("affitto")
+    for index, retriever in bm25_over(ITALIAN, tmp_path):
+        got = answer(index, "Perché ho deciso di chiudere il lunedì?", retriever=retriever)
+        assert got.text.startswith("Il 2022-10-03 ho scritto"), got.text
+        assert "meno di 300 €" in got.text, got.text
+        assert "Il 2023-05-14" in got.text and "dialisi" in got.text, got.text  # "a dire il vero"
+        got = answer(index, "Quanto ho pagato la farina dei Molini Bassi?", retriever=retriever)
+        assert "1.240 €" in got.text, got.text
+
+
+def test_habits_asked_in_french_and_italian_are_pattern_questions():
+    """"À qui je demande toujours conseil ?" was searched as one event."""
+    for question in ("À qui je demande toujours conseil avant une grosse décision ?", "Qu’est-ce qui se passe avec mes budgets ?",
+                     "Chi chiamo sempre prima di decidere?", "Cosa succede ai miei preventivi?"):
+        assert is_pattern_question(question), question
+    for question in ("Pourquoi j’ai vendu la voiture ?", "Perché ho chiuso il lunedì?"):
+        assert not is_pattern_question(question), question
+
+
+def test_habits_asked_in_the_present_or_under_a_kind_of_moment_are_pattern_questions():
+    """"when work gets heavy, what's the first thing i let go?", "con chi ne parlo?", "我都在什麼時候拍板":
+    no "always" in them, so they were searched as one event; a moment that was one event is not a habit."""
+    for question in ("when work gets heavy, what's the first thing i let go?",
+                     "What kind of self-improvement things do I start and then drop?",
+                     "Quand qqn me blesse ou m'agace, comment est-ce que je réagis ?",
+                     "Les projets que je me fixe en début d'année, qu'est-ce qu'ils deviennent ?",
+                     "Prima di decidere qlcs di grosso per il forno, con chi ne parlo?",
+                     "Quando i soldi nn bastano, cosa sacrifico io per prima?",
+                     "我都在什麼時候、什麼地方拍板重要的事？", "壓力大的時候，我的錢都花去哪？"):
+        assert is_pattern_question(question), question
+    for question in ("When I sold the car, how much did I get for it?", "when does my Portuguese passport expire?",
+                     "Quand j'ai quitté Lyon, qui m'a aidée ?"):
+        assert not is_pattern_question(question), question
+
+
+def test_why_in_spanish_german_french_and_italian_asks_for_reasons():
+    """"¿por qué…?" was no why question ("por qu[eê]" missed "qué"), nor "warum", "pourquoi", "perché"."""
+    from trainer.recall.retrieve import WHY_QUESTION
+
+    for question in ("¿por qué me mudé a Lavapiés?", "Warum bin ich nach Leipzig gegangen?",
+                     "Pourquoi j’ai vendu la voiture ?", "Perché ho chiuso il lunedì?", "Come mai ho lasciato Gino?"):
+        assert WHY_QUESTION.search(question), question
+    assert not WHY_QUESTION.search("Combien m’a coûté la chaudière ?")
+
+
+def test_a_sum_written_after_its_euro_sign_counts_in_french_notes_only(tmp_path):
+    """"45 €" is how French and Italian notes write a price, so it holds "combien je paie"; in a
+    Portuguese note a "Trespasse de 55.000 €" answered "quanto pagamos de renda…?", which no note
+    answers. And the new function words take no word from the other languages: "mês" is the month."""
+    from trainer.recall.terms import query_terms
+
+    assert "mes" in query_terms("quanto é que a Giulia pagava de renda por mês?")
+    assert "dai" in query_terms("what's Dai's number again?") and "sono" in query_terms("como anda o meu sono?")
+    notes = {"diario/2025-05-19.md": "---\ndate: 2025-05-19\n---\nO Rui encontrou um espaço na Rua da Cozinha "
+                                     "Económica, com cozinha montada. Trespasse de 55.000 €. Ele quer usar o nome Casa Lume.\n",
+             "pessoas/rui.md": "# Rui\n\nSócio desde 2019, 50/50 na Casa Lume.\n"}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "quanto pagamos de renda pelo espaço da Casa Lume?", retriever=retriever)
+        assert got.nothing_found, got.text

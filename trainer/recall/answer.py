@@ -294,6 +294,12 @@ PROSE_INSTRUCTIONS = {
     "de": "Du bist ich und beantwortest eine Frage über mein Leben aus meinen Notizen. Nutze nur die "
           "nummerierten Auszüge. Schreibe in der ersten Person, höchstens {n} Wörter, auf Deutsch. Beende "
           "jeden Satz mit der Nummer des Auszugs, etwa [1]. Füge nichts hinzu, was die Auszüge nicht sagen.",
+    "fr": "Tu es moi, et tu réponds à une question sur ma vie à partir de mes notes. N’utilise que les "
+          "extraits numérotés. Écris à la première personne, en {n} mots au plus, en français. Termine "
+          "chaque phrase par le numéro de l’extrait, comme [1]. N’ajoute rien que les extraits ne disent pas.",
+    "it": "Tu sei me e rispondi a una domanda sulla mia vita a partire dai miei appunti. Usa solo gli "
+          "estratti numerati. Scrivi in prima persona, al massimo {n} parole, in italiano. Chiudi ogni "
+          "frase con il numero dell’estratto, come [1]. Non aggiungere niente che gli estratti non dicano.",
     "zh": "你就是我，根据我自己的笔记回答关于我生活的问题。只用编号的摘录。用第一人称、中文回答，最多{n}个字。"
           "每句话后面写出摘录的编号，比如[1]。不要添加摘录里没有的内容。",
     "ja": "あなたは私です。私自身のメモから、私の人生についての質問に答えてください。番号付きの抜粋だけを使い、"

@@ -128,6 +128,10 @@ ASKS = (
                    r"gasto)\b|\bquanto (?:é que )?(?:deu|saiu|ficou|dá|custaram|era|é) (?:o|a|os|as) (?!tempo\b|idade\b|nota\b|média\b)|"
                    r"\bcu[aá]nt[oa]s?\b[^?]*\b(?:pago|pagaba|pagu[eé]|pagamos|pagar|cuesta|cuestan|cost[oó]|costaba|cobra|"
                    r"cobr[oó]|cobraba|vend[ií]|gast[eé]|ofreci[oó]|ofrec[ií]a)\b|\bpor cu[aá]nt[oa]\b|"
+                   r"\bcombien\b[^?]*\b(?:pay[ée]e?s?|payer|paie|paye|payais|co[uû]t[ée]e?s?|co[uû]te|co[uû]tait|d[ée]pens[ée]e?s?|"
+                   r"vendu|factur[ée])(?!\w)|\bà combien\b|"
+                   r"\bquanto\b[^?]*\b(?:pagato|pagata|pagavo|pagare|pago|costa|costava|costato|costata|costano|speso|spendo|"
+                   r"venduto|venduta)\b|\b(?:a|per) quanto (?:ho|l['’]ho|abbiamo) vendut[oa]\b|"
                    r"\bkitna (?:diya|gaya|laga|kharcha|pay)\b|多少钱|花了多少|(?:租|租金|费|价|价格)(?:是|要)?(?:一个?月|每个?月|一年|一晚上?)?(?:是|要)?多少|几钱|几多钱"), I),
         (SUM,)),
     Ask("placing",
@@ -530,7 +534,8 @@ wife's Christmas cards" what she is called."""
 COST_FRAME = frozenset(terms(
     "how much many pay pays paid paying paguei pago pagou pagar pagamos pagámos cost costs costed costing custa "
     "custou custar custaram charge charges charged charging cobra cobrou cobram spend spent gastei gasto gastou "
-    "gastamos pagaba pagué pagamos cuesta cuestan costó costaba cobró cobraba gasté pasta gente month monthly per "
+    "gastamos pagaba pagué pagamos cuesta cuestan costó costaba cobró cobraba gasté payé payer paie paye coûte coûté "
+    "coûtait dépensé pagato pagavo pagare costava costato costata speso spendo pasta gente month monthly per "
     "each week year mês mes semana ano again back originally total all in us "
     "end up still now new novo nova day days dia dias hour hourly hora 买 花 付 买的 花了 付了 租 月租 房租 租金"))
 """What asks for a cost, not what the cost is of: "how much is the insurance on the Honda?" is about

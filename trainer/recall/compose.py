@@ -72,6 +72,20 @@ TEMPLATES = {
            "recurs_bare": "Das kommt in mehr als einer Notiz vor.",
            "nothing": "In meinen Notizen habe ich dazu nichts gefunden, also rate ich nicht.",
            "scrubbed": "[{kind} entfernt]"},
+    "fr": {"wrote": "Le {date}, j’ai écrit", "undated": "Dans une note sans date, j’ai écrit",
+           "titled": "Dans ma note « {title} », j’ai écrit", "retracted": "Le {date}, j’ai reconnu",
+           "revised": "Le {date}, j’ai nuancé", "reversed": "Le {date}, j’ai changé d’avis",
+           "confirmed": "Le {date}, j’ai confirmé", "recurs": "Ce qui revient dans ces notes : {what}.",
+           "recurs_bare": "Cela revient dans plus d’une note.",
+           "nothing": "Je n’ai rien trouvé dans mes notes à ce sujet, donc je ne vais pas deviner.",
+           "scrubbed": "[{kind} supprimé]"},
+    "it": {"wrote": "Il {date} ho scritto", "undated": "In una nota senza data ho scritto",
+           "titled": "Nella nota “{title}” ho scritto", "retracted": "Il {date} ho ammesso",
+           "revised": "Il {date} ho precisato", "reversed": "Il {date} ho cambiato idea",
+           "confirmed": "Il {date} ho confermato", "recurs": "Quello che ritorna in queste note: {what}.",
+           "recurs_bare": "Questo ritorna in più di una nota.",
+           "nothing": "Non ho trovato niente nelle mie note su questo, quindi non tiro a indovinare.",
+           "scrubbed": "[{kind} rimosso]"},
     "zh": {"wrote": "{date}，我写道", "undated": "在一篇没有日期的笔记里，我写道", "titled": "在笔记《{title}》里，我写道",
            "retracted": "{date}，我承认", "revised": "{date}，我修正了", "reversed": "{date}，我改变了决定",
            "confirmed": "{date}，我确认", "recurs": "这些笔记里反复出现：{what}。",
@@ -93,16 +107,16 @@ TEMPLATES = {
 def language(question: str) -> str:
     """"ja" for a question with kana, "zh" for one with Chinese characters ("zh-hant" when some
     are traditional: a user in Taipei reads 我寫道, not 我写道), "pt" for Portuguese, "es" for
-    Spanish, "de" for German, else "en"."""
+    Spanish, "de" for German, "fr" for French, "it" for Italian, else "en"."""
     if KANA.search(question):
         return "ja"
     if CJK.search(question):
         return "zh-hant" if simplified(question) != question else "zh"
     guessed = text_language(question)
-    if SPANISH.search(question) and guessed != "pt":
+    if SPANISH.search(question) and guessed not in ("pt", "fr", "it"):
         return "es"
-    if guessed == "de":
-        return "de"
+    if guessed in ("de", "fr", "it"):
+        return guessed
     return "pt" if PORTUGUESE.search(question) else "en"
 
 

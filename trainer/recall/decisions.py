@@ -38,10 +38,11 @@ DATE = r"(\d{4}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)"  # not a season
 DECIDED = re.compile(
     both_scripts(r"\b(?:decided|decide to|decided to|chose|choose to|going with|go with|switched to|switch to|"
     r"settled on|opted for|i picked|we picked|decidi|decidimos|escolhi|optei|decidí|decidido|elegí|"
-    r"entschieden|entscheide mich)(?!\w)|决定|选择了|选了"), re.IGNORECASE)
-REASONS_HEADING = re.compile(both_scripts(r"^(?:(?:the|my|our|other|os|as|meus|minhas|outros|outras)\s+)*(why|reasons?|reasoning|"
+    r"entschieden|entscheide mich|j['’]ai décidé|décidé|j['’]ai choisi|ho deciso|abbiamo deciso|ho scelto)(?!\w)|决定|选择了|选了"), re.IGNORECASE)
+REASONS_HEADING = re.compile(both_scripts(r"^(?:(?:the|my|our|other|os|as|meus|minhas|outros|outras|les|mes|i|miei|le)\s+)*(why|reasons?|reasoning|"
                              r"because|porqu[eêé]|por ?qu[eêé]|pq|razões|razão|razones|razón|motivos?|raciocínio|"
-                             r"gründe|grund|warum|wieso)(?!\w)(?!\s+dagegen)|"
+                             r"gründe|grund|warum|wieso|pourquoi|raisons?|motifs?|perch[eéè]|ragioni|motivi)(?!\w)"
+                             r"(?!\s+(?:dagegen|contre|contro))|"
                              r"^(?:for|pros|prós|a favor|the case for(?: it)?)\s*$|"
                              r"^(?:(?:pros|prós)\s+(?:d[aeo]s?|of|for)|a favor\s+d[aeo]s?|in favou?r of|(?:the )?case for)\s+\w|"
                              r"理由|原因|为什么|为啥|点解|^(?:优点|好处)\s*$"),
@@ -50,7 +51,8 @@ DECIDED_HEADING = re.compile(both_scripts(r"^(?:going with|went with|chose|choos
                              r"vou com|fico com|escolhi|decidido)\b|^(?:选了|决定)"), re.IGNORECASE)
 """A heading that says what was chosen; the list under it is why ("## Going with Nishat")."""
 AGAINST_HEADING = re.compile(both_scripts(r"^(why not|porqu[eê] não|por ?qu[eê] não|pq não)\b|为什么不|为啥不|"
-                             r"^(?:against|cons|contras?|the case against(?: it)?|en contra|(?:gründe )?dagegen|缺点|坏处)\s*$"),
+                             r"^(?:against|cons|contras?|the case against(?: it)?|en contra|(?:gründe )?dagegen|contre|"
+                             r"(?:les )?raisons contre|contro|(?:i )?motivi contro|缺点|坏处)\s*$"),
                              re.IGNORECASE)
 REVISION_HEADING = re.compile(
     both_scripts(r"\b(update[sd]?|later|reflection|in hindsight|hindsight|honest version|looking back|postscript|"
@@ -510,6 +512,7 @@ REAL_REASON_WORDS = (r"\b(the real reason|the truth is|the honest reason|a verda
                      r"it was really (?:about|because)|acho que foi|foi mais por|afinal foi|foi por mim|"
                      r"that'?s why I (?:picked|chose|did|went|said)|underneath|what (?:really |actually )?made me|"
                      r"o que me (?:fez|levou)|a razão (?:foi|era)|o motivo (?:foi|era)|the reason was|"
+                     r"la vraie raison|en vrai c['’]était|au fond c['’]était|il vero motivo|la vera ragione|in realtà era|"
                      r"nunca foi (?:a |uma )?razão|(?:was|is) never the reason|"
                      r"but (?:it|that) (?:wasn'?t|was not) (?:really )?(?:it|that|the reason)|"
                      r"la verdad es que|el (?:verdadero )?motivo (?:real|de verdad)|la (?:verdadera )?razón real|"
@@ -771,6 +774,10 @@ ECHO_CUE = re.compile(
     both_scripts(r"\b(honestly|to be honest|if I'?m honest|honest (?:bit|truth|answer|version)|truth is|the truth|looking back|"
     r"in hindsight|I told myself|real story|be honest(?=[.!:])|"
     r"I told (?:everyone|people|myself)|I wrote (?:that|it was)|I said it was|what I wrote|kidding myself|rubbish|nonsense|"
+    r"pour être honnête|pour être franc(?:he)?|à vrai dire|soyons honnêtes?|franchement|en vrai|au fond|en réalité|"
+    r"avec le recul|je l['’]avoue|j['’]avoue|je me suis raconté|(?:un |le )?prétexte|"
+    r"a dire il vero|ad essere onest[oa]|sinceramente|in realtà|in fondo|col senno di poi|(?:lo )?ammetto|"
+    r"mi sono raccontat[oa]|una scusa|(?:un |il )?pretesto|"
     r"an? excuse|the excuse|an? pretext|pretexto|(?:vou )?falar a real|a real é que|(?:it|that) was really|"
     r"was really about|was more about|(?:I|I'?ll|I have to|I must|to|me) admit|"
     r"admit(?:ting)? (?:it|that|to myself)|confess|(?:I|to|me) pretend(?:ed)?|pretending|"
@@ -923,7 +930,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 63  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 64  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (

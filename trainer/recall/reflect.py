@@ -68,6 +68,10 @@ PATTERN = re.compile(
     r"|的时候[^？?]*我会|一\S{1,3}大[^？?]*都"
     r"|\b(?:siempre|suel[oe]s?|solemos|de nuevo|otra vez|por lo general|qué (?:me )?pasa con)\b"
     r"|\b(?:immer|meistens|normalerweise|jedes ?mal|ständig|dauernd|in der regel|wen frage? ich|was passiert (?:mit|wenn))\b"
+    r"|\b(?:toujours|souvent|d['’]habitude|habituellement|généralement|en général|(?:à )?chaque fois|je finis (?:toujours |par )|"
+    r"qu['’]est-ce qui se passe (?:avec|quand)|qu['’]est-ce que je fais (?:quand|avec)|"
+    r"di solito|spesso|ogni volta|in genere|solitamente|generalmente|finisco (?:sempre|per|col)|cosa succede (?:con|quando|ai|alle?)|"
+    r"cosa faccio (?:quando|con))(?!\w)"
     r"|いつも|毎回|たいてい|だいたい|ことが多い|結局どうな|どうなってる"),
     re.IGNORECASE)
 """Spanish, German and Japanese ask it with their own "always", "usually", "every time" ("¿a qué
@@ -180,10 +184,32 @@ AS_EXCUSE = re.compile(both_scripts(r"\b(?:use|using|used) (?:\w+ ){1,4}as (?:an
 sítios?": whether one thing keeps standing in for my reasons, across notes."""
 
 
+WHEN_CLAUSE = re.compile(r"^\W*(?:and |et |e |y )?(?:when|whenever|quand|lorsque|quando|cuando|wenn)\b([^?,]{3,60}),\s*"
+                         r"(?:what|how|who|where|which|qu|quoi|comment|cosa|come|chi|dove|qu[eé]|c[oó]mo|qui[eé]n|was|wie|wer)",
+                         re.IGNORECASE)
+""""when work gets heavy, what's the first thing I let go?", "Quando i soldi nn bastano, cosa sacrifico
+io?": a question put under a kind of moment asks what I do in it, unless the moment is one event."""
+PAST = re.compile(r"\b(?:did|was|were|had|got|went|left|sold|bought|\w+ed|j['’]ai|ai|avais|étais|était|ho|ha|ero|era|"
+                  r"sono stat[oa]|fui|fue|hab[ií]a|war|hatte|bin)\b", re.IGNORECASE)
+PRESENT_HABIT = re.compile(
+    r"\bfirst thing (?:I|i) (?:let go|drop|cut|give up|stop|skip)\b|\bwhat kinds? of\b[^?]*\bdo I\b|^\W*when do I\b|"
+    r"\ben premier\b|\bqu['’](?:est-ce qu['’])?(?:ils|elles) deviennent\b|\bque deviennent\b|"
+    r"\bcomment (?:est-ce que )?je (?:réagis|fais|gère|m['’]y prends)\b|\btiennent la route\b|"
+    r"\boù (?:part|passe|va) (?:l['’]argent|mon argent)\b|"
+    r"\bcon chi ne parlo\b|\ba chi (?:chiedo|telefono|lo dico)\b|\bcome vanno a finire\b|\bche fine fanno\b|"
+    r"\bmi vengono\b|\bper prim[oa]\b|\b(?:nn|non) \w+o mai\b|"
+    r"我都(?:在|是|會|会)?什[么麼]|的[时時]候[^？?]*都|最先",
+    re.IGNORECASE)
+"""Habits asked in the present, without "always" or "usually": "what kind of things do I start and then
+drop?", "c'est l'avis de qui que je vais chercher en premier ?", "con chi ne parlo?", "我都在什麼時候拍板"."""
+
+
 def is_pattern_question(question: str) -> bool:
     question = REMIND_AGAIN.sub("", question)  # "when's Tiago's birthday again? …" asks to be reminded
+    when = WHEN_CLAUSE.search(question)
     return (bool(PATTERN.search(question) or HABIT.search(question) or CONSULT_ASKS.search(question)
-                 or AS_EXCUSE.search(question))
+                 or AS_EXCUSE.search(question) or PRESENT_HABIT.search(question)
+                 or (when and not PAST.search(when.group(1))))
             or bool(ACROSS.search(question) and not ONE_THING.search(question)))
 
 

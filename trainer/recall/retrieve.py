@@ -31,7 +31,7 @@ from trainer.recall.asks import CLAUSES, asked_kinds
 from trainer.recall.terms import (ASKING_TERMS, SINCERE, YEAR, both_scripts, fold, forms, held, is_cjk, is_frame,
                                    is_particle, names, query_terms, stem, terms, text_language, themes, translations)
 
-VERSION = 19  # bump whenever terms or columns change: the term table is then rebuilt
+VERSION = 20  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
 CREATE TABLE retrieval_docs (
     id INTEGER PRIMARY KEY,
@@ -385,7 +385,7 @@ class Retriever:
         lang = text_language(question)
         if lang == "zh":
             return qterms
-        root_of = pt_root if lang in ("pt", "es") else en_root  # Spanish inflects as Portuguese does
+        root_of = {"pt": pt_root, "es": pt_root, "fr": romance_root, "it": romance_root}.get(lang, en_root)
         if lang == "en":
             qterms = self.g_dropped(qterms)
         found = self.df(list(dict.fromkeys(qterms + [f for t in qterms for f in forms(t)])))
@@ -481,7 +481,8 @@ class Retriever:
 
     def _has_amount(self, path: str) -> bool:
         note = self.index.get(path)
-        return bool(note and AMOUNT.search(note.body))
+        return bool(note and (AMOUNT.search(note.body) or (EURO_AFTER.search(note.body)
+                                                              and text_language(note.body) in ("fr", "it"))))
 
     def excerpt(self, path: str, weights: dict[str, float], budget: int = EXCERPT_CHARS, why: bool = False) -> str:
         note = self.index.get(path)
@@ -499,7 +500,8 @@ def without_kinds(weights: dict[str, float], kinds: set[str]) -> dict[str, float
 MONEY_TERMS = frozenset(terms("charge charges charged cost costs price fee fees pay paid spend spent cobra cobrar "
                               "cobrou custa custou custar paguei pagar pagou gastei gastar owe owes owed owing "
                               "package raise deve devo dívida pago pagaba pagué pagamos cuesta cuestan costó costaba "
-                              "cobraba cobró gasté"))
+                              "cobraba cobró gasté payé payer paie coûte coûté coûtait dépensé pagato pagavo pagare "
+                              "costava costato costata speso spendo offerto offerta offert offerte"))
 """Words asking what something costs: a note that gives an amount holds them, whatever its verb."""
 PHONE_TERMS = frozenset(terms("number phone mobile cell contact telefone telemóvel celular contacto contato "
                               "selnommer foonnommer 电话 手机 号码"))
@@ -509,6 +511,9 @@ AMOUNT = re.compile(r"[€$£¥₹]\s?\d|\d[\d.,]*\s?(?:euros?|pounds?|dollars?|
 """A sum with its currency written before it or in words ("£95/month", "300 euros"). Not "4.000€":
 counting those too answered "Quanto custou o carro novo?" from the old car's price (held-out
 unanswerable 1.00 -> 0.75); `asks` judges the sum itself where the question's shape is plain."""
+EURO_AFTER = re.compile(r"\d[\u00a0\u202f ]€")
+"""How French and Italian write every sum ("45 €", "1.650 €"): in their notes it is the amount
+(in Portuguese ones it answered "quanto pagamos de renda…?" from a "Trespasse de 55.000 €")."""
 
 
 CONVERSES = {"sold": "bought", "sell": "buy", "lent": "borrowed", "lend": "borrow", "taught": "learned",
@@ -522,6 +527,11 @@ CALLED = re.compile(r"^(\s*what(?:['’]s|\s+(?:is|was|are|were))\s.*\w)\s+calle
 PT_ENDINGS = sorted("""aram eram iram amos emos imos avam ava ando endo indo ados adas ado ada idos idas ido ida
 ações ação ei ou eu iu ar er ir as os es am em o a e""".split(), key=len, reverse=True)
 PT_ENDINGS = [fold(e) for e in PT_ENDINGS]  # terms are accent-folded
+
+
+ROMANCE_ENDINGS = sorted(set(PT_ENDINGS) | {fold(e) for e in """iamo iate ano ono ato ata ati ate uto uta uti ute ito ita
+iti ite avo avi ava avano i ée ées és é ais ait aient ons ez ent""".split()}, key=len, reverse=True)
+"""Italian and French inflections on top of Portuguese ones: "netto" finds "netti", "payée" finds "payé"."""
 
 
 EN_ENDINGS = ("ation", "ition", "ness", "ment", "ical", "ity", "ion", "ive", "ous", "ic", "al", "er", "or", "y")
@@ -543,6 +553,14 @@ def pt_root(term: str) -> str:
     """A Portuguese word without its inflection ("passei", "passar" -> "pass"), kept at four
     letters or more; a word with no such ending is its own root."""
     for ending in PT_ENDINGS:
+        if term.endswith(ending) and len(term) - len(ending) >= 4:
+            return term[: -len(ending)]
+    return term
+
+
+def romance_root(term: str) -> str:
+    """An Italian or French word without its inflection, as `pt_root` does for Portuguese."""
+    for ending in ROMANCE_ENDINGS:
         if term.endswith(ending) and len(term) - len(ending) >= 4:
             return term[: -len(ending)]
     return term
@@ -634,7 +652,9 @@ WHY_QUESTION = re.compile(
     r"\b(?:real|true|whole|full) story\b|\bstory behind\b|"
     r"\bwhat (?:was|were|is|'s) (?:actually |really |honestly )?(?:the|my) (?:actual |real |true |main )?(?:reasons?|reasoning|point)\b|"
     r"\b(?:really|honestly|actually|just) (?:why|the reason|because)\b|\bwas it (?:really|honestly|actually)\b|"
-    r"\bpor ?qu[eê]\b|\bpq\b|\bo que (?:é que )?(?:realmente |mesmo |de verdade |no fundo )?me (?:levou|fez)\b|"
+    r"\bpor ?qu[eéê]\b|\bpq\b|\bpourquoi\b|\bpour quelle raison\b|\bqu['’]est-ce qui m['’]a (?:pouss|fait|décid)|"
+    r"\bperch[eéè]\b|\bx(?:ch|k)[eéè]\b|\bcome mai\b|\bper quale (?:motivo|ragione)\b|\bwarum\b|\bwieso\b|\bweshalb\b|\bweswegen\b|"
+    r"\b(?:la vraie raison|le vrai motif|il vero motivo|la vera ragione|der (?:wahre|eigentliche) grund|el (?:verdadero )?motivo real)\b|\bo que (?:é que )?(?:realmente |mesmo |de verdade |no fundo )?me (?:levou|fez)\b|"
     r"\bpor que razão\b|\bqual (?:foi|é|era) (?:o motivo|a razão)\b|"
     r"\bsó por causa\b|\bfoi (?:mesmo|msm|só) (?:por|pel[ao]s?)\b|"
     r"\bwas [^?]{1,60}\b(?:really|honestly|actually|truly) (?:about|because|for|my call|the reason)\b|"
@@ -652,8 +672,8 @@ WHY_QUESTION = re.compile(
     re.IGNORECASE)
 """A question that asks for my reasons, as people ask it: "why", "remind me why", "what was really
 behind…", "was the roof honestly the reason…", "pq", "o que me fez", "为啥", "真的是为了…吗"."""
-WHY_HEADING = re.compile(both_scripts(r"^(?:the |my |real |other |os |as |a |o |meus |minhas )*(why|reasons?|because|porqu[eê]|por ?qu[eê]|pq|"
-                                      r"razões|razão|motivos?)(?!\w)|理由|原因|为什么|为啥"),
+WHY_HEADING = re.compile(both_scripts(r"^(?:the |my |real |other |os |as |a |o |meus |minhas |les |mes |i |miei |le )*(why|reasons?|because|porqu[eê]|por ?qu[eê]|pq|"
+                                      r"razões|razão|motivos?|pourquoi|raisons?|motifs?|perch[eé]|ragioni|motivi)(?!\w)|理由|原因|为什么|为啥"),
                          re.IGNORECASE)
 
 

@@ -20,6 +20,7 @@ COMMON = frozenset("""
 I I'm I've I'd On In At By For From To The A An And But Or So Then When While After Before Since
 Em No Na Nos Eu Meu Minha Entre Depois Antes Porque Mas Então Não Sim Sobre Nota Notas
 El En Lo Esto Am Was Das Notiz Notizen Datum
+Le La Les Dans Ce Cela Je Il Nella Quello Questo Non
 Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
 July August September October November December
 """.split())

@@ -161,6 +161,12 @@ creo quise hice hacer dejé dejar dejo empecé empezar me fui irme ir salir sal�
 suelo suele suelen siempre pasa pasó acabo acabé acaba acabar verdad realmente sentí siento
 entscheiden entschieden entscheide entscheidung entscheidungen grund gründe gemacht machen mache wirklich echt
 echte echten immer meistens normalerweise passiert frag frage fragen gehen gehe ging gegangen kommen kam gekommen
+décidé décidée décider décide décision décisions choisi choisie choisir choix raison raisons motif motifs
+pense pensé pensais crois croyais voulu voulais vraiment vrai vraie toujours souvent habitude passe passé finis finit
+fini quitté quitter partir parti partie changé changer arrêté arrêter commencé commencer comment
+deciso decisa decidere decisione decisioni scelto scelta scegliere motivo motivi ragione ragioni penso pensato
+credo voluto davvero vero vera sempre spesso solito succede successo finisco finito lasciato lasciare andato
+andata cambiato cambiare smesso smettere iniziato iniziare come dove chi
 """.split()) | {"决定", "选择", "觉得", "认为", "原因", "理由", "一般", "通常", "总是", "经常", "每次", "老是",
                   "当初", "当时", "真的", "到底", "后来", "时候", "发生", "最后", "来着", "会儿", "主要", "老实", "说实"}
 """Words that frame a question ("why did I decide…", Hinglish "… kyun kiya tha?") rather than name its
@@ -176,6 +182,38 @@ def fold(word: str) -> str:
     (people type names both ways, and a question typed on an English keyboard drops them)."""
     w = unicodedata.normalize("NFKD", word.lower())
     return "".join(c for c in w if not unicodedata.combining(c))
+
+
+FRENCH_STOPWORDS = frozenset(fold(w) for w in """
+le la les un une des du de au aux en et ou mais donc ni or que qu qui quoi dont où pourquoi combien quand
+quel quelle quels quelles lequel laquelle je j me m moi mon tu te toi ta tes il elle on nous vous ils
+elles lui leur leurs notre nos votre vos se s sa ses ce c cet cette ces ceci cela ça ici là
+ai as avait avais avons avez avaient avoir eu suis es est sommes êtes sont était étais étaient été être
+fais fait faire ont ne n pas moins très trop aussi encore déjà jamais alors puis si oui non rien tout tous
+toute toutes chaque autre autres même dans sur sous avec sans pour par chez entre vers depuis pendant avant après
+ya bon bah ben hein cad qqch qqn
+""".split())
+"""French function words, folded ("été" is "ete"); "son", "car", "ton" and "ma" are English words too, so
+they are left to their weight ("plus" too: "秦PLUS"; "mes" is the month in Spanish and Portuguese), and "comment" frames a question. "j'ai", "l'appart": the elided word is its own token (ELIDED)."""
+STOPWORDS = STOPWORDS | FRENCH_STOPWORDS
+ITALIAN_STOPWORDS = frozenset(fold(w) for w in """
+il lo gli i un uno di del dello della degli delle al allo alla ai agli alle dal dallo dalla dagli dalle
+nel nello nella nei negli nelle sul sulla sui con tra fra e o che cosa perché perche xché xke
+quando quanto quanta quanti quante quale quali io mi mio mia miei mie tu ti tuo tua lui noi ci
+voi loro si suo sua suoi sue questo questa questi queste quello quella quelli quelle
+sei è era ero erano essere stato stata stati ho hai ha abbiamo avete hanno avevo aveva avere fatto
+non nn più piu molto anche già ancora poi allora quindi cmq comunque tutto tutta tutti tutte tt
+qualcosa niente nulla ogni altro altra altri altre stesso stessa senza sopra sotto dopo
+""".split())
+"""Italian function words ("quanto ho pagato la farina da Molini Bassi?" is about the flour from
+Molini Bassi). Left to their weight: words of other languages ("sono" and "lei" are sleep and law in
+Portuguese, "dei" is I gave, "prima" a cousin), names ("Dai", "Dal") and English "come", "dove",
+"chi", "ed" and "per", which frame a question instead or weigh little."""
+STOPWORDS = STOPWORDS | ITALIAN_STOPWORDS
+ELIDED = frozenset("l d j m n s t c qu jusqu lorsqu puisqu quoiqu dell all dall nell sull coll un quest quell "
+                   "tutt po".split())
+"""French and Italian heads cut before an apostrophe: in "l'appartement", "j'ai", "dell'affitto" the
+word is what follows."""
 
 
 IRREGULAR = dict(pair.split(":") for pair in """
@@ -196,7 +234,7 @@ def stem(word: str) -> str:
     """A light English stemmer: enough to join "decide/decided/decides" and "move/moving", and
     the common irregular pasts ("sold" -> "sell"); on a Portuguese word it strips the plural
     ("erros" -> "erro"). Accents are folded first."""
-    w = fold(word).replace("’", "'").split("'")[0]
+    w = fold(unelide(word)).replace("’", "'").split("'")[0]
     w = IRREGULAR.get(w, w)
     if len(w) <= 3 or not w.isalpha():
         return w
@@ -218,8 +256,16 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Raw tokens: English words and runs of CJK characters, in order."""
-    return TOKEN.findall(text)
+    """Raw tokens: English words and runs of CJK characters, in order; "l'appartement" is
+    "appartement" (ELIDED)."""
+    return [unelide(token) for token in TOKEN.findall(text)]
+
+
+def unelide(token: str) -> str:
+    """The word after a French or Italian elided head ("j'ai" -> "ai", "dell'affitto" -> "affitto");
+    any other token as it is ("I'd", "don't", "O'Brien")."""
+    head, apostrophe, tail = token.replace("’", "'").partition("'")
+    return tail if apostrophe and len(tail) > 1 and fold(head) in ELIDED else token
 
 
 THOUSANDS = re.compile(r"(?<=\d)[.,\u00a0\u202f ](?=\d{3}(?:[.,\u00a0\u202f ]\d{3})*(?!\d|[.,]\d))")
@@ -688,6 +734,11 @@ ES_MARKS = frozenset("el los las del y pero yo mi mis muy qué cómo cuándo dó
                      "le una con por eso esto pues ya también hay".split())
 DE_MARKS = frozenset("der das und ich nicht ist ein eine zu mit auf für hab habe bin warum wieso wie wer wen wo "
                      "wann den dem meine nach aus auch noch schon dass".split())  # not "mein": Hinglish "in"
+FR_MARKS = frozenset("le les et je est pas une dans pour avec qui ce cette mais sur au aux mon mes pourquoi comment "
+                     "combien ai suis était très aussi ça c'est j'ai nous vous avons avez quel quelle quels où "
+                     "est-ce vraiment toujours encore déjà jamais chez depuis après".split())
+IT_MARKS = frozenset("il di che non sono ho anche perché quando dove mio mia della del nel nella alla gli ci "
+                     "molto più è cmq nn chi perchè xché xké come per".split())  # "come", "per": English words too
 EN_MARKS = frozenset("the and of to is was i my it that for with on what who why how did in at be this".split())
 QUESTION_WORDS = frozenset(fold(w) for w in "what who why how when where which did do does is was are qual quais quem "
                            "porque porquê por quando onde como quanto quanta quantos quantas que o a os as "
@@ -695,22 +746,32 @@ QUESTION_WORDS = frozenset(fold(w) for w in "what who why how when where which d
 
 
 PT_ONLY, ES_ONLY = PT_MARKS - ES_MARKS, ES_MARKS - PT_MARKS
+FR_HEADS = frozenset("j qu m n s t jusqu lorsqu puisqu".split())  # "j'ai", "qu'il", "m'a"; "l'", "d'" are Italian too
+IT_HEADS = frozenset("dell all dall nell sull quest quell".split())  # "dell'affitto"
+FR_LETTERS = re.compile(r"[ûîœ]|è\w|(?:ait|aient)$")  # "coûté", "connaître", "sœur", "très", "exerçait"
+IT_LETTERS = re.compile("gli|zion|cch|(?:ono|iamo|[òù])$")  # "moglie", "stazione", "vecchio", "vengono", "però"
+PT_OWN = PT_ONLY - frozenset("de da que em o os na para com".split())  # "de la gare", "da Molini", "que je"
+FR_ONLY = FR_MARKS - PT_MARKS - ES_MARKS - IT_MARKS
+IT_ONLY = IT_MARKS - PT_MARKS - ES_MARKS - FR_MARKS
 
 
 def text_language(text: str) -> str:
-    """"zh" when most of its letters are Chinese, else "pt", "es", "de" or "en" by their commonest little
-    words (a note, a question); "en" when unsure. "de", "que" and "para" count for Portuguese only,
-    so a Spanish note full of them may read as Portuguese (6 of the 30 in answer-vault-171); not
-    counting them for either moved Portuguese notes to English."""
+    """"zh" when most of its letters are Chinese, else "pt", "es", "fr", "it", "de" or "en" by their
+    commonest little words (a note, a question); "en" when unsure. "de", "que" and "para" count for
+    Portuguese only, so a Spanish note full of them may read as Portuguese (6 of the 30 in
+    answer-vault-171); not counting them for either moved Portuguese notes to English. Against French
+    and Italian, whose notes are full of "de", "la" and "da" too, only Portugal's own words count."""
     letters = [c for c in text[:4000] if c.isalpha()]
     if letters and sum(1 for c in letters if CJK.match(c)) / len(letters) > 0.3:
         return "zh"
-    tokens = [t.lower() for t in TOKEN.findall(text[:4000])]
-    pt = sum(1 for t in tokens if t in PT_ONLY)
-    es = sum(1 for t in tokens if t in ES_ONLY)
-    de = sum(1 for t in tokens if t in DE_MARKS)
-    en = sum(1 for t in tokens if t in EN_MARKS)
-    de = de if de >= 2 else 0  # one word is not German yet: "hab" is a typo as often
+    tokens = [t.lower().replace("’", "'") for t in TOKEN.findall(text[:4000])]
+    pt, es, fr, it, de, en, own = (sum(1 for t in tokens if t in marks) for marks in
+                                   (PT_ONLY, ES_ONLY, FR_ONLY, IT_ONLY, DE_MARKS, EN_MARKS, PT_OWN))
+    fr += sum(1 for t in tokens if t.partition("'")[0] in FR_HEADS or FR_LETTERS.search(t))
+    it += sum(1 for t in tokens if t.partition("'")[0] in IT_HEADS or IT_LETTERS.search(t))
+    fr, it, de = (n if n >= 2 else 0 for n in (fr, it, de))  # one word is not German yet ("hab" is a typo as often)
+    if max(fr, it) > max(own, en) and max(fr, it) >= max(es, de):  # Spanish "mi", "le" are Italian and French too
+        return "fr" if fr >= it else "it"
     if max(pt, es, de) <= en:
         return "en"
     return max((pt, "pt"), (es, "es"), (de, "de"), key=lambda pair: pair[0])[1]
@@ -727,7 +788,7 @@ def names(question: str) -> list[str]:
     language shares with a note in another."""
     out = []
     latin = text_language(question) != "zh"
-    for i, token in enumerate(TOKEN.findall(plain_numbers(question))):
+    for i, token in enumerate(words(plain_numbers(question))):
         if CJK.match(token):
             if latin:  # "What time was 小满 born?": Chinese in an English question is a name
                 out.extend(cjk_pairs(token))
