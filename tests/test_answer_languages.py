@@ -707,6 +707,7 @@ def test_habits_asked_in_the_present_or_under_a_kind_of_moment_are_pattern_quest
                      "我都在什麼時候、什麼地方拍板重要的事？", "壓力大的時候，我的錢都花去哪？"):
         assert is_pattern_question(question), question
     for question in ("When I sold the car, how much did I get for it?", "when does my Portuguese passport expire?",
+                     "Why'd I bump the crop insurance up to 85% in 2023 when Dad always ran 75?",
                      "Quand j'ai quitté Lyon, qui m'a aidée ?"):
         assert not is_pattern_question(question), question
 
@@ -735,3 +736,15 @@ def test_a_sum_written_after_its_euro_sign_counts_in_french_notes_only(tmp_path)
     for index, retriever in bm25_over(notes, tmp_path):
         got = answer(index, "quanto pagamos de renda pelo espaço da Casa Lume?", retriever=retriever)
         assert got.nothing_found, got.text
+
+
+def test_or_something_else_asks_for_the_reasons_of_the_decision_named(tmp_path):
+    """"Why did I go for Nordlicht instead of a postdoc – was it the money and Jonas, or something
+    else?" (answer-vault-174): "else" weighed as a subject word no note holds, and the answer lost
+    the rejected fellowship the later letter owns up to."""
+    vault = Path(__file__).parent / "fixtures" / "answer-vault-174"
+    notes = {str(p.relative_to(vault)): p.read_text(encoding="utf-8") for p in vault.rglob("*.md")}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "Why did I go for Nordlicht instead of a postdoc – was it the money and Jonas, or "
+                            "something else?", retriever=retriever)
+        assert "62.000" in got.text and "Zürich" in got.text, got.text

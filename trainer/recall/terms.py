@@ -90,7 +90,7 @@ so some such than that the their theirs them themselves then there these they th
 too under until up very was we were what when where which while who whom why will with would you your
 yours yourself yourselves also ever still much many get got make made let lets ll ve re s t d m im
 one want wanted really actually something anything thing things way
-someone somebody anyone anybody everyone everybody onto upon euro euros whenever wherever whatever stuff
+someone somebody anyone anybody everyone everybody onto upon euro euros whenever wherever whatever stuff else
 whats hows wheres whos whens thats ive dont didnt cant isnt wasnt doesnt youre theyre shes hes theres
 wouldnt couldnt shouldnt havent hasnt arent werent
 """.split())
