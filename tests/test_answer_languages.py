@@ -748,3 +748,14 @@ def test_or_something_else_asks_for_the_reasons_of_the_decision_named(tmp_path):
         got = answer(index, "Why did I go for Nordlicht instead of a postdoc – was it the money and Jonas, or "
                             "something else?", retriever=retriever)
         assert "62.000" in got.text and "Zürich" in got.text, got.text
+
+
+def test_a_french_later_note_owns_up_in_its_own_words_and_au_fond_de_mon_sac_is_no_owning_up(tmp_path):
+    """answer-vault-177: "j'ai fini par le dire … même si je l'ai écrit. J'avais besoin d'un public."
+    owned up to nothing, while "Le badge … est au fond de mon sac" (at the bottom of my bag) did."""
+    vault = Path(__file__).parent / "fixtures" / "answer-vault-177"
+    notes = {str(p.relative_to(vault)): p.read_text(encoding="utf-8") for p in vault.rglob("*.md")}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "Pour quelle raison ai-je accepté de faire les conférences de l'UTL, au juste ? "
+                            "La transmission ?", retriever=retriever)
+        assert "besoin d'un public" in got.text and "gym douce" not in got.text, got.text

@@ -765,7 +765,8 @@ CLOSING = r"I(?:'?d| would) have (?:\w+ ){1,4}anyway"
 effect. i'd have sold it anyway." What did matter is said before it."""
 CLOSING_CUE = re.compile(CLOSING, re.IGNORECASE)
 CONCEDED = (r"\btrue(?:[- ]ish| enough| also| too)?[.,;:!]*\s+but\b|(?:是|都是|也是)真的[。，,！!]*\s*(?:但|可是|不过)|"
-            r"\b(?:é|era|são|eram) (?:tudo |todas? |todos )?verdade[.,;:!]*\s+mas\b")
+            r"\b(?:é|era|são|eram) (?:tudo |todas? |todos )?verdade[.,;:!]*\s+mas\b|"
+            r"\b(?:était|est|c['’]était) (?:tout |bien )?vrai[.,;:!]*\s+mais\b|\bera (?:tutto )?vero[.,;:!]*\s+ma\b")
 """The reason I gave, granted and then turned from: "The leak is true. But really is because of Wok
 Bros", "thats all true enough. but I bought it as much for T", "腰痛是真的，但…", "era verdade, mas…"."""
 CONCEDED_CUE = re.compile(both_scripts(CONCEDED), re.IGNORECASE)
@@ -774,10 +775,13 @@ ECHO_CUE = re.compile(
     both_scripts(r"\b(honestly|to be honest|if I'?m honest|honest (?:bit|truth|answer|version)|truth is|the truth|looking back|"
     r"in hindsight|I told myself|real story|be honest(?=[.!:])|"
     r"I told (?:everyone|people|myself)|I wrote (?:that|it was)|I said it was|what I wrote|kidding myself|rubbish|nonsense|"
-    r"pour être honnête|pour être franc(?:he)?|à vrai dire|soyons honnêtes?|franchement|en vrai|au fond|en réalité|"
-    r"avec le recul|je l['’]avoue|j['’]avoue|je me suis raconté|(?:un |le )?prétexte|"
-    r"a dire il vero|ad essere onest[oa]|sinceramente|in realtà|in fondo|col senno di poi|(?:lo )?ammetto|"
-    r"mi sono raccontat[oa]|una scusa|(?:un |il )?pretesto|"
+    r"pour être honnête|pour être franc(?:he)?|à vrai dire|soyons honnêtes?|franchement|en vrai|au fond(?=\s*[,;:])|au fond c['’]|en réalité|"
+    r"avec le recul|je l['’]avoue|j['’]avoue|je me suis raconté|(?:un |le )?prétexte|(?:l['’])?avouer|avoué|"
+    r"même si je l['’]ai (?:écrit|dit)|j['’]ai écrit que|ce que je n['’]ai (?:jamais )?(?:écrit|dit)|"
+    r"(?:je n['’]ai rien dit|sans (?:le |rien )?dire) à personne|je peux (?:bien )?le dire|j['’]ai fini par le dire|"
+    r"a dire il vero|ad essere onest[oa]|sinceramente|in realtà|in fondo(?=\s*[,;:])|in fondo (?:era|è)|col senno di poi|(?:lo )?ammetto|"
+    r"mi sono raccontat[oa]|una scusa|(?:un |il )?pretesto|(?:non|nn) l['’]ho (?:mai )?detto a nessuno|"
+    r"quello che (?:non|nn) ho (?:mai )?(?:detto|scritto)|ho scritto che|ammetterlo|confessarlo|"
     r"an? excuse|the excuse|an? pretext|pretexto|(?:vou )?falar a real|a real é que|(?:it|that) was really|"
     r"was really about|was more about|(?:I|I'?ll|I have to|I must|to|me) admit|"
     r"admit(?:ting)? (?:it|that|to myself)|confess|(?:I|to|me) pretend(?:ed)?|pretending|"
@@ -930,7 +934,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 64  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 65  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
