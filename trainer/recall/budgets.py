@@ -18,7 +18,8 @@ I = re.IGNORECASE
 ASKS = re.compile(both_scripts(
     r"\b(?:budget\w*|estimat\w*|quotes?|costs?|spending|spend|money plans?|numbers?|orçament\w*|previst\w*|"
     r"figured|price out|bills?|come in on|on budget|fecha com|separei|calculo|"
-    r"planead\w*|planejad\w*|estim\w*|gastos?|custos?|valor|contas)\b|预算|估|花费|花的|实际花|上限|定的数|算钱|算少|算多|少算|計數|计数|計少|計多|少計"), I)
+    r"planead\w*|planejad\w*|estim\w*|gastos?|custos?|valor|contas|prévision\w*|devis|dépenses?|previsioni|"
+    r"preventiv\w*|spese|presupuesto\w*|kosten|schätz\w*)\b|预算|估|花费|花的|实际花|上限|定的数|算钱|算少|算多|少算|計數|计数|計少|計多|少計"), I)
 """A pattern question about money planned: "do my budgets ever hold?", "os números costumam bater certo?"."""
 MARKED = (rf"[{CURRENCY_SIGNS}]\s?\d[\d.,]*\s?[kK]?|\b(?:{CURRENCY_CODES})\s?\d[\d.,]*\s?[kK]?|"
           rf"\d[\d.,]*\s?(?:{CURRENCY_NAMES}|[kK]\b|元|块|万)")
@@ -30,11 +31,13 @@ AMOUNT = re.compile(both_scripts(MARKED + r"|(?:\b\d{1,3}(?:[.,]\d{3})+\b|\b(?!(
 PLAN = re.compile(both_scripts(
     r"\b(?:budget\w*|estimat\w*|quot(?:e|ed|es)|planned|plan|expected|set aside|working number|was meant|supposed to|"
     r"orçament\w*|orçad[oa]|previst[oa]s?|planead[oa]|planejad[oa]|estimad[oa]|contava|reservei|teto|"
-    r"(?:tinha )?(?:posto|pus) (?:\w+ )?de lado|(?:tinha )?separad[oa]|separei)\b|"
+    r"(?:tinha )?(?:posto|pus) (?:\w+ )?de lado|(?:tinha )?separad[oa]|separei|prévus?|prévues?|devis|"
+    r"previst[oi]|preventivo|presupuesto|geplant|veranschlagt)\b|"
     r"预算|计划|预计|估计|本来|报价|原本|定的|上限"), I)
 OUTCOME = re.compile(both_scripts(
     r"\b(?:actual(?:ly)?|final|finally|ended|came to|came in|total(?:led)?|in the end|spent|bill|blew|blown|over|"
-    r"real|no fim|acabou|acabei|gastei|gastamos|saiu|ficou|deu|estourou|estourei|passei)\b|"
+    r"real|no fim|acabou|acabei|gastei|gastamos|saiu|ficou|deu|estourou|estourei|passei|payés?|payée?s?|réels?|"
+    r"finalement|facture|pagato|pagati|fattura|reale|pagué|bezahlt|rechnung)\b|"
     r"实际|最后|结果|一共|总共|超|花了|多花"), I)
 OVER = re.compile(both_scripts(r"\bover budget\b|\bover by\b|\bblew (?:out|past|through)\b|\bwent (?:up )?from\b[^.]*\bto\b|"
                                r"\bnow at\b|\bestour\w+|\bpassei \d|\bpassou de\b[^.]*\bpara\b|超支|超预算|超了|超出|"
@@ -45,7 +48,8 @@ OVER = re.compile(both_scripts(r"\bover budget\b|\bover by\b|\bblew (?:out|past|
 SETTLED = re.compile(both_scripts(
     r"\b(?:actual|final|came to|came in at|ended up (?:at|paying|costing)|in the end|out the door|all in|total spent|"
     r"final tally|all told|against|total|receipts say|turned into|no fim|no final|acabou por|ficou em|saiu por|"
-    r"gastei|gastamos|paguei|pagamos|virou|viraram|foram)\b|"
+    r"gastei|gastamos|paguei|pagamos|virou|viraram|foram|au final|finalement|facture finale|alla fine|"
+    r"fattura finale|al final|am ende)\b|"
     r"实际|最后|总共|一共|合计|结果花"), I)
 """What a thing came to, beside its sum: "Final paid to Mendez Build: $61,200", "实际花了 NT$ 34,600"."""
 

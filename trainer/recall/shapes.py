@@ -174,9 +174,11 @@ ao Molhe", "开车去江边", "comprei um teclado"."""
 
 
 CONSULT_ASKS = re.compile(both_scripts(
-    r"^(?=.*\b(?:who|whom|quem)\b)(?=.*(?:\bdecid|\bdecis|\bbig\b|\bgrandes?\b|\bimportant))"
+    r"^(?=.*\b(?:who|whom|quem|qui|chi|qui[eé]n|wen|wer)\b)(?=.*(?:\bdecid|\bdecis|\bbig\b|\bgrandes?\b|\bimportan|"
+    r"\bdécid|\bdécis|\bhésite|\bgross[oa]?\b|\bentscheid|\bwichtig))"
     r"(?=.*\b(?:first|always|usually|normally|tend|primeir[oa]|sempre|costumo|normalmente|go to|ring|call|ask|talk|"
-    r"consult\w*|check\w*|procuro|ligo|falo)\b)|"
+    r"consult\w*|check\w*|procuro|ligo|falo|premier|toujours|avis|demande|appelle|prima|parlo|chiedo|chiamo|"
+    r"primero|siempre|pregunto|llamo|zuerst|immer|frage|rufe)\b)|"
     r"^(?=.*(?:谁|边个(?!时间|钟|日|月|年)|边位|哪个(?=商量|说|讲|聊|倾)))(?=.*(?:大事|决定|拍板))(?=.*(?:第一|先|一般|通常|都))|"
     r"(?:先|都)(?:找|问)同一个人|"
     r"^(?=.*\bwho\b)(?=.*\b(?:run (?:\w+ )?(?:by|past)|(?:ring|call|tell|ask|text|go to)(?: \w+)? first)\b)"), I | re.DOTALL)
@@ -184,13 +186,15 @@ CONSULT_ASKS = re.compile(both_scripts(
 que eu vou sempre consultar antes de decidir?", "遇到大事我一般第一个找谁聊？"."""
 NAME = r"(?-i:[A-ZÀ-Ý][a-zà-ÿ]+|[A-Z]{2,3}\b)"
 KIN = (r"\b(?:tio|tia|mãe|pai|avó|avô|irmão|irmã|mum|mom|mam|dad|sister|brother|uncle|aunt|auntie|gran|granny|"
-       r"nan|nana)\b")
+       r"nan|nana|ma sœur|mon frère|maman|papa|babbo|mamma|papà|sorella|fratello|mamá|papá|hermana|hermano)\b")
 """Whom I ring first may be a relation, not a name: "Primeiro liguei ao tio", "Rang my sister"."""
 WHO = rf"(?:{NAME}|{KIN})"
 CONSULTED = re.compile(both_scripts(
     r"\b(?:rang|ring|called|phoned|texted|messaged|whatsapp(?:ed|'d)|asked|told|talked (?:to|it over with)|"
     r"spoke (?:to|with)|ran (?:it|this) (?:by|past)|checked with|"
-    r"liguei|perguntei|contei|mandei|conversei|falei com|telefonei|consultei)\b(?:\W+\w+){0,4}?\W+" + WHO +
+    r"liguei|perguntei|contei|mandei|conversei|falei com|telefonei|consultei|"
+    r"appelé|téléphoné|demandé|parlé|raconté|chiamato|telefonato|chiesto|parlato|detto|"
+    r"llamé|pregunté|hablé con|conté|escribí|marqué|mandé|angerufen|gefragt|erzählt)\b(?:\W+\w+){0,4}?\W+" + WHO +
     r"|\b" + NAME + r" (?:was|foi) (?:the first|a primeira|o primeiro)\b"
     r"|\b" + WHO + r",? first\b(?! (?:thing|time|day|week|month|year)s?\b)"  # "Kakao'd Yuna first", "Yuna first, as always"
     r"|(?<![没不未冇唔別别])(?:跟|同|和|问|话俾|(?:打(?:电话)?|传|发)给了?)\s?" + NAME +
