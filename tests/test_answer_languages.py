@@ -775,3 +775,17 @@ def test_habits_asked_in_french_and_spanish_find_their_shapes(tmp_path):
     for index, retriever in bm25_over(fixture_vault("answer-vault-142"), tmp_path / "es"):
         got = answer(index, "a quién le pregunto siempre primero antes de decidir algo?", retriever=retriever)
         assert "Fer" in got.text, got.text
+
+
+def test_where_i_make_up_my_mind_is_answered_by_the_places_i_decided_at(tmp_path):
+    """"where do i actually make my mind up about things?": the answer is where the decision notes
+    say I decided ("decided on the walk round alexandra park", "Deciso salendo a San Luca"), which
+    shares no word with the question; it got the words "Amma", "asked" instead."""
+    notes = {"decisions/2022-10-choir.md": "---\ndate: 2022-10-02\n---\n# packing in the choir\n\ni'm leaving the "
+                                           "choir.\n\ndecided on the walk round alexandra park this morning.\n",
+             "decisions/2023-06-job.md": "---\ndate: 2023-06-18\n---\n# no applying\n\nno applying for the senior "
+                                         "post. made up my mind on the walk round alexandra park, two laps.\n",
+             "journal/2023-02-12.md": "---\ndate: 2023-02-12\n---\ncaseload's 31. i cannae do 31 families in four days.\n"}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "where do i actually make my mind up about things?", retriever=retriever)
+        assert got.text.count("alexandra park") >= 2, got.text

@@ -19,7 +19,7 @@ ASKS_HOUR = re.compile(both_scripts(r"^(?!.*(?:\btell\b|\bcont(?:o|ar)\b|告诉|
                        r"^\s*quando (?:é que )?(?:eu )?(?:costumo|tendo|acabo)\b|\bhorário\b|\baltura do dia\b|"
                        r"\bwhere do (?:I|my) (?:\w+ ){0,3}(?:calls?|decisions?)\b|\b(?:place|moment) where I\b|"
                        r"\bà quel moment\b|\bquelle heure\b|\ba che ora\b|\bin che momento\b|\b(?:a|à) qu[eé] hora\b|"
-                       r"\bum wie viel uhr\b|\bquando mi vengono\b|"
+                       r"\bum wie viel uhr\b|"
                        r"什么时候|啥时候|咩时候|什么时间|时间段|几点|边个时间|几时|"
                        r"^(?=.*(?:\bdecid|\bdecis|\bbig calls?\b|decidi|decisões|\bdécid|\btranch|\bentscheid|决定|拍板|大事))"
                        r"(?=.*(?:\bnight\b|\bmidnight\b|\blate\b|\bnoite\b|madrugada|\bnuit\b|\bnotte\b|\bnoche\b|"

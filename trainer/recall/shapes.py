@@ -355,11 +355,28 @@ OWNED = re.compile("|".join((REAL_REASON.pattern, ECHO_RETRACTS.pattern, NOT_WHY
 "Não é pelos netos", "honestly", "说白了"; not the everyday "a sério" of "arquitetura a sério"."""
 
 
+PLACE_ASKS = re.compile(both_scripts(
+    r"\bwhere (?:and when )?(?:do|did) (?:I|i)\b[^?]*\b(?:decid\w*|decisions?|mind|calls?|big (?:things|stuff))|"
+    r"\bwhere and when\b[^?]*\b(?:decid\w*|decisions?|mind|calls?)|\bdove\b[^?]*\bdecisi|\boù\b[^?]*\b(?:décid|décision|tranch)|"
+    r"\bd[oó]nde\b[^?]*\bdecid|\bwo\b[^?]*\bentscheid|\bonde\b[^?]*\bdecid|哪里[^？?]*(?:决定|拍板)|什麼地方[^？?]*(?:決定|拍板)"), I)
+"""Where I make up my mind: "where do i actually make my mind up about things?", "Dove e quando mi
+vengono le decisioni grosse?"."""
+DECIDED_OUTDOORS = re.compile(both_scripts(
+    r"\b(?:decided|decide|made up my mind|mind (?:was )?made up|settled it|decidi|deciso|decisa|décidé|décidée|decidí|"
+    r"entschieden)\b(?:\W+\w+){0,8}?\W+(?:walk|walking|park|hill|hills|top|summit|beach|trail|ride|drive|run|bench|"
+    r"garden|allotment|balcony|pier|loch|lake|river|salendo|salita|portico|à pied|en marchant|caminando|spaziergang)\b|"
+    r"\b(?:walk|walking|park|hill|hills|top|summit|beach|trail|ride|drive|run|bench|salendo|portico)\b(?:\W+\w+){0,8}?\W+"
+    r"(?:decided|decide|made up my mind|settled it|decidi|deciso|décidé|decidí|entschieden)\b"), I)
+"""A decision made somewhere, said beside it: "decided on the walk round alexandra park", "Nandi at 5.30 …
+decided at the top", "Deciso salendo a San Luca"."""
+
+
 SHAPES = (  # who I go to first, before the hour: "纠结大事…我一般第一个找谁？老周什么时候才知道" asks a person
     Shape("confidant", CONSULT_ASKS, consulted),
     Shape("owned", OWNED_ASKS, showing(OWNED)),
     Shape("told", TOLD_ASKS, showing(TOLD)),
     Shape("hour", hours.ASKS_HOUR, timed, note_holds=decided_at_an_hour),
+    Shape("place", PLACE_ASKS, lambda sentence, before="": bool(DECIDED_OUTDOORS.search(f"{before} {sentence}"))),
     Shape("budget", budgets.ASKS, budgets.holds, note_holds=lambda note: budgets.planned_table(note.body),
           row_holds=budgets.row_holds),
     Shape("overrun", OVERRUN_ASKS, overran, row_holds=two_durations),
