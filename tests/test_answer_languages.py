@@ -789,3 +789,16 @@ def test_where_i_make_up_my_mind_is_answered_by_the_places_i_decided_at(tmp_path
     for index, retriever in bm25_over(notes, tmp_path):
         got = answer(index, "where do i actually make my mind up about things?", retriever=retriever)
         assert got.text.count("alexandra park") >= 2, got.text
+
+
+def test_what_i_let_go_first_when_busy_is_answered_by_what_i_quit_and_when(tmp_path):
+    """"when work gets heavy, what's the first thing i let go?": what I gave up, counted ("stopped the
+    swimming … hadnae been in three weeks", "went 6 tuesdays … that was that"), shares no word with it."""
+    notes = {"journal/2022-11-13.md": "---\ndate: 2022-11-13\n---\ni've stopped the swimming at tollcross - hadnae "
+                                      "been in three weeks anyway.\n",
+             "journal/2024-06-09.md": "---\ndate: 2024-06-09\n---\nthe yoga at the church hall is away. went 6 tuesdays "
+                                      "from april, then the mitchell case went to court and that was that.\n",
+             "journal/2024-06-10.md": "---\ndate: 2024-06-10\n---\nwork is heavy. caseload 31.\n"}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "when work gets heavy, what's the first thing i let go?", retriever=retriever)
+        assert "swimming" in got.text and "yoga" in got.text, got.text

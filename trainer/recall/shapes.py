@@ -211,6 +211,7 @@ CONSULTED = re.compile(both_scripts(
 QUIT_ASKS = re.compile(both_scripts(
     r"\b(?:stick (?:with|at)|pack (?:it|things) in|give up|giving up|quit\w*|drop out|larg\w+|desist\w*|abandon\w*|"
     r"how long do I (?:last|keep)|how long before I|stop going|drop (?:it|them|am)|(?:never|don'?t|no dey) finish|"
+    r"(?:first thing|what) (?:do )?I (?:let go|drop|cut|give up)|start and (?:then )?(?:drop|stop|quit)|"
     r"deixo de|paro de|(?:costuma[mn]?|tendem? a|usually|tend to) (?:morrer|die|fizzle|stall)|where do (?:they|my \w+) die|"
     r"quanto tempo (?:é que )?(?:eu )?(?:aguent\w*|dur\w*)|"
     r"what (?:keeps happening|happens|happened) (?:to|with) (?:the |all the |all |my )?(?:stuff|things|hobbies|projects|courses|"
@@ -218,7 +219,8 @@ QUIT_ASKS = re.compile(both_scripts(
     r"(?:hobbies|projects|courses|classes)|(?:ir|vou|vai|chego|chegar) (?:até )?(?:o|ao) fim|nunca (?:termino|acabo)|"
     r"o que (?:é que )?acontece (?:com|a|às|aos) (?:as |os )?(?:coisas|cursos|projetos|projectos|planos|hobbies)"
     r"(?: e (?:os |as )?\w+)? que (?:eu )?(?:começo|inicio|faço))\b|"
-    r"坚持多久|能坚持|坚持得了|坚持不(?:下来|了|住)|学不长|学不久|放弃|半途|三分钟热度|撐到幾耐|撑到几久|幾耐就|就甩|撑多久|多久就"), I)
+    r"坚持多久|能坚持|坚持得了|坚持不(?:下来|了|住)|学不长|学不久|放弃|半途|三分钟热度|撐到幾耐|撑到几久|幾耐就|就甩|撑多久|多久就|"
+    r"放掉|最先(?:被我)?(?:放|丢|砍)"), I)
 COUNT = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
          r"uma?|dois|duas|três|quatro|cinco|seis|sete|oito|nove|dez|onze|doze|quinze|vinte)")
 STAGE = re.compile(both_scripts(
@@ -231,7 +233,7 @@ STAGE = re.compile(both_scripts(
 QUIT = re.compile(both_scripts(
     r"\b(?:quit|quitting|gave up|giving up|give up|stopped|stop going|skipped|didn(?:'?t|ae|na) (?:book|go|renew)|cancel\w*|"
     r"lasted|never went back|haven(?:'?t|ae) been back|"
-    r"pack(?:ed)? it in|dropped|stalled|didn'?t(?=\.)|last day|não vou mais|cancelei|parei|larguei|desisti|abandonei|"
+    r"pack(?:ed)? it in|dropped|stalled|didn'?t(?=\.)|last day|that was that|deferred|hadn(?:'?t|ae) been|não vou mais|cancelei|parei|larguei|desisti|abandonei|"
     r"deixei de|não fui mais|não volto|não voltei|não me inscrevi|não renovei|acabou|último dia)\b|"
     r"放弃|没再|再也没|不去了|没去|不会去了|停了|吃灰|断了|退了|冇去|冇再|唔去|擺低|摆低"), I)
 
