@@ -710,7 +710,8 @@ def test_habits_asked_in_the_present_or_under_a_kind_of_moment_are_pattern_quest
                      "Les projets que je me fixe en début d'année, qu'est-ce qu'ils deviennent ?",
                      "Prima di decidere qlcs di grosso per il forno, con chi ne parlo?",
                      "Quando i soldi nn bastano, cosa sacrifico io per prima?",
-                     "我都在什麼時候、什麼地方拍板重要的事？", "壓力大的時候，我的錢都花去哪？"):
+                     "我都在什麼時候、什麼地方拍板重要的事？", "壓力大的時候，我的錢都花去哪？",
+                     "Wenn ich müde bin, was mache ich dann?"):
         assert is_pattern_question(question), question
     for question in ("When I sold the car, how much did I get for it?", "when does my Portuguese passport expire?",
                      "Why'd I bump the crop insurance up to 85% in 2023 when Dad always ran 75?",
@@ -736,6 +737,7 @@ def test_a_sum_written_after_its_euro_sign_counts_in_french_notes_only(tmp_path)
 
     assert "mes" in query_terms("quanto é que a Giulia pagava de renda por mês?")
     assert "dai" in query_terms("what's Dai's number again?") and "sono" in query_terms("como anda o meu sono?")
+    assert "ben" in query_terms("what did Ben say about the van?")
     notes = {"diario/2025-05-19.md": "---\ndate: 2025-05-19\n---\nO Rui encontrou um espaço na Rua da Cozinha "
                                      "Económica, com cozinha montada. Trespasse de 55.000 €. Ele quer usar o nome Casa Lume.\n",
              "pessoas/rui.md": "# Rui\n\nSócio desde 2019, 50/50 na Casa Lume.\n"}

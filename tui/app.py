@@ -35,8 +35,8 @@ from tui.history import ChatHistory
 from tui.screens.chat import ChatScreen
 from tui.screens.settings import SettingsScreen
 from tui.indexer import IndexState, VaultIndexer
-from tui.terminal import hangup_safe, terminal_fd
 from tui.session import ChatSession
+from tui.terminal import hangup_safe, terminal_fd
 
 
 @dataclass

@@ -190,7 +190,7 @@ WHEN_CLAUSE = re.compile(r"^\W*(?:and |et |e |y )?(?:when|whenever|quand|lorsque
 """"when work gets heavy, what's the first thing I let go?", "Quando i soldi nn bastano, cosa sacrifico
 io?": a question put under a kind of moment asks what I do in it, unless the moment is one event."""
 PAST = re.compile(r"\b(?:did|was|were|had|got|went|left|sold|bought|\w+ed|j['’]ai|ai|avais|étais|était|ho|ha|ero|era|"
-                  r"sono stat[oa]|fui|fue|hab[ií]a|war|hatte|bin)\b", re.IGNORECASE)
+                  r"sono stat[oa]|fui|fue|hab[ií]a|war|hatte)\b", re.IGNORECASE)
 PRESENT_HABIT = re.compile(
     r"\bfirst thing (?:I|i) (?:let go|drop|cut|give up|stop|skip)\b|\bwhat kinds? of\b[^?]*\bdo I\b|^\W*when do I\b|"
     r"\ben premier\b|\bqu['’](?:est-ce qu['’])?(?:ils|elles) deviennent\b|\bque deviennent\b|"
@@ -198,7 +198,7 @@ PRESENT_HABIT = re.compile(
     r"\boù (?:part|passe|va) (?:l['’]argent|mon argent)\b|"
     r"\bcon chi ne parlo\b|\ba chi (?:chiedo|telefono|lo dico)\b|\bcome vanno a finire\b|\bche fine fanno\b|"
     r"\bmi vengono\b|\bper prim[oa]\b|\b(?:nn|non) \w+o mai\b|"
-    r"我都(?:在|是|會|会)?什[么麼]|的[时時]候[^？?]*都|最先",
+    r"我都(?:在|是|會|会)?什[么麼]|的[时時]候[^？?]*都|最先被我",
     re.IGNORECASE)
 """Habits asked in the present, without "always" or "usually": "what kind of things do I start and then
 drop?", "c'est l'avis de qui que je vais chercher en premier ?", "con chi ne parlo?", "我都在什麼時候拍板"."""

@@ -191,10 +191,11 @@ elles lui leur leurs notre nos votre vos se s sa ses ce c cet cette ces ceci cel
 ai as avait avais avons avez avaient avoir eu suis es est sommes êtes sont était étais étaient été être
 fais fait faire ont ne n pas moins très trop aussi encore déjà jamais alors puis si oui non rien tout tous
 toute toutes chaque autre autres même dans sur sous avec sans pour par chez entre vers depuis pendant avant après
-ya bon bah ben hein cad qqch qqn
+ya bah hein cad qqch qqn
 """.split())
-"""French function words, folded ("été" is "ete"); "son", "car", "ton" and "ma" are English words too, so
-they are left to their weight ("plus" too: "秦PLUS"; "mes" is the month in Spanish and Portuguese), and "comment" frames a question. "j'ai", "l'appart": the elided word is its own token (ELIDED)."""
+"""French function words, folded ("été" is "ete"). Left to their weight: English words ("son", "car",
+"ton", "ma", "plus": "秦PLUS"), names ("Ben"), and "mes", the month in Spanish and Portuguese;
+"comment" frames a question. In "j'ai", "l'appart" the word after the apostrophe is the token (ELIDED)."""
 STOPWORDS = STOPWORDS | FRENCH_STOPWORDS
 ITALIAN_STOPWORDS = frozenset(fold(w) for w in """
 il lo gli i un uno di del dello della degli delle al allo alla ai agli alle dal dallo dalla dagli dalle
