@@ -233,7 +233,8 @@ STAGE = re.compile(both_scripts(
 QUIT = re.compile(both_scripts(
     r"\b(?:quit|quitting|gave up|giving up|give up|stopped|stop going|skipped|didn(?:'?t|ae|na) (?:book|go|renew)|cancel\w*|"
     r"lasted|never went back|haven(?:'?t|ae) been back|"
-    r"pack(?:ed)? it in|dropped|stalled|didn'?t(?=\.)|last day|that was that|deferred|hadn(?:'?t|ae) been|não vou mais|cancelei|parei|larguei|desisti|abandonei|"
+    r"pack(?:ed)? it in|dropped|stalled|didn'?t(?=\.)|last day|that was that|deferred|hadn(?:'?t|ae) been|"
+    r"não vou mais|cancelei|parei|larguei|desisti|abandonei|"
     r"deixei de|não fui mais|não volto|não voltei|não me inscrevi|não renovei|acabou|último dia)\b|"
     r"放弃|没再|再也没|不去了|没去|不会去了|停了|吃灰|断了|退了|冇去|冇再|唔去|擺低|摆低"), I)
 
