@@ -644,26 +644,6 @@ FRENCH = {
 }
 
 
-def test_a_french_question_is_searched_by_its_subject_and_answered_in_french(tmp_path):
-    """"Pourquoi j’ai pris la parcelle aux Jardins de la Muette ?": French function words ("j’ai",
-    "la", "aux") weighed as subject words, "l’appartement" was the term "l", the question read as
-    Portuguese, and "à vrai dire" owned up to nothing."""
-    from trainer.recall.asks import expected
-    from trainer.recall.compose import language
-
-    assert language("Pourquoi j’ai pris la parcelle aux Jardins de la Muette ?") == "fr"
-    assert language("Porque é que saí de Lisboa?") == "pt" and language("¿por qué me mudé a Lavapiés?") == "es"
-    assert expected("Combien je paie de cotisation pour la parcelle ?").kind == "cost"
-    assert terms("l’appartement") == terms("appartement")
-    for index, retriever in bm25_over(FRENCH, tmp_path):
-        got = answer(index, "Pourquoi j’ai pris la parcelle aux Jardins de la Muette ?", retriever=retriever)
-        assert got.text.startswith("Le 2023-03-04, j’ai écrit"), got.text
-        assert "pas de balcon" in got.text, got.text
-        assert "Le 2024-06-02" in got.text and "voir Odette" in got.text, got.text  # "à vrai dire"
-        got = answer(index, "Combien je paie de cotisation pour la parcelle ?", retriever=retriever)
-        assert "45 €" in got.text, got.text
-
-
 ITALIAN = {
     "decisioni/2022-chiusura-lunedi.md": "---\ndate: 2022-10-03\n---\n# Chiusura il lunedì\n\nHo deciso di chiudere "
                                          "il bar il lunedì. Motivi: il lunedì incassiamo meno di 300 €, Marco fa già "
@@ -674,22 +654,35 @@ ITALIAN = {
 }
 
 
-def test_an_italian_question_is_searched_by_its_subject_and_answered_in_italian(tmp_path):
-    """"Perché ho deciso di chiudere il lunedì?": Italian function words ("perché", "ho", "di", "il")
-    weighed as subject words, the answer came in English, and "a dire il vero" owned up to nothing."""
+@pytest.mark.parametrize("notes, lang, why, wrote, reason, later, cost, total", [
+    (FRENCH, "fr", "Pourquoi j’ai pris la parcelle aux Jardins de la Muette ?", "Le 2023-03-04, j’ai écrit",
+     "pas de balcon", ("Le 2024-06-02", "voir Odette"), "Combien je paie de cotisation pour la parcelle ?", "45 €"),
+    (ITALIAN, "it", "Perché ho deciso di chiudere il lunedì?", "Il 2022-10-03 ho scritto", "meno di 300 €",
+     ("Il 2023-05-14", "dialisi"), "Quanto ho pagato la farina dei Molini Bassi?", "1.240 €"),
+], ids=["french", "italian"])
+def test_a_french_or_italian_question_is_searched_by_its_subject_and_answered_in_its_language(
+        tmp_path, notes, lang, why, wrote, reason, later, cost, total):
+    """"Pourquoi j’ai pris la parcelle…?", "Perché ho deciso di chiudere il lunedì?": their function
+    words ("j’ai", "la", "perché", "ho", "di") weighed as subject words, the question read as Portuguese
+    or Spanish, the answer came in another language, "à vrai dire" and "a dire il vero" owned up to
+    nothing, and a cost question ("combien je paie", "quanto ho pagato") asked no cost."""
     from trainer.recall.asks import expected
     from trainer.recall.compose import language
 
-    assert language("Perché ho deciso di chiudere il lunedì?") == "it"
-    assert expected("Quanto ho pagato la farina dei Molini Bassi?").kind == "cost"
-    assert terms("dell'affitto") == terms("affitto")
-    for index, retriever in bm25_over(ITALIAN, tmp_path):
-        got = answer(index, "Perché ho deciso di chiudere il lunedì?", retriever=retriever)
-        assert got.text.startswith("Il 2022-10-03 ho scritto"), got.text
-        assert "meno di 300 €" in got.text, got.text
-        assert "Il 2023-05-14" in got.text and "dialisi" in got.text, got.text  # "a dire il vero"
-        got = answer(index, "Quanto ho pagato la farina dei Molini Bassi?", retriever=retriever)
-        assert "1.240 €" in got.text, got.text
+    assert language(why) == lang and expected(cost).kind == "cost"
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, why, retriever=retriever)
+        assert got.text.startswith(wrote) and reason in got.text, got.text
+        assert all(part in got.text for part in later), got.text  # the later note owns up
+        assert total in answer(index, cost, retriever=retriever).text
+
+
+def test_an_elided_word_is_its_own_term_and_other_romance_questions_keep_their_language():
+    """"l’appartement" was the term "l" (the stemmer cut at the apostrophe), "dell'affitto" was "dell"."""
+    from trainer.recall.compose import language
+
+    assert terms("l’appartement") == terms("appartement") and terms("dell'affitto") == terms("affitto")
+    assert language("Porque é que saí de Lisboa?") == "pt" and language("¿por qué me mudé a Lavapiés?") == "es"
 
 
 def test_habits_asked_in_french_and_italian_are_pattern_questions():
