@@ -44,7 +44,12 @@ def written_vault(root: Path, notes: dict[str, str]) -> Path:
 
 def bm25_over(notes: dict[str, str], tmp_path: Path) -> Iterator[tuple[Index, Retriever]]:
     """For a fixture: the notes written, indexed and searched with BM25 only (no embeddings)."""
-    index = indexed(written_vault(tmp_path / "vault", notes), tmp_path)
+    yield from bm25_in(written_vault(tmp_path / "vault", notes), tmp_path)
+
+
+def bm25_in(vault: Path, tmp_path: Path) -> Iterator[tuple[Index, Retriever]]:
+    """An existing vault (tests/fixtures/answer-vault-N) indexed and searched with BM25 only."""
+    index = indexed(vault, tmp_path)
     retriever = Retriever(index)
     try:
         yield index, retriever

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from reflect_support import answered, bm25_over, decision_story
+from reflect_support import answered, bm25_in, bm25_over, decision_story
 
 from trainer.recall.answer import answer
 from trainer.recall.reflect import is_pattern_question
@@ -112,10 +112,7 @@ def cited_paths(got) -> list[str]:
     return [numbers[n] for n in got.cited]
 
 
-def fixture_vault(name: str) -> dict[str, str]:
-    """A vault of tests/fixtures as notes by path, for `bm25_over`."""
-    vault = Path(__file__).parent / "fixtures" / name
-    return {str(p.relative_to(vault)): p.read_text(encoding="utf-8") for p in vault.rglob("*.md")}
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_accented_words_are_whole_terms_typed_with_or_without_accents():
@@ -743,7 +740,7 @@ def test_or_something_else_asks_for_the_reasons_of_the_decision_named(tmp_path):
     """"Why did I go for Nordlicht instead of a postdoc – was it the money and Jonas, or something
     else?" (answer-vault-174): "else" weighed as a subject word no note holds, and the answer lost
     the rejected fellowship the later letter owns up to."""
-    for index, retriever in bm25_over(fixture_vault("answer-vault-174"), tmp_path):
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-174", tmp_path):
         got = answer(index, "Why did I go for Nordlicht instead of a postdoc – was it the money and Jonas, or "
                             "something else?", retriever=retriever)
         assert "62.000" in got.text and "Zürich" in got.text, got.text
@@ -752,7 +749,7 @@ def test_or_something_else_asks_for_the_reasons_of_the_decision_named(tmp_path):
 def test_a_french_later_note_owns_up_in_its_own_words_and_au_fond_de_mon_sac_is_no_owning_up(tmp_path):
     """answer-vault-177: "j'ai fini par le dire … même si je l'ai écrit. J'avais besoin d'un public."
     owned up to nothing, while "Le badge … est au fond de mon sac" (at the bottom of my bag) did."""
-    for index, retriever in bm25_over(fixture_vault("answer-vault-177"), tmp_path):
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-177", tmp_path):
         got = answer(index, "Pour quelle raison ai-je accepté de faire les conférences de l'UTL, au juste ? "
                             "La transmission ?", retriever=retriever)
         assert "besoin d'un public" in got.text and "gym douce" not in got.text, got.text
@@ -762,12 +759,14 @@ def test_habits_asked_in_french_and_spanish_find_their_shapes(tmp_path):
     """When I decide, whether my budgets hold, whom I ask first: their evidence shares no word with
     the question ("4 h du matin", "300 € prévus, 470 € payés", "le marqué a Fer"), and only English,
     Portuguese and Chinese questions were read as asking for those shapes."""
-    for index, retriever in bm25_over(fixture_vault("answer-vault-177"), tmp_path / "fr"):
+    (tmp_path / "fr").mkdir()
+    (tmp_path / "es").mkdir()
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-177", tmp_path / "fr"):
         got = answer(index, "À quel moment est-ce que je finis par trancher, en général ?", retriever=retriever)
         assert "nuit blanche" in got.text or "du matin" in got.text, got.text
         got = answer(index, "Et mes prévisions de dépenses, elles tiennent la route ?", retriever=retriever)
         assert "9 950 €" in got.text, got.text
-    for index, retriever in bm25_over(fixture_vault("answer-vault-142"), tmp_path / "es"):
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-142", tmp_path / "es"):
         got = answer(index, "a quién le pregunto siempre primero antes de decidir algo?", retriever=retriever)
         assert "Fer" in got.text, got.text
 
