@@ -291,10 +291,9 @@ class BrainApp(App[None]):
             self.indexing = (event.done, event.total)
 
     def on_indexed(self, event: Indexed) -> None:
-        first = self.indexing is not None
         self.notes, self.index_problem = event.state.notes, event.state.problem
         self.indexing = None
-        if first and self.notes:
+        if self.notes:  # after every round: an edited note must not make the next question wait
             self._warm_retrieval()
 
     @work(thread=True, group="index-warm", exit_on_error=False)

@@ -15,6 +15,7 @@ import importlib.util
 import re
 import unicodedata
 from pathlib import Path
+from functools import lru_cache
 
 LATIN = "A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 TOKEN = re.compile(rf"[{LATIN}]+(?:['’][{LATIN}]+)?|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -177,9 +178,13 @@ CJK_STOP = frozenset("我你他她它的了是在吗呢吧啊么什为怎哪谁�
 """Characters that make a Chinese pair a question word or particle (什么, 为什, 我的), not a subject."""
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(word: str) -> str:
     """Lower case without accents: "Inês" and "ines", "orçamento" and "orcamento" are one term
-    (people type names both ways, and a question typed on an English keyboard drops them)."""
+    (people type names both ways, and a question typed on an English keyboard drops them).
+    Cached, like `stem`: a vault repeats a few thousand words, and every note passes through here."""
+    if word.isascii():
+        return word.lower()
     w = unicodedata.normalize("NFKD", word.lower())
     return "".join(c for c in w if not unicodedata.combining(c))
 
@@ -231,6 +236,7 @@ hid:hide hidden:hide stuck:stick tore:tear torn:tear woke:wake froze:freeze froz
 """Past forms no suffix rule reaches: "Why did I sell the car?" finds "Sold the Golf"."""
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A light English stemmer: enough to join "decide/decided/decides" and "move/moving", and
     the common irregular pasts ("sold" -> "sell"); on a Portuguese word it strips the plural
