@@ -796,3 +796,56 @@ def test_what_i_let_go_first_when_busy_is_answered_by_what_i_quit_and_when(tmp_p
     for index, retriever in bm25_over(notes, tmp_path):
         got = answer(index, "when work gets heavy, what's the first thing i let go?", retriever=retriever)
         assert "swimming" in got.text and "yoga" in got.text, got.text
+
+
+def test_what_a_spanish_offer_paid_is_found_whatever_the_verb_form(tmp_path):
+    """"¿Cuánto me ofrecía Rodri al mes…?" over "Rodri me ofreció … $38,000 al mes" (answer-vault-187):
+    the offering frames the sum, as paying does; "ofrecía" and "ofreció" share no stem, and the
+    answer was "nothing found"."""
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-187", tmp_path):
+        got = answer(index, "¿Cuánto me ofrecía Rodri al mes en Norte Ambiental?", retriever=retriever)
+        assert "$38,000" in got.text, got.text
+
+
+def test_a_table_of_options_side_by_side_says_which_option_each_cell_is(tmp_path):
+    """"| | Madrid | Tucson |" over "| con quién | Dr. Julián Bermúdez | Dra. Karen Whitfield |": the row
+    was "con quién: Dr. Julián Bermúdez, Dra. Karen Whitfield", which says nothing of Tucson, so
+    "¿Con quién hice la estancia en Tucson?" never found it. A row whose label names no sum holds
+    none ("horário — Santa Amélia: 12x36, noturno" is no answer to what the night bonus paid)."""
+    from trainer.recall.compose import table_row
+
+    assert table_row(["con quién", "Bermúdez", "Whitfield"], ["", "Madrid", "Tucson"]) == \
+        "con quién — Madrid: Bermúdez; Tucson: Whitfield"
+    assert table_row(["removals", "£650", "£890"], ["", "budget", "actual"]) == "removals: £650, £890"
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-187", tmp_path):
+        got = answer(index, "¿Con quién hice la estancia en Tucson?", retriever=retriever)
+        assert "Karen Whitfield" in got.text, got.text
+    notes = {"decisoes/2024-11-12-emprego.md": "---\ndate: 2024-11-12\n---\n# Santa Amélia ou Centro Oncológico\n\n"
+                                               "Duas propostas, tenho de responder até sexta.\n\n| | Santa Amélia (UTI) | Centro Oncológico |\n|---|---|---|\n"
+                                               "| salário base | R$ 4.900 | R$ 5.800 |\n"
+                                               "| horário | 12x36, noturno | seg-sex 7h às 16h |\n"}
+    (tmp_path / "pt").mkdir()
+    for index, retriever in bm25_over(notes, tmp_path / "pt"):
+        got = answer(index, "how much was my adicional noturno at the Santa Amélia?", retriever=retriever)
+        assert got.nothing_found, got.text
+        got = answer(index, "quanto era o salário base no Centro Oncológico?", retriever=retriever)
+        assert "R$ 5.800" in got.text, got.text
+
+
+def test_habits_asked_in_mexican_spanish_and_german_find_their_shapes(tmp_path):
+    """Whom I talk a decision over with first ("¿con quién lo platico antes que con nadie?"), how my
+    time estimates go ("¿qué tan bien me salen los cálculos de cuánto me voy a tardar?") and where I
+    decide ("Wo und wann fallen bei mir die Entscheidungen?" over "hab's entschieden … am Kanal")
+    were not read as asking for those shapes, and found nothing (answer-vaults 187 and 185)."""
+    (tmp_path / "es").mkdir()
+    (tmp_path / "de").mkdir()
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-187", tmp_path / "es"):
+        got = answer(index, "Cuando tengo que decidir algo grande, ¿con quién lo platico antes que con nadie?",
+                     retriever=retriever)
+        assert got.text.count("Doña Chayo") >= 2, got.text
+        got = answer(index, "¿Qué tan bien me salen los cálculos de cuánto me voy a tardar con las cosas de la "
+                            "tesis?", retriever=retriever)
+        assert "semanas" in got.text and not got.nothing_found, got.text
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-185", tmp_path / "de"):
+        got = answer(index, "Wo und wann fallen bei mir eigentlich die Entscheidungen?", retriever=retriever)
+        assert got.text.count("Kanal") >= 2, got.text

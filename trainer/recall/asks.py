@@ -536,6 +536,8 @@ COST_FRAME = frozenset(terms(
     "custou custar custaram charge charges charged charging cobra cobrou cobram spend spent gastei gasto gastou "
     "gastamos pagaba pagué pagamos cuesta cuestan costó costaba cobró cobraba gasté payé payer paie paye coûte coûté "
     "coûtait dépensé pagato pagavo pagare costava costato costata speso spendo pasta gente month monthly per "
+    "ofrece ofrecía ofreció ofrecían ofrecieron oferece oferecia ofereceu offre offert offrait "
+    "offriva offerto lana plata "
     "each week year mês mes semana ano again back originally total all in us "
     "end up still now new novo nova day days dia dias hour hourly hora 买 花 付 买的 花了 付了 租 月租 房租 租金"))
 """What asks for a cost, not what the cost is of: "how much is the insurance on the Honda?" is about
@@ -554,7 +556,7 @@ def answers_cost(question: str, sentence: str, title: str, table: bool, paragrap
     "Insurance: still waiting on the quote" further down does not make it so. A year the question
     gives ("back in 2013") must be there too, or be the note's."""
     if not (SUM.search(sentence) or (table and re.search(r"\d", COUNTED.sub("", DATES.sub("", sentence)))
-                                               and money_table(note, sentence))):
+                                               and money_table(note, sentence, question))):
         return False  # "2024-11-25: + new lifelines, Lindiwe, —" is a row without a sum, "連上 6 天" too
     clause = cost_clause(question)
     given = names(question if REFERS_BACK.search(clause) else clause)
@@ -589,14 +591,21 @@ MONEY_WORDS = re.compile(both_scripts(rf"[{CURRENCY_SIGNS}]|\b(?:{CURRENCY_CODES
                                        r"valor|preço|custo|pago|montante|renda|gasto|orçamento)\b|钱|錢|价|價|费|費|金额|金額"), I)
 
 
-def money_table(note: str, row: str) -> bool:
+def money_table(note: str, row: str, question: str = "") -> bool:
     """A number in a table row is a sum when the table, or the paragraph that leads into it, speaks
     of money (a sign, a currency, a word such as cost or orçamento: "| futsal Davi | — | 120 |"
     below "Renda: salário líquido R$ 4.150"); not in a frost log's "| 14 Oct 2025 | -1.7 | 4.20am |"
     below "Fans set to start at +0.5°C". No note text given, or the row not found: any table."""
+    if compared := COMPARED_ROW.match(row):  # "horário — Santa Amélia: 12x36; …" is no sum, "ESOP — Khaata: 0.08%" is
+        return bool(MONEY_WORDS.search(compared.group(1)) or set(terms(compared.group(1))) & set(terms(question)))
     first = re.split(r"[:|]", row, maxsplit=1)[0].strip()
     tables = [m for m in TABLE.finditer(note or "") if first and first in m.group(0)]
     return not tables or any(MONEY_WORDS.search(f"{lead_in(note, m.start())} {m.group(0)}") for m in tables)
+
+
+COMPARED_ROW = re.compile(r"^([^|:—]{1,80}) — [^:;]{1,60}: [^;]*(?:; [^:;]{1,60}: [^;]*)+$")
+"""A row of a table of options side by side, as `compose.table_row` writes it ("salário base — Santa
+Amélia: R$ 4.900; Centro Oncológico: R$ 5.800"): its label says what its numbers are."""
 
 
 def lead_in(text: str, at: int) -> str:

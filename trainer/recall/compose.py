@@ -197,7 +197,7 @@ def note_sentences(note: Note, n: int, rank: int) -> list[Candidate]:
                     header = cells  # a table's first row names its columns: no sentence of mine, unless
                     if not any(FIGURE.search(c) for c in cells):  # it holds figures ("| azeitona | 2.650 kg |")
                         continue
-                text = " ".join(side_by_side(cells, header)) if is_prose_row(cells) else table_row(cells)
+                text = " ".join(side_by_side(cells, header)) if is_prose_row(cells) else table_row(cells, header)
             for sentence in join_short([p for p in SENTENCE_SPLIT.split(text) if not SEE_ALSO.match(p.strip())]):
                 if quotable(sentence) and not SEE_ALSO.match(sentence):
                     out.append(Candidate(sentence, n, date, block_heading, len(out), rank, items, table, step,
@@ -293,11 +293,25 @@ def side_by_side(cells: list[str], header: list[str]) -> list[str]:
     return out
 
 
-def table_row(cells: list[str]) -> str:
-    """A markdown table row as one line of cells ("total: ₹13,900, ₹3,100"); rules dropped."""
+def table_row(cells: list[str], header: list[str] = ()) -> str:
+    """A markdown table row as one line of cells ("total: ₹13,900, ₹3,100"); rules dropped. Under a
+    header that names only its columns ("| | Madrid | Tucson |"), each cell keeps its column's name:
+    "con quién — Madrid: Dr. Julián Bermúdez; Tucson: Dra. Karen Whitfield" says who is in Tucson."""
     if not cells:
         return ""
-    return f"{cells[0]}: " + ", ".join(c for c in cells[1:] if c) if len(cells) > 1 else cells[0]
+    if len(cells) < 2:
+        return cells[0]
+    if compared(header, cells):
+        return f"{cells[0]} — " + "; ".join(f"{h}: {c}" for h, c in zip(header[1:], cells[1:]) if c)
+    return f"{cells[0]}: " + ", ".join(c for c in cells[1:] if c)
+
+
+def compared(header: list[str], cells: list[str]) -> bool:
+    """A row of a table that sets options side by side: a header with a blank corner over two or
+    more columns named as options are ("Madrid", "Centro Oncológico", "杭州"), as many as the row
+    has cells; not "| | budget | actual |", whose rows read well as they are ("removals: £650, £890")."""
+    return (header is not cells and len(header) == len(cells) >= 3 and not header[0]
+            and all(h and not h[:1].islower() for h in header[1:]))
 
 
 UNCLOSED_FRONTMATTER = re.compile(r"^(?:---\s*\n)?(?:[\w-]+\s*:.*(?:\n|$)){2,}$")

@@ -84,9 +84,11 @@ ILL = re.compile(both_scripts(
 
 OVERRUN_ASKS = re.compile(both_scripts(
     r"\b(?:run(?:s|ning)? (?:late|over)|overrun\w*|slip(?:s|ped|ping)?|delay(?:s|ed)?|behind schedule|take longer|"
-    r"estour\w*|atras(?:a|am|o|ei|ou)|demor\w+ mais)\b|时间表|进度|工期|排期|延期|拖期"), I)
+    r"estour\w*|atras(?:a|am|o|ei|ou)|demor\w+ mais|tardar|tardo|retras\w*|zeitpl[aä]n\w*|verzöger\w*)\b|"
+    r"时间表|进度|工期|排期|延期|拖期"), I)
 """Whether my schedules hold: "meus prazos de job sempre estouram? quanto?", "我的时间表是不是每次都会 delay?"."""
-DURATION = re.compile(both_scripts(r"\d+(?:[.,]\d+)?\s?(?:days?|weeks?|wks?|months?|dias|semanas|meses)\b|"
+DURATION = re.compile(both_scripts(r"\d+(?:[.,]\d+)?\s?(?:days?|weeks?|wks?|months?|dias|días|semanas|meses|Tagen?|"
+                                   r"Wochen|Woche|Monaten?|Monat)\b|"
                                    r"\d+(?:[.,]\d+)?\s?(?:天|周|個月|个月|星期)"), I)
 PROMISED = re.compile(both_scripts(r"\b(?:plan(?:ned)?|target|promised|told (?:them|him|her|the client)|estimated|"
                                    r"falei|prometi|combinei|previst[oa]s?|planead[oa]|planejad[oa]|prazo)\b|计划|原计划|预计|说好|答应"), I)
@@ -178,7 +180,7 @@ CONSULT_ASKS = re.compile(both_scripts(
     r"\bdécid|\bdécis|\bhésite|\bgross[oa]?\b|\bentscheid|\bwichtig))"
     r"(?=.*\b(?:first|always|usually|normally|tend|primeir[oa]|sempre|costumo|normalmente|go to|ring|call|ask|talk|"
     r"consult\w*|check\w*|procuro|ligo|falo|premier|toujours|avis|demande|appelle|prima|parlo|chiedo|chiamo|"
-    r"primero|siempre|pregunto|llamo|zuerst|immer|frage|rufe)\b)|"
+    r"primero|siempre|pregunto|llamo|platic\w*|antes que|zuerst|immer|frage|ruf\w*|anruf\w*|bevor)\b)|"
     r"^(?=.*(?:谁|边个(?!时间|钟|日|月|年)|边位|哪个(?=商量|说|讲|聊|倾)))(?=.*(?:大事|决定|拍板))(?=.*(?:第一|先|一般|通常|都))|"
     r"(?:先|都)(?:找|问)同一个人|"
     r"^(?=.*\bwho\b)(?=.*\b(?:run (?:\w+ )?(?:by|past)|(?:ring|call|tell|ask|text|go to)(?: \w+)? first)\b)"), I | re.DOTALL)
@@ -366,10 +368,12 @@ PLACE_ASKS = re.compile(both_scripts(
 vengono le decisioni grosse?"."""
 DECIDED_OUTDOORS = re.compile(both_scripts(
     r"\b(?:decided|decide|made up my mind|mind (?:was )?made up|settled it|decidi|deciso|decisa|décidé|décidée|decidí|"
-    r"entschieden)\b(?:\W+\w+){0,8}?\W+(?:walk|walking|park|hill|hills|top|summit|beach|trail|ride|drive|run|bench|"
-    r"garden|allotment|balcony|pier|loch|lake|river|salendo|salita|portico|à pied|en marchant|caminando|spaziergang)\b|"
-    r"\b(?:walk|walking|park|hill|hills|top|summit|beach|trail|ride|drive|run|bench|salendo|portico)\b(?:\W+\w+){0,8}?\W+"
-    r"(?:decided|decide|made up my mind|settled it|decidi|deciso|décidé|decidí|entschieden)\b"), I)
+    r"decidido|decidida|entschieden)\b(?:\W+\w+){0,8}?\W+(?:walk|walking|park|hill|hills|top|summit|beach|trail|ride|"
+    r"drive|run|bench|garden|allotment|balcony|pier|dock|loch|lake|river|canal|car park|salendo|salita|portico|à pied|"
+    r"en marchant|caminando|spaziergang|kanal|ufer)\b|"
+    r"\b(?:walk|walking|park|hill|hills|top|summit|beach|trail|ride|drive|run|bench|dock|canal|car park|salendo|portico|"
+    r"kanal|ufer)\b(?:\W+\w+){0,8}?\W+(?:decided|decide|made up my mind|settled it|decidi|deciso|décidé|"
+    r"decidí|decidido|entschieden)\b"), I)
 """A decision made somewhere, said beside it: "decided on the walk round alexandra park", "Nandi at 5.30 …
 decided at the top", "Deciso salendo a San Luca"."""
 
