@@ -849,3 +849,19 @@ def test_habits_asked_in_mexican_spanish_and_german_find_their_shapes(tmp_path):
     for index, retriever in bm25_in(FIXTURES / "answer-vault-185", tmp_path / "de"):
         got = answer(index, "Wo und wann fallen bei mir eigentlich die Entscheidungen?", retriever=retriever)
         assert got.text.count("Kanal") >= 2, got.text
+
+
+def test_a_chinese_sum_asked_as_x_shi_duoshao_is_a_sum_of_x(tmp_path):
+    """"青藤的期权行权价是多少？" asks the exercise price: "期权 … 12万股" (how many shares) is no answer,
+    nor is a 13% of my pay an answer to "房贷利率是多少" (answer-vault-184). Chinese puts the head of
+    what is asked last; asked for the options themselves, the row answers."""
+    notes = {"决定/2022-11-离开鲸选.md": "---\ndate: 2022-11-06\n---\n# 离开鲸选去青藤\n\n先写下来再说。\n\n"
+                                         "| | 鲸选 | 青藤 |\n|---|---|---|\n| base | 36k × 16 | 32k × 14 |\n"
+                                         "| 期权 | 无 | 12万股，4年vest |\n",
+             "日记/2023-08-13.md": "---\ndate: 2023-08-13\n---\n合肥那套房是爸妈住的。每月给爸妈转4000，占到手的 13% 左右。\n"}
+    for index, retriever in bm25_over(notes, tmp_path):
+        for question in ("青藤的期权行权价是多少？", "合肥那套房的房贷利率是多少"):
+            got = answer(index, question, retriever=retriever)
+            assert got.nothing_found, (question, got.text)
+        got = answer(index, "青藤的期权是多少？", retriever=retriever)
+        assert "12万股" in got.text, got.text

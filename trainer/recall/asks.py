@@ -544,6 +544,18 @@ COST_FRAME = frozenset(terms(
 the insurance."""
 
 
+ZH_WHAT_IS = re.compile(r"([\u4e00-\u9fff]{2,}?)(?:到底|究竟|大概|具体|一共|总共)?是多少")
+"""A Chinese sum asked as "…的X是多少": X is the head of what is asked (期权行权价 is an exercise price)."""
+
+
+def says_head(question: str, text: str) -> bool:
+    """A Chinese "…X是多少" asks for X, the last word of its noun phrase (Chinese puts the head last):
+    "青藤的期权行权价是多少？" is answered by the exercise price, not by "期权 … 12万股", and "房贷利率"
+    by the mortgage's rate, not by "13% 左右" of a salary. Other questions: always True."""
+    found = ZH_WHAT_IS.search(simplified(question))
+    return not found or found.group(1)[-2:] in simplified(text)
+
+
 def answers_cost(question: str, sentence: str, title: str, table: bool, paragraph: str = "", note: str = "",
                  date: str = "") -> bool:
     """"How much did Mudanças Ribeiro charge me?": a sum in a sentence (or a number in a table row:
@@ -674,6 +686,8 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
     14th of 80."), or it sits in their note ("Anos: 9 de novembro" in "Beatriz")."""
     if (year := asked_year(ask, question)) and year not in f"{title} {paragraph} {sentence}" and not date.startswith(year):
         return False  # "quanto deu o IPTU da kitnet em 2026?": "IPTU 2025: R$ 655" is last year's
+    if ask.kind in ("cost", "rate", "earnings") and not says_head(question, f"{title} {paragraph} {sentence}"):
+        return False
     if ask.kind == "cost":
         return answers_cost(question, sentence, title, table, paragraph, note, date)
     if ask.kind == "happened":
