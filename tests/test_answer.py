@@ -375,3 +375,19 @@ def test_a_question_with_a_subject_of_its_own_is_not_searched_with_the_last_one(
         assert "Nobody reviewed my code" in got.text, got.text
         followed = answer(index, "and what does he sponsor?", retriever=retriever, history=history)
         assert "meetup" in followed.text, followed.text
+
+
+def test_a_first_day_is_told_by_the_start(tmp_path):
+    """"When was my first day at Brightwater?" (answer-vault-188) is told by "Start 2023-01-09" in the
+    decision to take the job; "First YE close at Brightwater done" holds the word "first" and no start."""
+    from reflect_support import bm25_over
+
+    notes = {"Decisions/2022-11-14 Leaving Harlow.md": "---\ndate: 2022-11-14\n---\n# Leaving Harlow for Brightwater\n\n"
+                                                       "Taking the Controller job at Brightwater Foods. Told her yes "
+                                                       "today. Start 2023-01-09.\n\n"
+                                                       "- commute: get back ~1.5 hrs a day\n",
+             "Journal/2023-03-03.md": "---\ndate: 2023-03-03\n---\nFirst YE close at Brightwater done. Auditors out "
+                                      "the door today. First time I left before 7.\n"}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "When was my first day at Brightwater?", retriever=retriever)
+        assert "2023-01-09" in got.text, got.text

@@ -324,7 +324,18 @@ def answers_event(question: str, sentence: str, about: set[str], text: str) -> b
     given = set(names(question))
     event = [t for t in subject_of(question)
              if t not in given and t not in DECISION_VERBS and not t.isdigit() and not CJK.match(t)]
+    if FIRST_DAY.search(question):  # "when was my first day at Brightwater?": "Start **2023-01-09**"
+        event = [t for t in event if t not in FIRST_DAY_TERMS]
+        if not (STARTED.search(sentence) or FIRST_DAY.search(sentence)):
+            return False
     return all(held(t, about) or themes(t) & about for t in event)
+
+
+FIRST_DAY = re.compile(both_scripts(r"\bfirst day\b|\bprimeiro dia\b|\bprimer d[ií]a\b|\bersten? tag\b|第一天"), I)
+FIRST_DAY_TERMS = frozenset(terms("first day primeiro dia primer día ersten tag"))
+STARTED = re.compile(both_scripts(r"\b(?:start(?:s|ed|ing)?|began|joined|comecei|começ\w*|entrei|empec[eé]|empez\w*|"
+                                  r"angefangen)\b|入职|开始上班"), I)
+"""A first day is a start: "when was my first day at Brightwater?" is told by "Start 2023-01-09"."""
 
 
 ASKS_WHY = re.compile(both_scripts(r"\bwhy\b|\bpor ?qu[eê]\b|\bpq\b|为什么|为啥|干嘛|怎么会|点解|做咩"), I)
