@@ -865,3 +865,15 @@ def test_a_chinese_sum_asked_as_x_shi_duoshao_is_a_sum_of_x(tmp_path):
             assert got.nothing_found, (question, got.text)
         got = answer(index, "青藤的期权是多少？", retriever=retriever)
         assert "12万股" in got.text, got.text
+
+
+def test_para_que_asks_what_for_which_is_why(tmp_path):
+    """"¿Para qué compré la moto?" asks what I bought it for: the decision's stated reasons (the
+    fieldwork at six, not depending on the lab's Urvan), not the lines that count trips to the field
+    (answer-vault-187). "Para que" inside a sentence is "so that", no question."""
+    from trainer.recall.retrieve import WHY_QUESTION
+
+    assert not WHY_QUESTION.search("Comprei a bicicleta para que a Ana possa ir à escola.")
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-187", tmp_path):
+        got = answer(index, "¿Para qué compré la moto, güey? ¿Sí era por el campo?", retriever=retriever)
+        assert "Urvan" in got.text, got.text

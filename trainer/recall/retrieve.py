@@ -652,7 +652,7 @@ WHY_QUESTION = re.compile(
     r"\b(?:real|true|whole|full) story\b|\bstory behind\b|"
     r"\bwhat (?:was|were|is|'s) (?:actually |really |honestly )?(?:the|my) (?:actual |real |true |main )?(?:reasons?|reasoning|point)\b|"
     r"\b(?:really|honestly|actually|just) (?:why|the reason|because)\b|\bwas it (?:really|honestly|actually)\b|"
-    r"\bpor ?qu[eéê]\b|\bpq\b|\bpourquoi\b|\bpour quelle raison\b|\bqu['’]est-ce qui m['’]a (?:pouss|fait|décid)|"
+    r"\bpor ?qu[eéê]\b|\bpq\b|(?:^|[¿.?!]\s*)(?:y |e )?(?:para|pra) qu[eé]\b|\bpourquoi\b|\bpour quelle raison\b|\bqu['’]est-ce qui m['’]a (?:pouss|fait|décid)|"
     r"\bperch[eéè]\b|\bx(?:ch|k)[eéè]\b|\bcome mai\b|\bper quale (?:motivo|ragione)\b|\bwarum\b|\bwieso\b|\bweshalb\b|\bweswegen\b|"
     r"\b(?:la vraie raison|le vrai motif|il vero motivo|la vera ragione|der (?:wahre|eigentliche) grund|"
     r"el (?:verdadero )?motivo real)\b|\bo que (?:é que )?(?:realmente |mesmo |de verdade |no fundo )?me (?:levou|fez)\b|"
