@@ -877,3 +877,30 @@ def test_para_que_asks_what_for_which_is_why(tmp_path):
     for index, retriever in bm25_in(FIXTURES / "answer-vault-187", tmp_path):
         got = answer(index, "¿Para qué compré la moto, güey? ¿Sí era por el campo?", retriever=retriever)
         assert "Urvan" in got.text, got.text
+
+
+def test_what_i_let_go_shows_in_sessions_missed_and_in_german_quitting(tmp_path):
+    """"not been to club in 3 weeks, missed Tuesday intervals" and "haven't been to club in 5 weeks"
+    are what I let go (answer-vault-183); "seit drei Wochen nicht mehr da … die Kündigung geschickt" and
+    "Woche 4 von 9 war das Ende. Ich hab die App gelöscht" are what never lasts (answer-vault-185),
+    asked in a German that read as English: "was", "als" and "nie" are English-looking words."""
+    from trainer.recall.terms import text_language
+
+    assert text_language("Was hält bei mir eigentlich nie länger als ein paar Wochen?") == "de"
+    assert text_language("Moved to Zürich with Müller in 2021, the rent was higher.") == "en"
+    assert is_pattern_question("Was mach ich eigentlich, wenn's im Job mies läuft?")
+    assert is_pattern_question("Cuando algo me sale mal, ¿qué hago con mi mamá?")
+    notes = {"journal/2023-01-15.md": "---\ndate: 2023-01-15\n---\nmum's fall. not slept since 6pm yesterday. not been "
+                                      "to club in 3 weeks either, missed Tuesday intervals again.\n",
+             "journal/2024-10-20.md": "---\ndate: 2024-10-20\n---\nthe move. boxes everywhere. haven't been to club in "
+                                      "5 weeks. not one Tuesday since the move.\n",
+             "journal/2024-03-02.md": "---\ndate: 2024-03-02\n---\nlong day on the ward. something big happened to "
+                                      "the rota again.\n"}
+    (tmp_path / "en").mkdir()
+    (tmp_path / "de").mkdir()
+    for index, retriever in bm25_over(notes, tmp_path / "en"):
+        got = answer(index, "what's the first thing I let go of when something big happens?", retriever=retriever)
+        assert got.text.count("club") >= 2, got.text
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-185", tmp_path / "de"):
+        got = answer(index, "Was hält bei mir eigentlich nie länger als ein paar Wochen?", retriever=retriever)
+        assert "Boulder" in got.text and "Couch-to-5k" in got.text, got.text

@@ -184,7 +184,7 @@ AS_EXCUSE = re.compile(both_scripts(r"\b(?:use|using|used) (?:\w+ ){1,4}as (?:an
 sítios?": whether one thing keeps standing in for my reasons, across notes."""
 
 
-WHEN_CLAUSE = re.compile(r"^\W*(?:and |et |e |y )?(?:when|whenever|quand|lorsque|quando|cuando|wenn)\b([^?,]{3,60}),\s*"
+WHEN_CLAUSE = re.compile(r"^\W*(?:and |et |e |y )?(?:when|whenever|quand|lorsque|quando|cuando|wenn)\b([^?,]{3,60}),\s*¿?"
                          r"(?:what|how|who|where|which|qu|quoi|comment|cosa|come|chi|dove|qu[eé]|c[oó]mo|qui[eé]n|was|wie|wer)",
                          re.IGNORECASE)
 """"when work gets heavy, what's the first thing I let go?", "Quando i soldi nn bastano, cosa sacrifico
@@ -198,6 +198,7 @@ PRESENT_HABIT = re.compile(
     r"\boù (?:part|passe|va) (?:l['’]argent|mon argent)\b|"
     r"\bcon chi ne parlo\b|\ba chi (?:chiedo|telefono|lo dico)\b|\bcome vanno a finire\b|\bche fine fanno\b|"
     r"\bmi vengono\b|\bper prim[oa]\b|\b(?:nn|non) \w+o mai\b|"
+    r"\bwas (?:mach|tu)e? ich\b[^?]*\bwenn\b|\bqu[eé] hago\b[^?]*\bcuando\b|\bnie (?:länger|lange)\b|"
     r"我都(?:在|是|會|会)?什[么麼]|的[时時]候[^？?]*都|最先被我",
     re.IGNORECASE)
 """Habits asked in the present, without "always" or "usually": "what kind of things do I start and then

@@ -742,7 +742,8 @@ PT_MARKS = frozenset("não que de da em um uma para com o os é eu meu minha por
 ES_MARKS = frozenset("el los las del y pero yo mi mis muy qué cómo cuándo dónde cuánto cuánta quién cuál es está fue lo "
                      "le una con por eso esto pues ya también hay".split())
 DE_MARKS = frozenset("der das und ich nicht ist ein eine zu mit auf für hab habe bin warum wieso wie wer wen wo "
-                     "wann den dem meine nach aus auch noch schon dass".split())  # not "mein": Hinglish "in"
+                     "wann den dem meine nach aus auch noch schon dass mir mich bei eigentlich wenn meinen meinem "
+                     "meiner sind".split())  # not "mein": Hinglish "in"
 FR_MARKS = frozenset("le les et je est pas une dans pour avec qui ce cette mais sur au aux mon mes pourquoi comment "
                      "combien ai suis était très aussi ça c'est j'ai nous vous avons avez quel quelle quels où "
                      "est-ce vraiment toujours encore déjà jamais chez depuis après".split())
@@ -760,6 +761,9 @@ FR_SIGNS = re.compile(r"\b(?:j|qu|m|n|s|t|jusqu|lorsqu|puisqu)['’](?=\w)|[ûî
 IT_SIGNS = re.compile(r"\b(?:dell|all|dall|nell|sull|quest|quell)['’](?=\w)|gli|zion|cch|\B(?:ono|iamo)\b|[òù]\b",
                       re.IGNORECASE)
 """Italian in its letters: "dell'affitto", "moglie", "stazione", "vecchio", "vengono", "però"."""
+DE_SIGNS = re.compile(r"[äöüß]", re.IGNORECASE)
+"""German in its letters: "hält", "läuft", "Größe" ("Was hält bei mir nie länger als ein paar Wochen?"
+has no German word English lacks but "mir" and "bei")."""
 PT_OWN = PT_ONLY - frozenset("de da que em o os na para com".split())  # "de la gare", "da Molini", "que je"
 FR_ONLY = FR_MARKS - PT_MARKS - ES_MARKS - IT_MARKS
 IT_ONLY = IT_MARKS - PT_MARKS - ES_MARKS - FR_MARKS
@@ -779,6 +783,7 @@ def text_language(text: str) -> str:
                                    (PT_ONLY, ES_ONLY, FR_ONLY, IT_ONLY, DE_MARKS, EN_MARKS, PT_OWN))
     fr += len(FR_SIGNS.findall(text[:4000]))  # one pass over the text: this runs on every paragraph
     it += len(IT_SIGNS.findall(text[:4000]))
+    de += len(DE_SIGNS.findall(text[:4000]))
     fr, it, de = (n if n >= 2 else 0 for n in (fr, it, de))  # one word is not German yet ("hab" is a typo as often)
     if max(fr, it) > max(own, en) and max(fr, it) >= max(es, de):  # Spanish "mi", "le" are Italian and French too
         return "fr" if fr >= it else "it"
