@@ -904,3 +904,21 @@ def test_what_i_let_go_shows_in_sessions_missed_and_in_german_quitting(tmp_path)
     for index, retriever in bm25_in(FIXTURES / "answer-vault-185", tmp_path / "de"):
         got = answer(index, "Was hält bei mir eigentlich nie länger als ein paar Wochen?", retriever=retriever)
         assert "Boulder" in got.text and "Couch-to-5k" in got.text, got.text
+
+
+def test_what_i_do_after_an_awful_stretch_is_what_i_bought_then(tmp_path):
+    """"what do I end up doing after a truly awful shift?" (answer-vault-183) and "工作上被否、很糟的那几周，
+    我一般会干嘛" (answer-vault-184) ask how I get through a bad stretch: the trainers ordered in bed,
+    the camera ordered on the way home; "awful" and "很糟" were no bad stretch."""
+    notes = {"journal/2023-06-10.md": "---\ndate: 2023-06-10\n---\nnight 4 of 4. a death at 3am. ordered trainers "
+                                      "again (Ghost 15, £130) at 9:40am. bed.\n",
+             "journal/2025-02-02.md": "---\ndate: 2025-02-02\n---\nhorrible night. drove home with the radio off. "
+                                      "ordered Ghost 16s at 9:15 in bed, £140.\n",
+             "journal/2024-08-03.md": "---\ndate: 2024-08-03\n---\nPRD 又被打回。回家路上在淘宝下单了理光 GR3x，¥7,299。\n",
+             "journal/2023-12-02.md": "---\ndate: 2023-12-02\n---\n被CEO在周会上点名。下班在天猫上就下单了按摩椅，1.58万。\n",
+             "journal/2024-03-01.md": "---\ndate: 2024-03-01\n---\nshift was fine. tea with Shaz.\n"}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "what do I end up doing after a truly awful shift?", retriever=retriever)
+        assert "Ghost 15" in got.text and "Ghost 16s" in got.text, got.text
+        got = answer(index, "工作上被否、很糟的那几周，我一般会干嘛", retriever=retriever)
+        assert "GR3x" in got.text and "按摩椅" in got.text, got.text

@@ -157,11 +157,12 @@ COPING_ASKS = re.compile(both_scripts(
     r"\b(?:where do I (?:end up )?go|go off to|end up going|clear my head|knocks? me sideways|shakes? me up|weighing on me|"
     r"goes badly|going badly|bad day|rough day|hard day|getting me down|bad news|onde (?:é que )?(?:eu )?(?:vou|acabo)|vou parar|"
     r"corre mal|é uma bosta|ça va mal|má notícia|sufoc\w*|go where|where (?:do )?I (?:always |usually )?go after|"
-    r"on top of me|overwhelm\w*|stressed|stressful|(?:bad|rough|tough|hard|long) (?:shift|week|night)|cope|coping|"
+    r"on top of me|overwhelm\w*|stressed|stressful|(?:bad|rough|tough|hard|long|awful|terrible|horrible|crap|shit) "
+    r"(?:shift|week|night)|cope|coping|(?:mies|schlecht|beschissen) läuft|"
     r"me aguentar|ocorrência pesada|(?:dia|semana|turno|plantão) (?:mau|má|ruim|péssim[oa]|pesad[oa])|"
     r"(?:depois|a seguir) (?:de|a) (?:uma |um )?(?:discussão|perda|notícia))\b|"
     r"\bafter (?:a |the |my |every |each )?(?:big )?(?:decision|call)s?\b[^?]*\bgo\b|\bdepois de (?:uma )?decis\w+[^?]*\b(?:vou|ir)\b|"
-    r"心烦|烦的时候|压力大|心情(?:差|不好|烂)|转头去|平下来|决定(?:之后|以后|完)[^？?]*去(?:哪|哪里|哪儿)|受挫|出事|难过|不开心|"
+    r"很糟|糟糕|被否|心烦|烦的时候|压力大|心情(?:差|不好|烂)|转头去|平下来|决定(?:之后|以后|完)[^？?]*去(?:哪|哪里|哪儿)|受挫|出事|难过|不开心|"
     r"惨的事|(?:遇到|碰到)[^？?]{0,10}事(?:之后|以后|后)"), I)
 WENT = re.compile(both_scripts(
     r"\b(?:went (?:straight |right )?(?:for a|to|down|up|out)|walked (?:straight |right )?(?:to|down|up|along|round)|"
@@ -169,7 +170,8 @@ WENT = re.compile(both_scripts(
     r"ended up (?:at|in|on|by)|headed (?:to|down|out)|sat (?:on|by|at) the|(?:a|the) long walk|went running|"
     r"fui (?:até|para|ao|à|a|dar|correr|caminhar)|desci (?:até|para|a)|subi (?:até|ao|a)|andei|caminhei|"
     r"acabei (?:em|no|na|por)|sentei-me|comprei|encomendei|"
-    r"bought|ordered|booked|splurged|treated myself|drive-thru|takeaway|takeout|pedi (?:um|uma|uns|umas|comida)|reservei)\b|"
+    r"bought|ordered|booked|splurged|treated myself|drive-thru|takeaway|takeout|pedi (?:um|uma|uns|umas|comida)|reservei|"
+    r"gekauft|bestellt|compré|me compré)\b|"
     r"去了|走到|走去|开车去|跑步|散步|跑去|买了|买咗|下单|点外卖|点了外卖|订了|剁手"), I)
 """Where I went or what I did to get through it: "walked down to the river at Santos", "fui até
 ao Molhe", "开车去江边", "comprei um teclado"."""
