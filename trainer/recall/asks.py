@@ -619,7 +619,8 @@ def money_table(note: str, row: str, question: str = "") -> bool:
     of money (a sign, a currency, a word such as cost or orçamento: "| futsal Davi | — | 120 |"
     below "Renda: salário líquido R$ 4.150"); not in a frost log's "| 14 Oct 2025 | -1.7 | 4.20am |"
     below "Fans set to start at +0.5°C". No note text given, or the row not found: any table."""
-    if compared := COMPARED_ROW.match(row):  # "horário — Santa Amélia: 12x36; …" is no sum, "ESOP — Khaata: 0.08%" is
+    if compared := COMPARED_ROW.match(row):  # "horário — Santa Amélia: 12x36; …" is no sum; "ESOP — …: 0.08%" is,
+        # asked "how much ESOP…?"
         return bool(MONEY_WORDS.search(compared.group(1)) or set(terms(compared.group(1))) & set(terms(question)))
     first = re.split(r"[:|]", row, maxsplit=1)[0].strip()
     tables = [m for m in TABLE.finditer(note or "") if first and first in m.group(0)]

@@ -14,8 +14,8 @@ from __future__ import annotations
 import importlib.util
 import re
 import unicodedata
-from pathlib import Path
 from functools import lru_cache
+from pathlib import Path
 
 LATIN = "A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 TOKEN = re.compile(rf"[{LATIN}]+(?:['’][{LATIN}]+)?|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
