@@ -373,14 +373,12 @@ PLACE_ASKS = re.compile(both_scripts(
     r"\bd[oó]nde\b[^?]*\bdecid|\bwo\b[^?]*\bentscheid|\bonde\b[^?]*\bdecid|哪里[^？?]*(?:决定|拍板)|什麼地方[^？?]*(?:決定|拍板)"), I)
 """Where I make up my mind: "where do i actually make my mind up about things?", "Dove e quando mi
 vengono le decisioni grosse?"."""
-DECIDED_OUTDOORS = re.compile(both_scripts(
-    r"\b(?:decided|decide|made up my mind|mind (?:was )?made up|settled it|decidi|deciso|decisa|décidé|décidée|decidí|"
-    r"decidido|decidida|entschieden)\b(?:\W+\w+){0,8}?\W+(?:walk|walking|park|hill|hills|top|summit|beach|trail|ride|"
-    r"drive|run|bench|garden|allotment|balcony|pier|dock|loch|lake|river|canal|car park|salendo|salita|portico|à pied|"
-    r"en marchant|caminando|spaziergang|kanal|ufer)\b|"
-    r"\b(?:walk|walking|park|hill|hills|top|summit|beach|trail|ride|drive|run|bench|dock|canal|car park|salendo|portico|"
-    r"kanal|ufer)\b(?:\W+\w+){0,8}?\W+(?:decided|decide|made up my mind|settled it|decidi|deciso|décidé|"
-    r"decidí|decidido|entschieden)\b"), I)
+DECIDING = (r"decided|decide|made up my mind|mind (?:was )?made up|settled it|decidi|deciso|decisa|décidé|décidée|"
+            r"decidí|decidido|decidida|entschieden")
+OUTDOORS = (r"walk|walking|park|hill|hills|top|summit|beach|trail|ride|drive|run|bench|garden|allotment|balcony|pier|"
+            r"dock|loch|lake|river|canal|car park|salendo|salita|portico|à pied|en marchant|caminando|spaziergang|kanal|ufer")
+DECIDED_OUTDOORS = re.compile(both_scripts(rf"\b(?:{DECIDING})\b(?:\W+\w+){{0,8}}?\W+(?:{OUTDOORS})\b|"
+                                           rf"\b(?:{OUTDOORS})\b(?:\W+\w+){{0,8}}?\W+(?:{DECIDING})\b"), I)
 """A decision made somewhere, said beside it: "decided on the walk round alexandra park", "Nandi at 5.30 …
 decided at the top", "Deciso salendo a San Luca"."""
 
