@@ -922,3 +922,22 @@ def test_what_i_do_after_an_awful_stretch_is_what_i_bought_then(tmp_path):
         assert "Ghost 15" in got.text and "Ghost 16s" in got.text, got.text
         got = answer(index, "工作上被否、很糟的那几周，我一般会干嘛", retriever=retriever)
         assert "GR3x" in got.text and "按摩椅" in got.text, got.text
+
+
+def test_a_granted_reason_is_quoted_with_the_turn_that_says_what_it_was(tmp_path):
+    """A year review item that names the stated reasons, grants them ("all true-ish.") and turns ("but
+    i'd boxed up the Cedar St house …") is quoted through the turn: the answer stopped at the grant, and
+    the real reason was never said (answer-vault-170)."""
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-170", tmp_path):
+        got = answer(index, "why did i re-sign w/ Hal on Manor instead of moving to the Mueller spot? was it "
+                            "really the parking lot?", retriever=retriever)
+        assert "all true-ish" in got.text and "packing up the school" in got.text, got.text
+
+
+def test_where_i_decide_is_a_place_not_the_story_of_my_reasons(tmp_path):
+    """"Where and when do I usually make my big calls?" asks for a place: the decisions' later take-backs
+    ("i told everybody it was the parking lot …") filled the answer and left out the diner I decide in
+    (answer-vault-170)."""
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-170", tmp_path):
+        got = answer(index, "where and when do i usually end up making the big calls?", retriever=retriever)
+        assert "whataburger" in got.text and "parking lot" not in got.text, got.text

@@ -717,7 +717,7 @@ def select(index: Index, retriever: Retriever, reflection: Reflection, question:
         told = {asked_path, *retriever.neighbours(asked_path)} if WHY_QUESTION.search(question) else {asked_path}
         stories = [t for t in stories if t.path in told]
     shape = shapes.asked(question) if reflection.pattern else None
-    if reflection.pattern and shape is not None and shape.via in ("hour", "confidant", "coping"):
+    if reflection.pattern and shape is not None and shape.via in ("hour", "place", "confidant", "coping"):
         stories = []  # "when do I make my big calls?", "who do I ring first?", "where do I go after?": an hour, a
         # person, a place, not how my reasons changed
     why = not reflection.pattern and bool(WHY_QUESTION.search(question))

@@ -381,6 +381,7 @@ def revisions_of(path: str, date: str | None, heading: str, para: str, reasons: 
     for n, span in matched.items():
         if strict:
             span = span | said_instead(parts, max(span)) | what_was(parts, span) | cue_before(parts, span)
+            span |= turned_from(parts, max(span))
         cue = " ".join(parts[j] for j in sorted(span))
         out.append(Revision(path, date, heading, text, relation_of(cue), n, clean(cue)))
     if not out and not strict:
@@ -401,6 +402,16 @@ def what_was(parts: list[str], span: set[int]) -> set[int]:
     那時候表格上的理由（房價、介聘、早餐店）都是真的，但都不是最重的。" is followed by "最重的是：我怕在竹北一個人。"."""
     last = max(span)
     if len(span) == 1 and last + 1 < len(parts) and relation_of(parts[last]) == "retracted":
+        return {last + 1}
+    return set()
+
+
+def turned_from(parts: list[str], last: int) -> set[int]:
+    """The next sentence, when the span ends granting the reasons I gave and the next turns from them:
+    "i told everybody it was the parking lot and the $200 bump and Lucy's school. all true-ish." goes on
+    "but i'd boxed up the Cedar St house … the thought of packing up the school too made me physically
+    sick." (CONCEDED_CUE), which says what it was."""
+    if last + 1 < len(parts) and (m := CONCEDED_CUE.search(f"{parts[last]} {parts[last + 1]}")) and m.start() < len(parts[last]):
         return {last + 1}
     return set()
 
@@ -934,7 +945,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 66  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 67  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
