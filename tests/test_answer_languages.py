@@ -941,3 +941,20 @@ def test_where_i_decide_is_a_place_not_the_story_of_my_reasons(tmp_path):
     for index, retriever in bm25_in(FIXTURES / "answer-vault-170", tmp_path):
         got = answer(index, "where and when do i usually end up making the big calls?", retriever=retriever)
         assert "whataburger" in got.text and "parking lot" not in got.text, got.text
+
+
+def test_taglish_questions_ask_why_when_and_what_the_notes_do_not_hold(tmp_path):
+    """Taglish (answer-vault-194): "bakit" asks why; "Ano apelyido ni Kring?", "Magkano sweldo ni Pao…?" and
+    "Ilang taon si Lola Ising nung namatay sya?" ask a surname, a salary and an age that no note gives, and were
+    answered with whatever note named Kring, Pao or Lola Ising; "Kelan at saan ako nag-take ng CBT?" is about the
+    CBT, not about "ako", "ng" and "nag"."""
+    from trainer.recall.retrieve import WHY_QUESTION
+
+    assert WHY_QUESTION.search("bakit UK ang pinili ko over Canada?")
+    assert terms("Kelan at saan ako nag-take ng CBT?") == ["tak", "cbt"]
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-194", tmp_path):
+        for question in ("Ano apelyido ni Kring?", "Magkano sweldo ni Pao monthly sa BPO?",
+                         "Ilang taon si Lola Ising nung namatay sya?"):
+            assert answer(index, question, retriever=retriever).nothing_found, question
+        got = answer(index, "Kelan at saan ako nag-take ng CBT?", retriever=retriever)
+        assert "March 14" in got.text, got.text

@@ -31,7 +31,7 @@ from trainer.recall.asks import CLAUSES, asked_kinds
 from trainer.recall.terms import (ASKING_TERMS, SINCERE, YEAR, both_scripts, fold, forms, held, is_cjk, is_frame,
                                    is_particle, names, query_terms, stem, terms, text_language, themes, translations)
 
-VERSION = 20  # bump whenever terms or columns change: the term table is then rebuilt
+VERSION = 21  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
 CREATE TABLE retrieval_docs (
     id INTEGER PRIMARY KEY,
@@ -652,7 +652,7 @@ WHY_QUESTION = re.compile(
     r"\b(?:real|true|whole|full) story\b|\bstory behind\b|"
     r"\bwhat (?:was|were|is|'s) (?:actually |really |honestly )?(?:the|my) (?:actual |real |true |main )?(?:reasons?|reasoning|point)\b|"
     r"\b(?:really|honestly|actually|just) (?:why|the reason|because)\b|\bwas it (?:really|honestly|actually)\b|"
-    r"\bpor ?qu[eéê]\b|\bpq\b|(?:^|[¿.?!]\s*)(?:y |e )?(?:para|pra) qu[eé]\b|"  # "¿para qué compré la moto?"
+    r"\bpor ?qu[eéê]\b|\bpq\b|\bbakit\b|(?:^|[¿.?!]\s*)(?:y |e )?(?:para|pra) qu[eé]\b|"  # "¿para qué compré la moto?"
     r"\bpourquoi\b|\bpour quelle raison\b|\bqu['’]est-ce qui m['’]a (?:pouss|fait|décid)|"
     r"\bperch[eéè]\b|\bx(?:ch|k)[eéè]\b|\bcome mai\b|\bper quale (?:motivo|ragione)\b|\bwarum\b|\bwieso\b|\bweshalb\b|\bweswegen\b|"
     r"\b(?:la vraie raison|le vrai motif|il vero motivo|la vera ragione|der (?:wahre|eigentliche) grund|"
