@@ -958,3 +958,29 @@ def test_taglish_questions_ask_why_when_and_what_the_notes_do_not_hold(tmp_path)
             assert answer(index, question, retriever=retriever).nothing_found, question
         got = answer(index, "Kelan at saan ako nag-take ng CBT?", retriever=retriever)
         assert "March 14" in got.text, got.text
+
+
+def test_rioplatense_habits_where_i_decide_what_i_drop_and_how_i_cope(tmp_path):
+    """Asked in Rioplatense Spanish (answer-vault-193): "¿Dónde o cuándo termino tomando las decisiones
+    importantes?" read as no pattern at all ("decisiones" is no "decid…") and found nothing; "¿Qué pasa con las
+    actividades que pago…?" quoted every note that says "pago"; "¿Qué hago cuando algo me angustia…?" had no shape."""
+    notes = {"diario/2022-05-22.md": "---\ndate: 2022-05-22\n---\nme voy de la clínica. lo terminé de decidir en el "
+                                     "micro volviendo de Rosario, el domingo.\n",
+             "diario/2023-08-20.md": "---\ndate: 2023-08-20\n---\nmando los papeles a España. lo terminé de decidir "
+                                     "en el micro de vuelta de Rosario, como siempre.\n",
+             "diario/2023-06-10.md": "---\ndate: 2023-06-10\n---\nel pase anual del gimnasio que pagué en marzo lo usé "
+                                     "6 veces. no voy desde mayo.\n",
+             "diario/2023-11-20.md": "---\ndate: 2023-11-20\n---\ndejé las clases de inglés, había pagado el paquete "
+                                     "de 3 meses, fui a 4.\n",
+             "diario/2024-03-15.md": "---\ndate: 2024-03-15\n---\nme peleé con papá. a la mañana me fui al vivero y me "
+                                     "compré una monstera.\n",
+             "diario/2022-06-18.md": "---\ndate: 2022-06-18\n---\nlo de mamá en el hospital. volviendo me compré un "
+                                     "potus en el vivero.\n",
+             "plata/alquiler.md": "---\ndate: 2023-04-16\n---\nel alquiler: yo pago $180.000 por mes, él paga $140.000.\n"}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "¿Dónde o cuándo termino tomando las decisiones importantes?", retriever=retriever)
+        assert got.text.count("Rosario") >= 2, got.text
+        got = answer(index, "¿Qué pasa con las actividades que pago de una para ponerme las pilas?", retriever=retriever)
+        assert "6 veces" in got.text and "fui a 4" in got.text and "alquiler" not in got.text, got.text
+        got = answer(index, "¿Qué hago cuando algo me angustia o pasa algo feo?", retriever=retriever)
+        assert "monstera" in got.text and "potus" in got.text, got.text

@@ -159,7 +159,8 @@ COPING_ASKS = re.compile(both_scripts(
     r"corre mal|é uma bosta|ça va mal|má notícia|sufoc\w*|go where|where (?:do )?I (?:always |usually )?go after|"
     r"on top of me|overwhelm\w*|stressed|stressful|(?:bad|rough|tough|hard|long|awful|terrible|horrible|crap|shit) "
     r"(?:shift|week|night)|cope|coping|(?:mies|schlecht|beschissen) läuft|"
-    r"me aguentar|ocorrência pesada|(?:dia|semana|turno|plantão) (?:mau|má|ruim|péssim[oa]|pesad[oa])|"
+    r"me aguentar|ocorrência pesada|me angustia|(?:pasa|hay) algo feo|"
+    r"(?:dia|semana|turno|plantão) (?:mau|má|ruim|péssim[oa]|pesad[oa])|"
     r"(?:depois|a seguir) (?:de|a) (?:uma |um )?(?:discussão|perda|notícia))\b|"
     r"\bafter (?:a |the |my |every |each )?(?:big )?(?:decision|call)s?\b[^?]*\bgo\b|\bdepois de (?:uma )?decis\w+[^?]*\b(?:vou|ir)\b|"
     r"很糟|糟糕|被否|心烦|烦的时候|压力大|心情(?:差|不好|烂)|转头去|平下来|决定(?:之后|以后|完)[^？?]*去(?:哪|哪里|哪儿)|受挫|出事|难过|不开心|"
@@ -223,7 +224,8 @@ QUIT_ASKS = re.compile(both_scripts(
     r"plans) I (?:start|take up|sign up for|join)|(?:what|how) (?:keeps happening|happens|happened) (?:to|with) my "
     r"(?:hobbies|projects|courses|classes)|(?:ir|vou|vai|chego|chegar) (?:até )?(?:o|ao) fim|nunca (?:termino|acabo)|"
     r"o que (?:é que )?acontece (?:com|a|às|aos) (?:as |os )?(?:coisas|cursos|projetos|projectos|planos|hobbies)"
-    r"(?: e (?:os |as )?\w+)? que (?:eu )?(?:começo|inicio|faço))\b|"
+    r"(?: e (?:os |as )?\w+)? que (?:eu )?(?:começo|inicio|faço)|"
+    r"qu[eé] pasa con (?:las |los )?(?:cosas|actividades|cursos|clases|proyectos|planes|hobbies) que (?:empiezo|arranco|pago))\b|"
     r"坚持多久|能坚持|坚持得了|坚持不(?:下来|了|住)|学不长|学不久|放弃|半途|三分钟热度|撐到幾耐|撑到几久|幾耐就|就甩|撑多久|多久就|"
     r"放掉|最先(?:被我)?(?:放|丢|砍)"), I)
 COUNT = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
@@ -232,7 +234,7 @@ STAGE = re.compile(both_scripts(
     r"\b(?:week|wk|class|session|lesson|month|day|aula|semana|sessão|mês|dia)\s?#?\d+\b|"
     r"\b" + COUNT + r"(?:st|nd|rd|th|ª|º)?\s?(?:weeks?|classes|sessions|lessons|months|days|times|"
     r"mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays|segundas|terças|quartas|quintas|sextas|sábados|"
-    r"sessões|aulas|semanas?|meses|dias|vezes)\b|"
+    r"sessões|aulas|semanas?|meses|dias|días|vezes|veces|clases)\b|\bfui a \d+\b|"
     r"\b(?:Woche|Monat|Tag|Termin|Stunde)\s?\d+\b|\b\d+ von \d+\b|"
     r"\b(?:\d+|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn)\s?(?:Wochen|Monate|Tage|mal|Termine|Stunden)\b|"
     r"第\s?[\d一二三四五六七八九十]+\s?(?:周|期|次|天|节|课|个月|堂)|"
@@ -240,7 +242,8 @@ STAGE = re.compile(both_scripts(
 QUIT = re.compile(both_scripts(
     r"\b(?:quit|quitting|gave up|giving up|give up|stopped|stop going|skipped|didn(?:'?t|ae|na) (?:book|go|renew)|cancel\w*|"
     r"lasted|never went back|haven(?:'?t|ae) been back|(?:not|haven'?t|hasn'?t) been to|missed|"
-    r"dejé de|lo dejé|abandoné|ya no fui|aguanté|no volví|aufgehört|abgebrochen|gekündigt|kündigung|abgelaufen|gelöscht|"
+    r"dejé de|lo dejé|dejé (?:las|los|el|la)|abandoné|abandonaste|ya no fui|aguanté|no volví|no voy (?:más|desde)|"
+    r"y chau|di de baja|aufgehört|abgebrochen|gekündigt|kündigung|abgelaufen|gelöscht|"
     r"nicht mehr (?:da|hin|gegangen)|"
     r"pack(?:ed)? it in|dropped|stalled|didn'?t(?=\.)|last day|that was that|deferred|hadn(?:'?t|ae) been|"
     r"não vou mais|cancelei|parei|larguei|desisti|abandonei|"
@@ -333,7 +336,7 @@ sales", "Enviei 23h31. Prazo termina hoje", "no último dia", "第三次改日�
 TOLD_ASKS = re.compile(both_scripts(
     r"\b(?:find(?:s|ing)? out|found out|(?:the )?last (?:one |person )?to (?:know|hear|find out)|in the loop|hear(?:s)? about)\b|"
     r"\bsab(?:e|em|er|ia) (?:das coisas |de tudo |das minhas decisões )?(?:por último|primeiro|depois|antes)\b|"
-    r"\bfica(?:r|m|va)? (?:a )?sab(?:endo|er)\b|\b(?:escond\w+|hide from|keep from|kept from)\b|瞒着|瞞著|"
+    r"\bfica(?:r|m|va)? (?:a )?sab(?:endo|er)\b|\bse enter(?:a|an|aba|aban|ó|aron)\b|\b(?:escond\w+|hide from|keep from|kept from)\b|瞒着|瞞著|"
     r"\bme reclama\b|才知道|才晓得|最后一个(?:知道|晓得)|几时先知|什么时候才知"), I)
 """Who learns of my decisions, and when: "how does Fiona usually end up finding out about my stuff?",
 "os meus filhos sempre ficam sabendo das minhas decisões por último?", "秀英一般是什么时候才知道的？"."""
@@ -370,7 +373,7 @@ OWNED = re.compile("|".join((REAL_REASON.pattern, ECHO_RETRACTS.pattern, NOT_WHY
 PLACE_ASKS = re.compile(both_scripts(
     r"\bwhere (?:and when )?(?:do|did) (?:I|i)\b[^?]*\b(?:decid\w*|decisions?|mind|calls?|big (?:things|stuff))|"
     r"\bwhere and when\b[^?]*\b(?:decid\w*|decisions?|mind|calls?)|\bdove\b[^?]*\bdecisi|\boù\b[^?]*\b(?:décid|décision|tranch)|"
-    r"\bd[oó]nde\b[^?]*\bdecid|\bwo\b[^?]*\bentscheid|\bonde\b[^?]*\bdecid|哪里[^？?]*(?:决定|拍板)|什麼地方[^？?]*(?:決定|拍板)"), I)
+    r"\bd[oó]nde\b[^?]*\bdeci(?:d|si)|\bwo\b[^?]*\bentscheid|\bonde\b[^?]*\bdecid|哪里[^？?]*(?:决定|拍板)|什麼地方[^？?]*(?:決定|拍板)"), I)
 """Where I make up my mind: "where do i actually make my mind up about things?", "Dove e quando mi
 vengono le decisioni grosse?"."""
 DECIDING = (r"decided|decide|made up my mind|mind (?:was )?made up|settled it|decidi|deciso|decisa|décidé|décidée|"
