@@ -984,3 +984,15 @@ def test_rioplatense_habits_where_i_decide_what_i_drop_and_how_i_cope(tmp_path):
         assert "6 veces" in got.text and "fui a 4" in got.text and "alquiler" not in got.text, got.text
         got = answer(index, "¿Qué hago cuando algo me angustia o pasa algo feo?", retriever=retriever)
         assert "monstera" in got.text and "potus" in got.text, got.text
+
+
+def test_an_unlabelled_list_in_a_decision_note_is_what_i_weighed(tmp_path):
+    """A decision note that labels no reasons ("Numbers as I see them" over "- $45,000 would have to come off the
+    line of credit …", "Saying no." over "- Shauna's on 12 hr nights …") gave the store no reasons, and a why
+    answer quoted its opening lines instead (answer-vault-189)."""
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-189", tmp_path):
+        story = decision_story(index, "decisions/2023-01-15 Fort Mac offer.md")
+        assert [r.key for r in story.reasons][:2] == ["Shauna's on 12 hr nights at NRGH", "Kenzie's in grade 9"]
+        got = answer(index, "Len offered me a piece of Harbour Hopper, why'd I pass — was it the numbers?",
+                     retriever=retriever)
+        assert "line of credit" in got.text and "$2.19/L" in got.text, got.text

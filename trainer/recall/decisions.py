@@ -165,7 +165,7 @@ def extract(note: Note) -> list[Decision]:
 def note_decision(note: Note) -> Decision:
     sections = split_sections(note.body)
     found = find_statement(sections)
-    reasons = find_reasons(sections, found)
+    reasons = find_reasons(sections, found) or first_list(sections)
     statement = found or note.title
     revisions = tuple(r for s in sections if REVISION_HEADING.search(s.heading)
                       for r in section_revisions(note, s, reasons))
@@ -229,6 +229,22 @@ def find_reasons(sections: list[Section], statement: str = "") -> tuple[Reason, 
         for text, con in table_reasons(section.paragraphs, statement):
             found.append(Reason(len(found) + 1, clean(text), reason_key(text), con))
     return tuple(found)
+
+
+def first_list(sections: list[Section]) -> tuple[Reason, ...]:
+    """A decision note that labels no reasons: its first list is what I weighed ("Saying no." over "- Shauna's
+    on 12 hr nights at NRGH …", "Numbers as I see them" over "- $45,000 would have to come off the line of
+    credit …"), unless it sits under a heading that says it is something else (REVISION_HEADING, AGAINST_HEADING)."""
+    for section in sections:
+        if REVISION_HEADING.search(section.heading) or AGAINST_HEADING.search(section.heading):
+            continue
+        lists = ["\n".join(lines[next(i for i, line in enumerate(lines) if ITEM.match(line)):])
+                 for lines in (p.split("\n") for p in section.paragraphs if not p.lstrip().startswith("|"))
+                 if any(ITEM.match(line) for line in lines)]
+        items = reason_items(lists[:1])
+        if items:
+            return tuple(Reason(n, clean(text), reason_key(text), False) for n, text in enumerate(items, 1))
+    return ()
 
 
 def table_reasons(paragraphs: list[str], statement: str = "") -> list[tuple[str, bool]]:
@@ -945,7 +961,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 67  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 68  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
