@@ -996,3 +996,17 @@ def test_an_unlabelled_list_in_a_decision_note_is_what_i_weighed(tmp_path):
         got = answer(index, "Len offered me a piece of Harbour Hopper, why'd I pass — was it the numbers?",
                      retriever=retriever)
         assert "line of credit" in got.text and "$2.19/L" in got.text, got.text
+
+
+def test_cantonese_xi_mai_wei_zo_asks_why_and_sixty_something_asks_no_age(tmp_path):
+    """"六十几岁仲去康乐颐养院揸接送车，我系咪为咗帮补？" (answer-vault-190) asks whether I took the driving job for
+    the money: "系咪为咗" is "was it for", a why; "六十几岁" is how old I am, not "几岁", how old is…, and the age
+    it asked for was in no note, so nothing was found."""
+    from trainer.recall import asks
+    from trainer.recall.retrieve import WHY_QUESTION
+
+    assert WHY_QUESTION.search("搬去橫琴其實係咪為咗慳租啫？")
+    assert asks.expected("乐乐今年几岁？").kind == "age"
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-190", tmp_path):
+        got = answer(index, "六十几岁仲去康乐颐养院揸接送车，我系咪为咗帮补？", retriever=retriever)
+        assert "2200蚊" in got.text and "理财锁死" in got.text, got.text

@@ -90,7 +90,7 @@ ASKS = (
          re.compile(both_scripts(DAY_MONTH + rf"|\b(?:birthday|born|aniversário|anos) (?:is |é |was |foi )?(?:in|em) (?:{MONTHS})\b|"
                                  r"生日(?:在|是)?[一二三四五六七八九十\d]{1,2}月"), I))),  # "Birthday in September": the month
     Ask("age",
-        re.compile(both_scripts(r"\bhow old\b|\bque idade\b|^\W*ilang taon\b|\bqual (?:é )?a idade\b|'s age\b|几岁|几多岁|多大了|多少岁"), I),
+        re.compile(both_scripts(r"\bhow old\b|\bque idade\b|^\W*ilang taon\b|\bqual (?:é )?a idade\b|'s age\b|(?<![一二三四五六七八九十\d])几岁|几多岁|多大了|多少岁"), I),
         (re.compile(both_scripts(r"\b\d{1,3}\s*(?:years? old|yo|y/o|anos(?: de idade)?)\b|\baged? \d{1,3}\b|\bborn in \d{4}\b|"
                     r"\bnasceu em \d{4}\b|\bturn(?:s|ed)? \d{1,3}\b|\bfez \d{1,3} anos\b|\d{1,3}\s*岁|\d{4}\s*年生"), I),)),
     Ask("gift",

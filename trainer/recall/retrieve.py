@@ -668,7 +668,7 @@ WHY_QUESTION = re.compile(
     r"\b(?:a|o) (?:razão|motivo|causa) (?:real|verdadeir[ao])\b|"
     r"\b(?:was|is) (?:that|this|it) (?:really |honestly |actually |truly )?the (?:real |main |whole )?reason\b|"
     r"\bdid (?:I|we) (?:really|honestly|actually|truly) [^?]{1,60}(?<!\bpay )(?<!\bpaid )\bfor\b|\bky[ou]n\b|"
-    r"是(?:为了|因为)[^？?]{1,30}[吗嗎吧]|"
+    r"是(?:为了|因为)[^？?]{1,30}[吗嗎吧]|系咪(?:真系)?(?:为咗|为了|因为)|"
     r"为什么|为何|为啥|点解|为咩|原因|怎么想的|咋个想的|咋考虑|咋就|真(?:的)?(?:就|只)?是(?:为了|因为)|真是这么回事|真的是[^？?]*吗|"
     r"说是为了[^？?]*(?:真的|是真的|到底)|到底是为了什么|到底是什么推了我|老实说是这样吗|为了(?:啥|什么|甚么)|图(?:啥|什么)"),
     re.IGNORECASE)
