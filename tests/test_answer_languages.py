@@ -1010,3 +1010,16 @@ def test_cantonese_xi_mai_wei_zo_asks_why_and_sixty_something_asks_no_age(tmp_pa
     for index, retriever in bm25_in(FIXTURES / "answer-vault-190", tmp_path):
         got = answer(index, "六十几岁仲去康乐颐养院揸接送车，我系咪为咗帮补？", retriever=retriever)
         assert "2200蚊" in got.text and "理财锁死" in got.text, got.text
+
+
+def test_whom_i_go_to_first_outranks_whom_i_tell_things(tmp_path):
+    """"before a big call, who do I end up talking it over with first" (answer-vault-189): "Gus first, Tim's,
+    saturday." lost its name with the sentence's first word (as "Rang" is no name), and "told Shauna it was
+    lumpy", in more notes, made Shauna the one I go to. "where am I when I … make up my mind" asks a place."""
+    from trainer.recall import shapes
+
+    assert shapes.confidants([(1, "Gus first, Tim's, saturday."), (2, "Talked to Gus first on Terminal."),
+                              (3, "told Shauna it was lumpy."), (4, "told Shauna it was around ten."),
+                              (5, "told Shauna about the pool.")]) == {"Gus"}
+    assert shapes.asked("where am I when I actually make up my mind on the big stuff").via == "place"
+    assert is_pattern_question("where am I when I actually make up my mind on the big stuff")

@@ -285,18 +285,29 @@ TOLD_ZH = re.compile(both_scripts(r"(?<![没不未冇唔別别])(?:跟|同|和|�
 SENTENCE_START = re.compile(r"^\W*\w+")
 
 
+FIRST = re.compile(both_scripts(r"\b(?:first|primeiro|primeira|primero|primera|premier|première|prima|zuerst)\b|先|第一"), I)
+FIRST_NAMED = re.compile(r"^\W*" + NAME + r",? first\b")
+
+
 def confidants(sentences: list[tuple[int, str]]) -> set[str]:
     """The name the most notes give among the sentences where I asked or told someone (`CONSULTED`),
     when two notes or more give it: "Rang Niamh before I said anything", "(texted Niamh first …)"
     say who I go to; "I told paddy" once does not."""
     notes: dict[str, set[int]] = {}
+    firsts: dict[str, set[int]] = {}
     for n, text in sentences:
-        rest = SENTENCE_START.sub("", text)  # "Rang" opens a sentence: no name
+        rest = text if FIRST_NAMED.match(text) else SENTENCE_START.sub("", text)  # "Rang" opens a sentence: no
+        # name; "Gus first, Tim's, saturday." does
         lower = UNCAPPED_CONSULTED.findall(text) if uncapped(text) else []
         for name in {*re.findall(NAME, rest), *(k.lower() for k in re.findall(KIN, rest, I)), *TOLD_ZH.findall(text), *lower}:
             notes.setdefault(name, set()).add(n)
-    most = max((len(ns) for ns in notes.values()), default=0)
-    return {name for name, ns in notes.items() if len(ns) == most} if most >= 2 else set()
+            if FIRST.search(text):
+                firsts.setdefault(name, set()).add(n)
+    for named in (firsts, notes):  # whom I went to first, in two notes or more, before whom I told anything
+        most = max((len(ns) for ns in named.values()), default=0)
+        if most >= 2:
+            return {name for name, ns in named.items() if len(ns) == most}
+    return set()
 
 
 def timed(sentence: str, before: str = "") -> bool:
@@ -372,6 +383,7 @@ OWNED = re.compile("|".join((REAL_REASON.pattern, ECHO_RETRACTS.pattern, NOT_WHY
 
 PLACE_ASKS = re.compile(both_scripts(
     r"\bwhere (?:and when )?(?:do|did) (?:I|i)\b[^?]*\b(?:decid\w*|decisions?|mind|calls?|big (?:things|stuff))|"
+    r"\bwhere am I when\b[^?]*\b(?:decid\w*|decisions?|mind|calls?)|"
     r"\bwhere and when\b[^?]*\b(?:decid\w*|decisions?|mind|calls?)|\bdove\b[^?]*\bdecisi|\boù\b[^?]*\b(?:décid|décision|tranch)|"
     r"\bd[oó]nde\b[^?]*\bdeci(?:d|si)|\bwo\b[^?]*\bentscheid|\bonde\b[^?]*\bdecid|哪里[^？?]*(?:决定|拍板)|什麼地方[^？?]*(?:決定|拍板)"), I)
 """Where I make up my mind: "where do i actually make my mind up about things?", "Dove e quando mi
