@@ -1023,3 +1023,11 @@ def test_whom_i_go_to_first_outranks_whom_i_tell_things(tmp_path):
                               (5, "told Shauna about the pool.")]) == {"Gus"}
     assert shapes.asked("where am I when I actually make up my mind on the big stuff").via == "place"
     assert is_pattern_question("where am I when I actually make up my mind on the big stuff")
+
+
+def test_money_figures_against_what_i_planned_are_my_budgets(tmp_path):
+    """"how do my money figures usually turn out vs what I planned" (answer-vault-189) asks whether my budgets hold:
+    "came in at $49,800, not the $58,000 I figured in March", not "$31/hr vs $27.50 on the tug" alone."""
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-189", tmp_path):
+        got = answer(index, "how do my money figures usually turn out vs what I planned", retriever=retriever)
+        assert "$49,800" in got.text, got.text
