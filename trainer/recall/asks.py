@@ -90,7 +90,8 @@ ASKS = (
          re.compile(both_scripts(DAY_MONTH + rf"|\b(?:birthday|born|aniversário|anos) (?:is |é |was |foi )?(?:in|em) (?:{MONTHS})\b|"
                                  r"生日(?:在|是)?[一二三四五六七八九十\d]{1,2}月"), I))),  # "Birthday in September": the month
     Ask("age",
-        re.compile(both_scripts(r"\bhow old\b|\bque idade\b|^\W*ilang taon\b|\bqual (?:é )?a idade\b|'s age\b|(?<![一二三四五六七八九十\d])几岁|几多岁|多大了|多少岁"), I),
+        re.compile(both_scripts(r"\bhow old\b|\bque idade\b|^\W*ilang taon\b|\bqual (?:é )?a idade\b|'s age\b|"
+                                r"(?<![一二三四五六七八九十\d])几岁|几多岁|多大了|多少岁"), I),  # (not "六十几岁", sixty-odd)
         (re.compile(both_scripts(r"\b\d{1,3}\s*(?:years? old|yo|y/o|anos(?: de idade)?)\b|\baged? \d{1,3}\b|\bborn in \d{4}\b|"
                     r"\bnasceu em \d{4}\b|\bturn(?:s|ed)? \d{1,3}\b|\bfez \d{1,3} anos\b|\d{1,3}\s*岁|\d{4}\s*年生"), I),)),
     Ask("gift",
@@ -100,7 +101,8 @@ ASKS = (
                     r"oferecemos|dei-lhe|demos-lhe|prenda|presente)\b", I),)),
     Ask("earnings",
         re.compile(both_scripts(r"\bhow much (?:do|did|does|will|would) (?:I|we) (?:earn|make|get paid)\b|\b(?:was|were) (?:I|we) paid\b|"
-                   r"\bmy (?:\w+ ){0,2}(?:salary|wage|wages|pay)\b|\bmagkano (?:ang |yung )?(?:sweldo|sahod)\b|\bquanto (?:é que )?(?:ganho|ganhei|ganhamos|recebo|recebi)\b|"
+                   r"\bmy (?:\w+ ){0,2}(?:salary|wage|wages|pay)\b|\bmagkano (?:ang |yung )?(?:sweldo|sahod)\b|"
+                   r"\bquanto (?:é que )?(?:ganho|ganhei|ganhamos|recebo|recebi)\b|"
                    r"\bquanto (?:é que )?(?:o|a) \w+ (?:(?:passou|começou|vai|foi) a )?(?:ganha|recebe|tira|leva|ganhar|receber)\b|"
                    r"\bquanto (?:é que )?(?:ganha|recebe|ganhava|recebia) (?:o|a) \w+|"
                    r"\bquanto (?:é que )?(?:(?:o|a) \w+ )?(?:tá|está|anda) (?:a )?(?:ganhando|recebendo|ganhar|receber)\b|"
@@ -198,7 +200,8 @@ ASKS = (
                                  r"工号)[\s:：#-]{0,3}(?:(?:number|no\.?|n\.?º|is|é|号)[\s:：#-]{0,3})?"
                                  r"(?![·\s-]?\d+(?:st|nd|rd|th)\b)(?:[\u4e00-\u9fff]?[A-Z]{0,3}[·\s-]?)?[A-Z0-9]*\d[\dA-Z-]*"), I),)),
     Ask("surname",  # a full name: the given name and one more capitalised ("Shauna Byrne"), or 姓 and one character
-        re.compile(both_scripts(r"\b(?:last name|surname|family name|apelido|sobrenome|apellido|apelyido|nachname)\b|姓什么|姓啥|姓乜|贵姓"), I),
+        re.compile(both_scripts(r"\b(?:last name|surname|family name|apelido|sobrenome|apellido|apelyido|nachname)\b|"
+                                r"姓什么|姓啥|姓乜|贵姓"), I),
         ()),
     Ask("met",  # how or where we met: a sentence that says so ("我跟周锐当初是怎么认识的？" over notes about the breakup)
         re.compile(both_scripts(r"\b(?:how|where|when) did (?:I|we|\w+ and I) (?:first )?meet\b|\b(?:como|onde|quando) (?:é que )?"

@@ -427,9 +427,10 @@ def turned_from(parts: list[str], last: int) -> set[int]:
     "i told everybody it was the parking lot and the $200 bump and Lucy's school. all true-ish." goes on
     "but i'd boxed up the Cedar St house … the thought of packing up the school too made me physically
     sick." (CONCEDED_CUE), which says what it was."""
-    if last + 1 < len(parts) and (m := CONCEDED_CUE.search(f"{parts[last]} {parts[last + 1]}")) and m.start() < len(parts[last]):
-        return {last + 1}
-    return set()
+    if last + 1 >= len(parts):
+        return set()
+    granted = CONCEDED_CUE.search(f"{parts[last]} {parts[last + 1]}")
+    return {last + 1} if granted and granted.start() < len(parts[last]) else set()
 
 
 def said_instead(parts: list[str], last: int) -> set[int]:

@@ -292,7 +292,9 @@ FIRST_NAMED = re.compile(r"^\W*" + NAME + r",? first\b")
 def confidants(sentences: list[tuple[int, str]]) -> set[str]:
     """The name the most notes give among the sentences where I asked or told someone (`CONSULTED`),
     when two notes or more give it: "Rang Niamh before I said anything", "(texted Niamh first …)"
-    say who I go to; "I told paddy" once does not."""
+    say who I go to; "I told paddy" once does not. A name said beside "first" in two notes or more
+    goes before them all: "Gus first, Tim's" twice is whom I go to, "told Shauna it was lumpy" in
+    three notes is what I tell her."""
     notes: dict[str, set[int]] = {}
     firsts: dict[str, set[int]] = {}
     for n, text in sentences:

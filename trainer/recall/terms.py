@@ -140,11 +140,12 @@ note has them."""
 STOPWORDS = STOPWORDS | GERMAN_STOPWORDS
 TAGALOG_STOPWORDS = frozenset("""
 ako ko ikaw ka mo siya sya niya nya kami tayo kayo sila nila natin namin amin atin ang ng nang ni mga ba nga naman
-lang lng din rin daw raw po yung iyong iyon ito dito doon diyan kung wala hindi nag mag nung noong pag
+lang lng din rin daw raw po yung iyong iyon ito dito doon diyan kung wala nag mag nung noong pag
 bakit kelan kailan saan sino paano magkano ilan nako nimo ug gyud
 """.split())
 """Tagalog (and a few Cebuano) function words, as Taglish is written ("Kelan at saan ako nag-take ng CBT?" is
-about the CBT); those that are words elsewhere ("sa", "pa", "kay", "yun", "may", "man") are left to their weight."""
+about the CBT); those that are words elsewhere ("sa", "pa", "kay", "yun", "may", "man", "hindi", "kasi") are left to
+their weight."""
 STOPWORDS = STOPWORDS | TAGALOG_STOPWORDS
 
 FRAME_WORDS = frozenset("""
