@@ -1031,3 +1031,45 @@ def test_money_figures_against_what_i_planned_are_my_budgets(tmp_path):
     for index, retriever in bm25_in(FIXTURES / "answer-vault-189", tmp_path):
         got = answer(index, "how do my money figures usually turn out vs what I planned", retriever=retriever)
         assert "$49,800" in got.text, got.text
+
+
+def test_asking_whether_a_stated_reason_was_the_reason_is_a_why_question(tmp_path):
+    """111 of the fixtures' why questions were read as plain questions, and lost the decision's reasons and
+    take-backs: "¿qué me llevó a …?", "o Sienta foi mesmo comprado p/ o pai?", "was the octavia really bought for
+    Pip's crate", "到底是不是为了豆豆上学". Asking for a fact in the same words is not a why."""
+    from trainer.recall.retrieve import WHY_QUESTION
+
+    for question in ("¿qué me llevó a arrancar la homologación del título en España?",
+                     "o Sienta foi mesmo comprado p/ o pai?", "saí do coro por causa do joelho, certo?",
+                     "was the octavia really bought for Pip's crate or what",
+                     "What actually decided Kauri Ridge over Hillcrest for Ella?", "what got me to sign up for the rye?",
+                     "be honest, was the crab price the reason I sold my half to Terry?",
+                     "was war der echte grund, dass ich ausgezogen bin?", "kwa nini tulinunua the Isuzu?",
+                     "买七宝那套房子 到底是不是为了豆豆上学？", "我幹嘛跑去登記工作室？", "なんで定休日を二日にしたんやっけ？"):
+        assert WHY_QUESTION.search(question), question
+    for question in ("how much did I end up owing CRA for 2024 because of the RRSP withdrawal?",
+                     "O que é que a vizinha me disse sobre a zanga por causa do dinheiro do lar?",
+                     "表叔找我借了多少，干嘛用的，还了没？", "what did the physio say was actually wrong wi my shoulder?",
+                     "be honest — can I turn down family when they ask for something?", "工作上一受挫我通常会干嘛"):
+        assert not WHY_QUESTION.search(question), question
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-193", tmp_path):
+        got = answer(index, "¿qué me llevó a arrancar la homologación del título en España?", retriever=retriever)
+        assert "113%" in got.text and "plan B" in got.text, got.text  # the first reason under "## por qué"
+
+
+def test_a_table_that_says_no_beside_a_reason_takes_no_reason_back(tmp_path):
+    """A review's income table ("| fev | R$ 7.100 | mudança, 1 semana parado |" … "não cobrei nada") names the
+    reason "mudança" and says "não": it was quoted whole, 84 words, as my taking back why I moved to Pinheiros
+    (answer-vault-162)."""
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-162", tmp_path):
+        got = answer(index, "o que realmente pesou na mudança pra Pinheiros? foi o escritório?", retriever=retriever)
+        assert "| mês |" not in got.text and "quarto extra" in got.text, got.text
+
+
+def test_half_a_name_in_another_decisions_title_does_not_name_it(tmp_path):
+    """"What actually decided Kauri Ridge over Hillcrest for Ella?" (answer-vault-192): the DP decision's title
+    says "Kauri Park", and its "Kauri" was taken for the school asked about, so the answer told my reasons for not
+    applying to be DP ("Nikau is only 8 and still needs me at 3pm")."""
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-192", tmp_path):
+        got = answer(index, "What actually decided Kauri Ridge over Hillcrest for Ella?", retriever=retriever)
+        assert "Ruby and Mia" in got.text and "Nikau" not in got.text, got.text

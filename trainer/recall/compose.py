@@ -866,17 +866,31 @@ def decision_named(sources: Sequence[Source], stories: Sequence[Timeline], weigh
     if not sources:
         return None
     subject = {t: w for t, w in weights.items() if t not in DECISION_VERBS}  # "Buy 2-bed flat" is not about buying
-    given = set(names(question))  # a name says which decision; "the mice in the garage" may be its reason
-    scored = sorted(((len(given & named_by(story)), sum(w for t, w in subject.items() if t in named_by(story)), story.path)
-                     for story in stories if story.path in found), reverse=True)
+    scored = sorted(((len(whole_names(question, named_by(story))), sum(w for t, w in subject.items() if t in named_by(story)),
+                      story.path) for story in stories if story.path in found), reverse=True)
     scored = [(score, path) for _, score, path in scored]
     if not scored or scored[0][0] <= 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
     first = next((score for score, path in scored if path == sources[0].path), None)
-    if first is not None and (first > 0 or not set(names(question)) & named_by(next(
-            t for t in stories if t.path == scored[0][1]))):
+    if first is not None and (first > 0 or not whole_names(question, named_by(next(
+            t for t in stories if t.path == scored[0][1])))):
         return None  # the best note found is a decision: another gives way only to a name of it ("Brompton")
     return scored[0][1]
+
+
+NAME_RUN = re.compile(r"\b[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*)+")
+
+
+def whole_names(question: str, named: set[str]) -> set[str]:
+    """The names of `question` that `named` holds whole: a decision's title that says "Kauri Park"
+    does not name the school "Kauri Ridge" (a name says which decision; "the mice in the garage"
+    may be its reason)."""
+    held = set(names(question)) & named
+    for run in NAME_RUN.findall(question):
+        parts = set(terms(run)) & set(names(question))
+        if len(parts) > 1 and not parts <= named:
+            held -= parts
+    return held
 
 
 ASK_SHARE = 0.4
@@ -938,7 +952,8 @@ def said_later(index: Index, sources: Sequence[Source], story: Timeline, weights
                     text = change_text(found.cue, WHY_CHANGE_SENTENCES, why=True)
                     if text:
                         return [Piece(text, s.n, note.date, 10_000 + at, found.relation, 1.0)]
-                if text := denied(para, leads):
+                if not para.lstrip().startswith("|") and (text := denied(para, leads)):
+                    # (a table row's "não cobrei nada" beside "mudança" denies no reason)
                     return [Piece(text, s.n, note.date, 10_000 + at, "retracted", 1.0)]
                 if not looked_back and named >= KEYS_NAMED and (text := after_reasons(para, keys)):
                     looked_back = [Piece(text, s.n, note.date, 10_000 + at, "", 1.0)]
