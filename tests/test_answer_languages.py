@@ -1045,7 +1045,9 @@ def test_asking_whether_a_stated_reason_was_the_reason_is_a_why_question(tmp_pat
                      "What actually decided Kauri Ridge over Hillcrest for Ella?", "what got me to sign up for the rye?",
                      "be honest, was the crab price the reason I sold my half to Terry?",
                      "was war der echte grund, dass ich ausgezogen bin?", "kwa nini tulinunua the Isuzu?",
-                     "买七宝那套房子 到底是不是为了豆豆上学？", "我幹嘛跑去登記工作室？", "なんで定休日を二日にしたんやっけ？"):
+                     "买七宝那套房子 到底是不是为了豆豆上学？", "我幹嘛跑去登記工作室？", "なんで定休日を二日にしたんやっけ？",
+                     "Did I take Kasia in for the money, or was there more to it?", "Whit made me sell Balnacraig?",
+                     "왜 약사 언니 paid consults 시작했지? like what was I really going for"):
         assert WHY_QUESTION.search(question), question
     for question in ("how much did I end up owing CRA for 2024 because of the RRSP withdrawal?",
                      "O que é que a vizinha me disse sobre a zanga por causa do dinheiro do lar?",

@@ -647,7 +647,7 @@ COMPOUND_HEAD, COMPOUND_TAIL = 3, 4  # letters of each half, at least: "bee" + "
 
 
 WHY_QUESTION = re.compile(
-    both_scripts(r"\b(?:why|how come)\b|\bwhat (?:actually |really |honestly )?made (?:me|us)\b|\bwhat was (?:really |actually )?behind\b|"
+    both_scripts(r"\b(?:why|how come)\b|\bwh[ai]t (?:actually |really |honestly )?made (?:me|us)\b|\bwhat was (?:really |actually )?behind\b|"
     r"\b(?:the|my) (?:actual |real |true )?(?:reasons?|reasoning|point) (?:for|of|behind)\b|"
     r"\b(?:real|true|whole|full) story\b|\bstory behind\b|"
     r"\bwhat (?:was|were|is|'s) (?:actually |really |honestly )?(?:the|my) (?:actual |real |true |main )?(?:reasons?|reasoning|point)\b|"
@@ -663,7 +663,7 @@ WHY_QUESTION = re.compile(
     r"\bwh[ai]t was the (?:thinking|logic) behind\b|\bpor causa d[aoe]s? [^?]{1,40}, não foi\b|"
     r"\bo que (?:tava|estava|esteve|está|tá) (?:realmente |mesmo |de verdade )?por trás\b|"
     r"\bo que pesou (?:mesmo|de verdade|realmente)\b|\bou (?:houve|havia|tinha|teve|foi|era) (?:mais |outra |alguma )*coisa\b|"
-    r"\bor (?:was|were) there (?:something|anything) (?:else|more)\b|\bor was it (?:something|anything) else\b|"
+    r"\bor (?:was|were|is) there (?:something |anything )?(?:else|more)\b|\bor was it (?:something|anything) else\b|"
     r"\b(?:foi|era|é) (?:mesmo |msm |só |de verdade |realmente )?(?:essa|esta|esse|este|isso|isto) (?:a |o )?(?:razão|motivo|causa)\b|"
     r"\b(?:a|o) (?:razão|motivo|causa) (?:real|verdadeir[ao])\b|"
     r"\b(?:was|is) (?:that|this|it) (?:really |honestly |actually |truly )?the (?:real |main |whole )?reason\b|"
@@ -689,7 +689,8 @@ WHY_QUESTION = re.compile(
     r"\bà cause d|\bc['’]est bien ça\b|\bvraiment\b[^?]{0,40}\bpour\b|\bdavvero per\b|\bcosa mi ha (?:fatto|spinto|portato)\b|"
     r"\b(?:echte|wahre|eigentliche)n? grund\b|\bwirklich (?:nur )?wegen\b|\bczemu\b|\bdlaczego\b|\bnaprawdę\b[^?]{0,40}\bprzez\b|"
     r"\bkwa nini\b|\bkweli\b|\bkenapa\b|\bmengapa\b|\bhoekom\b|\bcén fáth\b|\bwetin (?:really )?(?:make|cause)\b|"
-    r"\b(?:yun|iyon|ito) ba talaga\b|\bgyud ba\b|진짜 이유|이유가 뭐|"
+    r"\b(?:yun|iyon|ito) ba talaga\b|\bgyud ba\b|진짜 이유|이유가 뭐|(?<![가-힣])왜(?![가-힣])|"
+    r"\bwhat (?:was|were) (?:I|we) (?:really|actually|honestly) (?:going for|after|thinking)\b|"
     r"なんで|なぜ|どうして|ほんまのとこ|本当のところ|(?:ほんまに|本当に|ほんとに)[^？?]*(?:せい|ため|から)|からだけ|ためだけ|"
     r"到底[^？?]{0,6}(?:想|为|是不是|咋|怎么)|咋想的|干嘛(?!用)(?=[^\s？?，,。]{2})|主要是因为|主因|真正(?:的)?(?:理由|原因)|是真的吗|"
     r"真[系係]?(?:因为|为咗|为了)|[系係]咪真|真是[^？?]{1,20}[吗才]|是真(?:的)?觉得|为咗[^？?]{0,20}定|それだけ[？?]|"
