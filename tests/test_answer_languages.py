@@ -1075,3 +1075,29 @@ def test_half_a_name_in_another_decisions_title_does_not_name_it(tmp_path):
     for index, retriever in bm25_in(FIXTURES / "answer-vault-192", tmp_path):
         got = answer(index, "What actually decided Kauri Ridge over Hillcrest for Ella?", retriever=retriever)
         assert "Ruby and Mia" in got.text and "Nikau" not in got.text, got.text
+
+
+def test_am_i_good_at_guessing_what_things_cost_asks_about_my_budgets(tmp_path):
+    """"sou boa a prever quanto as coisas vão custar?" (answer-vault-161), "am I any good at costing the big
+    things", "¿le atino a lo que me van a costar las cosas?" ask whether my sums hold, as "do my budgets hold?"
+    does; they quoted sentences that shared a word with the question instead. A single sum asked in the same
+    words is no such question."""
+    from trainer.recall import shapes
+    from trainer.recall.answer import asks_a_shape
+
+    for question in ("am I any good at costing the big things or do I always come in under?",
+                     "¿le atino a lo que me van a costar las cosas o siempre me quedo corta?"):
+        assert shapes.asked(question).via == "budget", question
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-161", tmp_path):
+        got = answer(index, "sou boa a prever quanto as coisas vão custar?", retriever=retriever)
+        assert "1.450 €" in got.text and "2.380 €" in got.text, got.text
+        assert not asks_a_shape(index, "what did the ER visit at Mission end up costing us after insurance?")
+
+
+def test_whom_i_talk_to_first_in_taglish(tmp_path):
+    """"Sino ba una kong kinakausap bago ako mag-decide sa malalaking bagay?" (answer-vault-194) found no one:
+    "kinausap ko muna si Kring", "si Kring ang una kong kinausap" name whom I went to first, and "nag sign up ako
+    sa Fitness First" (a gym) was read as someone I went to first."""
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-194", tmp_path):
+        got = answer(index, "Sino ba una kong kinakausap bago ako mag-decide sa malalaking bagay?", retriever=retriever)
+        assert got.text.count("Kring") >= 2 and "Fitness First" not in got.text, got.text
