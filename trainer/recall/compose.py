@@ -1202,7 +1202,12 @@ def change_text(text: str, sentences: int = 2, why: bool = False) -> str:
     last = max((i for i, p in enumerate(parts[:sentences]) if i and ECHO_CUE.search(p)), default=None)
     if why and last == sentences - 1:  # "Honestly it was more about the model." is said by the next one
         sentences += 1
+    while why and sentences < len(parts) and count_words(" ".join(parts[:sentences])) < MIN_CHANGE_WORDS:
+        sentences += 1  # "我承认。…我还没准备好。" : three short sentences have not yet said what was
     return " ".join(parts[:sentences]).strip()
+
+
+MIN_CHANGE_WORDS = 30
 
 
 def listing(sentence: str) -> bool:
