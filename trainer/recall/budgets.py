@@ -16,7 +16,8 @@ from trainer.recall.terms import both_scripts
 
 I = re.IGNORECASE
 ASKS = re.compile(both_scripts(
-    r"\b(?:budget\w*|estimat\w*|quotes?|costs?|at costing|costing me|custar|costar|prever quanto|le atino|spending|spend|money plans?|numbers?|orçament\w*|previst\w*|"
+    r"\b(?:budget\w*|estimat\w*|quotes?|costs?|at costing|costing me|custar|costar|prever quanto|le atino|spending|"
+    r"spend|money plans?|numbers?|orçament\w*|previst\w*|"
     r"figured|figures|(?:vs|versus|against) what I planned|price out|bills?|come in on|on budget|fecha com|separei|calculo|"
     r"planead\w*|planejad\w*|estim\w*|gastos?|custos?|valor|contas|prévision\w*|devis|dépenses?|previsioni|"
     r"preventiv\w*|spese|presupuesto\w*|kosten|schätz\w*)\b|预算|估|花费|花的|实际花|上限|定的数|算钱|算少|算多|少算|計數|计数|計少|計多|少計"), I)

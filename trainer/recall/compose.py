@@ -866,8 +866,9 @@ def decision_named(sources: Sequence[Source], stories: Sequence[Timeline], weigh
     if not sources:
         return None
     subject = {t: w for t, w in weights.items() if t not in DECISION_VERBS}  # "Buy 2-bed flat" is not about buying
-    scored = sorted(((len(whole_names(question, named_by(story))), sum(w for t, w in subject.items() if t in named_by(story)),
-                      story.path) for story in stories if story.path in found), reverse=True)
+    scored = sorted(((len(whole_names(question, named_by(story))),
+                      sum(w for t, w in subject.items() if t in named_by(story)), story.path)
+                     for story in stories if story.path in found), reverse=True)
     scored = [(score, path) for _, score, path in scored]
     if not scored or scored[0][0] <= 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None

@@ -184,8 +184,8 @@ CONSULT_ASKS = re.compile(both_scripts(
     r"\bmalalaki|\bpostanow|\bdecyzj))"
     r"(?=.*\b(?:first|always|usually|normally|tend|primeir[oa]|sempre|costumo|normalmente|go to|ring|call|ask|talk|"
     r"consult\w*|check\w*|procuro|ligo|falo|premier|toujours|avis|demande|appelle|prima|parlo|chiedo|chiamo|"
-    r"primero|siempre|pregunto|llamo|platic\w*|antes que|zuerst|immer|frage|ruf\w*|anruf\w*|bevor|una(?:ng| kong?)|kwanza|"
-    r"najpierw|pirmi)\b)|"
+    r"primero|siempre|pregunto|llamo|platic\w*|antes que|zuerst|immer|frage|ruf\w*|anruf\w*|bevor|"
+    r"una(?:ng| kong?)|kwanza|najpierw|pirmi)\b)|"
     r"^(?=.*(?:谁|边个(?!时间|钟|日|月|年)|边位|哪个(?=商量|说|讲|聊|倾)))(?=.*(?:大事|决定|拍板))(?=.*(?:第一|先|一般|通常|都))|"
     r"(?:先|都)(?:找|问)同一个人|"
     r"^(?=.*\bwho\b)(?=.*\b(?:run (?:\w+ )?(?:by|past)|(?:ring|call|tell|ask|text|go to)(?: \w+)? first)\b)"), I | re.DOTALL)
@@ -205,8 +205,9 @@ CONSULTED = re.compile(both_scripts(
     r"|\b" + NAME + r" (?:was|foi) (?:the first|a primeira|o primeiro)\b"
     r"|\b" + WHO + r",? (?-i:first)\b(?! (?:thing|time|day|week|month|year)s?\b)"  # "Kakao'd Yuna first", "Yuna first,
     # as always"; not the gym "Fitness First"
+    # Tagalog and Cebuano: "kinausap ko muna si Kring", "Gi-text nako si Ate Nene una", "si Kring ang una kong kinausap"
     r"|\b(?:kinausap|tinanong|tinawagan|tinext|chinat|sinabihan|gi-?text|gitawagan|gipangutana|gisultian)(?: ko| nako)?"
-    r"(?: muna)? (?:si|kay|kang) (?:(?-i:Ate|Kuya|Tita|Tito|Lola|Lolo|Mama|Papa) )?" + NAME +  # "kinausap ko muna si Kring"
+    r"(?: muna)? (?:si|kay|kang) (?:(?-i:Ate|Kuya|Tita|Tito|Lola|Lolo|Mama|Papa) )?" + NAME +
     r"|\b(?:si|kay) " + NAME + r" (?:ko |ang )?(?:muna|una)\b"
     r"|(?<![没不未冇唔別别])(?:跟|同|和|问|话俾|(?:打(?:电话)?|传|发)给了?)\s?" + NAME +
     r"|(?:打俾|打畀|(?i:call|whatsapp|msg|text)(?: voice)?\s?咗)\s?(?:" + NAME + r"|[\u4e00-\u9fff]{1,3})" +
