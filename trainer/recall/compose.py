@@ -886,9 +886,10 @@ def whole_names(question: str, named: set[str]) -> set[str]:
     """The names of `question` that `named` holds whole: a decision's title that says "Kauri Park"
     does not name the school "Kauri Ridge" (a name says which decision; "the mice in the garage"
     may be its reason)."""
-    held = set(names(question)) & named
+    given = set(names(question))
+    held = given & named
     for run in NAME_RUN.findall(question):
-        parts = set(terms(run)) & set(names(question))
+        parts = set(terms(run)) & given
         if len(parts) > 1 and not parts <= named:
             held -= parts
     return held

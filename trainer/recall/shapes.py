@@ -308,9 +308,10 @@ def confidants(sentences: list[tuple[int, str]]) -> set[str]:
         rest = text if FIRST_NAMED.match(text) else SENTENCE_START.sub("", text)  # "Rang" opens a sentence: no
         # name; "Gus first, Tim's, saturday." does
         lower = UNCAPPED_CONSULTED.findall(text) if uncapped(text) else []
+        first = bool(FIRST.search(text))
         for name in {*re.findall(NAME, rest), *(k.lower() for k in re.findall(KIN, rest, I)), *TOLD_ZH.findall(text), *lower}:
             notes.setdefault(name, set()).add(n)
-            if FIRST.search(text):
+            if first:
                 firsts.setdefault(name, set()).add(n)
     for named in (firsts, notes):  # whom I went to first, in two notes or more, before whom I told anything
         most = max((len(ns) for ns in named.values()), default=0)
