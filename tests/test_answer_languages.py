@@ -1110,3 +1110,22 @@ def test_a_take_back_of_short_sentences_is_quoted_until_it_says_what_was(tmp_pat
     for index, retriever in bm25_in(FIXTURES / "answer-vault-29", tmp_path):
         got = answer(index, "what really made me quit the girls code board?", retriever=retriever)
         assert "give/get" in got.text, got.text
+
+
+def test_where_my_big_decisions_get_made_on_the_way_somewhere(tmp_path):
+    """"Where do my big decisions actually get made?" was no pattern question and found nothing over notes
+    that say "Entschieden im ICE nach Hamburg" (answer-vault-174); "在什么地方拍板" found no 高铁 (answer-vault-184):
+    a decision made in the van, on the train, on the drive home is where I decide. A question that asks when
+    as well as where ("我都在什麼時候、什麼地方拍板") still asks the hour."""
+    from trainer.recall import shapes
+
+    assert shapes.asked("我都在什麼時候、什麼地方拍板重要的事？").via == "hour"
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-174", tmp_path / "de"):
+        got = answer(index, "Where do my big decisions actually get made?", retriever=retriever)
+        assert got.text.count("Entschieden") >= 3 and "ICE" in got.text, got.text
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-184", tmp_path / "zh"):
+        got = answer(index, "我那些大决定通常是在什么地方拍板的", retriever=retriever)
+        assert "G7196" in got.text and "G7197" in got.text, got.text
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-26", tmp_path / "en"):
+        got = answer(index, "where do my big decisions actually get made, looking back?", retriever=retriever)
+        assert "Riceville Road" in got.text and "Told Renee" not in got.text, got.text

@@ -61,7 +61,7 @@ ASKED = [
     ("what do I do when there's friction with someone? like is there a pattern", "conflict"),
     ("am I good at budgeting big things?", "budget"),
     ("what do I end up doing after a rough day at work?", "coping"),
-    ("where do my big calls usually get made?", "hour"),
+    ("where do my big calls usually get made?", "place"),
     ("我一般啥时候拍板？", "hour"),
     ("how do the garage bills compare to what I figured?", "budget"),
     ("do I always make big decisions at weird hours?", "hour"),

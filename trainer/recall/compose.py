@@ -393,7 +393,7 @@ PERSON = re.compile(r"(?<=[a-zà-ÿ,;:(] )[A-ZÀ-Ý][a-zà-ÿ]+(?: [A-ZÀ-Ý][a-
 """A capitalised name inside a sentence (not its first word)."""
 WHO_SHARE = 0.2
 TOTAL_ROW = re.compile(both_scripts(r"^\W*(total|sum|totals|soma|合计|总计)\W*:"), re.IGNORECASE)
-DECISION_PATTERN = re.compile(both_scripts(r"decid|decision|reason|choice|choose|chose|decis|escolh|pull the trigger|"
+DECISION_PATTERN = re.compile(both_scripts(r"decid|decision|reason|choice|choose|chose|decis|escolh|entscheid|décid|décis|pull the trigger|"
                               r"excuse|desculpa|justifica|pretexto|借口|"
                               r"\bbig (?:life )?calls?\b|bater o martelo|决定|选择|拍板"), re.IGNORECASE)
 PLAIN_FACT = re.compile(r"^\s*(?:what(?:['’]?s|\s+(?:is|was|are|were))|where['’]?s?|when['’]?s?|who['’]?s?|how (?:much|many|long|old))\b"

@@ -193,7 +193,7 @@ PAST = re.compile(r"\b(?:did|was|were|had|got|went|left|sold|bought|\w+ed|j['’
                   r"sono stat[oa]|fui|fue|hab[ií]a|war|hatte)\b", re.IGNORECASE)
 PRESENT_HABIT = re.compile(
     r"\bfirst thing (?:I|i) (?:let go|drop|cut|give up|stop|skip)\b|\bwhat kinds? of\b[^?]*\bdo I\b|^\W*when do I\b|"
-    r"^\W*where (?:and when )?(?:do I|am I when)\b[^?]*\b(?:decid\w*|decisions?|mind|calls?)\b|"
+    r"^\W*where (?:and when )?(?:do I|do my|am I (?:\w+ )?when)\b[^?]*\b(?:decid\w*|decisions?|mind|calls?)\b|"
     r"\bd[oó]nde (?:[oy] cu[aá]ndo )?(?:termino|suelo|decido|tomo)\b|\bcu[aá]ndo se enter(?:a|an)\b|"
     r"\ben premier\b|\bqu['’](?:est-ce qu['’])?(?:ils|elles) deviennent\b|\bque deviennent\b|"
     r"\bcomment (?:est-ce que )?je (?:réagis|fais|gère|m['’]y prends)\b|\btiennent la route\b|"

@@ -393,27 +393,45 @@ OWNED = re.compile("|".join((REAL_REASON.pattern, ECHO_RETRACTS.pattern, NOT_WHY
 
 PLACE_ASKS = re.compile(both_scripts(
     r"\bwhere (?:and when )?(?:do|did) (?:I|i)\b[^?]*\b(?:decid\w*|decisions?|mind|calls?|big (?:things|stuff))|"
-    r"\bwhere am I when\b[^?]*\b(?:decid\w*|decisions?|mind|calls?)|"
+    r"\bwhere am I (?:\w+ )?when\b[^?]*\b(?:decid\w*|decisions?|mind|calls?)|"
+    r"\bwhere do my (?:\w+ ){0,3}(?:decisions?|calls?)\b|\b(?:a|any) (?:particular )?place\b[^?]*\b(?:decid\w*|decisions?|calls?)|"
     r"\bwhere and when\b[^?]*\b(?:decid\w*|decisions?|mind|calls?)|\bdove\b[^?]*\bdecisi|\boù\b[^?]*\b(?:décid|décision|tranch)|"
-    r"\bd[oó]nde\b[^?]*\bdeci(?:d|si)|\bwo\b[^?]*\bentscheid|\bonde\b[^?]*\bdecid|哪里[^？?]*(?:决定|拍板)|什麼地方[^？?]*(?:決定|拍板)"), I)
+    r"\bd[oó]nde\b[^?]*\bdeci(?:d|si)|\bwo\b[^?]*\bentscheid|\bonde\b[^?]*\bdecid|"
+    r"^(?!.*(?:什么时候|几点))(?=.*(?:什么地方|哪里))(?=.*(?:决定|拍板|想定|定的))"), I)
 """Where I make up my mind: "where do i actually make my mind up about things?", "Dove e quando mi
-vengono le decisioni grosse?"."""
-DECIDING = (r"decided|decide|made up my mind|mind (?:was )?made up|settled it|decidi|deciso|decisa|décidé|décidée|"
-            r"decidí|decidido|decidida|entschieden")
-OUTDOORS = (r"walk|walking|park|hill|hills|top|summit|beach|trail|ride|drive|run|bench|garden|allotment|balcony|pier|"
-            r"dock|loch|lake|river|canal|car park|salendo|salita|portico|à pied|en marchant|caminando|spaziergang|kanal|ufer")
-DECIDED_OUTDOORS = re.compile(both_scripts(rf"\b(?:{DECIDING})\b(?:\W+\w+){{0,8}}?\W+(?:{OUTDOORS})\b|"
-                                           rf"\b(?:{OUTDOORS})\b(?:\W+\w+){{0,8}}?\W+(?:{DECIDING})\b"), I)
+vengono le decisioni grosse?", "我一般都是在什么地方把大事想定的？" (and not when: `hours.ASKS_HOUR`)."""
+DECIDING = (r"decided|decide|made up my mind|mind (?:was )?made up|made my mind up|made the call|settled it|"
+            r"it came to me|I just knew|decidi|deciso|decisa|décidé|décidée|decidí|decidido|decidida|fechad[ao]|"
+            r"entschieden")
+OUTDOORS = (r"walk|walking|park|hill|hills|top|summit|beach|trail|ride|drive|driving|run|bench|garden|allotment|balcony|"
+            r"pier|dock|loch|lake|river|canal|car park|salendo|salita|portico|à pied|en marchant|caminando|spaziergang|"
+            r"kanal|ufer")
+ON_THE_WAY = (r"van|car|truck|bus|train|tram|ferry|flight|plane|taxi|road|avenue|exit|motorway|highway|lay-by|"
+              r"carro|comboio|autocarro|voiture|coche|tren|treno|macchina|zug|ice|auto|s-bahn")
+"""Where a person is when a decision comes on the way somewhere: in the van, on the M4, "im ICE"."""
+SOMEWHERE = rf"{OUTDOORS}|{ON_THE_WAY}"
+DECIDED_OUTDOORS = re.compile(both_scripts(rf"\b(?:{DECIDING})\b(?:\W+\w+){{0,8}}?\W+(?:{SOMEWHERE})\b|"
+                                           rf"\b(?:{SOMEWHERE})\b(?:\W+\w+){{0,8}}?\W+(?:{DECIDING})\b|"
+                                           r"^(?=.*(?:高铁|高鐵|火车|動車|动车|车上|車上|G\d{3,5}|飞机|地铁|路上))"
+                                           r"(?=.*(?:定了|定的|拍板|想好|想通|写于|写在|上写的))"), I)
 """A decision made somewhere, said beside it: "decided on the walk round alexandra park", "Nandi at 5.30 …
-decided at the top", "Deciso salendo a San Luca"."""
+decided at the top", "Deciso salendo a San Luca", "decided at the centra in ovens after, in the van",
+"Entschieden im ICE nach Hamburg", "又是在回上海的高铁上定的", "写于 G7197 上海虹桥→合肥南"."""
+
+
+def decided_somewhere(sentence: str, before: str = "") -> bool:
+    """`DECIDED_OUTDOORS` in this sentence, or begun in the one before and ended in this one ("… on the
+    walk. Decided."): the sentence after "Settled it on the drive back" is not where I decided."""
+    joined = f"{before} {sentence}"
+    return bool(DECIDED_OUTDOORS.search(sentence)) or any(m.end() > len(before) + 1 for m in DECIDED_OUTDOORS.finditer(joined))
 
 
 SHAPES = (  # who I go to first, before the hour: "纠结大事…我一般第一个找谁？老周什么时候才知道" asks a person
     Shape("confidant", CONSULT_ASKS, consulted),
     Shape("owned", OWNED_ASKS, showing(OWNED)),
     Shape("told", TOLD_ASKS, showing(TOLD)),
-    Shape("hour", hours.ASKS_HOUR, timed, note_holds=decided_at_an_hour),
-    Shape("place", PLACE_ASKS, lambda sentence, before="": bool(DECIDED_OUTDOORS.search(f"{before} {sentence}"))),
+    Shape("place", PLACE_ASKS, decided_somewhere),
+    Shape("hour", hours.ASKS_HOUR, timed, note_holds=decided_at_an_hour),  # "where do my big decisions get made?": a place
     Shape("budget", budgets.ASKS, budgets.holds, note_holds=lambda note: budgets.planned_table(note.body),
           row_holds=budgets.row_holds),
     Shape("overrun", OVERRUN_ASKS, overran, row_holds=two_durations),
