@@ -72,6 +72,7 @@ PATTERN = re.compile(
     r"qu['’]est-ce qui se passe (?:avec|quand)|qu['’]est-ce que je fais (?:quand|avec)|"
     r"di solito|spesso|ogni volta|in genere|solitamente|generalmente|finisco (?:sempre|per|col)|cosa succede (?:con|quando|ai|alle?)|"
     r"cosa faccio (?:quando|con))(?!\w)"
+    r"|\b(?:aina|yleensä|usein|taas|joka kerta|uudestaan|tapana)(?!\w)"
     r"|いつも|毎回|たいてい|だいたい|ことが多い|結局どうな|どうなってる"),
     re.IGNORECASE)
 """Spanish, German and Japanese ask it with their own "always", "usually", "every time" ("¿a qué

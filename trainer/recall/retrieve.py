@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,8 +31,9 @@ from trainer.vault.parse import prose, unemphasised
 from trainer.recall.asks import CLAUSES, asked_kinds
 from trainer.recall.terms import (ASKING_TERMS, SINCERE, YEAR, both_scripts, fold, forms, held, is_cjk, is_frame,
                                    is_particle, names, query_terms, stem, terms, text_language, themes, translations)
+from trainer.recall.terms import finnish
 
-VERSION = 21  # bump whenever terms or columns change: the term table is then rebuilt
+VERSION = 22  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
 CREATE TABLE retrieval_docs (
     id INTEGER PRIMARY KEY,
@@ -48,6 +50,7 @@ RRF_K = 60
 LINK_WEIGHT = 0.5  # a linked note counts half as much as a direct hit of the same rank
 FORMS_WEIGHT = 0.5  # so does a note found by the question's words in the other language (GLOSSARY)
 CANDIDATES = 40
+FI_STEM = 5  # a shorter Finnish word is searched as typed
 MIN_COVERAGE = 0.5  # share of the question's (IDF-weighted) terms a note must hold to be relevant
 MIN_COSINE = 0.5  # all-MiniLM-L6-v2 cosine at which a chunk is about the question
 NAMED_COVERAGE = 0.3  # a note titled with the question's name needs this much of the rest
@@ -385,6 +388,8 @@ class Retriever:
         lang = text_language(question)
         if lang == "zh":
             return qterms
+        if finnish(question):
+            return list(dict.fromkeys(self.same_stem(t) for t in qterms))
         root_of = {"pt": pt_root, "es": pt_root, "fr": romance_root, "it": romance_root}.get(lang, en_root)
         if lang == "en":
             qterms = self.g_dropped(qterms)
@@ -423,6 +428,18 @@ class Retriever:
                                  (root, root + "\uffff")).fetchall()
         found = [(doc, t) for t, doc in rows if t != term and root_of(t) == root]
         return max(found)[1] if found else term
+
+    def same_stem(self, term: str) -> str:
+        """The vault's term that starts most as `term` does (the commonest of those), for a term no note holds, in a
+        language whose words change at the end (Finnish: "Corollan", "e-Niroon", "bensan" are the
+        notes' "corolla", "niro", "bensa"): the first letters, all but three of a long word."""
+        if len(term) < FI_STEM or self.df([term]):
+            return term
+        stem_ = term[:max(FI_STEM - 2, len(term) - 3)]  # "mökin" is "mökki": its consonants change too
+        rows = self.conn.execute("SELECT term, doc FROM retrieval_vocab WHERE term >= ? AND term < ?",
+                                 (stem_, stem_ + "\uffff")).fetchall()
+        found = [(len(os.path.commonprefix([t, term])), doc, t) for t, doc in rows if len(t) <= len(term) + 3]
+        return max(found)[2] if found else term
 
     def df(self, qterms: list[str]) -> dict[str, int]:
         """How many notes hold each term."""

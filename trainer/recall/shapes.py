@@ -396,7 +396,7 @@ PLACE_ASKS = re.compile(both_scripts(
     r"\bwhere am I (?:\w+ )?when\b[^?]*\b(?:decid\w*|decisions?|mind|calls?)|"
     r"\bwhere do my (?:\w+ ){0,3}(?:decisions?|calls?)\b|\b(?:a|any) (?:particular )?place\b[^?]*\b(?:decid\w*|decisions?|calls?)|"
     r"\bwhere and when\b[^?]*\b(?:decid\w*|decisions?|mind|calls?)|\bdove\b[^?]*\bdecisi|\boù\b[^?]*\b(?:décid|décision|tranch)|"
-    r"\bd[oó]nde\b[^?]*\bdeci(?:d|si)|\bwo\b[^?]*\bentscheid|\bonde\b[^?]*\bdecid|"
+    r"\bd[oó]nde\b[^?]*\bdeci(?:d|si)|\bwo\b[^?]*\bentscheid|\bonde\b[^?]*\bdecid|\bmissä\b[^?]*\b(?:päätö|päätä|ratkais)|"
     r"^(?!.*(?:什么时候|几点))(?=.*(?:什么地方|哪里))(?=.*(?:决定|拍板|想定|定的))"), I)
 """Where I make up my mind: "where do i actually make my mind up about things?", "Dove e quando mi
 vengono le decisioni grosse?", "我一般都是在什么地方把大事想定的？" (and not when: `hours.ASKS_HOUR`)."""

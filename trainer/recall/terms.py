@@ -147,6 +147,20 @@ bakit kelan kailan saan sino paano magkano ilan nako nimo ug gyud
 about the CBT); those that are words elsewhere ("sa", "pa", "kay", "yun", "may", "man", "hindi", "kasi") are left to
 their weight."""
 STOPWORDS = STOPWORDS | TAGALOG_STOPWORDS
+FINNISH_STOPWORDS = frozenset("""
+mä mää mulla mulle multa mun minun sä sinä meidän niitä
+ja vai mutta ettei jos kun kuin koska niin nii vaan myös sitten nyt vielä jo taas
+ei en eikä enkä olin olit olivat olen oon ovat onko oliko olisi oisko ollut
+miksi miks mihin milloin kuinka paljonko kuka kenen keneltä kenelle
+oikeesti oikeasti oikeastaan takia vuoksi varten niinku jotka jonka
+""".split())
+"""Finnish function and question words, as a Finn types them ("Miks mä otin mökin? Oliko se oikeesti lasten
+takia?" is about the mökki and the children); not those that are names or words elsewhere, accents folded ("kai":
+Kai, "tämä": Tama, "mikä": Mika, "minä": Mina, "sillä": silla, "missä": missa, "aina": Aina, "oli": Oli)."""
+STOPWORDS = STOPWORDS | FINNISH_STOPWORDS
+FI_MARKS = frozenset("mä mun ja on ei se oli että kun mutta niin oliko onko miksi miks mitä mikä vai myös kanssa "
+                     "vaikka koska olen oon ettei enkä eikä".split())
+"""Little words that say a text is Finnish (`finnish`)."""
 
 FRAME_WORDS = frozenset("""
 decide decided deciding decision choose chose chosen choosing pick picked think thought feel felt
@@ -776,6 +790,13 @@ has no German word English lacks but "mir" and "bei")."""
 PT_OWN = PT_ONLY - frozenset("de da que em o os na para com".split())  # "de la gare", "da Molini", "que je"
 FR_ONLY = FR_MARKS - PT_MARKS - ES_MARKS - IT_MARKS
 IT_ONLY = IT_MARKS - PT_MARKS - ES_MARKS - FR_MARKS
+
+
+def finnish(text: str) -> bool:
+    """Whether a question or note is Finnish by its little words: Finnish inflects a word's end ("e-Niroon",
+    "Corollan"), so its terms are searched by their stem (`Retriever.terms_of`). `text_language` says "en"."""
+    tokens = [t.lower() for t in TOKEN.findall(text[:4000])]
+    return sum(1 for t in tokens if t in FI_MARKS) >= max(2, len(tokens) // 8)
 
 
 def text_language(text: str) -> str:
