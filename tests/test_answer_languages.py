@@ -1140,3 +1140,18 @@ def test_a_finnish_question_finds_the_words_its_endings_change(tmp_path):
     for index, retriever in bm25_in(FIXTURES / "answer-vault-203", tmp_path):
         got = answer(index, "Miksi vaihdoin Corollan e-Niroon? Oliko bensan hinta oikeesti se syy?", retriever=retriever)
         assert "Päätökset/Auto e-Niro.md" in {s.path for s in got.sources} and "Corolla vaihdossa" in got.text, got.text
+
+
+def test_hinglish_little_words_do_not_hide_the_subject(tmp_path):
+    """"Vicky ka exit sach mein mutual tha ya kuch aur scene tha?" and "koi bhi bada call lene se pehle mera pehla
+    phone kisko jaata hai?" found nothing (answer-vault-205): "kuch", "kisko", "pehla", "jaata" weighed as subjects
+    no note has. They frame the question; and "kisko … pehla phone" asks whom I ring first. Hinglish words that are
+    English ones stemmed ("tak": take, "jab", "diye": DIY) or names ("Len", "Bola", "Hui") are left as they are."""
+    from trainer.recall.terms import is_frame
+
+    assert not any(is_frame(t) for t in terms("take jabs DIY Len Bola Hui"))
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-205", tmp_path):
+        got = answer(index, "Vicky ka exit sach mein mutual tha ya kuch aur scene tha?", retriever=retriever)
+        assert "decisions/vicky-exit-terms.md" in {s.path for s in got.sources}, got.text
+        got = answer(index, "koi bhi bada call lene se pehle mera pehla phone kisko jaata hai?", retriever=retriever)
+        assert "Ravi mama first" in got.text, got.text

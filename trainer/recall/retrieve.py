@@ -33,7 +33,7 @@ from trainer.recall.terms import (ASKING_TERMS, SINCERE, YEAR, both_scripts, fol
                                    is_particle, names, query_terms, stem, terms, text_language, themes, translations)
 from trainer.recall.terms import finnish
 
-VERSION = 22  # bump whenever terms or columns change: the term table is then rebuilt
+VERSION = 23  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
 CREATE TABLE retrieval_docs (
     id INTEGER PRIMARY KEY,

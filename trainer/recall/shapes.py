@@ -179,13 +179,13 @@ ao Molhe", "开车去江边", "comprei um teclado"."""
 
 
 CONSULT_ASKS = re.compile(both_scripts(
-    r"^(?=.*\b(?:who|whom|quem|qui|chi|qui[eé]n|wen|wer|sino|kinsa|nani|komu|kogo)\b)(?=.*(?:\bdecid|\bdecis|\bbig\b|"
+    r"^(?=.*\b(?:who|whom|quem|qui|chi|qui[eé]n|wen|wer|sino|kinsa|nani|komu|kogo|kisko|kise|kisse)\b)(?=.*(?:\bdecid|\bdecis|\bbig\b|\bbad[aie]\b|"
     r"\bgrandes?\b|\bimportan|\bdécid|\bdécis|\bhésite|\bgross[oa]?\b|\bentscheid|\bwichtig|\bkubwa\b|\bkuamua\b|"
     r"\bmalalaki|\bpostanow|\bdecyzj))"
     r"(?=.*\b(?:first|always|usually|normally|tend|primeir[oa]|sempre|costumo|normalmente|go to|ring|call|ask|talk|"
     r"consult\w*|check\w*|procuro|ligo|falo|premier|toujours|avis|demande|appelle|prima|parlo|chiedo|chiamo|"
     r"primero|siempre|pregunto|llamo|platic\w*|antes que|zuerst|immer|frage|ruf\w*|anruf\w*|bevor|"
-    r"una(?:ng| kong?)|kwanza|najpierw|pirmi)\b)|"
+    r"una(?:ng| kong?)|kwanza|najpierw|pirmi|pehl[aei]|sabse pehle)\b)|"
     r"^(?=.*(?:谁|边个(?!时间|钟|日|月|年)|边位|哪个(?=商量|说|讲|聊|倾)))(?=.*(?:大事|决定|拍板))(?=.*(?:第一|先|一般|通常|都))|"
     r"(?:先|都)(?:找|问)同一个人|"
     r"^(?=.*\bwho\b)(?=.*\b(?:run (?:\w+ )?(?:by|past)|(?:ring|call|tell|ask|text|go to)(?: \w+)? first)\b)"), I | re.DOTALL)

@@ -180,6 +180,8 @@ costumo costuma costumam costumava sempre trás tras esteve estiveram pesou levo
 basically literally like lah leh lor hor meh
 ka ki ke kya tha thi hai hain mera meri mere kyun kyon karne kiya kiye liya liye toh yaar bhi mein ko hoon
 raha rahi wala wali sach kitna kitni kitne kaun kab kahan gaya gayi aur
+kuch kis kisko kisne kise kiske koi ya sirf wajah baad pehle pehla pehli baar jaata jaati jata jati gaye
+wapas phir kyu kyunki asli asal waise uthaya
 decidí decidir decidimos decidió decisión decisiones elegí elegir escogí motivo motivos razón razones pienso pensé
 creo quise hice hacer dejé dejar dejo empecé empezar me fui irme ir salir salí mudarme cambié cambiar
 suelo suele suelen siempre pasa pasó acabo acabé acaba acabar verdad realmente sentí siento
