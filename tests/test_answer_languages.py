@@ -1155,3 +1155,17 @@ def test_hinglish_little_words_do_not_hide_the_subject(tmp_path):
         assert "decisions/vicky-exit-terms.md" in {s.path for s in got.sources}, got.text
         got = answer(index, "koi bhi bada call lene se pehle mera pehla phone kisko jaata hai?", retriever=retriever)
         assert "Ravi mama first" in got.text, got.text
+
+
+def test_instead_and_arabizi_little_words_do_not_hide_the_subject(tmp_path):
+    """"what was really behind bringing o pai to live with me instead of the lar?" (answer-vault-91) and "3ashan eh
+    gebt Sabah instead of bringing mama to live with us in Zahraa Gardens?" (answer-vault-202) found nothing: no note
+    says "instead", "3ashan" or "eh", and a word no note has weighs the most. They frame the question."""
+    for vault, question, path in (
+            ("answer-vault-91", "what was really behind bringing o pai to live with me instead of the lar?",
+             "decisoes/decisao-pai-em-casa.md"),
+            ("answer-vault-202", "3ashan eh gebt Sabah instead of bringing mama to live with us in Zahraa Gardens?",
+             "decisions/mama - live-in carer.md")):
+        for index, retriever in bm25_in(FIXTURES / vault, tmp_path / vault):
+            got = answer(index, question, retriever=retriever)
+            assert path in {s.path for s in got.sources}, got.text
