@@ -50,6 +50,10 @@ RRF_K = 60
 LINK_WEIGHT = 0.5  # a linked note counts half as much as a direct hit of the same rank
 FORMS_WEIGHT = 0.5  # so does a note found by the question's words in the other language (GLOSSARY)
 CANDIDATES = 40
+CONNECTIVES = frozenset(terms("instead"))
+"""Words that join a question's parts and name nothing: "why X instead of Y?" asks about X and Y. Where no note
+says "instead" it is dropped (a word no note holds weighs the most, and sank the note that answers); where a note
+says it ("Bicycle instead of a scooter") it is searched."""
 FI_STEM = 5  # a shorter Finnish word is searched as typed
 MIN_COVERAGE = 0.5  # share of the question's (IDF-weighted) terms a note must hold to be relevant
 MIN_COSINE = 0.5  # all-MiniLM-L6-v2 cosine at which a chunk is about the question
@@ -394,6 +398,7 @@ class Retriever:
         if lang == "en":
             qterms = self.g_dropped(qterms)
         found = self.df(list(dict.fromkeys(qterms + [f for t in qterms for f in forms(t)])))
+        qterms = [t for t in qterms if t not in CONNECTIVES or found.get(t)]
         kept = [t for t in qterms if t in ASKING_TERMS or held(t, found)]  # as asked ("volto", "prestação")
         return list(dict.fromkeys(t if t in kept else self.same_root(t, root_of) for t in qterms))
 

@@ -410,7 +410,16 @@ ON_THE_WAY = (r"van|car|truck|bus|train|tram|ferry|flight|plane|taxi|road|avenue
               r"carro|comboio|autocarro|voiture|coche|tren|treno|macchina|zug|ice|auto|s-bahn")
 """Where a person is when a decision comes on the way somewhere: in the van, on the M4, "im ICE"."""
 SOMEWHERE = rf"{OUTDOORS}|{ON_THE_WAY}"
+AT_PLACE = (r"sur (?:la|le|les|l['’]|ma|mon)|dans (?:la|le|les|l['’]|ma|mon)|in the|at the|in my|at my|im|in der|auf der|"
+            r"en el|en la|nel|nella|sul|sulla|(?<=decidi\W)n[oa]|(?<=decidid[oa]\W)n[oa]")
+NOT_PLACE = (r"end|time|moment|morning|evening|night|afternoon|last|first|same|meantime|week|month|year|middle|"
+             r"matin|soir|soirée|nuit|début|fin|fond|morgen|abend|ende|nacht|fim|noite|manhã|tarde|mañana|noche|"
+             r"sera|mattina|notte|fine|madrugada|domingo|segunda|terça|quarta|quinta|sexta|sábado|semana|hora|"
+             r"mesmo|mesma|ko|ako|daw|siya|\d")
+"""Where a decision is said to be made right after the verb ("Décidé sur la caisse de lait", "decided at the
+kitchen table"), not when ("decided in the end", "Entschieden am Montag")."""
 DECIDED_OUTDOORS = re.compile(both_scripts(rf"\b(?:{DECIDING})\b(?:\W+\w+){{0,8}}?\W+(?:{SOMEWHERE})\b|"
+                                           rf"\b(?!fechad)(?:{DECIDING})\W+(?:{AT_PLACE})\s+(?!(?:{NOT_PLACE})\b)\w|"
                                            rf"\b(?:{SOMEWHERE})\b(?:\W+\w+){{0,8}}?\W+(?:{DECIDING})\b|"
                                            r"^(?=.*(?:高铁|高鐵|火车|動車|动车|车上|車上|G\d{3,5}|飞机|地铁|路上))"
                                            r"(?=.*(?:定了|定的|拍板|想好|想通|写于|写在|上写的))"), I)
