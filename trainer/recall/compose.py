@@ -28,8 +28,8 @@ from trainer.recall.decisions import sentences as decision_sentences
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question, named_by
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, WHY_QUESTION, expand, plain
 from trainer.vault.parse import first_date, prose
-from trainer.recall.terms import (DECISION_VERBS, PATTERN_WORDS, STOPWORDS, both_scripts, fold, held, is_frame, names,
-                                  query_terms, simplified, stem, terms, text_language, words)
+from trainer.recall.terms import (DECISION_VERBS, PATTERN_WORDS, STOPWORDS, both_scripts, finnish, fold, held, is_frame,
+                                  names, query_terms, simplified, stem, terms, text_language, words)
 from trainer.vault.index import Index
 from trainer.vault.note import Note
 
@@ -112,6 +112,8 @@ def language(question: str) -> str:
         return "ja"
     if CJK.search(question):
         return "zh-hant" if simplified(question) != question else "zh"
+    if finnish(question):
+        return "en"  # no Finnish lines yet; its "ja", "mä" read as German
     guessed = text_language(question)
     if SPANISH.search(question) and guessed not in ("pt", "fr", "it"):
         return "es"
@@ -393,7 +395,8 @@ PERSON = re.compile(r"(?<=[a-zà-ÿ,;:(] )[A-ZÀ-Ý][a-zà-ÿ]+(?: [A-ZÀ-Ý][a-
 """A capitalised name inside a sentence (not its first word)."""
 WHO_SHARE = 0.2
 TOTAL_ROW = re.compile(both_scripts(r"^\W*(total|sum|totals|soma|合计|总计)\W*:"), re.IGNORECASE)
-DECISION_PATTERN = re.compile(both_scripts(r"decid|decision|reason|choice|choose|chose|decis|escolh|entscheid|décid|décis|pull the trigger|"
+DECISION_PATTERN = re.compile(both_scripts(r"decid|decision|reason|choice|choose|chose|decis|escolh|entscheid|"
+                              r"décid|décis|pull the trigger|"
                               r"excuse|desculpa|justifica|pretexto|借口|"
                               r"\bbig (?:life )?calls?\b|bater o martelo|决定|选择|拍板"), re.IGNORECASE)
 PLAIN_FACT = re.compile(r"^\s*(?:what(?:['’]?s|\s+(?:is|was|are|were))|where['’]?s?|when['’]?s?|who['’]?s?|how (?:much|many|long|old))\b"

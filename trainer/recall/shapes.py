@@ -179,13 +179,14 @@ ao Molhe", "开车去江边", "comprei um teclado"."""
 
 
 CONSULT_ASKS = re.compile(both_scripts(
-    r"^(?=.*\b(?:who|whom|quem|qui|chi|qui[eé]n|wen|wer|sino|kinsa|nani|komu|kogo|kisko|kise|kisse)\b)(?=.*(?:\bdecid|\bdecis|\bbig\b|\bbad[aie]\b|"
+    r"^(?=.*\b(?:who|whom|quem|qui|chi|qui[eé]n|wen|wer|sino|kinsa|nani|komu|kogo|kisko|kise|kisse|kenen|kuka|kenelle|"
+    r"keneltä)\b)(?=.*(?:\bdecid|\bdecis|\bbig\b|\bbad[aie]\b|\biso(?:t|ja|ista)?\b|\bpäätö|"
     r"\bgrandes?\b|\bimportan|\bdécid|\bdécis|\bhésite|\bgross[oa]?\b|\bentscheid|\bwichtig|\bkubwa\b|\bkuamua\b|"
     r"\bmalalaki|\bpostanow|\bdecyzj))"
     r"(?=.*\b(?:first|always|usually|normally|tend|primeir[oa]|sempre|costumo|normalmente|go to|ring|call|ask|talk|"
     r"consult\w*|check\w*|procuro|ligo|falo|premier|toujours|avis|demande|appelle|prima|parlo|chiedo|chiamo|"
     r"primero|siempre|pregunto|llamo|platic\w*|antes que|zuerst|immer|frage|ruf\w*|anruf\w*|bevor|"
-    r"una(?:ng| kong?)|kwanza|najpierw|pirmi|pehl[aei]|sabse pehle)\b)|"
+    r"una(?:ng| kong?)|kwanza|najpierw|pirmi|pehl[aei]|sabse pehle|ensin|ekana|ensimmäisenä|ensimmäiseksi)\b)|"
     r"^(?=.*(?:谁|边个(?!时间|钟|日|月|年)|边位|哪个(?=商量|说|讲|聊|倾)))(?=.*(?:大事|决定|拍板))(?=.*(?:第一|先|一般|通常|都))|"
     r"(?:先|都)(?:找|问)同一个人|"
     r"^(?=.*\bwho\b)(?=.*\b(?:run (?:\w+ )?(?:by|past)|(?:ring|call|tell|ask|text|go to)(?: \w+)? first)\b)"), I | re.DOTALL)
@@ -201,7 +202,8 @@ CONSULTED = re.compile(both_scripts(
     r"spoke (?:to|with)|ran (?:it|this) (?:by|past)|checked with|"
     r"liguei|perguntei|contei|mandei|conversei|falei com|telefonei|consultei|"
     r"appelé|téléphoné|demandé|parlé|raconté|chiamato|telefonato|chiesto|parlato|detto|"
-    r"llamé|pregunté|hablé con|conté|escribí|marqué|mandé|angerufen|gefragt|erzählt)\b(?:\W+\w+){0,4}?\W+" + WHO +
+    r"llamé|pregunté|hablé con|conté|escribí|marqué|mandé|angerufen|gefragt|erzählt|"
+    r"soitin|kysyin|kerroin|puhuin|juttelin|viestitin)\b(?:\W+\w+){0,4}?\W+" + WHO +
     r"|\b" + NAME + r" (?:was|foi) (?:the first|a primeira|o primeiro)\b"
     r"|\b" + WHO + r",? (?-i:first)\b(?! (?:thing|time|day|week|month|year)s?\b)"  # "Kakao'd Yuna first", "Yuna first,
     # as always"; not the gym "Fitness First"
@@ -292,7 +294,9 @@ TOLD_ZH = re.compile(both_scripts(r"(?<![没不未冇唔別别])(?:跟|同|和|�
 SENTENCE_START = re.compile(r"^\W*\w+")
 
 
-FIRST = re.compile(both_scripts(r"\b(?:first|primeiro|primeira|primero|primera|premier|première|prima|zuerst)\b|先|第一"), I)
+FIRST = re.compile(both_scripts(r"\b(?:first|primeiro|primeira|primero|primera|premier|première|prima|zuerst|ensin|"
+                                r"ekana)\b|"
+                                r"先|第一"), I)
 FIRST_NAMED = re.compile(r"^\W*" + NAME + r",? first\b")
 
 
@@ -394,23 +398,26 @@ OWNED = re.compile("|".join((REAL_REASON.pattern, ECHO_RETRACTS.pattern, NOT_WHY
 PLACE_ASKS = re.compile(both_scripts(
     r"\bwhere (?:and when )?(?:do|did) (?:I|i)\b[^?]*\b(?:decid\w*|decisions?|mind|calls?|big (?:things|stuff))|"
     r"\bwhere am I (?:\w+ )?when\b[^?]*\b(?:decid\w*|decisions?|mind|calls?)|"
-    r"\bwhere do my (?:\w+ ){0,3}(?:decisions?|calls?)\b|\b(?:a|any) (?:particular )?place\b[^?]*\b(?:decid\w*|decisions?|calls?)|"
+    r"\bwhere do my (?:\w+ ){0,3}(?:decisions?|calls?)\b|"
+    r"\b(?:a|any) (?:particular )?place\b[^?]*\b(?:decid\w*|decisions?|calls?)|"
     r"\bwhere and when\b[^?]*\b(?:decid\w*|decisions?|mind|calls?)|\bdove\b[^?]*\bdecisi|\boù\b[^?]*\b(?:décid|décision|tranch)|"
-    r"\bd[oó]nde\b[^?]*\bdeci(?:d|si)|\bwo\b[^?]*\bentscheid|\bonde\b[^?]*\bdecid|\bmissä\b[^?]*\b(?:päätö|päätä|ratkais)|"
+    r"\bd[oó]nde\b[^?]*\bdeci(?:d|si)|\bwo\b[^?]*\bentscheid|\bonde\b[^?]*\bdecid|"
+    r"\bmissä\b[^?]*\b(?:päätö|päätä|ratkais)|"
     r"^(?!.*(?:什么时候|几点))(?=.*(?:什么地方|哪里))(?=.*(?:决定|拍板|想定|定的))"), I)
 """Where I make up my mind: "where do i actually make my mind up about things?", "Dove e quando mi
 vengono le decisioni grosse?", "我一般都是在什么地方把大事想定的？" (and not when: `hours.ASKS_HOUR`)."""
 DECIDING = (r"decided|decide|made up my mind|mind (?:was )?made up|made my mind up|made the call|settled it|"
             r"it came to me|I just knew|decidi|deciso|decisa|décidé|décidée|decidí|decidido|decidida|fechad[ao]|"
             r"entschieden")
-OUTDOORS = (r"walk|walking|park|hill|hills|top|summit|beach|trail|ride|drive|driving|run|bench|garden|allotment|balcony|"
-            r"pier|dock|loch|lake|river|canal|car park|salendo|salita|portico|à pied|en marchant|caminando|spaziergang|"
-            r"kanal|ufer")
+OUTDOORS = (r"walk|walking|park|hill|hills|top|summit|beach|trail|ride|drive|driving|run|bench|garden|allotment|"
+            r"balcony|pier|dock|loch|lake|river|canal|car park|salendo|salita|portico|à pied|en marchant|caminando|"
+            r"spaziergang|kanal|ufer")
 ON_THE_WAY = (r"van|car|truck|bus|train|tram|ferry|flight|plane|taxi|road|avenue|exit|motorway|highway|lay-by|"
               r"carro|comboio|autocarro|voiture|coche|tren|treno|macchina|zug|ice|auto|s-bahn")
 """Where a person is when a decision comes on the way somewhere: in the van, on the M4, "im ICE"."""
 SOMEWHERE = rf"{OUTDOORS}|{ON_THE_WAY}"
-AT_PLACE = (r"sur (?:la|le|les|l['’]|ma|mon)|dans (?:la|le|les|l['’]|ma|mon)|in the|at the|in my|at my|im|in der|auf der|"
+AT_PLACE = (r"sur (?:la|le|les|l['’]|ma|mon)|dans (?:la|le|les|l['’]|ma|mon)|in the|at the|in my|at my|im|in der|"
+            r"auf der|"
             r"en el|en la|nel|nella|sul|sulla|(?<=decidi\W)n[oa]|(?<=decidid[oa]\W)n[oa]")
 NOT_PLACE = (r"end|time|moment|morning|evening|night|afternoon|last|first|same|meantime|week|month|year|middle|"
              r"matin|soir|soirée|nuit|début|fin|fond|morgen|abend|ende|nacht|fim|noite|manhã|tarde|mañana|noche|"
@@ -432,15 +439,16 @@ def decided_somewhere(sentence: str, before: str = "") -> bool:
     """`DECIDED_OUTDOORS` in this sentence, or begun in the one before and ended in this one ("… on the
     walk. Decided."): the sentence after "Settled it on the drive back" is not where I decided."""
     joined = f"{before} {sentence}"
-    return bool(DECIDED_OUTDOORS.search(sentence)) or any(m.end() > len(before) + 1 for m in DECIDED_OUTDOORS.finditer(joined))
+    return bool(DECIDED_OUTDOORS.search(sentence)) or any(m.end() > len(before) + 1
+                                                          for m in DECIDED_OUTDOORS.finditer(joined))
 
 
 SHAPES = (  # who I go to first, before the hour: "纠结大事…我一般第一个找谁？老周什么时候才知道" asks a person
     Shape("confidant", CONSULT_ASKS, consulted),
     Shape("owned", OWNED_ASKS, showing(OWNED)),
     Shape("told", TOLD_ASKS, showing(TOLD)),
-    Shape("place", PLACE_ASKS, decided_somewhere),
-    Shape("hour", hours.ASKS_HOUR, timed, note_holds=decided_at_an_hour),  # "where do my big decisions get made?": a place
+    Shape("place", PLACE_ASKS, decided_somewhere),  # before the hour: "where do my big decisions get made?"
+    Shape("hour", hours.ASKS_HOUR, timed, note_holds=decided_at_an_hour),
     Shape("budget", budgets.ASKS, budgets.holds, note_holds=lambda note: budgets.planned_table(note.body),
           row_holds=budgets.row_holds),
     Shape("overrun", OVERRUN_ASKS, overran, row_holds=two_durations),
