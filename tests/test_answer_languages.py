@@ -1175,11 +1175,12 @@ def test_instead_and_arabizi_little_words_do_not_hide_the_subject(tmp_path):
 def test_where_i_decide_said_right_after_the_verb(tmp_path):
     """"Décidé sur la caisse de lait dans la ruelle" (answer-vault-204) and "decided at the whataburger on riverside"
     (answer-vault-170) say where, right after the verb, in words no list of places has; "decided in the end",
-    "I decided: no Atlanta next year" say no place."""
+    "I decided: no Atlanta next year", "Entschieden im Juni" say no place."""
     from trainer.recall import shapes
 
     assert not shapes.DECIDED_OUTDOORS.search("I decided in the end to stay.")
     assert not shapes.DECIDED_OUTDOORS.search("I decided: no Atlanta next year.")
+    assert not shapes.DECIDED_OUTDOORS.search("Entschieden im Juni, nach langem Hin und Her.")
     for index, retriever in bm25_in(FIXTURES / "answer-vault-204", tmp_path):
         got = answer(index, "Où pis quand est-ce que je finis par trancher mes décisions?", retriever=retriever)
         assert got.text.count("caisse de lait") >= 3, got.text

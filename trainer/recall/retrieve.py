@@ -29,9 +29,9 @@ from trainer.vault.index import Index
 from trainer.vault.note import Note
 from trainer.vault.parse import prose, unemphasised
 from trainer.recall.asks import CLAUSES, asked_kinds
-from trainer.recall.terms import (ASKING_TERMS, SINCERE, YEAR, both_scripts, fold, forms, held, is_cjk, is_frame,
-                                   is_particle, names, query_terms, stem, terms, text_language, themes, translations)
-from trainer.recall.terms import finnish
+from trainer.recall.terms import (ASKING_TERMS, SINCERE, YEAR, both_scripts, finnish, fold, forms, held, is_cjk,
+                                   is_frame, is_particle, names, query_terms, stem, terms, text_language, themes,
+                                   translations)
 
 VERSION = 23  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """

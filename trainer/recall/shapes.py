@@ -295,8 +295,7 @@ SENTENCE_START = re.compile(r"^\W*\w+")
 
 
 FIRST = re.compile(both_scripts(r"\b(?:first|primeiro|primeira|primero|primera|premier|première|prima|zuerst|ensin|"
-                                r"ekana)\b|"
-                                r"先|第一"), I)
+                                r"ekana)\b|先|第一"), I)
 FIRST_NAMED = re.compile(r"^\W*" + NAME + r",? first\b")
 
 
@@ -417,12 +416,12 @@ ON_THE_WAY = (r"van|car|truck|bus|train|tram|ferry|flight|plane|taxi|road|avenue
 """Where a person is when a decision comes on the way somewhere: in the van, on the M4, "im ICE"."""
 SOMEWHERE = rf"{OUTDOORS}|{ON_THE_WAY}"
 AT_PLACE = (r"sur (?:la|le|les|l['’]|ma|mon)|dans (?:la|le|les|l['’]|ma|mon)|in the|at the|in my|at my|im|in der|"
-            r"auf der|"
-            r"en el|en la|nel|nella|sul|sulla|(?<=decidi\W)n[oa]|(?<=decidid[oa]\W)n[oa]")
+            r"auf der|en el|en la|nel|nella|sul|sulla|(?<=decidi\W)n[oa]|(?<=decidid[oa]\W)n[oa]")
 NOT_PLACE = (r"end|time|moment|morning|evening|night|afternoon|last|first|same|meantime|week|month|year|middle|"
              r"matin|soir|soirée|nuit|début|fin|fond|morgen|abend|ende|nacht|fim|noite|manhã|tarde|mañana|noche|"
              r"sera|mattina|notte|fine|madrugada|domingo|segunda|terça|quarta|quinta|sexta|sábado|semana|hora|"
-             r"mesmo|mesma|ko|ako|daw|siya|\d")
+             r"januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|sommer|winter|"
+             r"frühling|herbst|mesmo|mesma|ko|ako|daw|siya|\d")
 """Where a decision is said to be made right after the verb ("Décidé sur la caisse de lait", "decided at the
 kitchen table"), not when ("decided in the end", "Entschieden am Montag")."""
 DECIDED_OUTDOORS = re.compile(both_scripts(rf"\b(?:{DECIDING})\b(?:\W+\w+){{0,8}}?\W+(?:{SOMEWHERE})\b|"
