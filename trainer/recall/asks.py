@@ -134,7 +134,8 @@ ASKS = (
                    r"vendu|factur[ée])(?!\w)|\bà combien\b|"
                    r"\bquanto\b[^?]*\b(?:pagato|pagata|pagavo|pagare|pago|costa|costava|costato|costata|costano|speso|spendo|"
                    r"venduto|venduta)\b|\b(?:a|per) quanto (?:ho|l['’]ho|abbiamo) vendut[oa]\b|"
-                   r"\bkitna (?:diya|gaya|laga|kharcha|pay)\b|多少钱|花了多少|(?:租|租金|费|价|价格)(?:是|要)?(?:一个?月|每个?月|一年|一晚上?)?(?:是|要)?多少|几钱|几多钱"), I),
+                   r"\bkitna (?:diya|gaya|laga|kharcha|pay)\b|\b(?:bill|kharcha|price|fees?|rent|kiraya)\b[^?]{0,30}\bkitna\b|"
+                   r"多少钱|花了多少|(?:租|租金|费|价|价格)(?:是|要)?(?:一个?月|每个?月|一年|一晚上?)?(?:是|要)?多少|几钱|几多钱"), I),
         (SUM,)),
     Ask("placing",
         re.compile(both_scripts(r"\bwhat (?:position|place)\b|\bwhich place\b|\bwhere did (?:I|we) (?:finish|place|come)\b|"
@@ -226,7 +227,8 @@ NAME_ASK = re.compile(r"\bwhat(?:'s|s| is| was) the name of (?:the |my |our |his
                       r"\bcomo (?:é que )?(?:se )?chama(?:m|va)? (?:o|a|os|as) (\w+)|\b(?:qual|como) (?:é |era |foi )?o nome d[oa] (\w+)|"
                       r"\bwhich (?:(?-i:[A-Z])\w+ )?(?!(?:day|week|month|year|time|hour|one|ones|of|way|part|side)\b)(\w+)|"
                       r"\bem que (?!(?:dia|mês|mes|ano|hora|altura|semana|data|momento|medida|sentido|tipo)\b)(\w+)|"
-                      r"\bqual (?:foi |é |era )?(?:o|a) (\w+) (?:que|onde|em que)\b", I)
+                      r"\bqual (?:foi |é |era )?(?:o|a) (\w+) (?:que|onde|em que)\b|"
+                      r"\bcomment (?:y |il |elle |ça |ca )?s['’]appell?e,? (?:le |la |les |l['’])(\w+)", I)
 NAMED = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)*|\b[A-Z]{2,}\b")
 """Capitalised words or an acronym: how a name is written ("The", "A" are not: no terms)."""
 
@@ -301,7 +303,7 @@ def answers_happened(question: str, sentence: str, title: str, said: frozenset[s
     return bool(wanted) and sum(held(t, have) for t in wanted) >= math.ceil(share * len(wanted))
 
 
-WHEN = re.compile(both_scripts(r"^\W*(?:so |and |e |pra |para |desde |até )?(?:when|quando|kailan|kelan)\b|^\W*(?:em )?que dia\b|"
+WHEN = re.compile(both_scripts(r"^\W*(?:so |and |e |pra |para |desde |até )?(?:when|quando|kailan|kelan|milloin)\b|^\W*(?:em )?que dia\b|"
                                r"什么时候|啥时候|几时|哪天|哪一天|咩时候"), I)
 """A question that asks when something happened ("when did Thomas come visit the farm?", "quando a
 Fernanda me deu alta da terapia?", "Shu Fen 和我什么时候订婚的?"); not "o que o pai partiu quando

@@ -148,15 +148,16 @@ about the CBT); those that are words elsewhere ("sa", "pa", "kay", "yun", "may",
 their weight."""
 STOPWORDS = STOPWORDS | TAGALOG_STOPWORDS
 FINNISH_STOPWORDS = frozenset("""
-mä mää mulla mulle multa mun minun sä sinä meidän niitä
-ja vai mutta ettei jos kun kuin koska niin nii vaan myös sitten nyt vielä jo taas
-ei en eikä enkä olin olit olivat olen oon ovat onko oliko olisi oisko ollut
+mulla mulle mun minun sä meidän niitä
+ja mutta ettei jos kuin koska niin nii vaan myös sitten nyt vielä taas
+ei en eikä enkä olit olivat olen oon ovat onko oliko olisi oisko ollut
 miksi miks mihin milloin kuinka paljonko kuka kenen keneltä kenelle
 oikeesti oikeasti oikeastaan takia vuoksi varten niinku jotka jonka
 """.split())
 """Finnish function and question words, as a Finn types them ("Miks mä otin mökin? Oliko se oikeesti lasten
 takia?" is about the mökki and the children); not those that are names or words elsewhere, accents folded ("kai":
-Kai, "tämä": Tama, "mikä": Mika, "minä": Mina, "sillä": silla, "missä": missa, "aina": Aina, "oli": Oli)."""
+Kai, "kun": Kun, "jo": Jo, "tämä": Tama, "mikä": Mika, "minä": Mina, "sinä": Sina, "olin": Olin, "aina": Aina, "oli":
+Oli, "mä": ma, "vai": Vietnamese vai, "sillä": silla, "missä": missa, "multa": Portuguese for a fine)."""
 STOPWORDS = STOPWORDS | FINNISH_STOPWORDS
 FI_MARKS = frozenset("mä mun ja on ei se oli että kun mutta niin oliko onko miksi miks mitä mikä vai myös kanssa "
                      "vaikka koska olen oon ettei enkä eikä".split())
