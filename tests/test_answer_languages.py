@@ -1206,3 +1206,19 @@ def test_a_name_a_sum_or_a_day_asked_in_french_hinglish_or_finnish_that_no_note_
         for index, retriever in bm25_in(FIXTURES / vault, tmp_path / vault):
             got = answer(index, question, retriever=retriever)
             assert got.nothing_found, (question, got.text)
+
+
+def test_a_korean_question_finds_its_notes_and_is_answered_in_korean(tmp_path):
+    """A vault in Korean (answer-vault-208) said "nothing found" to 14 of its 16 answerable questions: Hangul was no
+    token at all, so "레이 왜 샀더라 장보기 때문이었나" had no terms. A Korean word is a noun with its particle or a
+    verb with its ending ("때문이었나", "수빈이한테"): the notes are searched by syllable pairs, and a question's
+    words without their endings. "Who do I ask first" and "where do I decide" are asked in Korean too."""
+    assert "때문" in terms("진짜 아빠 때문이었음?") and "레이" in terms("레이가 좋아")
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-208", tmp_path):
+        got = answer(index, "레이 왜 샀더라 장보기 때문이었나", retriever=retriever)
+        assert "decisions/차 - 레이.md" in {s.path for s in got.sources} and "가락시장" in got.text, got.text
+        assert got.language == "ko" and "에 이렇게 적었다" in got.text, got.text
+        got = answer(index, "큰 결정할 때 나 누구한테 제일 먼저 물어봄?", retriever=retriever)
+        assert got.text.count("수빈") >= 3, got.text
+        got = answer(index, "나 결정 보통 어디서 내림?", retriever=retriever)
+        assert "목욕탕" in got.text, got.text

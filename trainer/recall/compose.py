@@ -28,7 +28,7 @@ from trainer.recall.decisions import sentences as decision_sentences
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question, named_by
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, WHY_QUESTION, expand, plain
 from trainer.vault.parse import first_date, prose
-from trainer.recall.terms import (DECISION_VERBS, PATTERN_WORDS, STOPWORDS, both_scripts, finnish, fold, held, is_frame,
+from trainer.recall.terms import (DECISION_VERBS, HANGUL, PATTERN_WORDS, STOPWORDS, both_scripts, finnish, fold, held, is_frame,
                                   names, query_terms, simplified, stem, terms, text_language, words)
 from trainer.vault.index import Index
 from trainer.vault.note import Note
@@ -101,13 +101,22 @@ TEMPLATES = {
                 "confirmed": "{date}，我確認", "recurs": "這些筆記裡反覆出現：{what}。",
                 "recurs_bare": "這在不止一篇筆記裡反覆出現。",
                 "nothing": "我的筆記裡沒有找到相關的內容，所以我不猜。", "scrubbed": "[{kind} 已隱去]"},
+    "ko": {"wrote": "{date}에 이렇게 적었다", "undated": "날짜 없는 메모에 이렇게 적었다",
+           "titled": "“{title}” 메모에 이렇게 적었다", "retracted": "{date}에 인정했다",
+           "revised": "{date}에 고쳐 적었다", "reversed": "{date}에 결정을 뒤집었다", "confirmed": "{date}에 다시 확인했다",
+           "recurs": "이 메모들에 되풀이되는 것: {what}.", "recurs_bare": "여러 메모에 되풀이된다.",
+           "nothing": "내 메모에서 관련된 내용을 찾지 못해서, 추측하지 않을게.", "scrubbed": "[{kind} 삭제됨]"},
 }
 
 
 def language(question: str) -> str:
     """"ja" for a question with kana, "zh" for one with Chinese characters ("zh-hant" when some
-    are traditional: a user in Taipei reads 我寫道, not 我写道), "pt" for Portuguese, "es" for
+    are traditional: a user in Taipei reads 我寫道, not 我写道), "ko" for one mostly in Hangul (not "why did I
+    not apply to the 임상약학대학원?"), "pt" for Portuguese, "es" for
     Spanish, "de" for German, "fr" for French, "it" for Italian, else "en"."""
+    letters = [c for c in question if c.isalpha()]
+    if letters and sum(1 for c in letters if HANGUL.match(c)) / len(letters) > 0.5:
+        return "ko"
     if KANA.search(question):
         return "ja"
     if CJK.search(question):

@@ -189,6 +189,7 @@ CONSULT_ASKS = re.compile(both_scripts(
     r"una(?:ng| kong?)|kwanza|najpierw|pirmi|pehl[aei]|sabse pehle|ensin|ekana|ensimmäisenä|ensimmäiseksi)\b)|"
     r"^(?=.*(?:谁|边个(?!时间|钟|日|月|年)|边位|哪个(?=商量|说|讲|聊|倾)))(?=.*(?:大事|决定|拍板))(?=.*(?:第一|先|一般|通常|都))|"
     r"(?:先|都)(?:找|问)同一个人|"
+    r"^(?=.*누구)(?=.*(?:결정|큰 일|고민))(?=.*(?:먼저|제일|보통|항상))|"  # Korean: "큰 결정할 때 나 누구한테 제일 먼저 물어봄?"
     r"^(?=.*\bwho\b)(?=.*\b(?:run (?:\w+ )?(?:by|past)|(?:ring|call|tell|ask|text|go to)(?: \w+)? first)\b)"), I | re.DOTALL)
 """Who I go to when deciding: "who do I always ring first when I'm deciding something?", "quem é
 que eu vou sempre consultar antes de decidir?", "遇到大事我一般第一个找谁聊？"."""
@@ -205,6 +206,7 @@ CONSULTED = re.compile(both_scripts(
     r"llamé|pregunté|hablé con|conté|escribí|marqué|mandé|angerufen|gefragt|erzählt|"
     r"soitin|kysyin|kerroin|puhuin|juttelin|viestitin)\b(?:\W+\w+){0,4}?\W+" + WHO +
     r"|\b" + NAME + r" (?:was|foi) (?:the first|a primeira|o primeiro)\b"
+    r"|[\uac00-\ud7a3]{2,4}(?:한테|에게|께)\s?(?:[\uac00-\ud7a3]+\s)?(?:제일\s)?먼저"  # "수빈이한테 먼저 말함", "수빈한테 사진 먼저"
     r"|\b" + WHO + r",? (?-i:first)\b(?! (?:thing|time|day|week|month|year)s?\b)"  # "Kakao'd Yuna first", "Yuna first,
     # as always"; not the gym "Fitness First"
     # Tagalog and Cebuano: "kinausap ko muna si Kring", "Gi-text nako si Ate Nene una", "si Kring ang una kong kinausap"
@@ -402,7 +404,8 @@ PLACE_ASKS = re.compile(both_scripts(
     r"\bwhere and when\b[^?]*\b(?:decid\w*|decisions?|mind|calls?)|\bdove\b[^?]*\bdecisi|\boù\b[^?]*\b(?:décid|décision|tranch)|"
     r"\bd[oó]nde\b[^?]*\bdeci(?:d|si)|\bwo\b[^?]*\bentscheid|\bonde\b[^?]*\bdecid|"
     r"\bmissä\b[^?]*\b(?:päätö|päätä|ratkais)|"
-    r"^(?!.*(?:什么时候|几点))(?=.*(?:什么地方|哪里))(?=.*(?:决定|拍板|想定|定的))"), I)
+    r"^(?!.*(?:什么时候|几点))(?=.*(?:什么地方|哪里))(?=.*(?:决定|拍板|想定|定的))|"
+    r"^(?=.*어디)(?=.*(?:결정|정하|정해|마음))"), I)  # Korean: "나 결정 보통 어디서 내림?"
 """Where I make up my mind: "where do i actually make my mind up about things?", "Dove e quando mi
 vengono le decisioni grosse?", "我一般都是在什么地方把大事想定的？" (and not when: `hours.ASKS_HOUR`)."""
 DECIDING = (r"decided|decide|made up my mind|mind (?:was )?made up|made my mind up|made the call|settled it|"
@@ -428,10 +431,12 @@ DECIDED_OUTDOORS = re.compile(both_scripts(rf"\b(?:{DECIDING})\b(?:\W+\w+){{0,8}
                                            rf"\b(?!fechad)(?:{DECIDING})\W+(?:{AT_PLACE})\s+(?!(?:{NOT_PLACE})\b)\w|"
                                            rf"\b(?:{SOMEWHERE})\b(?:\W+\w+){{0,8}}?\W+(?:{DECIDING})\b|"
                                            r"^(?=.*(?:高铁|高鐵|火车|動車|动车|车上|車上|G\d{3,5}|飞机|地铁|路上))"
-                                           r"(?=.*(?:定了|定的|拍板|想好|想通|写于|写在|上写的))"), I)
+                                           r"(?=.*(?:定了|定的|拍板|想好|想通|写于|写在|上写的))|"
+                                           r"[\uac00-\ud7a3]+(?:에서|서)\s(?:[^.]{0,30}\s)?(?:결정|확정|정함|정했|마음 먹)"), I)
 """A decision made somewhere, said beside it: "decided on the walk round alexandra park", "Nandi at 5.30 …
 decided at the top", "Deciso salendo a San Luca", "decided at the centra in ovens after, in the van",
-"Entschieden im ICE nach Hamburg", "又是在回上海的高铁上定的", "写于 G7197 上海虹桥→合肥南"."""
+"Entschieden im ICE nach Hamburg", "又是在回上海的高铁上定的", "写于 G7197 上海虹桥→合肥南", "목욕탕 온탕에서 숫자
+다시 세보고 확정"."""
 
 
 def decided_somewhere(sentence: str, before: str = "") -> bool:

@@ -18,9 +18,11 @@ from functools import lru_cache
 from pathlib import Path
 
 LATIN = "A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
-TOKEN = re.compile(rf"[{LATIN}]+(?:['’][{LATIN}]+)?|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-"""Words of any Latin script ("Inês", "orçamento", "saí": one token each) and runs of CJK."""
+TOKEN = re.compile(rf"[{LATIN}]+(?:['’][{LATIN}]+)?|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[\uac00-\ud7a3]+")
+"""Words of any Latin script ("Inês", "orçamento", "saí": one token each), runs of CJK, and Korean
+words (eojeol: "병원으로", a noun with its particle)."""
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 def _traditional_table() -> dict[str, str]:
@@ -324,7 +326,7 @@ def terms(text: str, keep_stopwords: bool = False) -> list[str]:
     out: list[str] = []
     capitals = not text.isupper()  # in "WHY DID I SELL THE CAR" no capital word is a name
     for token in words(plain_numbers(simplified(text))):
-        if CJK.match(token):
+        if CJK.match(token) or HANGUL.match(token):
             out.extend(cjk_pairs(token))
         elif keep_stopwords or not stopword(token) or (capitals and ACRONYM.fullmatch(token)):
             out.append(stem(token))
@@ -369,9 +371,48 @@ CJK_QUESTION_WORDS = re.compile("哪一?[天个個年月里裡儿兒家位]|多�
 their edge ("天上", "租多") are no words of the question, and "天上" is in a note about an opera."""
 
 
+KOREAN_PARTICLES = frozenset("은 는 이 가 을 를 에 의 도 만 랑 로 와 과 으로 에서 한테 에게 까지 부터 처럼 보다 이랑 하고 이나".split())
+WORD_ENDS = frozenset("이 가 의 지 야 와 과 만".split())
+"""Particles that also end many words ("레이", "나이", "오이"): one syllable left before them is a word."""
+KOREAN_ENDINGS = tuple(sorted(KOREAN_PARTICLES | set("""
+이었나 이었어 이었음 이었지 이었던 였나 였어 였음 였지 였던 었나 었어 었음 었지 었던 었더라 였더라 했더라 하더라
+했던 했나 했어 했지 했음 했는데 더라 으로 에서 한테 에게 까지 부터 처럼 보다 이랑 하고 이나 이야 거야 건가 인가
+는데 은데 니까 어서 아서 해서 하면 으면 려고 는지 은지 하지 하는 되는 였고 이고 짜리
+할 한 함 임 음 봄 은 는 이 가 을 를 에 의 도 만 랑 로 와 과 야 지 냐 니 고
+""".split()), key=len, reverse=True))
+"""Particles and verb endings at the end of a Korean word in a question ("때문이었나", "누구한테",
+"결정할"): the word is searched without them ("때문", "누구", "결정"), whose pairs the notes hold
+however they end the word. A stem keeps two syllables at least ("레이" is a car, not 레 + 이)."""
+KOREAN_STOP = frozenset("""
+나 내 난 날 너 뭐 뭘 뭔 왜 거 걍 좀 더 때 큰 몇 그 이 저 또 다 잘 안 못 꼭 막 딱 제 네 것 게 건 걸 데 등 및
+하더라 했더라 맞지 맞아 있나 있어 없어 했어 했지 했나 하지 해 했음 하는 편 그거 이거 저거 무슨 어떤 그냥 근데
+지금 요즘 아직 혹시 언제 어디 어디서 누구 얼마 어떻게
+""".split())
+"""Korean words that ask or point rather than name a subject: "나 결정 보통 어디서 내림?" is about
+deciding, not about 나 (I) or 어디서 (where)."""
+KOREAN_FRAME = frozenset("결정 이유 진짜 정말 보통 맨날 항상 늘 자주 매번 원래 때문 제일 먼저".split())
+"""Korean frame words, like FRAME_WORDS: they rank notes, but a note need not hold them."""
+KOREAN_WORD = re.compile(r"[\uac00-\ud7a3]+")
+
+
+def korean_stem(word: str) -> str:
+    """A Korean word of a question without its particle or ending; "" for a word that only asks,
+    and for a one-syllable verb with its ending ("샀더라", "받으면": no note holds 샀 alone)."""
+    for ending in KOREAN_ENDINGS:
+        if word.endswith(ending) and len(word) > len(ending):
+            stem_ = word[: -len(ending)]
+            if len(stem_) == 1 and ending not in KOREAN_PARTICLES:
+                return ""
+            word = stem_ if len(stem_) >= 2 or ending not in WORD_ENDS else word
+            break
+    return "" if word in KOREAN_STOP else word
+
+
 def query_terms(question: str) -> list[str]:
-    """A question's distinct content terms, in order: no stopwords, no Chinese question pairs."""
+    """A question's distinct content terms, in order: no stopwords, no Chinese question pairs, Korean
+    words without their endings (`korean_stem`)."""
     seen: dict[str, None] = {}
+    question = KOREAN_WORD.sub(lambda m: korean_stem(m.group(0)), question)
     for term in terms(CJK_QUESTION_WORDS.sub(" ", question)):
         if CJK.match(term) and any(ch in CJK_STOP for ch in term):
             continue
@@ -379,7 +420,7 @@ def query_terms(question: str) -> list[str]:
     return list(seen)
 
 
-FRAME_TERMS = frozenset(w if CJK.match(w) else stem(w) for w in FRAME_WORDS)
+FRAME_TERMS = frozenset(w if CJK.match(w) or HANGUL.match(w) else stem(w) for w in FRAME_WORDS | KOREAN_FRAME)
 STOPWORDS = STOPWORDS | {fold(w) for w in STOPWORDS}  # "nao" typed for "não"
 
 
@@ -860,7 +901,8 @@ def is_particle(term: str) -> bool:
 
 
 def is_cjk(term: str) -> bool:
-    return bool(CJK.match(term))
+    """Chinese characters or Korean syllables: both are indexed as overlapping pairs."""
+    return bool(CJK.match(term) or HANGUL.match(term))
 
 
 def rouge_tokens(text: str) -> list[str]:
