@@ -1222,3 +1222,17 @@ def test_a_korean_question_finds_its_notes_and_is_answered_in_korean(tmp_path):
         assert got.text.count("수빈") >= 3, got.text
         got = answer(index, "나 결정 보통 어디서 내림?", retriever=retriever)
         assert "목욕탕" in got.text, got.text
+
+
+def test_a_town_an_age_and_a_sum_typed_short_ask_for_what_they_ask(tmp_path):
+    """"a daiane tá em q cidade msm …?" (answer-vault-209) found nothing: the town was asked by its word, and her
+    note says "moram em Braga". "qto o anderson ganha por mês no aplicativo?" is Portuguese typed to a chat ("qto"
+    is "quanto"): no note has it, and "nothing found" is said in Portuguese. "how old was dora when i got her"
+    (answer-vault-211, in lower case) was answered by "an 80 year old man" in a note on the land."""
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-209", tmp_path / "pt"):
+        got = answer(index, "a daiane tá em q cidade msm e trabalha com o q?", retriever=retriever)
+        assert "Braga" in got.text and "lar de idosos" in got.text, got.text
+        got = answer(index, "qto o anderson ganha por mês no aplicativo?", retriever=retriever)
+        assert got.nothing_found and got.language == "pt", got.text
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-211", tmp_path / "en"):
+        assert answer(index, "how old was dora when i got her", retriever=retriever).nothing_found

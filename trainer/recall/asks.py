@@ -237,7 +237,8 @@ DROPPED_APOSTROPHE = re.compile(r"\b(what|when|where|who|how)s\b", I)
 CONTRACTED_DID = re.compile(r"\b(what|when|where|who|how|why)['’]d\b(?= (?:I|we|you|he|she|they|[A-Za-z]+ \w))", I)
 
 
-CHAT_SHORT = {"q": "que", "oq": "o que", "pq": "porque", "qdo": "quando", "qnd": "quando", "mto": "muito",
+CHAT_SHORT = {"q": "que", "oq": "o que", "pq": "porque", "qdo": "quando", "qnd": "quando", "qto": "quanto",
+              "qnto": "quanto", "qta": "quanta", "qtos": "quantos", "qtas": "quantas", "mto": "muito",
               "mta": "muita", "msm": "mesmo", "cmg": "comigo", "vc": "você", "tb": "também", "tbm": "também",
               "dnv": "de novo", "hj": "hoje"}
 """How Brazilian Portuguese is typed to a chat ("a q horas eu costumo…", "eu erro mto nos orçamentos")."""
@@ -488,6 +489,11 @@ def one_thing(question: str) -> bool:
     return len(INTERROGATIVE.findall(question)) <= 1
 
 
+TOWN_WORDS = frozenset(stem(w) for w in "city town cidade vila ciudad pueblo ville stadt città".split())
+IN_TOWN = re.compile(r"\b(?:in|em|no|na|en|à|a|nach|in der|a)\s+((?-i:[A-ZÀ-Ý])[\w-]+(?:\s(?-i:[A-ZÀ-Ý])[\w-]+)?)", I)
+"""A town asked for is said as where someone is: "moram em Braga", "lives in Leeds"."""
+
+
 def answers_name(question: str, sentence: str) -> bool:
     """"What's Graça's husband called?": a sentence with the husband (or his word in the other
     language, or his part of life: the physio is the fisioterapeuta) and, beside that word, a
@@ -495,6 +501,9 @@ def answers_name(question: str, sentence: str) -> bool:
     any name in the sentence ("vive em Aveiro com o marido" says where, not who)."""
     match = NAME_ASK.search(question)
     noun = stem(next(g for g in match.groups() if g))
+    if noun in TOWN_WORDS:  # "a daiane tá em que cidade?": "moram em Braga" names the town, not the word
+        given = set(names(question))
+        return any(not set(terms(m.group(1))) <= given for m in IN_TOWN.finditer(sentence))
     tokens = [(m.start(), m.end(), stem(m.group(0))) for m in TOKEN.finditer(sentence)]
     at = [i for i, (_, _, t) in enumerate(tokens) if held(noun, {t}) or t in themes(noun)]
     if not at:
@@ -747,6 +756,8 @@ def answers(ask: Ask, question: str, sentence: str, title: str, paragraph: str =
         return False  # "whats shauna's last name": "Shauna (physio) Tues + Fri" gives none; a note titled "Marty Boggs" does
     if ask.kind == "called" and (who := called_who(question)) and who not in simplified(f"{title} {paragraph} {sentence}"):
         return False  # "阿静老公叫啥名字": a name beside her husband (or in his note), not "大家都叫她小周" in another note
+    if ask.kind == "age" and (whose_age := AGE_OF.search(question)) and not held(stem(whose_age.group(1)), near):
+        return False  # "how old was dora when i got her": not "an 80 year old man" in a note on the land
     if (owner := owner_named(question)) and not any(held(t, near) for t in owner):
         return False  # "when's macca's birthday" (typed in lower case): "Mum's birthday 9 July" is Mum's
     return not wanted or bool(wanted & near)
@@ -807,6 +818,11 @@ OWNER = re.compile(r"\b([^\W\d_]{2,})['’]s\b")
 NOT_OWNER = frozenset("what when where who how why it that there here he she let whats whens year years month week "
                       "today yesterday tomorrow tonight day night weekend morning evening season".split())
 """Possessives that are no one's: "when's", "it's", "last year's bonus", "tonight's plan"."""
+
+
+AGE_OF = re.compile(r"\bhow old (?:is|was|were|will|'s) (?:my |our )?(?!(?:I|i|you|he|she|it|they|we|the|that|this)\b)(\w+)",
+                    I)
+"""Whose age a question asks, typed in any case ("how old was dora"): `names` finds no name in lower case."""
 
 
 def owner_named(question: str) -> list[str]:

@@ -40,7 +40,8 @@ KANA = re.compile(r"[\u3040-\u30ff]")  # hiragana and katakana: Japanese, whose 
 WIDE = ("zh", "zh-hant", "ja")  # languages written without spaces, with full-width punctuation
 PORTUGUESE = re.compile(
     r"\b(por ?que|porquê|quê|não|você|eu|meu|minha|meus|minhas|como|quando|qual|quais|quant[oa]s?|"
-    r"decidi|onde|sobre|fiz|tenho|sempre|erro|deixei|comprei|vendi|aprendi|o que|é|são)\b|[ãõç]",
+    r"decidi|onde|sobre|fiz|tenho|sempre|erro|deixei|comprei|vendi|aprendi|o que|é|são|"
+    r"qto|qdo|qnd|pq|vc|tbm|msm)\b|[ãõç]",  # typed to a chat: "qto o anderson ganha por mês?"
     re.IGNORECASE)
 
 SPANISH = re.compile(r"[ñ¿¡]|\b(qué|cómo|cuándo|dónde|cuánto|cuánta|cuántos|quién|cuál|por qué|el|los|las|del|yo|muy|pero|"
