@@ -1236,3 +1236,27 @@ def test_a_town_an_age_and_a_sum_typed_short_ask_for_what_they_ask(tmp_path):
         assert got.nothing_found and got.language == "pt", got.text
     for index, retriever in bm25_in(FIXTURES / "answer-vault-211", tmp_path / "en"):
         assert answer(index, "how old was dora when i got her", retriever=retriever).nothing_found
+
+
+def test_scots_little_words_do_not_hide_the_subject(tmp_path):
+    """"when did mum move intae fernlea and whit room is she" found nothing (answer-vault-207): "intae" and "whit"
+    weighed as subjects no note has, as did "bein" (being, its g dropped) in "was it really the mortgage bein
+    cheaper than rent". And "whit's Callum's partner called again?" asks a name (answer-vault-129), which no note
+    gives."""
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-207", tmp_path / "207"):
+        got = answer(index, "when did mum move intae fernlea and whit room is she", retriever=retriever)
+        assert "room 12" in got.text, got.text
+        got = answer(index, "why did i buy the flat in partick, was it really the mortgage bein cheaper than rent",
+                     retriever=retriever)
+        assert "decisions/flat partick.md" in {s.path for s in got.sources}, got.text
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-129", tmp_path / "129"):
+        got = answer(index, "whit's Callum's partner called again? mortifying that I cannae mind", retriever=retriever)
+        assert got.nothing_found, got.text
+
+
+def test_again_and_another_question_asks_to_be_reminded():
+    """"who was the landlady in lisboa again and quanto per month" (answer-vault-211) was read as a pattern question
+    ("again") and answered with "what comes back across these notes"; "again and again" does ask what recurs."""
+    assert not is_pattern_question("who was the landlady in lisboa again and quanto per month")
+    assert not is_pattern_question("who's dr otieno again and how do i know him")
+    assert is_pattern_question("why do I end up in the same fight again and again?")

@@ -245,9 +245,14 @@ CHAT_SHORT = {"q": "que", "oq": "o que", "pq": "porque", "qdo": "quando", "qnd":
 CHAT_SHORT_WORD = re.compile(r"(?<![\w'’.])(" + "|".join(CHAT_SHORT) + r")(?![\w'’.])")
 
 
+SCOTS_WHAT = re.compile(r"\bwhit(?=(?:['’]?s)?\b)", I)
+"""Scots "whit" is "what": "whit's Callum's partner called again?" asks a name."""
+
+
 def restored(question: str) -> str:
     """"whens Trish's birthday again" as "when's …", "a q horas" as "a que horas": typed to a chat,
     the apostrophe is often left out and short forms used, and every ask here is written in full."""
+    question = SCOTS_WHAT.sub(lambda m: "What" if m.group(0)[0].isupper() else "what", question)
     question = CONTRACTED_DID.sub(r"\1 did", DROPPED_APOSTROPHE.sub(r"\1's", question))
     if text_language(question) != "pt":
         return question  # "which vc did I pitch to?" is English

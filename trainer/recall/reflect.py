@@ -231,7 +231,9 @@ def habit_only(question: str) -> bool:
     return bool(HABIT.search(question)) and not PATTERN.search(question) and not ACROSS.search(question)
 
 
-REMIND_AGAIN = re.compile(r"\s+again(?=\W*$|\s*[?!.,;])", re.IGNORECASE)
+REMIND_AGAIN = re.compile(r"\s+again(?=\W*$|\s*[?!.,;]|\s+(?:and|n|&)\s+(?!again\b))", re.IGNORECASE)
+""""when's Trish's birthday again?", "who was the landlady in lisboa again and …": asked to be reminded, not
+what recurs ("again and again" does recur)."""
 
 
 def reflect(index: Index, question: str, retriever: Retriever | None = None, k: int | None = None,

@@ -30,10 +30,10 @@ from trainer.vault.note import Note
 from trainer.vault.parse import prose, unemphasised
 from trainer.recall.asks import CLAUSES, asked_kinds
 from trainer.recall.terms import (ASKING_TERMS, SINCERE, YEAR, both_scripts, finnish, fold, forms, held, is_cjk,
-                                   is_frame, is_particle, names, query_terms, stem, terms, text_language, themes,
+                                   is_frame, is_particle, names, query_terms, stem, stopword, terms, text_language, themes,
                                    translations)
 
-VERSION = 23  # bump whenever terms or columns change: the term table is then rebuilt
+VERSION = 24  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
 CREATE TABLE retrieval_docs (
     id INTEGER PRIMARY KEY,
@@ -419,6 +419,8 @@ class Retriever:
         use ("putting" is "put"), when no note holds the word as typed and one holds the other (an
         absent word weighs most, and "puttin" alone made "what was really behind puttin Pop in
         Harbourview?" find nothing)."""
+        empty = {t for t in qterms if t.endswith("in") and len(t) >= 4 and stopword(f"{t}g")}
+        qterms = [t for t in qterms if t not in empty] or qterms  # "bein", "doin": "being", "doing"
         dropped = {t: stem(f"{t}g") for t in qterms if t.endswith("in") and len(t) >= 5}
         if not dropped:
             return qterms

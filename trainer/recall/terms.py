@@ -161,6 +161,14 @@ takia?" is about the mökki and the children); not those that are names or words
 Kai, "kun": Kun, "jo": Jo, "tämä": Tama, "mikä": Mika, "minä": Mina, "sinä": Sina, "olin": Olin, "aina": Aina, "oli":
 Oli, "mä": ma, "vai": Vietnamese vai, "sillä": silla, "missä": missa, "multa": Portuguese for a fine)."""
 STOPWORDS = STOPWORDS | FINNISH_STOPWORDS
+SCOTS_STOPWORDS = frozenset("""
+whit intae ontae masel oot aff doon efter cannae didnae dinnae wisnae isnae couldnae wouldnae havenae shouldnae
+yersel hissel hersel wis naw fae tae
+""".split())
+"""Scots function words ("whit do i keep putting off for masel", "when did mum move intae fernlea"): as empty as
+"what", "myself", "into" (a word no note has weighs the most). "oot" and "doon" are also Finnish "you are" and
+Tagalog "there": function words there too. Left to their weight: "ken" (a name), "aye", "wee"."""
+STOPWORDS = STOPWORDS | SCOTS_STOPWORDS
 FI_MARKS = frozenset("mä mun ja on ei se oli että kun mutta niin oliko onko miksi miks mitä mikä vai myös kanssa "
                      "vaikka koska olen oon ettei enkä eikä".split())
 """Little words that say a text is Finnish (`finnish`)."""
