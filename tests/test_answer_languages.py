@@ -1260,3 +1260,19 @@ def test_again_and_another_question_asks_to_be_reminded():
     assert not is_pattern_question("who was the landlady in lisboa again and quanto per month")
     assert not is_pattern_question("who's dr otieno again and how do i know him")
     assert is_pattern_question("why do I end up in the same fight again and again?")
+
+
+def test_japanese_katakana_words_and_where_and_whom_i_decide_with(tmp_path):
+    """In a Japanese vault (answer-vault-212) katakana was no token ("スマホ", "ヤンマースタジアム" were not
+    searched), and "茂って名古屋のどこ住んでて何の仕事してるんやったっけ" found nothing: 何 ("what") weighed as a
+    subject. Where I make up my mind ("長居公園歩きながら決めた", "窯の前で決めた") and whom I tell first ("まず
+    和ちゃんに電話", "佳代に先に見せた") are said in Japanese too."""
+    assert "スマ" in terms("ガラケーやめてスマホにする")
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-212", tmp_path / "212"):
+        got = answer(index, "茂って名古屋のどこ住んでて何の仕事してるんやったっけ", retriever=retriever)
+        assert "税理士" in got.text, got.text
+        got = answer(index, "私って大きいこと、どこで腹くくってる？なんか決まった場所ある？", retriever=retriever)
+        assert got.text.count("長居") >= 2, got.text
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-172", tmp_path / "172"):
+        got = answer(index, "大きいこと決める時、私だいたい最初に誰に話してる？", retriever=retriever)
+        assert got.text.count("佳代") >= 2, got.text

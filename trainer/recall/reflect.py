@@ -43,6 +43,7 @@ PATTERN = re.compile(
     r"recurring|repeatedly|sempre|costum\w*|de novo|outra vez|volto a|normalmente|geralmente|padrão|padrões|"
     r"hábito|hábitos|repetidamente|tendência)(?!\w)|总是|经常|老是|习惯|每次|每回|一般|通常|往往|平时|一(?![个次月年天周件点些])\S{1,4}就|是不是[^？?]{0,15}(?:都|老在)"
     r"|보통|맨날|항상|자주|매번|습관|버릇|(?:하는|가는|내는|쓰는) 편|(?:면|때) 나 (?:뭐|어떻게)|(?:가긴|하긴) 해"  # Korean
+    r"|いつも|いっつも|毎回|毎度|クセ|癖|ばっかり|ばかりして|繰り返|決まった場所"  # Japanese
     r"|\b(?:what (?:happens|do I do)|how do I (?:deal|cope|react|handle))\b[^?]*\bwhen\b"
     r"|\bo que (?:é que )?(?:me )?acontece\b[^?]*\bquando\b"
     r"|^\s*(?:do|am) I\b|\bhow (?:good|bad|consistent|reliable) am I\b|\bdo I (?:actually|really|ever|normally|generally)\b"

@@ -190,6 +190,7 @@ CONSULT_ASKS = re.compile(both_scripts(
     r"^(?=.*(?:谁|边个(?!时间|钟|日|月|年)|边位|哪个(?=商量|说|讲|聊|倾)))(?=.*(?:大事|决定|拍板))(?=.*(?:第一|先|一般|通常|都))|"
     r"(?:先|都)(?:找|问)同一个人|"
     r"^(?=.*누구)(?=.*(?:결정|큰 일|고민))(?=.*(?:먼저|제일|보통|항상))|"  # Korean: "큰 결정할 때 나 누구한테 제일 먼저 물어봄?"
+    r"^(?=.*誰)(?=.*(?:決め|大事|大きい))(?=.*(?:一番|最初|まず|いつも|いっつも))|"  # Japanese: "いっつも誰に一番に相談してる？"
     r"^(?=.*\bwho\b)(?=.*\b(?:run (?:\w+ )?(?:by|past)|(?:ring|call|tell|ask|text|go to)(?: \w+)? first)\b)"), I | re.DOTALL)
 """Who I go to when deciding: "who do I always ring first when I'm deciding something?", "quem é
 que eu vou sempre consultar antes de decidir?", "遇到大事我一般第一个找谁聊？"."""
@@ -207,6 +208,9 @@ CONSULTED = re.compile(both_scripts(
     r"soitin|kysyin|kerroin|puhuin|juttelin|viestitin)\b(?:\W+\w+){0,4}?\W+" + WHO +
     r"|\b" + NAME + r" (?:was|foi) (?:the first|a primeira|o primeiro)\b"
     r"|[\uac00-\ud7a3]{2,4}(?:한테|에게|께)\s?(?:[\uac00-\ud7a3]+\s)?(?:제일\s)?먼저"  # "수빈이한테 먼저 말함", "수빈한테 사진 먼저"
+    r"|(?:まず|真っ先に|一番に|最初に)\s?[\u4e00-\u9fff\u30a0-\u30ff]{1,4}(?:ちゃん|さん|くん)?に"
+    r"|[\u4e00-\u9fff\u30a0-\u30ff]{1,4}(?:ちゃん|さん|くん)?には?(?:まず|真っ先に|一番に|最初に|先に|もう)?\s?"
+    r"(?:電話|相談|聞い|話し|言う|言っ|見せ|LINE)"  # "まず和ちゃんに電話", "和ちゃんに真っ先にLINE", "佳代に先に見せた"
     r"|\b" + WHO + r",? (?-i:first)\b(?! (?:thing|time|day|week|month|year)s?\b)"  # "Kakao'd Yuna first", "Yuna first,
     # as always"; not the gym "Fitness First"
     # Tagalog and Cebuano: "kinausap ko muna si Kring", "Gi-text nako si Ate Nene una", "si Kring ang una kong kinausap"
@@ -405,7 +409,8 @@ PLACE_ASKS = re.compile(both_scripts(
     r"\bd[oó]nde\b[^?]*\bdeci(?:d|si)|\bwo\b[^?]*\bentscheid|\bonde\b[^?]*\bdecid|"
     r"\bmissä\b[^?]*\b(?:päätö|päätä|ratkais)|"
     r"^(?!.*(?:什么时候|几点))(?=.*(?:什么地方|哪里))(?=.*(?:决定|拍板|想定|定的))|"
-    r"^(?=.*어디)(?=.*(?:결정|정하|정해|마음))"), I)  # Korean: "나 결정 보통 어디서 내림?"
+    r"^(?=.*어디)(?=.*(?:결정|정하|정해|마음))|"  # Korean: "나 결정 보통 어디서 내림?"
+    r"^(?=.*(?:どこ|場所))(?=.*(?:決め|決ま|腹くく|決心))"), I)  # Japanese: "どこで腹くくってる？"
 """Where I make up my mind: "where do i actually make my mind up about things?", "Dove e quando mi
 vengono le decisioni grosse?", "我一般都是在什么地方把大事想定的？" (and not when: `hours.ASKS_HOUR`)."""
 DECIDING = (r"decided|decide|made up my mind|mind (?:was )?made up|made my mind up|made the call|settled it|"
@@ -432,11 +437,12 @@ DECIDED_OUTDOORS = re.compile(both_scripts(rf"\b(?:{DECIDING})\b(?:\W+\w+){{0,8}
                                            rf"\b(?:{SOMEWHERE})\b(?:\W+\w+){{0,8}}?\W+(?:{DECIDING})\b|"
                                            r"^(?=.*(?:高铁|高鐵|火车|動車|动车|车上|車上|G\d{3,5}|飞机|地铁|路上))"
                                            r"(?=.*(?:定了|定的|拍板|想好|想通|写于|写在|上写的))|"
-                                           r"[\uac00-\ud7a3]+(?:에서|서)\s(?:[^.]{0,30}\s)?(?:결정|확정|정함|정했|마음 먹)"), I)
+                                           r"[\uac00-\ud7a3]+(?:에서|서)\s(?:[^.]{0,30}\s)?(?:결정|확정|정함|정했|마음 먹)|"
+                                           r"(?:ながら|の前で|で)[^。]{0,12}?(?:決めた|決まった|腹くく|腹(?:を|ぁ)?決め)"), I)
 """A decision made somewhere, said beside it: "decided on the walk round alexandra park", "Nandi at 5.30 …
 decided at the top", "Deciso salendo a San Luca", "decided at the centra in ovens after, in the van",
 "Entschieden im ICE nach Hamburg", "又是在回上海的高铁上定的", "写于 G7197 上海虹桥→合肥南", "목욕탕 온탕에서 숫자
-다시 세보고 확정"."""
+다시 세보고 확정", "長居公園歩きながら決めた", "窯の前で決めた"."""
 
 
 def decided_somewhere(sentence: str, before: str = "") -> bool:

@@ -18,11 +18,14 @@ from functools import lru_cache
 from pathlib import Path
 
 LATIN = "A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
-TOKEN = re.compile(rf"[{LATIN}]+(?:['’][{LATIN}]+)?|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[\uac00-\ud7a3]+")
-"""Words of any Latin script ("Inês", "orçamento", "saí": one token each), runs of CJK, and Korean
-words (eojeol: "병원으로", a noun with its particle)."""
+TOKEN = re.compile(rf"[{LATIN}]+(?:['’][{LATIN}]+)?|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[\uac00-\ud7a3]+|"
+                   r"[\u30a1-\u30fa\u30fc]{2,}")
+"""Words of any Latin script ("Inês", "orçamento", "saí": one token each), runs of CJK, Korean words
+(eojeol: "병원으로", a noun with its particle), and Japanese words in katakana ("スマホ", "ハワイ",
+"ヤンマースタジアム": loanwords and names; hiragana is mostly the grammar between them)."""
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
+KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]")
 
 
 def _traditional_table() -> dict[str, str]:
@@ -210,9 +213,10 @@ andata cambiato cambiare smesso smettere iniziato iniziare come dove chi
 """Words that frame a question ("why did I decide…", Hinglish "… kyun kiya tha?") rather than name its
 subject: they still rank notes, but a note need not contain them to count as relevant."""
 
-CJK_STOP = frozenset("我你他她它的了是在吗呢吧啊么什为怎哪谁这那个和与就都也还又很几少啥咋嘛"
+CJK_STOP = frozenset("我你他她它的了是在吗呢吧啊么什为怎哪谁这那个和与就都也还又很几少啥咋嘛何"
                      "佢哋咗嚟嘅喺冇咩乜咁噉啲嗰唔嘢")  # Cantonese particles: "佢住", "住咗", "嚟探"
-"""Characters that make a Chinese pair a question word or particle (什么, 为什, 我的), not a subject."""
+"""Characters that make a Chinese pair a question word or particle (什么, 为什, 我的), not a subject; 何 also
+Japanese "what" ("何の仕事": the work asked about is not 何)."""
 
 
 @lru_cache(maxsize=1 << 16)
@@ -334,7 +338,7 @@ def terms(text: str, keep_stopwords: bool = False) -> list[str]:
     out: list[str] = []
     capitals = not text.isupper()  # in "WHY DID I SELL THE CAR" no capital word is a name
     for token in words(plain_numbers(simplified(text))):
-        if CJK.match(token) or HANGUL.match(token):
+        if CJK.match(token) or HANGUL.match(token) or KATAKANA.match(token):
             out.extend(cjk_pairs(token))
         elif keep_stopwords or not stopword(token) or (capitals and ACRONYM.fullmatch(token)):
             out.append(stem(token))
@@ -909,8 +913,8 @@ def is_particle(term: str) -> bool:
 
 
 def is_cjk(term: str) -> bool:
-    """Chinese characters or Korean syllables: both are indexed as overlapping pairs."""
-    return bool(CJK.match(term) or HANGUL.match(term))
+    """Chinese characters, Korean syllables or katakana: all are indexed as overlapping pairs."""
+    return bool(CJK.match(term) or HANGUL.match(term) or KATAKANA.match(term))
 
 
 def rouge_tokens(text: str) -> list[str]:
