@@ -1276,3 +1276,14 @@ def test_japanese_katakana_words_and_where_and_whom_i_decide_with(tmp_path):
     for index, retriever in bm25_in(FIXTURES / "answer-vault-172", tmp_path / "172"):
         got = answer(index, "大きいこと決める時、私だいたい最初に誰に話してる？", retriever=retriever)
         assert got.text.count("佳代") >= 2, got.text
+
+
+def test_swahili_little_words_and_verbs_do_not_hide_the_subject(tmp_path):
+    """"njeri anafanya kazi wapi, and how do i reach her coz she never picks" and "nilihama ngong lini and the rent
+    was how much" found nothing (answer-vault-210): "wapi" (where), "lini" (when), "anafanya", "coz" weighed as
+    subjects no note has, and "nilihama" (I moved) is the note "kuhama" with its person and tense."""
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-210", tmp_path):
+        got = answer(index, "njeri anafanya kazi wapi, and how do i reach her coz she never picks", retriever=retriever)
+        assert "KCB" in got.text, got.text
+        got = answer(index, "nilihama ngong lini and the rent was how much", retriever=retriever)
+        assert "16,500" in got.text, got.text

@@ -33,6 +33,9 @@ from trainer.recall.terms import (ASKING_TERMS, SINCERE, YEAR, both_scripts, fin
                                    is_frame, is_particle, names, query_terms, stem, stopword, terms, text_language, themes,
                                    translations)
 
+SWAHILI_VERB = re.compile(r"(?:ni|u|a|tu|m|wa)(?:li|na|ta|me|ki)(\w{3,})")
+"""A Swahili verb: who (ni-, u-, a-, tu-, m-, wa-), when (-li-, -na-, -ta-, -me-, -ki-), then its root."""
+
 VERSION = 24  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
 CREATE TABLE retrieval_docs (
@@ -396,7 +399,7 @@ class Retriever:
             return list(dict.fromkeys(self.same_stem(t) for t in qterms))
         root_of = {"pt": pt_root, "es": pt_root, "fr": romance_root, "it": romance_root}.get(lang, en_root)
         if lang == "en":
-            qterms = self.g_dropped(qterms)
+            qterms = self.swahili_verbs(self.g_dropped(qterms))
         found = self.df(list(dict.fromkeys(qterms + [f for t in qterms for f in forms(t)])))
         qterms = [t for t in qterms if t not in CONNECTIVES or found.get(t)]
         kept = [t for t in qterms if t in ASKING_TERMS or held(t, found)]  # as asked ("volto", "prestação")
@@ -426,6 +429,16 @@ class Retriever:
             return qterms
         held_terms = self.df(list(dropped) + list(dropped.values()))
         return [dropped[t] if t in dropped and not held_terms.get(t) and held_terms.get(dropped[t]) else t
+                for t in qterms]
+
+    def swahili_verbs(self, qterms: list[str]) -> list[str]:
+        """"nilihama" (I moved), "tulinunua" (we bought): a Swahili verb with its person and tense, read
+        as the form the notes use ("kuhama", a note's title), when no note holds it as typed."""
+        conjugated = {t: f"ku{m.group(1)}" for t in qterms if (m := SWAHILI_VERB.fullmatch(t))}
+        if not conjugated:
+            return qterms
+        held_terms = self.df(list(conjugated) + list(conjugated.values()))
+        return [conjugated[t] if t in conjugated and not held_terms.get(t) and held_terms.get(conjugated[t]) else t
                 for t in qterms]
 
     def same_root(self, term: str, root_of) -> str:

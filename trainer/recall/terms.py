@@ -196,6 +196,7 @@ ka ki ke kya tha thi hai hain mera meri mere kyun kyon karne kiya kiye liya liye
 raha rahi wala wali sach kitna kitni kitne kaun kab kahan gaya gayi aur
 kuch kis kisko kisne kise kiske koi ya sirf wajah baad pehle pehla pehli baar jaata jaati jata jati gaye
 wapas phir kyu kyunki asli asal waise uthaya
+wapi lini nini gani vipi ngapi kwani sababu anafanya nilifanya unafanya coz cos
 eh ezay ezzay illi fel fil bta3 bta3et bta3y bta3ty anhy anhi 3ashan 3shan ashan kol lamma ya3ny keda msh mesh
 decidí decidir decidimos decidió decisión decisiones elegí elegir escogí motivo motivos razón razones pienso pensé
 creo quise hice hacer dejé dejar dejo empecé empezar me fui irme ir salir salí mudarme cambié cambiar
