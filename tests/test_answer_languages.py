@@ -1287,3 +1287,14 @@ def test_swahili_little_words_and_verbs_do_not_hide_the_subject(tmp_path):
         assert "KCB" in got.text, got.text
         got = answer(index, "nilihama ngong lini and the rent was how much", retriever=retriever)
         assert "16,500" in got.text, got.text
+
+
+def test_where_i_decide_in_portuguese_at_the_waterfront(tmp_path):
+    """"onde q eu costumo bater o martelo nas minhas decisões?" (answer-vault-209) got the story of my reasons: the
+    notes say "fui na orla com a cuia … e foi ali q eu decidi" and "fechei a ideia domingo no banco da orla"."""
+    from trainer.recall import shapes
+
+    assert shapes.asked("onde q eu costumo bater o martelo nas minhas decisões?").via == "place"
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-209", tmp_path):
+        got = answer(index, "onde q eu costumo bater o martelo nas minhas decisões?", retriever=retriever)
+        assert got.text.count("orla") >= 2, got.text

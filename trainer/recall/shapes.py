@@ -406,7 +406,7 @@ PLACE_ASKS = re.compile(both_scripts(
     r"\bwhere do my (?:\w+ ){0,3}(?:decisions?|calls?)\b|"
     r"\b(?:a|any) (?:particular )?place\b[^?]*\b(?:decid\w*|decisions?|calls?)|"
     r"\bwhere and when\b[^?]*\b(?:decid\w*|decisions?|mind|calls?)|\bdove\b[^?]*\bdecisi|\boù\b[^?]*\b(?:décid|décision|tranch)|"
-    r"\bd[oó]nde\b[^?]*\bdeci(?:d|si)|\bwo\b[^?]*\bentscheid|\bonde\b[^?]*\bdecid|"
+    r"\bd[oó]nde\b[^?]*\bdeci(?:d|si)|\bwo\b[^?]*\bentscheid|\bonde\b[^?]*\b(?:decid|decis|martelo)|"
     r"\bmissä\b[^?]*\b(?:päätö|päätä|ratkais)|"
     r"^(?!.*(?:什么时候|几点))(?=.*(?:什么地方|哪里))(?=.*(?:决定|拍板|想定|定的))|"
     r"^(?=.*어디)(?=.*(?:결정|정하|정해|마음))|"  # Korean: "나 결정 보통 어디서 내림?"
@@ -415,10 +415,10 @@ PLACE_ASKS = re.compile(both_scripts(
 vengono le decisioni grosse?", "我一般都是在什么地方把大事想定的？" (and not when: `hours.ASKS_HOUR`)."""
 DECIDING = (r"decided|decide|made up my mind|mind (?:was )?made up|made my mind up|made the call|settled it|"
             r"it came to me|I just knew|decidi|deciso|decisa|décidé|décidée|decidí|decidido|decidida|fechad[ao]|"
-            r"entschieden")
+            r"entschieden|fechei|bati o martelo|tava decidido")
 OUTDOORS = (r"walk|walking|park|hill|hills|top|summit|beach|trail|ride|drive|driving|run|bench|garden|allotment|"
             r"balcony|pier|dock|loch|lake|river|canal|car park|salendo|salita|portico|à pied|en marchant|caminando|"
-            r"spaziergang|kanal|ufer")
+            r"spaziergang|kanal|ufer|orla|beira-mar|calçadão|trilha|mirante|miradouro")
 ON_THE_WAY = (r"van|car|truck|bus|train|tram|ferry|flight|plane|taxi|road|avenue|exit|motorway|highway|lay-by|"
               r"carro|comboio|autocarro|voiture|coche|tren|treno|macchina|zug|ice|auto|s-bahn")
 """Where a person is when a decision comes on the way somewhere: in the van, on the M4, "im ICE"."""
@@ -435,6 +435,8 @@ kitchen table"), not when ("decided in the end", "Entschieden am Montag")."""
 DECIDED_OUTDOORS = re.compile(both_scripts(rf"\b(?:{DECIDING})\b(?:\W+\w+){{0,8}}?\W+(?:{SOMEWHERE})\b|"
                                            rf"\b(?!fechad)(?:{DECIDING})\W+(?:{AT_PLACE})\s+(?!(?:{NOT_PLACE})\b)\w|"
                                            rf"\b(?:{SOMEWHERE})\b(?:\W+\w+){{0,8}}?\W+(?:{DECIDING})\b|"
+                                           rf"\b(?:{SOMEWHERE})\b.*\b(?:foi ali|foi lá|that's where|that was where|right there)\b"
+                                           rf"(?:\W+\w+){{0,3}}?\W+(?:{DECIDING})\b|"
                                            r"^(?=.*(?:高铁|高鐵|火车|動車|动车|车上|車上|G\d{3,5}|飞机|地铁|路上))"
                                            r"(?=.*(?:定了|定的|拍板|想好|想通|写于|写在|上写的))|"
                                            r"[\uac00-\ud7a3]+(?:에서|서)\s(?:[^.]{0,30}\s)?(?:결정|확정|정함|정했|마음 먹)|"
