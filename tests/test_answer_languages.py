@@ -1298,3 +1298,11 @@ def test_where_i_decide_in_portuguese_at_the_waterfront(tmp_path):
     for index, retriever in bm25_in(FIXTURES / "answer-vault-209", tmp_path):
         got = answer(index, "onde q eu costumo bater o martelo nas minhas decisões?", retriever=retriever)
         assert got.text.count("orla") >= 2, got.text
+
+
+def test_i_telt_everybody_takes_a_reason_back(tmp_path):
+    """"I telt everybody it was my back … it was the Drumchapel job" (answer-vault-207, Scots) takes back the reason
+    I gave for leaving the road, as "I told everybody" does; the answer said only the back."""
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-207", tmp_path):
+        got = answer(index, "why did i actually leave the road, was it the back like i told folk", retriever=retriever)
+        assert "Drumchapel" in got.text, got.text
