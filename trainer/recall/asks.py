@@ -495,7 +495,7 @@ def one_thing(question: str) -> bool:
 
 
 TOWN_WORDS = frozenset(stem(w) for w in "city town cidade vila ciudad pueblo ville stadt città".split())
-IN_TOWN = re.compile(r"\b(?:in|em|no|na|en|à|a|nach|in der|a)\s+((?-i:[A-ZÀ-Ý])[\w-]+(?:\s(?-i:[A-ZÀ-Ý])[\w-]+)?)", I)
+IN_TOWN = re.compile(r"\b(?:in|em|no|na|en|à|nach)\s+((?-i:[A-ZÀ-Ý])[\w-]+(?:\s(?-i:[A-ZÀ-Ý])[\w-]+)?)", I)
 """A town asked for is said as where someone is: "moram em Braga", "lives in Leeds"."""
 
 
@@ -825,8 +825,8 @@ NOT_OWNER = frozenset("what when where who how why it that there here he she let
 """Possessives that are no one's: "when's", "it's", "last year's bonus", "tonight's plan"."""
 
 
-AGE_OF = re.compile(r"\bhow old (?:is|was|were|will|'s) (?:my |our )?(?!(?:I|i|you|he|she|it|they|we|the|that|this)\b)(\w+)",
-                    I)
+AGE_OF = re.compile(r"\bhow old (?:is|was|were|will|'s) (?:my |our )?"
+                    r"(?!(?:I|i|you|he|she|it|they|we|the|that|this)\b)(\w+)", I)
 """Whose age a question asks, typed in any case ("how old was dora"): `names` finds no name in lower case."""
 
 

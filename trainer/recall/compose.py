@@ -28,8 +28,8 @@ from trainer.recall.decisions import sentences as decision_sentences
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question, named_by
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, WHY_QUESTION, expand, plain
 from trainer.vault.parse import first_date, prose
-from trainer.recall.terms import (DECISION_VERBS, HANGUL, PATTERN_WORDS, STOPWORDS, both_scripts, finnish, fold, held, is_frame,
-                                  names, query_terms, simplified, stem, terms, text_language, words)
+from trainer.recall.terms import (DECISION_VERBS, HANGUL, PATTERN_WORDS, STOPWORDS, both_scripts, finnish, fold, held,
+                                  is_frame, names, query_terms, simplified, stem, terms, text_language, words)
 from trainer.vault.index import Index
 from trainer.vault.note import Note
 
@@ -112,9 +112,9 @@ TEMPLATES = {
 
 def language(question: str) -> str:
     """"ja" for a question with kana, "zh" for one with Chinese characters ("zh-hant" when some
-    are traditional: a user in Taipei reads 我寫道, not 我写道), "ko" for one mostly in Hangul (not "why did I
-    not apply to the 임상약학대학원?"), "pt" for Portuguese, "es" for
-    Spanish, "de" for German, "fr" for French, "it" for Italian, else "en"."""
+    are traditional: a user in Taipei reads 我寫道, not 我写道), "ko" for one mostly in Hangul (not "why
+    did I not apply to the 임상약학대학원?"), "pt" for Portuguese, "es" for Spanish, "de" for German,
+    "fr" for French, "it" for Italian, else "en"."""
     letters = [c for c in question if c.isalpha()]
     if letters and sum(1 for c in letters if HANGUL.match(c)) / len(letters) > 0.5:
         return "ko"

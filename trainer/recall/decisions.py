@@ -802,7 +802,8 @@ CLOSING_BACK = 2  # sentences before a closing cue that say what mattered
 ECHO_CUE = re.compile(
     both_scripts(r"\b(honestly|to be honest|if I'?m honest|honest (?:bit|truth|answer|version)|truth is|the truth|looking back|"
     r"in hindsight|I told myself|real story|be honest(?=[.!:])|"
-    r"I (?:told|telt) (?:everyone|everybody|people|folk|myself)|I wrote (?:that|it was)|I said it was|what I wrote|kidding myself|rubbish|nonsense|"
+    r"I (?:told|telt) (?:everyone|everybody|people|folk|myself)|I wrote (?:that|it was)|I said it was|what I wrote|"
+    r"kidding myself|rubbish|nonsense|"
     r"pour être honnête|pour être franc(?:he)?|à vrai dire|soyons honnêtes?|franchement|en vrai|au fond(?=\s*[,;:])|au fond c['’]|en réalité|"
     r"avec le recul|je l['’]avoue|j['’]avoue|je me suis raconté|(?:un |le )?prétexte|(?:l['’])?avouer|avoué|"
     r"même si je l['’]ai (?:écrit|dit)|j['’]ai écrit que|ce que je n['’]ai (?:jamais )?(?:écrit|dit)|"

@@ -30,8 +30,8 @@ from trainer.vault.note import Note
 from trainer.vault.parse import prose, unemphasised
 from trainer.recall.asks import CLAUSES, asked_kinds
 from trainer.recall.terms import (ASKING_TERMS, SINCERE, YEAR, both_scripts, finnish, fold, forms, held, is_cjk,
-                                   is_frame, is_particle, names, query_terms, stem, stopword, terms, text_language, themes,
-                                   translations)
+                                   is_frame, is_particle, names, query_terms, stem, stopword, terms, text_language,
+                                   themes, translations)
 
 SWAHILI_VERB = re.compile(r"(?:ni|u|a|tu|m|wa)(?:li|na|ta|me|ki)(\w{3,})")
 """A Swahili verb: who (ni-, u-, a-, tu-, m-, wa-), when (-li-, -na-, -ta-, -me-, -ki-), then its root."""

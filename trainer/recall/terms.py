@@ -413,10 +413,10 @@ def korean_stem(word: str) -> str:
     and for a one-syllable verb with its ending ("샀더라", "받으면": no note holds 샀 alone)."""
     for ending in KOREAN_ENDINGS:
         if word.endswith(ending) and len(word) > len(ending):
-            stem_ = word[: -len(ending)]
-            if len(stem_) == 1 and ending not in KOREAN_PARTICLES:
+            rest = word[: -len(ending)]
+            if len(rest) == 1 and ending not in KOREAN_PARTICLES:
                 return ""
-            word = stem_ if len(stem_) >= 2 or ending not in WORD_ENDS else word
+            word = rest if len(rest) >= 2 or ending not in WORD_ENDS else word
             break
     return "" if word in KOREAN_STOP else word
 
