@@ -1306,3 +1306,11 @@ def test_i_telt_everybody_takes_a_reason_back(tmp_path):
     for index, retriever in bm25_in(FIXTURES / "answer-vault-207", tmp_path):
         got = answer(index, "why did i actually leave the road, was it the back like i told folk", retriever=retriever)
         assert "Drumchapel" in got.text, got.text
+
+
+def test_a_word_that_ends_in_in_is_not_a_dropped_g(tmp_path):
+    """"bein" is "being" typed with the g dropped, a function word; "thin" is a word, not "thing"."""
+    notes = {"health/weight.md": "# Weight\n\n2024-03-01: the doctor said I'm too thin since the flu, eat more.\n"}
+    for index, retriever in bm25_over(notes, tmp_path):
+        assert "thin" in retriever.terms_of("why was I so thin last spring?")
+        assert "bein" not in retriever.terms_of("was it really the mortgage bein cheaper than rent")

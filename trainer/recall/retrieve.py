@@ -30,8 +30,11 @@ from trainer.vault.note import Note
 from trainer.vault.parse import prose, unemphasised
 from trainer.recall.asks import CLAUSES, asked_kinds
 from trainer.recall.terms import (ASKING_TERMS, SINCERE, YEAR, both_scripts, finnish, fold, forms, held, is_cjk,
-                                   is_frame, is_particle, names, query_terms, stem, stopword, terms, text_language,
+                                   is_frame, is_particle, names, query_terms, stem, terms, text_language,
                                    themes, translations)
+
+EMPTY_ING = frozenset("being doing having during something anything".split())
+"""Function words typed with the g dropped ("bein", "somethin"); not "thing", whose "thin" is a word."""
 
 SWAHILI_VERB = re.compile(r"(?:ni|u|a|tu|m|wa)(?:li|na|ta|me|ki)(\w{3,})")
 """A Swahili verb: who (ni-, u-, a-, tu-, m-, wa-), when (-li-, -na-, -ta-, -me-, -ki-), then its root."""
@@ -422,7 +425,7 @@ class Retriever:
         use ("putting" is "put"), when no note holds the word as typed and one holds the other (an
         absent word weighs most, and "puttin" alone made "what was really behind puttin Pop in
         Harbourview?" find nothing)."""
-        empty = {t for t in qterms if t.endswith("in") and len(t) >= 4 and stopword(f"{t}g")}
+        empty = {t for t in qterms if t.endswith("in") and f"{t}g" in EMPTY_ING}
         qterms = [t for t in qterms if t not in empty] or qterms  # "bein", "doin": "being", "doing"
         dropped = {t: stem(f"{t}g") for t in qterms if t.endswith("in") and len(t) >= 5}
         if not dropped:
