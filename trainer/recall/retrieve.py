@@ -402,7 +402,8 @@ class Retriever:
             return list(dict.fromkeys(self.same_stem(t) for t in qterms))
         root_of = {"pt": pt_root, "es": pt_root, "fr": romance_root, "it": romance_root}.get(lang, en_root)
         if lang == "en":
-            qterms = self.swahili_verbs(self.g_dropped(qterms))
+            qterms = [t for t in qterms if not (t.endswith("in") and f"{t}g" in EMPTY_ING)] or qterms  # "bein"
+            qterms = self.as_held(qterms, typed_forms(qterms))
         found = self.df(list(dict.fromkeys(qterms + [f for t in qterms for f in forms(t)])))
         qterms = [t for t in qterms if t not in CONNECTIVES or found.get(t)]
         kept = [t for t in qterms if t in ASKING_TERMS or held(t, found)]  # as asked ("volto", "prestação")
@@ -420,28 +421,13 @@ class Retriever:
                 return f"{word[:cut]} {word[cut:]}"
         return word
 
-    def g_dropped(self, qterms: list[str]) -> list[str]:
-        """"puttin", "rebuildin", "guessin": typed with the g dropped, read as the word the notes
-        use ("putting" is "put"), when no note holds the word as typed and one holds the other (an
-        absent word weighs most, and "puttin" alone made "what was really behind puttin Pop in
-        Harbourview?" find nothing)."""
-        empty = {t for t in qterms if t.endswith("in") and f"{t}g" in EMPTY_ING}
-        qterms = [t for t in qterms if t not in empty] or qterms  # "bein", "doin": "being", "doing"
-        dropped = {t: stem(f"{t}g") for t in qterms if t.endswith("in") and len(t) >= 5}
-        if not dropped:
+    def as_held(self, qterms: list[str], variants: dict[str, str]) -> list[str]:
+        """Each term with a variant read as that variant, when no note holds the term as typed and one
+        holds the variant (a word no note has weighs the most): `typed_forms`."""
+        if not variants:
             return qterms
-        held_terms = self.df(list(dropped) + list(dropped.values()))
-        return [dropped[t] if t in dropped and not held_terms.get(t) and held_terms.get(dropped[t]) else t
-                for t in qterms]
-
-    def swahili_verbs(self, qterms: list[str]) -> list[str]:
-        """"nilihama" (I moved), "tulinunua" (we bought): a Swahili verb with its person and tense, read
-        as the form the notes use ("kuhama", a note's title), when no note holds it as typed."""
-        conjugated = {t: f"ku{m.group(1)}" for t in qterms if (m := SWAHILI_VERB.fullmatch(t))}
-        if not conjugated:
-            return qterms
-        held_terms = self.df(list(conjugated) + list(conjugated.values()))
-        return [conjugated[t] if t in conjugated and not held_terms.get(t) and held_terms.get(conjugated[t]) else t
+        held_terms = self.df(list(variants) + list(variants.values()))
+        return [variants[t] if t in variants and not held_terms.get(t) and held_terms.get(variants[t]) else t
                 for t in qterms]
 
     def same_root(self, term: str, root_of) -> str:
@@ -612,6 +598,14 @@ def expand(qterms: list[str], forms_of: list[str] | None = None) -> list[str]:
     extra = terms(" ".join(e for t in qterms for e in EXPANSIONS.get(t, [])))
     alts = [f for t in (qterms if forms_of is None else forms_of) for f in sorted(forms(t))]
     return list(dict.fromkeys(qterms + extra + alts))
+
+
+def typed_forms(qterms: list[str]) -> dict[str, str]:
+    """The form the notes may use of a word as typed: "puttin", "guessin" with the g dropped ("putting" is
+    "put": "what was really behind puttin Pop in Harbourview?" found nothing), and a Swahili verb with its
+    person and tense ("nilihama", I moved) as the note "kuhama"."""
+    swahili = {t: f"ku{m.group(1)}" for t in qterms if (m := SWAHILI_VERB.fullmatch(t))}
+    return swahili | {t: stem(f"{t}g") for t in qterms if t.endswith("in") and len(t) >= 5}
 
 
 def cjk_seams(qterms: list[str], held: set[str]) -> set[str]:
