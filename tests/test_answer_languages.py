@@ -1314,3 +1314,13 @@ def test_a_word_that_ends_in_in_is_not_a_dropped_g(tmp_path):
     for index, retriever in bm25_over(notes, tmp_path):
         assert "thin" in retriever.terms_of("why was I so thin last spring?")
         assert "bein" not in retriever.terms_of("was it really the mortgage bein cheaper than rent")
+
+
+def test_japanese_cost_asked_with_nanbo_or_ikura(tmp_path):
+    """"田村さんの時給、いくらにしてたっけ？" (answer-vault-172) was answered with the bakery's other sums: いくら and
+    なんぼ were no cost ask, and 円 no sum. The group home's "月16万5千円" still answers a question that asks its
+    name and its monthly fee at once, and kanji in a Japanese question are its words, not names."""
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-172", tmp_path):
+        assert answer(index, "田村さんの時給、いくらにしてたっけ？", retriever=retriever).nothing_found
+        got = answer(index, "お母ちゃんのグループホーム、名前と月額なんぼやった？", retriever=retriever)
+        assert "16万5千円" in got.text, got.text

@@ -35,7 +35,7 @@ RAND = r"\b(?:ZAR\s?\d|R(?=\d{1,3}(?:[ ,.]\d{3})+\b|\d+(?:[.,]\d+)?\s?(?:million
 CURRENCY_NAMES = r"€|euros?|pounds?|dollars?|bucks|quid|reais|ringgit|naira|meticais|kwanzas|pesos|patacas|MT\b|MZN\b|MOP\b|Kz\b|USD\b"
 """How a sum says its currency: a sign before it, a code before it ("RM 890"), a name after it ("180.000 MT")."""
 MONEY = rf"[{CURRENCY_SIGNS}]\s?\d|\b(?:{CURRENCY_CODES})\s?\d|{RAND}|" \
-        rf"\d[\d.,]*\s?(?:{CURRENCY_NAMES}|k\b)|\d[\d.,]*\s?(?:元|块|万)|" \
+        rf"\d[\d.,]*\s?(?:{CURRENCY_NAMES}|k\b)|\d[\d.,]*\s?(?:元|块|万|千?円|엔|만\s?원|원|억)|" \
         r"\d[\d.,]*\s?/\s?(?:月|年|周|天|小时|hour|hr|h|day|week|month|mo|year|yr|mês|dia|semana|ano)(?![a-z])|" \
         r"(?:月租|房租|租金|总价|价格|價格|价钱|價錢|售价|售價|报价|報價|学费|學費|押金|中介费|中介費|花了|付了|交了)\s*[:：]?\s*\d"
 """A sum with its currency (a sign or a code: "RM 890", "180.000 MT", "USD 900"), or a rate with its
@@ -135,7 +135,7 @@ ASKS = (
                    r"\bquanto\b[^?]*\b(?:pagato|pagata|pagavo|pagare|pago|costa|costava|costato|costata|costano|speso|spendo|"
                    r"venduto|venduta)\b|\b(?:a|per) quanto (?:ho|l['’]ho|abbiamo) vendut[oa]\b|"
                    r"\bkitna (?:diya|gaya|laga|kharcha|pay)\b|\b(?:bill|kharcha|price|fees?|rent|kiraya)\b[^?]{0,30}\bkitna\b|"
-                   r"多少钱|花了多少|(?:租|租金|费|价|价格)(?:是|要)?(?:一个?月|每个?月|一年|一晚上?)?(?:是|要)?多少|几钱|几多钱"), I),
+                   r"多少钱|花了多少|(?:租|租金|费|价|价格)(?:是|要)?(?:一个?月|每个?月|一年|一晚上?)?(?:是|要)?多少|几钱|几多钱|얼마(?!나)|いくら|なんぼ"), I),
         (SUM,)),
     Ask("placing",
         re.compile(both_scripts(r"\bwhat (?:position|place)\b|\bwhich place\b|\bwhere did (?:I|we) (?:finish|place|come)\b|"
@@ -485,7 +485,9 @@ answers; in "how many miles were on it, and from which dealer?" the dealer's nam
 
 
 INTERROGATIVE = re.compile(both_scripts(r"\b(?:who|whom|whose|what|when|where|which|how|quem|quando|onde|qual|quais|quanto|quanta|"
-                           r"quantos|quantas|como|qto|qta|qtos|qtas|qnto)\b|谁|什么|哪|多少|几|好多|怎么|多大|多久|多长|多远"), I)
+                           r"quantos|quantas|como|qto|qta|qtos|qtas|qnto)\b|谁|什么|哪|多少|几|好多|怎么|多大|多久|多长|多远|"
+                           r"何(?=[本人回個年日時月]|で|を|が|の|て|や)|なんぼ|いくら|どこ|いつ|だれ|誰|どれ|どんな|"
+                           r"얼마|어디|언제|누구|뭐|무슨|몇|어떻게"), I)
 
 
 def one_thing(question: str) -> bool:
@@ -569,7 +571,8 @@ COST_FRAME = frozenset(terms(
     "ofrece ofrecía ofreció ofrecían ofrecieron oferece oferecia ofereceu offre offert offrait "
     "offriva offerto lana plata "
     "each week year mês mes semana ano again back originally total all in us "
-    "end up still now new novo nova day days dia dias hour hourly hora 买 花 付 买的 花了 付了 租 月租 房租 租金"))
+    "end up still now new novo nova day days dia dias hour hourly hora 买 花 付 买的 花了 付了 租 月租 房租 租金 "
+    "月額 月々 金額 値段 料金 代金 費用 가격 비용 금액"))
 """What asks for a cost, not what the cost is of: "how much is the insurance on the Honda?" is about
 the insurance."""
 
@@ -670,7 +673,7 @@ def subject_of(part: str) -> list[str]:
 
 
 ASKED_WORDS = frozenset(terms("number phone cell mobile name called when date day time year who whom which what "
-                              "número telefone telemóvel celular nome chama quando dia data ano quem qual"))
+                              "número telefone telemóvel celular nome chama quando dia data ano quem qual 名前 이름 성함"))
 
 
 REFERS_BACK = re.compile(both_scripts(r"\b(?:it|its|they|them|their|he|him|his|she|her|ele|ela|dele|dela|deles|delas|"

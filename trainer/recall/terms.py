@@ -26,6 +26,7 @@ TOKEN = re.compile(rf"[{LATIN}]+(?:['’][{LATIN}]+)?|[\u3400-\u4dbf\u4e00-\u9ff
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]")
+KANA_OR_HANGUL = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\uac00-\ud7a3]")
 
 
 def _traditional_table() -> dict[str, str]:
@@ -890,7 +891,7 @@ def names(question: str) -> list[str]:
     in another language. They are the same in every language, so they are what a question in one
     language shares with a note in another."""
     out = []
-    latin = text_language(question) != "zh"
+    latin = text_language(question) != "zh" and not KANA_OR_HANGUL.search(question)  # Japanese kanji are its words
     for i, token in enumerate(words(plain_numbers(question))):
         if CJK.match(token):
             if latin:  # "What time was 小满 born?": Chinese in an English question is a name
