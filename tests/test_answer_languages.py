@@ -1324,3 +1324,38 @@ def test_japanese_cost_asked_with_nanbo_or_ikura(tmp_path):
         assert answer(index, "田村さんの時給、いくらにしてたっけ？", retriever=retriever).nothing_found
         got = answer(index, "お母ちゃんのグループホーム、名前と月額なんぼやった？", retriever=retriever)
         assert "16万5千円" in got.text, got.text
+
+
+def test_turkish_and_polish_questions_are_searched_by_their_stems(tmp_path):
+    """Turkish and Polish change a word's end ("plakasını", "kupiłem"), and their question words ("neden", "czemu")
+    weighed as subjects no note has: most questions in answer-vault-216 (Kraków) and 217 (Istanbul) found nothing.
+    They are searched as Finnish is, by the start of each word, and a phone-typed "i" finds "ı"."""
+    from trainer.recall.terms import fold, inflecting
+
+    assert inflecting("taksi plakasını neden satmıştım ya, gerçekten bel yüzünden miydi?")
+    assert inflecting("czemu ja właściwie kupiłem ten drugi piec?")
+    assert not inflecting("¿por qué me traje a mi amá a vivir conmigo?")
+    assert fold("satmıştım") == "satmistim" and fold("kupiłem") == "kupilem"
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-217", tmp_path):
+        got = answer(index, "dükkanın kirası kaçtı, kontratı hangi tarihte kimle imzaladık", retriever=retriever)
+        assert "27.500" in got.text, got.text
+        assert not got.text.startswith(("Am ", "Na ")), got.text  # Turkish is not German or Portuguese
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-216", tmp_path):
+        got = answer(index, "ile było tego kredytu, na ile lat i jaka rata?", retriever=retriever)
+        assert "120 000" in got.text, got.text
+
+
+def test_habit_words_in_polish_turkish_vietnamese_and_hinglish_ask_a_pattern():
+    for question in ("jaki błąd z mąką ja ciągle robię??", "kararlarımı hep nerde veriyorum, bi yer var mı",
+                     "mình thường chốt quyết định ở đâu, lúc nào?", "kaunsi galti baar baar repeat karta hoon yaar"):
+        assert is_pattern_question(question), question
+    assert not is_pattern_question("kiedy Danka ma urodziny, znowu zapomniałem")
+
+
+def test_sums_in_lira_zloty_dong_and_lakh():
+    from trainer.recall import asks
+
+    for text in ("4.850.000 TL", "68 000 zł", "2,65 tỷ", "13,3 triệu", "₹3 lakh"):
+        assert asks.SUM.search(text), text
+    assert asks.expected("ile kosztował drugi piec?").kind == "cost"
+    assert asks.expected("căn hộ giá bao nhiêu?").kind == "cost"

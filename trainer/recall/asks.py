@@ -32,10 +32,11 @@ CURRENCY_SIGNS = "€$£¥￥₹₦₩₱₫₽₺"
 CURRENCY_CODES = r"RM|R\$|USD|EUR|GBP|MYR|SGD|HKD|AUD|NZD|CAD|CHF|PHP|MOP|MZN|MT|Kz|KSh|KES|NGN|RMB"
 RAND = r"\b(?:ZAR\s?\d|R(?=\d{1,3}(?:[ ,.]\d{3})+\b|\d+(?:[.,]\d+)?\s?(?:million|mil|m|k|bn)\b))"
 """South African rand, written R68,000 or R4.62 million; not a road or a row (R2, R14)."""
-CURRENCY_NAMES = r"€|euros?|pounds?|dollars?|bucks|quid|reais|ringgit|naira|meticais|kwanzas|pesos|patacas|MT\b|MZN\b|MOP\b|Kz\b|USD\b"
+CURRENCY_NAMES = r"€|euros?|pounds?|dollars?|bucks|quid|reais|ringgit|naira|meticais|kwanzas|pesos|patacas|MT\b|MZN\b|MOP\b|Kz\b|USD\b|" \
+                 r"TL\b|lira\b|zł|zl\b|złotych|zlotych|PLN\b|lakhs?\b|crores?\b|triệu\b|tỷ\b|đồng\b|VND\b"
 """How a sum says its currency: a sign before it, a code before it ("RM 890"), a name after it ("180.000 MT")."""
 MONEY = rf"[{CURRENCY_SIGNS}]\s?\d|\b(?:{CURRENCY_CODES})\s?\d|{RAND}|" \
-        rf"\d[\d.,]*\s?(?:{CURRENCY_NAMES}|k\b)|\d[\d.,]*\s?(?:元|块|万|千?円|엔|만\s?원|원|억)|" \
+        rf"\d[\d.,]*\s?(?:{CURRENCY_NAMES}|k\b)|\d[\d.,]*\s?(?:元|块|万|千?円|엔|만\s?원|원|억)|\d[\d.,]*\s?(?:tr|đ)\b|" \
         r"\d[\d.,]*\s?/\s?(?:月|年|周|天|小时|hour|hr|h|day|week|month|mo|year|yr|mês|dia|semana|ano)(?![a-z])|" \
         r"(?:月租|房租|租金|总价|价格|價格|价钱|價錢|售价|售價|报价|報價|学费|學費|押金|中介费|中介費|花了|付了|交了)\s*[:：]?\s*\d"
 """A sum with its currency (a sign or a code: "RM 890", "180.000 MT", "USD 900"), or a rate with its
@@ -135,7 +136,9 @@ ASKS = (
                    r"\bquanto\b[^?]*\b(?:pagato|pagata|pagavo|pagare|pago|costa|costava|costato|costata|costano|speso|spendo|"
                    r"venduto|venduta)\b|\b(?:a|per) quanto (?:ho|l['’]ho|abbiamo) vendut[oa]\b|"
                    r"\bkitna (?:diya|gaya|laga|kharcha|pay)\b|\b(?:bill|kharcha|price|fees?|rent|kiraya)\b[^?]{0,30}\bkitna\b|"
-                   r"多少钱|花了多少|(?:租|租金|费|价|价格)(?:是|要)?(?:一个?月|每个?月|一年|一晚上?)?(?:是|要)?多少|几钱|几多钱|얼마(?!나)|いくら|なんぼ"), I),
+                   r"多少钱|花了多少|(?:租|租金|费|价|价格)(?:是|要)?(?:一个?月|每个?月|一年|一晚上?)?(?:是|要)?多少|几钱|几多钱|얼마(?!나)|いくら|なんぼ|"
+                   r"\bile (?:kosztował\w*|kosztuje|zapłaci\w*|płaci\w*|wydał\w*)|\bza ile\b|"  # Polish
+                   r"\b(?:bao nhiêu tiền|hết bao nhiêu|giá bao nhiêu)"), I),
         (SUM,)),
     Ask("placing",
         re.compile(both_scripts(r"\bwhat (?:position|place)\b|\bwhich place\b|\bwhere did (?:I|we) (?:finish|place|come)\b|"

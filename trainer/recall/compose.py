@@ -28,7 +28,7 @@ from trainer.recall.decisions import sentences as decision_sentences
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question, named_by
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, WHY_QUESTION, expand, plain
 from trainer.vault.parse import first_date, prose
-from trainer.recall.terms import (DECISION_VERBS, HANGUL, PATTERN_WORDS, STOPWORDS, both_scripts, finnish, fold, held,
+from trainer.recall.terms import (DECISION_VERBS, HANGUL, PATTERN_WORDS, STOPWORDS, both_scripts, fold, inflecting, held,
                                   is_frame, names, query_terms, simplified, stem, terms, text_language, words)
 from trainer.vault.index import Index
 from trainer.vault.note import Note
@@ -122,8 +122,8 @@ def language(question: str) -> str:
         return "ja"
     if CJK.search(question):
         return "zh-hant" if simplified(question) != question else "zh"
-    if finnish(question):
-        return "en"  # no Finnish lines yet; its "ja", "mä" read as German
+    if inflecting(question):
+        return "en"  # no Finnish, Turkish or Polish lines yet; their "ja", "de", "nie" read as German or Portuguese
     guessed = text_language(question)
     if SPANISH.search(question) and guessed not in ("pt", "fr", "it"):
         return "es"

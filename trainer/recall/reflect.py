@@ -75,7 +75,11 @@ PATTERN = re.compile(
     r"di solito|spesso|ogni volta|in genere|solitamente|generalmente|finisco (?:sempre|per|col)|cosa succede (?:con|quando|ai|alle?)|"
     r"cosa faccio (?:quando|con))(?!\w)"
     r"|\b(?:aina|yleensä|usein|taas|joka kerta|uudestaan|tapana)(?!\w)"
-    r"|いつも|毎回|たいてい|だいたい|ことが多い|結局どうな|どうなってる"),
+    r"|いつも|毎回|たいてい|だいたい|ことが多い|結局どうな|どうなってる"
+    r"|\b(?:zawsze|zwykle|zazwyczaj|ciągle|ciagle|wciąż|za każdym razem|nawyk\w*|co (?:ja )?robi[eę] (?:jak|kiedy|gdy))(?!\w)"
+    r"|\b(?:hep|genelde|genellikle|her seferinde|sürekli|yine|alışkanlı\w*|(?:ne ?yap|nap)[ıi]yorum)(?!\w)"
+    r"|\b(?:thường|mỗi lần|lần nào cũng|lặp lại|thói quen|(?:mình|tôi|em|anh) (?:hay|cứ|toàn))(?!\w)"
+    r"|\b(?:hamesha|hamesa|aksar|baar baar|har baar|har bar|aadat|phir se)(?!\w)"),
     re.IGNORECASE)
 """Spanish, German and Japanese ask it with their own "always", "usually", "every time" ("¿a qué
 horas suelo…?", "Welcher Posten haut mir jedes Jahr…", "いつも何してる？"). Also a question about

@@ -29,7 +29,7 @@ from trainer.vault.index import Index
 from trainer.vault.note import Note
 from trainer.vault.parse import prose, unemphasised
 from trainer.recall.asks import CLAUSES, asked_kinds
-from trainer.recall.terms import (ASKING_TERMS, SINCERE, YEAR, both_scripts, finnish, fold, forms, held, is_cjk,
+from trainer.recall.terms import (ASKING_TERMS, SINCERE, YEAR, both_scripts, fold, forms, held, inflecting, is_cjk,
                                    is_frame, is_particle, names, query_terms, stem, terms, text_language,
                                    themes, translations)
 
@@ -39,7 +39,7 @@ EMPTY_ING = frozenset("being doing having during something anything".split())
 SWAHILI_VERB = re.compile(r"(?:ni|u|a|tu|m|wa)(?:li|na|ta|me|ki)(\w{3,})")
 """A Swahili verb: who (ni-, u-, a-, tu-, m-, wa-), when (-li-, -na-, -ta-, -me-, -ki-), then its root."""
 
-VERSION = 24  # bump whenever terms or columns change: the term table is then rebuilt
+VERSION = 25  # bump whenever terms or columns change: the term table is then rebuilt
 SCHEMA = """
 CREATE TABLE retrieval_docs (
     id INTEGER PRIMARY KEY,
@@ -398,7 +398,7 @@ class Retriever:
         lang = text_language(question)
         if lang == "zh":
             return qterms
-        if finnish(question):
+        if inflecting(question):
             return list(dict.fromkeys(self.same_stem(t) for t in qterms))
         root_of = {"pt": pt_root, "es": pt_root, "fr": romance_root, "it": romance_root}.get(lang, en_root)
         if lang == "en":

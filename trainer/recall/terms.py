@@ -229,7 +229,12 @@ def fold(word: str) -> str:
     if word.isascii():
         return word.lower()
     w = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in w if not unicodedata.combining(c))
+    return "".join(c for c in w if not unicodedata.combining(c)).translate(UNDOTTED)
+
+
+UNDOTTED = str.maketrans("ıł", "il")
+"""Letters with no accent to fold that a phone keyboard still drops: Turkish "satmıştım" is typed "satmistim",
+Polish "kupiłem" "kupilem"."""
 
 
 FRENCH_STOPWORDS = frozenset(fold(w) for w in """
@@ -259,6 +264,29 @@ Molini Bassi). Left to their weight: words of other languages ("sono" and "lei" 
 Portuguese, "dei" is I gave, "prima" a cousin), names ("Dai", "Dal") and English "come", "dove",
 "chi", "ed" and "per", which frame a question instead or weigh little."""
 STOPWORDS = STOPWORDS | ITALIAN_STOPWORDS
+TR_MARKS = frozenset(fold(w) for w in "bi bir ne mı mu mü ile için diye çok var yok neden niye nasıl nerde nerede "
+                     "hangi kaç gibi şimdi sonra daha yoksa galiba genelde mıydı miydi muydu müydü gerçekten yüzünden hep "
+                     "yapıyorum napıyorum kimdi kime kimle kaça kaçtı nerden".split())
+PL_MARKS = frozenset(fold(w) for w in "się nie że czy jest był była było mnie bo czemu dlaczego kiedy gdzie ile już też "
+                     "przez jak jaki jaka zwykle ciągle kto kogo który która które".split())
+"""Little words that say a text is Turkish or Polish: their words change at the end as Finnish ones do."""
+TR_SIGNS = re.compile("[ığşİĞŞ]")
+PL_SIGNS = re.compile("[łąężźśŁĄĘŻŹŚ]")
+TURKISH_STOPWORDS = frozenset(fold(w) for w in """
+neden niye niçin nedir nerede nerde nereye nerden nereden nasıl hangi hangisi kaç kaça kaçtı kimdi kime kimle kimin
+mıydı miydi muydu müydü mı mu mü diye ile için gibi çok bi bir bana beni benim bize onu ona onun şu
+yani acaba sadece gerçekten yüzünden yoksa genelde galiba hep ya da ki ve var yok ne zaman napıyorum yapıyorum
+""".split())
+"""Turkish question and function words ("taksi plakasını neden satmıştım ya, gerçekten bel yüzünden miydi?" is about
+the plate and the back); not "ben" or "kim", which are names elsewhere."""
+POLISH_STOPWORDS = frozenset(fold(w) for w in """
+czemu dlaczego kto kogo komu gdzie kiedy ile jak jaki jaka jakie jakiego który która które co czy się nie
+był była było byli są mnie mną ja jego jej nam nas tego tej tym tych już jeszcze też tylko właściwie naprawdę
+przecież zwykle chyba bo przez przy dla
+""".split())
+"""Polish question and function words ("czemu ja właściwie kupiłem ten drugi piec?" is about the second oven);
+not "ten" or "go", English words."""
+STOPWORDS = STOPWORDS | TURKISH_STOPWORDS | POLISH_STOPWORDS
 ELIDED = frozenset("l d j m n s t c qu jusqu lorsqu puisqu quoiqu dell all dall nell sull coll un quest quell "
                    "tutt po".split())
 """French and Italian heads cut before an apostrophe: in "l'appartement", "j'ai", "dell'affitto" the
@@ -849,6 +877,15 @@ has no German word English lacks but "mir" and "bei")."""
 PT_OWN = PT_ONLY - frozenset("de da que em o os na para com".split())  # "de la gare", "da Molini", "que je"
 FR_ONLY = FR_MARKS - PT_MARKS - ES_MARKS - IT_MARKS
 IT_ONLY = IT_MARKS - PT_MARKS - ES_MARKS - FR_MARKS
+
+
+def inflecting(text: str) -> bool:
+    """Whether a question is Finnish, Turkish or Polish by its little words: their words change at the end
+    ("Corollan", "plakasını", "kupiłem"), so its terms are searched by their stem (`Retriever.same_stem`)."""
+    tokens = [fold(t) for t in TOKEN.findall(text[:4000])]
+    enough = max(2, len(tokens) // 8)
+    return finnish(text) or any(sum(1 for t in tokens if t in marks) + bool(signs.search(text)) >= enough
+                                for marks, signs in ((TR_MARKS, TR_SIGNS), (PL_MARKS, PL_SIGNS)))
 
 
 def finnish(text: str) -> bool:
