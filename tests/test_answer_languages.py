@@ -1359,3 +1359,21 @@ def test_sums_in_lira_zloty_dong_and_lakh():
         assert asks.SUM.search(text), text
     assert asks.expected("ile kosztował drugi piec?").kind == "cost"
     assert asks.expected("căn hộ giá bao nhiêu?").kind == "cost"
+
+
+def test_whom_i_ask_first_and_where_i_decide_in_vietnamese_polish_and_turkish(tmp_path):
+    """"mình thường chốt quyết định ở đâu?" (where do I settle decisions) and "kogo ja się pierwszego pytam…?" (whom
+    do I ask first) were read as plain questions: the notes say "gọi anh Tùng trước tiên", "Hỏi ông Tùng trước đã",
+    "đi bộ quanh hồ Văn Quán … thì biết là mình ko đi" (answer-vault-214, Hanoi)."""
+    from trainer.recall import shapes
+
+    assert shapes.asked("kogo ja się pierwszego pytam jak mam coś dużego postanowić?").via == "confidant"
+    assert shapes.asked("büyük bi karar verirken ilk kime danışıyorum genelde").via == "confidant"
+    assert shapes.asked("kararlarımı hep nerde veriyorum, bi yer var mı").via == "place"
+    assert shapes.CONSULTED.search("tercih listesini ilk Cemal abiye gösterdim dükkanda.")
+    assert shapes.CONSULTED.search("Najpierw zadzwoniłem do Staszka.")
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-214", tmp_path):
+        got = answer(index, "mình thường chốt quyết định ở đâu, lúc nào?", retriever=retriever)
+        assert "hồ Văn Quán" in got.text, got.text
+        got = answer(index, "mấy chuyện lớn mình hay hỏi ai đầu tiên? mà có nghe theo ko", retriever=retriever)
+        assert got.text.count("Tùng") >= 2, got.text

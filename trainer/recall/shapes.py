@@ -186,7 +186,9 @@ CONSULT_ASKS = re.compile(both_scripts(
     r"(?=.*\b(?:first|always|usually|normally|tend|primeir[oa]|sempre|costumo|normalmente|go to|ring|call|ask|talk|"
     r"consult\w*|check\w*|procuro|ligo|falo|premier|toujours|avis|demande|appelle|prima|parlo|chiedo|chiamo|"
     r"primero|siempre|pregunto|llamo|platic\w*|antes que|zuerst|immer|frage|ruf\w*|anruf\w*|bevor|"
-    r"una(?:ng| kong?)|kwanza|najpierw|pirmi|pehl[aei]|sabse pehle|ensin|ekana|ensimmäisenä|ensimmäiseksi)\b)|"
+    r"una(?:ng| kong?)|kwanza|najpierw|pierwsz\w*|pirmi|pehl[aei]|sabse pehle|ensin|ekana|ensimmäisenä|ensimmäiseksi)\b)|"
+    r"^(?=.*\b(?:kime|kim)\b)(?=.*\b(?:karar|büyük)\w*)(?=.*\b(?:ilk|önce|genelde|hep|danış\w*|sor\w*)\b)|"  # Turkish
+    r"^(?=.*\bai\b)(?=.*(?:chuyện lớn|việc lớn|quyết|quan trọng))(?=.*(?:đầu tiên|trước|\bhay\b|thường))|"  # Vietnamese
     r"^(?=.*(?:谁|边个(?!时间|钟|日|月|年)|边位|哪个(?=商量|说|讲|聊|倾)))(?=.*(?:大事|决定|拍板))(?=.*(?:第一|先|一般|通常|都))|"
     r"(?:先|都)(?:找|问)同一个人|"
     r"^(?=.*누구)(?=.*(?:결정|큰 일|고민))(?=.*(?:먼저|제일|보통|항상))|"  # Korean: "큰 결정할 때 나 누구한테 제일 먼저 물어봄?"
@@ -194,7 +196,7 @@ CONSULT_ASKS = re.compile(both_scripts(
     r"^(?=.*\bwho\b)(?=.*\b(?:run (?:\w+ )?(?:by|past)|(?:ring|call|tell|ask|text|go to)(?: \w+)? first)\b)"), I | re.DOTALL)
 """Who I go to when deciding: "who do I always ring first when I'm deciding something?", "quem é
 que eu vou sempre consultar antes de decidir?", "遇到大事我一般第一个找谁聊？"."""
-NAME = r"(?-i:[A-ZÀ-Ý][a-zà-ÿ]+|[A-Z]{2,3}\b)"
+NAME = r"(?-i:[A-ZÀ-ÝĐŁŚŻŹÇŞİÖÜ][a-zà-ÿ\u0100-\u024f\u1e00-\u1eff]+|[A-Z]{2,3}\b)"
 KIN = (r"\b(?:tio|tia|mãe|pai|avó|avô|irmão|irmã|mum|mom|mam|dad|sister|brother|uncle|aunt|auntie|gran|granny|"
        r"nan|nana|ma sœur|mon frère|maman|papa|babbo|mamma|papà|sorella|fratello|mamá|papá|hermana|hermano)\b")
 """Whom I ring first may be a relation, not a name: "Primeiro liguei ao tio", "Rang my sister"."""
@@ -205,7 +207,11 @@ CONSULTED = re.compile(both_scripts(
     r"liguei|perguntei|contei|mandei|conversei|falei com|telefonei|consultei|"
     r"appelé|téléphoné|demandé|parlé|raconté|chiamato|telefonato|chiesto|parlato|detto|"
     r"llamé|pregunté|hablé con|conté|escribí|marqué|mandé|angerufen|gefragt|erzählt|"
-    r"soitin|kysyin|kerroin|puhuin|juttelin|viestitin)\b(?:\W+\w+){0,4}?\W+" + WHO +
+    r"soitin|kysyin|kerroin|puhuin|juttelin|viestitin|zadzwoni[lł]em|zapyta[lł]em|spyta[lł]em|powiedzia[lł]em|"
+    r"pogada[lł]em|poradzi[lł]em si[eę]|najpierw do|gọi(?: điện)?(?: cho)?|hỏi(?: ý)?|nhắn(?: tin)?(?: cho)?|kể(?: cho| với)?|"
+    r"nói với|bàn với|qua phòng)\b(?:\W+\w+){0,4}?\W+" + WHO +
+    r"|\b" + NAME + r"(?:['’]?(?:y?[ae]|y?le|y?la))?(?: (?:abi|abla|hoca|bey|hanım)(?:\w*))?\s(?:\w+\s){0,2}?"
+    r"(?:sordum|danıştım|gösterdim|söyledim|konuştum|anlattım|aradım)\b"  # Turkish: "Cemal abiye sordum"
     r"|\b" + NAME + r" (?:was|foi) (?:the first|a primeira|o primeiro)\b"
     r"|[\uac00-\ud7a3]{2,4}(?:한테|에게|께)\s?(?:[\uac00-\ud7a3]+\s)?(?:제일\s)?먼저"  # "수빈이한테 먼저 말함", "수빈한테 사진 먼저"
     r"|(?:まず|真っ先に|一番に|最初に)\s?[\u4e00-\u9fff\u30a0-\u30ff]{1,4}(?:ちゃん|さん|くん)?に"
@@ -301,7 +307,7 @@ SENTENCE_START = re.compile(r"^\W*\w+")
 
 
 FIRST = re.compile(both_scripts(r"\b(?:first|primeiro|primeira|primero|primera|premier|première|prima|zuerst|ensin|"
-                                r"ekana)\b|先|第一"), I)
+                                r"ekana|najpierw|pierwsz\w*|ilk|önce|đầu tiên|trước tiên|trước)\b|先|第一"), I)
 FIRST_NAMED = re.compile(r"^\W*" + NAME + r",? first\b")
 
 
@@ -410,17 +416,21 @@ PLACE_ASKS = re.compile(both_scripts(
     r"\bmissä\b[^?]*\b(?:päätö|päätä|ratkais)|"
     r"^(?!.*(?:什么时候|几点))(?=.*(?:什么地方|哪里))(?=.*(?:决定|拍板|想定|定的))|"
     r"^(?=.*어디)(?=.*(?:결정|정하|정해|마음))|"  # Korean: "나 결정 보통 어디서 내림?"
-    r"^(?=.*(?:どこ|場所))(?=.*(?:決め|決ま|腹くく|決心))"), I)  # Japanese: "どこで腹くくってる？"
+    r"^(?=.*(?:どこ|場所))(?=.*(?:決め|決ま|腹くく|決心))|"
+    r"\bgdzie\b[^?]*\b(?:decyzj|postanaw|decyduj)|^(?=.*\b(?:nerede|nerde|nereye)\b)(?=.*\bkarar)|"
+    r"^(?=.*\bở đâu\b)(?=.*(?:quyết|chốt))"), I)  # Japanese: "どこで腹くくってる？"
 """Where I make up my mind: "where do i actually make my mind up about things?", "Dove e quando mi
 vengono le decisioni grosse?", "我一般都是在什么地方把大事想定的？" (and not when: `hours.ASKS_HOUR`)."""
 DECIDING = (r"decided|decide|made up my mind|mind (?:was )?made up|made my mind up|made the call|settled it|"
             r"it came to me|I just knew|decidi|deciso|decisa|décidé|décidée|decidí|decidido|decidida|fechad[ao]|"
-            r"entschieden|fechei|bati o martelo|tava decidido")
+            r"entschieden|fechei|bati o martelo|tava decidido|postanowi[lł]em|zdecydowa[lł]em|karar verdim|kafamda bitti|"
+            r"biết là mình|chốt")
 OUTDOORS = (r"walk|walking|park|hill|hills|top|summit|beach|trail|ride|drive|driving|run|bench|garden|allotment|"
             r"balcony|pier|dock|loch|lake|river|canal|car park|salendo|salita|portico|à pied|en marchant|caminando|"
-            r"spaziergang|kanal|ufer|orla|beira-mar|calçadão|trilha|mirante|miradouro")
+            r"spaziergang|kanal|ufer|orla|beira-mar|calçadão|trilha|mirante|miradouro|spacer\w*|ławk\w*|sahil\w*|"
+            r"yürü\w*|đi bộ|quanh hồ|công viên")
 ON_THE_WAY = (r"van|car|truck|bus|train|tram|ferry|flight|plane|taxi|road|avenue|exit|motorway|highway|lay-by|"
-              r"carro|comboio|autocarro|voiture|coche|tren|treno|macchina|zug|ice|auto|s-bahn")
+              r"carro|comboio|autocarro|voiture|coche|tren|treno|macchina|zug|ice|auto|s-bahn|vapur\w*|tramwaj\w*")
 """Where a person is when a decision comes on the way somewhere: in the van, on the M4, "im ICE"."""
 SOMEWHERE = rf"{OUTDOORS}|{ON_THE_WAY}"
 AT_PLACE = (r"sur (?:la|le|les|l['’]|ma|mon)|dans (?:la|le|les|l['’]|ma|mon)|in the|at the|in my|at my|im|in der|"
