@@ -1377,3 +1377,21 @@ def test_whom_i_ask_first_and_where_i_decide_in_vietnamese_polish_and_turkish(tm
         assert "hồ Văn Quán" in got.text, got.text
         got = answer(index, "mấy chuyện lớn mình hay hỏi ai đầu tiên? mà có nghe theo ko", retriever=retriever)
         assert got.text.count("Tùng") >= 2, got.text
+
+
+def test_a_note_written_a_line_at_a_time_is_quoted_a_line_at_a_time(tmp_path):
+    """"Rang him first thing, 6.30, he was up of course" / "Put it on Trade Me asking $11,500" (answer-vault-218): the
+    answer quoted "… he was up of course Put it on Trade Me …" as one run-on sentence. A line whose next one opens
+    with a capital ends its sentence; prose wrapped by an editor keeps its lines together."""
+    from trainer.vault.parse import LINE_END, line_ends
+
+    notes = {"decisions/2024-01-22-the-ute.md": "# Selling the ute\n\nSelling the ute, rego and insurance are $1,850 a yr "
+             "for a ute I dont need.\nStumpy said sell it before the clutch goes again\nPut it on Trade Me asking "
+             "$11,500. Gone Sat.\n"}
+    for index, retriever in bm25_over(notes, tmp_path):
+        got = answer(index, "why did I sell the ute?", retriever=retriever)
+        assert "Trade Me" in got.text and "again Put" not in got.text, got.text
+    prose = ("I had been thinking about the move for weeks and when the offer came from\n"
+             "Jonas at the studio it was easier to say yes than I expected it to be, so\n"
+             "I did.")
+    assert LINE_END not in line_ends(prose)

@@ -27,7 +27,7 @@ from trainer.recall.decisions import (CHANGES, DECIDED, ECHO_CUE, NOT_WHY, OWNIN
 from trainer.recall.decisions import sentences as decision_sentences
 from trainer.recall.reflect import K, PATTERN_K, Reflection, Source, is_pattern_question, named_by
 from trainer.recall.retrieve import HEADING, Retriever, WHY_HEADING, WHY_QUESTION, expand, plain
-from trainer.vault.parse import first_date, prose
+from trainer.vault.parse import LINE_END, first_date, line_ends, prose
 from trainer.recall.terms import (DECISION_VERBS, HANGUL, PATTERN_WORDS, STOPWORDS, both_scripts, fold, inflecting, held,
                                   is_frame, names, query_terms, simplified, stem, terms, text_language, words)
 from trainer.vault.index import Index
@@ -152,7 +152,7 @@ POINTER = re.compile(r"(?:(?<=[.!?])|^)\s*[\w ]{1,20}:\s*(?:!?\[\[[^\]]*\]\][,\s
 the van. [[2025-01-14-buy-the-van]]'): a pointer to a note, not a sentence."""
 WIKILINKS = re.compile(r"!?\[\[[^\]]*\]\]")
 ITEM_SPLIT = re.compile(r"\n(?=\s*(?:[-*+]|\d+[.)])\s)|\n(?=\s*\|)")
-SENTENCE_SPLIT = re.compile(rf"(?<=[.!?]){TITLES}\s+(?=[^a-z])|(?<=[。！？])")
+SENTENCE_SPLIT = re.compile(rf"(?<=[.!?]){TITLES}\s+(?=[^a-z])|(?<=[。！？])|\s*{LINE_END}\s*")
 """Sentence ends; not after "vs." or a title ("A Dra. Helena diz…", "F-150 all in vs. "under 35"")."""
 
 
@@ -196,7 +196,7 @@ def note_sentences(note: Note, n: int, rank: int) -> list[Candidate]:
             items += 1
             if "[[" in item and (LINK_LINE.match(item) or len(words(WIKILINKS.sub(" ", item))) < 3):
                 continue  # "Related: [[a]], [[b]]", "Project: [[gps-tracker]]": pointers, not sentences
-            text = plain(POINTER.sub(" ", item))
+            text = plain(POINTER.sub(" ", line_ends(item)))
             lead = LEADING_DATE.match(text)
             date = lead.group(1) if lead else heading_date or note.date
             text = text[lead.end():] if lead else text.lstrip("• ").strip()

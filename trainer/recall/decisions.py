@@ -29,7 +29,7 @@ from pathlib import PurePosixPath
 from trainer.vault import derived
 from trainer.db import transaction
 from trainer.vault.note import Note
-from trainer.vault.parse import first_date, prose, unemphasised
+from trainer.vault.parse import LINE_END, first_date, line_ends, prose, unemphasised
 from trainer.recall.terms import both_scripts, fold, is_cjk, is_frame, names, simplified, terms, text_language
 
 # --- patterns -----------------------------------------------------------------------------------
@@ -945,8 +945,8 @@ class Vocabulary:
 
 
 def sentences(text: str) -> list[str]:
-    flat = re.sub(r"\s*\n\s*", " ", text.strip())
-    return [s.strip() for s in SENTENCE.split(flat) if s.strip()]
+    flat = re.sub(r"\s*\n\s*", " ", line_ends(text.strip()))
+    return [s.strip() for part in flat.split(LINE_END) for s in SENTENCE.split(part) if s.strip()]
 
 
 def clean(text: str) -> str:
@@ -963,7 +963,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 69  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 70  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (

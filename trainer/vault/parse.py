@@ -668,3 +668,35 @@ def _date(match: re.Match, kind: str) -> str | None:
         return dt.date(int(match["y"]), month or 0, int(match["d"])).isoformat()
     except ValueError:
         return None
+
+
+LINE_END = "\u2029"
+"""Put by `line_ends` where a line ended a sentence that its writer left without a full stop."""
+OPEN_END = re.compile(r"(?:[.!?:;,…\-–—(/&+]|\b(?:and|or|but|to|the|a|an|of|with|for|in|on|at|my|his|her|our|their|"
+                      r"by|from|than|that|as|e|ou|de|da|do|que|com|para|y|o|und|oder|et|ou)\b)\s*$", re.IGNORECASE)
+WRAPPED = 100  # the widest line of prose wrapped by an editor
+
+
+def wrapped(lines: list[str]) -> bool:
+    """Prose wrapped by an editor: each line is as full as it can be, the next line's first word would not fit on it."""
+    width = max(len(line.rstrip()) for line in lines)
+    return width <= WRAPPED and all(len(line.rstrip()) + 1 + len((nxt.split() or [""])[0]) > width
+                                    for line, nxt in zip(lines, lines[1:]))
+
+
+def line_ends(paragraph: str) -> str:
+    """A paragraph written a line at a time ("Bruce Mackay. Nobody's called him Bruce since 1962" / "Stock agent
+    with Wrightsons 38 yrs" / "Retired 2011"): a line whose next one opens with a capital ends its sentence, though
+    no full stop says so; otherwise the answer quotes "Retired 2011 Known him since Dipton School" as one run-on.
+    Not prose wrapped by an editor (lines of one length), nor a line that stops on "and" or "the"."""
+    lines = paragraph.split("\n")
+    if len(lines) < 2:
+        return paragraph
+    if wrapped(lines):
+        return paragraph
+    out = [lines[0]]
+    for before, line in zip(lines, lines[1:]):
+        ends = (line[:1].isupper() and len(before.split()) >= 3 and not OPEN_END.search(before)
+                and not before.lstrip().startswith("|"))
+        out.append(f"{LINE_END}{line}" if ends else f"\n{line}")
+    return "".join(out)
