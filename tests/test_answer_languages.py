@@ -1395,3 +1395,13 @@ def test_a_note_written_a_line_at_a_time_is_quoted_a_line_at_a_time(tmp_path):
              "Jonas at the studio it was easier to say yes than I expected it to be, so\n"
              "I did.")
     assert LINE_END not in line_ends(prose)
+
+
+def test_a_held_inflected_word_is_searched_in_its_commonest_form(tmp_path):
+    """"plakayı kaça kime satmıştım, paranın hepsi ne zaman geldi" (to whom and for how much did I sell the plate,
+    and when did all the money come, answer-vault-217) quoted other notes' sentences: the sale's own note says
+    "plaka", "satılan", "para". A word of a Turkish, Polish or Finnish question is searched in the commonest form
+    the vault has of it."""
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-217", tmp_path):
+        got = answer(index, "plakayı kaça kime satmıştım, paranın hepsi ne zaman geldi", retriever=retriever)
+        assert "Recep Demirci" in got.text and "4.850.000" in got.text, got.text

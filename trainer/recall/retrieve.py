@@ -442,8 +442,13 @@ class Retriever:
         """The vault's term that starts most as `term` does (the commonest of those), for a term no note holds, in a
         language whose words change at the end (Finnish: "Corollan", "e-Niroon", "bensan" are the
         notes' "corolla", "niro", "bensa"): the first letters, all but three of a long word."""
-        if len(term) < FI_STEM or self.df([term]):
+        if len(term) < FI_STEM:
             return term
+        if self.df([term]):  # "kolana" in a vault that says "kolano" more: the commonest form of the same word
+            stem_ = term[:max(FI_STEM - 1, len(term) - 2)]
+            rows = self.conn.execute("SELECT term, doc FROM retrieval_vocab WHERE term >= ? AND term < ?",
+                                     (stem_, stem_ + "\uffff")).fetchall()
+            return max((doc, t == term, t) for t, doc in rows if abs(len(t) - len(term)) <= 2)[2]
         stem_ = term[:max(FI_STEM - 2, len(term) - 3)]  # "mökin" is "mökki": its consonants change too
         rows = self.conn.execute("SELECT term, doc FROM retrieval_vocab WHERE term >= ? AND term < ?",
                                  (stem_, stem_ + "\uffff")).fetchall()
