@@ -1405,3 +1405,16 @@ def test_a_held_inflected_word_is_searched_in_its_commonest_form(tmp_path):
     for index, retriever in bm25_in(FIXTURES / "answer-vault-217", tmp_path):
         got = answer(index, "plakayı kaça kime satmıştım, paranın hepsi ne zaman geldi", retriever=retriever)
         assert "Recep Demirci" in got.text and "4.850.000" in got.text, got.text
+
+
+def test_polish_turkish_and_vietnamese_words_that_take_a_reason_back(tmp_path):
+    """"Ale tak szczerze, sam przed soba: to nie bylo o te pieniądze" (answer-vault-146) takes back the money I gave as
+    the reason for leaving Midland Freight, as "honestly, it wasn't the money" does; the answer gave the table alone."""
+    from trainer.recall.decisions import ECHO_CUE, REAL_REASON
+
+    for said in ("Ale tak szczerze, sam przed soba", "yani o sebebi kendime uydurmuşum", "Nói cho thật: mình đón bố mẹ"):
+        assert ECHO_CUE.search(said), said
+    assert REAL_REASON.search("asıl sebebi sana hiç söylemedim")
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-146", tmp_path):
+        got = answer(index, "czemu ja wlasciwie odszedlem z Midland Freight do Kestrel w 2023?", retriever=retriever)
+        assert "Hollisem" in got.text, got.text

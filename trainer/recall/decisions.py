@@ -544,7 +544,9 @@ REAL_REASON_WORDS = (r"\b(the real reason|the truth is|the honest reason|a verda
                      r"nunca foi (?:a |uma )?razão|(?:was|is) never the reason|"
                      r"but (?:it|that) (?:wasn'?t|was not) (?:really )?(?:it|that|the reason)|"
                      r"la verdad es que|el (?:verdadero )?motivo (?:real|de verdad)|la (?:verdadera )?razón real|"
-                     r"el verdadero motivo|en realidad fue|der (?:wahre|echte|eigentliche) grund|in wahrheit)(?!\w)|"
+                     r"el verdadero motivo|en realidad fue|der (?:wahre|echte|eigentliche) grund|in wahrheit|"
+                     r"prawdziwy powód|tak naprawdę|asıl sebe[bp]\w*|gerçek sebe[bp]\w*|lý do thật|lý do thực sự|thật ra|thực ra|"
+                     r"asli wajah|asli reason)(?!\w)|"
                      r"真正的原因")
 REAL_REASON = re.compile(both_scripts(REAL_REASON_WORDS + "|其实"), re.IGNORECASE)
 """The real reason named, in a later note about a decision. There "其实" (actually) names it too;
@@ -838,7 +840,13 @@ ECHO_CUE = re.compile(
     r"me engañ(?:é|aba)|(?:una |la )?excusa|lo que no (?:dije|puse|conté)|(?:no|nunca) fue por|fue más por|"
     r"ehrlich gesagt|wenn ich ehrlich bin|ehrlicherweise|im nachhinein|rückblickend|(?:ich )?gebe (?:es )?zu|"
     r"zugeben|ausrede|(?:mir|uns) (?:selbst )?(?:eingeredet|vorgemacht)|war (?:es )?(?:eigentlich|in wahrheit)|"
-    r"ging es (?:eigentlich|wirklich) um)(?!\w)|" + CLEFT + "|" +
+    r"ging es (?:eigentlich|wirklich) um|"
+    r"prawdę mówiąc|szczerze(?: mówiąc)?|tak naprawdę|przyznaję|przyznam|wymówk\w+|okłamywałem się|"
+    r"(?:wszystkim|każdemu) mówiłem|z perspektywy czasu|"  # Polish
+    r"aslında|asıl sebe[bp]\w*|doğrusu|açıkçası|itiraf\w*|bahane\w*|kendime uydur\w+|herkese [^.!?]{0,30}dedim|"  # Turkish
+    r"nói cho thật|nói thật|thật ra|thực ra|thú thật|nhìn lại|cái cớ|viện cớ|tự nhủ|"
+    r"(?:mình|tôi) cứ bảo với (?:tất cả )?mọi người|"  # Vietnamese
+    r"sach (?:bolu|kahu|bolun|kahun) to|asli wajah|bahana)(?!\w)|" + CLEFT + "|" +
     SEEN + r"|说白了|说穿了|讲白了|回头看|其实|老实说|老实讲|讲真|坦白|说实话|说句实话|扪心自问|真正|借口|骗自己|嘴上说|现在想来|"
     r"后来想想|讲到尾|回头睇|唔好再扮|讲实话|不是(?:为了|因为)|现在想想|如今想想|回想起来|台面上的话|我[^，。,.！？!?]{0,3}承认|没(?:跟|和|对)(?:任何人|别人|谁)(?:讲|说)过|说到底|归根结底|诚实(?:一点|地?说|讲)|說實在|说实在"),
     re.IGNORECASE)
@@ -963,7 +971,7 @@ def unique(items: list[str]) -> list[str]:
 
 # --- the store: decisions in tables beside the index, and timelines -----------------------------
 
-VERSION = 70  # bump whenever extraction changes: stored decisions are then rebuilt
+VERSION = 71  # bump whenever extraction changes: stored decisions are then rebuilt
 SCHEMA = """
 CREATE TABLE decision_notes (path TEXT PRIMARY KEY, content_hash TEXT NOT NULL);
 CREATE TABLE decisions (
