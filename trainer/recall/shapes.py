@@ -416,9 +416,9 @@ PLACE_ASKS = re.compile(both_scripts(
     r"\bmissä\b[^?]*\b(?:päätö|päätä|ratkais)|"
     r"^(?!.*(?:什么时候|几点))(?=.*(?:什么地方|哪里))(?=.*(?:决定|拍板|想定|定的))|"
     r"^(?=.*어디)(?=.*(?:결정|정하|정해|마음))|"  # Korean: "나 결정 보통 어디서 내림?"
-    r"^(?=.*(?:どこ|場所))(?=.*(?:決め|決ま|腹くく|決心))|"
-    r"\bgdzie\b[^?]*\b(?:decyzj|postanaw|decyduj)|^(?=.*\b(?:nerede|nerde|nereye)\b)(?=.*\bkarar)|"
-    r"^(?=.*\bở đâu\b)(?=.*(?:quyết|chốt))"), I)  # Japanese: "どこで腹くくってる？"
+    r"^(?=.*(?:どこ|場所))(?=.*(?:決め|決ま|腹くく|決心))|"  # Japanese: "どこで腹くくってる？"
+    r"\bgdzie\b[^?]*\b(?:decyzj|postanaw|decyduj)|^(?=.*\b(?:nerede|nerde|nereye)\b)(?=.*\bkarar)|"  # Polish, Turkish
+    r"^(?=.*\bở đâu\b)(?=.*(?:quyết|chốt))"), I)  # Vietnamese: "mình thường chốt quyết định ở đâu?"
 """Where I make up my mind: "where do i actually make my mind up about things?", "Dove e quando mi
 vengono le decisioni grosse?", "我一般都是在什么地方把大事想定的？" (and not when: `hours.ASKS_HOUR`)."""
 DECIDING = (r"decided|decide|made up my mind|mind (?:was )?made up|made my mind up|made the call|settled it|"

@@ -281,11 +281,11 @@ yani acaba sadece gerçekten yüzünden yoksa genelde galiba hep ya da ki ve var
 the plate and the back); not "ben" or "kim", which are names elsewhere."""
 POLISH_STOPWORDS = frozenset(fold(w) for w in """
 czemu dlaczego kto kogo komu gdzie kiedy ile jak jaki jaka jakie jakiego który która które co czy się nie
-był była było byli są mnie mną ja jego jej nam nas tego tej tym tych już jeszcze też tylko właściwie naprawdę
+był była było byli są mnie mną ja jego jej nas tego tej tym tych już jeszcze też tylko właściwie naprawdę
 przecież zwykle chyba bo przez przy dla
 """.split())
 """Polish question and function words ("czemu ja właściwie kupiłem ten drugi piec?" is about the second oven);
-not "ten" or "go", English words."""
+not "ten" or "go", English words, nor "nam", a Vietnamese name and place (Nam Định)."""
 STOPWORDS = STOPWORDS | TURKISH_STOPWORDS | POLISH_STOPWORDS
 ELIDED = frozenset("l d j m n s t c qu jusqu lorsqu puisqu quoiqu dell all dall nell sull coll un quest quell "
                    "tutt po".split())
