@@ -212,6 +212,9 @@ CONSULTED = re.compile(both_scripts(
     r"nói với|bàn với|qua phòng)\b(?:\W+\w+){0,4}?\W+" + WHO +
     r"|\b" + NAME + r"(?:['’]?(?:y?[ae]|y?le|y?la))?(?: (?:abi|abla|hoca|bey|hanım)(?:\w*))?\s(?:\w+\s){0,2}?"
     r"(?:sordum|danıştım|gösterdim|söyledim|konuştum|anlattım|aradım)\b"  # Turkish: "Cemal abiye sordum"
+    r"|\b(?:" + NAME + r"(?: di| didi| bhaiya| bhai)?|di|didi|bhaiya|bhai|mummy|papa) ko (?:(?!nahi\b|mat\b)\w+ ){0,2}?"
+    r"(?:call|phone|bataya|pucha|poocha|msg|message|sabse pehle|pehla call)\b"  # Hinglish: "Neha di ko call kiya"
+    r"|\b(?:sabse pehle|pehla call) (?:\w+ ){0,2}?(?:" + NAME + r"|di|didi|bhaiya) (?:\w+ )?ko\b"  # "Sabse pehle Neha di ko"
     r"|\b" + NAME + r" (?:was|foi) (?:the first|a primeira|o primeiro)\b"
     r"|[\uac00-\ud7a3]{2,4}(?:한테|에게|께)\s?(?:[\uac00-\ud7a3]+\s)?(?:제일\s)?먼저"  # "수빈이한테 먼저 말함", "수빈한테 사진 먼저"
     r"|(?:まず|真っ先に|一番に|最初に)\s?[\u4e00-\u9fff\u30a0-\u30ff]{1,4}(?:ちゃん|さん|くん)?に"
@@ -307,8 +310,11 @@ SENTENCE_START = re.compile(r"^\W*\w+")
 
 
 FIRST = re.compile(both_scripts(r"\b(?:first|primeiro|primeira|primero|primera|premier|première|prima|zuerst|ensin|"
-                                r"ekana|najpierw|pierwsz\w*|ilk|önce|đầu tiên|trước tiên|trước)\b|先|第一"), I)
-FIRST_NAMED = re.compile(r"^\W*" + NAME + r",? first\b")
+                                r"ekana|najpierw|pierwsz\w*|ilk|önce|đầu tiên|trước tiên|trước|sabse pehle|pehla)\b|先|第一"), I)
+FIRST_NAMED = re.compile(r"^\W*" + NAME + r"(?:,? first\b|(?: di| didi| bhaiya| bhai)? ko\b|['’](?:y?[ae]|y?le|y?la)\b|"
+                         r" (?:abi|abla|hoca|bey|hanım)\w*)")
+"""A sentence that opens on a name: "Gus first, Tim's", and the languages that put whom before the verb ("Neha di ko
+call kiya", "Cemal abiye sordum")."""
 
 
 def confidants(sentences: list[tuple[int, str]]) -> set[str]:
