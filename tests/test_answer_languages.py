@@ -1430,3 +1430,11 @@ def test_whom_i_call_first_in_hinglish(tmp_path):
     for index, retriever in bm25_in(FIXTURES / "answer-vault-215", tmp_path):
         got = answer(index, "koi bhi bada decision ho, sabse pehle kisko phone karta hoon main?", retriever=retriever)
         assert got.text.count("Neha") >= 2, got.text
+
+
+def test_what_i_do_when_stressed_in_turkish(tmp_path):
+    """"canım sıkılınca, stres olunca napıyorum ben" (answer-vault-217) got sentences that share no word with it:
+    the notes say where I walked ("sahil boyu yürüdüm", "Moda burnuna kadar yurudum"), in other words each time."""
+    for index, retriever in bm25_in(FIXTURES / "answer-vault-217", tmp_path):
+        got = answer(index, "canım sıkılınca, stres olunca napıyorum ben", retriever=retriever)
+        assert "sahil boyu" in got.text and "Moda burnu" in got.text, got.text

@@ -164,7 +164,8 @@ COPING_ASKS = re.compile(both_scripts(
     r"(?:depois|a seguir) (?:de|a) (?:uma |um )?(?:discussão|perda|notícia))\b|"
     r"\bafter (?:a |the |my |every |each )?(?:big )?(?:decision|call)s?\b[^?]*\bgo\b|\bdepois de (?:uma )?decis\w+[^?]*\b(?:vou|ir)\b|"
     r"很糟|糟糕|被否|心烦|烦的时候|压力大|心情(?:差|不好|烂)|转头去|平下来|决定(?:之后|以后|完)[^？?]*去(?:哪|哪里|哪儿)|受挫|出事|难过|不开心|"
-    r"惨的事|(?:遇到|碰到)[^？?]{0,10}事(?:之后|以后|后)"), I)
+    r"惨的事|(?:遇到|碰到)[^？?]{0,10}事(?:之后|以后|后)|"
+    r"\b(?:canım sıkıl\w*|stres\w*|bunal\w*|moralim boz\w*|nerw\w*|zdenerwowan\w*|căng thẳng|tension|pareshan\w*)(?!\w)"), I)
 WENT = re.compile(both_scripts(
     r"\b(?:went (?:straight |right )?(?:for a|to|down|up|out)|walked (?:straight |right )?(?:to|down|up|along|round)|"
     r"drove (?:straight |right )?(?:to|out|the|round|around)|"
@@ -172,7 +173,8 @@ WENT = re.compile(both_scripts(
     r"fui (?:até|para|ao|à|a|dar|correr|caminhar)|desci (?:até|para|a)|subi (?:até|ao|a)|andei|caminhei|"
     r"acabei (?:em|no|na|por)|sentei-me|comprei|encomendei|"
     r"bought|ordered|booked|splurged|treated myself|drive-thru|takeaway|takeout|pedi (?:um|uma|uns|umas|comida)|reservei|"
-    r"gekauft|bestellt|compré|me compré)\b|"
+    r"gekauft|bestellt|compré|me compré|yürüdüm|yurudum|çıktım|ciktim|gittim|indim|"
+    r"poszed[lł]em|wyszed[lł]em|pojecha[lł]em|upiek[lł]em|đi bộ)(?!\w)|"
     r"去了|走到|走去|开车去|跑步|散步|跑去|买了|买咗|下单|点外卖|点了外卖|订了|剁手"), I)
 """Where I went or what I did to get through it: "walked down to the river at Santos", "fui até
 ao Molhe", "开车去江边", "comprei um teclado"."""
