@@ -430,28 +430,30 @@ class Retriever:
         return [variants[t] if t in variants and not held_terms.get(t) and held_terms.get(variants[t]) else t
                 for t in qterms]
 
+    def starting_with(self, prefix: str) -> list[tuple[str, int]]:
+        """The vault's terms that start with `prefix`, each with how many notes hold it."""
+        return self.conn.execute("SELECT term, doc FROM retrieval_vocab WHERE term >= ? AND term < ?",
+                                 (prefix, prefix + "\uffff")).fetchall()
+
     def same_root(self, term: str, root_of) -> str:
         """The vault's commonest term sharing `term`'s root (`root_of`: pt_root or en_root)."""
         root = root_of(term)
-        rows = self.conn.execute("SELECT term, doc FROM retrieval_vocab WHERE term >= ? AND term < ?",
-                                 (root, root + "\uffff")).fetchall()
-        found = [(doc, t) for t, doc in rows if t != term and root_of(t) == root]
+        found = [(doc, t) for t, doc in self.starting_with(root) if t != term and root_of(t) == root]
         return max(found)[1] if found else term
 
     def same_stem(self, term: str) -> str:
-        """The vault's term that starts most as `term` does (the commonest of those), for a term no note holds, in a
-        language whose words change at the end (Finnish: "Corollan", "e-Niroon", "bensan" are the
-        notes' "corolla", "niro", "bensa"): the first letters, all but three of a long word."""
+        """The form of `term` to search, in a language whose words change at the end (Finnish, Turkish, Polish).
+        A term no note holds: the vault's term that starts most as it does, the commonest of those (the first
+        letters, all but three of a long word: Finnish "Corollan", "e-Niroon", "bensan" are the notes' "corolla",
+        "niro", "bensa"). A term a note holds: the commonest term of the same start and about its length ("kolana"
+        in a vault that says "kolano" more)."""
         if len(term) < FI_STEM:
             return term
-        if self.df([term]):  # "kolana" in a vault that says "kolano" more: the commonest form of the same word
-            stem_ = term[:max(FI_STEM - 1, len(term) - 2)]
-            rows = self.conn.execute("SELECT term, doc FROM retrieval_vocab WHERE term >= ? AND term < ?",
-                                     (stem_, stem_ + "\uffff")).fetchall()
+        if self.df([term]):
+            rows = self.starting_with(term[:max(FI_STEM - 1, len(term) - 2)])
             return max((doc, t == term, t) for t, doc in rows if abs(len(t) - len(term)) <= 2)[2]
-        stem_ = term[:max(FI_STEM - 2, len(term) - 3)]  # "mökin" is "mökki": its consonants change too
-        rows = self.conn.execute("SELECT term, doc FROM retrieval_vocab WHERE term >= ? AND term < ?",
-                                 (stem_, stem_ + "\uffff")).fetchall()
+        # all but three letters: "mökin" is "mökki", its consonants change too
+        rows = self.starting_with(term[:max(FI_STEM - 2, len(term) - 3)])
         found = [(len(os.path.commonprefix([t, term])), doc, t) for t, doc in rows if len(t) <= len(term) + 3]
         return max(found)[2] if found else term
 
